@@ -1,0 +1,86 @@
+/*
+ * audit.h — the audit rules of SPEC §2 layer 2, over valid registers.
+ *
+ * Each rule has a stable id (the values of type "rule" in return.xsd, less
+ * "schema"), a default severity and, where it has one, a threshold. The
+ * rules run inside the single streaming pass: the reader hands each
+ * household to audit_household(); what must be remembered across
+ * households (ids, per-cadre visit counts, household keys) lives in
+ * libxml2 hash tables owned by the audit_reg, so no rule rescans a file.
+ * Rules over the whole batch (the same household on two registers) run in
+ * audit_batch() over what each audit_reg kept.
+ *
+ * Findings are diagnostics (diag.h) with the rule id, the severity set for
+ * it, file:line:col of the element concerned, the community code and the
+ * ids concerned; messages name ids and what to do, never a person's name or
+ * an address.
+ *
+ * Thread use: one audit_reg per register, used by one thread at a time;
+ * audit_opts is read-only and shared.
+ */
+#ifndef CANVASS_AUDIT_H
+#define CANVASS_AUDIT_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "error.h"
+#include "reader.h"
+#include "vocab.h"
+
+typedef enum { AUDIT_OFF = -1, AUDIT_ERROR = 0, AUDIT_WARNING = 1 } audit_severity;
+
+/* The audit rules, in the order of the "rule" type of return.xsd. */
+typedef enum {
+    RULE_DUPLICATE_ID,
+    RULE_UNKNOWN_CADRE,
+    RULE_UNKNOWN_MEMBER,
+    RULE_DUPLICATE_HOUSEHOLD,
+    RULE_VISIT_OUTSIDE_CAMPAIGN,
+    RULE_FOLLOW_UP_WITHOUT_FIRST,
+    RULE_CLOSED_BEFORE_VISIT,
+    RULE_REPORTED_WITHOUT_TARGET,
+    RULE_HOUSEHOLD_NOT_VISITED,
+    RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP,
+    RULE_OVERDUE_ITEM,
+    RULE_NO_RESPONSIBLE_CADRE,
+    RULE_CADRE_FEW_VISITS,
+    RULE_COUNT_
+} audit_rule;
+
+typedef struct {
+    audit_severity severity[RULE_COUNT_];
+    int overdue_days;    /* default 30 */
+    int min_visits;      /* default 5 */
+} audit_opts;
+
+/* The rule's id ("unknown-cadre", ...). */
+const char *audit_rule_id(audit_rule r);
+/* The rule with id ID, or -1. */
+int audit_rule_find(const char *id);
+/* Fills O with the defaults. */
+void audit_opts_default(audit_opts *o);
+/* Parses "ID=off|warning|error" into O. ERR_USAGE with *msg on failure. */
+error_code audit_opts_set(audit_opts *o, const char *spec, char **msg);
+
+typedef struct audit_reg audit_reg;
+
+/* State for auditing the register at PATH (borrowed; must outlive it).
+ * VOCAB is the register vocabulary (borrowed). NULL on no memory. */
+audit_reg *audit_reg_new(const audit_opts *o, const vocab_t *vocab,
+                         const char *path);
+void audit_reg_free(audit_reg *a);
+
+/* Reader callbacks: findings go to the audit_reg's own list. 0 or -1 (OOM). */
+int audit_head(audit_reg *a, const rd_head *h);
+int audit_household(audit_reg *a, const rd_household *h);
+
+/* End-of-register rules (cadre-few-visits...). Then moves every finding of
+ * the register to OUT. */
+error_code audit_reg_finish(audit_reg *a, diag_list *out);
+
+/* Batch rules (duplicate-household across registers) over the finished
+ * audit_regs of the valid registers, given in the order of their paths;
+ * findings to OUT. */
+error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out);
+
+#endif

@@ -1,0 +1,875 @@
+/*
+ * main.c — the canvass command line. The only file that prints or exits.
+ *
+ *   canvass check [options] REGISTER...
+ *   canvass build -o OUTDIR [options] REGISTER...
+ *
+ * Subcommands are a table (as git.c has it). Exit codes (SPEC §5):
+ *   0 clean; 1 invalid registers or error findings; 2 usage;
+ *   3 input/output failure (an unreadable input, an unwritable output,
+ *   a full disk, an interrupt).
+ *
+ * Outputs of build are written into a private temporary folder inside
+ * OUTDIR, checked, and renamed into place only when every one of them is
+ * complete; on any failure or interrupt the folder is removed, so no
+ * half-written file is ever left under a final name.
+ *
+ * Globals: only the interrupt flag and the temporary folder's name, which
+ * the signal handler needs.
+ */
+#define _GNU_SOURCE 1
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <libxslt/xslt.h>
+#include <libexslt/exslt.h>
+
+#include "audit.h"
+#include "batch.h"
+#include "diag.h"
+#include "error.h"
+#include "render.h"
+#include "return.h"
+#include "summary.h"
+#include "vocab.h"
+#include "xlsx.h"
+
+enum {
+    EXIT_CLEAN = 0,
+    EXIT_INVALID = 1,
+    EXIT_USAGE = 2,
+    EXIT_IO = 3
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+enum { FMT_XML = 1, FMT_XLSX = 2, FMT_DOCX = 4, FMT_HTML = 8, FMT_MD = 16 };
+
+typedef struct {
+    const char *schema;      /* --schema */
+    const char *outdir;      /* -o */
+    const char *lang;        /* --lang */
+    const char *templates;   /* --templates */
+    int json;                /* --format=json */
+    int allow_partial;
+    int formats;
+    int threads;
+    size_t max_findings;     /* --max-findings, per rule; 0 = all */
+    audit_opts audit;
+} options;
+
+static const char usage_text[] =
+    "usage: canvass check [options] REGISTER...\n"
+    "       canvass build -o OUTDIR [options] REGISTER...\n"
+    "       canvass --version | --help\n"
+    "\n"
+    "check  validates each register against the schema, audits it, and\n"
+    "       prints every error and finding as file:line:col: severity:\n"
+    "       message [rule], sorted by file and line.\n"
+    "build  does the same, then writes the return of the batch to OUTDIR:\n"
+    "       return.xml, returns.xlsx and the activity summaries\n"
+    "       (summary-*.docx, .html, .md). Writes nothing if a register is\n"
+    "       invalid or has an error finding, unless --allow-partial.\n"
+    "\n"
+    "options:\n"
+    "  --format=text|json      diagnostics as text (default) or JSON lines\n"
+    "  --schema FILE           register schema (default: the installed one)\n"
+    "  --rule ID=off|warning|error   change a rule's severity\n"
+    "  --overdue-days N        overdue-item threshold (default 30)\n"
+    "  --min-visits N          cadre-few-visits threshold (default 5)\n"
+    "  --max-findings N        list at most N findings per rule (counts stay\n"
+    "                          exact)\n"
+    "  --jobs N                registers read in parallel (default: cores)\n"
+    "build only:\n"
+    "  -o, --output OUTDIR     where the outputs go (created if missing)\n"
+    "  --lang zh|en            labels and summary language (default zh)\n"
+    "  --formats LIST          any of xml,xlsx,docx,html,md (default all)\n"
+    "  --templates DIR         summary template set (default: installed\n"
+    "                          output-templates/LANG)\n"
+    "  --allow-partial         write the return without the invalid\n"
+    "                          registers, naming them in every output\n"
+    "\n"
+    "exit status: 0 clean, 1 invalid registers or error findings, 2 usage,\n"
+    "3 input/output failure.\n";
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "canvass: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'canvass --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int parse_count(const char *s, long max, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_formats(const char *s, int *out)
+{
+    static const struct {
+        const char *name;
+        int bit;
+    } names[] = {{"xml", FMT_XML}, {"xlsx", FMT_XLSX}, {"docx", FMT_DOCX},
+                 {"html", FMT_HTML}, {"md", FMT_MD}};
+    char *copy = strdup(s), *tok, *save = NULL;
+    size_t i;
+    int f = 0;
+    if (!copy)
+        return -1;
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        for (i = 0; i < sizeof names / sizeof *names; i++)
+            if (!strcmp(tok, names[i].name))
+                break;
+        if (i == sizeof names / sizeof *names) {
+            free(copy);
+            return -1;
+        }
+        f |= names[i].bit;
+    }
+    free(copy);
+    *out = f;
+    return f ? 0 : -1;
+}
+
+/* Parses argv after the subcommand. Returns -1 to go on, else an exit code. */
+static int parse_options(int argc, char **argv, options *o, int build)
+{
+    enum { O_FORMAT = 256, O_SCHEMA, O_RULE, O_OVERDUE, O_MINVISITS,
+           O_MAXFIND, O_LANG, O_FORMATS, O_TEMPLATES, O_PARTIAL, O_JOBS };
+    static const struct option longs[] = {
+        {"format", required_argument, NULL, O_FORMAT},
+        {"schema", required_argument, NULL, O_SCHEMA},
+        {"rule", required_argument, NULL, O_RULE},
+        {"overdue-days", required_argument, NULL, O_OVERDUE},
+        {"min-visits", required_argument, NULL, O_MINVISITS},
+        {"max-findings", required_argument, NULL, O_MAXFIND},
+        {"jobs", required_argument, NULL, O_JOBS},
+        {"output", required_argument, NULL, 'o'},
+        {"lang", required_argument, NULL, O_LANG},
+        {"formats", required_argument, NULL, O_FORMATS},
+        {"templates", required_argument, NULL, O_TEMPLATES},
+        {"allow-partial", no_argument, NULL, O_PARTIAL},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    long v;
+    char *msg = NULL;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+o:h", longs, NULL)) != -1) {
+        switch (c) {
+        case O_FORMAT:
+            if (!strcmp(optarg, "json"))
+                o->json = 1;
+            else if (!strcmp(optarg, "text"))
+                o->json = 0;
+            else
+                return usage_error("--format must be text or json, not '%s'",
+                                   optarg);
+            break;
+        case O_SCHEMA:
+            o->schema = optarg;
+            break;
+        case O_RULE:
+            if (audit_opts_set(&o->audit, optarg, &msg) != ERR_OK) {
+                int rc = usage_error("%s", msg ? msg : "bad --rule");
+                free(msg);
+                return rc;
+            }
+            break;
+        case O_OVERDUE:
+            if (parse_count(optarg, 100000, &v))
+                return usage_error("--overdue-days needs a number of days, "
+                                   "not '%s'", optarg);
+            o->audit.overdue_days = (int)v;
+            break;
+        case O_MINVISITS:
+            if (parse_count(optarg, 100000, &v))
+                return usage_error("--min-visits needs a number, not '%s'",
+                                   optarg);
+            o->audit.min_visits = (int)v;
+            break;
+        case O_MAXFIND:
+            if (parse_count(optarg, LONG_MAX, &v))
+                return usage_error("--max-findings needs a number, not '%s'",
+                                   optarg);
+            o->max_findings = (size_t)v;
+            break;
+        case O_JOBS:
+            if (parse_count(optarg, 256, &v) || v < 1)
+                return usage_error("--jobs needs a number from 1 to 256, not "
+                                   "'%s'", optarg);
+            o->threads = (int)v;
+            break;
+        case 'o':
+            if (!build)
+                return usage_error("%s: only build writes outputs", "-o");
+            o->outdir = optarg;
+            break;
+        case O_LANG:
+            if (!build)
+                return usage_error("%s is a build option", "--lang");
+            if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+                return usage_error("--lang must be zh or en, not '%s'", optarg);
+            o->lang = optarg;
+            break;
+        case O_FORMATS:
+            if (!build)
+                return usage_error("%s is a build option", "--formats");
+            if (parse_formats(optarg, &o->formats))
+                return usage_error("--formats takes a list of xml, xlsx, docx, "
+                                   "html, md, not '%s'", optarg);
+            break;
+        case O_TEMPLATES:
+            if (!build)
+                return usage_error("%s is a build option", "--templates");
+            o->templates = optarg;
+            break;
+        case O_PARTIAL:
+            if (!build)
+                return usage_error("%s is a build option", "--allow-partial");
+            o->allow_partial = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_CLEAN;
+        default:
+            return usage_error("unknown or incomplete option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("%s", "name at least one register");
+    if (build && !o->outdir)
+        return usage_error("%s", "build needs -o OUTDIR");
+    return -1;
+}
+
+/* ---- installed data ----------------------------------------------------- */
+
+/* Finds REL (e.g. "input-schema/register.xsd") next to the binary (source
+ * tree: ./canvass or build/canvass) or under the installed data folder.
+ * Returns a malloc'd path or NULL. */
+static char *find_data(const char *rel)
+{
+    char exe[PATH_MAX], *slash, *p;
+    const char *bases[3];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t i;
+    struct stat st;
+
+    if (n > 0) {
+        exe[n] = 0;
+        if ((slash = strrchr(exe, '/')))
+            *slash = 0;
+    } else {
+        strcpy(exe, ".");
+    }
+    bases[0] = exe;
+    bases[1] = "..";
+    bases[2] = CANVASS_DATADIR;
+    for (i = 0; i < 3; i++) {
+        size_t len = strlen(exe) + strlen(rel) + strlen(CANVASS_DATADIR) + 8;
+        if (!(p = malloc(len)))
+            return NULL;
+        if (i == 1)
+            snprintf(p, len, "%s/../%s", exe, rel);
+        else
+            snprintf(p, len, "%s/%s", bases[i], rel);
+        if (!stat(p, &st))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+/* ---- shared set-up ------------------------------------------------------ */
+
+typedef struct {
+    xmlSchemaPtr schema;
+    xmlSchemaPtr rschema;
+    vocab_t *vocab;
+    vocab_t *rvocab;
+} setup;
+
+static void setup_free(setup *s)
+{
+    xmlSchemaFree(s->schema);
+    xmlSchemaFree(s->rschema);
+    vocab_free(s->vocab);
+    vocab_free(s->rvocab);
+}
+
+static int setup_load(setup *s, const options *o)
+{
+    char *path = o->schema ? strdup(o->schema)
+                           : find_data("input-schema/register.xsd");
+    char *rpath = find_data("input-schema/return.xsd");
+    char *msg = NULL;
+    int rc = EXIT_IO;
+
+    memset(s, 0, sizeof *s);
+    if (!path || !rpath) {
+        fprintf(stderr, "canvass: cannot find the schemas (input-schema/"
+                        "register.xsd, return.xsd) next to the program or in "
+                        "%s; reinstall canvass or pass --schema FILE\n",
+                CANVASS_DATADIR);
+        goto done;
+    }
+    if (!(s->schema = reader_load_schema(path, &msg)) ||
+        !(s->vocab = vocab_load(path, &msg)) ||
+        !(s->rschema = reader_load_schema(rpath, &msg)) ||
+        !(s->rvocab = vocab_load(rpath, &msg))) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load a schema");
+        goto done;
+    }
+    rc = -1;
+done:
+    free(msg);
+    free(path);
+    free(rpath);
+    return rc;
+}
+
+/* Prints the diagnostics of B, at most max_findings per rule. */
+static int print_diags(const batch_t *b, const options *o, FILE *out)
+{
+    size_t i, j;
+    struct {
+        const char *rule;
+        size_t n;
+    } seen[64];
+    size_t n_seen = 0, hidden = 0;
+
+    for (i = 0; i < b->diags.n; i++) {
+        const diag *d = &b->diags.v[i];
+        char *line;
+        if (o->max_findings && strcmp(d->rule, "io")) {
+            for (j = 0; j < n_seen && strcmp(seen[j].rule, d->rule); j++)
+                ;
+            if (j == n_seen && n_seen < 64) {
+                seen[n_seen].rule = d->rule;
+                seen[n_seen++].n = 0;
+            }
+            if (j < 64 && seen[j].n++ >= o->max_findings) {
+                hidden++;
+                continue;
+            }
+        }
+        line = o->json ? diag_format_json(d) : diag_format_text(d);
+        if (!line)
+            return -1;
+        fprintf(out, "%s\n", line);
+        free(line);
+    }
+    if (hidden && !o->json)
+        fprintf(out, "canvass: %zu more findings not listed "
+                     "(--max-findings %zu per rule)\n", hidden,
+                o->max_findings);
+    return 0;
+}
+
+static void print_summary(const batch_t *b)
+{
+    size_t i, valid = 0;
+    for (i = 0; i < b->n; i++)
+        valid += b->regs[i].io == ERR_OK && b->regs[i].rr.valid;
+    fprintf(stderr, "%zu register%s, %zu valid, %u error%s, %u warning%s\n",
+            b->n, b->n == 1 ? "" : "s", valid, b->errors,
+            b->errors == 1 ? "" : "s", b->warnings,
+            b->warnings == 1 ? "" : "s");
+}
+
+static int batch_status(const batch_t *b)
+{
+    if (b->io_failed)
+        return EXIT_IO;
+    return b->errors ? EXIT_INVALID : EXIT_CLEAN;
+}
+
+static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
+{
+    batch_opts bo;
+    error_code rc;
+    batch_t *b;
+    bo.schema = s->schema;
+    bo.vocab = s->vocab;
+    bo.rvocab = s->rvocab;
+    bo.audit = &o->audit;
+    bo.threads = o->threads;
+    b = batch_run((const char *const *)argv + optind, (size_t)(argc - optind),
+                  &bo, &rc);
+    if (!b)
+        fprintf(stderr, "canvass: %s\n", error_string(rc));
+    return b;
+}
+
+/* ---- check -------------------------------------------------------------- */
+
+static int cmd_check(int argc, char **argv, options *o)
+{
+    setup s;
+    batch_t *b;
+    int rc = parse_options(argc, argv, o, 0);
+    if (rc >= 0)
+        return rc;
+    if ((rc = setup_load(&s, o)) >= 0)
+        return rc;
+    if (!(b = run_batch(&s, o, argc, argv))) {
+        setup_free(&s);
+        return EXIT_IO;
+    }
+    print_diags(b, o, stdout);
+    print_summary(b);
+    rc = interrupted ? EXIT_IO : batch_status(b);
+    batch_free(b);
+    setup_free(&s);
+    return rc;
+}
+
+/* ---- build -------------------------------------------------------------- */
+
+/* Output files planned for the temporary folder, then renamed. */
+typedef struct {
+    char *tmpdir;
+    char **names;
+    size_t n;
+} outset;
+
+static void outset_abort(outset *w)
+{
+    DIR *d;
+    struct dirent *e;
+    if (!w->tmpdir)
+        return;
+    /* everything in our private folder is ours, including the temporary
+     * files of libzip and libxlsxwriter */
+    if ((d = opendir(w->tmpdir))) {
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                char *p = malloc(strlen(w->tmpdir) + strlen(e->d_name) + 2);
+                if (p) {
+                    sprintf(p, "%s/%s", w->tmpdir, e->d_name);
+                    unlink(p);
+                    free(p);
+                }
+            }
+        closedir(d);
+    }
+    rmdir(w->tmpdir);
+}
+
+static void outset_free(outset *w)
+{
+    size_t i;
+    for (i = 0; i < w->n; i++)
+        free(w->names[i]);
+    free(w->names);
+    free(w->tmpdir);
+}
+
+static char *tmp_path(const outset *w, const char *name)
+{
+    char *p = malloc(strlen(w->tmpdir) + strlen(name) + 2);
+    if (p)
+        sprintf(p, "%s/%s", w->tmpdir, name);
+    return p;
+}
+
+static int outset_add(outset *w, const char *name)
+{
+    char **v = realloc(w->names, (w->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    w->names = v;
+    if (!(w->names[w->n] = strdup(name)))
+        return -1;
+    w->n++;
+    return 0;
+}
+
+static int disk_full(const char *dir)
+{
+    struct statvfs sv;
+    return errno == ENOSPC ||
+           (!statvfs(dir, &sv) && sv.f_bavail * sv.f_frsize < 65536);
+}
+
+static int write_file(const char *path, const char *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (!f)
+        return -1;
+    ok = fwrite(buf, 1, len, f) == len;
+    ok &= fflush(f) == 0;
+    ok &= fsync(fileno(f)) == 0;
+    ok &= fclose(f) == 0;
+    return ok ? 0 : -1;
+}
+
+static time_t creation_time(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    long v;
+    if (e && !parse_count(e, LONG_MAX, &v))
+        return (time_t)v;
+    return time(NULL);
+}
+
+/* File name of the summary of UNIT: summary-<code> for a community,
+ * summary-<level>-<code> for a roll-up, summary-all for the whole batch. */
+static char *summary_name(const char *level, const char *code,
+                          const char *ext)
+{
+    char *p = malloc(strlen(level) + strlen(code) + strlen(ext) + 16);
+    if (!p)
+        return NULL;
+    if (!strcmp(level, "community"))
+        sprintf(p, "summary-%s.%s", code, ext);
+    else if (!strcmp(level, "all"))
+        sprintf(p, "summary-all.%s", ext);
+    else
+        sprintf(p, "summary-%s-%s.%s", level, code, ext);
+    return p;
+}
+
+static int render_summaries(xmlDocPtr ret, const options *o,
+                            const render_opts *ro, outset *w)
+{
+    static const struct {
+        int bit;
+        const char *ext;
+    } kinds[] = {{FMT_DOCX, "docx"}, {FMT_HTML, "html"}, {FMT_MD, "md"}};
+    char *dir = o->templates ? strdup(o->templates) : NULL, *msg = NULL;
+    summary_t *s = NULL;
+    xmlNodePtr u;
+    size_t k;
+    int rc = EXIT_IO;
+
+    if (!dir) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "output-templates/%s", o->lang);
+        dir = find_data(rel);
+    }
+    if (!dir) {
+        fprintf(stderr, "canvass: cannot find the summary templates "
+                        "(output-templates/%s); pass --templates DIR\n",
+                o->lang);
+        return EXIT_IO;
+    }
+    if (!(s = summary_load(dir, &msg))) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load templates");
+        goto done;
+    }
+    for (u = xmlDocGetRootElement(ret)->children; u; u = u->next) {
+        xmlChar *level, *code;
+        if (u->type != XML_ELEMENT_NODE || strcmp((const char *)u->name, "unit"))
+            continue;
+        level = xmlGetProp(u, BAD_CAST "level");
+        code = xmlGetProp(u, BAD_CAST "code");
+        for (k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+            char *name, *path;
+            error_code e;
+            if (!(o->formats & kinds[k].bit))
+                continue;
+            name = summary_name((char *)level, (char *)code, kinds[k].ext);
+            path = name ? tmp_path(w, name) : NULL;
+            e = path ? summary_render(s, ret, (char *)level, (char *)code,
+                                      kinds[k].ext, path, ro, &msg)
+                     : ERR_NOMEM;
+            if (e == ERR_OK && outset_add(w, name))
+                e = ERR_NOMEM;
+            free(name);
+            free(path);
+            if (e != ERR_OK || interrupted) {
+                if (e != ERR_OK)
+                    fprintf(stderr, "canvass: %s: %s\n", error_string(e),
+                            msg ? msg : "summary failed");
+                xmlFree(level);
+                xmlFree(code);
+                goto done;
+            }
+        }
+        xmlFree(level);
+        xmlFree(code);
+    }
+    rc = -1;
+done:
+    free(msg);
+    free(dir);
+    summary_free(s);
+    return rc;
+}
+
+/* Writes every output of RET into a temporary folder of OUTDIR, then
+ * renames them into place. Returns an exit code, or -1 when all is done. */
+static int write_outputs(xmlDocPtr ret, const options *o, const setup *s)
+{
+    outset w = {0};
+    render_opts ro;
+    char *tmpl = NULL, *buf = NULL, *msg = NULL, *path = NULL;
+    size_t len, i;
+    int rc = EXIT_IO;
+    error_code e;
+
+    if (mkdir(o->outdir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "canvass: %s: cannot create the output folder: %s\n",
+                o->outdir, strerror(errno));
+        return EXIT_IO;
+    }
+    if (!(tmpl = malloc(strlen(o->outdir) + 32)))
+        goto fail;
+    sprintf(tmpl, "%s/.canvass-XXXXXX", o->outdir);
+    if (!mkdtemp(tmpl)) {
+        fprintf(stderr, "canvass: %s: cannot write in the output folder: %s\n",
+                o->outdir, strerror(errno));
+        free(tmpl);
+        return EXIT_IO;
+    }
+    w.tmpdir = tmpl;
+
+    ro.lang = o->lang;
+    ro.created = creation_time();
+    ro.labels = s->rvocab;
+    ro.templates = o->templates;
+
+    if (o->formats & FMT_XML) {
+        if (return_serialize(ret, &buf, &len) != ERR_OK ||
+            !(path = tmp_path(&w, "return.xml")))
+            goto nomem;
+        if (write_file(path, buf, len)) {
+            fprintf(stderr, "canvass: %s/return.xml: cannot write: %s\n",
+                    o->outdir, disk_full(w.tmpdir) ? "no space left on device"
+                                                   : strerror(errno));
+            goto fail;
+        }
+        if (outset_add(&w, "return.xml"))
+            goto nomem;
+        free(path);
+        path = NULL;
+    }
+    if (interrupted)
+        goto fail;
+    if (o->formats & FMT_XLSX) {
+        if (!(path = tmp_path(&w, "returns.xlsx")))
+            goto nomem;
+        e = xlsx_render(ret, path, &ro, &msg);
+        if (e != ERR_OK) {
+            fprintf(stderr, "canvass: %s/returns.xlsx: %s%s%s\n", o->outdir,
+                    error_string(e), msg ? ": " : "", msg ? msg : "");
+            goto fail;
+        }
+        if (outset_add(&w, "returns.xlsx"))
+            goto nomem;
+        free(path);
+        path = NULL;
+    }
+    if (interrupted)
+        goto fail;
+    if ((o->formats & (FMT_DOCX | FMT_HTML | FMT_MD)) &&
+        render_summaries(ret, o, &ro, &w) >= 0)
+        goto fail;
+    if (interrupted)
+        goto fail;
+
+    /* all complete: rename into place */
+    for (i = 0; i < w.n; i++) {
+        char *from = tmp_path(&w, w.names[i]);
+        char *to = malloc(strlen(o->outdir) + strlen(w.names[i]) + 2);
+        if (!from || !to) {
+            free(from);
+            free(to);
+            goto nomem;
+        }
+        sprintf(to, "%s/%s", o->outdir, w.names[i]);
+        if (rename(from, to)) {
+            fprintf(stderr, "canvass: %s: cannot rename into place: %s\n", to,
+                    strerror(errno));
+            free(from);
+            free(to);
+            goto fail;
+        }
+        free(from);
+        free(to);
+    }
+    for (i = 0; i < w.n; i++)
+        printf("%s/%s\n", o->outdir, w.names[i]);
+    rc = -1;
+    goto fail; /* removes the (now empty) temporary folder */
+nomem:
+    fprintf(stderr, "canvass: out of memory\n");
+fail:
+    if (interrupted && rc != -1)
+        fprintf(stderr, "canvass: interrupted; no output written\n");
+    outset_abort(&w);
+    outset_free(&w);
+    free(buf);
+    free(msg);
+    free(path);
+    return rc;
+}
+
+static int cmd_build(int argc, char **argv, options *o)
+{
+    setup s;
+    batch_t *b;
+    xmlDocPtr ret = NULL;
+    return_opts ro;
+    char *msg = NULL, gen[64];
+    size_t i;
+    int rc = parse_options(argc, argv, o, 1), status;
+
+    if (rc >= 0)
+        return rc;
+    if ((rc = setup_load(&s, o)) >= 0)
+        return rc;
+    if (!(b = run_batch(&s, o, argc, argv))) {
+        setup_free(&s);
+        return EXIT_IO;
+    }
+    print_diags(b, o, stderr);
+    print_summary(b);
+    status = batch_status(b);
+    rc = status;
+    if (interrupted) {
+        rc = EXIT_IO;
+        goto done;
+    }
+    if (status == EXIT_IO) {
+        fprintf(stderr, "canvass: some registers could not be read; no "
+                        "return written\n");
+        goto done;
+    }
+    if (status == EXIT_INVALID && !o->allow_partial) {
+        fprintf(stderr, "canvass: invalid registers or error findings; no "
+                        "return written (fix them, or use --allow-partial to "
+                        "write a return without them)\n");
+        goto done;
+    }
+    for (i = 0; i < b->n; i++)
+        if (!b->regs[i].included)
+            fprintf(stderr, "canvass: excluded from the return: %s\n",
+                    b->regs[i].path);
+    snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
+    ro.vocab = s.vocab;
+    ro.rvocab = s.rvocab;
+    ro.audit = &o->audit;
+    ro.max_findings = o->max_findings;
+    ro.generator = gen;
+    if (!(ret = return_build(b, &ro, &msg))) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot build the return");
+        rc = EXIT_INVALID;
+        goto done;
+    }
+    if (return_validate(ret, s.rschema, &msg)) {
+        fprintf(stderr, "canvass: internal error: the return does not match "
+                        "return.xsd: %s\n", msg ? msg : "");
+        rc = EXIT_IO;
+        goto done;
+    }
+    rc = write_outputs(ret, o, &s);
+    if (rc < 0)
+        rc = status;
+done:
+    free(msg);
+    xmlFreeDoc(ret);
+    batch_free(b);
+    setup_free(&s);
+    return rc;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **, options *);
+} commands[] = {
+    {"check", cmd_check},
+    {"build", cmd_build},
+};
+
+int main(int argc, char **argv)
+{
+    options o;
+    struct sigaction sa;
+    size_t i;
+    int rc = -1;
+
+    memset(&o, 0, sizeof o);
+    o.lang = "zh";
+    o.formats = FMT_XML | FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD;
+    audit_opts_default(&o.audit);
+
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("canvass %s\n", CANVASS_VERSION);
+        return EXIT_CLEAN;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(usage_text, stdout);
+        return EXIT_CLEAN;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    xmlInitParser();
+    exsltRegisterAll();
+    for (i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            rc = commands[i].fn(argc - 1, argv + 1, &o);
+    if (rc < 0) {
+        fprintf(stderr, "canvass: unknown command '%s'\nTry 'canvass --help'.\n",
+                argv[1]);
+        rc = EXIT_USAGE;
+    }
+    xsltCleanupGlobals();
+    xmlCleanupParser();
+    /* output that could not be written is a failure (ENOSPC, EIO...) */
+    if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+        fprintf(stderr, "canvass: cannot write the output: %s\n",
+                strerror(errno));
+        return EXIT_IO;
+    }
+    return rc;
+}

@@ -1,0 +1,164 @@
+/*
+ * reader.h — streams one register, validating it against the register
+ * schema in the same pass, and hands it over one household at a time.
+ *
+ * The reader opens the file itself (regular files only, no decompression),
+ * feeds it in chunks to a libxml2 push parser with the schema validator
+ * plugged into its SAX stream, hashes it (SHA-256) as it goes, and calls
+ * back:
+ *   head       once, after </cadres>: community, campaign, cadres;
+ *   household  at each </household>, with the household's members, visits,
+ *              forms, opinions/suggestions and services as flat arrays;
+ *   section    at each narrative </section>;
+ *   diag       for every schema or well-formedness error.
+ * Once a register has had an error, no further head/household/section
+ * callback is made for it, so consumers never see invalid values; but they
+ * may have been called for earlier households, and must drop what they
+ * gathered when the result says the register is invalid.
+ *
+ * Personal data (names, birth years) is never copied out of the parser;
+ * the address is handed over only to be hashed by the audit.
+ *
+ * One reader per thread. Memory is bounded by the largest household (plus
+ * the cadre list), not by the register's size.
+ */
+#ifndef CANVASS_READER_H
+#define CANVASS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libxml/xmlschemas.h>
+#include "diag.h"
+#include "error.h"
+#include "vocab.h"
+
+/* Dates are days since 1970-01-01 (proleptic Gregorian), or RD_NO_DATE. */
+#define RD_NO_DATE INT32_MIN
+
+typedef struct {
+    const char *code, *name, *street, *district, *city;
+    unsigned line, col;
+} rd_community;
+
+typedef struct {
+    const char *id, *title;
+    const char *start_s, *end_s, *reported_s; /* as written, YYYY-MM-DD */
+    int32_t start, end, reported;
+    unsigned line, col;
+} rd_campaign;
+
+typedef struct {
+    const char *id;
+    int role;          /* index in vocab "role" */
+    const char *team;  /* NULL when absent */
+    unsigned line, col;
+} rd_cadre;
+
+typedef struct {
+    rd_community community;
+    rd_campaign campaign;
+    rd_cadre *cadres;
+    size_t n_cadres;
+} rd_head;
+
+typedef struct {
+    const char *id;
+    uint64_t groups;   /* bit i set: member is in vocab "group" value i */
+    unsigned line, col;
+} rd_member;
+
+typedef struct {
+    const char *id;
+    int32_t date;
+    int kind;          /* index in vocab "visitKind" */
+    const char **by;   /* cadre ids */
+    size_t n_by;
+    int rating;        /* index in vocab "rating", -1 when no form */
+    unsigned line, col, rating_line, rating_col;
+} rd_visit;
+
+typedef struct {
+    const char *id;
+    size_t visit;      /* index into the household's visits */
+    unsigned line, col;
+} rd_form;
+
+typedef struct {
+    const char *id;
+    int suggestion;    /* 0 opinion, 1 suggestion */
+    size_t form;       /* index into the household's forms */
+    int category;      /* vocab "category" */
+    int status;        /* vocab "status" */
+    int important;     /* opinions only */
+    const char *to;    /* NULL when absent */
+    int32_t closed;    /* RD_NO_DATE when absent */
+    unsigned line, col;
+} rd_item;
+
+typedef struct {
+    int type;          /* vocab "serviceType" */
+    const char *member;
+    size_t visit;
+    unsigned line, col;
+} rd_service;
+
+typedef struct {
+    const char *id;
+    int dwelling;      /* vocab "dwelling" */
+    const char *address; /* personal data: hash it, never copy it out */
+    const char *grid;  /* NULL when absent */
+    const char *cadre; /* NULL when absent */
+    unsigned line, col;
+    rd_member *members;   size_t n_members;
+    rd_visit *visits;     size_t n_visits;
+    rd_form *forms;       size_t n_forms;
+    rd_item *items;       size_t n_items;
+    rd_service *services; size_t n_services;
+} rd_household;
+
+typedef struct {
+    int name;          /* vocab "sectionName" */
+    const char **p;    /* paragraphs, whitespace-trimmed */
+    size_t n_p;
+    unsigned line, col;
+} rd_section;
+
+typedef struct {
+    /* Each returns 0 to go on, non-zero to stop (treated as ERR_NOMEM). */
+    int (*head)(void *ud, const rd_head *h);
+    int (*household)(void *ud, const rd_household *h);
+    int (*section)(void *ud, const rd_section *s);
+    /* A schema/well-formedness diagnostic; d is borrowed. */
+    int (*diag)(void *ud, const diag *d);
+} reader_callbacks;
+
+typedef struct {
+    int valid;             /* 1: well-formed and schema-valid */
+    unsigned errors;       /* schema/well-formedness errors reported */
+    uint64_t size;         /* bytes read */
+    char sha256[65];       /* hex digest of the whole file */
+} reader_result;
+
+typedef struct reader reader_t;
+
+/* A reader using SCHEMA (compiled once, shared, borrowed) and the register
+ * vocabulary VOCAB (borrowed). NULL on no memory. */
+reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab);
+void reader_free(reader_t *r);
+
+/* Reads PATH, calling CB with UD. Returns ERR_OK when the file could be
+ * read to its end or was refused for its content (then res->valid is 0 and
+ * the reasons went to cb->diag); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ when the
+ * file could not be read at all — also reported through cb->diag with line
+ * 0 — and ERR_NOMEM. */
+error_code reader_read(reader_t *r, const char *path,
+                       const reader_callbacks *cb, void *ud,
+                       reader_result *res);
+
+/* Days since 1970-01-01 of "YYYY-MM-DD..." or RD_NO_DATE. */
+int32_t reader_parse_date(const char *s);
+
+/* Loads and compiles an XSD (NONET). NULL with *msg set on failure. */
+xmlSchemaPtr reader_load_schema(const char *path, char **msg);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * render.h — what every renderer of a return shares.
+ *
+ * The return model is the return document itself (urn:canvass:return:1,
+ * input-schema/return.xsd), an xmlDoc built by the tally (or read back by
+ * merge). Every renderer — xlsx, summary (docx/html/md via XSLT) — reads
+ * that same document; none re-reads a register.
+ *
+ * A renderer writes one file at the path it is given (a temporary name in
+ * the output folder chosen by outfile.c); it never renames, and it reports
+ * failure through its return code and a malloc'd message, never by printing.
+ */
+#ifndef CANVASS_RENDER_H
+#define CANVASS_RENDER_H
+
+#include <time.h>
+#include <libxml/tree.h>
+#include "error.h"
+#include "vocab.h"
+
+/* Namespace of the return document. */
+#define RETURN_NS "urn:canvass:return:1"
+
+typedef struct {
+    const char *lang;           /* "zh" (default) or "en" */
+    time_t created;             /* document timestamp (SOURCE_DATE_EPOCH) */
+    const vocab_t *labels;      /* return.xsd: table, level, rule, severity */
+    const char *templates;      /* template set folder (summary renderers) */
+} render_opts;
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * return.c — see return.h.
+ *
+ * Roll-ups follow the 12-digit statistical code: a community's street is
+ * its first 9 digits, its district 6, its city 4. Names come from the
+ * community with the lowest code in the group. Units are written
+ * communities first, then streets, districts, cities and "all", each in
+ * code order, so the document is the same whatever order the registers
+ * were named in.
+ */
+#include "return.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xmlsave.h>
+
+#include "render.h"
+#include "tally.h"
+
+typedef struct {
+    const char *code;       /* community code (borrowed from the tally) */
+    tally_t *t;             /* owned */
+} community;
+
+static int cmp_comm(const void *a, const void *b)
+{
+    const community *x = a, *y = b;
+    return strcmp(x->code, y->code);
+}
+
+static void set_msg(char **msg, const char *s)
+{
+    if (msg)
+        *msg = strdup(s);
+}
+
+static int set(xmlNodePtr n, const char *k, const char *v)
+{
+    return v && !xmlSetProp(n, BAD_CAST k, BAD_CAST v) ? -1 : 0;
+}
+
+static int set_num(xmlNodePtr n, const char *k, unsigned long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lu", v);
+    return xmlSetProp(n, BAD_CAST k, BAD_CAST buf) ? 0 : -1;
+}
+
+/* Severity in force of each rule of the return vocabulary. */
+static void severities(const return_opts *o, const char **sev, size_t n)
+{
+    const vocab_item *rules = vocab_enum(o->rvocab, "rule", NULL);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int r = audit_rule_find(rules[i].value);
+        if (r < 0)
+            sev[i] = "error"; /* "schema" */
+        else if (o->audit->severity[r] == AUDIT_OFF)
+            sev[i] = "off";
+        else
+            sev[i] = o->audit->severity[r] == AUDIT_WARNING ? "warning"
+                                                            : "error";
+    }
+}
+
+static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
+                             const char *code, const tally_t *t,
+                             const community *cs, size_t n_cs,
+                             const return_opts *o, const char **sev,
+                             const char *name)
+{
+    xmlNodePtr u = xmlNewChild(root, ns, BAD_CAST "unit", NULL), cov, c;
+    size_t i;
+    if (!u || set(u, "level", level) || set(u, "code", code) ||
+        set(u, "name", name ? name : "") ||
+        set_num(u, "communities", strcmp(level, "community") ? n_cs : 1))
+        return NULL;
+    /* where it sits: a community names its street, district and city; a
+     * roll-up the levels above it */
+    if (!strcmp(level, "community") || !strcmp(level, "street"))
+        if (set(u, "street", tally_field(t, "street")))
+            return NULL;
+    if (strcmp(level, "city") && strcmp(level, "all"))
+        if (set(u, "district", tally_field(t, "district")))
+            return NULL;
+    if (strcmp(level, "all") && set(u, "city", tally_field(t, "city")))
+        return NULL;
+    if (strcmp(level, "community")) {
+        if (!(cov = xmlNewChild(u, ns, BAD_CAST "covers", NULL)))
+            return NULL;
+        for (i = 0; i < n_cs; i++)
+            if (!(c = xmlNewChild(cov, ns, BAD_CAST "community", NULL)) ||
+                set(c, "code", cs[i].code) ||
+                set(c, "name", tally_field(cs[i].t, "name")))
+                return NULL;
+    }
+    return tally_write(t, u, ns, o->rvocab, sev) ? NULL : u;
+}
+
+/* Roll-ups of LEVEL (prefix length PLEN; 0 for "all") over the sorted
+ * communities CS. */
+static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
+                   size_t plen, const char *field, const community *cs,
+                   size_t n, const return_opts *o, const vocab_t *v,
+                   const char **sev)
+{
+    size_t i = 0, j, k;
+    while (i < n) {
+        tally_t *sum;
+        char code[16];
+        const char *name;
+        for (j = i + 1; j < n && !strncmp(cs[i].code, cs[j].code, plen); j++)
+            ;
+        if (j - i >= 2) {
+            if (!(sum = tally_new(v)))
+                return -1;
+            for (k = i; k < j; k++)
+                if (tally_add(sum, cs[k].t, 0)) {
+                    tally_free(sum);
+                    return -1;
+                }
+            snprintf(code, sizeof code, "%.*s", (int)plen, cs[i].code);
+            name = field ? tally_field(cs[i].t, field)
+                         : vocab_label(o->rvocab, "level", "all", "zh");
+            if (!write_unit(root, ns, level, code, sum, cs + i, j - i, o, sev,
+                            name)) {
+                tally_free(sum);
+                return -1;
+            }
+            tally_free(sum);
+        }
+        i = j;
+    }
+    return 0;
+}
+
+static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
+                          const return_opts *o)
+{
+    xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST "findings", NULL), d;
+    size_t i, n_rules, omitted = 0, *listed;
+    int rc = -1;
+
+    vocab_enum(o->rvocab, "rule", &n_rules);
+    if (!f || !(listed = calloc(n_rules + 1, sizeof *listed)))
+        return -1;
+    for (i = 0; i < b->diags.n; i++) {
+        const diag *x = &b->diags.v[i];
+        int r = vocab_index(o->rvocab, "rule", x->rule);
+        if (r < 0)
+            continue; /* I/O problems are not findings of a return */
+        if (o->max_findings && listed[r] >= o->max_findings) {
+            omitted++;
+            continue;
+        }
+        listed[r]++;
+        if (!(d = xmlNewTextChild(f, ns, BAD_CAST "finding",
+                                  BAD_CAST x->message)) ||
+            set(d, "file", x->file) || set_num(d, "line", x->line) ||
+            set_num(d, "col", x->col) ||
+            set(d, "severity", diag_severity_name(x->severity)) ||
+            set(d, "rule", x->rule) || set(d, "community", x->community) ||
+            set(d, "household", x->household) || set(d, "visit", x->visit) ||
+            set(d, "item", x->item) || set(d, "cadre", x->cadre))
+            goto fail;
+    }
+    rc = set_num(f, "omitted", omitted);
+fail:
+    free(listed);
+    return rc;
+}
+
+xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
+{
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root, n;
+    xmlNsPtr ns;
+    community *cs = NULL;
+    const char **sev = NULL;
+    const batch_reg *first = NULL;
+    const vocab_t *v = NULL;
+    size_t i, nc = 0, n_rules;
+    int partial = 0;
+
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        if (!r->included) {
+            partial = 1;
+            continue;
+        }
+        if (!first) {
+            first = r;
+        } else if (strcmp(first->campaign[0], r->campaign[0])) {
+            if (msg && (*msg = malloc(strlen(first->path) + strlen(r->path) +
+                                      strlen(first->campaign[0]) +
+                                      strlen(r->campaign[0]) + 160)))
+                sprintf(*msg, "%s is of campaign \"%s\" and %s of campaign "
+                              "\"%s\": build one return per campaign",
+                        first->path, first->campaign[0], r->path,
+                        r->campaign[0]);
+            return NULL;
+        }
+    }
+    if (!first) {
+        set_msg(msg, "no valid register to compile a return from");
+        return NULL;
+    }
+    vocab_enum(o->rvocab, "rule", &n_rules);
+    if (!(cs = calloc(b->n, sizeof *cs)) ||
+        !(sev = calloc(n_rules + 1, sizeof *sev)))
+        goto nomem;
+    severities(o, sev, n_rules);
+
+    /* communities: parts from several registers are added together */
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        size_t k;
+        if (!r->included)
+            continue;
+        for (k = 0; k < nc && strcmp(cs[k].code, r->community); k++)
+            ;
+        if (k == nc) {
+            if (!(cs[nc].t = tally_new(o->vocab)))
+                goto nomem;
+            nc++;
+        }
+        if (tally_add(cs[k].t, r->tally, 1))
+            goto nomem;
+        cs[k].code = tally_community_code(cs[k].t);
+    }
+    qsort(cs, nc, sizeof *cs, cmp_comm);
+
+    if (!(doc = xmlNewDoc(BAD_CAST "1.0")) ||
+        !(root = xmlNewDocNode(doc, NULL, BAD_CAST "return", NULL)))
+        goto nomem;
+    xmlDocSetRootElement(doc, root);
+    if (!(ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
+        goto nomem;
+    xmlSetNs(root, ns);
+    if (set(root, "version", "1") || set(root, "generator", o->generator) ||
+        set(root, "partial", partial ? "true" : "false"))
+        goto nomem;
+    if (!(n = xmlNewChild(root, ns, BAD_CAST "campaign", NULL)) ||
+        set(n, "id", first->campaign[0]) || set(n, "title", first->campaign[1]) ||
+        set(n, "start", first->campaign[2]) || set(n, "end", first->campaign[3]) ||
+        set(n, "reported", first->campaign[4]))
+        goto nomem;
+    if (!(n = xmlNewChild(root, ns, BAD_CAST "sources", NULL)))
+        goto nomem;
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST "source", NULL);
+        if (!s || set(s, "file", r->path) || set_num(s, "size", r->rr.size) ||
+            set(s, "sha256", r->rr.sha256) ||
+            set(s, "included", r->included ? "true" : "false") ||
+            set(s, "community", r->community) ||
+            set_num(s, "errors", r->errors) ||
+            set_num(s, "warnings", r->warnings))
+            goto nomem;
+    }
+    for (i = 0; i < nc; i++)
+        if (!write_unit(root, ns, "community", cs[i].code, cs[i].t, cs + i, 1,
+                        o, sev, tally_field(cs[i].t, "name")))
+            goto nomem;
+    v = o->vocab;
+    if (nc >= 2 &&
+        (rollups(root, ns, "street", 9, "street", cs, nc, o,
+                 v, sev) ||
+         rollups(root, ns, "district", 6, "district", cs, nc, o,
+                 v, sev) ||
+         rollups(root, ns, "city", 4, "city", cs, nc, o,
+                 v, sev) ||
+         rollups(root, ns, "all", 0, NULL, cs, nc, o, v,
+                 sev)))
+        goto nomem;
+    if (write_findings(root, ns, b, o))
+        goto nomem;
+    goto done;
+nomem:
+    set_msg(msg, "out of memory");
+    xmlFreeDoc(doc);
+    doc = NULL;
+done:
+    if (cs)
+        for (i = 0; i < nc; i++)
+            tally_free(cs[i].t);
+    free(cs);
+    free(sev);
+    return doc;
+}
+
+static void first_error(void *ctx, xmlErrorPtr e)
+{
+    char **msg = ctx;
+    if (!*msg && e && e->message) {
+        size_t len = strlen(e->message) + 64;
+        if ((*msg = malloc(len)))
+            snprintf(*msg, len, "line %d: %s", e->line, e->message);
+        if (*msg && (*msg)[strlen(*msg) - 1] == '\n')
+            (*msg)[strlen(*msg) - 1] = 0;
+    }
+}
+
+int return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
+{
+    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
+    char *first = NULL;
+    int rc;
+    if (!v) {
+        set_msg(msg, "out of memory");
+        return -1;
+    }
+    xmlSchemaSetValidStructuredErrors(v, first_error, &first);
+    rc = xmlSchemaValidateDoc(v, doc);
+    xmlSchemaFreeValidCtxt(v);
+    if (rc == 0) {
+        free(first);
+        return 0;
+    }
+    if (msg)
+        *msg = first ? first : strdup("the return is not valid");
+    else
+        free(first);
+    return -1;
+}
+
+error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)
+{
+    xmlChar *mem = NULL;
+    int size = 0;
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+    if (!mem)
+        return ERR_NOMEM;
+    *buf = malloc((size_t)size + 1);
+    if (!*buf) {
+        xmlFree(mem);
+        return ERR_NOMEM;
+    }
+    memcpy(*buf, mem, (size_t)size + 1);
+    *len = (size_t)size;
+    xmlFree(mem);
+    return ERR_OK;
+}

@@ -1,0 +1,42 @@
+/*
+ * return.h — the return model: the return document (input-schema/
+ * return.xsd) built from a batch, read from a file, validated and saved.
+ *
+ * The return model *is* this xmlDoc: renderers read it, return.xml is its
+ * serialisation, merge will read it back. It carries no personal data.
+ */
+#ifndef CANVASS_RETURN_H
+#define CANVASS_RETURN_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include "audit.h"
+#include "batch.h"
+#include "error.h"
+#include "vocab.h"
+
+typedef struct {
+    const vocab_t *vocab;       /* register.xsd vocabulary */
+    const vocab_t *rvocab;      /* return.xsd vocabulary */
+    const audit_opts *audit;    /* severities in force */
+    size_t max_findings;        /* per rule in the findings list; 0: all */
+    const char *generator;      /* "canvass VERSION" */
+} return_opts;
+
+/* Builds the return of the included registers of B. Units: each community
+ * (registers of one community code are added together), then the street,
+ * district and city roll-ups that cover two or more communities, then
+ * "all" when the batch has two or more communities. Returns NULL with
+ * *MSG (malloc'd) set when the batch cannot make one return (no register
+ * included; registers of different campaigns) or on no memory. */
+xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg);
+
+/* Validates DOC against the compiled return schema. 0 if valid; else -1
+ * with *MSG set to the first problem. */
+int return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
+
+/* Serialises DOC (UTF-8, indented) into a malloc'd buffer. */
+error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len);
+
+#endif

@@ -1,0 +1,752 @@
+/*
+ * tally.c — see tally.h.
+ *
+ * Layout. Every table is a flat array of unsigned counts indexed by the
+ * vocabulary indexes the reader already resolved (dwelling, visit kind,
+ * category × status, group, service type × group, rating, role, rule).
+ * Groups get one extra column, "elderly", the union of the elderly-*
+ * groups (SPEC §1): a member counts once there even if in two of them.
+ *
+ * Definitions (the only value names this file knows):
+ *   - a household is "visited" when it has at least one visit;
+ *   - "important reported" is an important opinion with a `to`;
+ *   - "satisfied" is every rating except "dissatisfied";
+ *   - the elderly group is every group whose value starts "elderly-";
+ *   - a cadre "takes part" when named in at least one visit's `by`; a visit
+ *     with two cadres counts once for each in the per-cadre, per-team and
+ *     per-role figures, once in the visit totals.
+ *
+ * Cadres (community tallies only) are kept in a small array with a libxml2
+ * hash from id to index: registers list tens of cadres, households name
+ * them thousands of times.
+ */
+#include "tally.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/hash.h>
+
+typedef struct {
+    char *id, *team;
+    int role;
+    unsigned long visits;
+} cadre_row;
+
+typedef unsigned long cnt;
+
+struct tally {
+    const vocab_t *v;
+    size_t n_dw, n_kind, n_cat, n_st, n_grp, n_type, n_rating, n_role, n_sec;
+    size_t n_rule;
+    uint64_t elderly_mask;
+    int dissatisfied;
+
+    /* head (first register) */
+    char *code, *name, *street, *district, *city;
+    int has_head;
+    int secretary;   /* a secretary is on the cadre list */
+
+    cnt *hh_reg, *hh_vis;          /* [dwelling] */
+    cnt *visits;                   /* [kind] */
+    cnt forms;
+    cnt *op, *sg;                  /* [category * n_st + status] */
+    cnt *op_imp, *op_imp_rep;      /* [category] */
+    cnt *grp_members, *grp_households, *grp_served; /* [group + 1] */
+    cnt any_members, any_households;
+    cnt *svc;                      /* [type * (n_grp + 1) + group] */
+    cnt *svc_count, *svc_members;  /* [type] */
+    cnt svc_any_members;
+    cnt *rating;                   /* [rating] */
+    cnt *role_reg, *role_part, *role_visits; /* [role] */
+    cnt *rule_count;               /* [rule] */
+    cnt *rule_err, *rule_warn;
+
+    cadre_row *cadres;
+    size_t n_cadres, cap_cadres;
+    xmlHashTablePtr cadre_ix;      /* id -> index + 1 */
+
+    /* narrative: sections in register order */
+    struct section {
+        int name;
+        char **p;
+        size_t n_p;
+    } *secs;
+    size_t n_secs;
+};
+
+static cnt *counts(size_t n)
+{
+    return calloc(n ? n : 1, sizeof(cnt));
+}
+
+tally_t *tally_new(const vocab_t *v)
+{
+    tally_t *t = calloc(1, sizeof *t);
+    const vocab_item *g, *r;
+    size_t i, ng, nr;
+
+    if (!t)
+        return NULL;
+    t->v = v;
+    vocab_enum(v, "dwelling", &t->n_dw);
+    vocab_enum(v, "visitKind", &t->n_kind);
+    vocab_enum(v, "category", &t->n_cat);
+    vocab_enum(v, "status", &t->n_st);
+    g = vocab_enum(v, "group", &ng);
+    t->n_grp = ng > 64 ? 64 : ng;
+    vocab_enum(v, "serviceType", &t->n_type);
+    r = vocab_enum(v, "rating", &nr);
+    t->n_rating = nr;
+    vocab_enum(v, "role", &t->n_role);
+    vocab_enum(v, "sectionName", &t->n_sec);
+    t->n_rule = 64; /* rule indexes of the return vocabulary; bounded */
+    for (i = 0; i < t->n_grp; i++)
+        if (!strncmp(g[i].value, "elderly-", 8))
+            t->elderly_mask |= (uint64_t)1 << i;
+    t->dissatisfied = -1;
+    for (i = 0; i < nr; i++)
+        if (!strcmp(r[i].value, "dissatisfied"))
+            t->dissatisfied = (int)i;
+
+    t->hh_reg = counts(t->n_dw);
+    t->hh_vis = counts(t->n_dw);
+    t->visits = counts(t->n_kind);
+    t->op = counts(t->n_cat * t->n_st);
+    t->sg = counts(t->n_cat * t->n_st);
+    t->op_imp = counts(t->n_cat);
+    t->op_imp_rep = counts(t->n_cat);
+    t->grp_members = counts(t->n_grp + 1);
+    t->grp_households = counts(t->n_grp + 1);
+    t->grp_served = counts(t->n_grp + 1);
+    t->svc = counts(t->n_type * (t->n_grp + 1));
+    t->svc_count = counts(t->n_type);
+    t->svc_members = counts(t->n_type);
+    t->rating = counts(t->n_rating);
+    t->role_reg = counts(t->n_role);
+    t->role_part = counts(t->n_role);
+    t->role_visits = counts(t->n_role);
+    t->rule_count = counts(t->n_rule);
+    t->rule_err = counts(t->n_rule);
+    t->rule_warn = counts(t->n_rule);
+    t->cadre_ix = xmlHashCreate(64);
+    if (!t->hh_reg || !t->hh_vis || !t->visits || !t->op || !t->sg ||
+        !t->op_imp || !t->op_imp_rep || !t->grp_members ||
+        !t->grp_households || !t->grp_served || !t->svc || !t->svc_count ||
+        !t->svc_members || !t->rating || !t->role_reg || !t->role_part ||
+        !t->role_visits || !t->rule_count || !t->rule_err || !t->rule_warn ||
+        !t->cadre_ix) {
+        tally_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void tally_free(tally_t *t)
+{
+    size_t i, j;
+    if (!t)
+        return;
+    free(t->code), free(t->name), free(t->street), free(t->district);
+    free(t->city);
+    free(t->hh_reg), free(t->hh_vis), free(t->visits), free(t->op);
+    free(t->sg), free(t->op_imp), free(t->op_imp_rep), free(t->grp_members);
+    free(t->grp_households), free(t->grp_served), free(t->svc);
+    free(t->svc_count), free(t->svc_members), free(t->rating);
+    free(t->role_reg), free(t->role_part), free(t->role_visits);
+    free(t->rule_count), free(t->rule_err), free(t->rule_warn);
+    for (i = 0; i < t->n_cadres; i++) {
+        free(t->cadres[i].id);
+        free(t->cadres[i].team);
+    }
+    free(t->cadres);
+    xmlHashFree(t->cadre_ix, NULL);
+    for (i = 0; i < t->n_secs; i++) {
+        for (j = 0; j < t->secs[i].n_p; j++)
+            free(t->secs[i].p[j]);
+        free(t->secs[i].p);
+    }
+    free(t->secs);
+    free(t);
+}
+
+static char *dup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* Index of cadre ID, adding it when ROLE >= -1 is given and it is new;
+ * -1 when absent (and not added), -2 on no memory. */
+static long cadre_find(tally_t *t, const char *id, int add, int role,
+                       const char *team)
+{
+    void *p = xmlHashLookup(t->cadre_ix, (const xmlChar *)id);
+    cadre_row *c;
+    if (p)
+        return (long)((uintptr_t)p - 1);
+    if (!add)
+        return -1;
+    if (t->n_cadres == t->cap_cadres) {
+        size_t cap = t->cap_cadres ? t->cap_cadres * 2 : 16;
+        cadre_row *n = realloc(t->cadres, cap * sizeof *n);
+        if (!n)
+            return -2;
+        t->cadres = n;
+        t->cap_cadres = cap;
+    }
+    c = &t->cadres[t->n_cadres];
+    memset(c, 0, sizeof *c);
+    c->id = dup(id);
+    c->team = dup(team);
+    c->role = role;
+    if (!c->id || (team && !c->team) ||
+        xmlHashAddEntry(t->cadre_ix, (const xmlChar *)id,
+                        (void *)(uintptr_t)(t->n_cadres + 1)) < 0) {
+        free(c->id);
+        free(c->team);
+        return -2;
+    }
+    if (role >= 0 && (size_t)role < t->n_role)
+        t->role_reg[role]++;
+    if (role >= 0 && (size_t)role < t->n_role && role == vocab_index(t->v, "role", "secretary"))
+        t->secretary = 1;
+    return (long)t->n_cadres++;
+}
+
+int tally_head(tally_t *t, const rd_head *h)
+{
+    size_t i;
+    if (!t->has_head) {
+        t->has_head = 1;
+        if (!(t->code = dup(h->community.code)) ||
+            !(t->name = dup(h->community.name)) ||
+            !(t->street = dup(h->community.street)) ||
+            !(t->district = dup(h->community.district)) ||
+            !(t->city = dup(h->community.city)))
+            return -1;
+    }
+    for (i = 0; i < h->n_cadres; i++)
+        if (cadre_find(t, h->cadres[i].id, 1, h->cadres[i].role,
+                       h->cadres[i].team) == -2)
+            return -1;
+    return 0;
+}
+
+int tally_household(tally_t *t, const rd_household *h)
+{
+    size_t i, j, k;
+    uint64_t hh_groups = 0;
+    /* which members were served, overall and by type: small households,
+     * so a quadratic pass over members × services is cheap */
+    int dw = h->dwelling;
+
+    if (dw >= 0 && (size_t)dw < t->n_dw) {
+        t->hh_reg[dw]++;
+        if (h->n_visits)
+            t->hh_vis[dw]++;
+    }
+    for (i = 0; i < h->n_visits; i++) {
+        const rd_visit *v = &h->visits[i];
+        if (v->kind >= 0 && (size_t)v->kind < t->n_kind)
+            t->visits[v->kind]++;
+        if (v->rating >= 0 && (size_t)v->rating < t->n_rating)
+            t->rating[v->rating]++;
+        for (j = 0; j < v->n_by; j++) {
+            long c;
+            /* a cadre named twice in one visit counts once */
+            for (k = 0; k < j && strcmp(v->by[k], v->by[j]); k++)
+                ;
+            if (k < j)
+                continue;
+            c = cadre_find(t, v->by[j], 0, -1, NULL);
+            if (c >= 0)
+                t->cadres[c].visits++;
+        }
+    }
+    t->forms += h->n_forms;
+    for (i = 0; i < h->n_items; i++) {
+        const rd_item *it = &h->items[i];
+        size_t cell;
+        if (it->category < 0 || (size_t)it->category >= t->n_cat ||
+            it->status < 0 || (size_t)it->status >= t->n_st)
+            continue;
+        cell = (size_t)it->category * t->n_st + (size_t)it->status;
+        if (it->suggestion) {
+            t->sg[cell]++;
+        } else {
+            t->op[cell]++;
+            if (it->important) {
+                t->op_imp[it->category]++;
+                if (it->to)
+                    t->op_imp_rep[it->category]++;
+            }
+        }
+    }
+    for (i = 0; i < h->n_members; i++) {
+        const rd_member *m = &h->members[i];
+        int served = 0;
+        hh_groups |= m->groups;
+        for (j = 0; j < h->n_services; j++)
+            if (h->services[j].member && m->id &&
+                !strcmp(h->services[j].member, m->id))
+                served = 1;
+        if (m->groups) {
+            t->any_members++;
+        }
+        for (k = 0; k < t->n_grp; k++)
+            if (m->groups >> k & 1) {
+                t->grp_members[k]++;
+                t->grp_served[k] += served;
+            }
+        if (m->groups & t->elderly_mask) {
+            t->grp_members[t->n_grp]++;
+            t->grp_served[t->n_grp] += served;
+        }
+        /* members served, overall and per type (distinct members) */
+        if (served)
+            t->svc_any_members++;
+        for (k = 0; k < t->n_type; k++) {
+            for (j = 0; j < h->n_services; j++)
+                if (h->services[j].type == (int)k && h->services[j].member &&
+                    m->id && !strcmp(h->services[j].member, m->id))
+                    break;
+            if (j < h->n_services)
+                t->svc_members[k]++;
+        }
+    }
+    if (hh_groups)
+        t->any_households++;
+    for (k = 0; k < t->n_grp; k++)
+        if (hh_groups >> k & 1)
+            t->grp_households[k]++;
+    if (hh_groups & t->elderly_mask)
+        t->grp_households[t->n_grp]++;
+    for (j = 0; j < h->n_services; j++) {
+        const rd_service *s = &h->services[j];
+        uint64_t g = 0;
+        if (s->type < 0 || (size_t)s->type >= t->n_type)
+            continue;
+        t->svc_count[s->type]++;
+        for (i = 0; i < h->n_members; i++)
+            if (s->member && h->members[i].id &&
+                !strcmp(s->member, h->members[i].id))
+                g = h->members[i].groups;
+        for (k = 0; k < t->n_grp; k++)
+            if (g >> k & 1)
+                t->svc[(size_t)s->type * (t->n_grp + 1) + k]++;
+        if (g & t->elderly_mask)
+            t->svc[(size_t)s->type * (t->n_grp + 1) + t->n_grp]++;
+    }
+    return 0;
+}
+
+int tally_section(tally_t *t, const rd_section *s)
+{
+    struct section *n = realloc(t->secs, (t->n_secs + 1) * sizeof *n), *sec;
+    size_t i;
+    if (!n)
+        return -1;
+    t->secs = n;
+    sec = &t->secs[t->n_secs];
+    sec->name = s->name;
+    sec->n_p = 0;
+    if (!(sec->p = calloc(s->n_p ? s->n_p : 1, sizeof *sec->p)))
+        return -1;
+    t->n_secs++;
+    for (i = 0; i < s->n_p; i++) {
+        if (!(sec->p[i] = strdup(s->p[i])))
+            return -1;
+        sec->n_p++;
+    }
+    return 0;
+}
+
+void tally_finding(tally_t *t, int rule, diag_severity sev)
+{
+    if (rule < 0 || (size_t)rule >= t->n_rule)
+        return;
+    t->rule_count[rule]++;
+    if (sev == DIAG_ERROR)
+        t->rule_err[rule]++;
+    else
+        t->rule_warn[rule]++;
+}
+
+static void add(cnt *a, const cnt *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        a[i] += b[i];
+}
+
+int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
+{
+    size_t i, j;
+    if (!t->has_head && f->has_head) {
+        t->has_head = 1;
+        if ((f->code && !(t->code = dup(f->code))) ||
+            (f->name && !(t->name = dup(f->name))) ||
+            (f->street && !(t->street = dup(f->street))) ||
+            (f->district && !(t->district = dup(f->district))) ||
+            (f->city && !(t->city = dup(f->city))))
+            return -1;
+    }
+    add(t->hh_reg, f->hh_reg, t->n_dw);
+    add(t->hh_vis, f->hh_vis, t->n_dw);
+    add(t->visits, f->visits, t->n_kind);
+    t->forms += f->forms;
+    add(t->op, f->op, t->n_cat * t->n_st);
+    add(t->sg, f->sg, t->n_cat * t->n_st);
+    add(t->op_imp, f->op_imp, t->n_cat);
+    add(t->op_imp_rep, f->op_imp_rep, t->n_cat);
+    add(t->grp_members, f->grp_members, t->n_grp + 1);
+    add(t->grp_households, f->grp_households, t->n_grp + 1);
+    add(t->grp_served, f->grp_served, t->n_grp + 1);
+    t->any_members += f->any_members;
+    t->any_households += f->any_households;
+    add(t->svc, f->svc, t->n_type * (t->n_grp + 1));
+    add(t->svc_count, f->svc_count, t->n_type);
+    add(t->svc_members, f->svc_members, t->n_type);
+    t->svc_any_members += f->svc_any_members;
+    add(t->rating, f->rating, t->n_rating);
+    add(t->rule_count, f->rule_count, t->n_rule);
+    add(t->rule_err, f->rule_err, t->n_rule);
+    add(t->rule_warn, f->rule_warn, t->n_rule);
+    t->secretary |= f->secretary;
+    if (keep_cadres) {
+        for (i = 0; i < f->n_cadres; i++) {
+            const cadre_row *c = &f->cadres[i];
+            long k = cadre_find(t, c->id, 1, c->role, c->team);
+            if (k == -2)
+                return -1;
+            t->cadres[k].visits += c->visits;
+        }
+        for (i = 0; i < f->n_secs; i++) {
+            rd_section s;
+            s.name = f->secs[i].name;
+            s.p = (const char **)f->secs[i].p;
+            s.n_p = f->secs[i].n_p;
+            s.line = s.col = 0;
+            if (tally_section(t, &s) < 0)
+                return -1;
+        }
+    } else {
+        /* roll-up: roles only, from the other tally's own view */
+        cnt *reg = counts(t->n_role), *part = counts(t->n_role),
+            *vis = counts(t->n_role);
+        if (!reg || !part || !vis) {
+            free(reg), free(part), free(vis);
+            return -1;
+        }
+        for (j = 0; j < f->n_role; j++) {
+            reg[j] = f->role_reg[j];
+            part[j] = f->role_part[j];
+            vis[j] = f->role_visits[j];
+        }
+        for (i = 0; i < f->n_cadres; i++) {
+            const cadre_row *c = &f->cadres[i];
+            if (c->role < 0 || (size_t)c->role >= f->n_role)
+                continue;
+            part[c->role] += c->visits > 0;
+            vis[c->role] += c->visits;
+        }
+        add(t->role_reg, reg, t->n_role);
+        add(t->role_part, part, t->n_role);
+        add(t->role_visits, vis, t->n_role);
+        free(reg), free(part), free(vis);
+    }
+    return 0;
+}
+
+const char *tally_community_code(const tally_t *t)
+{
+    return t->code;
+}
+
+const char *tally_field(const tally_t *t, const char *name)
+{
+    if (!strcmp(name, "code"))
+        return t->code;
+    if (!strcmp(name, "name"))
+        return t->name;
+    if (!strcmp(name, "street"))
+        return t->street;
+    if (!strcmp(name, "district"))
+        return t->district;
+    if (!strcmp(name, "city"))
+        return t->city;
+    return NULL;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static int set_num(xmlNodePtr n, const char *name, cnt v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lu", v);
+    return xmlSetProp(n, BAD_CAST name, BAD_CAST buf) ? 0 : -1;
+}
+
+static xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char *name)
+{
+    return xmlNewChild(parent, ns, BAD_CAST name, NULL);
+}
+
+/* A labelled row: value, zh, en. */
+static xmlNodePtr row(xmlNodePtr parent, xmlNsPtr ns, const char *name,
+                      const vocab_item *it)
+{
+    xmlNodePtr n = child(parent, ns, name);
+    if (!n || !xmlSetProp(n, BAD_CAST "value", BAD_CAST it->value) ||
+        !xmlSetProp(n, BAD_CAST "zh", BAD_CAST it->zh) ||
+        !xmlSetProp(n, BAD_CAST "en", BAD_CAST it->en))
+        return NULL;
+    return n;
+}
+
+static cnt sum(const cnt *a, size_t n)
+{
+    cnt s = 0;
+    size_t i;
+    for (i = 0; i < n; i++)
+        s += a[i];
+    return s;
+}
+
+/* Opinions or suggestions: category × status with totals. */
+static int write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
+                       const char *name, const cnt *m, int opinions)
+{
+    const vocab_item *cat = vocab_enum(t->v, "category", NULL);
+    const vocab_item *st = vocab_enum(t->v, "status", NULL);
+    xmlNodePtr n = child(parent, ns, name), c, s;
+    size_t i, j;
+    if (!n || set_num(n, "count", sum(m, t->n_cat * t->n_st)))
+        return -1;
+    if (opinions && (set_num(n, "important", sum(t->op_imp, t->n_cat)) ||
+                     set_num(n, "important-reported",
+                             sum(t->op_imp_rep, t->n_cat))))
+        return -1;
+    for (i = 0; i < t->n_cat; i++) {
+        if (!(c = row(n, ns, "category", &cat[i])) ||
+            set_num(c, "count", sum(m + i * t->n_st, t->n_st)))
+            return -1;
+        if (opinions && (set_num(c, "important", t->op_imp[i]) ||
+                         set_num(c, "important-reported", t->op_imp_rep[i])))
+            return -1;
+        for (j = 0; j < t->n_st; j++)
+            if (!(s = row(c, ns, "status", &st[j])) ||
+                set_num(s, "count", m[i * t->n_st + j]))
+                return -1;
+    }
+    for (j = 0; j < t->n_st; j++) {
+        cnt tot = 0;
+        for (i = 0; i < t->n_cat; i++)
+            tot += m[i * t->n_st + j];
+        if (!(s = row(n, ns, "status", &st[j])) || set_num(s, "count", tot))
+            return -1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    return strcmp(x ? x : "", y ? y : "");
+}
+
+static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
+{
+    const vocab_item *role = vocab_enum(t->v, "role", NULL);
+    xmlNodePtr n = child(parent, ns, "cadres"), r;
+    cnt *part = counts(t->n_role), *vis = counts(t->n_role), reg = 0, tp = 0;
+    const char **teams = NULL;
+    size_t i, j, nt = 0;
+    int rc = -1;
+
+    if (!n || !part || !vis)
+        goto fail;
+    for (i = 0; i < t->n_role; i++) {
+        part[i] = t->role_part[i];
+        vis[i] = t->role_visits[i];
+    }
+    for (i = 0; i < t->n_cadres; i++) {
+        const cadre_row *c = &t->cadres[i];
+        tp += c->visits > 0;
+        if (c->role >= 0 && (size_t)c->role < t->n_role) {
+            part[c->role] += c->visits > 0;
+            vis[c->role] += c->visits;
+        }
+    }
+    reg = sum(t->role_reg, t->n_role);
+    tp = sum(part, t->n_role);
+    if (set_num(n, "registered", reg) || set_num(n, "taking-part", tp) ||
+        !xmlSetProp(n, BAD_CAST "secretary-leads",
+                    BAD_CAST(t->secretary ? "true" : "false")))
+        goto fail;
+    for (i = 0; i < t->n_role; i++)
+        if (!(r = row(n, ns, "role", &role[i])) ||
+            set_num(r, "registered", t->role_reg[i]) ||
+            set_num(r, "taking-part", part[i]) || set_num(r, "visits", vis[i]))
+            goto fail;
+    /* teams in order of first appearance on the cadre list; cadres in list
+     * order (ids only, never names) */
+    if (t->n_cadres && !(teams = calloc(t->n_cadres, sizeof *teams)))
+        goto fail;
+    for (i = 0; i < t->n_cadres; i++) {
+        for (j = 0; j < nt && cmp_str(&teams[j], &t->cadres[i].team); j++)
+            ;
+        if (j == nt && t->cadres[i].team)
+            teams[nt++] = t->cadres[i].team;
+    }
+    for (j = 0; j < nt; j++) {
+        cnt treg = 0, tpart = 0, tvis = 0;
+        for (i = 0; i < t->n_cadres; i++)
+            if (t->cadres[i].team && !strcmp(t->cadres[i].team, teams[j])) {
+                treg++;
+                tpart += t->cadres[i].visits > 0;
+                tvis += t->cadres[i].visits;
+            }
+        if (!(r = child(n, ns, "team")) ||
+            !xmlSetProp(r, BAD_CAST "name", BAD_CAST teams[j]) ||
+            set_num(r, "registered", treg) || set_num(r, "taking-part", tpart) ||
+            set_num(r, "visits", tvis))
+            goto fail;
+    }
+    for (i = 0; i < t->n_cadres; i++) {
+        const cadre_row *c = &t->cadres[i];
+        if (!(r = child(n, ns, "cadre")) ||
+            !xmlSetProp(r, BAD_CAST "id", BAD_CAST c->id) ||
+            !xmlSetProp(r, BAD_CAST "role",
+                        BAD_CAST(c->role >= 0 ? role[c->role].value : "")) ||
+            (c->team && !xmlSetProp(r, BAD_CAST "team", BAD_CAST c->team)) ||
+            set_num(r, "visits", c->visits))
+            goto fail;
+    }
+    rc = 0;
+fail:
+    free(teams);
+    free(part);
+    free(vis);
+    return rc;
+}
+
+int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
+                const vocab_t *rv, const char *const *rule_severity)
+{
+    const vocab_item *dw = vocab_enum(t->v, "dwelling", NULL);
+    const vocab_item *kind = vocab_enum(t->v, "visitKind", NULL);
+    const vocab_item *grp = vocab_enum(t->v, "group", NULL);
+    const vocab_item *eld = vocab_enum(t->v, "elderlyGroup", NULL);
+    const vocab_item *type = vocab_enum(t->v, "serviceType", NULL);
+    const vocab_item *rating = vocab_enum(t->v, "rating", NULL);
+    const vocab_item *sec = vocab_enum(t->v, "sectionName", NULL);
+    const vocab_item *rules;
+    vocab_item elderly = {"elderly", "老年人", "elderly"};
+    xmlNodePtr n, r, g;
+    size_t i, j, n_rules, n_eld;
+    cnt satisfied = 0;
+
+    vocab_enum(t->v, "elderlyGroup", &n_eld);
+    if (eld && n_eld)
+        elderly = eld[0];
+    rules = vocab_enum(rv, "rule", &n_rules);
+
+    /* households */
+    if (!(n = child(unit, ns, "households")) ||
+        set_num(n, "registered", sum(t->hh_reg, t->n_dw)) ||
+        set_num(n, "visited", sum(t->hh_vis, t->n_dw)))
+        return -1;
+    for (i = 0; i < t->n_dw; i++)
+        if (!(r = row(n, ns, "dwelling", &dw[i])) ||
+            set_num(r, "registered", t->hh_reg[i]) ||
+            set_num(r, "visited", t->hh_vis[i]))
+            return -1;
+    /* visits */
+    if (!(n = child(unit, ns, "visits")) ||
+        set_num(n, "count", sum(t->visits, t->n_kind)))
+        return -1;
+    for (i = 0; i < t->n_kind; i++)
+        if (!(r = row(n, ns, "kind", &kind[i])) ||
+            set_num(r, "count", t->visits[i]))
+            return -1;
+    if (write_cadres(t, unit, ns))
+        return -1;
+    if (!(n = child(unit, ns, "forms")) || set_num(n, "count", t->forms))
+        return -1;
+    if (write_items(t, unit, ns, "opinions", t->op, 1) ||
+        write_items(t, unit, ns, "suggestions", t->sg, 0))
+        return -1;
+    /* groups, then the elderly union */
+    if (!(n = child(unit, ns, "groups")) ||
+        set_num(n, "members", t->any_members) ||
+        set_num(n, "households", t->any_households))
+        return -1;
+    for (i = 0; i <= t->n_grp; i++)
+        if (!(r = row(n, ns, "group", i < t->n_grp ? &grp[i] : &elderly)) ||
+            set_num(r, "members", t->grp_members[i]) ||
+            set_num(r, "households", t->grp_households[i]) ||
+            set_num(r, "served", t->grp_served[i]))
+            return -1;
+    /* services by type × group */
+    if (!(n = child(unit, ns, "services")) ||
+        set_num(n, "count", sum(t->svc_count, t->n_type)) ||
+        set_num(n, "members", t->svc_any_members))
+        return -1;
+    for (i = 0; i < t->n_type; i++) {
+        if (!(r = row(n, ns, "type", &type[i])) ||
+            set_num(r, "count", t->svc_count[i]) ||
+            set_num(r, "members", t->svc_members[i]))
+            return -1;
+        for (j = 0; j <= t->n_grp; j++)
+            if (!(g = row(r, ns, "group", j < t->n_grp ? &grp[j] : &elderly)) ||
+                set_num(g, "count", t->svc[i * (t->n_grp + 1) + j]))
+                return -1;
+    }
+    /* satisfaction */
+    for (i = 0; i < t->n_rating; i++)
+        if ((int)i != t->dissatisfied)
+            satisfied += t->rating[i];
+    if (!(n = child(unit, ns, "satisfaction")) ||
+        set_num(n, "forms", sum(t->rating, t->n_rating)) ||
+        set_num(n, "satisfied", satisfied))
+        return -1;
+    for (i = 0; i < t->n_rating; i++)
+        if (!(r = row(n, ns, "rating", &rating[i])) ||
+            set_num(r, "count", t->rating[i]))
+            return -1;
+    /* audit findings by rule */
+    if (!(n = child(unit, ns, "audit")) ||
+        set_num(n, "errors", sum(t->rule_err, t->n_rule)) ||
+        set_num(n, "warnings", sum(t->rule_warn, t->n_rule)))
+        return -1;
+    for (i = 0; i < n_rules && i < t->n_rule; i++) {
+        xmlNodePtr x = child(n, ns, "rule");
+        if (!x || !xmlSetProp(x, BAD_CAST "value", BAD_CAST rules[i].value) ||
+            !xmlSetProp(x, BAD_CAST "zh", BAD_CAST rules[i].zh) ||
+            !xmlSetProp(x, BAD_CAST "en", BAD_CAST rules[i].en) ||
+            !xmlSetProp(x, BAD_CAST "severity",
+                        BAD_CAST(rule_severity && rule_severity[i]
+                                     ? rule_severity[i] : "error")) ||
+            set_num(x, "count", t->rule_count[i]))
+            return -1;
+    }
+    /* narrative, sections in schema order (several parts: in feed order) */
+    if (t->n_secs) {
+        if (!(n = child(unit, ns, "narrative")))
+            return -1;
+        for (j = 0; j < t->n_sec; j++)
+            for (i = 0; i < t->n_secs; i++) {
+                size_t k;
+                if (t->secs[i].name != (int)j)
+                    continue;
+                if (!(r = row(n, ns, "section", &sec[j])))
+                    return -1;
+                for (k = 0; k < t->secs[i].n_p; k++)
+                    if (!xmlNewTextChild(r, ns, BAD_CAST "p",
+                                         BAD_CAST t->secs[i].p[k]))
+                        return -1;
+            }
+    }
+    return 0;
+}
