@@ -1,0 +1,1095 @@
+/*
+ * audit.c — the audit rules of SPEC §2 layer 2, run in the reader's single
+ * streaming pass over a valid register.
+ *
+ * Rules, their default severity and threshold. An error blocks a return
+ * (the register says something that cannot be true or cannot be counted
+ * straight); a warning is a fact about the work the return still reports.
+ *
+ *   rule                           default  where reported        threshold
+ *   duplicate-id                   error    the second use        -
+ *   unknown-cadre                  error    visit / household     -
+ *   unknown-member                 error    service               -
+ *   duplicate-household            error    the later household   -
+ *   visit-outside-campaign         warning  visit                 -
+ *   follow-up-without-first        warning  visit                 -
+ *   closed-before-visit            error    opinion / suggestion  -
+ *   reported-without-target        warning  opinion / suggestion  -
+ *   household-not-visited          warning  household             -
+ *   special-group-not-followed-up  warning  household             -
+ *   overdue-item                   warning  opinion / suggestion  N = 30 days
+ *   no-responsible-cadre           warning  household             -
+ *   cadre-few-visits               warning  cadre, at the end     K = 5 visits
+ *
+ * Ids (duplicate-id) share one namespace per register, whatever element
+ * carries them: household, member, visit, form, opinion, suggestion and
+ * cadre ids are "unique within a register" (SPEC §1), as xs:ID would be.
+ * Within a household they are checked in document order (sorted by line
+ * and column), so the finding is always on the later use.
+ *
+ * State. Per register (audit_reg): a hash of every id seen (value: line and
+ * kind of the first use, packed into the pointer, so no allocation per id),
+ * the cadre list with a per-cadre visit count, a hash from cadre id to its
+ * place in that list, a hash of the address digests seen, and one small
+ * record per household (id, address digest, position) kept for
+ * audit_batch. Addresses are never kept: only the SHA-256 of the address
+ * with its whitespace collapsed. What only the streaming pass needs is
+ * freed by audit_reg_finish; what the batch needs stays.
+ *
+ * Hash tables are libxml2's xmlHashTable behind a small wrapper (htab_*).
+ * libxml2 2.9 stops growing a table (and an xmlDict) at 16384 buckets, so
+ * at a million ids every lookup walks chains of ~70 keys: measured on a
+ * register of 200,000 households and 1.2 million ids, the audit then took
+ * 12 times as long as the parse and validation. The wrapper re-creates the
+ * table at twice the size (xmlHashCreate takes any size) whenever it holds
+ * as many keys as buckets, moving the entries with xmlHashScanFull; chains
+ * stay short, and the same register audits in a little under the time it
+ * takes to parse (what remains is libxml2's malloc per key). No xmlDict:
+ * it has the same cap. Tables are only ever looked up, never iterated for
+ * output, so their randomised order cannot reach the findings.
+ *
+ * Order. Findings of a register are sorted by line, column, rule and
+ * message before they leave audit_reg_finish; audit_batch sorts its own
+ * copy of the registers by path, so which register is "the later" does not
+ * depend on the order they were given or finished in.
+ *
+ * No global mutable state: each audit_reg is used by one thread; the
+ * audit_opts and the vocabulary are read-only.
+ */
+#include "audit.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/hash.h>
+#include <nettle/sha2.h>
+
+#include "arena.h"
+
+#define HASH_START 256
+#define DATE_BUF 48 /* room for any int32 day count as a date */
+
+static const struct {
+    const char *id;
+    audit_severity severity;
+} rules[RULE_COUNT_] = {
+    [RULE_DUPLICATE_ID] = {"duplicate-id", AUDIT_ERROR},
+    [RULE_UNKNOWN_CADRE] = {"unknown-cadre", AUDIT_ERROR},
+    [RULE_UNKNOWN_MEMBER] = {"unknown-member", AUDIT_ERROR},
+    [RULE_DUPLICATE_HOUSEHOLD] = {"duplicate-household", AUDIT_ERROR},
+    [RULE_VISIT_OUTSIDE_CAMPAIGN] = {"visit-outside-campaign", AUDIT_WARNING},
+    [RULE_FOLLOW_UP_WITHOUT_FIRST] = {"follow-up-without-first", AUDIT_WARNING},
+    [RULE_CLOSED_BEFORE_VISIT] = {"closed-before-visit", AUDIT_ERROR},
+    [RULE_REPORTED_WITHOUT_TARGET] = {"reported-without-target", AUDIT_WARNING},
+    [RULE_HOUSEHOLD_NOT_VISITED] = {"household-not-visited", AUDIT_WARNING},
+    [RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP] = {"special-group-not-followed-up",
+                                            AUDIT_WARNING},
+    [RULE_OVERDUE_ITEM] = {"overdue-item", AUDIT_WARNING},
+    [RULE_NO_RESPONSIBLE_CADRE] = {"no-responsible-cadre", AUDIT_WARNING},
+    [RULE_CADRE_FEW_VISITS] = {"cadre-few-visits", AUDIT_WARNING},
+};
+
+/* What carries an id, for duplicate-id. */
+enum { K_HOUSEHOLD, K_MEMBER, K_VISIT, K_FORM, K_OPINION, K_SUGGESTION,
+       K_CADRE, K_COUNT_ };
+static const char *const kind_name[K_COUNT_] = {
+    "household", "member", "visit", "form", "opinion", "suggestion", "cadre"};
+
+typedef struct {
+    const char *id;        /* in a->strings */
+    unsigned line, col;
+    unsigned long visits;  /* visits naming the cadre in `by` */
+    unsigned long stamp;   /* serial of the last visit counted */
+} cadre_rec;
+
+typedef struct {
+    const char *id;        /* in a->strings */
+    uint8_t addr[SHA256_DIGEST_SIZE];
+    unsigned line, col;
+    int has_addr;
+    int dup_in_reg;        /* reported already: same address earlier here */
+} hh_rec;
+
+/* An xmlHashTable that keeps growing (see the design note). Keys are one
+ * or two strings (copied by libxml2); values are non-NULL pointers. */
+typedef struct {
+    xmlHashTablePtr t;
+    size_t n, size;
+} htab;
+
+/* One id used in a household, for the document-order duplicate check. */
+typedef struct {
+    const char *id, *visit, *item;
+    int kind;
+    unsigned line, col;
+} id_use;
+
+struct audit_reg {
+    const audit_opts *o;
+    const vocab_t *vocab;
+    const char *path;
+    int kind_first, kind_follow_up, kind_regular;
+    int st_pending, st_assigned, st_reported;
+
+    /* kept until audit_reg_free (audit_batch reads them) */
+    arena strings;         /* household and cadre ids */
+    char *community;       /* code; NULL until the head is seen */
+    hh_rec *hh;
+    size_t n_hh, cap_hh;
+    int finished;
+
+    /* the streaming pass only; freed by audit_reg_finish */
+    int streaming;
+    htab ids;              /* id -> packed (line, kind) of first use */
+    htab cadre_ix;         /* cadre id -> index + 1 in cadres */
+    htab unknown;          /* unknown cadre id -> last visit serial */
+    htab addrs;            /* hex address digest -> index + 1 in hh */
+    cadre_rec *cadres;
+    size_t n_cadres;
+    int32_t start, end, reported;
+    unsigned long serial;     /* visits seen, for per-visit de-duplication */
+    id_use *uses;
+    size_t cap_uses;
+
+    diag_list found;
+};
+
+/* ---- rules and options -------------------------------------------------- */
+
+const char *audit_rule_id(audit_rule r)
+{
+    return (int)r >= 0 && r < RULE_COUNT_ ? rules[r].id : "unknown";
+}
+
+int audit_rule_find(const char *id)
+{
+    int i;
+    if (!id)
+        return -1;
+    for (i = 0; i < RULE_COUNT_; i++)
+        if (!strcmp(rules[i].id, id))
+            return i;
+    return -1;
+}
+
+void audit_opts_default(audit_opts *o)
+{
+    int i;
+    for (i = 0; i < RULE_COUNT_; i++)
+        o->severity[i] = rules[i].severity;
+    o->overdue_days = 30;
+    o->min_visits = 5;
+}
+
+/* A malloc'd copy of the formatted text, or NULL. */
+static char *vformat(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    int n;
+    char *s;
+
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    s = vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
+{
+    const char *eq = spec ? strchr(spec, '=') : NULL;
+    char *name = NULL, *list = NULL, *m = NULL;
+    size_t len = 1;
+    int r = -1, i;
+    audit_severity s = AUDIT_OFF;
+    error_code rc = ERR_NOMEM;
+
+    if (!eq) {
+        m = format("\"%s\" is not a rule setting: write RULE=off, "
+                   "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
+                   spec ? spec : "");
+        rc = ERR_USAGE;
+        goto fail;
+    }
+    if (!(name = strndup(spec, (size_t)(eq - spec))))
+        goto fail;
+    if ((r = audit_rule_find(name)) < 0) {
+        for (i = 0; i < RULE_COUNT_; i++)
+            len += strlen(rules[i].id) + 2;
+        if (!(list = malloc(len)))
+            goto fail;
+        list[0] = 0;
+        for (i = 0; i < RULE_COUNT_; i++) {
+            if (i)
+                strcat(list, ", ");
+            strcat(list, rules[i].id);
+        }
+        m = !strcmp(name, "schema")
+                ? format("schema errors cannot be turned off or down: an "
+                         "invalid register is never counted")
+                : format("unknown audit rule \"%s\": the rules are %s", name,
+                         list);
+        rc = ERR_USAGE;
+        goto fail;
+    }
+    if (!strcmp(eq + 1, "off"))
+        s = AUDIT_OFF;
+    else if (!strcmp(eq + 1, "warning"))
+        s = AUDIT_WARNING;
+    else if (!strcmp(eq + 1, "error"))
+        s = AUDIT_ERROR;
+    else {
+        m = format("rule %s: \"%s\" is not a severity: write off, warning "
+                   "or error", name, eq + 1);
+        rc = ERR_USAGE;
+        goto fail;
+    }
+    o->severity[r] = s;
+    rc = ERR_OK;
+fail:
+    /* a message that could not be built leaves *msg NULL: no memory */
+    if (rc != ERR_OK && msg)
+        *msg = m;
+    else
+        free(m);
+    free(name);
+    free(list);
+    return rc;
+}
+
+/* ---- growing hash tables ------------------------------------------------ */
+
+static int htab_init(htab *h)
+{
+    h->n = 0;
+    h->size = HASH_START;
+    h->t = xmlHashCreate((int)h->size);
+    return h->t ? 0 : -1;
+}
+
+static void htab_free(htab *h)
+{
+    xmlHashFree(h->t, NULL);
+    h->t = NULL;
+    h->n = h->size = 0;
+}
+
+typedef struct {
+    xmlHashTablePtr to;
+    int failed;
+} htab_move;
+
+static void htab_move_one(void *payload, void *data, const xmlChar *name,
+                          const xmlChar *name2, const xmlChar *name3)
+{
+    htab_move *m = data;
+    if (xmlHashAddEntry3(m->to, name, name2, name3, payload) < 0)
+        m->failed = 1;
+}
+
+/* Re-creates H at twice its size once it holds as many keys as buckets.
+ * Amortised O(1) per key. 0, or -1 on no memory (H is left as it was). */
+static int htab_room(htab *h)
+{
+    htab_move m = {NULL, 0};
+    if (h->n < h->size || h->size > (size_t)(INT32_MAX / 2))
+        return 0;
+    if (!(m.to = xmlHashCreate((int)(h->size * 2))))
+        return -1;
+    xmlHashScanFull(h->t, htab_move_one, &m);
+    if (m.failed) {
+        xmlHashFree(m.to, NULL);
+        return -1;
+    }
+    xmlHashFree(h->t, NULL);
+    h->t = m.to;
+    h->size *= 2;
+    return 0;
+}
+
+static void *htab_get(const htab *h, const char *k, const char *k2)
+{
+    return xmlHashLookup2(h->t, (const xmlChar *)k, (const xmlChar *)k2);
+}
+
+/* Adds K (K2) -> V; the key must be absent. 0 or -1. */
+static int htab_add(htab *h, const char *k, const char *k2, void *v)
+{
+    if (htab_room(h) < 0 ||
+        xmlHashAddEntry2(h->t, (const xmlChar *)k, (const xmlChar *)k2, v) < 0)
+        return -1;
+    h->n++;
+    return 0;
+}
+
+/* Sets K -> V, present or not. 0 or -1. */
+static int htab_set(htab *h, const char *k, void *v)
+{
+    if (htab_get(h, k, NULL))
+        return xmlHashUpdateEntry(h->t, (const xmlChar *)k, v, NULL) < 0 ? -1
+                                                                         : 0;
+    return htab_add(h, k, NULL, v);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* YYYY-MM-DD of DAYS since 1970-01-01 (H. Hinnant's civil_from_days). */
+static const char *fmt_date(char *buf, size_t size, int32_t days)
+{
+    int64_t z = (int64_t)days + 719468, era, doe, yoe, doy, mp, d, m, y;
+    if (days == RD_NO_DATE) {
+        snprintf(buf, size, "(no date)");
+        return buf;
+    }
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y = yoe + era * 400 + (m <= 2);
+    snprintf(buf, size, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+    return buf;
+}
+
+/* Packs a line and a kind into a non-NULL hash value, and back. */
+static void *pack(unsigned line, int kind)
+{
+    uintptr_t l = line ? line : 1;
+    if (l > UINTPTR_MAX >> 3)
+        l = UINTPTR_MAX >> 3;
+    return (void *)(l << 3 | (uintptr_t)kind);
+}
+
+static unsigned unpack_line(const void *p)
+{
+    return (unsigned)((uintptr_t)p >> 3);
+}
+
+static int unpack_kind(const void *p)
+{
+    return (int)((uintptr_t)p & 7);
+}
+
+static void *index_value(size_t i)
+{
+    return (void *)(uintptr_t)(i + 1);
+}
+
+static size_t value_index(const void *p)
+{
+    return (size_t)(uintptr_t)p - 1;
+}
+
+static void hex(char *out, const uint8_t *d, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+/* SHA-256 of S with XML whitespace collapsed (runs to one space, none at
+ * either end), hashed piecewise so the address is never copied. */
+static void address_digest(const char *s, uint8_t *out)
+{
+    struct sha256_ctx ctx;
+    const char *p = s, *b;
+    int first = 1;
+
+    sha256_init(&ctx);
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (!*p)
+            break;
+        b = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            p++;
+        if (!first)
+            sha256_update(&ctx, 1, (const uint8_t *)" ");
+        sha256_update(&ctx, (size_t)(p - b), (const uint8_t *)b);
+        first = 0;
+    }
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, out);
+}
+
+static int blank(const char *s)
+{
+    if (!s)
+        return 1;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+/* Adds a finding of rule R to L unless the rule is off. 0, or -1 on no
+ * memory. The ids are borrowed (diag_list_add copies them). */
+static int add_finding(diag_list *l, const audit_opts *o, const char *path,
+                       const char *community, audit_rule r, unsigned line,
+                       unsigned col, const char *household, const char *visit,
+                       const char *item, const char *cadre, const char *fmt,
+                       ...) __attribute__((format(printf, 12, 13)));
+static int add_finding(diag_list *l, const audit_opts *o, const char *path,
+                       const char *community, audit_rule r, unsigned line,
+                       unsigned col, const char *household, const char *visit,
+                       const char *item, const char *cadre, const char *fmt,
+                       ...)
+{
+    diag d = {0};
+    va_list ap;
+    char *msg;
+    int rc = -1;
+
+    if (o->severity[r] == AUDIT_OFF)
+        return 0;
+    va_start(ap, fmt);
+    msg = vformat(fmt, ap);
+    va_end(ap);
+    if (!msg)
+        goto fail;
+    d.file = (char *)path;
+    d.line = line;
+    d.col = col;
+    d.severity = o->severity[r] == AUDIT_WARNING ? DIAG_WARNING : DIAG_ERROR;
+    d.rule = (char *)rules[r].id;
+    d.message = msg;
+    d.community = (char *)community;
+    d.household = (char *)household;
+    d.visit = (char *)visit;
+    d.item = (char *)item;
+    d.cadre = (char *)cadre;
+    if (diag_list_add(l, &d) != ERR_OK)
+        goto fail;
+    rc = 0;
+fail:
+    free(msg);
+    return rc;
+}
+
+/* A finding of the register being streamed. */
+#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                   \
+    add_finding(&(a)->found, (a)->o, (a)->path, (a)->community, (r), (line), \
+                (col), (hh), (visit), (item), (cadre), __VA_ARGS__)
+
+static int on(const audit_reg *a, audit_rule r)
+{
+    return a->o->severity[r] != AUDIT_OFF;
+}
+
+/* ---- lifetime ----------------------------------------------------------- */
+
+audit_reg *audit_reg_new(const audit_opts *o, const vocab_t *vocab,
+                         const char *path)
+{
+    audit_reg *a = calloc(1, sizeof *a);
+    if (!a)
+        goto fail;
+    a->o = o;
+    a->vocab = vocab;
+    a->path = path;
+    a->kind_first = vocab_index(vocab, "visitKind", "first");
+    a->kind_follow_up = vocab_index(vocab, "visitKind", "follow-up");
+    a->kind_regular = vocab_index(vocab, "visitKind", "regular");
+    a->st_pending = vocab_index(vocab, "status", "pending");
+    a->st_assigned = vocab_index(vocab, "status", "assigned");
+    a->st_reported = vocab_index(vocab, "status", "reported");
+    a->start = a->end = a->reported = RD_NO_DATE;
+    a->streaming = 1;
+    if (htab_init(&a->ids) < 0 || htab_init(&a->cadre_ix) < 0 ||
+        htab_init(&a->unknown) < 0 || htab_init(&a->addrs) < 0)
+        goto fail;
+    return a;
+fail:
+    audit_reg_free(a);
+    return NULL;
+}
+
+/* Frees what only the streaming pass needs. */
+static void stream_state_free(audit_reg *a)
+{
+    a->streaming = 0;
+    htab_free(&a->ids);
+    htab_free(&a->cadre_ix);
+    htab_free(&a->unknown);
+    htab_free(&a->addrs);
+    free(a->cadres);
+    a->cadres = NULL;
+    a->n_cadres = 0;
+    free(a->uses);
+    a->uses = NULL;
+    a->cap_uses = 0;
+}
+
+void audit_reg_free(audit_reg *a)
+{
+    if (!a)
+        return;
+    stream_state_free(a);
+    arena_free(&a->strings);
+    free(a->community);
+    free(a->hh);
+    diag_list_clear(&a->found);
+    free(a);
+}
+
+/* ---- duplicate ids ------------------------------------------------------ */
+
+/* Checks U against the ids seen so far and records it. 0 or -1. */
+static int check_id(audit_reg *a, const char *household, const id_use *u)
+{
+    void *prev;
+    if (!u->id)
+        return 0;
+    prev = htab_get(&a->ids, u->id, NULL);
+    if (prev)
+        return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
+                    u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
+                    "%s id %s is already used by the %s at line %u: ids must "
+                    "be unique within a register; give one of them a new id",
+                    kind_name[u->kind], u->id, kind_name[unpack_kind(prev)],
+                    unpack_line(prev));
+    return htab_add(&a->ids, u->id, NULL, pack(u->line, u->kind));
+}
+
+static int cmp_use(const void *x, const void *y)
+{
+    const id_use *p = x, *q = y;
+    if (p->line != q->line)
+        return p->line < q->line ? -1 : 1;
+    if (p->col != q->col)
+        return p->col < q->col ? -1 : 1;
+    return 0;
+}
+
+/* The ids of household H, checked in document order. */
+static int household_ids(audit_reg *a, const rd_household *h)
+{
+    size_t n = 1 + h->n_members + h->n_visits + h->n_forms + h->n_items, k = 0,
+           i;
+    id_use *u;
+
+    if (n > a->cap_uses) {
+        id_use *grown = realloc(a->uses, n * sizeof *grown);
+        if (!grown)
+            return -1;
+        a->uses = grown;
+        a->cap_uses = n;
+    }
+    u = a->uses;
+    u[k++] = (id_use){h->id, NULL, NULL, K_HOUSEHOLD, h->line, h->col};
+    for (i = 0; i < h->n_members; i++)
+        u[k++] = (id_use){h->members[i].id, NULL, NULL, K_MEMBER,
+                          h->members[i].line, h->members[i].col};
+    for (i = 0; i < h->n_visits; i++)
+        u[k++] = (id_use){h->visits[i].id, h->visits[i].id, NULL, K_VISIT,
+                          h->visits[i].line, h->visits[i].col};
+    for (i = 0; i < h->n_forms; i++) {
+        const rd_form *f = &h->forms[i];
+        const char *v = f->visit < h->n_visits ? h->visits[f->visit].id : NULL;
+        u[k++] = (id_use){f->id, v, NULL, K_FORM, f->line, f->col};
+    }
+    for (i = 0; i < h->n_items; i++) {
+        const rd_item *it = &h->items[i];
+        const char *v = NULL;
+        if (it->form < h->n_forms && h->forms[it->form].visit < h->n_visits)
+            v = h->visits[h->forms[it->form].visit].id;
+        u[k++] = (id_use){it->id, v, it->id,
+                          it->suggestion ? K_SUGGESTION : K_OPINION, it->line,
+                          it->col};
+    }
+    qsort(u, k, sizeof *u, cmp_use);
+    for (i = 0; i < k; i++)
+        if (check_id(a, h->id, &u[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- the head ----------------------------------------------------------- */
+
+int audit_head(audit_reg *a, const rd_head *h)
+{
+    size_t i;
+    if (a->community || !a->streaming)
+        return 0; /* once per register */
+    if (!(a->community = strdup(h->community.code ? h->community.code : "")))
+        goto fail;
+    a->start = h->campaign.start;
+    a->end = h->campaign.end;
+    a->reported = h->campaign.reported;
+    if (h->n_cadres &&
+        !(a->cadres = calloc(h->n_cadres, sizeof *a->cadres)))
+        goto fail;
+    for (i = 0; i < h->n_cadres; i++) {
+        const rd_cadre *c = &h->cadres[i];
+        id_use u = {c->id, NULL, NULL, K_CADRE, c->line, c->col};
+        if (!c->id)
+            continue;
+        if (on(a, RULE_DUPLICATE_ID) && check_id(a, NULL, &u) < 0)
+            goto fail;
+        if (htab_get(&a->cadre_ix, c->id, NULL))
+            continue; /* a second cadre with that id: duplicate-id says so */
+        if (!(a->cadres[a->n_cadres].id =
+                  arena_strndup(&a->strings, c->id, strlen(c->id))))
+            goto fail;
+        a->cadres[a->n_cadres].line = c->line;
+        a->cadres[a->n_cadres].col = c->col;
+        if (htab_add(&a->cadre_ix, c->id, NULL, index_value(a->n_cadres)) < 0)
+            goto fail;
+        a->n_cadres++;
+    }
+    return 0;
+fail:
+    return -1;
+}
+
+/* ---- one household ------------------------------------------------------ */
+
+static cadre_rec *find_cadre(const audit_reg *a, const char *id)
+{
+    void *v = id ? htab_get(&a->cadre_ix, id, NULL) : NULL;
+    return v ? &a->cadres[value_index(v)] : NULL;
+}
+
+/* A follow-up or regular visit (needs a first visit before it). */
+static int is_follow(const audit_reg *a, int kind)
+{
+    return kind >= 0 && a->kind_first >= 0 &&
+           (kind == a->kind_follow_up || kind == a->kind_regular);
+}
+
+static const char *kind_value(const audit_reg *a, int kind)
+{
+    size_t n;
+    const vocab_item *it = vocab_enum(a->vocab, "visitKind", &n);
+    return it && kind >= 0 && (size_t)kind < n ? it[kind].value : "visit";
+}
+
+static const char *status_value(const audit_reg *a, int status)
+{
+    size_t n;
+    const vocab_item *it = vocab_enum(a->vocab, "status", &n);
+    return it && status >= 0 && (size_t)status < n ? it[status].value : "open";
+}
+
+/* The responsible cadre, the visits at all, the special groups. */
+static int household_rules(audit_reg *a, const rd_household *h)
+{
+    size_t i;
+    const rd_member *special = NULL;
+    int followed = 0;
+
+    if (!h->cadre) {
+        if (FIND(a, RULE_NO_RESPONSIBLE_CADRE, h->line, h->col, h->id, NULL,
+                 NULL, NULL,
+                 "household %s has no responsible cadre: add cadre=\"...\" "
+                 "naming the cadre responsible for it", h->id) < 0)
+            return -1;
+    } else if (!find_cadre(a, h->cadre)) {
+        if (FIND(a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
+                 h->cadre,
+                 "household %s names responsible cadre %s, who is not in the "
+                 "cadres list: correct the id or add the cadre to <cadres>",
+                 h->id, h->cadre) < 0)
+            return -1;
+    }
+    if (!h->n_visits &&
+        FIND(a, RULE_HOUSEHOLD_NOT_VISITED, h->line, h->col, h->id, NULL, NULL,
+             NULL,
+             "household %s has no visit: visit it, or record the visits "
+             "made to it", h->id) < 0)
+        return -1;
+    for (i = 0; i < h->n_members && !special; i++)
+        if (h->members[i].groups)
+            special = &h->members[i];
+    for (i = 0; i < h->n_visits && !followed; i++)
+        followed = is_follow(a, h->visits[i].kind);
+    if (special && !followed &&
+        FIND(a, RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP, h->line, h->col, h->id,
+             NULL, NULL, NULL,
+             "household %s has a member in a special group (%s) but no "
+             "follow-up or regular visit: follow it up and record the visit",
+             h->id, special->id) < 0)
+        return -1;
+    return 0;
+}
+
+/* Keeps the household's key for audit_batch; finds the same address twice
+ * in this register. */
+static int household_key(audit_reg *a, const rd_household *h)
+{
+    hh_rec *k;
+    char key[2 * SHA256_DIGEST_SIZE + 1];
+    void *prev;
+
+    if (a->n_hh == a->cap_hh) {
+        size_t cap = a->cap_hh ? a->cap_hh * 2 : 64;
+        hh_rec *grown = realloc(a->hh, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        a->hh = grown;
+        a->cap_hh = cap;
+    }
+    k = &a->hh[a->n_hh];
+    memset(k, 0, sizeof *k);
+    if (!(k->id = arena_strndup(&a->strings, h->id, strlen(h->id))))
+        return -1;
+    k->line = h->line;
+    k->col = h->col;
+    a->n_hh++;
+    if (!h->address)
+        return 0;
+    k->has_addr = 1;
+    address_digest(h->address, k->addr);
+    hex(key, k->addr, sizeof k->addr);
+    if ((prev = htab_get(&a->addrs, key, NULL))) {
+        const hh_rec *first = &a->hh[value_index(prev)];
+        k->dup_in_reg = 1;
+        return FIND(a, RULE_DUPLICATE_HOUSEHOLD, h->line, h->col, h->id, NULL,
+                    NULL, NULL,
+                    "household %s has the same address as household %s at "
+                    "line %u: a household is registered once; merge the two "
+                    "entries or correct the address",
+                    h->id, first->id, first->line);
+    }
+    return htab_add(&a->addrs, key, NULL, index_value(a->n_hh - 1));
+}
+
+/* Cadres in `by`: known ones are counted once per visit, unknown ones
+ * reported once per visit. */
+static int visit_cadres(audit_reg *a, const rd_household *h,
+                        const rd_visit *v)
+{
+    size_t i;
+    unsigned long serial = ++a->serial;
+    for (i = 0; i < v->n_by; i++) {
+        const char *id = v->by[i];
+        cadre_rec *c = find_cadre(a, id);
+        void *seen;
+        if (c) {
+            if (c->stamp != serial) {
+                c->stamp = serial;
+                c->visits++;
+            }
+            continue;
+        }
+        seen = htab_get(&a->unknown, id, NULL);
+        if (seen && (unsigned long)(uintptr_t)seen == serial)
+            continue;
+        if (htab_set(&a->unknown, id, (void *)(uintptr_t)serial) < 0)
+            return -1;
+        if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL,
+                 id,
+                 "visit %s of household %s names cadre %s in by, who is not "
+                 "in the cadres list: correct the id or add the cadre to "
+                 "<cadres>", v->id, h->id, id) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int visit_rules(audit_reg *a, const rd_household *h)
+{
+    size_t i;
+    int32_t first_min = INT32_MAX, prefix_min = INT32_MAX;
+    char d1[DATE_BUF], d2[DATE_BUF], d3[DATE_BUF];
+
+    /* the earliest first visit anywhere in the household */
+    for (i = 0; i < h->n_visits; i++)
+        if (h->visits[i].kind == a->kind_first &&
+            h->visits[i].date != RD_NO_DATE && h->visits[i].date < first_min)
+            first_min = h->visits[i].date;
+
+    for (i = 0; i < h->n_visits; i++) {
+        const rd_visit *v = &h->visits[i];
+        if (visit_cadres(a, h, v) < 0)
+            return -1;
+        if (v->date != RD_NO_DATE &&
+            ((a->start != RD_NO_DATE && v->date < a->start) ||
+             (a->end != RD_NO_DATE && v->date > a->end)) &&
+            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id,
+                 v->id, NULL, NULL,
+                 "visit %s of household %s is dated %s, outside the campaign "
+                 "(%s to %s): correct the date, or leave the visit out of "
+                 "this campaign's register", v->id, h->id,
+                 fmt_date(d1, sizeof d1, v->date),
+                 fmt_date(d2, sizeof d2, a->start),
+                 fmt_date(d3, sizeof d3, a->end)) < 0)
+            return -1;
+        /* a first visit strictly earlier, or on the same day listed before */
+        if (is_follow(a, v->kind) && v->date != RD_NO_DATE &&
+            !(first_min < v->date || prefix_min <= v->date) &&
+            FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id,
+                 v->id, NULL, NULL,
+                 "%s visit %s of household %s (%s) has no earlier first visit "
+                 "in the household: record the first visit, or correct this "
+                 "visit's kind or date", kind_value(a, v->kind), v->id, h->id,
+                 fmt_date(d1, sizeof d1, v->date)) < 0)
+            return -1;
+        if (v->kind == a->kind_first && v->date != RD_NO_DATE &&
+            v->date < prefix_min)
+            prefix_min = v->date;
+    }
+    return 0;
+}
+
+static int item_rules(audit_reg *a, const rd_household *h)
+{
+    size_t i;
+    char d1[DATE_BUF], d2[DATE_BUF];
+
+    for (i = 0; i < h->n_items; i++) {
+        const rd_item *it = &h->items[i];
+        const rd_visit *v;
+        const char *what = it->suggestion ? "suggestion" : "opinion";
+        int open = it->status >= 0 && (it->status == a->st_pending ||
+                                       it->status == a->st_assigned ||
+                                       it->status == a->st_reported);
+        if (it->form >= h->n_forms || h->forms[it->form].visit >= h->n_visits)
+            continue;
+        v = &h->visits[h->forms[it->form].visit];
+        if (it->closed != RD_NO_DATE && v->date != RD_NO_DATE &&
+            it->closed < v->date &&
+            FIND(a, RULE_CLOSED_BEFORE_VISIT, it->line, it->col, h->id, v->id,
+                 it->id, NULL,
+                 "%s %s (visit %s, household %s) was closed on %s, before its "
+                 "visit on %s: correct the closed date or the visit date",
+                 what, it->id, v->id, h->id,
+                 fmt_date(d1, sizeof d1, it->closed),
+                 fmt_date(d2, sizeof d2, v->date)) < 0)
+            return -1;
+        if (it->status >= 0 && it->status == a->st_reported && blank(it->to) &&
+            FIND(a, RULE_REPORTED_WITHOUT_TARGET, it->line, it->col, h->id,
+                 v->id, it->id, NULL,
+                 "%s %s (visit %s, household %s) is reported but does not say "
+                 "where to: add to=\"...\" naming the office or department it "
+                 "was reported to", what, it->id, v->id, h->id) < 0)
+            return -1;
+        if (open && v->date != RD_NO_DATE && a->reported != RD_NO_DATE &&
+            (int64_t)a->reported - v->date > a->o->overdue_days &&
+            FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id,
+                 it->id, NULL,
+                 "%s %s (visit %s on %s, household %s) is still %s %ld days "
+                 "after its visit, as of %s (limit %d days): resolve or "
+                 "explain it, or record its present status",
+                 what, it->id, v->id, fmt_date(d1, sizeof d1, v->date), h->id,
+                 status_value(a, it->status),
+                 (long)((int64_t)a->reported - v->date),
+                 fmt_date(d2, sizeof d2, a->reported), a->o->overdue_days) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int service_rules(audit_reg *a, const rd_household *h)
+{
+    xmlHashTablePtr members = NULL;
+    size_t i, j;
+    int rc = -1;
+
+    if (!h->n_services || !on(a, RULE_UNKNOWN_MEMBER))
+        return 0;
+    /* households are small: a hash only when linear search would hurt */
+    if (h->n_members > 16) {
+        if (!(members = xmlHashCreate((int)h->n_members)))
+            goto fail;
+        for (i = 0; i < h->n_members; i++)
+            if (h->members[i].id &&
+                !xmlHashLookup(members, (const xmlChar *)h->members[i].id) &&
+                xmlHashAddEntry(members, (const xmlChar *)h->members[i].id,
+                                (void *)&h->members[i]) < 0)
+                goto fail;
+    }
+    for (i = 0; i < h->n_services; i++) {
+        const rd_service *s = &h->services[i];
+        const char *vid = s->visit < h->n_visits ? h->visits[s->visit].id : "?";
+        int found = 0;
+        if (!s->member)
+            continue;
+        if (members)
+            found = xmlHashLookup(members, (const xmlChar *)s->member) != NULL;
+        else
+            for (j = 0; j < h->n_members && !found; j++)
+                found = h->members[j].id &&
+                        !strcmp(h->members[j].id, s->member);
+        if (!found &&
+            FIND(a, RULE_UNKNOWN_MEMBER, s->line, s->col, h->id, vid, NULL,
+                 NULL,
+                 "a service in visit %s of household %s is for member %s, "
+                 "who is not a member of that household: correct the member "
+                 "id or add the member to the household", vid, h->id,
+                 s->member) < 0)
+            goto fail;
+    }
+    rc = 0;
+fail:
+    xmlHashFree(members, NULL);
+    return rc;
+}
+
+int audit_household(audit_reg *a, const rd_household *h)
+{
+    if (!a->streaming || !h->id)
+        return 0; /* finished already, or nothing to name it by */
+    if (on(a, RULE_DUPLICATE_ID) && household_ids(a, h) < 0)
+        goto fail;
+    if (household_rules(a, h) < 0 || household_key(a, h) < 0 ||
+        visit_rules(a, h) < 0 || item_rules(a, h) < 0 ||
+        service_rules(a, h) < 0)
+        goto fail;
+    return 0;
+fail:
+    return -1;
+}
+
+/* ---- end of register ---------------------------------------------------- */
+
+error_code audit_reg_finish(audit_reg *a, diag_list *out)
+{
+    size_t i;
+    if (!a->finished) {
+        a->finished = 1;
+        for (i = 0; i < a->n_cadres; i++) {
+            const cadre_rec *c = &a->cadres[i];
+            const char *id = c->id;
+            if (c->visits < (unsigned long)(a->o->min_visits > 0
+                                                ? a->o->min_visits : 0) &&
+                FIND(a, RULE_CADRE_FEW_VISITS, c->line, c->col, NULL, NULL,
+                     NULL, id,
+                     "cadre %s took part in %lu visit%s, fewer than %d: check "
+                     "that all the cadre's visits are recorded, or give the "
+                     "cadre more households to visit", id, c->visits,
+                     c->visits == 1 ? "" : "s", a->o->min_visits) < 0)
+                return ERR_NOMEM;
+        }
+        stream_state_free(a);
+    }
+    diag_list_sort(&a->found);
+    return diag_list_take(out, &a->found);
+}
+
+/* ---- the batch ---------------------------------------------------------- */
+
+static int cmp_reg(const void *x, const void *y)
+{
+    const audit_reg *p = *(audit_reg *const *)x, *q = *(audit_reg *const *)y;
+    int c = strcmp(p->path ? p->path : "", q->path ? q->path : "");
+    if (c)
+        return c;
+    c = strcmp(p->community ? p->community : "",
+               q->community ? q->community : "");
+    if (c)
+        return c;
+    return p->n_hh < q->n_hh ? -1 : p->n_hh > q->n_hh;
+}
+
+/* The register (index into REGS) holding global household index G, given
+ * the first global index of each register in BASE. */
+static size_t owner_of(const size_t *base, size_t n, size_t g)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (base[mid] <= g)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
+{
+    audit_reg **r = NULL;
+    size_t *base = NULL, i, j, total = 0;
+    htab by_id = {0}, by_addr = {0};
+    diag_list found = {0};
+    error_code rc = ERR_NOMEM;
+
+    if (!n || regs[0]->o->severity[RULE_DUPLICATE_HOUSEHOLD] == AUDIT_OFF)
+        return ERR_OK;
+    if (!(r = malloc(n * sizeof *r)) || !(base = malloc(n * sizeof *base)) ||
+        htab_init(&by_id) < 0 || htab_init(&by_addr) < 0)
+        goto fail;
+    memcpy(r, regs, n * sizeof *r);
+    qsort(r, n, sizeof *r, cmp_reg);
+    for (i = 0; i < n; i++) {
+        base[i] = total;
+        total += r[i]->n_hh;
+    }
+    for (i = 0; i < n; i++) {
+        const audit_reg *a = r[i];
+        const char *code = a->community;
+        if (!a->community)
+            continue;
+        for (j = 0; j < a->n_hh; j++) {
+            const hh_rec *k = &a->hh[j];
+            char key[2 * SHA256_DIGEST_SIZE + 1] = "";
+            void *prev = htab_get(&by_id, code, k->id);
+            void *here = index_value(base[i] + j);
+            const char *how = "household id";
+            if (k->has_addr)
+                hex(key, k->addr, sizeof k->addr);
+            if (prev && owner_of(base, n, value_index(prev)) == i)
+                prev = NULL; /* same register: duplicate-id's business */
+            if (!prev && k->has_addr) {
+                prev = htab_get(&by_addr, code, key);
+                how = "address";
+                if (prev && owner_of(base, n, value_index(prev)) == i)
+                    prev = NULL; /* reported while streaming */
+            }
+            if (prev && !k->dup_in_reg) {
+                size_t g = value_index(prev), o = owner_of(base, n, g);
+                const hh_rec *first = &r[o]->hh[g - base[o]];
+                if (add_finding(&found, a->o, a->path, a->community,
+                                RULE_DUPLICATE_HOUSEHOLD, k->line, k->col,
+                                k->id, NULL, NULL, NULL,
+                                "household %s is also on register %s as "
+                                "household %s at line %u (same %s in "
+                                "community %s): a household belongs on one "
+                                "register only; remove it from one of them",
+                                k->id, r[o]->path, first->id, first->line, how,
+                                a->community) < 0)
+                    goto fail;
+            }
+            if (!htab_get(&by_id, code, k->id) &&
+                htab_add(&by_id, code, k->id, here) < 0)
+                goto fail;
+            if (k->has_addr && !htab_get(&by_addr, code, key) &&
+                htab_add(&by_addr, code, key, here) < 0)
+                goto fail;
+        }
+    }
+    diag_list_sort(&found);
+    rc = diag_list_take(out, &found);
+fail:
+    diag_list_clear(&found);
+    htab_free(&by_id);
+    htab_free(&by_addr);
+    free(base);
+    free(r);
+    return rc;
+}
