@@ -1,0 +1,602 @@
+/*
+ * test_xlsx.c — the returns workbook, read back independently.
+ *
+ * Renders tests/sample-return.xml (run from tests/) into a temporary
+ * folder, then unzips the workbook and parses its parts with xlsx_read.c
+ * (libzip + libxml2, no libxlsxwriter) and checks real values cell by cell:
+ * sheet names, counts, formulas and their cached values, labels in zh and
+ * en, every category row, header and footer blocks, print set-up, charts,
+ * document properties, byte-identical output, and failures that leave no
+ * file. The sample's numbers are random: subtotals are checked against the
+ * sums of the community rows, which is what the formulas compute.
+ *
+ * Set CANVASS_TEST_FULLDIR to a folder on a file system too small for the
+ * workbook (mount -t tmpfs -o size=16k tmpfs DIR) to check that a full disk
+ * gives ERR_NOSPACE and leaves no file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "xlsx.h"
+#include "xlsx_read.c"
+
+#define SAMPLE "sample-return.xml"
+#define RETURN_XSD "../input-schema/return.xsd"
+#define REGISTER_XSD "../input-schema/register.xsd"
+#define CREATED ((time_t)1320883200) /* 2011-11-10T00:00:00Z */
+
+#define S_SUMMARY "汇总表"
+#define S_OPINIONS "民情意见分类统计表"
+#define S_AUDIT "审核发现情况表"
+#define S_FINDINGS "审核发现情况表（明细）"
+#define S_GROUPS "特殊群体及服务情况表"
+#define S_CADRES "干部参与情况表"
+
+typedef struct {
+    xmlDoc *doc;
+    vocab_t *labels;
+    vocab_t *reg; /* register.xsd: the categories, independently */
+    char dir[64];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char *msg = NULL;
+
+    if (!f)
+        return -1;
+    strcpy(f->dir, "/tmp/canvass-xlsx-XXXXXX");
+    f->doc = xmlReadFile(SAMPLE, NULL, XML_PARSE_NONET);
+    f->labels = vocab_load(RETURN_XSD, &msg);
+    free(msg);
+    msg = NULL;
+    f->reg = vocab_load(REGISTER_XSD, &msg);
+    free(msg);
+    if (!f->doc || !f->labels || !f->reg || !mkdtemp(f->dir))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    xmlFreeDoc(f->doc);
+    vocab_free(f->labels);
+    vocab_free(f->reg);
+    free(f);
+    return 0;
+}
+
+/* Renders DOC in LANG to DIR/NAME; returns the path (static buffer). */
+static const char *render(fixture *f, const xmlDoc *doc, const char *lang,
+                          time_t created, const char *name)
+{
+    static char path[128];
+    render_opts o;
+    char *msg = NULL;
+    error_code rc;
+
+    memset(&o, 0, sizeof o);
+    o.lang = lang;
+    o.created = created;
+    o.labels = f->labels;
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    rc = xlsx_render(doc, path, &o, &msg);
+    if (rc != ERR_OK)
+        fprintf(stderr, "xlsx_render: %s\n", msg ? msg : "?");
+    assert_int_equal(rc, ERR_OK);
+    assert_null(msg);
+    return path;
+}
+
+static xlsx_book *render_open(fixture *f, const char *lang)
+{
+    xlsx_book *b = xlsx_read_open(render(f, f->doc, lang, CREATED, "r.xlsx"));
+    assert_non_null(b);
+    return b;
+}
+
+/* Asserts cell REF of SHEET reads EXPECT. */
+static void cell_is(xlsx_book *b, const char *sheet, const char *ref,
+                    const char *expect)
+{
+    char *v = xlsx_read_cell(b, sheet, ref);
+    if (!v || strcmp(v, expect))
+        fprintf(stderr, "%s!%s: got \"%s\", want \"%s\"\n", sheet, ref,
+                v ? v : "(none)", expect);
+    assert_non_null(v);
+    assert_string_equal(v, expect);
+    free(v);
+}
+
+static void formula_is(xlsx_book *b, const char *sheet, const char *ref,
+                       const char *expect)
+{
+    char *v = xlsx_read_formula(b, sheet, ref);
+    if (!v || strcmp(v, expect))
+        fprintf(stderr, "%s!%s: formula \"%s\", want \"%s\"\n", sheet, ref,
+                v ? v : "(none)", expect);
+    assert_non_null(v);
+    assert_string_equal(v, expect);
+    free(v);
+}
+
+/* Row number of the first cell of SHEET in column COL reading TEXT. */
+static int row_of(xlsx_book *b, const char *sheet, const char *text, int col)
+{
+    char ref[16];
+    const char *p;
+    if (xlsx_read_find(b, sheet, text, col, ref) != 0)
+        fprintf(stderr, "%s: no cell \"%s\"\n", sheet, text);
+    assert_int_equal(xlsx_read_find(b, sheet, text, col, ref), 0);
+    for (p = ref; *p >= 'A' && *p <= 'Z'; p++)
+        ;
+    return atoi(p);
+}
+
+static char *ref(char col, int row)
+{
+    static char buf[8][16];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%c%d", col, row);
+    return buf[k];
+}
+
+static void part_has(xlsx_book *b, const char *part, const char *sheet,
+                     const char *needle)
+{
+    char *text = xlsx_read_part(b, part, sheet);
+    assert_non_null(text);
+    if (!strstr(text, needle))
+        fprintf(stderr, "%s: no \"%s\"\n", part ? part : sheet, needle);
+    assert_non_null(strstr(text, needle));
+    free(text);
+}
+
+/* --------------------------------------------------------------- tests */
+
+static void test_sheet_names_zh(void **state)
+{
+    static const char *const want[] = {
+        "汇总表", "入户走访情况表", "民情意见分类统计表",
+        "意见建议分类统计表", "特殊群体及服务情况表", "干部参与情况表",
+        "满意度测评情况表", "审核发现情况表", "审核发现情况表（明细）"};
+    xlsx_book *b = render_open(*state, "zh");
+    size_t i;
+
+    assert_int_equal(xlsx_read_nsheets(b), 9);
+    for (i = 0; i < 9; i++)
+        assert_string_equal(xlsx_read_sheet_name(b, i), want[i]);
+    xlsx_read_close(b);
+}
+
+static void test_summary_counts(void **state)
+{
+    xlsx_book *b = render_open(*state, "zh");
+    int r = row_of(b, S_SUMMARY, "金山社区", 1), t, st, d;
+
+    /* header block */
+    cell_is(b, S_SUMMARY, "A1", "汇总表");
+    cell_is(b, S_SUMMARY, "A2", "走千家访万户（2011年9月1日至2011年10月31日）");
+    cell_is(b, S_SUMMARY, "A3", "填报单位：红星社区、金山社区");
+    cell_is(b, S_SUMMARY, ref('Q', 3), "计量单位：户、人、次、件");
+    cell_is(b, S_SUMMARY, "C5", "登记户数");
+    cell_is(b, S_SUMMARY, "D5", "走访户数");
+
+    /* 金山社区: 64 registered, 60 visited, 150 visits, 29 of 30 satisfied */
+    cell_is(b, S_SUMMARY, ref('A', r), "620402003005");
+    cell_is(b, S_SUMMARY, ref('C', r), "64");
+    cell_is(b, S_SUMMARY, ref('D', r), "60");
+    formula_is(b, S_SUMMARY, ref('E', r), "IF(C7>0,D7/C7,0)");
+    cell_is(b, S_SUMMARY, ref('E', r), "0.9375");
+    cell_is(b, S_SUMMARY, ref('F', r), "150");
+    cell_is(b, S_SUMMARY, ref('G', r), "103");
+    cell_is(b, S_SUMMARY, ref('L', r), "9"); /* elderly members */
+    cell_is(b, S_SUMMARY, ref('O', r), "30");
+    cell_is(b, S_SUMMARY, ref('P', r), "29");
+    assert_int_equal(r, 7);
+    cell_is(b, S_SUMMARY, "B6", "红星社区");
+    cell_is(b, S_SUMMARY, "D6", "24");
+
+    /* street and district subtotals, grand total: formulas, exact sums */
+    st = row_of(b, S_SUMMARY, "城关街道小计", 1);
+    d = row_of(b, S_SUMMARY, "白银区小计", 1);
+    t = row_of(b, S_SUMMARY, "合计", 1);
+    assert_int_equal(st, 8);
+    assert_int_equal(d, 9);
+    assert_int_equal(t, 10);
+    cell_is(b, S_SUMMARY, "A8", "620402003");
+    cell_is(b, S_SUMMARY, "A9", "620402");
+    formula_is(b, S_SUMMARY, "D8", "SUM(D6:D7)");
+    cell_is(b, S_SUMMARY, "D8", "84");
+    formula_is(b, S_SUMMARY, "D9", "SUM(D8)");
+    cell_is(b, S_SUMMARY, "D9", "84");
+    formula_is(b, S_SUMMARY, "D10", "SUM(D9)");
+    cell_is(b, S_SUMMARY, "D10", "84");
+    formula_is(b, S_SUMMARY, "C10", "SUM(C9)");
+    cell_is(b, S_SUMMARY, "C10", "92");
+    formula_is(b, S_SUMMARY, "F10", "SUM(F9)");
+    cell_is(b, S_SUMMARY, "F10", "174");
+    formula_is(b, S_SUMMARY, "Q10", "IF(O10>0,P10/O10,0)");
+
+    /* footer under the data */
+    assert_int_equal(row_of(b, S_SUMMARY, "报出日期：2011年11月10日", -1), 12);
+    cell_is(b, S_SUMMARY, "A12", "单位负责人：");
+    assert_int_equal(row_of(b, S_SUMMARY, "统计负责人：", -1), 12);
+    assert_int_equal(row_of(b, S_SUMMARY, "填表人：", -1), 12);
+    xlsx_read_close(b);
+}
+
+static void test_opinions_every_category(void **state)
+{
+    fixture *f = *state;
+    xlsx_book *b = render_open(f, "zh");
+    size_t n, i;
+    const vocab_item *cat = vocab_enum(f->reg, "category", &n);
+
+    /* every category of the register schema, once per unit (6 units) */
+    assert_true(n >= 8);
+    for (i = 0; i < n; i++)
+        assert_int_equal(xlsx_read_count(b, S_OPINIONS, cat[i].zh, 2), 6);
+    assert_int_equal(xlsx_read_count(b, S_OPINIONS, "合计", 2), 6);
+
+    /* 红星社区, party building: 0 1 1 0 2, total 4, important 2 */
+    cell_is(b, S_OPINIONS, "C5", "类别");
+    cell_is(b, S_OPINIONS, "D5", "待办");
+    cell_is(b, S_OPINIONS, "H5", "已解释答复");
+    cell_is(b, S_OPINIONS, "B6", "红星社区");
+    cell_is(b, S_OPINIONS, "C6", "党的建设");
+    cell_is(b, S_OPINIONS, "E6", "1");
+    cell_is(b, S_OPINIONS, "H6", "2");
+    formula_is(b, S_OPINIONS, "I6", "SUM(D6:H6)");
+    cell_is(b, S_OPINIONS, "I6", "4");
+    cell_is(b, S_OPINIONS, "J6", "2");
+    /* its total row: 32 opinions */
+    cell_is(b, S_OPINIONS, "C14", "合计");
+    formula_is(b, S_OPINIONS, "I14", "SUM(I6:I13)");
+    cell_is(b, S_OPINIONS, "I14", "32");
+    part_has(b, NULL, S_OPINIONS, "<autoFilter ref=\"A5:K");
+    xlsx_read_close(b);
+}
+
+static void test_audit_findings(void **state)
+{
+    xlsx_book *b = render_open(*state, "zh");
+    int r = row_of(b, S_FINDINGS, "h017", 6);
+
+    /* the list: file, line, rule, severity, message, community, ids */
+    cell_is(b, S_FINDINGS, "A1", "审核发现情况表（明细）");
+    cell_is(b, S_FINDINGS, ref('A', r), "examples/jinshan-2011.xml");
+    cell_is(b, S_FINDINGS, ref('B', r), "210");
+    cell_is(b, S_FINDINGS, ref('C', r), "住户无责任干部（责任区不清）");
+    cell_is(b, S_FINDINGS, ref('D', r), "警告");
+    cell_is(b, S_FINDINGS, ref('F', r), "620402003005");
+    r = row_of(b, S_FINDINGS, "c11", 9);
+    cell_is(b, S_FINDINGS, ref('C', r), "干部走访户数偏少");
+    cell_is(b, S_FINDINGS, ref('E', r), "cadre c11 made 3 visits, fewer than 5");
+    part_has(b, NULL, S_FINDINGS, "<autoFilter ref=\"A5:J7\"/>");
+
+    /* findings by rule, one row per unit: every rule a column */
+    cell_is(b, S_AUDIT, "D5", "错误");
+    cell_is(b, S_AUDIT, "E5", "警告");
+    cell_is(b, S_AUDIT, "F5", "不符合登记表格式");
+    cell_is(b, S_AUDIT, "O5", "住户未走访");
+    cell_is(b, S_AUDIT, "S5", "干部走访户数偏少");
+    r = row_of(b, S_AUDIT, "金山社区", 1);
+    cell_is(b, S_AUDIT, ref('E', r), "5");
+    cell_is(b, S_AUDIT, ref('O', r), "4");
+    cell_is(b, S_AUDIT, ref('R', r), "3");
+    xlsx_read_close(b);
+}
+
+static void test_groups_and_cadres(void **state)
+{
+    xlsx_book *b = render_open(*state, "zh");
+
+    /* 红星社区, 三无老人: 1 member, 3 households, 1 served; services by
+     * type life-care 1, housekeeping 0, rehabilitation 1, spiritual 0 */
+    cell_is(b, S_GROUPS, "G5", "服务次数");
+    cell_is(b, S_GROUPS, "G6", "生活照料");
+    cell_is(b, S_GROUPS, "K6", "合计");
+    cell_is(b, S_GROUPS, "C7", "三无老人");
+    cell_is(b, S_GROUPS, "D7", "1");
+    cell_is(b, S_GROUPS, "E7", "3");
+    cell_is(b, S_GROUPS, "G7", "1");
+    cell_is(b, S_GROUPS, "I7", "1");
+    formula_is(b, S_GROUPS, "K7", "SUM(G7:J7)");
+    cell_is(b, S_GROUPS, "K7", "2");
+    /* every group of the register schema, once per unit */
+    assert_int_equal(xlsx_read_count(b, S_GROUPS, "重点困难家庭", 2), 6);
+    assert_int_equal(xlsx_read_count(b, S_GROUPS, "老年人", 2), 6);
+    /* the unit row: members in at least one group, services by type */
+    cell_is(b, S_GROUPS, "C15", "合计（不重复计）");
+    cell_is(b, S_GROUPS, "D15", "47");
+    cell_is(b, S_GROUPS, "G15", "3");
+    formula_is(b, S_GROUPS, "K15", "SUM(G15:J15)");
+    cell_is(b, S_GROUPS, "K15", "9");
+
+    /* cadres: 7 roles, a total row of formulas, then teams and ids */
+    cell_is(b, S_CADRES, "D6", "书记");
+    cell_is(b, S_CADRES, "G6", "4");
+    cell_is(b, S_CADRES, "D13", "合计");
+    formula_is(b, S_CADRES, "G13", "SUM(G6:G12)");
+    cell_is(b, S_CADRES, "G13", "22");
+    cell_is(b, S_CADRES, "C14", "工作组");
+    cell_is(b, S_CADRES, "D14", "工作组");
+    cell_is(b, S_CADRES, "G14", "40");
+    cell_is(b, S_CADRES, "C15", "干部");
+    cell_is(b, S_CADRES, "D15", "c01");
+    cell_is(b, S_CADRES, "H15", "书记");
+    cell_is(b, S_CADRES, "I15", "工作组");
+    cell_is(b, S_CADRES, "D16", "c11");
+    cell_is(b, S_CADRES, "H16", "网格员");
+    xlsx_read_close(b);
+}
+
+static void test_layout_and_properties(void **state)
+{
+    xlsx_book *b = render_open(*state, "zh");
+    size_t i;
+
+    for (i = 0; i < xlsx_read_nsheets(b); i++) {
+        const char *s = xlsx_read_sheet_name(b, i);
+        part_has(b, NULL, s, "state=\"frozen\"");
+        part_has(b, NULL, s, "paperSize=\"9\"");
+        part_has(b, NULL, s, "orientation=\"landscape\"");
+        part_has(b, NULL, s, "fitToHeight=\"0\"");
+        part_has(b, NULL, s, "<autoFilter ref=");
+        part_has(b, NULL, s, "<col ");
+    }
+    part_has(b, "xl/workbook.xml", NULL, "_xlnm.Print_Titles");
+    part_has(b, "xl/workbook.xml", NULL, "'汇总表'!$5:$5");
+    /* charts: opinions, suggestions, services (columns), satisfaction */
+    part_has(b, "xl/charts/chart1.xml", NULL, "<c:barChart>");
+    part_has(b, "xl/charts/chart1.xml", NULL,
+             "<c:f>'民情意见分类统计表'!$C$");
+    part_has(b, "xl/charts/chart3.xml", NULL, "<c:barChart>");
+    part_has(b, "xl/charts/chart3.xml", NULL,
+             "<c:f>'特殊群体及服务情况表'!$G$6:$J$6</c:f>");
+    part_has(b, "xl/charts/chart4.xml", NULL, "<c:pieChart>");
+    assert_null(xlsx_read_part(b, "xl/charts/chart5.xml", NULL));
+    /* properties */
+    part_has(b, "docProps/core.xml", NULL, "<dc:title>走千家访万户</dc:title>");
+    part_has(b, "docProps/core.xml", NULL, "2011-11-10T00:00:00Z</dcterms:created>");
+    part_has(b, "docProps/app.xml", NULL, "<Company>红星社区、金山社区</Company>");
+    xlsx_read_close(b);
+}
+
+static void test_english(void **state)
+{
+    xlsx_book *b = render_open(*state, "en");
+    const char *opinions = "Opinions by category and status";
+
+    assert_int_equal(xlsx_read_nsheets(b), 9);
+    assert_string_equal(xlsx_read_sheet_name(b, 0), "Summary");
+    assert_string_equal(xlsx_read_sheet_name(b, 1), "Household visits");
+    assert_string_equal(xlsx_read_sheet_name(b, 2), opinions);
+    /* 34 characters, cut to Excel's 31 */
+    assert_string_equal(xlsx_read_sheet_name(b, 3),
+                        "Suggestions by category and sta");
+    cell_is(b, "Summary", "A1", "Summary");
+    cell_is(b, "Summary", "D5", "Households visited");
+    cell_is(b, "Summary", "B10", "Total");
+    cell_is(b, "Summary", "D10", "84");
+    cell_is(b, "Summary", "A2",
+            "走千家访万户 (1 September 2011 to 31 October 2011)");
+    assert_int_equal(row_of(b, "Summary", "Date reported: 10 November 2011", -1),
+                     12);
+    cell_is(b, opinions, "C6", "Party building");
+    cell_is(b, opinions, "D5", "pending");
+    assert_int_equal(xlsx_read_count(b, opinions, "civil affairs", 2), 6);
+    assert_int_equal(xlsx_read_count(b, opinions, "党的建设", -1), 0);
+    assert_string_equal(xlsx_read_sheet_name(b, 8), "Audit findings (list)");
+    cell_is(b, "Audit findings (list)", "D6", "warning");
+    cell_is(b, "Audit findings", "E5", "warning");
+    xlsx_read_close(b);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    long len;
+    if (!fp)
+        return NULL;
+    if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) > 0 &&
+        fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len)) &&
+        fread(buf, 1, (size_t)len, fp) == (size_t)len)
+        *n = (size_t)len;
+    else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    return buf;
+}
+
+static void test_byte_identical(void **state)
+{
+    fixture *f = *state;
+    char a[128], b[128];
+    char *x, *y;
+    size_t nx = 0, ny = 0;
+
+    snprintf(a, sizeof a, "%s", render(f, f->doc, "zh", CREATED, "a.xlsx"));
+    snprintf(b, sizeof b, "%s", render(f, f->doc, "zh", CREATED, "b.xlsx"));
+    x = slurp(a, &nx);
+    y = slurp(b, &ny);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_int_equal(nx, ny);
+    assert_memory_equal(x, y, nx);
+    free(x);
+    free(y);
+}
+
+static void test_partial_note(void **state)
+{
+    fixture *f = *state;
+    xmlDoc *d = xmlCopyDoc(f->doc, 1);
+    xmlNode *root = xmlDocGetRootElement(d), *n;
+    xlsx_book *b;
+
+    for (n = root->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "sources")) {
+            xmlNode *s = xmlNewChild(n, n->ns, BAD_CAST "source", NULL);
+            xmlNewProp(s, BAD_CAST "file", BAD_CAST "examples/zz-bad.xml");
+            xmlNewProp(s, BAD_CAST "size", BAD_CAST "10");
+            xmlNewProp(s, BAD_CAST "included", BAD_CAST "false");
+        }
+    xmlSetProp(root, BAD_CAST "partial", BAD_CAST "true");
+    b = xlsx_read_open(render(f, d, "zh", CREATED, "p.xlsx"));
+    assert_non_null(b);
+    cell_is(b, S_SUMMARY, "A5",
+            "部分汇总：以下登记表未纳入本表：examples/zz-bad.xml");
+    cell_is(b, S_SUMMARY, "B6", "单位名称");
+    cell_is(b, S_SUMMARY, "D8", "60");
+    xlsx_read_close(b);
+    xmlFreeDoc(d);
+}
+
+/* Number of characters of UTF-8 text S. */
+static size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void test_long_message_cut(void **state)
+{
+    fixture *f = *state;
+    xmlDoc *d = xmlCopyDoc(f->doc, 1);
+    xmlNode *n = xmlDocGetRootElement(d)->children;
+    size_t len = 40000 * 3, i;
+    char *text = malloc(len + 1), *v;
+    xlsx_book *b;
+
+    assert_non_null(text);
+    for (i = 0; i < len; i += 3)
+        memcpy(text + i, "\xE8\xAF\xB4", 3); /* 说 */
+    text[len] = 0;
+    for (; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "findings"))
+            break;
+    assert_non_null(n);
+    for (n = n->children; n->type != XML_ELEMENT_NODE; n = n->next)
+        ;
+    xmlNodeSetContent(n, BAD_CAST text); /* the first finding */
+    free(text);
+    b = xlsx_read_open(render(f, d, "zh", CREATED, "long.xlsx"));
+    assert_non_null(b);
+    v = xlsx_read_cell(b, S_FINDINGS, "E6");
+    assert_non_null(v);
+    assert_true(utf8_len(v) <= 32767);
+    assert_true(utf8_len(v) > 30000);
+    assert_string_equal(v + strlen(v) - 3, "\xE2\x80\xA6"); /* … */
+    free(v);
+    xlsx_read_close(b);
+    xmlFreeDoc(d);
+}
+
+/* Expects RC != ERR_OK with a message and no file at PATH. */
+static void fails(fixture *f, const xmlDoc *doc, const char *path,
+                  error_code want)
+{
+    render_opts o;
+    char *msg = NULL;
+    error_code rc;
+
+    memset(&o, 0, sizeof o);
+    o.lang = "zh";
+    o.created = CREATED;
+    o.labels = f->labels;
+    rc = xlsx_render(doc, path, &o, &msg);
+    assert_int_equal(rc, want);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, path));
+    free(msg);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void test_missing_folder(void **state)
+{
+    fixture *f = *state;
+    char path[128], dir[96];
+    struct stat st;
+
+    snprintf(dir, sizeof dir, "%s/no-such-folder", f->dir);
+    snprintf(path, sizeof path, "%s/returns.xlsx", dir);
+    fails(f, f->doc, path, ERR_OPEN);
+    assert_int_not_equal(stat(dir, &st), 0);
+}
+
+static void test_not_a_return(void **state)
+{
+    fixture *f = *state;
+    xmlDoc *d = xmlReadMemory("<return/>", 9, "x.xml", NULL, 0);
+    char path[128];
+
+    snprintf(path, sizeof path, "%s/x.xlsx", f->dir);
+    fails(f, d, path, ERR_INVALID);
+    xmlFreeDoc(d);
+}
+
+static void test_full_disk(void **state)
+{
+    fixture *f = *state;
+    const char *full = getenv("CANVASS_TEST_FULLDIR");
+    char path[256];
+
+    if (!full || !*full) {
+        skip();
+        return;
+    }
+    snprintf(path, sizeof path, "%s/returns.xlsx", full);
+    fails(f, f->doc, path, ERR_NOSPACE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sheet_names_zh),
+        cmocka_unit_test(test_summary_counts),
+        cmocka_unit_test(test_opinions_every_category),
+        cmocka_unit_test(test_audit_findings),
+        cmocka_unit_test(test_groups_and_cadres),
+        cmocka_unit_test(test_layout_and_properties),
+        cmocka_unit_test(test_english),
+        cmocka_unit_test(test_byte_identical),
+        cmocka_unit_test(test_partial_note),
+        cmocka_unit_test(test_long_message_cut),
+        cmocka_unit_test(test_missing_folder),
+        cmocka_unit_test(test_not_a_return),
+        cmocka_unit_test(test_full_disk),
+    };
+    int rc;
+    xmlInitParser();
+    rc = cmocka_run_group_tests(tests, setup, teardown);
+    xmlCleanupParser();
+    return rc;
+}
