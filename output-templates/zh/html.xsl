@@ -1,0 +1,101 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  html.xsl (zh) — lays the intermediate summary (urn:canvass:summary:1,
+  written by summary.xsl) out as one printable HTML page: UTF-8, lang
+  zh-CN, the title as h1, headings of level N as h(N+1), run-in headings
+  as spans, the signing unit and date right-aligned.
+
+  The print style sheet follows GB/T 9704-2012 like reference.docx: A4,
+  margins 37 mm (top), 35 mm (bottom), 28 mm (left, binding side) and
+  26 mm (right); 3号 (16 pt) 仿宋 body on a 225 mm / 22-line grid; 2号
+  (22 pt) 小标宋 title; 黑体, 楷体 and bold 仿宋 headings. Each face lists
+  the names Windows, macOS and Linux give it, then a generic family.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:s="urn:canvass:summary:1"
+    exclude-result-prefixes="s">
+
+  <xsl:output method="xml" encoding="UTF-8" omit-xml-declaration="yes" indent="no"/>
+
+  <xsl:template match="/s:summary">
+    <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
+    <html lang="zh-CN">
+      <head>
+        <meta charset="UTF-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="canvass"/>
+        <title><xsl:value-of select="s:title"/></title>
+        <style>
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+html { background: #eee; }
+body {
+  margin: 0;
+  font-family: "仿宋", FangSong, "仿宋_GB2312", FangSong_GB2312, STFangsong, "Noto Serif CJK SC", "Source Han Serif SC", serif;
+  font-size: 16pt;
+  line-height: 28.95pt; /* 225 mm / 22 lines */
+  color: #000;
+}
+main {
+  box-sizing: content-box;
+  width: 156mm;
+  min-height: 225mm;
+  margin: 10mm auto;
+  padding: 37mm 26mm 35mm 28mm;
+  background: #fff;
+  box-shadow: 0 0 4mm rgba(0, 0, 0, 0.2);
+}
+h1, h2, h3, h4, h5, p { margin: 0; font-size: 16pt; font-weight: normal; }
+h1.title {
+  font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "小标宋", "宋体", SimSun, STSong, "Noto Serif CJK SC", "Source Han Serif SC", serif;
+  font-size: 22pt;
+  line-height: 1.5;
+  text-align: center;
+  margin-bottom: 28.95pt;
+}
+p, h2, h3, h4, h5 { text-indent: 2em; text-align: justify; }
+h2, .lead-1 { font-family: "黑体", SimHei, STHeiti, "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; }
+h3, .lead-2 { font-family: "楷体", KaiTi, "楷体_GB2312", KaiTi_GB2312, STKaiti, "AR PL UKai CN", serif; }
+h4, h5, .lead-3, .lead-4 { font-weight: bold; }
+.signature { margin-top: 57.9pt; }
+.signature p { text-indent: 0; text-align: right; padding-right: 4em; }
+@media print {
+  html { background: none; }
+  main { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
+}
+</style>
+      </head>
+      <body>
+        <main>
+          <xsl:apply-templates select="*"/>
+        </main>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template match="s:title">
+    <h1 class="title"><xsl:value-of select="."/></h1>
+  </xsl:template>
+
+  <xsl:template match="s:h">
+    <xsl:element name="h{@level + 1}">
+      <xsl:value-of select="."/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="s:p">
+    <p>
+      <xsl:for-each select="s:lead">
+        <span class="lead lead-{@level}"><xsl:value-of select="."/></span>
+      </xsl:for-each>
+      <xsl:for-each select="text()"><xsl:value-of select="."/></xsl:for-each>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="s:signature">
+    <div class="signature">
+      <xsl:for-each select="s:unit"><p class="unit"><xsl:value-of select="."/></p></xsl:for-each>
+      <xsl:for-each select="s:date"><p class="date"><xsl:value-of select="."/></p></xsl:for-each>
+    </div>
+  </xsl:template>
+</xsl:stylesheet>

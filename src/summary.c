@@ -1,0 +1,833 @@
+/*
+ * summary.c — the activity summary, rendered through XSLT templates.
+ *
+ * Data flow, per render:
+ *
+ *   return (shared, read-only)
+ *     └─ view: a private copy of its campaign, sources, the chosen unit
+ *        and, for a roll-up, the community units under it
+ *          └─ summary.xsl (params level, code) ─▶ intermediate document
+ *             (title, p, h, lead, signature; urn:canvass:summary:1)
+ *               └─ docx.xsl | html.xsl | md.xsl ─▶ result
+ *                    ├─ .html/.md: serialized as the template's xsl:output
+ *                    └─ .docx: the reference's w:sectPr appended to w:body,
+ *                       then docx_write() packs it with reference.docx's
+ *                       other parts (docx.c)
+ *
+ * All wording is in the templates; this file holds none. Why a private
+ * view rather than the return itself: libxslt writes into its input (the
+ * element order cache in node->content, and xsl:strip-space removes nodes),
+ * so transforming the shared return from several threads would race. A
+ * view is small (one unit, or the communities of one roll-up).
+ *
+ * Sandbox. Templates may read only files inside their own folder (realpath
+ * compare, so symlinks and ".." cannot leave it) and may not write files,
+ * create folders or reach the network:
+ *   - at run time, an xsltSecurityPrefs (built once, shared read-only)
+ *     attached to each transform context checks document(), exsl:document
+ *     and xsl:document; a refusal is recorded in the transform's capture
+ *     and turns into ERR_FORBIDDEN;
+ *   - at compile time libxslt only consults the process-wide default
+ *     prefs for xsl:include/xsl:import, so instead a document loader
+ *     (installed once) refuses stylesheets outside the folder being loaded
+ *     (known from the calling thread's capture) and, for every document it
+ *     loads, drops libxslt's XML_PARSE_NOENT/DTDLOAD and adds NONET: no
+ *     entity expansion, no DTD or network fetch. Template files are parsed
+ *     the same way and may not carry a DOCTYPE.
+ *
+ * Errors. Each transform context gets its own error handler
+ * (xsltSetTransformErrorFunc: ctxt->error, also used by xsl:message), which
+ * appends to the capture of that call; libxml2 errors (XPath, parsing) go
+ * to structured and generic handlers set for the calling thread only
+ * (libxml2 keeps them per thread) and restored afterwards. libxslt's process-wide
+ * xsltGenericError, used while compiling, is pointed once at a function
+ * that appends to the calling thread's capture (_Thread_local). An
+ * xsl:message terminate="yes" stops the transform (XSLT_STATE_STOPPED): its
+ * text becomes the ERR_TEMPLATE message.
+ *
+ * Invariants: a summary_t is immutable after summary_load; the only
+ * process-wide changes are made once (pthread_once) and never again; every
+ * failure removes PATH.
+ */
+/* realpath() is XSI: not declared by _POSIX_C_SOURCE alone. */
+#define _XOPEN_SOURCE 700
+
+#include "summary.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/uri.h>
+#include <libxml/xmlerror.h>
+#include <libxslt/documents.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+#include <libexslt/exslt.h>
+
+#include "docx.h"
+
+#define SUMMARY_NS "urn:canvass:summary:1"
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+/* Parser options for templates and anything they load. */
+#define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
+#define UNSAFE_OPTIONS                                                       \
+    (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |               \
+     XML_PARSE_DTDVALID | XML_PARSE_XINCLUDE)
+
+enum { F_DOCX, F_HTML, F_MD, F_COUNT };
+static const char *const S_formats[F_COUNT] = {"docx", "html", "md"};
+static const char *const S_format_files[F_COUNT] = {"docx.xsl", "html.xsl",
+                                                    "md.xsl"};
+#define TEXT_FILE "summary.xsl"
+#define REFERENCE_FILE "reference.docx"
+
+struct summary {
+    char *dir;     /* realpath of the template folder */
+    size_t dirlen;
+    xsltStylesheetPtr text;           /* summary.xsl */
+    xsltStylesheetPtr fmt[F_COUNT];   /* docx.xsl, html.xsl, md.xsl */
+    xsltSecurityPrefsPtr sec;         /* shared by every transform */
+    docx_ref *ref;                    /* reference.docx */
+};
+
+/* What one load or transform has to say: its messages (truncated) and the
+ * first access the sandbox refused. Lives on the caller's stack. */
+typedef struct {
+    const summary_t *s;  /* whose folder templates may read */
+    char text[4096];     /* collected messages */
+    size_t len;
+    int forbidden;       /* the sandbox refused something */
+    char refused[1024];  /* ... this */
+} capture;
+
+/* The capture of the call running on this thread, for handlers that get
+ * no context (xsltGenericError, the document loader). */
+static _Thread_local capture *S_tls;
+static pthread_once_t S_once = PTHREAD_ONCE_INIT;
+static xsltDocLoaderFunc S_default_loader;
+
+/* ------------------------------------------------------------ messages */
+
+__attribute__((format(printf, 3, 4))) static error_code
+S_err(char **msg, error_code code, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    if (!msg)
+        return code;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !(p = malloc((size_t)n + 1)))
+        return code;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    free(*msg);
+    *msg = p;
+    return code;
+}
+
+static void S_cap_add(capture *c, const char *s)
+{
+    size_t n = strlen(s), room = sizeof c->text - 1 - c->len;
+    if (n > room)
+        n = room;
+    memcpy(c->text + c->len, s, n);
+    c->len += n;
+    c->text[c->len] = '\0';
+}
+
+/* The messages of C on one line: runs of newlines become "; ", the ends
+ * are trimmed. Returns DFLT when there are none. */
+static const char *S_cap_text(capture *c, const char *dflt)
+{
+    char line[sizeof c->text];
+    size_t i, n = 0;
+    int sep = 0;
+
+    for (i = 0; i < c->len && n + 3 < sizeof line; i++) {
+        char ch = c->text[i];
+        if (ch == '\n' || ch == '\r') {
+            sep = n > 0;
+            continue;
+        }
+        if (sep) {
+            line[n++] = ';';
+            line[n++] = ' ';
+            sep = 0;
+        }
+        line[n++] = ch;
+    }
+    while (n && line[n - 1] == ' ')
+        n--;
+    memcpy(c->text, line, n);
+    c->text[n] = '\0';
+    c->len = n;
+    return n ? c->text : dflt;
+}
+
+/* xmlGenericErrorFunc: per transform context (CTX is its capture) and, for
+ * libxslt's process-wide xsltGenericError, the calling thread's capture. */
+__attribute__((format(printf, 2, 3))) static void
+S_on_error(void *ctx, const char *fmt, ...)
+{
+    capture *c = ctx ? (capture *)ctx : S_tls;
+    char line[1024];
+    va_list ap;
+
+    if (!c)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    S_cap_add(c, line);
+}
+
+/* libxml2's structured errors (parsing, XPath) on this thread. */
+static void S_on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    capture *c = ctx;
+    char line[1024];
+    if (!c || !e || e->level == XML_ERR_WARNING)
+        return;
+    if (e->file)
+        snprintf(line, sizeof line, "%s:%d: %s", e->file, e->line,
+                 e->message ? e->message : "error\n");
+    else
+        snprintf(line, sizeof line, "%s", e->message ? e->message : "error\n");
+    S_cap_add(c, line);
+}
+
+typedef struct {
+    capture *tls;
+    xmlStructuredErrorFunc handler;
+    void *handler_ctx;
+    xmlGenericErrorFunc generic;
+    void *generic_ctx;
+} saved_handlers;
+
+/* Routes this thread's libxml2/libxslt messages into C until S_end. */
+static void S_begin(capture *c, const summary_t *s, saved_handlers *sv)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    sv->tls = S_tls;
+    sv->handler = xmlStructuredError;
+    sv->handler_ctx = xmlStructuredErrorContext;
+    sv->generic = xmlGenericError;
+    sv->generic_ctx = xmlGenericErrorContext;
+    S_tls = c;
+    xmlSetStructuredErrorFunc(c, S_on_xml_error);
+    xmlSetGenericErrorFunc(c, S_on_error); /* e.g. XPath's "function not found" */
+}
+
+static void S_end(const saved_handlers *sv)
+{
+    xmlSetStructuredErrorFunc(sv->handler_ctx, sv->handler);
+    xmlSetGenericErrorFunc(sv->generic_ctx, sv->generic);
+    S_tls = sv->tls;
+}
+
+/* ------------------------------------------------------------- sandbox */
+
+/* Is PATH (absolute, or relative to the working folder) a file inside the
+ * template folder of S? A file that does not exist yet is judged by the
+ * folder that would hold it. */
+static int S_path_inside(const summary_t *s, const char *path)
+{
+    char *real = realpath(path, NULL), *copy = NULL, *slash;
+    int inside = 0;
+
+    if (!real && errno == ENOENT && (copy = strdup(path)) != NULL) {
+        slash = strrchr(copy, '/');
+        if (slash == copy)
+            slash[1] = '\0';
+        else if (slash)
+            *slash = '\0';
+        real = realpath(slash ? copy : ".", NULL);
+        if (real && !strcmp(real, s->dir))
+            inside = 1; /* a new file right in the folder */
+    }
+    if (real && !inside)
+        inside = !strncmp(real, s->dir, s->dirlen) &&
+                 (real[s->dirlen] == '/' || !strcmp(s->dir, "/"));
+    free(real);
+    free(copy);
+    return inside;
+}
+
+/* The same for a URI: only local files can be inside. */
+static int S_uri_inside(const summary_t *s, const xmlChar *uri)
+{
+    xmlURIPtr u = xmlParseURI((const char *)uri);
+    int inside = 0;
+    if (u && (!u->scheme || !strcasecmp(u->scheme, "file")) && u->path)
+        inside = S_path_inside(s, u->path);
+    xmlFreeURI(u);
+    return inside;
+}
+
+/* Records the first refusal in C, with the template's file and line when
+ * a transform is running. */
+static void S_refuse(capture *c, xsltTransformContextPtr ctxt,
+                     const char *what, const char *value)
+{
+    char where[512] = "";
+    if (!c || c->forbidden)
+        return;
+    c->forbidden = 1;
+    if (ctxt && ctxt->inst && ctxt->inst->doc && ctxt->inst->doc->URL)
+        snprintf(where, sizeof where, "%s:%ld: ",
+                 (const char *)ctxt->inst->doc->URL,
+                 xmlGetLineNo(ctxt->inst));
+    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where,
+             what, value ? value : "(nothing)",
+             c->s ? "templates may read only files in their own folder, "
+                    "and may not write files or use the network"
+                  : "templates may not do this");
+}
+
+static capture *S_ctxt_capture(xsltTransformContextPtr ctxt)
+{
+    return ctxt && ctxt->_private ? (capture *)ctxt->_private : S_tls;
+}
+
+static int S_sec_read_file(xsltSecurityPrefsPtr sec,
+                           xsltTransformContextPtr ctxt, const char *value)
+{
+    capture *c = S_ctxt_capture(ctxt);
+    (void)sec;
+    if (c && c->s && value && S_path_inside(c->s, value))
+        return 1;
+    S_refuse(c, ctxt, "reading the file", value);
+    return 0;
+}
+
+static int S_sec_write_file(xsltSecurityPrefsPtr sec,
+                            xsltTransformContextPtr ctxt, const char *value)
+{
+    (void)sec;
+    S_refuse(S_ctxt_capture(ctxt), ctxt, "writing the file", value);
+    return 0;
+}
+
+static int S_sec_create_dir(xsltSecurityPrefsPtr sec,
+                            xsltTransformContextPtr ctxt, const char *value)
+{
+    (void)sec;
+    S_refuse(S_ctxt_capture(ctxt), ctxt, "creating the folder", value);
+    return 0;
+}
+
+static int S_sec_read_net(xsltSecurityPrefsPtr sec,
+                          xsltTransformContextPtr ctxt, const char *value)
+{
+    (void)sec;
+    S_refuse(S_ctxt_capture(ctxt), ctxt, "reading from the network", value);
+    return 0;
+}
+
+static int S_sec_write_net(xsltSecurityPrefsPtr sec,
+                           xsltTransformContextPtr ctxt, const char *value)
+{
+    (void)sec;
+    S_refuse(S_ctxt_capture(ctxt), ctxt, "writing to the network", value);
+    return 0;
+}
+
+/* libxslt's document loader for every document it loads itself (included
+ * and imported stylesheets, document()): safe parser options always, and
+ * stylesheets only from the folder being loaded on this thread. */
+static xmlDocPtr S_loader(const xmlChar *uri, xmlDictPtr dict, int options,
+                          void *ctxt, xsltLoadType type)
+{
+    capture *c = S_tls;
+    xmlDocPtr doc;
+
+    options = (options & ~UNSAFE_OPTIONS) | XML_PARSE_NONET;
+    if (type == XSLT_LOAD_STYLESHEET && c && c->s &&
+        !S_uri_inside(c->s, uri)) {
+        S_refuse(c, NULL, "xsl:include or xsl:import of",
+                 (const char *)uri);
+        return NULL;
+    }
+    doc = S_default_loader(uri, dict, options, ctxt, type);
+    if (doc && type == XSLT_LOAD_STYLESHEET && doc->intSubset) {
+        S_refuse(c, NULL, "a DOCTYPE in", (const char *)uri);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static void S_init(void)
+{
+    xmlInitParser();
+    xsltInit();
+    exsltRegisterAll();
+    S_default_loader = xsltDocDefaultLoader;
+    xsltSetLoaderFunc(S_loader);
+    xsltSetGenericErrorFunc(NULL, S_on_error);
+}
+
+/* ---------------------------------------------------------------- load */
+
+static char *S_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (p) {
+        memcpy(p, dir, a);
+        p[a] = '/';
+        memcpy(p + a + 1, name, b + 1);
+    }
+    return p;
+}
+
+/* Compiles the stylesheet NAME of S's folder into *OUT. */
+static error_code S_compile(summary_t *s, capture *c, const char *name,
+                            xsltStylesheetPtr *out, char **msg)
+{
+    char *path = S_join(s->dir, name);
+    xmlParserCtxtPtr pc = NULL;
+    xmlDocPtr doc = NULL;
+    struct stat st;
+    error_code e;
+
+    c->len = 0;
+    c->text[0] = '\0';
+    if (!path || !(pc = xmlNewParserCtxt())) {
+        e = S_err(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (stat(path, &st)) {
+        e = S_err(msg, ERR_OPEN, "%s: %s", path,
+                  errno == ENOENT ? "missing from the template set"
+                                  : strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        e = S_err(msg, ERR_OPEN, "%s: not a regular file", path);
+        goto fail;
+    }
+    if (!S_path_inside(s, path)) {
+        e = S_err(msg, ERR_FORBIDDEN, "%s: links outside the template folder",
+                  path);
+        goto fail;
+    }
+    if (!(doc = xmlCtxtReadFile(pc, path, NULL, SAFE_OPTIONS))) {
+        e = S_err(msg, ERR_TEMPLATE, "%s", S_cap_text(c, "cannot parse"));
+        goto fail;
+    }
+    if (doc->intSubset) {
+        e = S_err(msg, ERR_FORBIDDEN, "%s: templates may not have a DOCTYPE",
+                  path);
+        goto fail;
+    }
+    if (!(*out = xsltParseStylesheetDoc(doc))) {
+        e = c->forbidden
+                ? S_err(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
+                : S_err(msg, ERR_TEMPLATE, "%s: %s", path,
+                        S_cap_text(c, "not a valid XSLT stylesheet"));
+        goto fail;
+    }
+    xmlFreeParserCtxt(pc);
+    free(path);
+    return ERR_OK;
+fail:
+    xmlFreeDoc(doc);
+    if (pc)
+        xmlFreeParserCtxt(pc);
+    free(path);
+    return e;
+}
+
+static xsltSecurityPrefsPtr S_new_prefs(void)
+{
+    xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
+    if (p && (xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_FILE,
+                                   S_sec_read_file) ||
+              xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE,
+                                   S_sec_write_file) ||
+              xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
+                                   S_sec_create_dir) ||
+              xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK,
+                                   S_sec_read_net) ||
+              xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
+                                   S_sec_write_net))) {
+        xsltFreeSecurityPrefs(p);
+        p = NULL;
+    }
+    return p;
+}
+
+void summary_free(summary_t *s)
+{
+    size_t i;
+    if (!s)
+        return;
+    if (s->text)
+        xsltFreeStylesheet(s->text);
+    for (i = 0; i < F_COUNT; i++)
+        if (s->fmt[i])
+            xsltFreeStylesheet(s->fmt[i]);
+    if (s->sec)
+        xsltFreeSecurityPrefs(s->sec);
+    docx_ref_free(s->ref);
+    free(s->dir);
+    free(s);
+}
+
+summary_t *summary_load(const char *dir, char **msg)
+{
+    summary_t *s = NULL;
+    capture cap;
+    saved_handlers sv;
+    char *path = NULL;
+    struct stat st;
+    size_t i;
+    int begun = 0;
+
+    pthread_once(&S_once, S_init);
+    if (!dir || !(s = calloc(1, sizeof *s))) {
+        S_err(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (!(s->dir = realpath(dir, NULL)) || stat(s->dir, &st) ||
+        !S_ISDIR(st.st_mode)) {
+        S_err(msg, ERR_OPEN, "%s: not a template folder: %s", dir,
+              s->dir ? "not a folder" : strerror(errno));
+        goto fail;
+    }
+    s->dirlen = strlen(s->dir);
+    if (!(s->sec = S_new_prefs())) {
+        S_err(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    S_begin(&cap, s, &sv);
+    begun = 1;
+    if (S_compile(s, &cap, TEXT_FILE, &s->text, msg) != ERR_OK)
+        goto fail;
+    for (i = 0; i < F_COUNT; i++)
+        if (S_compile(s, &cap, S_format_files[i], &s->fmt[i], msg) != ERR_OK)
+            goto fail;
+    S_end(&sv);
+    begun = 0;
+    if (!(path = S_join(s->dir, REFERENCE_FILE))) {
+        S_err(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (docx_ref_load(path, &s->ref, msg) != ERR_OK)
+        goto fail;
+    free(path);
+    return s;
+fail:
+    if (begun)
+        S_end(&sv);
+    free(path);
+    summary_free(s);
+    return NULL;
+}
+
+/* -------------------------------------------------------------- render */
+
+static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           !strcmp((const char *)n->ns->href, ns) &&
+           !strcmp((const char *)n->name, name);
+}
+
+/* The text of attribute NAME of N (borrowed), or NULL. */
+static const char *S_attr(const xmlNode *n, const char *name)
+{
+    xmlAttrPtr a = xmlHasProp(n, BAD_CAST name);
+    if (!a || !a->children || a->children->type != XML_TEXT_NODE ||
+        a->children->next)
+        return a && !a->children ? "" : NULL;
+    return (const char *)a->children->content;
+}
+
+/* The view of RET that summary.xsl sees (see the note at the top): root
+ * attributes, campaign, sources, the unit (LEVEL, CODE), and for a
+ * roll-up the community units whose code starts with CODE. */
+static error_code S_view(const xmlDoc *ret, const char *level,
+                         const char *code, xmlDocPtr *out, char **msg)
+{
+    xmlNodePtr root = xmlDocGetRootElement(ret), c, unit = NULL, vroot, copy;
+    xmlDocPtr view = NULL;
+    int roll = strcmp(level, "community") != 0;
+    size_t codelen = strlen(code);
+    error_code e;
+
+    *out = NULL;
+    if (!S_is_elem(root, RETURN_NS, "return")) {
+        e = S_err(msg, ERR_INVALID, "not a return document (%s)", RETURN_NS);
+        goto fail;
+    }
+    for (c = root->children; c && !unit; c = c->next) {
+        const char *l, *k;
+        if (S_is_elem(c, RETURN_NS, "unit") && (l = S_attr(c, "level")) &&
+            (k = S_attr(c, "code")) && !strcmp(l, level) && !strcmp(k, code))
+            unit = c;
+    }
+    if (!unit) {
+        e = S_err(msg, ERR_USAGE,
+                  "the return has no unit with level \"%s\" and code \"%s\"",
+                  level, code);
+        goto fail;
+    }
+    if (!(view = xmlNewDoc(BAD_CAST "1.0")) ||
+        !(vroot = xmlDocCopyNode(root, view, 2))) {
+        e = S_err(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    xmlDocSetRootElement(view, vroot);
+    for (c = root->children; c; c = c->next) {
+        const char *l, *k;
+        int keep = S_is_elem(c, RETURN_NS, "campaign") ||
+                   S_is_elem(c, RETURN_NS, "sources") || c == unit;
+        if (!keep && roll && S_is_elem(c, RETURN_NS, "unit") &&
+            (l = S_attr(c, "level")) && !strcmp(l, "community") &&
+            (k = S_attr(c, "code")) && !strncmp(k, code, codelen))
+            keep = 1;
+        if (!keep)
+            continue;
+        if (!(copy = xmlDocCopyNode(c, view, 1)) || !xmlAddChild(vroot, copy)) {
+            xmlFreeNode(copy);
+            e = S_err(msg, ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    *out = view;
+    return ERR_OK;
+fail:
+    xmlFreeDoc(view);
+    return e;
+}
+
+/* Runs STYLE (file NAME of the set) on IN with PARAMS in a transform
+ * context of its own. Returns the result, or NULL with *E and *MSG set. */
+static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
+                         const char *name, xmlDocPtr in, const char **params,
+                         capture *c, error_code *e, char **msg)
+{
+    xsltTransformContextPtr ctxt;
+    xmlDocPtr res;
+    xsltTransformState state;
+
+    c->len = 0;
+    c->text[0] = '\0';
+    if (!(ctxt = xsltNewTransformContext(style, in))) {
+        *e = S_err(msg, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    ctxt->_private = c;
+    xsltSetTransformErrorFunc(ctxt, c, S_on_error);
+    xsltSetCtxtParseOptions(ctxt, SAFE_OPTIONS);
+    if (xsltSetCtxtSecurityPrefs(s->sec, ctxt)) {
+        xsltFreeTransformContext(ctxt);
+        *e = S_err(msg, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    res = xsltApplyStylesheetUser(style, in, params, NULL, NULL, ctxt);
+    state = ctxt->state;
+    xsltFreeTransformContext(ctxt);
+    if (c->forbidden) {
+        xmlFreeDoc(res);
+        *e = S_err(msg, ERR_FORBIDDEN, "%s", c->refused);
+        return NULL;
+    }
+    if (!res || state != XSLT_STATE_OK) {
+        xmlFreeDoc(res);
+        *e = S_err(msg, ERR_TEMPLATE, "%s/%s %s: %s", s->dir, name,
+                   state == XSLT_STATE_STOPPED ? "stopped" : "failed",
+                   S_cap_text(c, "no output"));
+        return NULL;
+    }
+    return res;
+}
+
+/* Puts SECT (the reference's page set-up) last in RES's w:body, in place
+ * of any w:sectPr docx.xsl wrote. */
+static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
+                               char **msg)
+{
+    xmlNodePtr body = xmlDocGetRootElement(res), c, next, copy;
+
+    if (!S_is_elem(body, W_NS, "document"))
+        return S_err(msg, ERR_TEMPLATE, "docx.xsl did not write a w:document");
+    for (body = body->children; body && !S_is_elem(body, W_NS, "body");)
+        body = body->next;
+    if (!body)
+        return S_err(msg, ERR_TEMPLATE, "docx.xsl did not write a w:body");
+    if (!sect)
+        return ERR_OK;
+    for (c = body->children; c; c = next) {
+        next = c->next;
+        if (S_is_elem(c, W_NS, "sectPr")) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+    }
+    if (!(copy = xmlDocCopyNode((xmlNodePtr)sect, res, 1)) ||
+        !xmlAddChild(body, copy)) {
+        xmlFreeNode(copy);
+        return S_err(msg, ERR_NOMEM, "out of memory");
+    }
+    return ERR_OK;
+}
+
+/* The title of the intermediate document (xmlFree), or NULL. */
+static xmlChar *S_title(xmlDocPtr mid)
+{
+    xmlNodePtr c = xmlDocGetRootElement(mid);
+    if (!S_is_elem(c, SUMMARY_NS, "summary"))
+        return NULL;
+    for (c = c->children; c; c = c->next)
+        if (S_is_elem(c, SUMMARY_NS, "title"))
+            return xmlNodeGetContent(c);
+    return NULL;
+}
+
+static error_code S_write_file(const char *path, const void *buf, size_t len,
+                               char **msg)
+{
+    FILE *f = fopen(path, "wb");
+    int ok, err;
+
+    if (!f)
+        return S_err(msg, ERR_OPEN, "%s: cannot create: %s", path,
+                     strerror(errno));
+    ok = fwrite(buf, 1, len, f) == len;
+    ok = ok && fflush(f) == 0;
+    ok = ok && fsync(fileno(f)) == 0;
+    err = errno;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) {
+        if (!err)
+            err = errno;
+        return S_err(msg, err == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
+                     "%s: cannot write: %s", path, strerror(err));
+    }
+    return ERR_OK;
+}
+
+/* LEVEL: lower-case letters and '-'; CODE: at most 12 digits. Both go into
+ * XPath string literals, so neither may hold a quote. */
+static int S_args_ok(const char *level, const char *code)
+{
+    size_t i;
+    if (!*level || strlen(level) > 32 || strlen(code) > 12)
+        return 0;
+    for (i = 0; level[i]; i++)
+        if (!((level[i] >= 'a' && level[i] <= 'z') || level[i] == '-'))
+            return 0;
+    for (i = 0; code[i]; i++)
+        if (code[i] < '0' || code[i] > '9')
+            return 0;
+    return 1;
+}
+
+error_code summary_render(const summary_t *s, const xmlDoc *ret,
+                          const char *level, const char *code,
+                          const char *format, const char *path,
+                          const render_opts *opts, char **msg)
+{
+    capture cap;
+    saved_handlers sv;
+    xmlDocPtr view = NULL, mid = NULL, res = NULL;
+    xmlChar *out = NULL, *title = NULL;
+    int outlen = 0, begun = 0, fmt;
+    char qlevel[40], qcode[20];
+    const char *params[5];
+    error_code e;
+
+    if (!s || !ret || !level || !code || !format || !path) {
+        e = S_err(msg, ERR_USAGE, "summary_render: missing argument");
+        goto fail;
+    }
+    for (fmt = 0; fmt < F_COUNT && strcmp(format, S_formats[fmt]); fmt++)
+        ;
+    if (fmt == F_COUNT) {
+        e = S_err(msg, ERR_USAGE,
+                  "unknown summary format \"%s\" (docx, html or md)", format);
+        goto fail;
+    }
+    if (!S_args_ok(level, code)) {
+        e = S_err(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
+                  level, code);
+        goto fail;
+    }
+    snprintf(qlevel, sizeof qlevel, "'%s'", level);
+    snprintf(qcode, sizeof qcode, "'%s'", code);
+    params[0] = "level";
+    params[1] = qlevel;
+    params[2] = "code";
+    params[3] = qcode;
+    params[4] = NULL;
+
+    if ((e = S_view(ret, level, code, &view, msg)) != ERR_OK)
+        goto fail;
+    S_begin(&cap, s, &sv);
+    begun = 1;
+    if (!(mid = S_apply(s, s->text, TEXT_FILE, view, params, &cap, &e, msg)))
+        goto fail;
+    xmlFreeDoc(view);
+    view = NULL;
+    if (!(res = S_apply(s, s->fmt[fmt], S_format_files[fmt], mid, params,
+                        &cap, &e, msg)))
+        goto fail;
+    S_end(&sv);
+    begun = 0;
+    if (fmt == F_DOCX &&
+        (e = S_put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
+        goto fail;
+    if (xsltSaveResultToString(&out, &outlen, res, s->fmt[fmt]) || outlen < 0) {
+        e = S_err(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (fmt == F_DOCX) {
+        title = S_title(mid);
+        e = docx_write(s->ref, path, out ? (const void *)out : "",
+                       (size_t)outlen, (const char *)title,
+                       opts ? opts->created : 0, msg);
+    } else {
+        e = S_write_file(path, out ? (const void *)out : "", (size_t)outlen,
+                         msg);
+    }
+    if (e != ERR_OK)
+        goto fail;
+    xmlFree(title);
+    xmlFree(out);
+    xmlFreeDoc(res);
+    xmlFreeDoc(mid);
+    return ERR_OK;
+fail:
+    if (begun)
+        S_end(&sv);
+    if (path)
+        remove(path);
+    xmlFree(title);
+    xmlFree(out);
+    xmlFreeDoc(res);
+    xmlFreeDoc(mid);
+    xmlFreeDoc(view);
+    return e;
+}
