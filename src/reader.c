@@ -187,6 +187,38 @@ static unsigned cur_col(const reader_t *r)
     return r->ctxt && r->ctxt->input ? (unsigned)r->ctxt->input->col : 0;
 }
 
+/* Position of the '<' that opened the tag just parsed. libxml2 reports at
+ * the end of a tag (after its '>'); editors and people want its start.
+ * A '<' cannot occur inside a well-formed tag, so the nearest one before
+ * the parser's position is the tag's own. Columns count characters. */
+static void tag_pos(const reader_t *r, unsigned *line, unsigned *col)
+{
+    const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
+    const xmlChar *p, *q;
+    unsigned nl = 0, chars = 0;
+
+    *line = cur_line(r);
+    *col = cur_col(r);
+    if (!in || !in->cur || !in->base || in->cur <= in->base)
+        return;
+    for (p = in->cur; p > in->base && *--p != '<';) {
+        nl += *p == '\n';
+        chars += (*p & 0xC0) != 0x80;
+    }
+    if (*p != '<')
+        return;
+    chars++; /* the '<' itself */
+    if (!nl) {
+        if (*col > chars)
+            *col -= chars;
+        return;
+    }
+    *line -= nl;
+    for (q = p, chars = 1; q > in->base && q[-1] != '\n'; q--)
+        chars += (q[-1] & 0xC0) != 0x80;
+    *col = q > in->base || in->consumed == 0 ? chars : 0;
+}
+
 /* Reports an error of RULE "schema" at LINE:COL with MSG. */
 static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
 {
@@ -211,7 +243,9 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
 /* Stops the parse for good with an error at the current position. */
 static void refuse(reader_t *r, const char *msg)
 {
-    report(r, cur_line(r), cur_col(r), msg);
+    unsigned line, col;
+    tag_pos(r, &line, &col);
+    report(r, line, col, msg);
     r->fatal = 1;
     if (r->ctxt)
         xmlStopParser(r->ctxt);
@@ -263,8 +297,13 @@ static void parser_error(void *data, xmlErrorPtr e)
 static void schema_error(void *data, xmlErrorPtr e)
 {
     reader_t *r = data;
-    if (e)
-        error_to_diag(r, e, cur_line(r), cur_col(r));
+    /* after a refusal (wrong root, DOCTYPE...) the validator, which runs
+     * after us on each element, has nothing useful to add */
+    unsigned line, col;
+    if (e && !r->fatal) {
+        tag_pos(r, &line, &col);
+        error_to_diag(r, e, line, col);
+    }
 }
 
 /* ---- attributes -------------------------------------------------------- */
@@ -384,13 +423,14 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
 {
     reader_t *r = ud;
     int parent = r->depth ? r->stack[r->depth] : E_OTHER, kind;
-    unsigned line = cur_line(r), col = cur_col(r);
+    unsigned line, col;
     arena *ha = &r->head_arena, *a = &r->hh_arena;
     int oom = 0;
 
     (void)prefix, (void)nb_ns, (void)ns, (void)nb_def;
     if (r->fatal)
         return;
+    tag_pos(r, &line, &col);
     if (r->depth >= MAX_DEPTH) {
         refuse(r, "elements nested deeper than any register can be: "
                   "this is not a canvass register");
@@ -695,6 +735,17 @@ static const char *check_encoding(const unsigned char *p, size_t n,
         p += 3;
         n -= 3;
     }
+    if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
+        (n >= 6 && !memcmp(p, "\xFD" "7zXZ", 5)) ||
+        (n >= 3 && !memcmp(p, "BZh", 3)) ||
+        (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
+        (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
+        return "the register is compressed (gzip, xz, bzip2, zip or zstd): "
+               "canvass reads plain XML only; decompress it first";
+    for (i = 0; i < n && strchr(" \t\r\n", p[i]) && p[i]; i++)
+        ;
+    if (i < n && p[i] != '<')
+        return "not an XML file: a register begins with <?xml or <register";
     if (n < 5 || memcmp(p, "<?xml", 5))
         return NULL; /* no declaration: UTF-8 */
     q = memchr(p, '>', n);
@@ -844,15 +895,23 @@ error_code reader_read(reader_t *r, const char *path,
         }
         sha256_update(&sha, (size_t)n, buf);
         res->size += (uint64_t)n;
-        if (r->fatal)
-            continue; /* keep hashing: the digest names the whole file */
+        if (r->fatal) {
+            /* keep hashing: the digest names the whole file */
+            if (n < CHUNK)
+                break;
+            continue;
+        }
         if (first) {
             const char *why = check_encoding(buf, (size_t)n, encbuf,
                                              sizeof encbuf);
             first = 0;
+            if (n == 0)
+                why = "the register is empty (0 bytes): export it again";
             if (why) {
                 report(r, 1, 1, why);
                 r->fatal = 1;
+                if (n < CHUNK)
+                    break;
                 continue;
             }
             r->ctxt = xmlCreatePushParserCtxt(psax, pud, (const char *)buf,

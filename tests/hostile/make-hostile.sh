@@ -1,0 +1,66 @@
+#!/bin/sh
+# Writes the hostile and odd inputs of the check tests into DIR ($1).
+# Large ones are generated here rather than kept in git.
+set -eu
+d=$1
+mkdir -p "$d"
+NS='xmlns="urn:canvass:register:1"'
+head='<community code="620402003005" name="a" street="b" district="c" city="d"/><campaign id="x" title="t" start="2011-09-01" end="2011-10-31" reported="2011-11-10"/><cadres/>'
+
+# XXE: an external entity naming a local file
+cat > "$d/xxe.xml" <<X
+<?xml version="1.0"?>
+<!DOCTYPE register [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>
+<register $NS version="1">$head<households><household id="h1" dwelling="building" address="&x;"/></households></register>
+X
+# external DTD and a parameter entity over http
+cat > "$d/dtd-http.xml" <<X
+<?xml version="1.0"?>
+<!DOCTYPE register SYSTEM "http://127.0.0.1:9/evil.dtd" [ <!ENTITY % p SYSTEM "http://127.0.0.1:9/p.ent"> %p; ]>
+<register $NS version="1">$head<households/></register>
+X
+# billion laughs
+{
+  echo '<?xml version="1.0"?>'
+  echo '<!DOCTYPE register ['
+  echo ' <!ENTITY a0 "lol">'
+  i=1; while [ $i -le 20 ]; do p=$((i-1)); echo " <!ENTITY a$i \"&a$p;&a$p;&a$p;&a$p;&a$p;&a$p;&a$p;&a$p;&a$p;&a$p;\">"; i=$((i+1)); done
+  echo ']>'
+  echo "<register $NS version=\"1\">$head<households><household id=\"h1\" dwelling=\"building\" address=\"&a20;\"/></households></register>"
+} > "$d/bomb.xml"
+# 100,000-deep nesting
+python3 -c "
+import sys
+n=100000
+sys.stdout.write('<?xml version=\"1.0\"?>\n<register $NS version=\"1\">'+'<a>'*n+'</a>'*n+'</register>\n')" > "$d/deep.xml"
+# malformed UTF-8 in an attribute
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<register %s version="1">\n<community code="620402003005" name="\303\050bad" street="b" district="c" city="d"/>\n</register>\n' "$NS" > "$d/bad-utf8.xml"
+# truncated: the reference register cut in the middle of a household
+head -c 30000 ../examples/jinshan-2011.xml > "$d/truncated.xml" 2>/dev/null || head -c 30000 "$(dirname "$0")/../../examples/jinshan-2011.xml" > "$d/truncated.xml"
+: > "$d/empty.xml"
+# random bytes (fixed seed: the same bytes every run)
+python3 -c "
+import random,sys
+r=random.Random(42)
+sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(4096)))" > "$d/random.xml"
+printf '<?xml version="1.0"?>\n<html><body>not a register</body></html>\n' > "$d/wrong-root.xml"
+printf '<?xml version="1.0"?>\n<register xmlns="urn:example:other" version="1">\n</register>\n' > "$d/wrong-ns.xml"
+# a 20 MB attribute
+python3 -c "
+import sys
+sys.stdout.write('<?xml version=\"1.0\"?>\n<register $NS version=\"1\">\n<community code=\"620402003005\" name=\"'+'x'*(20*1024*1024)+'\" street=\"b\" district=\"c\" city=\"d\"/>\n</register>\n')" > "$d/big-attr.xml"
+# an encoding we do not accept
+printf '<?xml version="1.0" encoding="ISO-8859-1"?>\n<register %s version="1"/>\n' "$NS" > "$d/latin1.xml"
+# a gzip-compressed register: must not be decompressed transparently
+gzip -c "$(dirname "$0")/../../examples/hongxing-2011.xml" > "$d/compressed.xml"
+# an XInclude: not processed, and not valid
+printf '<?xml version="1.0"?>\n<register %s version="1" xmlns:xi="http://www.w3.org/2001/XInclude">\n<xi:include href="/etc/passwd" parse="text"/>\n</register>\n' "$NS" > "$d/xinclude.xml"
+# UTF-16 (valid): the hongxing register re-encoded
+python3 -c "
+import sys
+s=open('$(dirname "$0")/../../examples/hongxing-2011.xml',encoding='utf-8').read()
+s=s.replace('encoding=\"UTF-8\"','encoding=\"UTF-16\"')
+sys.stdout.buffer.write(s.encode('utf-16'))" > "$d/utf16.xml"
+# not regular files
+mkdir -p "$d/a-directory.xml"
+rm -f "$d/fifo.xml"; mkfifo "$d/fifo.xml"
