@@ -9,7 +9,7 @@ CC ?= cc
 PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle
 DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libxlsxwriter-dev libzip-dev nettle-dev libcmocka-dev \
-            libxml2-utils unzip zip python3
+            libxml2-utils unzip zip python3 strace time
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk
 
@@ -36,7 +36,7 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check check-unit check-golden check-asan check-render demo bench \
+.PHONY: all check check-unit check-golden check-build check-asan check-render demo bench \
         install uninstall clean asan deps format
 
 all: canvass
@@ -55,7 +55,7 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 $(BUILD):
 	$(Q)mkdir -p $(BUILD)/tests
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*.h tests/unit/xlsx_read.c) | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
@@ -82,7 +82,7 @@ deps-render:
 
 # ---- tests --------------------------------------------------------------
 check: deps
-	$(Q)$(MAKE) --no-print-directory check-unit check-golden
+	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build
 	$(Q)$(MAKE) --no-print-directory check-asan
 
 check-unit: canvass $(UNIT_BIN)
@@ -93,6 +93,9 @@ check-unit: canvass $(UNIT_BIN)
 check-golden: canvass
 	$(Q)sh tests/run-golden.sh ./canvass
 
+check-build: canvass
+	$(Q)sh tests/build/run.sh ./canvass
+
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
@@ -102,6 +105,7 @@ check-asan:
 	  if (cd tests && ASAN_OPTIONS=detect_leaks=1 ../$$t); then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAIL: $$t"; fi; \
 	done; echo "unit (asan): $$pass passed, $$fail failed"; [ $$fail = 0 ]
 	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/run-golden.sh build-asan/canvass
+	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/build/run.sh build-asan/canvass
 
 asan: check-asan
 

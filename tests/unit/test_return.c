@@ -1,0 +1,205 @@
+/* test_return.c — batch → tally → return document: counts, roll-ups,
+ * provenance, validity against return.xsd, independence of input order. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "batch.h"
+#include "render.h"
+#include "return.h"
+
+static xmlSchemaPtr schema, rschema;
+static vocab_t *vocab, *rvocab;
+static audit_opts aopts;
+
+static int setup(void **state)
+{
+    (void)state;
+    schema = reader_load_schema("../input-schema/register.xsd", NULL);
+    rschema = reader_load_schema("../input-schema/return.xsd", NULL);
+    vocab = vocab_load("../input-schema/register.xsd", NULL);
+    rvocab = vocab_load("../input-schema/return.xsd", NULL);
+    audit_opts_default(&aopts);
+    return schema && rschema && vocab && rvocab ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    xmlSchemaFree(schema);
+    xmlSchemaFree(rschema);
+    vocab_free(vocab);
+    vocab_free(rvocab);
+    return 0;
+}
+
+/* Builds the return of PATHS; the batch goes to *B. */
+static xmlDocPtr build(const char *const *paths, size_t n, batch_t **bp)
+{
+    batch_opts bo = {schema, vocab, rvocab, &aopts, 2};
+    return_opts ro = {vocab, rvocab, &aopts, 0, "canvass test"};
+    error_code rc;
+    char *msg = NULL;
+    xmlDocPtr doc;
+    batch_t *b = batch_run(paths, n, &bo, &rc);
+    assert_non_null(b);
+    doc = return_build(b, &ro, &msg);
+    if (!doc)
+        fail_msg("return_build: %s", msg);
+    if (return_validate(doc, rschema, &msg))
+        fail_msg("return does not validate: %s", msg);
+    if (bp)
+        *bp = b;
+    else
+        batch_free(b);
+    return doc;
+}
+
+static double num(xmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr x = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr o;
+    double v;
+    xmlXPathRegisterNs(x, BAD_CAST "t", BAD_CAST RETURN_NS);
+    o = xmlXPathEvalExpression(BAD_CAST expr, x);
+    assert_non_null(o);
+    v = xmlXPathCastToNumber(o);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(x);
+    return v;
+}
+
+#define J "/t:return/t:unit[@code='620402003005']"
+
+static void test_reference_figures(void **state)
+{
+    const char *paths[] = {"../examples/jinshan-2011.xml"};
+    xmlDocPtr d = build(paths, 1, NULL);
+    (void)state;
+    assert_int_equal(num(d, "count(/t:return/t:unit)"), 1);
+    assert_int_equal(num(d, J "/t:households/@visited"), 108);
+    assert_int_equal(num(d, J "/t:households/@registered"), 112);
+    assert_int_equal(num(d, J "/t:households/t:dwelling[@value='building']/@visited"), 80);
+    assert_int_equal(num(d, J "/t:households/t:dwelling[@value='bungalow']/@visited"), 28);
+    assert_int_equal(num(d, J "/t:forms/@count"), 120);
+    assert_int_equal(num(d, J "/t:suggestions/@count"), 130);
+    assert_int_equal(num(d, J "/t:opinions/@count"), 168);
+    assert_int_equal(num(d, J "/t:opinions/@important-reported"), 16);
+    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"), 0);
+    assert_int_equal(num(d, "count(" J "/t:opinions/t:category[@count>0])"), 7);
+    assert_int_equal(num(d, J "/t:satisfaction/@forms"), 30);
+    assert_int_equal(num(d, J "/t:satisfaction/@satisfied"), 29);
+    assert_int_equal(num(d, J "/t:groups/t:group[@value='elderly']/@served"), 30);
+    assert_int_equal(num(d, "count(" J "/t:services/t:type[@count>0])"), 4);
+    assert_int_equal(num(d, J "/t:services/@count"), 49);
+    assert_int_equal(num(d, J "/t:visits/@count"), 150);
+    assert_int_equal(num(d, J "/t:cadres/@registered"), 11);
+    assert_int_equal(num(d, J "/t:cadres/t:cadre[@id='c11']/@visits"), 3);
+    /* the warnings the reference data deserves, by rule */
+    assert_int_equal(num(d, J "/t:audit/@warnings"), 8);
+    assert_int_equal(num(d, J "/t:audit/@errors"), 0);
+    assert_int_equal(num(d, J "/t:audit/t:rule[@value='household-not-visited']/@count"), 4);
+    assert_int_equal(num(d, J "/t:audit/t:rule[@value='no-responsible-cadre']/@count"), 3);
+    assert_int_equal(num(d, J "/t:audit/t:rule[@value='cadre-few-visits']/@count"), 1);
+    assert_int_equal(num(d, "count(/t:return/t:findings/t:finding)"), 8);
+    assert_int_equal(num(d, "count(" J "/t:narrative/t:section)"), 4);
+    xmlFreeDoc(d);
+}
+
+/* Every count attribute of every roll-up equals the sum over the
+ * communities it covers. */
+static void test_rollups_sum(void **state)
+{
+    const char *paths[] = {"../examples/jinshan-2011.xml",
+                           "../examples/hongxing-2011.xml",
+                           "../examples/dongfeng-2011.xml"};
+    xmlDocPtr d = build(paths, 3, NULL);
+    const char *levels[] = {"street", "district", "city", "all"};
+    const char *attrs[] = {
+        "t:households/@registered", "t:households/@visited",
+        "t:households/t:dwelling[1]/@visited", "t:visits/@count",
+        "t:visits/t:kind[2]/@count", "t:forms/@count", "t:opinions/@count",
+        "t:opinions/@important", "t:opinions/t:category[3]/t:status[4]/@count",
+        "t:suggestions/t:status[5]/@count", "t:groups/t:group[8]/@members",
+        "t:groups/t:group[8]/@served", "t:services/t:type[2]/t:group[3]/@count",
+        "t:satisfaction/t:rating[1]/@count", "t:satisfaction/@satisfied",
+        "t:cadres/@registered", "t:cadres/t:role[1]/@visits",
+        "t:audit/@warnings"};
+    size_t i, k;
+    char a[512], b[512];
+    (void)state;
+    assert_int_equal(num(d, "count(/t:return/t:unit)"), 7);
+    for (i = 0; i < 4; i++)
+        for (k = 0; k < sizeof attrs / sizeof *attrs; k++) {
+            snprintf(a, sizeof a, "/t:return/t:unit[@level='%s']/%s",
+                     levels[i], attrs[k]);
+            snprintf(b, sizeof b, "sum(/t:return/t:unit[@level='community']/%s)",
+                     attrs[k]);
+            if (num(d, a) != num(d, b))
+                fail_msg("%s: %g, sum of communities %g", a, num(d, a),
+                         num(d, b));
+        }
+    assert_int_equal(num(d, "/t:return/t:unit[@level='street']/@communities"), 3);
+    assert_int_equal(num(d, "count(/t:return/t:unit[@level='all']/t:covers/t:community)"), 3);
+    xmlFreeDoc(d);
+}
+
+/* Registers named in any order give the same return, byte for byte. */
+static void test_order_independent(void **state)
+{
+    const char *p1[] = {"../examples/jinshan-2011.xml",
+                        "../examples/hongxing-2011.xml",
+                        "../examples/dongfeng-2011.xml"};
+    const char *p2[] = {"../examples/dongfeng-2011.xml",
+                        "../examples/jinshan-2011.xml",
+                        "../examples/hongxing-2011.xml",
+                        "../examples/jinshan-2011.xml"};
+    xmlDocPtr d1 = build(p1, 3, NULL), d2 = build(p2, 4, NULL);
+    char *b1, *b2;
+    size_t l1, l2;
+    (void)state;
+    assert_int_equal(return_serialize(d1, &b1, &l1), ERR_OK);
+    assert_int_equal(return_serialize(d2, &b2, &l2), ERR_OK);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(b1, b2, l1);
+    free(b1);
+    free(b2);
+    xmlFreeDoc(d1);
+    xmlFreeDoc(d2);
+}
+
+/* An invalid register is named and excluded; its counts are nowhere. */
+static void test_partial(void **state)
+{
+    const char *paths[] = {"../examples/hongxing-2011.xml",
+                           "../examples/zz-broken-2011.xml"};
+    batch_t *b;
+    xmlDocPtr d = build(paths, 2, &b);
+    (void)state;
+    assert_int_equal(b->errors, 6);
+    assert_false(b->regs[1].included);
+    assert_int_equal(num(d, "count(/t:return[@partial='true'])"), 1);
+    assert_int_equal(num(d, "count(/t:return/t:sources/t:source[@included='false' and @file='../examples/zz-broken-2011.xml'])"), 1);
+    assert_int_equal(num(d, "count(/t:return/t:unit)"), 1);
+    assert_int_equal(num(d, "count(/t:return/t:findings/t:finding[@rule='schema'])"), 6);
+    assert_int_equal(num(d, "string-length(/t:return/t:sources/t:source[1]/@sha256)"), 64);
+    batch_free(b);
+    xmlFreeDoc(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference_figures),
+        cmocka_unit_test(test_rollups_sum),
+        cmocka_unit_test(test_order_independent),
+        cmocka_unit_test(test_partial),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
