@@ -396,9 +396,9 @@ static int print_diags(const batch_t *b, const options *o, FILE *out)
         fprintf(out, "%s\n", line);
         free(line);
     }
-    if (hidden && !o->json)
-        fprintf(out, "canvass: %zu more findings not listed "
-                     "(--max-findings %zu per rule)\n", hidden,
+    if (hidden)
+        fprintf(stderr, "canvass: %zu more findings not listed "
+                        "(--max-findings %zu per rule)\n", hidden,
                 o->max_findings);
     return 0;
 }

@@ -51,6 +51,7 @@
 #define PENDING_MAX (4u << 20)   /* unparsed bytes of one construct */
 #define MAX_DIAGS 10000          /* per register; the count stays exact */
 #define MAX_PARA 65536           /* bytes kept of one narrative paragraph */
+#define HELD 8                   /* errors held at the end of the file */
 
 /* Element kinds, by their place in the format. */
 enum {
@@ -77,6 +78,12 @@ struct reader {
     reader_result *res;
     xmlParserCtxtPtr ctxt;
     int fatal;        /* stop: callback failure or refused content */
+    int holding;      /* errors of the final parse step are held */
+    struct {
+        unsigned line, col;
+        char msg[256];
+    } held[HELD];
+    size_t n_held;
     int cb_failed;
     unsigned listed;  /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
@@ -223,6 +230,17 @@ static void tag_pos(const reader_t *r, unsigned *line, unsigned *col)
 static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
 {
     diag d = {0};
+    if (r->holding) {
+        /* the end of the file: kept until we know whether it was cut */
+        if (r->n_held < HELD) {
+            r->held[r->n_held].line = line;
+            r->held[r->n_held].col = col;
+            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s",
+                     msg);
+        }
+        r->n_held++;
+        return;
+    }
     r->res->errors++;
     if (r->listed >= MAX_DIAGS)
         return;
@@ -241,6 +259,16 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
 }
 
 /* Stops the parse for good with an error at the current position. */
+static void refuse_at(reader_t *r, unsigned line, unsigned col,
+                      const char *msg)
+{
+    report(r, line, col, msg);
+    r->fatal = 1;
+    if (r->ctxt)
+        xmlStopParser(r->ctxt);
+}
+
+/* Stops the parse for good with an error at the tag just parsed. */
 static void refuse(reader_t *r, const char *msg)
 {
     unsigned line, col;
@@ -842,6 +870,8 @@ error_code reader_read(reader_t *r, const char *path,
     memset(res, 0, sizeof *res);
     r->path = path, r->cb = cb, r->ud = ud, r->res = res;
     r->fatal = r->cb_failed = 0;
+    r->holding = 0;
+    r->n_held = 0;
     r->listed = 0;
     r->depth = 0;
     r->head_done = 0;
@@ -924,16 +954,15 @@ error_code reader_read(reader_t *r, const char *path,
             r->ctxt->sax->serror = parser_error;
             xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET);
             if (n > 4)
-                xmlParseChunk(r->ctxt, (const char *)buf + 4, (int)n - 4,
-                              n < CHUNK);
-            else
-                xmlParseChunk(r->ctxt, NULL, 0, n < CHUNK);
-        } else {
-            xmlParseChunk(r->ctxt, (const char *)buf, (int)n, n < CHUNK);
+                xmlParseChunk(r->ctxt, (const char *)buf + 4, (int)n - 4, 0);
+        } else if (n > 0) {
+            xmlParseChunk(r->ctxt, (const char *)buf, (int)n, 0);
         }
+        /* the construct still unparsed starts at the parser's position */
         if (!r->fatal && r->ctxt && r->ctxt->input &&
             (size_t)(r->ctxt->input->end - r->ctxt->input->cur) > PENDING_MAX)
-            refuse(r, "a single tag or text is larger than 4 MB: this is not "
+            refuse_at(r, cur_line(r), cur_col(r),
+                      "a single tag or text is larger than 4 MB: this is not "
                       "a register a community system exports");
         if (r->ctxt && (r->ctxt->disableSAX || r->ctxt->instate == XML_PARSER_EOF))
             r->fatal = 1;
@@ -942,6 +971,30 @@ error_code reader_read(reader_t *r, const char *path,
     }
     sha256_digest(&sha, sizeof digest, digest);
     hex(res->sha256, digest, sizeof digest);
+
+    /* The end of the input. libxml2 describes a file cut short by what the
+     * cut happened to leave ("Extra content", "Couldn't find end of Start
+     * Tag", a half element name...): hold what the last step says, and if
+     * elements are still open it was cut, which is the one thing to say. */
+    if (r->ctxt && !r->fatal) {
+        unsigned line = cur_line(r), col = cur_col(r);
+        r->holding = 1;
+        r->n_held = 0;
+        xmlParseChunk(r->ctxt, NULL, 0, 1);
+        r->holding = 0;
+        if (r->depth > 0) {
+            if (r->n_held)
+                line = r->held[0].line, col = r->held[0].col;
+            report(r, line, col, "the file ends before </register>: the "
+                                 "register is truncated; export it again");
+        } else {
+            size_t i;
+            for (i = 0; i < r->n_held && i < HELD; i++)
+                report(r, r->held[i].line, r->held[i].col, r->held[i].msg);
+            if (r->n_held > HELD)
+                res->errors += (unsigned)(r->n_held - HELD);
+        }
+    }
 
     wf = r->ctxt && r->ctxt->wellFormed;
     sv = xmlSchemaIsValid(vctxt);
