@@ -3,6 +3,8 @@
 # Large ones are generated here rather than kept in git.
 set -eu
 d=$1
+# the examples, found from this script's own folder (any cwd will do)
+ex=$(cd "$(dirname "$0")/../../examples" && pwd)
 mkdir -p "$d"
 NS='xmlns="urn:canvass:register:1"'
 head='<community code="620402003005" name="a" street="b" district="c" city="d"/><campaign id="x" title="t" start="2011-09-01" end="2011-10-31" reported="2011-11-10"/><cadres/>'
@@ -36,7 +38,7 @@ sys.stdout.write('<?xml version=\"1.0\"?>\n<register $NS version=\"1\">'+'<a>'*n
 # malformed UTF-8 in an attribute
 printf '<?xml version="1.0" encoding="UTF-8"?>\n<register %s version="1">\n<community code="620402003005" name="\303\050bad" street="b" district="c" city="d"/>\n</register>\n' "$NS" > "$d/bad-utf8.xml"
 # truncated: the reference register cut in the middle of a household
-head -c 30000 ../examples/jinshan-2011.xml > "$d/truncated.xml" 2>/dev/null || head -c 30000 "$(dirname "$0")/../../examples/jinshan-2011.xml" > "$d/truncated.xml"
+head -c 30000 "$ex/jinshan-2011.xml" > "$d/truncated.xml"
 : > "$d/empty.xml"
 # random bytes (fixed seed: the same bytes every run)
 python3 -c "
@@ -52,13 +54,13 @@ sys.stdout.write('<?xml version=\"1.0\"?>\n<register $NS version=\"1\">\n<commun
 # an encoding we do not accept
 printf '<?xml version="1.0" encoding="ISO-8859-1"?>\n<register %s version="1"/>\n' "$NS" > "$d/latin1.xml"
 # a gzip-compressed register: must not be decompressed transparently
-gzip -c "$(dirname "$0")/../../examples/hongxing-2011.xml" > "$d/compressed.xml"
+gzip -n -c "$ex/hongxing-2011.xml" > "$d/compressed.xml"
 # an XInclude: not processed, and not valid
 printf '<?xml version="1.0"?>\n<register %s version="1" xmlns:xi="http://www.w3.org/2001/XInclude">\n<xi:include href="/etc/passwd" parse="text"/>\n</register>\n' "$NS" > "$d/xinclude.xml"
 # UTF-16 (valid): the hongxing register re-encoded
 python3 -c "
 import sys
-s=open('$(dirname "$0")/../../examples/hongxing-2011.xml',encoding='utf-8').read()
+s=open('$ex/hongxing-2011.xml',encoding='utf-8').read()
 s=s.replace('encoding=\"UTF-8\"','encoding=\"UTF-16\"')
 sys.stdout.buffer.write(s.encode('utf-16'))" > "$d/utf16.xml"
 # not regular files
