@@ -82,6 +82,7 @@ deps-render:
 
 # ---- tests --------------------------------------------------------------
 check: deps
+	$(Q)$(MAKE) --no-print-directory canvass
 	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build
 	$(Q)$(MAKE) --no-print-directory check-asan
 
@@ -114,15 +115,20 @@ check-render: deps deps-render canvass
 
 # ---- demo, bench ---------------------------------------------------------
 DEMO_OUT ?= demo-out
-demo: deps canvass
-	@echo "== canvass check examples/*.xml"
+demo: deps
+	$(Q)$(MAKE) --no-print-directory canvass
+	@echo "== canvass check examples/*.xml   (the zz- examples show the diagnostics)"
 	-./canvass check examples/*.xml
-	@echo "== canvass build -o $(DEMO_OUT) (valid registers)"
+	@echo
+	@echo "== canvass build -o $(DEMO_OUT) <the valid examples>"
+	rm -rf $(DEMO_OUT)
 	./canvass build -o $(DEMO_OUT) $(filter-out examples/zz-%,$(wildcard examples/*.xml))
-	@ls -l $(DEMO_OUT)
+	@echo
+	@echo "== the outputs are in $(DEMO_OUT)/; the reference community's summary:"
+	@cat $(DEMO_OUT)/summary-620402003005.md
 
 bench: canvass
-	$(Q)sh tests/bench.sh ./canvass
+	$(Q)sh tests/bench.sh ./canvass $(BENCH_MB)
 
 # ---- install ------------------------------------------------------------
 install: canvass

@@ -78,6 +78,7 @@ static void *worker(void *arg)
         s->oom = 1;
         return NULL;
     }
+    reader_set_stop(rd, s->o->stop);
     for (;;) {
         job j = {0};
         batch_reg *r;
@@ -86,7 +87,7 @@ static void *worker(void *arg)
         pthread_mutex_lock(&s->lock);
         j.i = s->next++;
         pthread_mutex_unlock(&s->lock);
-        if (j.i >= s->b->n || s->oom)
+        if (j.i >= s->b->n || s->oom || (s->o->stop && *s->o->stop))
             break;
         r = &s->b->regs[j.i];
         j.s = s;
@@ -171,6 +172,13 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
         pthread_join(th[k], NULL);
     if (s.oom)
         goto fail_lock;
+    if (o->stop && *o->stop) {
+        /* what was read is incomplete: say so, and stop here */
+        b->interrupted = 1;
+        *rc = ERR_INTERRUPTED;
+        pthread_mutex_destroy(&s.lock);
+        goto done;
+    }
 
     /* batch-wide rules over the valid registers, in path order */
     if (!(valid = calloc(b->n ? b->n : 1, sizeof *valid)))

@@ -12,6 +12,7 @@
 #ifndef CANVASS_BATCH_H
 #define CANVASS_BATCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <libxml/xmlschemas.h>
 #include "audit.h"
@@ -39,6 +40,7 @@ typedef struct {
     diag_list diags;   /* every diagnostic, sorted */
     unsigned errors, warnings;
     int io_failed;     /* some register could not be read at all */
+    int interrupted;   /* stopped by *stop: the results are incomplete */
 } batch_t;
 
 typedef struct {
@@ -47,6 +49,7 @@ typedef struct {
     const vocab_t *rvocab;  /* return.xsd */
     const audit_opts *audit;
     int threads;            /* 0: one per core */
+    const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
 } batch_opts;
 
 /* Reads the N registers at PATHS. Returns NULL with *RC set on no memory

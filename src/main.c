@@ -431,10 +431,13 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
     bo.rvocab = s->rvocab;
     bo.audit = &o->audit;
     bo.threads = o->threads;
+    bo.stop = &interrupted;
     b = batch_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &bo, &rc);
     if (!b)
         fprintf(stderr, "canvass: %s\n", error_string(rc));
+    else if (b->interrupted)
+        fprintf(stderr, "canvass: interrupted; nothing written\n");
     return b;
 }
 
@@ -449,7 +452,8 @@ static int cmd_check(int argc, char **argv, options *o)
         return rc;
     if ((rc = setup_load(&s, o)) >= 0)
         return rc;
-    if (!(b = run_batch(&s, o, argc, argv))) {
+    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
+        batch_free(b);
         setup_free(&s);
         return EXIT_IO;
     }
@@ -735,7 +739,7 @@ nomem:
     fprintf(stderr, "canvass: out of memory\n");
 fail:
     if (interrupted && rc != -1)
-        fprintf(stderr, "canvass: interrupted; no output written\n");
+        fprintf(stderr, "canvass: interrupted; nothing written\n");
     outset_abort(&w);
     outset_free(&w);
     free(buf);
@@ -758,7 +762,8 @@ static int cmd_build(int argc, char **argv, options *o)
         return rc;
     if ((rc = setup_load(&s, o)) >= 0)
         return rc;
-    if (!(b = run_batch(&s, o, argc, argv))) {
+    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
+        batch_free(b);
         setup_free(&s);
         return EXIT_IO;
     }
@@ -766,10 +771,6 @@ static int cmd_build(int argc, char **argv, options *o)
     print_summary(b);
     status = batch_status(b);
     rc = status;
-    if (interrupted) {
-        rc = EXIT_IO;
-        goto done;
-    }
     if (status == EXIT_IO) {
         fprintf(stderr, "canvass: some registers could not be read; no "
                         "return written\n");

@@ -67,6 +67,7 @@ typedef struct {
 } vec;
 
 struct reader {
+    const volatile sig_atomic_t *stop;
     xmlSchemaPtr schema;
     const vocab_t *vocab;
     int n_groups;
@@ -138,6 +139,11 @@ reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab)
     r->by.size = sizeof(const char *);
     r->paras.size = sizeof(const char *);
     return r;
+}
+
+void reader_set_stop(reader_t *r, const volatile sig_atomic_t *stop)
+{
+    r->stop = stop;
 }
 
 void reader_free(reader_t *r)
@@ -921,6 +927,10 @@ error_code reader_read(reader_t *r, const char *path,
         if (n < 0) {
             io_diag(path, cb, ud, "cannot read the register", errno);
             rc = ERR_READ;
+            goto done;
+        }
+        if (r->stop && *r->stop) {
+            rc = ERR_INTERRUPTED;
             goto done;
         }
         sha256_update(&sha, (size_t)n, buf);

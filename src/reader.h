@@ -25,6 +25,7 @@
 #ifndef CANVASS_READER_H
 #define CANVASS_READER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libxml/xmlschemas.h>
@@ -146,11 +147,15 @@ typedef struct reader reader_t;
 reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab);
 void reader_free(reader_t *r);
 
+/* Makes reader_read stop at the next chunk, with ERR_INTERRUPTED, once
+ * *STOP is non-zero (a flag set by a signal handler; borrowed). */
+void reader_set_stop(reader_t *r, const volatile sig_atomic_t *stop);
+
 /* Reads PATH, calling CB with UD. Returns ERR_OK when the file could be
  * read to its end or was refused for its content (then res->valid is 0 and
  * the reasons went to cb->diag); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ when the
  * file could not be read at all — also reported through cb->diag with line
- * 0 — and ERR_NOMEM. */
+ * 0 — ERR_INTERRUPTED when stopped (see reader_set_stop), and ERR_NOMEM. */
 error_code reader_read(reader_t *r, const char *path,
                        const reader_callbacks *cb, void *ud,
                        reader_result *res);

@@ -42,7 +42,7 @@ static int teardown(void **state)
 /* Builds the return of PATHS; the batch goes to *B. */
 static xmlDocPtr build(const char *const *paths, size_t n, batch_t **bp)
 {
-    batch_opts bo = {schema, vocab, rvocab, &aopts, 2};
+    batch_opts bo = {schema, vocab, rvocab, &aopts, 2, NULL};
     return_opts ro = {vocab, rvocab, &aopts, 0, "canvass test"};
     error_code rc;
     char *msg = NULL;

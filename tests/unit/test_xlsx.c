@@ -392,9 +392,9 @@ static void test_english(void **state)
     assert_string_equal(xlsx_read_sheet_name(b, 0), "Summary");
     assert_string_equal(xlsx_read_sheet_name(b, 1), "Household visits");
     assert_string_equal(xlsx_read_sheet_name(b, 2), opinions);
-    /* 34 characters, cut to Excel's 31 */
+    /* the label fits Excel's 31 characters */
     assert_string_equal(xlsx_read_sheet_name(b, 3),
-                        "Suggestions by category and sta");
+                        "Suggestions by category, status");
     cell_is(b, "Summary", "A1", "Summary");
     cell_is(b, "Summary", "D5", "Households visited");
     cell_is(b, "Summary", "B10", "Total");

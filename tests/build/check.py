@@ -1,0 +1,1018 @@
+#!/usr/bin/env python3
+"""check.py — the content checks of tests/build/run.sh.
+
+    python3 tests/build/check.py SUBCOMMAND ARGS...
+
+Each subcommand prints one line per test, "ok - ..." or "not ok - ...",
+with details of a failure on "# " lines under it; exit 1 if any failed.
+Expected values come from examples/*.figures.txt (counted by the example
+generator from the registers, not by canvass), from the reference report
+(hard-coded below, as printed in reference/activity-summary-2011.txt) and
+from the schemas' enumeration labels; never from canvass's own output.
+Python 3 standard library only."""
+import hashlib
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ooxml  # noqa: E402
+
+RET = "{urn:canvass:return:1}"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+failed = 0
+
+
+def report(ok, desc, details=()):
+    global failed
+    print(("ok - " if ok else "not ok - ") + desc)
+    if not ok:
+        failed += 1
+        for d in list(details)[:25]:
+            print("# " + str(d))
+        if len(details) > 25:
+            print("# ... and %d more" % (len(details) - 25))
+    return ok
+
+
+def expect_equal(desc, pairs):
+    """pairs: [(what, expected, actual)]; one test line."""
+    bad = ["%s: expected %r, got %r" % (w, e, a) for w, e, a in pairs if e != a]
+    return report(not bad, desc, bad)
+
+
+# ------------------------------------------------------------ schemas
+
+def enum_labels(xsd, type_name):
+    """[(value, zh, en)] of simpleType TYPE_NAME in XSD, in order."""
+    root = ET.parse(xsd).getroot()
+    for st in root.iter(XS + "simpleType"):
+        if st.get("name") == type_name:
+            out = []
+            for e in st.iter(XS + "enumeration"):
+                docs = {d.get(XML_LANG): (d.text or "").strip()
+                        for d in e.iter(XS + "documentation")}
+                out.append((e.get("value"), docs.get("zh"), docs.get("en")))
+            return out
+    raise LookupError("%s: no simpleType %s" % (xsd, type_name))
+
+
+REGISTER_XSD = os.path.join(ROOT, "input-schema", "register.xsd")
+RETURN_XSD = os.path.join(ROOT, "input-schema", "return.xsd")
+
+
+def labels(type_name, lang, xsd=REGISTER_XSD):
+    i = 1 if lang == "zh" else 2
+    return [(t[0], t[i]) for t in enum_labels(xsd, type_name)]
+
+
+def label_of(type_name, value, lang, xsd=REGISTER_XSD):
+    return dict(labels(type_name, lang, xsd))[value]
+
+
+def group_labels(lang):
+    return labels("group", lang) + labels("elderlyGroup", lang)
+
+
+# ------------------------------------------------------------ figures
+
+def read_figures(path):
+    figs = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if not line or line.startswith("#"):
+            continue
+        k, v = line.split(" = ", 1)
+        figs[k] = v
+    return figs
+
+
+def num(figs, key):
+    v = figs[key]
+    return float(v) if "." in v else int(v)
+
+
+# ------------------------------------------------------------ return.xml
+
+def load_return(path):
+    return ET.parse(path).getroot()
+
+
+def units(root, level=None):
+    return [u for u in root.findall(RET + "unit")
+            if level is None or u.get("level") == level]
+
+
+def unit_by_code(root, code):
+    for u in root.findall(RET + "unit"):
+        if u.get("code") == code:
+            return u
+    return None
+
+
+def step(el, spec):
+    """spec: 'tag' or 'tag[key]' where key matches @value, @name or @id."""
+    m = re.fullmatch(r"([a-z-]+)(?:\[(.+)\])?", spec)
+    tag, key = m.group(1), m.group(2)
+    for c in el.findall(RET + tag):
+        if key is None or key in (c.get("value"), c.get("name"), c.get("id")):
+            return c
+    return None
+
+
+def at(el, path, attr):
+    """Attribute ATTR of the element at PATH ('a/b[x]/c') under EL, or a
+    string saying what is missing."""
+    cur = el
+    for spec in [p for p in path.split("/") if p]:
+        nxt = step(cur, spec)
+        if nxt is None:
+            return "<no %s>" % path
+        cur = nxt
+    v = cur.get(attr)
+    if v is None:
+        return "<no %s/@%s>" % (path, attr)
+    return int(v) if re.fullmatch(r"[0-9]+", v) else v
+
+
+def pct(n, d):
+    return round(100.0 * n / d, 2) if d else 0.0
+
+
+# Figures of a *.figures.txt that return.xml does not carry, each with the
+# reason. Anything not matched here or by MAPPING fails the test, so a new
+# figure in the generator is noticed.
+NOT_IN_RETURN = [
+    (r"visits\.with-two-cadres", "the return counts visits, not cadres per visit"),
+    (r"visits\.team-and-role-counts-unambiguous", "a note of the generator, not a figure"),
+    (r"(opinions|suggestions)\.with-(to|closed)", "item attributes are not aggregated"),
+    (r"opinions\.important\.status\..+", "the return has no important x status table"),
+    (r"members", "the return counts members of special groups only"),
+    (r"members\.in-two-or-more-groups", "not a table of SPEC 3"),
+    (r"members\.multi-group\..+", "personal detail, not an aggregate"),
+    (r"community\.(city|district|street)-code", "checked against the roll-up units (batch build)"),
+]
+
+
+def rollup_code(root, unit, level):
+    for u in units(root, level):
+        if unit.get("code").startswith(u.get("code")):
+            return u.get("code")
+    return "<no %s unit over %s>" % (level, unit.get("code"))
+
+
+def finding_for(root, unit, rule, ident):
+    for f in root.iter(RET + "finding"):
+        if (f.get("rule") == rule and f.get("community") == unit.get("code")
+                and ident in (f.get("household"), f.get("cadre"), f.get("visit"),
+                              f.get("item"))):
+            return f
+    return None
+
+
+def mapping(root, unit):
+    """[(regex, function(match) -> actual value)] — the explicit map from
+    the keys of *.figures.txt to return.xml. Order matters: first match."""
+    def a(path, attr):
+        return lambda m: at(unit, path.format(*m.groups()), attr.format(*m.groups()))
+
+    def derived_not_visited(m):
+        p = "households/dwelling[%s]" % m.group(1) if m.group(1) else "households"
+        r, v = at(unit, p, "registered"), at(unit, p, "visited")
+        return r - v if isinstance(r, int) and isinstance(v, int) else "<missing>"
+
+    def coverage(m):
+        return pct(at(unit, "households", "visited"), at(unit, "households", "registered"))
+
+    def rate(m):
+        return pct(at(unit, "satisfaction", "satisfied"), at(unit, "satisfaction", "forms"))
+
+    def to_elderly(m):
+        return sum(at(t, "group[elderly]", "count")
+                   for t in step(unit, "services").findall(RET + "type"))
+
+    def campaign(m):
+        return root.find(RET + "campaign").get(m.group(1))
+
+    def audit_item(m):
+        rule, ident = m.group(1), m.group(2)
+        f = finding_for(root, unit, rule, ident)
+        if f is None:
+            return "<no %s finding for %s>" % (rule, ident)
+        if rule == "cadre-few-visits":       # value: the cadre's visits
+            return at(unit, "cadres/cadre[%s]" % ident, "visits")
+        if rule in ("household-not-visited", "no-responsible-cadre"):
+            return "found"                   # value: the dwelling, not in the return
+        return "found"
+
+    return [
+        (r"community\.(code|name|street|district|city)", lambda m: unit.get(m.group(1))),
+        (r"campaign\.(id|title|start|end|reported)", campaign),
+        (r"households\.(registered|visited)", a("households", "{0}")),
+        (r"households\.not-visited()", derived_not_visited),
+        (r"households\.(registered|visited)\.([a-z-]+)", a("households/dwelling[{1}]", "{0}")),
+        (r"households\.not-visited\.([a-z-]+)", derived_not_visited),
+        (r"households\.coverage-percent", coverage),
+        (r"households\.without-cadre", a("audit/rule[no-responsible-cadre]", "count")),
+        (r"households\.with-group-member", a("groups", "households")),
+        (r"households\.group\.([a-z-]+)", a("groups/group[{0}]", "households")),
+        (r"visits", a("visits", "count")),
+        (r"visits\.kind\.([a-z-]+)", a("visits/kind[{0}]", "count")),
+        (r"visits\.cadre\.(.+)", a("cadres/cadre[{0}]", "visits")),
+        (r"visits\.team\.(.+)", a("cadres/team[{0}]", "visits")),
+        (r"cadres", a("cadres", "registered")),
+        (r"cadres\.taking-part", a("cadres", "taking-part")),
+        (r"cadres\.role\.([a-z-]+)", a("cadres/role[{0}]", "registered")),
+        (r"cadres\.role\.([a-z-]+)\.(taking-part|visits)", lambda m: at(unit, "cadres/role[%s]" % m.group(1), m.group(2))),
+        (r"cadres\.team\.([^.]+)", a("cadres/team[{0}]", "registered")),
+        (r"cadres\.team\.([^.]+)\.(taking-part|visits)", lambda m: at(unit, "cadres/team[%s]" % m.group(1), m.group(2))),
+        (r"forms", a("forms", "count")),
+        (r"(opinions|suggestions)", a("{0}", "count")),
+        (r"opinions\.important", a("opinions", "important")),
+        (r"opinions\.important\.reported(?:-to-street-office)?", a("opinions", "important-reported")),
+        (r"(opinions|suggestions)\.category\.([a-z-]+)", a("{0}/category[{1}]", "count")),
+        (r"(opinions|suggestions)\.category\.([a-z-]+)\.status\.([a-z-]+)", a("{0}/category[{1}]/status[{2}]", "count")),
+        (r"opinions\.category\.([a-z-]+)\.important", a("opinions/category[{0}]", "important")),
+        (r"opinions\.category\.([a-z-]+)\.important\.reported", a("opinions/category[{0}]", "important-reported")),
+        (r"(opinions|suggestions)\.status\.([a-z-]+)", a("{0}/status[{1}]", "count")),
+        (r"members\.in-any-group", a("groups", "members")),
+        (r"members\.group\.([a-z-]+)", a("groups/group[{0}]", "members")),
+        (r"members\.group\.([a-z-]+)\.served", a("groups/group[{0}]", "served")),
+        (r"elderly\.members", a("groups/group[elderly]", "members")),
+        (r"elderly\.served", a("groups/group[elderly]", "served")),
+        (r"services", a("services", "count")),
+        (r"services\.members", a("services", "members")),
+        (r"services\.to-elderly", to_elderly),
+        (r"services\.type\.([a-z-]+)", a("services/type[{0}]", "count")),
+        (r"services\.type\.([a-z-]+)\.members", a("services/type[{0}]", "members")),
+        (r"services\.type\.([a-z-]+)\.group\.([a-z-]+)", a("services/type[{0}]/group[{1}]", "count")),
+        (r"satisfaction", a("satisfaction", "forms")),
+        (r"satisfaction\.satisfied", a("satisfaction", "satisfied")),
+        (r"satisfaction\.rating\.([a-z-]+)", a("satisfaction/rating[{0}]", "count")),
+        (r"satisfaction\.rate-percent", rate),
+        (r"audit\.([a-z-]+)", a("audit/rule[{0}]", "count")),
+        (r"audit\.([a-z-]+)\.([A-Za-z0-9_-]+)", audit_item),
+    ]
+
+
+def expected_value(key, v):
+    if key.startswith(("community.", "campaign.")):
+        return v
+    if re.fullmatch(r"[0-9]+", v):
+        return int(v)
+    if re.fullmatch(r"[0-9]+\.[0-9]+", v):
+        return float(v)
+    if key.startswith("audit.") and key.count(".") == 2 and not key.startswith("audit.cadre-few-visits."):
+        return "found"
+    return v
+
+
+def cmd_figures(ret_path, fig_path, tag=None):
+    """Every figure of FIG_PATH that maps onto return.xml, compared."""
+    root = load_return(ret_path)
+    figs = read_figures(fig_path)
+    tag = tag or os.path.basename(fig_path).split("-")[0]
+    unit = unit_by_code(root, figs["community.code"])
+    if not report(unit is not None and unit.get("level") == "community",
+                  "%s: return.xml has the community unit %s"
+                  % (tag, figs["community.code"])):
+        return
+    rules = [(re.compile(p), f) for p, f in mapping(root, unit)]
+    skip = [(re.compile(p), why) for p, why in NOT_IN_RETURN]
+    sections, unknown, skipped = {}, [], []
+    for key, v in figs.items():
+        fn = next((f for rx, f in rules if rx.fullmatch(key)), None)
+        if fn is None:
+            why = next((w for rx, w in skip if rx.fullmatch(key)), None)
+            if why is None:
+                unknown.append(key)
+            else:
+                skipped.append(key)
+            continue
+        m = next(rx.fullmatch(key) for rx, f in rules if rx.fullmatch(key))
+        actual = fn(m)
+        expected = expected_value(key, v)
+        if isinstance(expected, float) and isinstance(actual, (int, float)):
+            actual = round(float(actual), 2)
+        sections.setdefault(key.split(".")[0], []).append((key, expected, actual))
+    report(not unknown, "%s: every figure of %s is mapped onto return.xml or "
+           "listed as not carried by it (%d mapped, %d not carried)"
+           % (tag, os.path.basename(fig_path),
+              sum(len(s) for s in sections.values()), len(skipped)),
+           ["unmapped figure: " + k for k in unknown])
+    for sec in sorted(sections):
+        pairs = sections[sec]
+        expect_equal("%s: return.xml matches figures.txt: %s (%d figures)"
+                     % (tag, sec, len(pairs)), pairs)
+    # the roll-up codes, when the return has roll-ups
+    if len(units(root)) > 1:
+        expect_equal("%s: roll-up units carry the street, district and city "
+                     "codes of figures.txt" % tag,
+                     [("community.%s-code" % lv, figs["community.%s-code" % lv],
+                       rollup_code(root, unit, lv))
+                      for lv in ("street", "district", "city")])
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def cmd_reference(ret_path, register):
+    """The figures of the reference report (activity-summary-2011.txt),
+    from the return of the reference register."""
+    root = load_return(ret_path)
+    us = units(root, "community")
+    if not report(len(us) == 1, "reference: return.xml has one community unit"):
+        return
+    u = us[0]
+    g = lambda p, a: at(u, p, a)  # noqa: E731
+    visited = g("households", "visited")
+    report(isinstance(visited, int) and visited > 100 and visited == 108,
+           "reference: households visited 108 (the report's 'more than 100')",
+           ["visited = %r" % visited])
+    expect_equal("reference: buildings and bungalows visited: building 80, bungalow 28",
+                 [("building", 80, g("households/dwelling[building]", "visited")),
+                  ("bungalow", 28, g("households/dwelling[bungalow]", "visited"))])
+    expect_equal("reference: public-opinion registration forms 120",
+                 [("forms", 120, g("forms", "count"))])
+    expect_equal("reference: suggestions 130", [("suggestions", 130, g("suggestions", "count"))])
+    expect_equal("reference: satisfaction evaluation forms 30, rated 12/14/3/1, satisfied 29",
+                 [("forms", 30, g("satisfaction", "forms")),
+                  ("very-satisfied", 12, g("satisfaction/rating[very-satisfied]", "count")),
+                  ("satisfied", 14, g("satisfaction/rating[satisfied]", "count")),
+                  ("basically-satisfied", 3, g("satisfaction/rating[basically-satisfied]", "count")),
+                  ("dissatisfied", 1, g("satisfaction/rating[dissatisfied]", "count")),
+                  ("satisfied (incl. basically)", 29, g("satisfaction", "satisfied"))])
+    three = [g("groups/group[%s]" % x, "members")
+             for x in ("elderly-three-noes", "elderly-living-alone", "elderly-empty-nest")]
+    pairs = [("elderly members", 30, g("groups/group[elderly]", "members")),
+             ("elderly served", 30, g("groups/group[elderly]", "served"))]
+    bad = []
+    if not all(isinstance(x, int) and x > 0 for x in three):
+        bad.append("each of three-noes/living-alone/empty-nest > 0: %r" % three)
+    for t in ("life-care", "housekeeping", "rehabilitation-care", "spiritual-comfort"):
+        n = g("services/type[%s]/group[elderly]" % t, "count")
+        if not (isinstance(n, int) and n > 0):
+            bad.append("services to the elderly of type %s: %r" % (t, n))
+    bad += ["%s: expected %r, got %r" % p for p in pairs if p[1] != p[2]]
+    report(not bad, "reference: 30 elderly (three noes, living alone, empty nest) "
+           "served, all four service types given to them", bad)
+    named = ["party-building", "family-planning", "comprehensive-management",
+             "labor-security", "civil-affairs", "urban-management", "health"]
+    cats = {c.get("value"): int(c.get("count"))
+            for c in step(u, "opinions").findall(RET + "category")}
+    bad = ["%s has no opinions" % c for c in named if cats.get(c, 0) <= 0]
+    bad += ["opinions outside the seven named categories: %s = %d" % (c, n)
+            for c, n in cats.items() if c not in named and n]
+    bad += ["category %s missing from the return" % c
+            for c in [v for v, _ in labels("category", "en")] if c not in cats]
+    report(not bad, "reference: opinions in exactly the seven named categories "
+           "(party building ... health > 0, other = 0)", bad)
+    expect_equal("reference: 16 important opinions, 16 reported to the street",
+                 [("important", 16, g("opinions", "important")),
+                  ("important-reported", 16, g("opinions", "important-reported"))])
+    expect_equal("reference: a working group headed by the community secretary",
+                 [("secretary-leads", "true", g("cadres", "secretary-leads"))])
+    srcs = root.findall(RET + "sources/" + RET + "source")
+    pairs = [("partial", "false", root.get("partial")), ("sources", 1, len(srcs))]
+    if srcs:
+        s = srcs[0]
+        pairs += [("file", register, s.get("file")),
+                  ("size", str(os.path.getsize(register)), s.get("size")),
+                  ("sha256", sha256(register), s.get("sha256")),
+                  ("included", "true", s.get("included"))]
+    expect_equal("reference: return.xml names its register with its size and SHA-256",
+                 pairs)
+
+
+# ------------------------------------------------------------ roll-ups
+
+def flatten(unit):
+    """{(path, attr): int} for every count attribute under UNIT."""
+    out = {}
+
+    def walk(el, path):
+        for a, v in el.attrib.items():
+            if a != "code" and re.fullmatch(r"[0-9]+", v):
+                out[(path, a)] = int(v)
+        for c in el:
+            tag = c.tag.replace(RET, "")
+            if tag == "narrative":
+                continue
+            key = c.get("value") or c.get("name") or c.get("id")
+            walk(c, path + "/" + tag + ("[%s]" % key if key else ""))
+    walk(unit, "")
+    return out
+
+
+def cmd_rollup(ret_path, expect_levels):
+    root = load_return(ret_path)
+    comms = units(root, "community")
+    flat = {u.get("code"): flatten(u) for u in comms}
+    levels = expect_levels.split(",")
+    roll = [u for u in units(root) if u.get("level") != "community"]
+    report(sorted(u.get("level") for u in roll) == sorted(levels),
+           "roll-up: return.xml has the units %s over %d communities"
+           % ("/".join(levels), len(comms)),
+           ["units: %s" % [(u.get("level"), u.get("code")) for u in units(root)]])
+    for r in roll:
+        under = [c for c in comms if r.get("level") == "all"
+                 or c.get("code").startswith(r.get("code"))]
+        rf = flatten(r)
+        bad = []
+        if len(under) != len(comms):
+            bad.append("%d communities under it, expected %d" % (len(under), len(comms)))
+        for (path, attr), v in sorted(rf.items()):
+            vals = [flat[c.get("code")].get((path, attr)) for c in under]
+            if None in vals:
+                bad.append("%s/@%s: missing in %d communities" % (path, attr, vals.count(None)))
+                continue
+            if sum(vals) != v:
+                bad.append("%s/@%s = %d, communities sum to %d (%s)"
+                           % (path or ".", attr, v, sum(vals), "+".join(map(str, vals))))
+        # every table row of the communities is rolled up (cadres and teams
+        # are per community)
+        common = set.intersection(*[set(flat[c.get("code")]) for c in under]) if under else set()
+        for k in sorted(common):
+            if k not in rf and not re.match(r"/cadres/(cadre|team)\[", k[0]):
+                bad.append("%s/@%s: in every community, not in the roll-up" % k)
+        if len(rf) < 200:
+            bad.append("only %d count attributes walked" % len(rf))
+        report(not bad, "roll-up: %s %s: all %d count attributes equal the sum "
+               "of its %d communities" % (r.get("level"), r.get("code") or "(all)",
+                                          len(rf), len(under)), bad)
+
+
+# ------------------------------------------------------------ workbook
+
+# Column headers of the workbook, as a user reads them (zh, en).
+H = {
+    "code": ("代码", "Code"),
+    "registered": ("登记户数", "Households registered"),
+    "visited": ("走访户数", "Households visited"),
+    "coverage": ("走访覆盖率", "Coverage"),
+    "visits": ("走访次数", "Visits"),
+    "forms": ("民情登记表（份）", "Opinion forms"),
+    "opinions": ("民情意见（件）", "Opinions"),
+    "important": ("重要意见", "Important"),
+    "important-reported": ("重要意见已上报", "Important, reported"),
+    "suggestions": ("意见建议（件）", "Suggestions"),
+    "elderly": ("老年人数", "Elderly members"),
+    "elderly-served": ("已服务老年人数", "Elderly served"),
+    "services": ("服务次数", "Services"),
+    "sat-forms": ("满意度测评表（份）", "Satisfaction forms"),
+    "satisfied": ("满意（含基本满意）", "Satisfied (incl. basically)"),
+    "rate": ("满意率", "Satisfaction rate"),
+    "total": ("合计", "Total"),
+    "members": ("人数", "Members"),
+    "households": ("户数", "Households"),
+    "served": ("已服务人数", "Served"),
+    "cad-registered": ("在册人数", "Registered"),
+    "taking-part": ("参与人数", "Taking part"),
+    "role-kind": ("职务", "Role"),
+    "team-kind": ("工作组", "Team"),
+    "cadre-kind": ("干部", "cadre"),
+    "distinct-total": ("合计（不重复计）", "Total (each counted once)"),
+    "household-id": ("户编号", "Household"),
+    "cadre-id": ("干部编号", "Cadre id"),
+    "file": ("文件", "File"),
+    "subtotal": ("小计", " subtotal"),
+}
+
+
+def h(key, lang):
+    return H[key][0 if lang == "zh" else 1]
+
+
+def sheet_names(lang):
+    """Sheet tab names: the table labels of return.xsd (Excel cuts a tab
+    name at 31 characters), then the audit list."""
+    names = [l for _, l in labels("table", lang, RETURN_XSD)]
+    names.append(names[-1] + ("（明细）" if lang == "zh" else " (list)"))
+    return [n[:31].rstrip() for n in names]
+
+
+def workbook(path, lang):
+    order, sheets = ooxml.read_workbook(path)
+    want = sheet_names(lang)
+    if order != want:
+        raise LookupError("sheets %s, expected %s" % (order, want))
+    return {key: sheets[name] for key, name in zip(
+        ["summary", "visits", "opinions", "suggestions", "groups", "cadres",
+         "satisfaction", "audit", "audit-list"], want)}
+
+
+def close(a, b):
+    return isinstance(a, (int, float)) and abs(a - b) < 1e-9
+
+
+def cell_pairs(tab, row, cols_expected):
+    """[(what, expected, actual)] for cells of ROW; an expected float
+    compares within 0.00005 (percent figures have 2 decimals)."""
+    out = []
+    for what, col, exp in cols_expected:
+        act = tab.sheet.value(col, row)
+        if isinstance(exp, float):
+            ok = isinstance(act, (int, float)) and abs(act - exp) < 5e-5
+            out.append((what, exp, exp if ok else act))
+        else:
+            out.append((what, exp, act))
+    return out
+
+
+def one_row(tab, desc, **match):
+    rows = tab.find_rows(**match)
+    if len(rows) != 1:
+        raise LookupError("%s: %d rows match %s" % (desc, len(rows), match))
+    return rows[0]
+
+
+def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
+    """The figures of one community, cell by cell, in every sheet."""
+    figs = read_figures(fig_path)
+    tag = (tag or os.path.basename(fig_path).split("-")[0]) + " (%s)" % lang
+    F = lambda k: num(figs, k)  # noqa: E731
+    name, code = figs["community.name"], figs["community.code"]
+    try:
+        wb = workbook(xlsx, lang)
+    except (LookupError, KeyError) as e:
+        report(False, "%s: workbook sheets are the tables of return.xsd" % tag, [e])
+        return
+
+    def run(desc, fn):
+        try:
+            fn(desc)
+        except (LookupError, KeyError, ValueError) as e:
+            report(False, desc, [repr(e)])
+
+    def summary(desc):
+        t = ooxml.Table(wb["summary"], h("code", lang))
+        r = one_row(t, desc, A=code)
+        cols = [("name", 2, name),
+                ("registered", t.col(h("registered", lang)), F("households.registered")),
+                ("visited", t.col(h("visited", lang)), F("households.visited")),
+                ("coverage", t.col(h("coverage", lang)), F("households.coverage-percent") / 100),
+                ("visits", t.col(h("visits", lang)), F("visits")),
+                ("forms", t.col(h("forms", lang)), F("forms")),
+                ("opinions", t.col(h("opinions", lang)), F("opinions")),
+                ("important", t.col(h("important", lang)), F("opinions.important")),
+                ("important reported", t.col(h("important-reported", lang)), F("opinions.important.reported")),
+                ("suggestions", t.col(h("suggestions", lang)), F("suggestions")),
+                ("elderly", t.col(h("elderly", lang)), F("elderly.members")),
+                ("elderly served", t.col(h("elderly-served", lang)), F("elderly.served")),
+                ("services", t.col(h("services", lang)), F("services")),
+                ("satisfaction forms", t.col(h("sat-forms", lang)), F("satisfaction")),
+                ("satisfied", t.col(h("satisfied", lang)), F("satisfaction.satisfied")),
+                ("rate", t.col(h("rate", lang)), F("satisfaction.rate-percent") / 100)]
+        expect_equal(desc, cell_pairs(t, r, cols))
+
+    def visits(desc):
+        t = ooxml.Table(wb["visits"], h("code", lang))
+        r = one_row(t, desc, A=code)
+        cols = []
+        for d, dl in labels("dwelling", lang):
+            for k in ("registered", "visited"):
+                cols.append(("%s %s" % (d, k), t.col(dl, h(k, lang)),
+                             F("households.%s.%s" % (k, d))))
+        cols += [("registered", t.col(h("total", lang), h("registered", lang)), F("households.registered")),
+                 ("visited", t.col(h("total", lang), h("visited", lang)), F("households.visited")),
+                 ("coverage", t.col(h("coverage", lang)), F("households.coverage-percent") / 100)]
+        for k, kl in labels("visitKind", lang):
+            cols.append(("visits " + k, t.col(kl), F("visits.kind." + k)))
+        cols.append(("visits", t.col(h("visits", lang), h("total", lang)), F("visits")))
+        expect_equal(desc, cell_pairs(t, r, cols))
+
+    def items(kind, desc):
+        t = ooxml.Table(wb[kind], h("code", lang))
+        pairs = []
+        rows = [(c, cl) for c, cl in labels("category", lang)] + [(None, h("total", lang))]
+        for c, cl in rows:
+            r = one_row(t, desc, A=code, C=cl)
+            pre = "%s.category.%s" % (kind, c) if c else kind
+            spre = pre + ".status." if c else kind + ".status."
+            for s, sl in labels("status", lang):
+                pairs.append(("%s %s" % (c or "total", s), F(spre + s), t.sheet.value(t.col(sl), r)))
+            pairs.append(("%s total" % (c or "total"), F(pre), t.sheet.value(t.col(h("total", lang)), r)))
+            if kind == "opinions":
+                pairs.append(("%s important" % (c or "total"), F(pre + ".important"),
+                              t.sheet.value(t.col(h("important", lang)), r)))
+                pairs.append(("%s important reported" % (c or "total"), F(pre + ".important.reported"),
+                              t.sheet.value(t.col(h("important-reported", lang)), r)))
+        expect_equal(desc, pairs)
+
+    def groups(desc):
+        t = ooxml.Table(wb["groups"], h("code", lang))
+        types = labels("serviceType", lang)
+        pairs = []
+        for g, gl in group_labels(lang):
+            r = one_row(t, desc, A=code, C=gl)
+            pairs += [(g + " members", F("members.group.%s" % g), t.sheet.value(t.col(h("members", lang)), r)),
+                      (g + " households", F("households.group.%s" % g), t.sheet.value(t.col(h("households", lang)), r)),
+                      (g + " served", F("members.group.%s.served" % g), t.sheet.value(t.col(h("served", lang)), r))]
+            tot = 0
+            for s, sl in types:
+                n = F("services.type.%s.group.%s" % (s, g))
+                tot += n
+                pairs.append(("%s %s" % (g, s), n, t.sheet.value(t.col(sl), r)))
+            pairs.append((g + " services", tot, t.sheet.value(t.col(h("services", lang), h("total", lang)), r)))
+        r = one_row(t, desc, A=code, C=h("distinct-total", lang))
+        pairs += [("any group members", F("members.in-any-group"), t.sheet.value(t.col(h("members", lang)), r)),
+                  ("any group households", F("households.with-group-member"), t.sheet.value(t.col(h("households", lang)), r))]
+        for s, sl in types:
+            pairs.append(("services " + s, F("services.type." + s), t.sheet.value(t.col(sl), r)))
+        pairs.append(("services", F("services"), t.sheet.value(t.col(h("services", lang), h("total", lang)), r)))
+        expect_equal(desc, pairs)
+
+    def cadres(desc):
+        t = ooxml.Table(wb["cadres"], h("code", lang))
+        cr, ct, cv = (t.col(h("cad-registered", lang)), t.col(h("taking-part", lang)),
+                      t.col(h("visits", lang)))
+        pairs = []
+        for ro, rl in labels("role", lang):
+            r = one_row(t, desc, A=code, C=h("role-kind", lang), D=rl)
+            pairs += [(ro + " registered", F("cadres.role." + ro), t.sheet.value(cr, r)),
+                      (ro + " taking part", F("cadres.role.%s.taking-part" % ro), t.sheet.value(ct, r)),
+                      (ro + " visits", F("cadres.role.%s.visits" % ro), t.sheet.value(cv, r))]
+        r = one_row(t, desc, A=code, C=h("role-kind", lang), D=h("total", lang))
+        pairs += [("cadres", F("cadres"), t.sheet.value(cr, r)),
+                  ("taking part", F("cadres.taking-part"), t.sheet.value(ct, r))]
+        for k in figs:
+            m = re.fullmatch(r"cadres\.team\.([^.]+)", k)
+            if m:
+                r = one_row(t, desc, A=code, C=h("team-kind", lang), D=m.group(1))
+                pairs += [(k, F(k), t.sheet.value(cr, r)),
+                          (k + ".taking-part", F(k + ".taking-part"), t.sheet.value(ct, r)),
+                          (k + ".visits", F(k + ".visits"), t.sheet.value(cv, r))]
+            m = re.fullmatch(r"visits\.cadre\.(.+)", k)
+            if m:
+                r = one_row(t, desc, A=code, C=h("cadre-kind", lang), D=m.group(1))
+                pairs.append((k, F(k), t.sheet.value(cv, r)))
+        expect_equal(desc, pairs)
+
+    def satisfaction(desc):
+        t = ooxml.Table(wb["satisfaction"], h("code", lang))
+        r = one_row(t, desc, A=code)
+        cols = [("rating " + v, t.col(l), F("satisfaction.rating." + v))
+                for v, l in labels("rating", lang)]
+        cols += [("forms", t.col(h("sat-forms", lang)), F("satisfaction")),
+                 ("satisfied", t.col(h("satisfied", lang)), F("satisfaction.satisfied")),
+                 ("rate", t.col(h("rate", lang)), F("satisfaction.rate-percent") / 100)]
+        expect_equal(desc, cell_pairs(t, r, cols))
+
+    def audit(desc):
+        t = ooxml.Table(wb["audit"], h("code", lang))
+        r = one_row(t, desc, A=code)
+        pairs = []
+        for v, l in labels("rule", lang, RETURN_XSD):
+            if "audit." + v in figs:
+                pairs.append((v, F("audit." + v), t.sheet.value(t.col(l), r)))
+        lt = ooxml.Table(wb["audit-list"], h("file", lang))
+        hc, cc = lt.col(h("household-id", lang)), lt.col(h("cadre-id", lang))
+        rules = dict(labels("rule", lang, RETURN_XSD))
+        for k in figs:
+            m = re.fullmatch(r"audit\.([a-z-]+)\.([A-Za-z0-9_-]+)", k)
+            if m:
+                n = sum(1 for rr in lt.data_rows
+                        if lt.sheet.value(3, rr) == rules[m.group(1)]
+                        and m.group(2) in (lt.sheet.value(hc, rr), lt.sheet.value(cc, rr)))
+                pairs.append(("finding " + k, 1, n))
+        expect_equal(desc, pairs)
+
+    run("%s: workbook %s row of %s: all 15 figures" % (tag, wb["summary"].name, name), summary)
+    run("%s: workbook %s: households by dwelling, coverage, visits by kind" % (tag, wb["visits"].name), visits)
+    run("%s: workbook %s: every category x status, important, reported" % (tag, wb["opinions"].name),
+        lambda d: items("opinions", d))
+    run("%s: workbook %s: every category x status" % (tag, wb["suggestions"].name),
+        lambda d: items("suggestions", d))
+    run("%s: workbook %s: members, households, served, services by type x group" % (tag, wb["groups"].name), groups)
+    run("%s: workbook %s: roles, teams, each cadre's visits" % (tag, wb["cadres"].name), cadres)
+    run("%s: workbook %s: ratings, forms, satisfied, rate" % (tag, wb["satisfaction"].name), satisfaction)
+    run("%s: workbook %s: findings by rule and the listed findings" % (tag, wb["audit"].name), audit)
+
+
+def cmd_xlsx_labels(xlsx, lang):
+    """Sheet names and row/column labels of LANG, from the schemas."""
+    order, sheets = ooxml.read_workbook(xlsx)
+    want = sheet_names(lang)
+    report(order == want, "%s: workbook sheets are the tables of return.xsd in %s"
+           % (lang, lang), ["sheets %s" % order, "expected %s" % want])
+    full = [l for _, l in labels("table", lang, RETURN_XSD)]
+    cut = [n for n in full if len(n) > 31]
+    if cut:
+        print("# note: tab names cut at Excel's 31 characters: %s" % cut)
+    bad = []
+    if order == want:
+        wb = dict(zip(["summary", "visits", "opinions", "suggestions", "groups",
+                       "cadres", "satisfaction", "audit", "audit-list"], order))
+        for key, sheet_type, col in (("opinions", "category", 3), ("suggestions", "category", 3)):
+            sh = sheets[wb[key]]
+            found = [sh.value(col, r) for r in sh.rows()]
+            for v, l in labels(sheet_type, lang):
+                if l not in found:
+                    bad.append("%s: no row labelled %r (%s)" % (wb[key], l, v))
+        for key, types in (("opinions", ["status"]), ("suggestions", ["status"]),
+                           ("satisfaction", ["rating"]), ("groups", ["serviceType"]),
+                           ("visits", ["dwelling", "visitKind"])):
+            strings = sheets[wb[key]].strings()
+            for ty in types:
+                for v, l in labels(ty, lang):
+                    if l not in strings:
+                        bad.append("%s: no header %r (%s)" % (wb[key], l, v))
+        strings = sheets[wb["groups"]].strings()
+        for v, l in group_labels(lang):
+            if l not in strings:
+                bad.append("%s: no row %r (%s)" % (wb["groups"], l, v))
+        strings = sheets[wb["audit"]].strings()
+        for v, l in labels("rule", lang, RETURN_XSD):
+            if l not in strings:
+                bad.append("%s: no column %r (%s)" % (wb["audit"], l, v))
+        other = "en" if lang == "zh" else "zh"
+        for v, l in labels("category", other):
+            if l in sheets[wb["opinions"]].strings() and l not in [x for _, x in labels("category", lang)]:
+                bad.append("%s: %s label %r shows in a %s workbook" % (wb["opinions"], other, l, lang))
+    report(not bad, "%s: category, status, rating, group, service, dwelling, "
+           "visit-kind and rule labels are the %s labels of the schemas" % (lang, lang), bad)
+    bad = []
+    for name in order:
+        for c in sheets[name].cells.values():
+            if c.formula is not None and c.value is None:
+                bad.append("%s!%s {=%s} has no cached value" % (name, c.ref, c.formula))
+    report(not bad, "%s: every formula cell has a cached value" % lang, bad)
+
+
+def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
+    """Summary sheet: community rows are the communities' figures; the
+    street/district subtotal and grand-total rows equal the sums of the
+    community rows, cached value and SUM formula. Every other table
+    sheet: roll-up rows equal the sums of their communities' rows."""
+    wb = workbook(xlsx, lang)
+    t = ooxml.Table(wb["summary"], h("code", lang))
+    sh = t.sheet
+    figs = [read_figures(p) for p in fig_paths]
+    comm = [r for r in t.data_rows if len(str(sh.value(1, r) or "")) == 12]
+    report(sorted(str(sh.value(1, r)) for r in comm) == sorted(f["community.code"] for f in figs)
+           and all(sh.value(2, r) == {f["community.code"]: f["community.name"] for f in figs}[str(sh.value(1, r))]
+                   for r in comm),
+           "%s: summary sheet has one row per community, each with its name "
+           "(东风社区 read from GB18030)" % lang,
+           ["rows: %s" % [(sh.value(1, r), sh.value(2, r)) for r in t.data_rows]])
+    ratio = {t.col(h("coverage", lang)): (t.col(h("visited", lang)), t.col(h("registered", lang))),
+             t.col(h("rate", lang)): (t.col(h("satisfied", lang)), t.col(h("sat-forms", lang)))}
+    counts = [c for c in t.labels if c >= 3 and c not in ratio]
+    figmap = {"registered": "households.registered", "visited": "households.visited",
+              "visits": "visits", "forms": "forms", "opinions": "opinions",
+              "important": "opinions.important", "important-reported": "opinions.important.reported",
+              "suggestions": "suggestions", "elderly": "elderly.members",
+              "elderly-served": "elderly.served", "services": "services",
+              "sat-forms": "satisfaction", "satisfied": "satisfaction.satisfied"}
+    pairs = []
+    for f in figs:
+        rows = [r for r in comm if str(sh.value(1, r)) == f["community.code"]]
+        for r in rows:
+            for key, fk in figmap.items():
+                pairs.append(("%s %s" % (f["community.name"], key), num(f, fk),
+                              sh.value(t.col(h(key, lang)), r)))
+    expect_equal("%s: summary sheet community rows carry their figures.txt values" % lang, pairs)
+
+    def check_total(desc, r, members):
+        bad = []
+        if r is None:
+            report(False, desc, ["no such row"])
+            return
+        for c in counts:
+            cell = sh.get(c, r)
+            want = sum(sh.value(c, m) or 0 for m in members)
+            if cell is None or cell.value != want:
+                bad.append("%s: cached %r, community rows sum to %r"
+                           % (ooxml.col_letters(c) + str(r), cell and cell.value, want))
+            if cell is None or not (cell.formula or "").upper().startswith("SUM("):
+                bad.append("%s: no SUM formula (%r)" % (ooxml.col_letters(c) + str(r),
+                                                        cell and cell.formula))
+        for c, (n, d) in ratio.items():
+            cell = sh.get(c, r)
+            den = sh.value(d, r)
+            want = sh.value(n, r) / den if den else 0
+            if cell is None or not close(cell.value, want) or not cell.formula:
+                bad.append("%s: %r {=%r}, expected %r as a formula"
+                           % (ooxml.col_letters(c) + str(r), cell and cell.value,
+                              cell and cell.formula, want))
+        report(not bad, desc, bad)
+
+    sub = [r for r in t.data_rows if str(sh.value(2, r) or "").endswith(h("subtotal", lang))]
+    streets = sorted({f["community.street-code"] for f in figs})
+    districts = sorted({f["community.district-code"] for f in figs})
+    for code in streets + districts:
+        r = next((x for x in sub if str(sh.value(1, x)) == code), None)
+        members = [m for m in comm if str(sh.value(1, m)).startswith(code)]
+        check_total("%s: summary sheet subtotal row %s (%s) = sum of its %d community rows, "
+                    "SUM formulas" % (lang, code, r and sh.value(2, r), len(members)), r, members)
+    tot = [r for r in t.data_rows if sh.value(2, r) == h("total", lang)]
+    check_total("%s: summary sheet grand total row = sum of the %d community rows, SUM formulas"
+                % (lang, len(comm)), tot[0] if len(tot) == 1 else None, comm)
+
+    # the other table sheets: a row per unit (and per category/group/role)
+    for key in ("visits", "opinions", "suggestions", "groups", "cadres", "satisfaction", "audit"):
+        tb = ooxml.Table(wb[key], h("code", lang))
+        s2 = tb.sheet
+        level_col = [c for c, l in tb.labels.items() if l and l[0] in ("层级", "Level")]
+
+        def rkey(r):
+            return tuple(s2.value(c, r) for c in sorted(tb.labels)
+                         if c >= 3 and c not in level_col and isinstance(s2.value(c, r), str))
+        rows = tb.data_rows
+        crow = [r for r in rows if len(str(s2.value(1, r) or "")) == 12]
+        rolls = [r for r in rows if r not in crow]
+        bad, checked = [], 0
+        for r in rolls:
+            code = str(s2.value(1, r) or "")
+            under = [m for m in crow if str(s2.value(1, m)).startswith(code) and rkey(m) == rkey(r)]
+            if len(under) != len(figs):
+                bad.append("row %d %s: %d community rows match, expected %d"
+                           % (r, rkey(r), len(under), len(figs)))
+                continue
+            for c in sorted(tb.labels):
+                if c < 3 or c in level_col:
+                    continue
+                cell = s2.get(c, r)
+                if cell is None or not isinstance(cell.value, (int, float)) or isinstance(cell.value, bool):
+                    continue
+                if cell.formula and cell.formula.upper().startswith("IF("):
+                    continue  # a ratio
+                want = sum(s2.value(c, m) or 0 for m in under)
+                checked += 1
+                if cell.value != want:
+                    bad.append("%s %s: %r, communities sum to %r"
+                               % (ooxml.col_letters(c) + str(r), rkey(r), cell.value, want))
+        if not rolls:
+            bad.append("no roll-up rows")
+        report(not bad, "%s: sheet %s: every roll-up row equals the sum of its communities' "
+               "rows (%d rows, %d cells)" % (lang, s2.name, len(rolls), checked), bad)
+
+
+# ------------------------------------------------------------ summaries
+
+def summary_checks(text, lang, figs, what):
+    name = figs["community.name"]
+    F = lambda k: num(figs, k)  # noqa: E731
+    if lang == "zh":
+        heads = ["一、", "二、", "三、", "四、"]
+        date = "2011年11月10日"
+        phrases = ["%d户" % F("households.visited"), "%d份" % F("forms"),
+                   "%d条" % F("suggestions"), "%d份" % F("satisfaction"),
+                   "%d名" % F("elderly.members"), "%d条" % F("opinions.important.reported")]
+    else:
+        heads = ["I. ", "II. ", "III. ", "IV. "]
+        date = "10 November 2011"
+        phrases = ["%d households" % F("households.visited"),
+                   "%d public-opinion registration forms" % F("forms"),
+                   "%d suggestions" % F("suggestions"),
+                   "%d satisfaction evaluation forms" % F("satisfaction"),
+                   "%d elderly" % F("elderly.members"),
+                   "%d important" % F("opinions.important.reported")]
+    return heads, date, phrases, name
+
+
+def cmd_summary_md(md, lang, fig_path):
+    figs = read_figures(fig_path)
+    text = open(md, encoding="utf-8").read()
+    lines = text.splitlines()
+    heads, date, phrases, name = summary_checks(text, lang, figs, md)
+    title = [l for l in lines if l.startswith("# ")]
+    report(len(title) == 1 and name in title[0],
+           "%s: %s title names %s" % (lang, os.path.basename(md), name), ["titles: %r" % title])
+    h2 = [l[3:] for l in lines if l.startswith("## ")]
+    missing = [x for x in heads if not any(l.startswith(x) for l in h2)]
+    order = [next((i for i, l in enumerate(h2) if l.startswith(x)), -1) for x in heads]
+    report(not missing and order == sorted(order),
+           "%s: %s has the four part headings %s in order" % (lang, os.path.basename(md), " ".join(x.strip() for x in heads)),
+           ["headings: %r" % h2])
+    miss = [p for p in phrases if p not in text]
+    report(not miss, "%s: %s states the key figures %s"
+           % (lang, os.path.basename(md), ", ".join(phrases)), ["missing: %r" % miss])
+    last = [l for l in lines if l.strip()][-1:]
+    report(bool(last) and date in last[0],
+           "%s: %s ends with the date %s" % (lang, os.path.basename(md), date), ["last line: %r" % last])
+
+
+def cmd_summary_docx(docx, lang, fig_path):
+    figs = read_figures(fig_path)
+    paras = ooxml.docx_paragraphs(docx)
+    text = "\n".join(t for _, t in paras)
+    heads, date, phrases, name = summary_checks(text, lang, figs, docx)
+    base = os.path.basename(docx)
+    titles = [t for s, t in paras if s == "Title"]
+    report(len(titles) == 1 and name in titles[0], "%s: %s word/document.xml title (style Title) names %s"
+           % (lang, base, name), ["titles: %r" % titles])
+    h1 = [t for s, t in paras if s == "Heading1"]
+    missing = [x for x in heads if not any(l.startswith(x) for l in h1)]
+    report(not missing, "%s: %s has the four Heading1 headings %s" % (lang, base, " ".join(x.strip() for x in heads)),
+           ["Heading1: %r" % h1])
+    miss = [p for p in phrases if p not in text]
+    report(not miss, "%s: %s states the key figures" % (lang, base), ["missing: %r" % miss])
+    report(date in text, "%s: %s is dated %s" % (lang, base, date))
+
+
+# ------------------------------------------------------------ partial
+
+def cmd_partial(outdir, excluded):
+    root = load_return(os.path.join(outdir, "return.xml"))
+    srcs = {s.get("file"): s for s in root.iter(RET + "source")}
+    s = srcs.get(excluded)
+    expect_equal("partial: return.xml is marked partial and names %s as not included"
+                 % os.path.basename(excluded),
+                 [("partial", "true", root.get("partial")),
+                  ("source listed", True, s is not None),
+                  ("included", "false", s.get("included") if s is not None else None)]
+                 + [("other source %s included" % f, "true", x.get("included"))
+                    for f, x in srcs.items() if f != excluded])
+    codes = [u.get("code") for u in units(root, "community")]
+    report(len(codes) == len(srcs) - 1,
+           "partial: return.xml counts only the %d valid registers" % (len(srcs) - 1),
+           ["community units: %s" % codes])
+    base = os.path.basename(excluded)
+    order, sheets = ooxml.read_workbook(os.path.join(outdir, "returns.xlsx"))
+    where = [n for n in order if any(base in x for x in sheets[n].strings())]
+    report(bool(where), "partial: returns.xlsx names %s (in %s)" % (base, where or "no sheet"))
+    names = sorted(os.listdir(outdir))
+    for ext in ("md", "html", "docx"):
+        files = [n for n in names if n.startswith("summary") and n.endswith("." + ext)]
+        bad = []
+        for n in files:
+            p = os.path.join(outdir, n)
+            if ext == "docx":
+                text = "\n".join(t for _, t in ooxml.docx_paragraphs(p))
+            else:
+                text = open(p, encoding="utf-8").read()
+            if base not in text:
+                bad.append("%s does not name %s" % (n, base))
+        report(files and not bad, "partial: every summary .%s (%d) names the excluded %s"
+               % (ext, len(files), base), bad or ["no summary .%s" % ext])
+
+
+# ------------------------------------------------------------ misc
+
+def cmd_whole(outdir):
+    """Every file in OUTDIR is whole: XML parses, zips test clean."""
+    import zipfile
+    bad = []
+    names = sorted(os.listdir(outdir))
+    for n in names:
+        p = os.path.join(outdir, n)
+        try:
+            if n.endswith(".xml"):
+                ET.parse(p)
+            elif n.endswith((".xlsx", ".docx")):
+                z = zipfile.ZipFile(p)
+                if z.testzip() is not None:
+                    bad.append(n + ": corrupt member")
+            elif n.endswith((".md", ".html")):
+                if os.path.getsize(p) == 0:
+                    bad.append(n + ": empty")
+            else:
+                bad.append(n + ": unexpected file")
+        except Exception as e:  # noqa: BLE001
+            bad.append("%s: %s" % (n, e))
+    report(names and not bad, "interrupt: the build finished first; its %d outputs are whole"
+           % len(names), bad or ["no outputs"])
+
+
+def cmd_created(path, stamp):
+    member = "docProps/core.xml"
+    text = ooxml.zip_member(path, member).decode("utf-8")
+    got = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]*)<", text)
+    report(got and all(v == stamp for _, v in got),
+           "determinism: %s %s created/modified = %s (SOURCE_DATE_EPOCH)"
+           % (os.path.basename(path), member, stamp), ["%r" % got])
+
+
+COMMANDS = {
+    "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
+    "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
+    "xlsx-rollup": cmd_xlsx_rollup, "summary-md": cmd_summary_md,
+    "summary-docx": cmd_summary_docx, "partial": cmd_partial,
+    "whole": cmd_whole, "created": cmd_created,
+}
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    try:
+        COMMANDS[cmd](*args)
+    except Exception as e:  # noqa: BLE001 — a crash is a failed test
+        import traceback
+        report(False, "check.py %s %s: could not read the outputs: %r"
+               % (cmd, " ".join(os.path.basename(a) for a in args), e),
+               traceback.format_exc().splitlines()[-6:])
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,477 @@
+#!/bin/sh
+# tests/build/run.sh — `canvass build` end to end, checked the way a user
+# checks it: the figures of the reference report in return.xml and cell by
+# cell in returns.xlsx, roll-ups, the summaries, byte-for-byte
+# determinism, and that a failure (invalid register, unwritable folder,
+# full disk, missing register, interrupt) leaves no output behind.
+#
+#   sh tests/build/run.sh CANVASS_BINARY        (from the repository root;
+#                                               make check-build, check-asan)
+#
+# Prints one line per test, "ok - ...", "not ok - ..." or "skip - ...",
+# details of a failure on "# " lines, and ends with
+# "build: N passed, M failed[, K skipped]"; exit 1 if any test failed.
+# Expected figures come from examples/*.figures.txt (computed by the example
+# generator), the reference report and the schemas, never from canvass.
+# Content checks are in tests/build/check.py (python3 standard library);
+# needs xmllint. Scratch files go to tests/out/build/ (not committed).
+# The full-disk test mounts a 64 KiB tmpfs and the read-only test a
+# read-only one: as root only (skipped, or done with mode bits, otherwise).
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 CANVASS_BINARY" >&2
+    exit 2
+fi
+here=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$here" || exit 2
+case $1 in
+/*) bin=$1 ;;
+*) bin=$here/$1 ;;
+esac
+if [ ! -x "$bin" ]; then
+    echo "build: $1 is not an executable" >&2
+    exit 2
+fi
+for tool in python3 xmllint cmp; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "build: $tool not found (make deps)" >&2
+        exit 2
+    fi
+done
+
+tb=tests/build
+work=tests/out/build
+started=$(date +%s)
+pass=0
+fail=0
+skipped=0
+mounted=
+
+cleanup() {
+    for m in $mounted; do
+        umount "$m" 2>/dev/null
+    done
+    # read-only folders of a non-root run
+    [ -d "$work" ] && chmod -R u+w "$work" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+if [ "$(id -u)" = 0 ]; then # mounts left by an earlier run that was killed
+    umount "$here/$work/ro" "$here/$work/full" 2>/dev/null
+fi
+rm -rf "$work" 2>/dev/null || { chmod -R u+w "$work"; rm -rf "$work"; }
+mkdir -p "$work"
+
+ok() {
+    pass=$((pass + 1))
+    echo "ok - $*"
+}
+notok() {
+    fail=$((fail + 1))
+    echo "not ok - $*"
+}
+skip() {
+    skipped=$((skipped + 1))
+    echo "skip - $*"
+}
+check() { # check DESCRIPTION COMMAND...
+    d=$1
+    shift
+    if "$@"; then ok "$d"; else notok "$d"; fi
+}
+diag() { # diag FILE: show a file's head as # lines
+    [ -f "$1" ] && head -n "${2:-8}" "$1" | sed 's/^/#   /'
+}
+
+# py SUBCOMMAND ARGS...: run a check.py subcommand, count its lines
+py() {
+    python3 "$tb/check.py" "$@" >"$work/py.out" 2>&1
+    prc=$?
+    while IFS= read -r line; do
+        case $line in
+        "ok - "*) pass=$((pass + 1)) ;;
+        "not ok - "*) fail=$((fail + 1)) ;;
+        esac
+        printf '%s\n' "$line"
+    done <"$work/py.out"
+    if [ $prc -ne 0 ] && ! grep -q '^not ok - ' "$work/py.out"; then
+        notok "check.py $1 exited $prc"
+    fi
+}
+
+# cv NAME ARGS...: run canvass; exit status in $rc, output in
+# $work/NAME.out and $work/NAME.err. A sanitizer report fails the test.
+cv() {
+    name=$1
+    shift
+    "$bin" "$@" >"$work/$name.out" 2>"$work/$name.err"
+    rc=$?
+    if grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
+        -e 'runtime error:' "$work/$name.err"; then
+        notok "$name: sanitizer report"
+        grep -m 5 -e 'ERROR:' -e 'runtime error:' "$work/$name.err" | sed 's/^/#   /'
+    fi
+}
+
+# expect_rc NAME WANT DESCRIPTION
+expect_rc() {
+    if [ "$rc" = "$2" ]; then
+        ok "$3 (exit $2)"
+    else
+        notok "$3: exit $rc, expected $2"
+        diag "$work/$1.err"
+    fi
+}
+
+# err_has NAME TEXT DESCRIPTION: stderr of NAME contains TEXT
+err_has() {
+    if grep -qF -- "$2" "$work/$1.err"; then
+        ok "$3"
+    else
+        notok "$3: stderr lacks \"$2\""
+        tail -n 4 "$work/$1.err" | sed 's/^/#   /'
+    fi
+}
+
+# nothing_in DIR DESCRIPTION [ALLOWED...]: DIR is missing, or holds only
+# ALLOWED names (no output, no .canvass-* temporary folder)
+nothing_in() {
+    d=$1
+    desc=$2
+    shift 2
+    if [ ! -d "$d" ]; then
+        ok "$desc (no folder created)"
+        return
+    fi
+    extra=
+    # shellcheck disable=SC2045 # names written by canvass: no blanks
+    for f in $(ls -A "$d"); do
+        keep=no
+        for a in "$@"; do
+            [ "$f" = "$a" ] && keep=yes
+        done
+        [ $keep = no ] && extra="$extra $f"
+    done
+    if [ -z "$extra" ]; then
+        ok "$desc"
+    else
+        notok "$desc: left$extra"
+    fi
+}
+
+ex=examples
+J=$ex/jinshan-2011.xml
+H=$ex/hongxing-2011.xml
+D=$ex/dongfeng-2011.xml
+JF=$ex/jinshan-2011.figures.txt
+FIGS="$ex/hongxing-2011.figures.txt $JF $ex/dongfeng-2011.figures.txt"
+JCODE=620402003005
+export SOURCE_DATE_EPOCH=1320883200 # 2011-11-10, the reference report's date
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in tests/build
+STAMP=2011-11-10T00:00:00Z
+
+inputs_sum() { cat "$J" "$H" "$D" "$ex/zz-broken-2011.xml" "$ex/zz-untidy-2011.xml" | cksum; }
+inputs_before=$(inputs_sum)
+
+# =====================================================================
+echo "# 1. the reference register: figures of the reference report"
+cv ref build -o "$work/ref" "$J"
+expect_rc ref 0 "build of the reference register $J"
+if xmllint --noout --nonet --schema input-schema/return.xsd "$work/ref/return.xml" \
+    >"$work/ref.xsd.log" 2>&1; then
+    ok "reference: return.xml validates against input-schema/return.xsd (xmllint)"
+else
+    notok "reference: return.xml validates against input-schema/return.xsd (xmllint)"
+    diag "$work/ref.xsd.log"
+fi
+py reference "$work/ref/return.xml" "$J"
+py figures "$work/ref/return.xml" "$JF"
+py xlsx-unit "$work/ref/returns.xlsx" "$JF" zh
+py xlsx-labels "$work/ref/returns.xlsx" zh
+
+cv ref-en build --lang en -o "$work/ref-en" "$J"
+expect_rc ref-en 0 "build --lang en of $J"
+py xlsx-labels "$work/ref-en/returns.xlsx" en
+py xlsx-unit "$work/ref-en/returns.xlsx" "$JF" en
+check "en: return.xml does not depend on --lang (byte-identical to the zh build)" \
+    cmp -s "$work/ref/return.xml" "$work/ref-en/return.xml"
+
+# =====================================================================
+echo "# 2. batch roll-ups: hongxing + jinshan + dongfeng (GB18030)"
+cv batch build -o "$work/batch" "$H" "$J" "$D"
+expect_rc batch 0 "build of three communities"
+if xmllint --noout --nonet --schema input-schema/return.xsd "$work/batch/return.xml" \
+    >"$work/batch.xsd.log" 2>&1; then
+    ok "batch: return.xml validates against input-schema/return.xsd (xmllint)"
+else
+    notok "batch: return.xml validates against input-schema/return.xsd (xmllint)"
+    diag "$work/batch.xsd.log"
+fi
+py rollup "$work/batch/return.xml" street,district,city,all
+for f in $FIGS; do
+    py figures "$work/batch/return.xml" "$f"
+done
+# shellcheck disable=SC2086
+py xlsx-rollup "$work/batch/returns.xlsx" zh $FIGS
+check "batch: 东风社区 (GB18030 register) is named in return.xml, in UTF-8" \
+    grep -q 'name="东风社区"' "$work/batch/return.xml"
+check "batch: the 东风社区 summary is titled 东风社区" \
+    grep -q '^# 东风社区' "$work/batch/summary-620402003002.md"
+
+# =====================================================================
+echo "# 3. determinism (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
+cv det1 build -o "$work/det1" "$H" "$J" "$D"
+cv det2 build -o "$work/det2" "$H" "$J" "$D"
+cv det3 build -o "$work/det3" "$D" "$J" "$H"
+same_files() { # same_files DIR1 DIR2 GLOB: every GLOB file of DIR1 identical in DIR2
+    n=0
+    for f in "$1"/$3; do
+        [ -f "$f" ] || return 1
+        n=$((n + 1))
+        cmp -s "$f" "$2/$(basename "$f")" || { echo "#   differs: $(basename "$f")"; return 1; }
+    done
+    [ $n -gt 0 ]
+}
+check "determinism: the two builds write the same files" \
+    test "$(ls -A "$work/det1")" = "$(ls -A "$work/det2")"
+for pat in return.xml returns.xlsx '*.md' '*.html' '*.docx'; do
+    # shellcheck disable=SC2010
+    n=$(ls "$work/det1" | grep -c "$(echo "$pat" | sed 's/\*//; s/\./\\./g')\$")
+    check "determinism: $pat byte-identical in two builds ($n files)" \
+        same_files "$work/det1" "$work/det2" "$pat"
+done
+check "determinism: registers named in another order write the same files" \
+    test "$(ls -A "$work/det1")" = "$(ls -A "$work/det3")"
+bad=
+for f in "$work"/det1/*; do
+    cmp -s "$f" "$work/det3/$(basename "$f")" || bad="$bad $(basename "$f")"
+done
+if [ -z "$bad" ]; then
+    ok "determinism: registers in another order give byte-identical outputs (all $(ls "$work/det1" | wc -l) files)"
+else
+    notok "determinism: registers in another order give byte-identical outputs: differ:$bad"
+fi
+py created "$work/det1/returns.xlsx" "$STAMP"
+py created "$work/det1/summary-$JCODE.docx" "$STAMP"
+
+# =====================================================================
+echo "# 4. never partial: failures leave nothing behind"
+# an invalid register in the batch; OUTDIR holds last week's return
+mkdir -p "$work/inv"
+echo "previous return" >"$work/inv/return.xml"
+cv inv build -o "$work/inv" "$H" "$J" "$ex/zz-broken-2011.xml"
+expect_rc inv 1 "invalid register in the batch"
+err_has inv "examples/zz-broken-2011.xml:3:" "invalid register: stderr names file:line of the schema error"
+err_has inv "no return written" "invalid register: stderr says no return was written"
+nothing_in "$work/inv" "invalid register: no output and no temporary folder in OUTDIR" return.xml
+check "invalid register: the previous return.xml in OUTDIR is untouched" \
+    test "$(cat "$work/inv/return.xml")" = "previous return"
+
+cv untidy build -o "$work/untidy" "$ex/zz-untidy-2011.xml"
+expect_rc untidy 1 "valid register with error findings (zz-untidy)"
+err_has untidy "zz-untidy-2011.xml:42:" "untidy: stderr names the duplicate-id error at file:line"
+err_has untidy "[duplicate-id]" "untidy: stderr names the rule"
+err_has untidy "no return written" "untidy: stderr says no return was written"
+nothing_in "$work/untidy" "untidy: no output and no temporary folder in OUTDIR"
+
+cv partial build --allow-partial -o "$work/partial" "$H" "$J" "$ex/zz-broken-2011.xml"
+expect_rc partial 1 "--allow-partial with an invalid register (outputs written, exit for invalid registers)"
+err_has partial "excluded from the return: examples/zz-broken-2011.xml" \
+    "--allow-partial: stderr names the excluded register"
+if [ -f "$work/partial/return.xml" ]; then
+    py partial "$work/partial" examples/zz-broken-2011.xml
+else
+    notok "--allow-partial: no return.xml written"
+fi
+# shellcheck disable=SC2046 # the outputs are allowed; anything else is not
+nothing_in "$work/partial" "--allow-partial: no temporary folder left" \
+    $(ls "$work/partial" 2>/dev/null)
+
+# unwritable OUTDIR, 1: a path under a regular file (meaningful as root too)
+echo "not a folder" >"$work/plainfile"
+cv nodir build -o "$work/plainfile/sub" "$J"
+expect_rc nodir 3 "OUTDIR under a regular file"
+err_has nodir "$work/plainfile/sub" "OUTDIR under a regular file: stderr names the folder"
+check "OUTDIR under a regular file: the file is untouched" \
+    test "$(cat "$work/plainfile")" = "not a folder"
+
+# unwritable OUTDIR, 2: a read-only folder (root: a read-only tmpfs mount,
+# since mode bits do not stop root; otherwise mode 0555)
+mkdir -p "$work/ro"
+ro_ready=no
+if [ "$(id -u)" = 0 ]; then
+    if mount -t tmpfs -o ro,size=64k tmpfs "$work/ro" 2>"$work/ro.mount.err"; then
+        mounted="$mounted $work/ro"
+        ro_ready=yes
+        ro_how="read-only tmpfs mount"
+    fi
+else
+    chmod 0555 "$work/ro" && ro_ready=yes && ro_how="mode 0555"
+fi
+if [ $ro_ready = yes ]; then
+    cv ro build -o "$work/ro" "$J"
+    expect_rc ro 3 "read-only OUTDIR ($ro_how)"
+    err_has ro "$work/ro" "read-only OUTDIR: stderr names the folder"
+    nothing_in "$work/ro" "read-only OUTDIR: nothing written"
+else
+    skip "read-only OUTDIR: cannot mount a read-only tmpfs ($(head -n 1 "$work/ro.mount.err"))"
+fi
+
+# a full disk: a 64 KiB tmpfs, less than the reference outputs need
+if [ "$(id -u)" = 0 ]; then
+    need=$(cat "$work"/ref/* | wc -c)
+    mkdir -p "$work/full"
+    if mount -t tmpfs -o size=64k tmpfs "$work/full" 2>"$work/full.mount.err"; then
+        mounted="$mounted $work/full"
+        cv full build -o "$work/full" "$J"
+        expect_rc full 3 "full disk (64 KiB tmpfs, outputs need $need bytes)"
+        if grep -qi 'no space' "$work/full.err"; then
+            ok "full disk: stderr says there is no space"
+        else
+            notok "full disk: stderr says there is no space"
+            tail -n 3 "$work/full.err" | sed 's/^/#   /'
+        fi
+        nothing_in "$work/full" "full disk: no output and no temporary folder left"
+        umount "$work/full" && mounted=$(echo "$mounted" | sed "s#$work/full##")
+    else
+        skip "full disk: cannot mount a tmpfs ($(head -n 1 "$work/full.mount.err"))"
+    fi
+else
+    skip "full disk: needs root to mount a 64 KiB tmpfs"
+fi
+
+# a missing register, and one that cannot be read
+cv missing build -o "$work/missing" "$J" "$ex/no-such-register.xml"
+expect_rc missing 3 "missing register"
+err_has missing "no-such-register.xml" "missing register: stderr names it"
+nothing_in "$work/missing" "missing register: nothing written"
+mkdir -p "$work/a-folder.xml"
+cv unreadable build -o "$work/unreadable" "$J" "$work/a-folder.xml"
+expect_rc unreadable 3 "unreadable register (a folder)"
+err_has unreadable "a-folder.xml" "unreadable register: stderr names it"
+nothing_in "$work/unreadable" "unreadable register: nothing written"
+if [ "$(id -u)" != 0 ]; then
+    cp "$J" "$work/noperm.xml" && chmod 000 "$work/noperm.xml"
+    cv noperm build -o "$work/noperm" "$work/noperm.xml"
+    expect_rc noperm 3 "register without read permission"
+    nothing_in "$work/noperm" "register without read permission: nothing written"
+fi
+
+now_ms() { # milliseconds since the epoch, or nothing without GNU date
+    t=$(date +%s%N 2>/dev/null)
+    case $t in
+    *[!0-9]* | '') echo ;;
+    *) echo $((t / 1000000)) ;;
+    esac
+}
+# interrupt: SIGINT 0.2 s into the build of a ~30 MB register
+big=tests/out/build-big-register.xml
+if [ ! -f "$big" ] || [ "$(wc -c <"$big")" -lt 30000000 ] ||
+    [ -n "$(find "$J" "$tb/gen_big.py" -newer "$big")" ]; then
+    python3 "$tb/gen_big.py" "$J" "$big"
+fi
+mkdir -p "$work/intr"
+"$bin" build -o "$work/intr" "$big" >"$work/intr.out" 2>"$work/intr.err" &
+pid=$!
+sleep 0.2
+kill -INT $pid 2>/dev/null
+t0=$(now_ms)
+wait $pid
+rc=$?
+t1=$(now_ms)
+case $rc in
+3)
+    ok "interrupt: SIGINT after 0.2 s of a $(($(wc -c <"$big") / 1000000)) MB register (exit 3)"
+    err_has intr "interrupt" "interrupt: stderr says the build was interrupted"
+    nothing_in "$work/intr" "interrupt: no output, no partial file, no temporary folder"
+    if [ -n "$t0" ] && [ -n "$t1" ]; then
+        if [ $((t1 - t0)) -le 500 ]; then
+            ok "interrupt: canvass stops within 0.5 s of SIGINT ($((t1 - t0)) ms)"
+        else
+            notok "interrupt: canvass stops within 0.5 s of SIGINT: it took $((t1 - t0)) ms," \
+                "reading on to the end of the register ($(grep -c ': warning: ' "$work/intr.err") findings printed)"
+        fi
+    fi
+    ;;
+0)
+    ok "interrupt: the build finished before SIGINT (exit 0)"
+    py whole "$work/intr"
+    # shellcheck disable=SC2046
+    nothing_in "$work/intr" "interrupt: no temporary folder left" $(ls "$work/intr")
+    ;;
+*)
+    notok "interrupt: exit $rc, expected 3 (or 0 if it finished first)"
+    diag "$work/intr.err"
+    ;;
+esac
+
+# usage
+cv usage build "$J"
+expect_rc usage 2 "build without -o is a usage error"
+cv usage2 build -o "$work/usage2" --formats xml,pdf "$J"
+expect_rc usage2 2 "--formats with an unknown format is a usage error"
+nothing_in "$work/usage2" "usage error: nothing written"
+
+check "the registers are never modified" test "$(inputs_sum)" = "$inputs_before"
+
+# =====================================================================
+echo "# 5. --formats and --templates"
+cv fmt build --formats xml,md -o "$work/fmt" "$H" "$J" "$D"
+expect_rc fmt 0 "build --formats xml,md"
+want=$(printf '%s\n' return.xml summary-620402003001.md summary-620402003002.md \
+    summary-$JCODE.md summary-all.md summary-city-6204.md \
+    summary-district-620402.md summary-street-620402003.md | sort)
+got=$(ls -A "$work/fmt" | sort)
+if [ "$got" = "$want" ]; then
+    ok "--formats xml,md writes exactly return.xml and the 7 summary .md files"
+else
+    notok "--formats xml,md writes exactly return.xml and the 7 summary .md files"
+    echo "$got" | sed 's/^/#   got: /'
+fi
+check "--formats xml,md: return.xml is the same as in a full build" \
+    cmp -s "$work/fmt/return.xml" "$work/det1/return.xml"
+
+cp -R output-templates/zh "$work/tpl"
+old_sentence='取得了较好成效'
+new_sentence='取得了显著成效（模板已改）'
+if grep -q "$old_sentence" "$work/tpl/summary.xsl"; then
+    sed "s/$old_sentence/$new_sentence/" "$work/tpl/summary.xsl" >"$work/tpl/summary.xsl.new" &&
+        mv "$work/tpl/summary.xsl.new" "$work/tpl/summary.xsl"
+    cv tpl build --templates "$work/tpl" --formats md -o "$work/tpl-out" "$J"
+    expect_rc tpl 0 "build --templates with an edited copy of output-templates/zh"
+    if grep -qF "$new_sentence" "$work/tpl-out/summary-$JCODE.md" &&
+        ! grep -qF "$old_sentence" "$work/tpl-out/summary-$JCODE.md" &&
+        grep -qF "$old_sentence" "$work/ref/summary-$JCODE.md"; then
+        ok "--templates: the changed sentence of summary.xsl is in the .md (no rebuild)"
+    else
+        notok "--templates: the changed sentence of summary.xsl is in the .md (no rebuild)"
+    fi
+    check "--templates: only the sentence changed (the figures are the same)" \
+        test "$(sed "s/$new_sentence/$old_sentence/" "$work/tpl-out/summary-$JCODE.md")" = \
+        "$(cat "$work/ref/summary-$JCODE.md")"
+else
+    notok "--templates: output-templates/zh/summary.xsl no longer says \"$old_sentence\"; update this test"
+fi
+
+# =====================================================================
+echo "# 6. the activity summary of the reference register"
+py summary-md "$work/ref/summary-$JCODE.md" zh "$JF"
+py summary-md "$work/ref-en/summary-$JCODE.md" en "$JF"
+py summary-docx "$work/ref/summary-$JCODE.docx" zh "$JF"
+py summary-docx "$work/ref-en/summary-$JCODE.docx" en "$JF"
+check "zh: summary .html has the title 金山社区 and the date 2011年11月10日" \
+    sh -c "grep -q '金山社区' '$work/ref/summary-$JCODE.html' && grep -q '2011年11月10日' '$work/ref/summary-$JCODE.html'"
+
+# =====================================================================
+cleanup
+mounted=
+ended=$(date +%s)
+echo "# took $((ended - started)) s"
+if [ $skipped -gt 0 ]; then
+    echo "build: $pass passed, $fail failed, $skipped skipped"
+else
+    echo "build: $pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]
