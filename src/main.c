@@ -281,15 +281,16 @@ static int parse_options(int argc, char **argv, options *o, int build)
 
 /* ---- installed data ----------------------------------------------------- */
 
-/* Finds REL (e.g. "input-schema/register.xsd") next to the binary (source
- * tree: ./canvass or build/canvass) or under the installed data folder.
- * Returns a malloc'd path or NULL. */
+/* Finds REL (e.g. "input-schema/register.xsd") next to the binary (the
+ * source tree: ./canvass or build/canvass), in ../share/canvass beside it
+ * (an installed tree, wherever it was moved), or under the data folder of
+ * the PREFIX it was built for. Returns a malloc'd path or NULL. */
 static char *find_data(const char *rel)
 {
+    static const char *const mid[] = {"", "/..", "/../share/canvass"};
     char exe[PATH_MAX], *slash, *p;
-    const char *bases[3];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    size_t i;
+    size_t i, len;
     struct stat st;
 
     if (n > 0) {
@@ -299,17 +300,14 @@ static char *find_data(const char *rel)
     } else {
         strcpy(exe, ".");
     }
-    bases[0] = exe;
-    bases[1] = "..";
-    bases[2] = CANVASS_DATADIR;
-    for (i = 0; i < 3; i++) {
-        size_t len = strlen(exe) + strlen(rel) + strlen(CANVASS_DATADIR) + 8;
+    len = strlen(exe) + strlen(rel) + strlen(CANVASS_DATADIR) + 32;
+    for (i = 0; i <= sizeof mid / sizeof *mid; i++) {
         if (!(p = malloc(len)))
             return NULL;
-        if (i == 1)
-            snprintf(p, len, "%s/../%s", exe, rel);
+        if (i < sizeof mid / sizeof *mid)
+            snprintf(p, len, "%s%s/%s", exe, mid[i], rel);
         else
-            snprintf(p, len, "%s/%s", bases[i], rel);
+            snprintf(p, len, "%s/%s", CANVASS_DATADIR, rel);
         if (!stat(p, &st))
             return p;
         free(p);
