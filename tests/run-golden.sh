@@ -80,6 +80,12 @@ for dir in "$@"; do
         # shellcheck disable=SC2013 # words, not lines
         for tool in $(cat "$dir/requires"); do
             command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+            # strace present but not allowed to trace (a container without
+            # ptrace) is as good as missing
+            if [ "$tool" = strace ] && command -v strace >/dev/null 2>&1 &&
+                ! strace -o /dev/null true >/dev/null 2>&1; then
+                missing="$missing strace(ptrace)"
+            fi
         done
         if [ -n "$missing" ]; then
             echo "SKIP: $name (needs$missing)"

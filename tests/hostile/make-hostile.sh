@@ -66,3 +66,11 @@ sys.stdout.buffer.write(s.encode('utf-16'))" > "$d/utf16.xml"
 # not regular files
 mkdir -p "$d/a-directory.xml"
 rm -f "$d/fifo.xml"; mkfifo "$d/fifo.xml"
+# the reference register declared and encoded as GBK, and as GB2312 (valid)
+for enc in GBK GB2312; do
+    python3 -c "
+import sys
+s=open('$ex/jinshan-2011.xml',encoding='utf-8').read()
+s=s.replace('encoding=\"UTF-8\"','encoding=\"$enc\"',1)
+sys.stdout.buffer.write(s.encode('$enc'.lower()))" > "$d/jinshan-$(echo $enc | tr A-Z a-z).xml"
+done
