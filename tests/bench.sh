@@ -40,3 +40,19 @@ for mb in "$@"; do
 done
 echo
 sh "$top/tests/hostile/measure.sh" "$bin"
+
+# Parallel reading: a batch of two registers of different communities,
+# read with one thread and with one per core.
+a=$out/par-a.xml
+b=$out/par-b.xml
+[ -f "$a" ] || python3 "$top/tools/gen-big.py" 30 "$a" 620402003011 甲社区
+[ -f "$b" ] || python3 "$top/tools/gen-big.py" 30 "$b" 620402003012 乙社区
+echo
+printf '%-34s %9s %9s %10s\n' "batch of two 30 MB registers" "elapsed" "cpu" "peak RSS"
+for jobs in 1 2; do
+    /usr/bin/time -f "%e %U %M" -o "$out/time.txt" \
+        "$bin" check --jobs $jobs --max-findings 1 "$a" "$b" >/dev/null 2>&1 || true
+    read -r el cpu kb < "$out/time.txt"
+    awk -v w="check --jobs $jobs" -v e="$el" -v c="$cpu" -v k="$kb" 'BEGIN {
+        printf "%-34s %8.2fs %8.2fs %7.1f MB\n", w, e, c, k/1024 }'
+done

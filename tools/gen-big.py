@@ -3,7 +3,10 @@
 register (examples/jinshan-2011.xml) repeated with fresh ids and addresses
 until the file reaches the size asked for.
 
-    python3 tools/gen-big.py SIZE_MB OUT.xml
+    python3 tools/gen-big.py SIZE_MB OUT.xml [CODE NAME]
+
+CODE and NAME give the register another community (12-digit code and
+name), so that several big registers make a batch of distinct communities.
 """
 import re
 import sys
@@ -13,6 +16,9 @@ def main():
     out = sys.argv[2]
     src = open(__file__.rsplit('/', 2)[0] + '/examples/jinshan-2011.xml',
                encoding='utf-8').read()
+    if len(sys.argv) > 4:
+        src = src.replace('code="620402003005" name="金山社区"',
+                          'code="%s" name="%s"' % (sys.argv[3], sys.argv[4]), 1)
     head, rest = src.split('<households>', 1)
     body, tail = rest.split('</households>', 1)
     households = re.findall(r'    <household [^\n]*/>\n'
