@@ -193,35 +193,6 @@ void audit_opts_default(audit_opts *o)
     o->min_visits = 5;
 }
 
-/* A malloc'd copy of the formatted text, or NULL. */
-static char *vformat(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
-static char *vformat(const char *fmt, va_list ap)
-{
-    va_list aq;
-    int n;
-    char *s;
-
-    va_copy(aq, ap);
-    n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0 || !(s = malloc((size_t)n + 1)))
-        return NULL;
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, fmt);
-    s = vformat(fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
 {
     const char *eq = spec ? strchr(spec, '=') : NULL;
@@ -232,7 +203,7 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     error_code rc = ERR_NOMEM;
 
     if (!eq) {
-        m = format("\"%s\" is not a rule setting: write RULE=off, "
+        m = error_format("\"%s\" is not a rule setting: write RULE=off, "
                    "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
                    spec ? spec : "");
         rc = ERR_USAGE;
@@ -252,9 +223,9 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
             strcat(list, rules[i].id);
         }
         m = !strcmp(name, "schema")
-                ? format("schema errors cannot be turned off or down: an "
+                ? error_format("schema errors cannot be turned off or down: an "
                          "invalid register is never counted")
-                : format("unknown audit rule \"%s\": the rules are %s", name,
+                : error_format("unknown audit rule \"%s\": the rules are %s", name,
                          list);
         rc = ERR_USAGE;
         goto fail;
@@ -266,7 +237,7 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     else if (!strcmp(eq + 1, "error"))
         s = AUDIT_ERROR;
     else {
-        m = format("rule %s: \"%s\" is not a severity: write off, warning "
+        m = error_format("rule %s: \"%s\" is not a severity: write off, warning "
                    "or error", name, eq + 1);
         rc = ERR_USAGE;
         goto fail;
@@ -518,7 +489,7 @@ static int add_finding(diag_list *l, const audit_opts *o, const char *path,
     if (o->severity[r] == AUDIT_OFF)
         return 0;
     va_start(ap, fmt);
-    msg = vformat(fmt, ap);
+    msg = error_vformat(fmt, ap);
     va_end(ap);
     if (!msg)
         goto fail;

@@ -62,29 +62,6 @@ struct docx_ref {
     xmlNodePtr sectpr;  /* its body's final w:sectPr, or NULL */
 };
 
-/* Sets *MSG (if MSG) to a malloc'd printf-style message; returns CODE. */
-__attribute__((format(printf, 3, 4))) static error_code
-S_err(char **msg, error_code code, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    char *p;
-
-    if (!msg)
-        return code;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !(p = malloc((size_t)n + 1)))
-        return code;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    free(*msg);
-    *msg = p;
-    return code;
-}
-
 static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
@@ -144,33 +121,33 @@ static error_code S_read_entry(zip_t *za, zip_uint64_t i, const char *path,
     zip_stat_init(&st);
     if (zip_stat_index(za, i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
         !(st.valid & ZIP_STAT_SIZE)) {
-        e = S_err(msg, ERR_READ, "%s: cannot read entry %llu: %s", path,
+        e = error_set(msg, ERR_READ, "%s: cannot read entry %llu: %s", path,
                   (unsigned long long)i, zip_strerror(za));
         goto fail;
     }
     if (!S_name_ok(st.name)) {
-        e = S_err(msg, ERR_INVALID, "%s: bad part name \"%s\"", path,
+        e = error_set(msg, ERR_INVALID, "%s: bad part name \"%s\"", path,
                   st.name);
         goto fail;
     }
     if (st.size > MAX_PART_SIZE) {
-        e = S_err(msg, ERR_INVALID, "%s: part %s is larger than %u bytes",
+        e = error_set(msg, ERR_INVALID, "%s: part %s is larger than %u bytes",
                   path, st.name, MAX_PART_SIZE);
         goto fail;
     }
     p->len = (size_t)st.size;
     if (!(p->name = strdup(st.name)) || !(p->data = malloc(p->len + 1))) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (!(zf = zip_fopen_index(za, i, 0))) {
-        e = S_err(msg, ERR_READ, "%s: cannot open part %s: %s", path,
+        e = error_set(msg, ERR_READ, "%s: cannot open part %s: %s", path,
                   st.name, zip_strerror(za));
         goto fail;
     }
     got = p->len ? zip_fread(zf, p->data, p->len) : 0;
     if (got < 0 || (size_t)got != p->len) {
-        e = S_err(msg, ERR_READ, "%s: cannot read part %s: %s", path,
+        e = error_set(msg, ERR_READ, "%s: cannot read part %s: %s", path,
                   st.name, zip_file_strerror(zf));
         goto fail;
     }
@@ -197,13 +174,13 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
 
     *out = NULL;
     if (!(r = calloc(1, sizeof *r))) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (!(za = zip_open(path, ZIP_RDONLY, &zerr))) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        e = S_err(msg, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? ERR_OPEN
+        e = error_set(msg, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? ERR_OPEN
                                                                    : ERR_INVALID,
                   "%s: cannot open as a .docx: %s", path,
                   zip_error_strerror(&ze));
@@ -212,12 +189,12 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     }
     n = zip_get_num_entries(za, 0);
     if (n < 0 || n > MAX_PARTS) {
-        e = S_err(msg, ERR_INVALID, "%s: %lld parts (at most %d)", path,
+        e = error_set(msg, ERR_INVALID, "%s: %lld parts (at most %d)", path,
                   (long long)n, MAX_PARTS);
         goto fail;
     }
     if (!(r->parts = calloc((size_t)n + 1, sizeof *r->parts))) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     for (i = 0; i < (zip_uint64_t)n; i++) {
@@ -230,7 +207,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
             goto fail;
         }
         if (S_find(r, r->parts[r->n].name)) { /* among those before it */
-            e = S_err(msg, ERR_INVALID, "%s: part %s appears twice", path,
+            e = error_set(msg, ERR_INVALID, "%s: part %s appears twice", path,
                       r->parts[r->n].name);
             r->n++;
             goto fail;
@@ -241,12 +218,12 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     za = NULL;
 
     if (!S_find(r, TYPES_PART) || !(doc = S_find(r, DOCUMENT_PART))) {
-        e = S_err(msg, ERR_INVALID, "%s: not a .docx (no %s or %s)", path,
+        e = error_set(msg, ERR_INVALID, "%s: not a .docx (no %s or %s)", path,
                   TYPES_PART, DOCUMENT_PART);
         goto fail;
     }
     if (doc->len > (size_t)INT_MAX || !(pc = xmlNewParserCtxt())) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     r->document = xmlCtxtReadMemory(pc, (const char *)doc->data,
@@ -254,7 +231,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
                                     XML_SAFE);
     if (!r->document) {
         const xmlError *xe = xmlCtxtGetLastError(pc);
-        e = S_err(msg, ERR_INVALID, "%s: %s:%d: %s", path, DOCUMENT_PART,
+        e = error_set(msg, ERR_INVALID, "%s: %s:%d: %s", path, DOCUMENT_PART,
                   xe ? xe->line : 0,
                   xe && xe->message ? xe->message : "not well-formed\n");
         goto fail;
@@ -263,7 +240,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     pc = NULL;
     body = xmlDocGetRootElement(r->document);
     if (!S_is_elem(body, W_NS, "document")) {
-        e = S_err(msg, ERR_INVALID, "%s: %s is not a w:document", path,
+        e = error_set(msg, ERR_INVALID, "%s: %s is not a w:document", path,
                   DOCUMENT_PART);
         goto fail;
     }
@@ -327,51 +304,51 @@ static error_code S_core(const part *p, const char *title, time_t created,
 
     *out = NULL;
     if (p->len > (size_t)INT_MAX || !(pc = xmlNewParserCtxt())) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (!(doc = xmlCtxtReadMemory(pc, (const char *)p->data, (int)p->len,
                                   CORE_PART, NULL, XML_SAFE)) ||
         !(root = xmlDocGetRootElement(doc))) {
-        e = S_err(msg, ERR_INVALID, "reference %s is not well-formed",
+        e = error_set(msg, ERR_INVALID, "reference %s is not well-formed",
                   CORE_PART);
         goto fail;
     }
     if (!gmtime_r(&created, &tm) ||
         !strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-        e = S_err(msg, ERR_INVALID, "document time out of range");
+        e = error_set(msg, ERR_INVALID, "document time out of range");
         goto fail;
     }
     if (title && *title) {
         if (!(n = S_child(doc, root, DC_NS, "dc", "title")) ||
             S_set_text(n, title)) {
-            e = S_err(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, "out of memory");
             goto fail;
         }
     }
     if (!(xsi = xmlSearchNsByHref(doc, root, BAD_CAST XSI_NS)) &&
         !(xsi = xmlNewNs(root, BAD_CAST XSI_NS, BAD_CAST "xsi"))) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     for (i = 0; i < sizeof dates / sizeof *dates; i++) {
         char type[64];
         if (!(n = S_child(doc, root, DCTERMS_NS, "dcterms", dates[i])) ||
             S_set_text(n, iso)) {
-            e = S_err(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, "out of memory");
             goto fail;
         }
         snprintf(type, sizeof type, "%s:W3CDTF",
                  n->ns && n->ns->prefix ? (const char *)n->ns->prefix
                                         : "dcterms");
         if (!xmlSetNsProp(n, xsi, BAD_CAST "type", BAD_CAST type)) {
-            e = S_err(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, "out of memory");
             goto fail;
         }
     }
     xmlDocDumpMemoryEnc(doc, out, outlen, "UTF-8");
     if (!*out) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     xmlFreeDoc(doc);
@@ -419,7 +396,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
     if (!(za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        e = S_err(msg, ERR_OPEN, "%s: cannot create: %s", path,
+        e = error_set(msg, ERR_OPEN, "%s: cannot create: %s", path,
                   zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto fail;
@@ -439,12 +416,12 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
             n = (size_t)corelen;
         }
         if (!(src = zip_source_buffer(za, data, n, 0))) {
-            e = S_err(msg, ERR_ZIP, "%s: %s", path, zip_strerror(za));
+            e = error_set(msg, ERR_ZIP, "%s: %s", path, zip_strerror(za));
             goto fail;
         }
         if ((idx = zip_file_add(za, p->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
             zip_source_free(src);
-            e = S_err(msg, ERR_ZIP, "%s: %s: %s", path, p->name,
+            e = error_set(msg, ERR_ZIP, "%s: %s: %s", path, p->name,
                       zip_strerror(za));
             goto fail;
         }
@@ -454,7 +431,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
             zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
                                              ZIP_OPSYS_UNIX,
                                              (zip_uint32_t)0100644 << 16)) {
-            e = S_err(msg, ERR_ZIP, "%s: %s: %s", path, p->name,
+            e = error_set(msg, ERR_ZIP, "%s: %s: %s", path, p->name,
                       zip_strerror(za));
             goto fail;
         }
@@ -462,7 +439,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
     if (zip_close(za) < 0) {
         zip_error_t *ze = zip_get_error(za);
         int sys = zip_error_code_system(ze);
-        e = S_err(msg, sys == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
+        e = error_set(msg, sys == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
                   "%s: cannot write: %s", path, zip_strerror(za));
         goto fail;
     }

@@ -4,6 +4,9 @@
  */
 #include "error.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 static const char *const strings[ERR_COUNT_] = {
     [ERR_OK] = "no error",
     [ERR_NOMEM] = "out of memory",
@@ -28,4 +31,45 @@ const char *error_string(error_code code)
     if ((int)code < 0 || code >= ERR_COUNT_ || !strings[code])
         return "unknown error";
     return strings[code];
+}
+
+char *error_vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    int n;
+    char *s;
+
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *error_format(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    s = error_vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+error_code error_set(char **msg, error_code code, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    if (!msg)
+        return code;
+    va_start(ap, fmt);
+    s = error_vformat(fmt, ap);
+    va_end(ap);
+    if (s) {
+        free(*msg);
+        *msg = s;
+    }
+    return code;
 }

@@ -9,6 +9,8 @@
 #ifndef CANVASS_ERROR_H
 #define CANVASS_ERROR_H
 
+#include <stdarg.h>
+
 typedef enum {
     ERR_OK = 0,        /**< no error */
     ERR_NOMEM,         /**< out of memory */
@@ -31,5 +33,17 @@ typedef enum {
 
 /* Fixed text for CODE; never NULL ("unknown error" out of range). */
 const char *error_string(error_code code);
+
+/* A malloc'd printf-formatted message (caller frees), or NULL on no
+ * memory. */
+char *error_vformat(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+char *error_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Replaces *MSG (when MSG is not NULL) with a formatted message and
+ * returns CODE: `return error_set(msg, ERR_OPEN, "%s: ...", path);`. On no
+ * memory *MSG is left as it was. */
+error_code error_set(char **msg, error_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -121,28 +121,6 @@ static xsltDocLoaderFunc S_default_loader;
 
 /* ------------------------------------------------------------ messages */
 
-__attribute__((format(printf, 3, 4))) static error_code
-S_err(char **msg, error_code code, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    char *p;
-
-    if (!msg)
-        return code;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !(p = malloc((size_t)n + 1)))
-        return code;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    free(*msg);
-    *msg = p;
-    return code;
-}
-
 static void S_cap_add(capture *c, const char *s)
 {
     size_t n = strlen(s), room = sizeof c->text - 1 - c->len;
@@ -413,37 +391,37 @@ static error_code S_compile(summary_t *s, capture *c, const char *name,
     c->len = 0;
     c->text[0] = '\0';
     if (!path || !(pc = xmlNewParserCtxt())) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (stat(path, &st)) {
-        e = S_err(msg, ERR_OPEN, "%s: %s", path,
+        e = error_set(msg, ERR_OPEN, "%s: %s", path,
                   errno == ENOENT ? "missing from the template set"
                                   : strerror(errno));
         goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
-        e = S_err(msg, ERR_OPEN, "%s: not a regular file", path);
+        e = error_set(msg, ERR_OPEN, "%s: not a regular file", path);
         goto fail;
     }
     if (!S_path_inside(s, path)) {
-        e = S_err(msg, ERR_FORBIDDEN, "%s: links outside the template folder",
+        e = error_set(msg, ERR_FORBIDDEN, "%s: links outside the template folder",
                   path);
         goto fail;
     }
     if (!(doc = xmlCtxtReadFile(pc, path, NULL, SAFE_OPTIONS))) {
-        e = S_err(msg, ERR_TEMPLATE, "%s", S_cap_text(c, "cannot parse"));
+        e = error_set(msg, ERR_TEMPLATE, "%s", S_cap_text(c, "cannot parse"));
         goto fail;
     }
     if (doc->intSubset) {
-        e = S_err(msg, ERR_FORBIDDEN, "%s: templates may not have a DOCTYPE",
+        e = error_set(msg, ERR_FORBIDDEN, "%s: templates may not have a DOCTYPE",
                   path);
         goto fail;
     }
     if (!(*out = xsltParseStylesheetDoc(doc))) {
         e = c->forbidden
-                ? S_err(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
-                : S_err(msg, ERR_TEMPLATE, "%s: %s", path,
+                ? error_set(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
+                : error_set(msg, ERR_TEMPLATE, "%s: %s", path,
                         S_cap_text(c, "not a valid XSLT stylesheet"));
         goto fail;
     }
@@ -506,18 +484,18 @@ summary_t *summary_load(const char *dir, char **msg)
 
     pthread_once(&S_once, S_init);
     if (!dir || !(s = calloc(1, sizeof *s))) {
-        S_err(msg, ERR_NOMEM, "out of memory");
+        error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (!(s->dir = realpath(dir, NULL)) || stat(s->dir, &st) ||
         !S_ISDIR(st.st_mode)) {
-        S_err(msg, ERR_OPEN, "%s: not a template folder: %s", dir,
+        error_set(msg, ERR_OPEN, "%s: not a template folder: %s", dir,
               s->dir ? "not a folder" : strerror(errno));
         goto fail;
     }
     s->dirlen = strlen(s->dir);
     if (!(s->sec = S_new_prefs())) {
-        S_err(msg, ERR_NOMEM, "out of memory");
+        error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     S_begin(&cap, s, &sv);
@@ -530,7 +508,7 @@ summary_t *summary_load(const char *dir, char **msg)
     S_end(&sv);
     begun = 0;
     if (!(path = S_join(s->dir, REFERENCE_FILE))) {
-        S_err(msg, ERR_NOMEM, "out of memory");
+        error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (docx_ref_load(path, &s->ref, msg) != ERR_OK)
@@ -578,7 +556,7 @@ static error_code S_view(const xmlDoc *ret, const char *level,
 
     *out = NULL;
     if (!S_is_elem(root, RETURN_NS, "return")) {
-        e = S_err(msg, ERR_INVALID, "not a return document (%s)", RETURN_NS);
+        e = error_set(msg, ERR_INVALID, "not a return document (%s)", RETURN_NS);
         goto fail;
     }
     for (c = root->children; c && !unit; c = c->next) {
@@ -588,14 +566,14 @@ static error_code S_view(const xmlDoc *ret, const char *level,
             unit = c;
     }
     if (!unit) {
-        e = S_err(msg, ERR_USAGE,
+        e = error_set(msg, ERR_USAGE,
                   "the return has no unit with level \"%s\" and code \"%s\"",
                   level, code);
         goto fail;
     }
     if (!(view = xmlNewDoc(BAD_CAST "1.0")) ||
         !(vroot = xmlDocCopyNode(root, view, 2))) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     xmlDocSetRootElement(view, vroot);
@@ -611,7 +589,7 @@ static error_code S_view(const xmlDoc *ret, const char *level,
             continue;
         if (!(copy = xmlDocCopyNode(c, view, 1)) || !xmlAddChild(vroot, copy)) {
             xmlFreeNode(copy);
-            e = S_err(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, "out of memory");
             goto fail;
         }
     }
@@ -635,7 +613,7 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
     c->len = 0;
     c->text[0] = '\0';
     if (!(ctxt = xsltNewTransformContext(style, in))) {
-        *e = S_err(msg, ERR_NOMEM, "out of memory");
+        *e = error_set(msg, ERR_NOMEM, "out of memory");
         return NULL;
     }
     ctxt->_private = c;
@@ -643,7 +621,7 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
     xsltSetCtxtParseOptions(ctxt, SAFE_OPTIONS);
     if (xsltSetCtxtSecurityPrefs(s->sec, ctxt)) {
         xsltFreeTransformContext(ctxt);
-        *e = S_err(msg, ERR_NOMEM, "out of memory");
+        *e = error_set(msg, ERR_NOMEM, "out of memory");
         return NULL;
     }
     res = xsltApplyStylesheetUser(style, in, params, NULL, NULL, ctxt);
@@ -651,12 +629,12 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
     xsltFreeTransformContext(ctxt);
     if (c->forbidden) {
         xmlFreeDoc(res);
-        *e = S_err(msg, ERR_FORBIDDEN, "%s", c->refused);
+        *e = error_set(msg, ERR_FORBIDDEN, "%s", c->refused);
         return NULL;
     }
     if (!res || state != XSLT_STATE_OK) {
         xmlFreeDoc(res);
-        *e = S_err(msg, ERR_TEMPLATE, "%s/%s %s: %s", s->dir, name,
+        *e = error_set(msg, ERR_TEMPLATE, "%s/%s %s: %s", s->dir, name,
                    state == XSLT_STATE_STOPPED ? "stopped" : "failed",
                    S_cap_text(c, "no output"));
         return NULL;
@@ -672,11 +650,11 @@ static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
     xmlNodePtr body = xmlDocGetRootElement(res), c, next, copy;
 
     if (!S_is_elem(body, W_NS, "document"))
-        return S_err(msg, ERR_TEMPLATE, "docx.xsl did not write a w:document");
+        return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:document");
     for (body = body->children; body && !S_is_elem(body, W_NS, "body");)
         body = body->next;
     if (!body)
-        return S_err(msg, ERR_TEMPLATE, "docx.xsl did not write a w:body");
+        return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:body");
     if (!sect)
         return ERR_OK;
     for (c = body->children; c; c = next) {
@@ -689,7 +667,7 @@ static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
     if (!(copy = xmlDocCopyNode((xmlNodePtr)sect, res, 1)) ||
         !xmlAddChild(body, copy)) {
         xmlFreeNode(copy);
-        return S_err(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, "out of memory");
     }
     return ERR_OK;
 }
@@ -713,7 +691,7 @@ static error_code S_write_file(const char *path, const void *buf, size_t len,
     int ok, err;
 
     if (!f)
-        return S_err(msg, ERR_OPEN, "%s: cannot create: %s", path,
+        return error_set(msg, ERR_OPEN, "%s: cannot create: %s", path,
                      strerror(errno));
     ok = fwrite(buf, 1, len, f) == len;
     ok = ok && fflush(f) == 0;
@@ -723,7 +701,7 @@ static error_code S_write_file(const char *path, const void *buf, size_t len,
     if (!ok) {
         if (!err)
             err = errno;
-        return S_err(msg, err == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
+        return error_set(msg, err == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
                      "%s: cannot write: %s", path, strerror(err));
     }
     return ERR_OK;
@@ -760,18 +738,18 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
     error_code e;
 
     if (!s || !ret || !level || !code || !format || !path) {
-        e = S_err(msg, ERR_USAGE, "summary_render: missing argument");
+        e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
         goto fail;
     }
     for (fmt = 0; fmt < F_COUNT && strcmp(format, S_formats[fmt]); fmt++)
         ;
     if (fmt == F_COUNT) {
-        e = S_err(msg, ERR_USAGE,
+        e = error_set(msg, ERR_USAGE,
                   "unknown summary format \"%s\" (docx, html or md)", format);
         goto fail;
     }
     if (!S_args_ok(level, code)) {
-        e = S_err(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
+        e = error_set(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
                   level, code);
         goto fail;
     }
@@ -800,7 +778,7 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         (e = S_put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
         goto fail;
     if (xsltSaveResultToString(&out, &outlen, res, s->fmt[fmt]) || outlen < 0) {
-        e = S_err(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (fmt == F_DOCX) {

@@ -40,9 +40,9 @@
  * and opts->labels (return.xsd). Row labels are the zh/en attributes of the
  * return's enumerated rows; the rows of a table, and their order, are those
  * of the first unit of the return (every unit carries every enumerated row,
- * return.xsd). The only C strings are the fixed words of the header/footer
- * block and the column headings, in S_words below; a simple type "word" in
- * the label schema overrides any of them by key.
+ * return.xsd). The fixed words of the header/footer block and the column
+ * headings are the type "word" of the label schema, by the keys in S_words
+ * below: no label text is in C.
  *
  * Where it goes: libxlsxwriter writes PATH, using PATH's folder as tmpdir.
  * libxlsxwriter 1.1.4 can report success for a corrupt file (full tmpdir),
@@ -75,9 +75,8 @@
 #include <zip.h>
 
 /* ======================================================================
- * The fixed words: the only label text in C. Everything else comes from
- * the return document or the label schema. A simple type "word" in the
- * label schema (opts->labels) overrides a word by its key.
+ * The fixed words of the workbook, by key: their zh/en text is the simple
+ * type "word" of the label schema (return.xsd), like every other label.
  * ====================================================================== */
 enum {
     W_REPORTING_UNIT, W_UNIT_OF_COUNT, W_HEAD, W_STAT_HEAD, W_PREPARER,
@@ -95,71 +94,64 @@ enum {
 };
 
 static const struct {
-    const char *key, *zh, *en;
+    const char *key;
 } S_words[W_COUNT_] = {
-    [W_REPORTING_UNIT] = {"reporting-unit", "填报单位：", "Reporting unit: "},
-    [W_UNIT_OF_COUNT] = {"unit-of-count", "计量单位：户、人、次、件",
-                         "Units: households, persons, visits, items"},
-    [W_HEAD] = {"head", "单位负责人：", "Head of unit:"},
-    [W_STAT_HEAD] = {"statistics-head", "统计负责人：", "Head of statistics:"},
-    [W_PREPARER] = {"preparer", "填表人：", "Prepared by:"},
-    [W_REPORT_DATE] = {"report-date", "报出日期：", "Date reported: "},
-    [W_PERIOD_TO] = {"period-to", "至", " to "},
-    [W_PARTIAL] = {"partial", "部分汇总：以下登记表未纳入本表：",
-                   "Partial return. Registers not included: "},
-    [W_LIST_SEP] = {"list-separator", "、", ", "},
-    [W_MORE_PRE] = {"more-before", "等", " ... ("},
-    [W_MORE_POST] = {"more-after", "个社区", " communities)"},
-    [W_SUBTOTAL] = {"subtotal", "小计", " subtotal"},
-    [W_TOTAL] = {"total", "合计", "Total"},
-    [W_DISTINCT_TOTAL] = {"distinct-total", "合计（不重复计）",
-                          "Total (each counted once)"},
-    [W_CODE] = {"code", "代码", "Code"},
-    [W_NAME] = {"name", "单位名称", "Unit"},
-    [W_LEVEL] = {"level", "层级", "Level"},
-    [W_HH_REGISTERED] = {"households-registered", "登记户数",
-                         "Households registered"},
-    [W_HH_VISITED] = {"households-visited", "走访户数", "Households visited"},
-    [W_COVERAGE] = {"coverage", "走访覆盖率", "Coverage"},
-    [W_VISITS] = {"visits", "走访次数", "Visits"},
-    [W_FORMS] = {"forms", "民情登记表（份）", "Opinion forms"},
-    [W_OPINIONS] = {"opinions", "民情意见（件）", "Opinions"},
-    [W_IMPORTANT] = {"important", "重要意见", "Important"},
-    [W_IMPORTANT_REPORTED] = {"important-reported", "重要意见已上报",
-                              "Important, reported"},
-    [W_SUGGESTIONS] = {"suggestions", "意见建议（件）", "Suggestions"},
-    [W_ELDERLY_MEMBERS] = {"elderly-members", "老年人数", "Elderly members"},
-    [W_ELDERLY_SERVED] = {"elderly-served", "已服务老年人数", "Elderly served"},
-    [W_SERVICES] = {"services", "服务次数", "Services"},
-    [W_SAT_FORMS] = {"satisfaction-forms", "满意度测评表（份）",
-                     "Satisfaction forms"},
-    [W_SATISFIED] = {"satisfied", "满意（含基本满意）",
-                     "Satisfied (incl. basically)"},
-    [W_SAT_RATE] = {"satisfaction-rate", "满意率", "Satisfaction rate"},
-    [W_CATEGORY] = {"category", "类别", "Category"},
-    [W_GROUP] = {"group", "群体", "Group"},
-    [W_MEMBERS] = {"members", "人数", "Members"},
-    [W_HOUSEHOLDS] = {"households", "户数", "Households"},
-    [W_SERVED] = {"served", "已服务人数", "Served"},
-    [W_KIND] = {"kind", "类别", "Kind"},
-    [W_ENTRY] = {"entry", "项目", "Entry"},
-    [W_ROLE] = {"role", "职务", "Role"},
-    [W_CADRES_REGISTERED] = {"cadres-registered", "在册人数", "Registered"},
-    [W_TAKING_PART] = {"taking-part", "参与人数", "Taking part"},
-    [W_TEAM] = {"team", "工作组", "Team"},
-    [W_CADRE_ROW] = {"cadre-row", "干部", "cadre"},
-    [W_LIST] = {"list", "（明细）", " (list)"},
-    [W_FILE] = {"file", "文件", "File"},
-    [W_LINE] = {"line", "行", "Line"},
-    [W_RULE] = {"rule", "规则", "Rule"},
-    [W_SEVERITY] = {"severity", "级别", "Severity"},
-    [W_MESSAGE] = {"message", "说明", "Message"},
-    [W_COMMUNITY] = {"community", "社区代码", "Community"},
-    [W_HOUSEHOLD] = {"household", "户编号", "Household"},
-    [W_VISIT] = {"visit", "走访编号", "Visit"},
-    [W_ITEM] = {"item", "事项编号", "Item"},
-    [W_CADRE] = {"cadre", "干部编号", "Cadre id"},
-    [W_OMITTED] = {"omitted", "未列出的发现（条）：", "Findings not listed: "},
+    [W_REPORTING_UNIT] = {"reporting-unit"},
+    [W_UNIT_OF_COUNT] = {"unit-of-count"},
+    [W_HEAD] = {"head"},
+    [W_STAT_HEAD] = {"statistics-head"},
+    [W_PREPARER] = {"preparer"},
+    [W_REPORT_DATE] = {"report-date"},
+    [W_PERIOD_TO] = {"period-to"},
+    [W_PARTIAL] = {"partial"},
+    [W_LIST_SEP] = {"list-separator"},
+    [W_MORE_PRE] = {"more-before"},
+    [W_MORE_POST] = {"more-after"},
+    [W_SUBTOTAL] = {"subtotal"},
+    [W_TOTAL] = {"total"},
+    [W_DISTINCT_TOTAL] = {"distinct-total"},
+    [W_CODE] = {"code"},
+    [W_NAME] = {"name"},
+    [W_LEVEL] = {"level"},
+    [W_HH_REGISTERED] = {"households-registered"},
+    [W_HH_VISITED] = {"households-visited"},
+    [W_COVERAGE] = {"coverage"},
+    [W_VISITS] = {"visits"},
+    [W_FORMS] = {"forms"},
+    [W_OPINIONS] = {"opinions"},
+    [W_IMPORTANT] = {"important"},
+    [W_IMPORTANT_REPORTED] = {"important-reported"},
+    [W_SUGGESTIONS] = {"suggestions"},
+    [W_ELDERLY_MEMBERS] = {"elderly-members"},
+    [W_ELDERLY_SERVED] = {"elderly-served"},
+    [W_SERVICES] = {"services"},
+    [W_SAT_FORMS] = {"satisfaction-forms"},
+    [W_SATISFIED] = {"satisfied"},
+    [W_SAT_RATE] = {"satisfaction-rate"},
+    [W_CATEGORY] = {"category"},
+    [W_GROUP] = {"group"},
+    [W_MEMBERS] = {"members"},
+    [W_HOUSEHOLDS] = {"households"},
+    [W_SERVED] = {"served"},
+    [W_KIND] = {"kind"},
+    [W_ENTRY] = {"entry"},
+    [W_ROLE] = {"role"},
+    [W_CADRES_REGISTERED] = {"cadres-registered"},
+    [W_TAKING_PART] = {"taking-part"},
+    [W_TEAM] = {"team"},
+    [W_CADRE_ROW] = {"cadre-row"},
+    [W_LIST] = {"list"},
+    [W_FILE] = {"file"},
+    [W_LINE] = {"line"},
+    [W_RULE] = {"rule"},
+    [W_SEVERITY] = {"severity"},
+    [W_MESSAGE] = {"message"},
+    [W_COMMUNITY] = {"community"},
+    [W_HOUSEHOLD] = {"household"},
+    [W_VISIT] = {"visit"},
+    [W_ITEM] = {"item"},
+    [W_CADRE] = {"cadre"},
+    [W_OMITTED] = {"omitted"},
 };
 
 /* Schema values (return.xsd) the layout depends on — values, not labels. */
@@ -413,12 +405,12 @@ static const char *S_cut(ctx *c, const char *text, size_t max)
 
 /* ---------------------------------------------------------------- labels */
 
+/* The fixed word W in the render's language, from the label schema's
+ * "word" type; its key when the schema lacks it. */
 static const char *S_word(const ctx *c, int w)
 {
-    const vocab_t *v = c->opts->labels;
-    if (v && vocab_index(v, "word", S_words[w].key) >= 0)
-        return vocab_label(v, "word", S_words[w].key, c->en ? "en" : "zh");
-    return c->en ? S_words[w].en : S_words[w].zh;
+    return vocab_label(c->opts->labels, "word", S_words[w].key,
+                       c->en ? "en" : "zh");
 }
 
 /* Label of VALUE in TYPE of the label schema (VALUE itself if unknown). */
