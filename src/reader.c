@@ -303,13 +303,59 @@ static void tidy(char *m)
     *o = 0;
 }
 
+/* Personal data must not reach a diagnostic either: when the validator
+ * complains about one of these attributes, the value it quotes ("...:
+ * 'VALUE' is not", "The value 'VALUE'") is replaced. */
+static const char *const personal_attrs[] = {"name", "born", "sex",
+                                             "address"};
+#define WITHHELD "(personal data, not shown)"
+
+/* Copies M into OUT (SIZE bytes) with the values of a personal attribute
+ * withheld. */
+static void redact(const char *m, char *out, size_t size)
+{
+    const char *a = strstr(m, "attribute '"), *p, *q;
+    size_t i, len, o = 0;
+    int personal = 0;
+
+    if (a) {
+        a += strlen("attribute '");
+        len = strcspn(a, "'");
+        for (i = 0; i < sizeof personal_attrs / sizeof *personal_attrs; i++)
+            if (strlen(personal_attrs[i]) == len &&
+                !strncmp(a, personal_attrs[i], len))
+                personal = 1;
+    }
+    if (!personal) {
+        snprintf(out, size, "%s", m);
+        return;
+    }
+    p = m;
+    while (*p && o + 1 < size) {
+        if (p > a && (!strncmp(p, ": '", 3) || !strncmp(p, "value '", 7))) {
+            size_t lead = p[0] == ':' ? 3 : 7;
+            q = strchr(p + lead, '\'');
+            if (q) {
+                o += (size_t)snprintf(out + o, size - o, "%.*s" WITHHELD "'",
+                                      (int)lead, p);
+                p = q + 1;
+                if (o >= size)
+                    o = size - 1;
+                continue;
+            }
+        }
+        out[o++] = *p++;
+    }
+    out[o] = 0;
+}
+
 static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
                           unsigned col)
 {
     char buf[1024];
     if (e->level == XML_ERR_WARNING)
         return;
-    snprintf(buf, sizeof buf, "%s", e->message ? e->message : "error");
+    redact(e->message ? e->message : "error", buf, sizeof buf);
     tidy(buf);
     report(r, line, col, buf);
 }
