@@ -304,10 +304,12 @@ static void tidy(char *m)
 }
 
 /* Personal data must not reach a diagnostic either: when the validator
- * complains about one of these attributes, the value it quotes ("...:
- * 'VALUE' is not", "The value 'VALUE'") is replaced. */
+ * complains about one of these attributes, or about the free text of one
+ * of these elements, the value it quotes ("...: 'VALUE' is not", "The
+ * value 'VALUE'") is replaced. */
 static const char *const personal_attrs[] = {"name", "born", "sex",
                                              "address"};
+static const char *const text_elements[] = {"opinion", "suggestion", "p"};
 #define WITHHELD "(personal data, not shown)"
 
 /* Copies M into OUT (SIZE bytes) with the values of a personal attribute
@@ -324,6 +326,14 @@ static void redact(const char *m, char *out, size_t size)
         for (i = 0; i < sizeof personal_attrs / sizeof *personal_attrs; i++)
             if (strlen(personal_attrs[i]) == len &&
                 !strncmp(a, personal_attrs[i], len))
+                personal = 1;
+    } else if (!strncmp(m, "Element '", 9)) {
+        /* free text (opinions, suggestions, narrative) may name people */
+        a = m + 9;
+        len = strcspn(a, "'");
+        for (i = 0; i < sizeof text_elements / sizeof *text_elements; i++)
+            if (strlen(text_elements[i]) == len &&
+                !strncmp(a, text_elements[i], len))
                 personal = 1;
     }
     if (!personal) {
