@@ -12,6 +12,8 @@
  *   - "important reported" is an important opinion with a `to`;
  *   - "satisfied" is every rating except "dissatisfied";
  *   - the elderly group is every group whose value starts "elderly-";
+ *   - the working group is "headed by the secretary" when a cadre with the
+ *     role "secretary" is on the cadre list;
  *   - a cadre "takes part" when named in at least one visit's `by`; a visit
  *     with two cadres counts once for each in the per-cadre, per-team and
  *     per-role figures, once in the visit totals.
@@ -206,10 +208,11 @@ static long cadre_find(tally_t *t, const char *id, int add, int role,
         free(c->team);
         return -2;
     }
-    if (role >= 0 && (size_t)role < t->n_role)
+    if (role >= 0 && (size_t)role < t->n_role) {
         t->role_reg[role]++;
-    if (role >= 0 && (size_t)role < t->n_role && role == vocab_index(t->v, "role", "secretary"))
-        t->secretary = 1;
+        if (role == vocab_index(t->v, "role", "secretary"))
+            t->secretary = 1;
+    }
     return (long)t->n_cadres++;
 }
 
@@ -559,7 +562,7 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
 {
     const vocab_item *role = vocab_enum(t->v, "role", NULL);
     xmlNodePtr n = child(parent, ns, "cadres"), r;
-    cnt *part = counts(t->n_role), *vis = counts(t->n_role), reg = 0, tp = 0;
+    cnt *part = counts(t->n_role), *vis = counts(t->n_role), reg, tp;
     const char **teams = NULL;
     size_t i, j, nt = 0;
     int rc = -1;
@@ -572,7 +575,6 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
     }
     for (i = 0; i < t->n_cadres; i++) {
         const cadre_row *c = &t->cadres[i];
-        tp += c->visits > 0;
         if (c->role >= 0 && (size_t)c->role < t->n_role) {
             part[c->role] += c->visits > 0;
             vis[c->role] += c->visits;
