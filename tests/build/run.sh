@@ -386,13 +386,14 @@ case $rc in
     ok "interrupt: SIGINT after 0.2 s of a $(($(wc -c <"$big") / 1000000)) MB register (exit 3)"
     err_has intr "interrupt" "interrupt: stderr says the build was interrupted"
     nothing_in "$work/intr" "interrupt: no output, no partial file, no temporary folder"
-    if [ -n "$t0" ] && [ -n "$t1" ]; then
-        if [ $((t1 - t0)) -le 500 ]; then
-            ok "interrupt: canvass stops within 0.5 s of SIGINT ($((t1 - t0)) ms)"
-        else
-            notok "interrupt: canvass stops within 0.5 s of SIGINT: it took $((t1 - t0)) ms," \
-                "reading on to the end of the register ($(grep -c ': warning: ' "$work/intr.err") findings printed)"
-        fi
+    # no timing asserted (tests never time anything): stopping promptly
+    # shows as the register not being read to its end, so none of its
+    # findings and no summary line were printed
+    if grep -q ': warning: \|register.*valid' "$work/intr.err"; then
+        notok "interrupt: canvass stopped reading at once" \
+            "it read on to the end of the register ($(grep -c ': warning: ' "$work/intr.err") findings printed; $((t1 - t0)) ms)"
+    else
+        ok "interrupt: canvass stopped reading at once (no findings, no summary line printed)"
     fi
     ;;
 0)
