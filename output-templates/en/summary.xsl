@@ -754,6 +754,12 @@
   <!-- ================================================================ -->
   <xsl:template name="problems">
     <xsl:variable name="a" select="r:audit/r:rule"/>
+    <xsl:variable name="shows">
+      <xsl:choose>
+        <xsl:when test="@level = 'community'">The register shows </xsl:when>
+        <xsl:otherwise>The registers show </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:variable name="few" select="sum($a[@value = 'cadre-few-visits']/@count)"/>
     <xsl:variable name="nocadre" select="sum($a[@value = 'no-responsible-cadre']/@count)"/>
     <xsl:variable name="notvisited" select="sum($a[@value = 'household-not-visited']/@count)"/>
@@ -764,7 +770,7 @@
     <xsl:if test="$few &gt; 0">
       <p>
         <lead level="2">Insufficient attention from some cadres.</lead>
-        <xsl:text>The register shows </xsl:text>
+        <xsl:value-of select="$shows"/>
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$few"/>
           <xsl:with-param name="one" select="'cadre'"/>
@@ -777,7 +783,7 @@
     <xsl:if test="$nocadre &gt; 0">
       <p>
         <lead level="2">Unclear areas of responsibility.</lead>
-        <xsl:text>The register shows </xsl:text>
+        <xsl:value-of select="$shows"/>
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$nocadre"/>
           <xsl:with-param name="one" select="'household'"/>
@@ -790,7 +796,7 @@
     <xsl:if test="$notvisited &gt; 0">
       <p>
         <lead level="2">Visits not yet complete.</lead>
-        <xsl:text>The register shows </xsl:text>
+        <xsl:value-of select="$shows"/>
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$notvisited"/>
           <xsl:with-param name="one" select="'household'"/>
@@ -802,7 +808,7 @@
     <xsl:if test="$special &gt; 0">
       <p>
         <lead level="2">Special groups not followed up.</lead>
-        <xsl:text>The register shows </xsl:text>
+        <xsl:value-of select="$shows"/>
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$special"/>
           <xsl:with-param name="one" select="'household'"/>
@@ -814,7 +820,7 @@
     <xsl:if test="$overdue &gt; 0">
       <p>
         <lead level="2">Some matters handled too slowly.</lead>
-        <xsl:text>The register shows </xsl:text>
+        <xsl:value-of select="$shows"/>
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$overdue"/>
           <xsl:with-param name="one" select="'opinion or suggestion'"/>
