@@ -359,6 +359,30 @@ static int htab_put(htab *h, const char *k, const char *k2, void *v)
     return 0;
 }
 
+/* Looks K (K2) up and, when absent, adds it with V, fingerprinting the key
+ * once. *PREV gets the value found, or NULL when the key was new. 0, or -1
+ * on no memory. */
+static int htab_get_or_add(htab *h, const char *k, const char *k2, void *v,
+                           void **prev)
+{
+    uint64_t fp = fingerprint(k, k2);
+    shard *s = &h->s[fp >> 58];
+    uint32_t i;
+    *prev = NULL;
+    if (shard_room(s) < 0)
+        return -1;
+    i = shard_slot(s, fp);
+    if (s->fp[i]) {
+        *prev = (void *)(uintptr_t)s->val[i];
+        return 0;
+    }
+    s->fp[i] = fp;
+    s->val[i] = (uint32_t)(uintptr_t)v;
+    s->n++;
+    h->n++;
+    return 0;
+}
+
 /* Adds K (K2) -> V; the key must be absent. 0 or -1. */
 static int htab_add(htab *h, const char *k, const char *k2, void *v)
 {
@@ -586,7 +610,9 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
     void *prev;
     if (!u->id)
         return 0;
-    prev = htab_get(&a->ids, u->id, NULL);
+    if (htab_get_or_add(&a->ids, u->id, NULL, pack(u->line, u->kind),
+                        &prev) < 0)
+        return -1;
     if (prev)
         return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
                     u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
@@ -594,7 +620,7 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
                     "be unique within a register; give one of them a new id",
                     kind_name[u->kind], u->id, kind_name[unpack_kind(prev)],
                     unpack_line(prev));
-    return htab_add(&a->ids, u->id, NULL, pack(u->line, u->kind));
+    return 0;
 }
 
 static int cmp_use(const void *x, const void *y)
@@ -787,7 +813,10 @@ static int household_key(audit_reg *a, const rd_household *h)
     k->has_addr = 1;
     address_digest(h->address, k->addr);
     hex(key, k->addr, sizeof k->addr);
-    if ((prev = htab_get(&a->addrs, key, NULL))) {
+    if (htab_get_or_add(&a->addrs, key, NULL, index_value(a->n_hh - 1),
+                        &prev) < 0)
+        return -1;
+    if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
         k->dup_in_reg = 1;
         return FIND(a, RULE_DUPLICATE_HOUSEHOLD, h->line, h->col, h->id, NULL,
@@ -797,7 +826,7 @@ static int household_key(audit_reg *a, const rd_household *h)
                     "entries or correct the address",
                     h->id, first->id, first->line);
     }
-    return htab_add(&a->addrs, key, NULL, index_value(a->n_hh - 1));
+    return 0;
 }
 
 /* Cadres in `by`: known ones are counted once per visit, unknown ones
@@ -1070,15 +1099,22 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
         for (j = 0; j < a->n_hh; j++) {
             const hh_rec *k = &a->hh[j];
             char key[2 * SHA256_DIGEST_SIZE + 1] = "";
-            void *prev = htab_get(&by_id, code, k->id);
+            void *prev, *prev_addr = NULL;
             void *here = index_value(base[i] + j);
             const char *how = "household id";
-            if (k->has_addr)
+            /* every household joins both tables (the first holder of a
+             * key stays); what was there before is the earlier one */
+            if (htab_get_or_add(&by_id, code, k->id, here, &prev) < 0)
+                goto fail;
+            if (k->has_addr) {
                 hex(key, k->addr, sizeof k->addr);
+                if (htab_get_or_add(&by_addr, code, key, here, &prev_addr) < 0)
+                    goto fail;
+            }
             if (prev && owner_of(base, n, value_index(prev)) == i)
                 prev = NULL; /* same register: duplicate-id's business */
             if (!prev && k->has_addr) {
-                prev = htab_get(&by_addr, code, key);
+                prev = prev_addr;
                 how = "address";
                 if (prev && owner_of(base, n, value_index(prev)) == i)
                     prev = NULL; /* reported while streaming */
@@ -1097,12 +1133,6 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                                 a->community) < 0)
                     goto fail;
             }
-            if (!htab_get(&by_id, code, k->id) &&
-                htab_add(&by_id, code, k->id, here) < 0)
-                goto fail;
-            if (k->has_addr && !htab_get(&by_addr, code, key) &&
-                htab_add(&by_addr, code, key, here) < 0)
-                goto fail;
         }
     }
     diag_list_sort(&found);
