@@ -446,17 +446,6 @@ static size_t value_index(const void *p)
     return (size_t)(uintptr_t)p - 1;
 }
 
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t i;
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 /* SHA-256 of S with XML whitespace collapsed (runs to one space, none at
  * either end), hashed piecewise so the address is never copied. */
 static void address_digest(const char *s, uint8_t *out)
@@ -812,7 +801,7 @@ static int household_key(audit_reg *a, const rd_household *h)
         return 0;
     k->has_addr = 1;
     address_digest(h->address, k->addr);
-    hex(key, k->addr, sizeof k->addr);
+    reader_hex(key, k->addr, sizeof k->addr);
     if (htab_get_or_add(&a->addrs, key, NULL, index_value(a->n_hh - 1),
                         &prev) < 0)
         return -1;
@@ -1107,7 +1096,7 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
             if (htab_get_or_add(&by_id, code, k->id, here, &prev) < 0)
                 goto fail;
             if (k->has_addr) {
-                hex(key, k->addr, sizeof k->addr);
+                reader_hex(key, k->addr, sizeof k->addr);
                 if (htab_get_or_add(&by_addr, code, key, here, &prev_addr) < 0)
                     goto fail;
             }

@@ -910,7 +910,7 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t n)
     return (ssize_t)got;
 }
 
-static void hex(char *out, const uint8_t *d, size_t n)
+void reader_hex(char *out, const uint8_t *d, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     size_t i;
@@ -1046,7 +1046,7 @@ error_code reader_read(reader_t *r, const char *path,
             break;
     }
     sha256_digest(&sha, sizeof digest, digest);
-    hex(res->sha256, digest, sizeof digest);
+    reader_hex(res->sha256, digest, sizeof digest);
 
     /* The end of the input. libxml2 describes a file cut short by what the
      * cut happened to leave ("Extra content", "Couldn't find end of Start

@@ -160,6 +160,9 @@ error_code reader_read(reader_t *r, const char *path,
                        const reader_callbacks *cb, void *ud,
                        reader_result *res);
 
+/* Writes the N bytes at D as 2N lowercase hex digits and a NUL to OUT. */
+void reader_hex(char *out, const uint8_t *d, size_t n);
+
 /* Days since 1970-01-01 of "YYYY-MM-DD..." or RD_NO_DATE. */
 int32_t reader_parse_date(const char *s);
 
