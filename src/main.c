@@ -9,16 +9,16 @@
  *   3 input/output failure (an unreadable input, an unwritable output,
  *   a full disk, an interrupt).
  *
- * Outputs of build are written into a private temporary folder inside
- * OUTDIR, checked, and renamed into place only when every one of them is
- * complete; on any failure or interrupt the folder is removed, so no
- * half-written file is ever left under a final name.
+ * Outputs of build go through output.c: before any register is read, an
+ * input an output could replace is refused (exit 2); the renderers write
+ * into a private folder beside OUTDIR, and the whole set replaces the old
+ * one in one step only when every file is complete; on any failure or
+ * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines are
+ * muted around the workbook (output_mute): one canvass message instead.
  *
- * Globals: only the interrupt flag and the temporary folder's name, which
- * the signal handler needs.
+ * Globals: only the interrupt flag, which the signal handler sets.
  */
 #define _GNU_SOURCE 1
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +40,7 @@
 #include "batch.h"
 #include "diag.h"
 #include "error.h"
+#include "output.h"
 #include "render.h"
 #include "return.h"
 #include "summary.h"
@@ -77,6 +77,7 @@ typedef struct {
     int threads;
     size_t max_findings;     /* --max-findings, per rule; 0 = all */
     audit_opts audit;
+    int wrote;               /* set by build: the outputs are in place */
 } options;
 
 static const char usage_text[] =
@@ -465,83 +466,34 @@ static int cmd_check(int argc, char **argv, options *o)
 
 /* ---- build -------------------------------------------------------------- */
 
-/* Output files planned for the temporary folder, then renamed. */
-typedef struct {
-    char *tmpdir;
-    char **names;
-    size_t n;
-} outset;
-
-static void outset_abort(outset *w)
+static void on_wait(void *arg, const char *outdir)
 {
-    DIR *d;
-    struct dirent *e;
-    if (!w->tmpdir)
+    (void)arg;
+    fprintf(stderr, "canvass: %s: another canvass build is writing there; "
+                    "waiting for it to finish\n", outdir);
+}
+
+/* One message for a failed output NAME (may be NULL) of the set being
+ * written: a full disk is said as such, once; other messages name the
+ * output the user would have seen, never the private folder. */
+static void print_output_error(const output_t *w, const options *o,
+                               const char *name, error_code e,
+                               const char *msg)
+{
+    char *m;
+    if (e == ERR_NOSPACE || (e != ERR_INTERRUPTED && output_full(w, 0))) {
+        fprintf(stderr, "canvass: %s: no space left on device%s%s; nothing "
+                        "was replaced (the outputs there are as they were)\n",
+                o->outdir, name ? " for " : "", name ? name : "");
         return;
-    /* everything in our private folder is ours, including the temporary
-     * files of libzip and libxlsxwriter */
-    if ((d = opendir(w->tmpdir))) {
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char *p = malloc(strlen(w->tmpdir) + strlen(e->d_name) + 2);
-                if (p) {
-                    sprintf(p, "%s/%s", w->tmpdir, e->d_name);
-                    unlink(p);
-                    free(p);
-                }
-            }
-        closedir(d);
     }
-    rmdir(w->tmpdir);
-}
-
-static void outset_free(outset *w)
-{
-    size_t i;
-    for (i = 0; i < w->n; i++)
-        free(w->names[i]);
-    free(w->names);
-    free(w->tmpdir);
-}
-
-static char *tmp_path(const outset *w, const char *name)
-{
-    char *p = malloc(strlen(w->tmpdir) + strlen(name) + 2);
-    if (p)
-        sprintf(p, "%s/%s", w->tmpdir, name);
-    return p;
-}
-
-static int outset_add(outset *w, const char *name)
-{
-    char **v = realloc(w->names, (w->n + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    w->names = v;
-    if (!(w->names[w->n] = strdup(name)))
-        return -1;
-    w->n++;
-    return 0;
-}
-
-static int disk_full(const char *dir)
-{
-    struct statvfs sv;
-    return errno == ENOSPC ||
-           (!statvfs(dir, &sv) && sv.f_bavail * sv.f_frsize < 65536);
-}
-
-static int write_file(const char *path, const char *buf, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    int ok;
-    if (!f)
-        return -1;
-    ok = fwrite(buf, 1, len, f) == len;
-    ok &= fflush(f) == 0;
-    ok &= fsync(fileno(f)) == 0;
-    ok &= fclose(f) == 0;
-    return ok ? 0 : -1;
+    m = msg ? output_unstage(w, msg) : NULL;
+    if (name && !(m && strstr(m, name)))
+        fprintf(stderr, "canvass: %s/%s: %s%s%s\n", o->outdir, name,
+                error_string(e), m ? ": " : "", m ? m : "");
+    else
+        fprintf(stderr, "canvass: %s\n", m ? m : error_string(e));
+    free(m);
 }
 
 static time_t creation_time(void)
@@ -571,7 +523,7 @@ static char *summary_name(const char *level, const char *code,
 }
 
 static int render_summaries(xmlDocPtr ret, const options *o,
-                            const render_opts *ro, outset *w)
+                            const render_opts *ro, output_t *w)
 {
     static const struct {
         int bit;
@@ -610,18 +562,16 @@ static int render_summaries(xmlDocPtr ret, const options *o,
             if (!(o->formats & kinds[k].bit))
                 continue;
             name = summary_name((char *)level, (char *)code, kinds[k].ext);
-            path = name ? tmp_path(w, name) : NULL;
-            e = path ? summary_render(s, ret, (char *)level, (char *)code,
-                                      kinds[k].ext, path, ro, &msg)
-                     : ERR_NOMEM;
-            if (e == ERR_OK && outset_add(w, name))
-                e = ERR_NOMEM;
+            path = NULL;
+            e = name ? output_path(w, name, &path, &msg) : ERR_NOMEM;
+            if (e == ERR_OK)
+                e = summary_render(s, ret, (char *)level, (char *)code,
+                                   kinds[k].ext, path, ro, &msg);
+            if (e != ERR_OK)
+                print_output_error(w, o, name, e, msg);
             free(name);
             free(path);
             if (e != ERR_OK || interrupted) {
-                if (e != ERR_OK)
-                    fprintf(stderr, "canvass: %s: %s\n", error_string(e),
-                            msg ? msg : "summary failed");
                 xmlFree(level);
                 xmlFree(code);
                 goto done;
@@ -638,32 +588,26 @@ done:
     return rc;
 }
 
-/* Writes every output of RET into a temporary folder of OUTDIR, then
- * renames them into place. Returns an exit code, or -1 when all is done. */
-static int write_outputs(xmlDocPtr ret, const options *o, const setup *s)
+/* Writes every output of RET into the private folder of OUTDIR, then puts
+ * the whole set in place in one step (output.c). Returns an exit code, or
+ * -1 when all is done; o->wrote tells whether the set was put in place. */
+static int write_outputs(xmlDocPtr ret, options *o, const setup *s)
 {
-    outset w = {0};
+    output_t *w = NULL;
     render_opts ro;
-    char *tmpl = NULL, *buf = NULL, *msg = NULL, *path = NULL;
+    char *buf = NULL, *msg = NULL, *path = NULL, *note = NULL;
     size_t len, i;
     int rc = EXIT_IO;
     error_code e;
+    FILE *saved;
 
-    if (mkdir(o->outdir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "canvass: %s: cannot create the output folder: %s\n",
-                o->outdir, strerror(errno));
+    o->wrote = 0;
+    if ((e = output_open(o->outdir, on_wait, NULL, &interrupted, &w, &msg)) !=
+        ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : error_string(e));
+        free(msg);
         return EXIT_IO;
     }
-    if (!(tmpl = malloc(strlen(o->outdir) + 32)))
-        goto fail;
-    sprintf(tmpl, "%s/.canvass-XXXXXX", o->outdir);
-    if (!mkdtemp(tmpl)) {
-        fprintf(stderr, "canvass: %s: cannot write in the output folder: %s\n",
-                o->outdir, strerror(errno));
-        free(tmpl);
-        return EXIT_IO;
-    }
-    w.tmpdir = tmpl;
 
     ro.lang = o->lang;
     ro.created = creation_time();
@@ -671,77 +615,51 @@ static int write_outputs(xmlDocPtr ret, const options *o, const setup *s)
     ro.templates = o->templates;
 
     if (o->formats & FMT_XML) {
-        if (return_serialize(ret, &buf, &len) != ERR_OK ||
-            !(path = tmp_path(&w, "return.xml")))
-            goto nomem;
-        if (write_file(path, buf, len)) {
-            fprintf(stderr, "canvass: %s/return.xml: cannot write: %s\n",
-                    o->outdir, disk_full(w.tmpdir) ? "no space left on device"
-                                                   : strerror(errno));
+        if ((e = return_serialize(ret, &buf, &len)) != ERR_OK ||
+            (e = output_write(w, "return.xml", buf, len, &msg)) != ERR_OK) {
+            print_output_error(w, o, "return.xml", e, msg);
             goto fail;
         }
-        if (outset_add(&w, "return.xml"))
-            goto nomem;
-        free(path);
-        path = NULL;
     }
     if (interrupted)
         goto fail;
     if (o->formats & FMT_XLSX) {
-        if (!(path = tmp_path(&w, "returns.xlsx")))
-            goto nomem;
-        e = xlsx_render(ret, path, &ro, &msg);
+        if ((e = output_path(w, "returns.xlsx", &path, &msg)) == ERR_OK) {
+            /* libxlsxwriter's own [ERROR] lines name temporary files */
+            saved = output_mute();
+            e = xlsx_render(ret, path, &ro, &msg);
+            output_unmute(saved);
+        }
         if (e != ERR_OK) {
-            fprintf(stderr, "canvass: %s/returns.xlsx: %s%s%s\n", o->outdir,
-                    error_string(e), msg ? ": " : "", msg ? msg : "");
+            print_output_error(w, o, "returns.xlsx", e, msg);
             goto fail;
         }
-        if (outset_add(&w, "returns.xlsx"))
-            goto nomem;
-        free(path);
-        path = NULL;
     }
     if (interrupted)
         goto fail;
     if ((o->formats & (FMT_DOCX | FMT_HTML | FMT_MD)) &&
-        render_summaries(ret, o, &ro, &w) >= 0)
+        render_summaries(ret, o, &ro, w) >= 0)
         goto fail;
     if (interrupted)
         goto fail;
-
-    /* all complete: rename into place */
-    for (i = 0; i < w.n; i++) {
-        char *from = tmp_path(&w, w.names[i]);
-        char *to = malloc(strlen(o->outdir) + strlen(w.names[i]) + 2);
-        if (!from || !to) {
-            free(from);
-            free(to);
-            goto nomem;
-        }
-        sprintf(to, "%s/%s", o->outdir, w.names[i]);
-        if (rename(from, to)) {
-            fprintf(stderr, "canvass: %s: cannot rename into place: %s\n", to,
-                    strerror(errno));
-            free(from);
-            free(to);
-            goto fail;
-        }
-        free(from);
-        free(to);
+    if ((e = output_commit(w, &note, &msg)) != ERR_OK) {
+        if (e != ERR_INTERRUPTED)
+            print_output_error(w, o, NULL, e, msg);
+        goto fail;
     }
-    for (i = 0; i < w.n; i++)
-        printf("%s/%s\n", o->outdir, w.names[i]);
+    o->wrote = 1;
+    if (note)
+        fprintf(stderr, "canvass: note: %s\n", note);
+    for (i = 0; i < output_count(w); i++)
+        printf("%s/%s\n", o->outdir, output_name(w, i));
     rc = -1;
-    goto fail; /* removes the (now empty) temporary folder */
-nomem:
-    fprintf(stderr, "canvass: out of memory\n");
 fail:
     if (interrupted && rc != -1)
         fprintf(stderr, "canvass: interrupted; nothing written\n");
-    outset_abort(&w);
-    outset_free(&w);
+    output_free(w); /* without commit: removes the private folder */
     free(buf);
     free(msg);
+    free(note);
     free(path);
     return rc;
 }
@@ -758,6 +676,13 @@ static int cmd_build(int argc, char **argv, options *o)
 
     if (rc >= 0)
         return rc;
+    /* before reading anything: no input may be one an output replaces */
+    if (output_check_inputs(o->outdir, (const char *const *)argv + optind,
+                            (size_t)(argc - optind), &msg) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        free(msg);
+        return EXIT_USAGE;
+    }
     if ((rc = setup_load(&s, o)) >= 0)
         return rc;
     if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
@@ -864,10 +789,17 @@ int main(int argc, char **argv)
     }
     xsltCleanupGlobals();
     xmlCleanupParser();
-    /* output that could not be written is a failure (ENOSPC, EIO...) */
+    /* standard output that could not be written is a failure (ENOSPC,
+     * EIO...): say it was standard output, and whether the outputs of a
+     * build are nonetheless in place */
+    errno = 0;
     if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
-        fprintf(stderr, "canvass: cannot write the output: %s\n",
-                strerror(errno));
+        int err = errno;
+        fprintf(stderr, "canvass: cannot write to standard output%s%s%s\n",
+                err ? ": " : "", err ? strerror(err) : "",
+                o.wrote ? "; the outputs are complete in the output folder, "
+                          "only their list on standard output was lost"
+                        : "");
         return EXIT_IO;
     }
     return rc;

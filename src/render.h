@@ -6,9 +6,11 @@
  * merge). Every renderer — xlsx, summary (docx/html/md via XSLT) — reads
  * that same document; none re-reads a register.
  *
- * A renderer writes one file at the path it is given (a temporary name in
- * the output folder chosen by outfile.c); it never renames, and it reports
- * failure through its return code and a malloc'd message, never by printing.
+ * A renderer writes one file at the path it is given (in the private
+ * folder of the build, chosen by output_path in output.c, which alone puts
+ * the whole set in place); it never renames, writes plain files through
+ * output_write_file, and reports failure through its return code and a
+ * malloc'd message, never by printing.
  */
 #ifndef CANVASS_RENDER_H
 #define CANVASS_RENDER_H

@@ -9,7 +9,8 @@
  *          └─ summary.xsl (params level, code) ─▶ intermediate document
  *             (title, p, h, lead, signature; urn:canvass:summary:1)
  *               └─ docx.xsl | html.xsl | md.xsl ─▶ result
- *                    ├─ .html/.md: serialized as the template's xsl:output
+ *                    ├─ .html/.md: serialized as the template's xsl:output,
+ *                    │  written whole by output_write_file (output.c)
  *                    └─ .docx: the reference's w:sectPr appended to w:body,
  *                       then docx_write() packs it with reference.docx's
  *                       other parts (docx.c)
@@ -77,6 +78,7 @@
 #include <libexslt/exslt.h>
 
 #include "docx.h"
+#include "output.h"
 
 #define SUMMARY_NS "urn:canvass:summary:1"
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -684,29 +686,6 @@ static xmlChar *S_title(xmlDocPtr mid)
     return NULL;
 }
 
-static error_code S_write_file(const char *path, const void *buf, size_t len,
-                               char **msg)
-{
-    FILE *f = fopen(path, "wb");
-    int ok, err;
-
-    if (!f)
-        return error_set(msg, ERR_OPEN, "%s: cannot create: %s", path,
-                     strerror(errno));
-    ok = fwrite(buf, 1, len, f) == len;
-    ok = ok && fflush(f) == 0;
-    ok = ok && fsync(fileno(f)) == 0;
-    err = errno;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        if (!err)
-            err = errno;
-        return error_set(msg, err == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
-                     "%s: cannot write: %s", path, strerror(err));
-    }
-    return ERR_OK;
-}
-
 /* LEVEL: lower-case letters and '-'; CODE: at most 12 digits. Both go into
  * XPath string literals, so neither may hold a quote. */
 static int S_args_ok(const char *level, const char *code)
@@ -787,8 +766,8 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
                        (size_t)outlen, (const char *)title,
                        opts ? opts->created : 0, msg);
     } else {
-        e = S_write_file(path, out ? (const void *)out : "", (size_t)outlen,
-                         msg);
+        e = output_write_file(path, out ? (const void *)out : "",
+                              (size_t)outlen, msg);
     }
     if (e != ERR_OK)
         goto fail;

@@ -47,7 +47,8 @@
  * Where it goes: libxlsxwriter writes PATH, using PATH's folder as tmpdir.
  * libxlsxwriter 1.1.4 can report success for a corrupt file (full tmpdir),
  * so the finished file is re-opened with libzip and every XML part is
- * parsed with libxml2 before ERR_OK. Any failure unlinks PATH.
+ * parsed with libxml2 before ERR_OK. Any failure unlinks PATH; a full disk
+ * (output_nospace, output.c) is ERR_NOSPACE.
  *
  * Invariants: no global mutable state (renders may run in parallel); every
  * libxlsxwriter return code is checked and the first failure is kept in the
@@ -66,13 +67,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 #include <xlsxwriter.h>
 #include <zip.h>
+
+#include "output.h"
 
 /* ======================================================================
  * The fixed words of the workbook, by key: their zh/en text is the simple
@@ -173,7 +175,6 @@ static const struct {
 #define HEAD_WIDTH_MAX 14.0 /* wrapped column headings count up to this */
 #define SUM_ARGS_MAX 200    /* arguments per SUM(), under Excel's 255 */
 #define NAMES_MAX 8         /* communities named in the reporting unit */
-#define FULL_BYTES 65536.0  /* free bytes under which the disk is "full" */
 
 /* A buffer that grows; oom is sticky. Owned by whoever declared it. */
 typedef struct {
@@ -2202,16 +2203,6 @@ fail:
     return rc;
 }
 
-/* True when the folder DIR has (almost) no space left. */
-static int S_disk_full(const char *dir, int err)
-{
-    struct statvfs sv;
-    if (err == ENOSPC || err == EDQUOT)
-        return 1;
-    return statvfs(dir, &sv) == 0 &&
-           (double)sv.f_bavail * (double)sv.f_frsize < FULL_BYTES;
-}
-
 /* PATH's folder (malloc'd): "." when PATH has no slash. */
 static char *S_dirname(const char *path)
 {
@@ -2284,7 +2275,7 @@ error_code xlsx_render(const xmlDoc *ret, const char *path,
     err = errno;
     c.wb = NULL;
     if (e != LXW_NO_ERROR) {
-        if (S_disk_full(dir, err))
+        if (output_nospace(dir, err))
             S_fail(&c, ERR_NOSPACE, "no space left: %s", lxw_strerror(e));
         else
             S_fail(&c, ERR_XLSX, "%s%s%s", lxw_strerror(e), err ? ": " : "",
@@ -2293,7 +2284,7 @@ error_code xlsx_render(const xmlDoc *ret, const char *path,
     }
     /* workbook_close can succeed on a corrupt file (full tmpdir) */
     if (S_verify(path, c.nsheets, what, sizeof what) < 0) {
-        if (S_disk_full(dir, 0))
+        if (output_nospace(dir, 0))
             S_fail(&c, ERR_NOSPACE, "no space left: the written workbook is "
                    "corrupt (%s)", what);
         else

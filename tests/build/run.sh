@@ -287,7 +287,7 @@ else
 fi
 # shellcheck disable=SC2046 # the outputs are allowed; anything else is not
 nothing_in "$work/partial" "--allow-partial: no temporary folder left" \
-    $(ls "$work/partial" 2>/dev/null)
+    .canvass-manifest $(ls "$work/partial" 2>/dev/null)
 
 # unwritable OUTDIR, 1: a path under a regular file (meaningful as root too)
 echo "not a folder" >"$work/plainfile"
@@ -319,13 +319,15 @@ else
     skip "read-only OUTDIR: cannot mount a read-only tmpfs ($(head -n 1 "$work/ro.mount.err"))"
 fi
 
-# a full disk: a 64 KiB tmpfs, less than the reference outputs need
+# a full disk: a 64 KiB tmpfs, less than the reference outputs need; OUTDIR
+# is a folder inside it (canvass swaps OUTDIR with a folder beside it, so
+# OUTDIR may not be the root of a mount)
 if [ "$(id -u)" = 0 ]; then
     need=$(cat "$work"/ref/* | wc -c)
     mkdir -p "$work/full"
     if mount -t tmpfs -o size=64k tmpfs "$work/full" 2>"$work/full.mount.err"; then
         mounted="$mounted $work/full"
-        cv full build -o "$work/full" "$J"
+        cv full build -o "$work/full/out" "$J"
         expect_rc full 3 "full disk (64 KiB tmpfs, outputs need $need bytes)"
         if grep -qi 'no space' "$work/full.err"; then
             ok "full disk: stderr says there is no space"
@@ -333,7 +335,8 @@ if [ "$(id -u)" = 0 ]; then
             notok "full disk: stderr says there is no space"
             tail -n 3 "$work/full.err" | sed 's/^/#   /'
         fi
-        nothing_in "$work/full" "full disk: no output and no temporary folder left"
+        nothing_in "$work/full/out" "full disk: no output left in OUTDIR"
+        nothing_in "$work/full" "full disk: no private folder left beside OUTDIR" out
         umount "$work/full" && mounted=$(echo "$mounted" | sed "s#$work/full##")
     else
         skip "full disk: cannot mount a tmpfs ($(head -n 1 "$work/full.mount.err"))"
@@ -400,7 +403,8 @@ case $rc in
     ok "interrupt: the build finished before SIGINT (exit 0)"
     py whole "$work/intr"
     # shellcheck disable=SC2046
-    nothing_in "$work/intr" "interrupt: no temporary folder left" $(ls "$work/intr")
+    nothing_in "$work/intr" "interrupt: no temporary folder left" \
+        .canvass-manifest $(ls "$work/intr")
     ;;
 *)
     notok "interrupt: exit $rc, expected 3 (or 0 if it finished first)"
@@ -421,14 +425,14 @@ check "the registers are never modified" test "$(inputs_sum)" = "$inputs_before"
 echo "# 5. --formats and --templates"
 cv fmt build --formats xml,md -o "$work/fmt" "$H" "$J" "$D"
 expect_rc fmt 0 "build --formats xml,md"
-want=$(printf '%s\n' return.xml summary-620402003001.md summary-620402003002.md \
+want=$(printf '%s\n' .canvass-manifest return.xml summary-620402003001.md summary-620402003002.md \
     summary-$JCODE.md summary-all.md summary-city-6204.md \
     summary-district-620402.md summary-street-620402003.md | sort)
 got=$(ls -A "$work/fmt" | sort)
 if [ "$got" = "$want" ]; then
-    ok "--formats xml,md writes exactly return.xml and the 7 summary .md files"
+    ok "--formats xml,md writes exactly return.xml, the 7 summary .md files and the manifest"
 else
-    notok "--formats xml,md writes exactly return.xml and the 7 summary .md files"
+    notok "--formats xml,md writes exactly return.xml, the 7 summary .md files and the manifest"
     echo "$got" | sed 's/^/#   got: /'
 fi
 check "--formats xml,md: return.xml is the same as in a full build" \

@@ -1,0 +1,105 @@
+/*
+ * output.h — the one way canvass writes its outputs (see output.c).
+ *
+ * A build opens OUTDIR (output_open: lock, clean up dead leftovers, make a
+ * private folder beside OUTDIR), has each renderer write one file at the
+ * path output_path gives, and either commits (output_commit: the whole new
+ * set replaces the old one in one step) or frees without committing (the
+ * private folder is removed; OUTDIR is untouched).
+ *
+ * Every function returns an error_code and, on failure, a malloc'd message
+ * in *MSG (caller frees) that names OUTDIR or the output, never the private
+ * folder.
+ */
+#ifndef CANVASS_OUTPUT_H
+#define CANVASS_OUTPUT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "error.h"
+
+/* Name of the list of what canvass wrote, kept in OUTDIR. */
+#define OUTPUT_MANIFEST ".canvass-manifest"
+
+typedef struct output output_t;
+
+/* Called once, before output_open blocks, when another build holds the
+ * lock of OUTDIR. */
+typedef void (*output_wait_fn)(void *arg, const char *outdir);
+
+/* True when NAME (a file name, no folder) is one canvass writes or may
+ * write: return.xml, returns.xlsx, summary-*.docx|html|md, the manifest. */
+int output_is_output_name(const char *name);
+
+/* Refuses (ERR_USAGE) any of the N input paths that a build into OUTDIR
+ * could replace or remove: an input whose file is one of OUTDIR's entries
+ * at an output name or listed in OUTDIR's manifest, compared by device and
+ * inode (through symlinks and hard links) and by resolved name. A missing
+ * OUTDIR holds no input. Reads only; writes nothing. */
+error_code output_check_inputs(const char *outdir, const char *const *inputs,
+                               size_t n, char **msg);
+
+/* Opens OUTDIR (created if missing) for a build: takes its lock (waiting
+ * for another build, after calling ON_WAIT), removes the leftovers of
+ * builds that died, and makes the private folder. STOP (may be NULL) is
+ * the caller's interrupt flag: a wait ends with ERR_INTERRUPTED when it is
+ * set, and output_commit will not replace anything once it is set. OUTDIR
+ * is borrowed for the life of *OUT. */
+error_code output_open(const char *outdir, output_wait_fn on_wait, void *arg,
+                       const volatile sig_atomic_t *stop, output_t **out,
+                       char **msg);
+
+/* Adds NAME to the new set and gives the path (malloc'd) at which its
+ * renderer writes it. Fails when NAME is not an output name, is already in
+ * the set, or OUTDIR holds a folder of that name (never replaced). */
+error_code output_path(output_t *o, const char *name, char **path,
+                       char **msg);
+
+/* output_path, then output_write_file of BUF. */
+error_code output_write(output_t *o, const char *name, const void *buf,
+                        size_t len, char **msg);
+
+/* Makes every file of the set durable, writes the manifest, carries the
+ * user's own files of OUTDIR over, and swaps the private folder with
+ * OUTDIR in one step; then removes the old set. On success *NOTE (may be
+ * NULL) receives a malloc'd remark for the user, or NULL. On failure
+ * OUTDIR is as it was. */
+error_code output_commit(output_t *o, char **note, char **msg);
+
+/* The new set, in the order added. */
+size_t output_count(const output_t *o);
+const char *output_name(const output_t *o, size_t i);
+
+/* True when the file system of the private folder is full (ENOSPC,
+ * EDQUOT or under 64 KiB free): what a renderer's failure really was. */
+int output_full(const output_t *o, int err);
+
+/* MSG (borrowed) with the private folder's path replaced by OUTDIR's, so
+ * that a renderer's message names the output the user will see. Malloc'd;
+ * NULL on no memory. */
+char *output_unstage(const output_t *o, const char *msg);
+
+/* Without commit: removes the private folder and everything in it; OUTDIR
+ * keeps the old set. Releases the locks. NULL is a no-op. */
+void output_free(output_t *o);
+
+/* Writes LEN bytes of BUF to PATH (created or truncated) and fsyncs it;
+ * on failure PATH is removed, ERR_NOSPACE for a full disk. */
+error_code output_write_file(const char *path, const void *buf, size_t len,
+                             char **msg);
+
+/* True when ERR is ENOSPC or EDQUOT, or the file system of DIR (may be
+ * NULL) has under 64 KiB free. */
+int output_nospace(const char *dir, int err);
+
+/* libxlsxwriter 1.1.4 prints "[ERROR]..." lines with temporary paths on
+ * stderr and offers no hook: output_mute points stdio's stderr at a sink
+ * that discards them and returns the real one, output_unmute puts it back.
+ * Only while no other thread writes to stderr (main.c renders on its only
+ * thread); sanitizer reports go to file descriptor 2 and are not muted. */
+FILE *output_mute(void);
+void output_unmute(FILE *saved);
+
+#endif
