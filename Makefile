@@ -36,7 +36,7 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check check-unit check-golden check-build check-asan check-render demo bench \
+.PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
         install uninstall clean asan deps format
 
 all: canvass
@@ -83,7 +83,7 @@ deps-render:
 # ---- tests --------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory canvass
-	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build
+	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault
 	$(Q)$(MAKE) --no-print-directory check-asan
 
 check-unit: canvass $(UNIT_BIN)
@@ -97,6 +97,10 @@ check-golden: canvass
 check-build: canvass
 	$(Q)sh tests/build/run.sh ./canvass
 
+# The output folder under faults: kill -9, clobbered inputs, permissions.
+check-fault: canvass
+	$(Q)sh tests/fault/run.sh ./canvass
+
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
@@ -107,6 +111,7 @@ check-asan:
 	done; echo "unit (asan): $$pass passed, $$fail failed"; [ $$fail = 0 ]
 	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/run-golden.sh build-asan/canvass
 	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/build/run.sh build-asan/canvass
+	$(Q)ASAN_OPTIONS=detect_leaks=1 FAULT_KILLS=15 sh tests/fault/run.sh build-asan/canvass
 
 asan: check-asan
 
