@@ -605,8 +605,9 @@ static error_code S_place(output_t *o, char **msg)
             return error_set(msg, ERR_USAGE, "%s: the output folder holds the "
                              "current folder; canvass replaces the output "
                              "folder as a whole, which would leave you in a "
-                             "removed folder: run it from elsewhere (cd %s)",
-                             o->outdir, o->parent);
+                             "removed folder: run canvass from another folder "
+                             "(e.g. cd %s, then -o %s)",
+                             o->outdir, o->parent, o->base);
     }
     return ERR_OK;
 }

@@ -15,7 +15,8 @@
 # generator), the reference report and the schemas, never from canvass.
 # Content checks are in tests/build/check.py (python3 standard library);
 # needs xmllint. Scratch files go to tests/out/build/ (not committed).
-# The full-disk test mounts a 64 KiB tmpfs and the read-only test a
+# The full-disk test mounts a 64 KiB tmpfs (OUTDIR inside it) and the
+# read-only test a
 # read-only one: as root only (skipped, or done with mode bits, otherwise).
 set -u
 
