@@ -16,8 +16,8 @@
 # Content checks are in tests/build/check.py (python3 standard library);
 # needs xmllint. Scratch files go to tests/out/build/ (not committed).
 # The full-disk test mounts a 64 KiB tmpfs (OUTDIR inside it) and the
-# read-only test a
-# read-only one: as root only (skipped, or done with mode bits, otherwise).
+# read-only test a read-only one: as root only (skipped, or done with mode
+# bits, otherwise). The output folder under faults: tests/fault/run.sh.
 set -u
 
 if [ $# -ne 1 ]; then
