@@ -35,6 +35,8 @@
 #include <zip.h>
 #include <libxml/parser.h>
 
+#include "output.h"
+
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 #define DCTERMS_NS "http://purl.org/dc/terms/"
@@ -439,7 +441,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
     if (zip_close(za) < 0) {
         zip_error_t *ze = zip_get_error(za);
         int sys = zip_error_code_system(ze);
-        e = error_set(msg, sys == ENOSPC ? ERR_NOSPACE : ERR_WRITE,
+        e = error_set(msg, output_nospace(NULL, sys) ? ERR_NOSPACE : ERR_WRITE,
                   "%s: cannot write: %s", path, zip_strerror(za));
         goto fail;
     }
