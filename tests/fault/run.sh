@@ -68,7 +68,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
 if [ "$(id -u)" = 0 ]; then
-    umount "$here/$work/full" 2>/dev/null
+    umount "$here/$work/full" "$here/$work/mnt" 2>/dev/null
 fi
 rm -rf "$work" 2>/dev/null || { chmod -R u+w "$work"; rm -rf "$work"; }
 mkdir -p "$work"
@@ -328,6 +328,50 @@ else
     notok "after them OUTDIR is one whole set: $why"
 fi
 check "no private folder left" test "$(leftovers "$work/two" out)" = 0
+
+# interrupted while waiting: stops at once, writes nothing
+flock -o "$work/two/out" sleep 10 &
+holder=$!
+bgpids="$bgpids $holder"
+sleep 0.3
+before=$(snapshot "$work/two/out")
+"$bin" build -o "$work/two/out" "$J" >"$work/two4.out" 2>"$work/two4.err" &
+pid=$!
+n=0
+while ! grep -q waiting "$work/two4.err" 2>/dev/null && [ $n -lt 100 ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
+kill -INT $pid
+wait $pid
+rc=$?
+sanitizer two4
+expect_rc two4 3 "SIGINT while waiting for the other build"
+err_has two4 "interrupted" "it says it was interrupted"
+check "OUTDIR is unchanged, nothing left beside it" \
+    test "$(snapshot "$work/two/out")" = "$before" -a "$(leftovers "$work/two" out)" = 0
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
+# output folders canvass cannot swap: said before anything is written
+mkdir -p "$work/here/out"
+(cd "$work/here/out" && "$bin" build -o . "$here/$J") >"$work/here.out" 2>"$work/here.err"
+rc=$?
+sanitizer here
+expect_rc here 3 "-o . (OUTDIR holds the current folder)"
+err_has here "holds the current folder" "the message says why"
+check "nothing written" test -z "$(ls -A "$work/here/out")" -a "$(leftovers "$work/here" out)" = 0
+if [ "$(id -u)" = 0 ] && mkdir -p "$work/mnt" &&
+    mount -t tmpfs -o size=1m tmpfs "$work/mnt" 2>/dev/null; then
+    mounted="$mounted $work/mnt"
+    cv mnt build -o "$work/mnt" "$J"
+    expect_rc mnt 3 "OUTDIR is the root of a mount"
+    err_has mnt "use a folder inside it" "the message says what to do"
+    check "nothing written" test -z "$(ls -A "$work/mnt")"
+    umount "$work/mnt" && mounted=$(echo "$mounted" | sed "s#$work/mnt##")
+else
+    skip "OUTDIR at the root of a mount: needs root to mount a tmpfs"
+fi
 
 # =====================================================================
 echo "# item 5: leftovers of a dead build go, those of a live one stay"
