@@ -534,8 +534,9 @@ static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
                     continue;
                 close(fd);
                 if (err == EINTR)
-                    return error_set(msg, ERR_INTERRUPTED, "%s: interrupted "
-                                     "while waiting for the other build",
+                    return error_set(msg, ERR_INTERRUPTED,
+                                     "%s: interrupted while waiting for the "
+                                     "other build; nothing written",
                                      o->outdir);
                 return error_set(msg, ERR_OPEN, "%s: cannot lock the output "
                                  "folder: %s", o->outdir, strerror(err));
