@@ -187,7 +187,8 @@ static int S_read_manifest(int dfd, const char *file, names *out)
 
     if (fd < 0)
         return 0;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(buf = malloc(MANIFEST_MAX + 1)))
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+        !(buf = malloc(MANIFEST_MAX + 1)))
         goto done;
     while (len < MANIFEST_MAX &&
            ((got = read(fd, buf + len, MANIFEST_MAX - len)) > 0 ||
@@ -199,7 +200,8 @@ static int S_read_manifest(int dfd, const char *file, names *out)
         goto done;
     for (line = strtok_r(buf + strlen(MANIFEST_HEAD), "\n", &save); line;
          line = strtok_r(NULL, "\n", &save))
-        if (S_plain(line) && !S_names_has(out, line) && S_names_add(out, line)) {
+        if (S_plain(line) && !S_names_has(out, line) &&
+            S_names_add(out, line)) {
             rc = -1;
             break;
         }
@@ -215,7 +217,7 @@ static char *S_join(const char *dir, const char *name)
                         *dir && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 }
 
-/* ---- writing one file ------------------------------------------------------ */
+/* ---- writing one file --------------------------------------------------- */
 
 int output_nospace(const char *dir, int err)
 {
@@ -455,7 +457,8 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
     if (kept)
         return 1;
     /* the name must still be the folder emptied */
-    if (fstatat(o->pfd, name, &now, AT_SYMLINK_NOFOLLOW) || !S_same(&now, &self))
+    if (fstatat(o->pfd, name, &now, AT_SYMLINK_NOFOLLOW) ||
+        !S_same(&now, &self))
         return 1;
     return unlinkat(o->pfd, name, AT_REMOVEDIR) ? 1 : 0;
 }
