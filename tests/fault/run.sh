@@ -135,6 +135,15 @@ check() { # check DESCRIPTION COMMAND...
     if "$@"; then ok "$d"; else notok "$d"; fi
 }
 
+# wait_locked PATH: until another process holds the flock of PATH
+wait_locked() {
+    n=0
+    while flock -n "$1" true 2>/dev/null && [ $n -lt 100 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+}
+
 ex=examples
 J=$ex/jinshan-2011.xml
 H=$ex/hongxing-2011.xml
@@ -305,7 +314,7 @@ cv two0 build -o "$work/two/out" "$J"
 flock "$work/two/out" sleep 2 &
 holder=$!
 bgpids="$bgpids $holder"
-sleep 0.3
+wait_locked "$work/two/out"
 cv two1 build -o "$work/two/out" "$H" "$J" "$D"
 expect_rc two1 0 "a build while OUTDIR is locked waits, then writes"
 err_has two1 "another canvass build is writing there; waiting" "it says it waits"
@@ -333,7 +342,7 @@ check "no private folder left" test "$(leftovers "$work/two" out)" = 0
 flock -o "$work/two/out" sleep 10 &
 holder=$!
 bgpids="$bgpids $holder"
-sleep 0.3
+wait_locked "$work/two/out"
 before=$(snapshot "$work/two/out")
 "$bin" build -o "$work/two/out" "$J" >"$work/two4.out" 2>"$work/two4.err" &
 pid=$!
@@ -384,7 +393,7 @@ cp "$work/refA/return.xml" "$work/left/.out.canvass-live01/return.xml"
 flock -o "$work/left/.out.canvass-live01" sleep 5 &
 holder=$!
 bgpids="$bgpids $holder"
-sleep 0.3
+wait_locked "$work/left/.out.canvass-live01"
 cv left1 build -o "$work/left/out" "$J"
 expect_rc left1 0 "a build with leftovers beside OUTDIR"
 check "the dead build's private folder is removed" test ! -e "$work/left/.out.canvass-dead01"
