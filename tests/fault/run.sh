@@ -186,7 +186,7 @@ is_set() {
     done
     for f in $(ls -A "$d"); do
         case $f in
-        .canvass-manifest | notes.txt | archive) ;;
+        .canvass-manifest | notes.txt | archive | other.txt) ;;
         *)
             grep -qx -- "$f" "$d/.canvass-manifest" || {
                 why="$f is not of the set"
@@ -493,6 +493,19 @@ as_user mkdir -p "$work/perm/p1" "$work/perm/p2"
 cvu perm0 build -o "$work/perm/p1/out" "$J"
 expect_rc perm0 0 "as $who: a build in a folder of its own"
 cvu perm0b build -o "$work/perm/p2/out" "$J"
+# a file of another user in OUTDIR that we may not hard-link
+# (fs.protected_hardlinks): moved back after the swap, the same file
+if [ "$(id -u)" = 0 ]; then
+    echo "root's" >"$work/perm/p2/out/other.txt"
+    chmod 0600 "$work/perm/p2/out/other.txt"
+    ino=$(ls -i "$work/perm/p2/out/other.txt" | cut -d' ' -f1)
+    cvu perm0c build -o "$work/perm/p2/out" "$H" "$J" "$D"
+    expect_rc perm0c 0 "as $who: OUTDIR holds another user's file"
+    check "that file is still there, the same file" \
+        test "$(ls -i "$work/perm/p2/out/other.txt" 2>/dev/null | cut -d' ' -f1)" = "$ino"
+    if is_set "$work/perm/p2/out" "$work/refA"; then ok "and OUTDIR is set A"; else notok "and OUTDIR is set A: $why"; fi
+    rm -f "$work/perm/p2/out/other.txt"
+fi
 as_user chmod 0555 "$work/perm/p1"
 before=$(snapshot "$work/perm/p1/out")
 cvu perm1 build -o "$work/perm/p1/out" "$H" "$J" "$D"
