@@ -13,10 +13,11 @@
  * input an output could replace is refused (exit 2); the renderers write
  * into a private folder beside OUTDIR, and the whole set replaces the old
  * one in one step only when every file is complete; on any failure or
- * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines are
- * muted around the workbook (output_mute): one canvass message instead.
+ * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines go
+ * to a sink around the workbook (output_sink): one canvass message instead.
  *
- * Globals: only the interrupt flag, which the signal handler sets.
+ * Globals: only the interrupt flag, which the signal handler sets, and
+ * stdio's stderr, pointed at a sink while the workbook is written.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -599,7 +600,6 @@ static int write_outputs(xmlDocPtr ret, options *o, const setup *s)
     size_t len, i;
     int rc = EXIT_IO;
     error_code e;
-    FILE *saved;
 
     o->wrote = 0;
     if ((e = output_open(o->outdir, on_wait, NULL, &interrupted, &w, &msg)) !=
@@ -625,10 +625,18 @@ static int write_outputs(xmlDocPtr ret, options *o, const setup *s)
         goto fail;
     if (o->formats & FMT_XLSX) {
         if ((e = output_path(w, "returns.xlsx", &path, &msg)) == ERR_OK) {
-            /* libxlsxwriter's own [ERROR] lines name temporary files */
-            saved = output_mute();
+            /* libxlsxwriter prints its own [ERROR] lines, naming temporary
+             * files, on stderr (no hook): a sink takes them, and the
+             * failure is one canvass message. Safe: this is the only
+             * thread, and sanitizer reports use descriptor 2 directly. */
+            FILE *saved = stderr, *sink = output_sink();
+            if (sink)
+                stderr = sink;
             e = xlsx_render(ret, path, &ro, &msg);
-            output_unmute(saved);
+            if (sink) {
+                stderr = saved;
+                fclose(sink);
+            }
         }
         if (e != ERR_OK) {
             print_output_error(w, o, "returns.xlsx", e, msg);

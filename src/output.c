@@ -56,8 +56,7 @@
  * an output name is never replaced. The new OUTDIR keeps the old one's
  * permission bits (and owner, when running as root).
  *
- * Invariants: no mutable global state except output_mute's swap of
- * stdio's stderr; every path under OUTDIR or PARENT is reached through a
+ * Invariants: no mutable global state; every path under OUTDIR or PARENT is reached through a
  * folder descriptor and a plain name (no '/'), so a name in a manifest
  * cannot point elsewhere; nothing is removed recursively.
  */
@@ -272,24 +271,10 @@ static ssize_t S_sink(void *cookie, const char *buf, size_t n)
     return (ssize_t)n;
 }
 
-FILE *output_mute(void)
+FILE *output_sink(void)
 {
     cookie_io_functions_t io = {NULL, S_sink, NULL, NULL};
-    FILE *sink = fopencookie(NULL, "w", io), *saved = stderr;
-    if (!sink)
-        return NULL;
-    fflush(stderr);
-    stderr = sink;
-    return saved;
-}
-
-void output_unmute(FILE *saved)
-{
-    FILE *sink = stderr;
-    if (!saved)
-        return;
-    stderr = saved;
-    fclose(sink);
+    return fopencookie(NULL, "w", io);
 }
 
 /* ---- the inputs --------------------------------------------------------- */

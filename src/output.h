@@ -94,12 +94,10 @@ error_code output_write_file(const char *path, const void *buf, size_t len,
  * NULL) has under 64 KiB free. */
 int output_nospace(const char *dir, int err);
 
-/* libxlsxwriter 1.1.4 prints "[ERROR]..." lines with temporary paths on
- * stderr and offers no hook: output_mute points stdio's stderr at a sink
- * that discards them and returns the real one, output_unmute puts it back.
- * Only while no other thread writes to stderr (main.c renders on its only
- * thread); sanitizer reports go to file descriptor 2 and are not muted. */
-FILE *output_mute(void);
-void output_unmute(FILE *saved);
+/* A stream that discards everything written to it (fclose it), or NULL.
+ * libxlsxwriter 1.1.4 prints "[ERROR]..." lines naming temporary files on
+ * stdio's stderr and offers no hook: main.c points stderr at this sink
+ * around the workbook, so a failure is one canvass message. */
+FILE *output_sink(void);
 
 #endif
