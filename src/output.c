@@ -42,7 +42,10 @@
  * .canvass-manifest.new it never became OUTDIR: everything in it is
  * canvass's or a link to a user's file, and it is removed. Without it, it
  * is an old OUTDIR swapped out by a build that died before step 4, and
- * step 4 is done for it. Only directories are ever removed whole, and only
+ * step 4 is done for it. So a folder's marker or manifest is the last
+ * thing removed from it: a build killed while emptying a folder leaves it
+ * still saying what it is (else a dead staging folder would pass for an
+ * old OUTDIR, and an old OUTDIR's outputs for the user's files). Only directories are ever removed whole, and only
  * canvass's private ones (the old .canvass-XXXXXX of earlier versions
  * inside OUTDIR too).
  *
@@ -397,8 +400,9 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
     while ((e = readdir(d))) {
         const char *n = e->d_name;
         int ours;
-        if (!strcmp(n, ".") || !strcmp(n, ".."))
-            continue;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) ||
+            !strcmp(n, MANIFEST_NEW))
+            continue; /* last: while the folder is, they say what it is */
         if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW))
             continue;
         if (S_ISDIR(st.st_mode) && S_legacy_private(n)) {
@@ -418,8 +422,7 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
             if (!unlinkat(dfd, n, AT_REMOVEDIR))
                 continue;
         }
-        ours = staging || !strcmp(n, MANIFEST) || !strcmp(n, MANIFEST_NEW) ||
-               S_names_has(&mine, n);
+        ours = staging || S_names_has(&mine, n);
         if (!S_ISDIR(st.st_mode)) {
             if (ours) {
                 unlinkat(dfd, n, 0);
@@ -441,6 +444,8 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
     S_names_free(&mine);
     if (kept)
         return 1;
+    unlinkat(dfd, MANIFEST, 0);
+    unlinkat(dfd, MANIFEST_NEW, 0);
     /* the name must still be the folder emptied */
     if (fstatat(o->pfd, name, &now, AT_SYMLINK_NOFOLLOW) ||
         !S_same(&now, &self))

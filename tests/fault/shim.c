@@ -7,6 +7,9 @@
  *   kill-before-swap    SIGKILL just before the swap of the two folders
  *   kill-after-swap     SIGKILL just after it, before the old set is removed
  *   kill-at-unlinkat-N  SIGKILL at the Nth unlinkat() (removing the old set)
+ *   kill-after-manifest SIGKILL at the first unlinkat() after one that removed
+ *                       a .canvass-manifest (a folder being emptied must say
+ *                       what it is until its last file is gone)
  *
  * Anything else goes to the kernel unchanged.
  */
@@ -45,10 +48,17 @@ int renameat2(int olddirfd, const char *oldpath, int newdirfd,
 
 int unlinkat(int dirfd, const char *path, int flags)
 {
-    static int calls;
+    static int calls, manifest_gone;
     const char *e = getenv("CANVASS_FAULT");
     const char *tag = "kill-at-unlinkat-";
+    size_t n = strlen(path), m = strlen(".canvass-manifest");
+    int r;
     if (e && !strncmp(e, tag, strlen(tag)) && ++calls == atoi(e + strlen(tag)))
         raise(SIGKILL);
-    return (int)syscall(SYS_unlinkat, dirfd, path, flags);
+    if (manifest_gone && S_mode("kill-after-manifest"))
+        raise(SIGKILL);
+    r = (int)syscall(SYS_unlinkat, dirfd, path, flags);
+    if (r == 0 && n >= m && !strcmp(path + n - m, ".canvass-manifest"))
+        manifest_gone = 1;
+    return r;
 }
