@@ -6,9 +6,9 @@ DESTDIR ?=
 VERSION := 0.1.0
 
 CC ?= cc
-PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle
+PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle libxxhash
 DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
-            libxlsxwriter-dev libzip-dev nettle-dev libcmocka-dev \
+            libxlsxwriter-dev libzip-dev nettle-dev libxxhash-dev libcmocka-dev \
             libxml2-utils unzip zip python3 strace time
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk

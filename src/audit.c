@@ -27,27 +27,41 @@
  * Within a household they are checked in document order (sorted by line
  * and column), so the finding is always on the later use.
  *
- * State. Per register (audit_reg): a hash of every id seen (value: line and
- * kind of the first use, packed into the pointer, so no allocation per id),
- * the cadre list with a per-cadre visit count, a hash from cadre id to its
- * place in that list, a hash of the address digests seen, and one small
- * record per household (id, address digest, position) kept for
- * audit_batch. Addresses are never kept: only the SHA-256 of the address
- * with its whitespace collapsed. What only the streaming pass needs is
- * freed by audit_reg_finish; what the batch needs stays.
+ * State. Per register (audit_reg): a set of the fingerprints of every id
+ * seen (for duplicate-id), the cadre list with a per-cadre visit count, a
+ * hash from cadre id to its place in that list, a hash of the address
+ * digests seen, and one small record per household (id, address digest,
+ * position) kept for audit_batch. Addresses are never kept: only the
+ * SHA-256 of the address with its whitespace collapsed. What only the
+ * streaming pass needs is freed by audit_reg_finish; what the batch needs
+ * stays.
  *
- * Hash tables. Keys are kept as 64-bit fingerprints (the first 8 bytes of
- * the key's SHA-256, by nettle) with a 32-bit value, in 64 open-addressing
- * tables chosen by the fingerprint's top bits; each doubles on its own at
- * three-quarters full, so growing never holds two copies of the whole set.
- * That is 12 bytes a slot, about 20 bytes an id: a 100 MB register of
- * 850,000 ids audits in well under 50 MB. libxml2's xmlHashTable, tried
- * first, stops growing at 16,384 buckets and mallocs every key (about 190
- * bytes an id: 150 MB for the same register). Two different keys share a
- * fingerprint with probability about n^2/2^65 (below 1 in 10^7 for a
- * million ids); such a clash would show as a duplicate-id finding naming
- * two different ids, never as a wrong count. Tables are only looked up,
- * never iterated for output.
+ * Hash tables. Keys are kept as 64-bit fingerprints (XXH3-64, from
+ * libxxhash: the fast non-cryptographic hash; SHA-256 stays for the
+ * provenance digest of each file, in reader.c, and the address digests),
+ * in 64 open-addressing tables chosen by the fingerprint's top bits; each
+ * doubles on its own at four-fifths full, so growing never holds two
+ * copies of the whole set. The ids table holds the fingerprint alone, 8
+ * bytes a slot: 10 to 20 bytes an id with the load between two-fifths and
+ * four-fifths (13 on average). libxml2's xmlHashTable, tried first, stops
+ * growing at 16,384 buckets and mallocs every key (about 190 bytes an id).
+ *
+ * Collisions never make a finding. Two different keys share a
+ * fingerprint with probability about n^2/2^65 for n keys: 2e-6 for the
+ * 8.5 million ids of a 1,000,000-household register. The other tables
+ * (cadres, addresses, the batch's households) tell keys that share a
+ * fingerprint apart by comparing the key each entry points to (the
+ * cadre's id, the full 32-byte address digest, the household's community
+ * and id), so they are exact. The ids table keeps no keys; an id whose
+ * fingerprint was met before is only a suspect. When a register has
+ * suspects (it has duplicate ids, or, that rarely, a collision),
+ * audit_reg_suspects says so and the caller reads the register a second
+ * time (audit_reg_confirm): that pass compares the suspected ids exactly,
+ * keeping the key of each one's first use, and reports only real second
+ * uses, with the same message as ever. A clean register is read once.
+ * tests/unit/test_audit.c runs the rules with fingerprints of 1 to 5 bits
+ * (audit_opts.fingerprint_bits), where nearly every key collides, and
+ * gets the same findings.
  *
  * Order. Findings of a register are sorted by line, column, rule and
  * message before they leave audit_reg_finish; audit_batch sorts its own
@@ -66,6 +80,7 @@
 #include <string.h>
 
 #include <nettle/sha2.h>
+#include <xxhash.h>
 
 #include "arena.h"
 
@@ -113,21 +128,33 @@ typedef struct {
     int dup_in_reg;        /* reported already: same address earlier here */
 } hh_rec;
 
-/* A set of keys with a 32-bit value each, as fingerprints (see the design
- * note): SHARDS open-addressing tables of 64-bit fingerprints, the shard
- * chosen by the fingerprint's top bits. A slot with fingerprint 0 is
- * empty. */
+/* A set of keys, each with a 32-bit value or none, as 64-bit fingerprints
+ * (see the design note): SHARDS open-addressing tables, the shard chosen
+ * by the fingerprint's top bits. A slot with fingerprint 0 is empty. Keys
+ * that share a fingerprint may sit side by side when the caller tells
+ * them apart (htab_key); the ids table keeps fingerprints alone. */
 #define SHARDS 64
 typedef struct {
     uint64_t *fp;
-    uint32_t *val;
+    uint32_t *val;         /* NULL in a table without values */
     uint32_t n, cap;       /* cap: 0 or a power of two */
 } shard;
 
 typedef struct {
     shard s[SHARDS];
     size_t n;
+    int bits;              /* fingerprint width: 64 (fewer only in tests) */
+    int has_val;
 } htab;
+
+/* Which of the entries sharing a fingerprint is the one looked for: SAME
+ * is called with CTX and an entry's value, and says whether that entry
+ * holds the key. A NULL SAME (or a NULL htab_key) lets the fingerprint
+ * alone decide. */
+typedef struct {
+    int (*same)(const void *ctx, uint32_t val);
+    const void *ctx;
+} htab_key;
 
 /* One id used in a household, for the document-order duplicate check. */
 typedef struct {
@@ -135,6 +162,13 @@ typedef struct {
     int kind;
     unsigned line, col;
 } id_use;
+
+/* The first use of an id whose fingerprint was met twice. */
+typedef struct {
+    const char *id;        /* in a->suspect_ids */
+    unsigned line;
+    int kind;
+} first_use;
 
 struct audit_reg {
     const audit_opts *o;
@@ -152,16 +186,23 @@ struct audit_reg {
 
     /* the streaming pass only; freed by audit_reg_finish */
     int streaming;
-    htab ids;              /* id -> packed (line, kind) of first use */
+    htab ids;              /* fingerprints of the ids seen (no values) */
+    htab suspects;         /* fingerprints met twice: confirm them */
     htab cadre_ix;         /* cadre id -> index + 1 in cadres */
-    htab unknown;          /* unknown cadre id -> last visit serial */
-    htab addrs;            /* hex address digest -> index + 1 in hh */
+    htab addrs;            /* address digest -> index + 1 in hh */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
     unsigned long serial;     /* visits seen, for per-visit de-duplication */
     id_use *uses;
     size_t cap_uses;
+
+    /* the confirming pass (see audit_reg_confirm) */
+    int confirming;
+    htab exact;            /* suspected id -> index + 1 in firsts */
+    first_use *firsts;     /* first use of each suspected id, exactly */
+    size_t n_firsts, cap_firsts;
+    arena suspect_ids;     /* their keys */
 
     diag_list found;
 };
@@ -191,6 +232,7 @@ void audit_opts_default(audit_opts *o)
         o->severity[i] = rules[i].severity;
     o->overdue_days = 30;
     o->min_visits = 5;
+    o->fingerprint_bits = 64;
 }
 
 error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
@@ -257,10 +299,11 @@ fail:
 
 /* ---- growing hash tables ------------------------------------------------ */
 
-static int htab_init(htab *h)
+static void htab_init(htab *h, int bits, int has_val)
 {
     memset(h, 0, sizeof *h);
-    return 0;
+    h->bits = bits > 0 && bits < 64 ? bits : 64;
+    h->has_val = has_val;
 }
 
 static void htab_free(htab *h)
@@ -270,58 +313,75 @@ static void htab_free(htab *h)
         free(h->s[i].fp);
         free(h->s[i].val);
     }
-    memset(h, 0, sizeof *h);
+    h->n = 0;
+    memset(h->s, 0, sizeof h->s);
 }
 
-/* 64-bit fingerprint of K (and K2): the first bytes of their SHA-256. */
-static uint64_t fingerprint(const char *k, const char *k2)
+/* H narrowed to the table's width (tests force collisions with a few
+ * bits), never 0 (the empty slot). */
+static uint64_t narrow(const htab *h, uint64_t x)
 {
-    struct sha256_ctx ctx;
-    uint8_t d[SHA256_DIGEST_SIZE];
-    uint64_t fp = 0;
-    size_t i;
-    sha256_init(&ctx);
-    sha256_update(&ctx, strlen(k) + 1, (const uint8_t *)k);
-    if (k2)
-        sha256_update(&ctx, strlen(k2), (const uint8_t *)k2);
-    sha256_digest(&ctx, sizeof d, d);
-    for (i = 0; i < 8; i++)
-        fp = fp << 8 | d[i];
-    return fp ? fp : 1;
+    if (h->bits < 64)
+        x >>= 64 - h->bits;
+    return x ? x : 1;
 }
 
-/* Slot of FP in S: where it is, or the empty slot where it would go. */
-static uint32_t shard_slot(const shard *s, uint64_t fp)
+/* Fingerprint of K (and K2): XXH3-64 of K with its NUL, then of K2 seeded
+ * with that, so ("ab", "c") and ("a", "bc") differ. */
+static uint64_t fingerprint(const htab *h, const char *k, const char *k2)
+{
+    uint64_t x = XXH3_64bits(k, strlen(k) + 1);
+    if (k2)
+        x = XXH3_64bits_withSeed(k2, strlen(k2), x);
+    return narrow(h, x);
+}
+
+/* Fingerprint of K and the N bytes at P (an address digest). */
+static uint64_t fingerprint_bytes(const htab *h, const char *k, const void *p,
+                                  size_t n)
+{
+    return narrow(h, XXH3_64bits_withSeed(p, n, XXH3_64bits(k, strlen(k) + 1)));
+}
+
+/* Slot of the entry with FP that KEY accepts in S, or the empty slot where
+ * it would go. */
+static uint32_t shard_slot(const shard *s, uint64_t fp, const htab_key *key)
 {
     uint32_t mask = s->cap - 1, i = (uint32_t)fp & mask;
-    while (s->fp[i] && s->fp[i] != fp)
+    while (s->fp[i] &&
+           (s->fp[i] != fp ||
+            (key && key->same && !key->same(key->ctx, s->val[i]))))
         i = (i + 1) & mask;
     return i;
 }
 
-/* Doubles S once it is three-quarters full. 0, or -1 on no memory. */
-static int shard_room(shard *s)
+/* Doubles S once it is four-fifths full. 0, or -1 on no memory. */
+static int shard_room(shard *s, int has_val)
 {
     shard g;
     uint32_t i;
-    if (s->cap && (uint64_t)(s->n + 1) * 4 <= (uint64_t)s->cap * 3)
+    if (s->cap && (uint64_t)(s->n + 1) * 5 <= (uint64_t)s->cap * 4)
         return 0;
     if (s->cap > UINT32_MAX / 2)
         return -1;
     g.cap = s->cap ? s->cap * 2 : 64;
     g.n = s->n;
     g.fp = calloc(g.cap, sizeof *g.fp);
-    g.val = calloc(g.cap, sizeof *g.val);
-    if (!g.fp || !g.val) {
+    g.val = has_val ? calloc(g.cap, sizeof *g.val) : NULL;
+    if (!g.fp || (has_val && !g.val)) {
         free(g.fp);
         free(g.val);
         return -1;
     }
     for (i = 0; i < s->cap; i++)
         if (s->fp[i]) {
-            uint32_t j = shard_slot(&g, s->fp[i]);
+            /* every entry moves to the first empty slot from its home */
+            uint32_t j = shard_slot(&g, s->fp[i], NULL), mask = g.cap - 1;
+            while (g.fp[j])
+                j = (j + 1) & mask;
             g.fp[j] = s->fp[i];
-            g.val[j] = s->val[i];
+            if (has_val)
+                g.val[j] = s->val[i];
         }
     free(s->fp);
     free(s->val);
@@ -329,70 +389,45 @@ static int shard_room(shard *s)
     return 0;
 }
 
-static void *htab_get(const htab *h, const char *k, const char *k2)
+/* Looks up FP (the entry KEY accepts). 1 when found, with its value in
+ * *VAL when the table has values; else 0. */
+static int htab_find(const htab *h, uint64_t fp, const htab_key *key,
+                     uint32_t *val)
 {
-    uint64_t fp = fingerprint(k, k2);
     const shard *s = &h->s[fp >> 58];
     uint32_t i;
     if (!s->cap)
-        return NULL;
-    i = shard_slot(s, fp);
-    return s->fp[i] ? (void *)(uintptr_t)s->val[i] : NULL;
+        return 0;
+    i = shard_slot(s, fp, key);
+    if (!s->fp[i])
+        return 0;
+    if (val)
+        *val = h->has_val ? s->val[i] : 1;
+    return 1;
 }
 
-/* Sets K (K2) -> V, present or not; V must be non-NULL and fit 32 bits.
- * 0, or -1 on no memory. */
-static int htab_put(htab *h, const char *k, const char *k2, void *v)
+/* Looks FP (KEY) up and, when absent, adds it with V (non-zero). *PREV
+ * gets the value found (1 in a table without values), or 0 when the key
+ * was new. 0, or -1 on no memory. */
+static int htab_find_or_add(htab *h, uint64_t fp, const htab_key *key,
+                            uint32_t v, uint32_t *prev)
 {
-    uint64_t fp = fingerprint(k, k2);
     shard *s = &h->s[fp >> 58];
     uint32_t i;
-    if (shard_room(s) < 0)
+    *prev = 0;
+    if (shard_room(s, h->has_val) < 0)
         return -1;
-    i = shard_slot(s, fp);
-    if (!s->fp[i]) {
-        s->fp[i] = fp;
-        s->n++;
-        h->n++;
-    }
-    s->val[i] = (uint32_t)(uintptr_t)v;
-    return 0;
-}
-
-/* Looks K (K2) up and, when absent, adds it with V, fingerprinting the key
- * once. *PREV gets the value found, or NULL when the key was new. 0, or -1
- * on no memory. */
-static int htab_get_or_add(htab *h, const char *k, const char *k2, void *v,
-                           void **prev)
-{
-    uint64_t fp = fingerprint(k, k2);
-    shard *s = &h->s[fp >> 58];
-    uint32_t i;
-    *prev = NULL;
-    if (shard_room(s) < 0)
-        return -1;
-    i = shard_slot(s, fp);
+    i = shard_slot(s, fp, key);
     if (s->fp[i]) {
-        *prev = (void *)(uintptr_t)s->val[i];
+        *prev = h->has_val ? s->val[i] : 1;
         return 0;
     }
     s->fp[i] = fp;
-    s->val[i] = (uint32_t)(uintptr_t)v;
+    if (h->has_val)
+        s->val[i] = v;
     s->n++;
     h->n++;
     return 0;
-}
-
-/* Adds K (K2) -> V; the key must be absent. 0 or -1. */
-static int htab_add(htab *h, const char *k, const char *k2, void *v)
-{
-    return htab_put(h, k, k2, v);
-}
-
-/* Sets K -> V, present or not. 0 or -1. */
-static int htab_set(htab *h, const char *k, void *v)
-{
-    return htab_put(h, k, NULL, v);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -417,33 +452,15 @@ static const char *fmt_date(char *buf, size_t size, int32_t days)
     return buf;
 }
 
-/* Packs a line and a kind into a non-NULL hash value, and back. */
-static void *pack(unsigned line, int kind)
+/* An index as a non-zero table value, and back. */
+static uint32_t index_value(size_t i)
 {
-    uintptr_t l = line ? line : 1;
-    if (l > UINT32_MAX >> 3)
-        l = UINT32_MAX >> 3; /* the table keeps 32-bit values */
-    return (void *)(l << 3 | (uintptr_t)kind);
+    return (uint32_t)(i + 1);
 }
 
-static unsigned unpack_line(const void *p)
+static size_t value_index(uint32_t v)
 {
-    return (unsigned)((uintptr_t)p >> 3);
-}
-
-static int unpack_kind(const void *p)
-{
-    return (int)((uintptr_t)p & 7);
-}
-
-static void *index_value(size_t i)
-{
-    return (void *)(uintptr_t)(i + 1);
-}
-
-static size_t value_index(const void *p)
-{
-    return (size_t)(uintptr_t)p - 1;
+    return (size_t)v - 1;
 }
 
 /* SHA-256 of S with XML whitespace collapsed (runs to one space, none at
@@ -554,9 +571,11 @@ audit_reg *audit_reg_new(const audit_opts *o, const vocab_t *vocab,
     a->st_reported = vocab_index(vocab, "status", "reported");
     a->start = a->end = a->reported = RD_NO_DATE;
     a->streaming = 1;
-    if (htab_init(&a->ids) < 0 || htab_init(&a->cadre_ix) < 0 ||
-        htab_init(&a->unknown) < 0 || htab_init(&a->addrs) < 0)
-        goto fail;
+    htab_init(&a->ids, o->fingerprint_bits, 0);
+    htab_init(&a->suspects, o->fingerprint_bits, 0);
+    htab_init(&a->exact, o->fingerprint_bits, 1);
+    htab_init(&a->cadre_ix, o->fingerprint_bits, 1);
+    htab_init(&a->addrs, o->fingerprint_bits, 1);
     return a;
 fail:
     audit_reg_free(a);
@@ -567,10 +586,16 @@ fail:
 static void stream_state_free(audit_reg *a)
 {
     a->streaming = 0;
+    a->confirming = 0;
     htab_free(&a->ids);
+    htab_free(&a->suspects);
+    htab_free(&a->exact);
     htab_free(&a->cadre_ix);
-    htab_free(&a->unknown);
     htab_free(&a->addrs);
+    free(a->firsts);
+    a->firsts = NULL;
+    a->n_firsts = a->cap_firsts = 0;
+    arena_free(&a->suspect_ids);
     free(a->cadres);
     a->cadres = NULL;
     a->n_cadres = 0;
@@ -593,23 +618,79 @@ void audit_reg_free(audit_reg *a)
 
 /* ---- duplicate ids ------------------------------------------------------ */
 
-/* Checks U against the ids seen so far and records it. 0 or -1. */
+/* Does the first use at index VAL - 1 carry the id CTX? */
+static int same_first(const void *ctx, uint32_t val)
+{
+    const audit_reg *a = *(const audit_reg *const *)ctx;
+    const char *id = ((const char *const *)ctx)[1];
+    return !strcmp(a->firsts[value_index(val)].id, id);
+}
+
+/* Checks U against the ids seen so far and records it. 0 or -1.
+ *
+ * First pass: the id's fingerprint joins the ids table; a fingerprint met
+ * before is only suspected (a duplicate id, or two ids that share a
+ * fingerprint) and joins the suspects. Confirming pass: the ids whose
+ * fingerprint is a suspect are compared exactly, key by key, and only a
+ * real second use is a finding. */
 static int check_id(audit_reg *a, const char *household, const id_use *u)
 {
-    void *prev;
+    uint64_t fp;
+    uint32_t prev;
     if (!u->id)
         return 0;
-    if (htab_get_or_add(&a->ids, u->id, NULL, pack(u->line, u->kind),
-                        &prev) < 0)
-        return -1;
-    if (prev)
-        return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
-                    u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
-                    "%s id %s is already used by the %s at line %u: ids must "
-                    "be unique within a register; give one of them a new id",
-                    kind_name[u->kind], u->id, kind_name[unpack_kind(prev)],
-                    unpack_line(prev));
+    fp = fingerprint(&a->ids, u->id, NULL);
+    if (!a->confirming) {
+        if (htab_find_or_add(&a->ids, fp, NULL, 1, &prev) < 0)
+            return -1;
+        return prev ? htab_find_or_add(&a->suspects, fp, NULL, 1, &prev) : 0;
+    }
+    if (htab_find(&a->suspects, fp, NULL, NULL)) {
+        const void *ctx[2] = {a, u->id};
+        htab_key key = {same_first, ctx};
+        first_use *f;
+        if (htab_find(&a->exact, fp, &key, &prev)) {
+            f = &a->firsts[value_index(prev)];
+            return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
+                        u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
+                        "%s id %s is already used by the %s at line %u: ids "
+                        "must be unique within a register; give one of them "
+                        "a new id",
+                        kind_name[u->kind], u->id, kind_name[f->kind],
+                        f->line);
+        }
+        if (a->n_firsts == a->cap_firsts) {
+            size_t cap = a->cap_firsts ? a->cap_firsts * 2 : 16;
+            first_use *g = realloc(a->firsts, cap * sizeof *g);
+            if (!g)
+                return -1;
+            a->firsts = g;
+            a->cap_firsts = cap;
+        }
+        f = &a->firsts[a->n_firsts];
+        if (!(f->id = arena_strndup(&a->suspect_ids, u->id, strlen(u->id))))
+            return -1;
+        f->line = u->line;
+        f->kind = u->kind;
+        a->n_firsts++;
+        if (htab_find_or_add(&a->exact, fp, &key, index_value(a->n_firsts - 1),
+                             &prev) < 0)
+            return -1;
+    }
     return 0;
+}
+
+int audit_reg_suspects(const audit_reg *a)
+{
+    return a->streaming && !a->confirming && a->suspects.n > 0;
+}
+
+void audit_reg_confirm(audit_reg *a)
+{
+    if (!audit_reg_suspects(a))
+        return;
+    htab_free(&a->ids); /* what it told is in the suspects */
+    a->confirming = 1;
 }
 
 static int cmp_use(const void *x, const void *y)
@@ -667,9 +748,38 @@ static int household_ids(audit_reg *a, const rd_household *h)
 
 /* ---- the head ----------------------------------------------------------- */
 
+/* Does the cadre at index VAL - 1 have the id CTX? */
+static int same_cadre(const void *ctx, uint32_t val)
+{
+    const audit_reg *a = *(const audit_reg *const *)ctx;
+    const char *id = ((const char *const *)ctx)[1];
+    return !strcmp(a->cadres[value_index(val)].id, id);
+}
+
+/* The cadre with id ID, or NULL. */
+static cadre_rec *find_cadre(const audit_reg *a, const char *id)
+{
+    const void *ctx[2] = {a, id};
+    htab_key key = {same_cadre, ctx};
+    uint32_t v;
+    if (!id || !htab_find(&a->cadre_ix, fingerprint(&a->cadre_ix, id, NULL),
+                          &key, &v))
+        return NULL;
+    return &a->cadres[value_index(v)];
+}
+
 int audit_head(audit_reg *a, const rd_head *h)
 {
     size_t i;
+    if (a->confirming) { /* the second pass: the cadres' ids only */
+        for (i = 0; i < h->n_cadres; i++) {
+            const rd_cadre *c = &h->cadres[i];
+            id_use u = {c->id, NULL, NULL, K_CADRE, c->line, c->col};
+            if (check_id(a, NULL, &u) < 0)
+                return -1;
+        }
+        return 0;
+    }
     if (a->community || !a->streaming)
         return 0; /* once per register */
     if (!(a->community = strdup(h->community.code ? h->community.code : "")))
@@ -683,18 +793,23 @@ int audit_head(audit_reg *a, const rd_head *h)
     for (i = 0; i < h->n_cadres; i++) {
         const rd_cadre *c = &h->cadres[i];
         id_use u = {c->id, NULL, NULL, K_CADRE, c->line, c->col};
+        const void *ctx[2] = {a, c->id};
+        htab_key key = {same_cadre, ctx};
+        uint32_t prev;
         if (!c->id)
             continue;
         if (on(a, RULE_DUPLICATE_ID) && check_id(a, NULL, &u) < 0)
             goto fail;
-        if (htab_get(&a->cadre_ix, c->id, NULL))
+        if (find_cadre(a, c->id))
             continue; /* a second cadre with that id: duplicate-id says so */
         if (!(a->cadres[a->n_cadres].id =
                   arena_strndup(&a->strings, c->id, strlen(c->id))))
             goto fail;
         a->cadres[a->n_cadres].line = c->line;
         a->cadres[a->n_cadres].col = c->col;
-        if (htab_add(&a->cadre_ix, c->id, NULL, index_value(a->n_cadres)) < 0)
+        if (htab_find_or_add(&a->cadre_ix,
+                             fingerprint(&a->cadre_ix, c->id, NULL), &key,
+                             index_value(a->n_cadres), &prev) < 0)
             goto fail;
         a->n_cadres++;
     }
@@ -705,11 +820,6 @@ fail:
 
 /* ---- one household ------------------------------------------------------ */
 
-static cadre_rec *find_cadre(const audit_reg *a, const char *id)
-{
-    void *v = id ? htab_get(&a->cadre_ix, id, NULL) : NULL;
-    return v ? &a->cadres[value_index(v)] : NULL;
-}
 
 /* A follow-up or regular visit (needs a first visit before it). */
 static int is_follow(const audit_reg *a, int kind)
@@ -776,12 +886,23 @@ static int household_rules(audit_reg *a, const rd_household *h)
 
 /* Keeps the household's key for audit_batch; finds the same address twice
  * in this register. */
+/* Does the household at index VAL - 1 have the address digest CTX? */
+static int same_addr(const void *ctx, uint32_t val)
+{
+    const audit_reg *a = *(const audit_reg *const *)ctx;
+    const uint8_t *addr = ((const void *const *)ctx)[1];
+    return !memcmp(a->hh[value_index(val)].addr, addr, SHA256_DIGEST_SIZE);
+}
+
 static int household_key(audit_reg *a, const rd_household *h)
 {
     hh_rec *k;
-    char key[2 * SHA256_DIGEST_SIZE + 1];
-    void *prev;
+    const void *ctx[2];
+    htab_key key = {same_addr, ctx};
+    uint32_t prev;
 
+    if (a->n_hh >= UINT32_MAX - 1)
+        return -1; /* table values are 32 bits */
     if (a->n_hh == a->cap_hh) {
         size_t cap = a->cap_hh ? a->cap_hh * 2 : 64;
         hh_rec *grown = realloc(a->hh, cap * sizeof *grown);
@@ -801,9 +922,12 @@ static int household_key(audit_reg *a, const rd_household *h)
         return 0;
     k->has_addr = 1;
     address_digest(h->address, k->addr);
-    reader_hex(key, k->addr, sizeof k->addr);
-    if (htab_get_or_add(&a->addrs, key, NULL, index_value(a->n_hh - 1),
-                        &prev) < 0)
+    ctx[0] = a;
+    ctx[1] = k->addr;
+    if (htab_find_or_add(&a->addrs,
+                         fingerprint_bytes(&a->addrs, "", k->addr,
+                                           sizeof k->addr),
+                         &key, index_value(a->n_hh - 1), &prev) < 0)
         return -1;
     if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
@@ -823,12 +947,11 @@ static int household_key(audit_reg *a, const rd_household *h)
 static int visit_cadres(audit_reg *a, const rd_household *h,
                         const rd_visit *v)
 {
-    size_t i;
+    size_t i, j;
     unsigned long serial = ++a->serial;
     for (i = 0; i < v->n_by; i++) {
         const char *id = v->by[i];
         cadre_rec *c = find_cadre(a, id);
-        void *seen;
         if (c) {
             if (c->stamp != serial) {
                 c->stamp = serial;
@@ -836,11 +959,12 @@ static int visit_cadres(audit_reg *a, const rd_household *h,
             }
             continue;
         }
-        seen = htab_get(&a->unknown, id, NULL);
-        if (seen && (unsigned long)(uintptr_t)seen == serial)
+        /* named twice in the same visit: reported once (a handful of
+         * names, compared exactly) */
+        for (j = 0; j < i && strcmp(v->by[j], id); j++)
+            ;
+        if (j < i)
             continue;
-        if (htab_set(&a->unknown, id, (void *)(uintptr_t)serial) < 0)
-            return -1;
         if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL,
                  id,
                  "visit %s of household %s names cadre %s in by, who is not "
@@ -994,6 +1118,8 @@ int audit_household(audit_reg *a, const rd_household *h)
 {
     if (!a->streaming || !h->id)
         return 0; /* finished already, or nothing to name it by */
+    if (a->confirming) /* the second pass: ids only */
+        return household_ids(a, h);
     if (on(a, RULE_DUPLICATE_ID) && household_ids(a, h) < 0)
         goto fail;
     if (household_rules(a, h) < 0 || household_key(a, h) < 0 ||
@@ -1061,18 +1187,56 @@ static size_t owner_of(const size_t *base, size_t n, size_t g)
     return lo;
 }
 
+/* What audit_batch looks for in its tables: the household of global
+ * index VAL - 1 has this community and this id (or address digest). */
+typedef struct {
+    audit_reg *const *r;
+    const size_t *base;
+    size_t n;
+    const char *code, *id;
+    const uint8_t *addr;
+} batch_key;
+
+static const hh_rec *batch_rec(const batch_key *b, uint32_t val,
+                               const char **code)
+{
+    size_t g = value_index(val), o = owner_of(b->base, b->n, g);
+    *code = b->r[o]->community;
+    return &b->r[o]->hh[g - b->base[o]];
+}
+
+static int same_hh_id(const void *ctx, uint32_t val)
+{
+    const batch_key *b = ctx;
+    const char *code;
+    const hh_rec *k = batch_rec(b, val, &code);
+    return !strcmp(code, b->code) && !strcmp(k->id, b->id);
+}
+
+static int same_hh_addr(const void *ctx, uint32_t val)
+{
+    const batch_key *b = ctx;
+    const char *code;
+    const hh_rec *k = batch_rec(b, val, &code);
+    return k->has_addr && !strcmp(code, b->code) &&
+           !memcmp(k->addr, b->addr, SHA256_DIGEST_SIZE);
+}
+
 error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
 {
     audit_reg **r = NULL;
     size_t *base = NULL, i, j, total = 0;
-    htab by_id = {0}, by_addr = {0};
+    htab by_id, by_addr;
     diag_list found = {0};
     error_code rc = ERR_NOMEM;
+    batch_key bk;
+    htab_key kid = {same_hh_id, &bk}, kaddr = {same_hh_addr, &bk};
 
     if (!n || regs[0]->o->severity[RULE_DUPLICATE_HOUSEHOLD] == AUDIT_OFF)
         return ERR_OK;
-    if (!(r = malloc(n * sizeof *r)) || !(base = malloc(n * sizeof *base)) ||
-        htab_init(&by_id) < 0 || htab_init(&by_addr) < 0)
+    htab_init(&by_id, regs[0]->o->fingerprint_bits, 1);
+    htab_init(&by_addr, regs[0]->o->fingerprint_bits, 1);
+    if (!(r = malloc(n * sizeof *r)) || !(base = malloc(n * sizeof *base)))
         goto fail;
     memcpy(r, regs, n * sizeof *r);
     qsort(r, n, sizeof *r, cmp_reg);
@@ -1080,6 +1244,11 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
         base[i] = total;
         total += r[i]->n_hh;
     }
+    if (total >= UINT32_MAX - 1)
+        goto fail; /* table values are 32 bits */
+    bk.r = r;
+    bk.base = base;
+    bk.n = n;
     for (i = 0; i < n; i++) {
         const audit_reg *a = r[i];
         const char *code = a->community;
@@ -1087,26 +1256,30 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
             continue;
         for (j = 0; j < a->n_hh; j++) {
             const hh_rec *k = &a->hh[j];
-            char key[2 * SHA256_DIGEST_SIZE + 1] = "";
-            void *prev, *prev_addr = NULL;
-            void *here = index_value(base[i] + j);
+            uint32_t prev, prev_addr = 0;
+            uint32_t here = index_value(base[i] + j);
             const char *how = "household id";
+            bk.code = code;
+            bk.id = k->id;
+            bk.addr = k->addr;
             /* every household joins both tables (the first holder of a
              * key stays); what was there before is the earlier one */
-            if (htab_get_or_add(&by_id, code, k->id, here, &prev) < 0)
+            if (htab_find_or_add(&by_id, fingerprint(&by_id, code, k->id),
+                                 &kid, here, &prev) < 0)
                 goto fail;
-            if (k->has_addr) {
-                reader_hex(key, k->addr, sizeof k->addr);
-                if (htab_get_or_add(&by_addr, code, key, here, &prev_addr) < 0)
-                    goto fail;
-            }
+            if (k->has_addr &&
+                htab_find_or_add(&by_addr,
+                                 fingerprint_bytes(&by_addr, code, k->addr,
+                                                   sizeof k->addr),
+                                 &kaddr, here, &prev_addr) < 0)
+                goto fail;
             if (prev && owner_of(base, n, value_index(prev)) == i)
-                prev = NULL; /* same register: duplicate-id's business */
+                prev = 0; /* same register: duplicate-id's business */
             if (!prev && k->has_addr) {
                 prev = prev_addr;
                 how = "address";
                 if (prev && owner_of(base, n, value_index(prev)) == i)
-                    prev = NULL; /* reported while streaming */
+                    prev = 0; /* reported while streaming */
             }
             if (prev && !k->dup_in_reg) {
                 size_t g = value_index(prev), o = owner_of(base, n, g);

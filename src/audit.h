@@ -51,6 +51,8 @@ typedef struct {
     audit_severity severity[RULE_COUNT_];
     int overdue_days;    /* default 30 */
     int min_visits;      /* default 5 */
+    int fingerprint_bits; /* width of the ids' fingerprints: 64; tests set
+                           * a few bits to force collisions */
 } audit_opts;
 
 /* The rule's id ("unknown-cadre", ...). */
@@ -73,6 +75,14 @@ void audit_reg_free(audit_reg *a);
 /* Reader callbacks: findings go to the audit_reg's own list. 0 or -1 (OOM). */
 int audit_head(audit_reg *a, const rd_head *h);
 int audit_household(audit_reg *a, const rd_household *h);
+
+/* After the first pass over a register: 1 when some id's fingerprint was
+ * met twice (a duplicate id, or two ids sharing a fingerprint). Then the
+ * caller calls audit_reg_confirm and reads the register again through
+ * audit_head/audit_household, which this time only compare those ids
+ * exactly and report the real duplicates; then audit_reg_finish. */
+int audit_reg_suspects(const audit_reg *a);
+void audit_reg_confirm(audit_reg *a);
 
 /* End-of-register rules (cadre-few-visits...). Then moves every finding of
  * the register to OUT. */

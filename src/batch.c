@@ -70,6 +70,58 @@ static int on_diag(void *ud, const diag *d)
 static const reader_callbacks callbacks = {on_head, on_household, on_section,
                                            on_diag};
 
+/* The confirming pass (audit_reg_confirm): the audit alone, and no
+ * diagnostics (the first pass gave them). */
+static int confirm_head(void *ud, const rd_head *h)
+{
+    return audit_head(((job *)ud)->a, h);
+}
+
+static int confirm_household(void *ud, const rd_household *h)
+{
+    return audit_household(((job *)ud)->a, h);
+}
+
+static int confirm_diag(void *ud, const diag *d)
+{
+    (void)ud;
+    (void)d;
+    return 0;
+}
+
+static const reader_callbacks confirm_callbacks = {
+    confirm_head, confirm_household, NULL, confirm_diag};
+
+/* Reads register J again when its audit suspects duplicate ids. The file
+ * must be the same as in the first pass (same SHA-256), or it changed
+ * while being read: an I/O failure of that register. */
+static error_code confirm(reader_t *rd, job *j)
+{
+    batch_reg *r = &j->s->b->regs[j->i];
+    reader_result again;
+    error_code rc;
+    diag d = {0};
+
+    if (!audit_reg_suspects(j->a))
+        return ERR_OK;
+    audit_reg_confirm(j->a);
+    memset(&again, 0, sizeof again);
+    rc = reader_read(rd, r->path, &confirm_callbacks, j, &again);
+    if (rc == ERR_NOMEM || rc == ERR_INTERRUPTED)
+        return rc;
+    if (rc == ERR_OK && again.valid && again.size == r->rr.size &&
+        !strcmp(again.sha256, r->rr.sha256))
+        return ERR_OK;
+    d.file = r->path;
+    d.severity = DIAG_ERROR;
+    d.rule = "io";
+    d.message = "the file changed while it was being read: read it again "
+                "once nothing is writing to it";
+    if (diag_list_add(&j->s->lists[j->i], &d) != ERR_OK)
+        return ERR_NOMEM;
+    return ERR_READ;
+}
+
 static void *worker(void *arg)
 {
     shared *s = arg;
@@ -100,6 +152,8 @@ static void *worker(void *arg)
             break;
         }
         rc = reader_read(rd, r->path, &callbacks, &j, &r->rr);
+        if (rc == ERR_OK && r->rr.valid)
+            rc = confirm(rd, &j);
         if (rc == ERR_NOMEM) {
             s->oom = 1;
         } else if (rc != ERR_OK) {

@@ -92,6 +92,10 @@ static audit_reg *audit_file(const fixture *fx, const audit_opts *o,
     assert_int_equal(reader_read(r, path, &cb, a, &res), ERR_OK);
     if (!res.valid)
         fail_msg("%s: not a valid register", path);
+    if (audit_reg_suspects(a)) { /* as batch.c does */
+        audit_reg_confirm(a);
+        assert_int_equal(reader_read(r, path, &cb, a, &res), ERR_OK);
+    }
     assert_int_equal(audit_reg_finish(a, out), ERR_OK);
     reader_free(r);
     return a;
@@ -687,6 +691,52 @@ static void test_many_ids(void **state)
     unlink(p2);
 }
 
+/* Fingerprints a few bits wide, so that nearly every id, cadre, address
+ * and household shares its fingerprint with others: the findings must be
+ * exactly those of full-width fingerprints, never a false duplicate. */
+static void test_fingerprint_collisions(void **state)
+{
+    static const char *const one[] = {
+        "audit/clean.xml",           "audit/duplicate-id.xml",
+        "audit/unknown-cadre.xml",   "audit/duplicate-household.xml",
+        "audit/cadre-few-visits.xml", "../examples/jinshan-2011.xml",
+        "../examples/zz-untidy-2011.xml"};
+    static const char *const two[] = {"audit/duplicate-household.xml",
+                                      "audit/duplicate-household-other.xml",
+                                      "../examples/dongfeng-2011.xml",
+                                      "../examples/hongxing-2011.xml",
+                                      "../examples/jinshan-2011.xml"};
+    static const int widths[] = {1, 2, 5};
+    audit_opts full, narrow;
+    diag_list want = {0}, got = {0};
+    size_t i, w;
+
+    audit_opts_default(&full);
+    for (w = 0; w < N_OF(widths); w++) {
+        narrow = full;
+        narrow.fingerprint_bits = widths[w];
+        for (i = 0; i < N_OF(one); i++) {
+            audit_reg_free(audit_file(*state, &full, one[i], &want));
+            audit_reg_free(audit_file(*state, &narrow, one[i], &got));
+            same_lists(&want, &got);
+            diag_list_clear(&want);
+            diag_list_clear(&got);
+        }
+        batch(state, &full, two, N_OF(two), &want);
+        batch(state, &narrow, two, N_OF(two), &got);
+        assert_true(count_rule(&want, "duplicate-household") > 0);
+        same_lists(&want, &got);
+        diag_list_clear(&want);
+        diag_list_clear(&got);
+    }
+    /* a clean register with every id colliding has no duplicate-id */
+    narrow.fingerprint_bits = 1;
+    audit_reg_free(audit_file(*state, &narrow, "../examples/jinshan-2011.xml",
+                              &got));
+    assert_int_equal(count_rule(&got, "duplicate-id"), 0);
+    diag_list_clear(&got);
+}
+
 /* ---- the examples ------------------------------------------------------- */
 
 static void test_examples(void **state)
@@ -798,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_household_batch),
         cmocka_unit_test(test_batch_of_one_register_twice),
         cmocka_unit_test(test_many_ids),
+        cmocka_unit_test(test_fingerprint_collisions),
         cmocka_unit_test(test_examples),
         cmocka_unit_test(test_untidy_example),
     };
