@@ -204,7 +204,8 @@ struct audit_reg {
     size_t n_firsts, cap_firsts;
     arena suspect_ids;     /* their keys */
 
-    diag_list found;
+    diag_store *sink;      /* where findings go (borrowed, or owned) */
+    int own_sink;
 };
 
 /* ---- rules and options -------------------------------------------------- */
@@ -498,14 +499,15 @@ static int blank(const char *s)
     return 1;
 }
 
-/* Adds a finding of rule R to L unless the rule is off. 0, or -1 on no
- * memory. The ids are borrowed (diag_list_add copies them). */
-static int add_finding(diag_list *l, const audit_opts *o, const char *path,
+/* Records a finding of rule R in S unless the rule is off: the ids and
+ * the message's arguments are copied, the message formatted only when the
+ * store is read (diag.h). 0, or -1 on failure (the store keeps which). */
+static int add_finding(diag_store *s, const audit_opts *o,
                        const char *community, audit_rule r, unsigned line,
                        unsigned col, const char *household, const char *visit,
                        const char *item, const char *cadre, const char *fmt,
-                       ...) __attribute__((format(printf, 12, 13)));
-static int add_finding(diag_list *l, const audit_opts *o, const char *path,
+                       ...) __attribute__((format(printf, 11, 12)));
+static int add_finding(diag_store *s, const audit_opts *o,
                        const char *community, audit_rule r, unsigned line,
                        unsigned col, const char *household, const char *visit,
                        const char *item, const char *cadre, const char *fmt,
@@ -513,39 +515,29 @@ static int add_finding(diag_list *l, const audit_opts *o, const char *path,
 {
     diag d = {0};
     va_list ap;
-    char *msg;
-    int rc = -1;
+    error_code rc;
 
     if (o->severity[r] == AUDIT_OFF)
         return 0;
-    va_start(ap, fmt);
-    msg = error_vformat(fmt, ap);
-    va_end(ap);
-    if (!msg)
-        goto fail;
-    d.file = (char *)path;
     d.line = line;
     d.col = col;
     d.severity = o->severity[r] == AUDIT_WARNING ? DIAG_WARNING : DIAG_ERROR;
     d.rule = (char *)rules[r].id;
-    d.message = msg;
     d.community = (char *)community;
     d.household = (char *)household;
     d.visit = (char *)visit;
     d.item = (char *)item;
     d.cadre = (char *)cadre;
-    if (diag_list_add(l, &d) != ERR_OK)
-        goto fail;
-    rc = 0;
-fail:
-    free(msg);
-    return rc;
+    va_start(ap, fmt);
+    rc = diag_store_vadd(s, &d, fmt, ap);
+    va_end(ap);
+    return rc == ERR_OK ? 0 : -1;
 }
 
 /* A finding of the register being streamed. */
 #define FIND(a, r, line, col, hh, visit, item, cadre, ...)                   \
-    add_finding(&(a)->found, (a)->o, (a)->path, (a)->community, (r), (line), \
-                (col), (hh), (visit), (item), (cadre), __VA_ARGS__)
+    add_finding((a)->sink, (a)->o, (a)->community, (r), (line), (col), (hh),  \
+                (visit), (item), (cadre), __VA_ARGS__)
 
 static int on(const audit_reg *a, audit_rule r)
 {
@@ -555,11 +547,17 @@ static int on(const audit_reg *a, audit_rule r)
 /* ---- lifetime ----------------------------------------------------------- */
 
 audit_reg *audit_reg_new(const audit_opts *o, const vocab_t *vocab,
-                         const char *path)
+                         const char *path, diag_store *sink)
 {
     audit_reg *a = calloc(1, sizeof *a);
     if (!a)
         goto fail;
+    a->sink = sink;
+    if (!sink) {
+        if (!(a->sink = diag_store_new(path, 0)))
+            goto fail;
+        a->own_sink = 1;
+    }
     a->o = o;
     a->vocab = vocab;
     a->path = path;
@@ -612,7 +610,8 @@ void audit_reg_free(audit_reg *a)
     arena_free(&a->strings);
     free(a->community);
     free(a->hh);
-    diag_list_clear(&a->found);
+    if (a->own_sink)
+        diag_store_free(a->sink);
     free(a);
 }
 
@@ -1118,16 +1117,19 @@ int audit_household(audit_reg *a, const rd_household *h)
 {
     if (!a->streaming || !h->id)
         return 0; /* finished already, or nothing to name it by */
-    if (a->confirming) /* the second pass: ids only */
-        return household_ids(a, h);
-    if (on(a, RULE_DUPLICATE_ID) && household_ids(a, h) < 0)
+    /* the household's findings are one group: sorted, then streamed */
+    diag_store_begin(a->sink);
+    if (a->confirming) { /* the second pass: ids only */
+        if (household_ids(a, h) < 0)
+            goto fail;
+    } else if ((on(a, RULE_DUPLICATE_ID) && household_ids(a, h) < 0) ||
+               household_rules(a, h) < 0 || household_key(a, h) < 0 ||
+               visit_rules(a, h) < 0 || item_rules(a, h) < 0 ||
+               service_rules(a, h) < 0)
         goto fail;
-    if (household_rules(a, h) < 0 || household_key(a, h) < 0 ||
-        visit_rules(a, h) < 0 || item_rules(a, h) < 0 ||
-        service_rules(a, h) < 0)
-        goto fail;
-    return 0;
+    return diag_store_end(a->sink) == ERR_OK ? 0 : -1;
 fail:
+    diag_store_end(a->sink);
     return -1;
 }
 
@@ -1136,8 +1138,10 @@ fail:
 error_code audit_reg_finish(audit_reg *a, diag_list *out)
 {
     size_t i;
+    error_code rc;
     if (!a->finished) {
         a->finished = 1;
+        diag_store_begin(a->sink);
         for (i = 0; i < a->n_cadres; i++) {
             const cadre_rec *c = &a->cadres[i];
             const char *id = c->id;
@@ -1149,12 +1153,13 @@ error_code audit_reg_finish(audit_reg *a, diag_list *out)
                      "that all the cadre's visits are recorded, or give the "
                      "cadre more households to visit", id, c->visits,
                      c->visits == 1 ? "" : "s", a->o->min_visits) < 0)
-                return ERR_NOMEM;
+                break;
         }
         stream_state_free(a);
+        if ((rc = diag_store_end(a->sink)) != ERR_OK)
+            return rc;
     }
-    diag_list_sort(&a->found);
-    return diag_list_take(out, &a->found);
+    return out ? diag_store_drain(a->sink, out) : diag_store_error(a->sink);
 }
 
 /* ---- the batch ---------------------------------------------------------- */
@@ -1227,7 +1232,6 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
     audit_reg **r = NULL;
     size_t *base = NULL, i, j, total = 0;
     htab by_id, by_addr;
-    diag_list found = {0};
     error_code rc = ERR_NOMEM;
     batch_key bk;
     htab_key kid = {same_hh_id, &bk}, kaddr = {same_hh_addr, &bk};
@@ -1254,6 +1258,7 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
         const char *code = a->community;
         if (!a->community)
             continue;
+        diag_store_begin(a->sink);
         for (j = 0; j < a->n_hh; j++) {
             const hh_rec *k = &a->hh[j];
             uint32_t prev, prev_addr = 0;
@@ -1284,7 +1289,7 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
             if (prev && !k->dup_in_reg) {
                 size_t g = value_index(prev), o = owner_of(base, n, g);
                 const hh_rec *first = &r[o]->hh[g - base[o]];
-                if (add_finding(&found, a->o, a->path, a->community,
+                if (add_finding(a->sink, a->o, a->community,
                                 RULE_DUPLICATE_HOUSEHOLD, k->line, k->col,
                                 k->id, NULL, NULL, NULL,
                                 "household %s is also on register %s as "
@@ -1292,15 +1297,21 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                                 "community %s): a household belongs on one "
                                 "register only; remove it from one of them",
                                 k->id, r[o]->path, first->id, first->line, how,
-                                a->community) < 0)
+                                a->community) < 0) {
+                    diag_store_end(a->sink);
+                    rc = diag_store_error(a->sink);
                     goto fail;
+                }
             }
         }
+        if ((rc = diag_store_end(a->sink)) != ERR_OK)
+            goto fail;
+        rc = ERR_NOMEM;
     }
-    diag_list_sort(&found);
-    rc = diag_list_take(out, &found);
+    rc = ERR_OK;
+    for (i = 0; i < n && out && rc == ERR_OK; i++)
+        rc = diag_store_drain(r[i]->sink, out);
 fail:
-    diag_list_clear(&found);
     htab_free(&by_id);
     htab_free(&by_addr);
     free(base);

@@ -13,7 +13,9 @@
  * Findings are diagnostics (diag.h) with the rule id, the severity set for
  * it, file:line:col of the element concerned, the community code and the
  * ids concerned; messages name ids and what to do, never a person's name or
- * an address.
+ * an address. They are recorded compactly in a diag_store (rule,
+ * arguments; the message formatted when read), one group per household,
+ * so holding them costs no memory (the store spills to a file).
  *
  * Thread use: one audit_reg per register, used by one thread at a time;
  * audit_opts is read-only and shared.
@@ -67,9 +69,11 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg);
 typedef struct audit_reg audit_reg;
 
 /* State for auditing the register at PATH (borrowed; must outlive it).
- * VOCAB is the register vocabulary (borrowed). NULL on no memory. */
+ * VOCAB is the register vocabulary (borrowed). Findings go to SINK
+ * (borrowed; it must outlive the audit_reg), or to a store of the
+ * audit_reg's own when SINK is NULL. NULL on no memory. */
 audit_reg *audit_reg_new(const audit_opts *o, const vocab_t *vocab,
-                         const char *path);
+                         const char *path, diag_store *sink);
 void audit_reg_free(audit_reg *a);
 
 /* Reader callbacks: findings go to the audit_reg's own list. 0 or -1 (OOM). */
@@ -84,13 +88,14 @@ int audit_household(audit_reg *a, const rd_household *h);
 int audit_reg_suspects(const audit_reg *a);
 void audit_reg_confirm(audit_reg *a);
 
-/* End-of-register rules (cadre-few-visits...). Then moves every finding of
- * the register to OUT. */
+/* End-of-register rules (cadre-few-visits...). Then, when OUT is not NULL,
+ * moves every finding of the register from its store to OUT, in order. */
 error_code audit_reg_finish(audit_reg *a, diag_list *out);
 
 /* Batch rules (duplicate-household across registers) over the finished
- * audit_regs of the valid registers, given in the order of their paths;
- * findings to OUT. */
+ * audit_regs of the valid registers; each finding goes to the store of
+ * its register, and then, when OUT is not NULL, every finding of those
+ * stores is moved to OUT. */
 error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out);
 
 #endif

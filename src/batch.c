@@ -18,7 +18,6 @@ typedef struct {
     const batch_opts *o;
     batch_t *b;
     audit_reg **audits;
-    diag_list *lists;       /* per register */
     pthread_mutex_t lock;
     size_t next;
     int oom;
@@ -64,7 +63,7 @@ static int on_section(void *ud, const rd_section *s)
 static int on_diag(void *ud, const diag *d)
 {
     job *j = ud;
-    return diag_list_add(&j->s->lists[j->i], d) != ERR_OK;
+    return diag_store_add(j->s->b->regs[j->i].diags, d) != ERR_OK;
 }
 
 static const reader_callbacks callbacks = {on_head, on_household, on_section,
@@ -117,7 +116,7 @@ static error_code confirm(reader_t *rd, job *j)
     d.rule = "io";
     d.message = "the file changed while it was being read: read it again "
                 "once nothing is writing to it";
-    if (diag_list_add(&j->s->lists[j->i], &d) != ERR_OK)
+    if (diag_store_add(r->diags, &d) != ERR_OK)
         return ERR_NOMEM;
     return ERR_READ;
 }
@@ -144,8 +143,12 @@ static void *worker(void *arg)
         r = &s->b->regs[j.i];
         j.s = s;
         j.t = tally_new(s->o->vocab);
-        j.a = audit_reg_new(s->o->audit, s->o->vocab, r->path);
-        if (!j.t || !j.a) {
+        r->diags = diag_store_new(r->path, s->o->spill);
+        r->found = diag_store_new(r->path, s->o->spill);
+        j.a = r->found ? audit_reg_new(s->o->audit, s->o->vocab, r->path,
+                                       r->found)
+                       : NULL;
+        if (!j.t || !j.a || !r->diags) {
             tally_free(j.t);
             audit_reg_free(j.a);
             s->oom = 1;
@@ -154,20 +157,23 @@ static void *worker(void *arg)
         rc = reader_read(rd, r->path, &callbacks, &j, &r->rr);
         if (rc == ERR_OK && r->rr.valid)
             rc = confirm(rd, &j);
-        if (rc == ERR_NOMEM) {
+        if (rc == ERR_OK && r->rr.valid)
+            rc = audit_reg_finish(j.a, NULL); /* end-of-register rules */
+        if (rc == ERR_OK)
+            rc = diag_store_error(r->diags);
+        if (rc == ERR_NOMEM || rc == ERR_INTERNAL) {
             s->oom = 1;
         } else if (rc != ERR_OK) {
-            r->io = rc;
+            r->io = rc; /* unreadable, or a temporary file failed */
         }
         if (rc == ERR_OK && r->rr.valid) {
-            /* end-of-register rules; findings join the schema ones */
-            if (audit_reg_finish(j.a, &s->lists[j.i]) != ERR_OK)
-                s->oom = 1;
             r->tally = j.t;
             s->audits[j.i] = j.a;
         } else {
             tally_free(j.t);
             audit_reg_free(j.a);
+            diag_store_free(r->found);
+            r->found = NULL;
         }
     }
     reader_free(rd);
@@ -207,8 +213,7 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     nreg = b->n;
     s.o = o;
     s.b = b;
-    if (!(s.audits = calloc(b->n ? b->n : 1, sizeof *s.audits)) ||
-        !(s.lists = calloc(b->n ? b->n : 1, sizeof *s.lists)))
+    if (!(s.audits = calloc(b->n ? b->n : 1, sizeof *s.audits)))
         goto fail;
     pthread_mutex_init(&s.lock, NULL);
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -240,41 +245,42 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     for (i = 0; i < b->n; i++)
         if (s.audits[i])
             valid[nv++] = s.audits[i];
-    {
-        diag_list cross = {0};
-        if (audit_batch(valid, nv, &cross) != ERR_OK) {
-            diag_list_clear(&cross);
-            goto fail_lock;
-        }
-        /* hand each cross finding to its register's list */
-        for (k = 0; k < cross.n; k++)
-            for (i = 0; i < b->n; i++)
-                if (!strcmp(cross.v[k].file, b->regs[i].path)) {
-                    if (diag_list_add(&s.lists[i], &cross.v[k]) != ERR_OK) {
-                        diag_list_clear(&cross);
-                        goto fail_lock;
-                    }
-                    break;
-                }
-        diag_list_clear(&cross);
-    }
+    /* cross-register findings go to each register's store */
+    if ((*rc = audit_batch(valid, nv, NULL)) != ERR_OK)
+        goto fail_lock;
 
-    /* per register: errors, warnings, inclusion; then one sorted list */
+    /* per register: errors, warnings, inclusion */
     for (i = 0; i < b->n; i++) {
         batch_reg *r = &b->regs[i];
-        for (k = 0; k < s.lists[i].n; k++) {
-            const diag *d = &s.lists[i].v[k];
-            int rule = vocab_index(o->rvocab, "rule", d->rule);
-            if (d->severity == DIAG_ERROR)
-                r->errors++;
-            else
-                r->warnings++;
-            if (r->tally && rule >= 0)
-                tally_finding(r->tally, rule, d->severity);
+        size_t listed = r->diags ? diag_store_total(r->diags, -1) : 0;
+        size_t nr, k2;
+        const vocab_item *rules = vocab_enum(o->rvocab, "rule", &nr);
+        if (r->found && (*rc = diag_store_error(r->found)) != ERR_OK) {
+            if (*rc == ERR_NOMEM || *rc == ERR_INTERNAL)
+                goto fail_lock;
+            r->io = *rc; /* the temporary file failed */
+            *rc = ERR_OK;
         }
+        r->errors = (unsigned)(listed + (r->found ? diag_store_total(
+                                                        r->found, DIAG_ERROR)
+                                                  : 0));
+        r->warnings = r->found ? (unsigned)diag_store_total(r->found,
+                                                            DIAG_WARNING)
+                               : 0;
+        if (r->tally && r->found)
+            for (k2 = 0; k2 < nr; k2++) {
+                size_t e = diag_store_count(r->found, rules[k2].value,
+                                            DIAG_ERROR),
+                       w = diag_store_count(r->found, rules[k2].value,
+                                            DIAG_WARNING);
+                while (e--)
+                    tally_finding(r->tally, (int)k2, DIAG_ERROR);
+                while (w--)
+                    tally_finding(r->tally, (int)k2, DIAG_WARNING);
+            }
         /* errors beyond those listed (the reader caps its list) */
-        if (r->rr.errors > s.lists[i].n)
-            r->errors += r->rr.errors - (unsigned)s.lists[i].n;
+        if (r->rr.errors > listed)
+            r->errors += r->rr.errors - (unsigned)listed;
         r->included = r->io == ERR_OK && r->rr.valid && !r->errors;
         if (!r->included) {
             tally_free(r->tally);
@@ -283,10 +289,7 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
         b->io_failed |= r->io != ERR_OK;
         b->errors += r->errors;
         b->warnings += r->warnings;
-        if (diag_list_take(&b->diags, &s.lists[i]) != ERR_OK)
-            goto fail_lock;
     }
-    diag_list_sort(&b->diags);
     *rc = ERR_OK;
     pthread_mutex_destroy(&s.lock);
     goto done;
@@ -300,11 +303,7 @@ done:
     if (s.audits)
         for (i = 0; i < nreg; i++)
             audit_reg_free(s.audits[i]);
-    if (s.lists)
-        for (i = 0; i < nreg; i++)
-            diag_list_clear(&s.lists[i]);
     free(s.audits);
-    free(s.lists);
     free(valid);
     free(th);
     free(sorted);
@@ -322,8 +321,21 @@ void batch_free(batch_t *b)
         for (k = 0; k < 5; k++)
             free(b->regs[i].campaign[k]);
         tally_free(b->regs[i].tally);
+        diag_store_free(b->regs[i].diags);
+        diag_store_free(b->regs[i].found);
     }
     free(b->regs);
-    diag_list_clear(&b->diags);
     free(b);
+}
+
+error_code batch_each_diag(const batch_t *b, diag_fn fn, void *ud)
+{
+    size_t i;
+    error_code rc = ERR_OK;
+    /* registers are in path order, and each one's stores in line order */
+    for (i = 0; i < b->n && rc == ERR_OK; i++) {
+        const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
+        rc = diag_store_each_of(v, 2, fn, ud);
+    }
+    return rc;
 }

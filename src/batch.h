@@ -7,13 +7,17 @@
  * schema and the vocabularies are shared read-only), feeds the tally and
  * the audit of that register in the same pass, then runs the batch-wide
  * audit rules. A register that turns out invalid keeps only its schema
- * diagnostics: its counts and findings are dropped.
+ * diagnostics: its counts and findings are dropped. Diagnostics are kept
+ * in a diag_store per register (compact, spilled to a temporary file when
+ * many) and read back in order with batch_each_diag; counts by rule and
+ * severity are exact whatever their number.
  */
 #ifndef CANVASS_BATCH_H
 #define CANVASS_BATCH_H
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <libxml/xmlschemas.h>
 #include "audit.h"
 #include "diag.h"
@@ -32,12 +36,13 @@ typedef struct {
     char *community;   /* code, when the head was read */
     char *campaign[5]; /* id, title, start, end, reported, when read */
     tally_t *tally;    /* NULL unless included */
+    diag_store *diags; /* what the reader said (schema, io) */
+    diag_store *found; /* the audit's findings; NULL unless valid */
 } batch_reg;
 
 typedef struct {
     batch_reg *regs;   /* sorted by path */
     size_t n;
-    diag_list diags;   /* every diagnostic, sorted */
     unsigned errors, warnings;
     int io_failed;     /* some register could not be read at all */
     int interrupted;   /* stopped by *stop: the results are incomplete */
@@ -50,6 +55,12 @@ typedef struct {
     const audit_opts *audit;
     int threads;            /* 0: one per core */
     const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
+    size_t spill;           /* diag_store_new's: 0 by default */
+    /* progress: called by the worker threads, under a lock, as registers
+     * are read (bytes read so far in the batch, registers done); NULL for
+     * none */
+    void (*progress)(void *ud, uint64_t bytes, size_t done, size_t total);
+    void *progress_ud;
 } batch_opts;
 
 /* Reads the N registers at PATHS. Returns NULL with *RC set on no memory
@@ -58,5 +69,10 @@ typedef struct {
 batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
                    error_code *rc);
 void batch_free(batch_t *b);
+
+/* Calls FN with every diagnostic of B in order (file, line, col, rule,
+ * message), formatted as it goes; stops at the first result other than
+ * ERR_OK and returns it. */
+error_code batch_each_diag(const batch_t *b, diag_fn fn, void *ud);
 
 #endif

@@ -1,15 +1,31 @@
 /*
- * diag.c — diagnostic lists, their order and their two text forms.
+ * diag.c — diagnostics: the store that holds them compactly, the lists
+ * tests and small callers use, their order and their two text forms.
  *
- * Messages are built by the modules that find problems; this file only
- * stores, sorts and formats them. The JSON form escapes everything that
- * JSON requires and passes UTF-8 through unchanged.
+ * The store (diag.h) keeps each diagnostic as a record: position, rule,
+ * severity, the ids it names and the message as a format with its
+ * argument values (format pointer = message id). The message is formatted
+ * only when read. Records come in groups (a household's findings), sorted
+ * when the group closes; a group that follows the last record extends the
+ * current run, else starts a new one; reading merges the runs, so the
+ * order is (line, col, rule, message) whatever order the groups came in.
+ * Records live in a memory buffer until it passes the spill size (4 MiB),
+ * then in an unlinked temporary file in $TMPDIR (a record holds pointers
+ * to static strings: the file is read back by the same process only).
+ * Memory: the buffer, the last record, the open group, and a few counts;
+ * reading holds one record and a 64 KiB chunk per run.
+ *
+ * The JSON form escapes everything that JSON requires and passes UTF-8
+ * through unchanged.
  */
 #include "diag.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 static char *dup_or_null(const char *s, int *fail)
 {
@@ -188,4 +204,610 @@ char *diag_format_json(const diag *d)
     *o++ = '}';
     *o = 0;
     return s;
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+/* A record, in memory and in the temporary file alike (the same process
+ * writes and reads it, so pointers to static strings stay valid):
+ *
+ *   u32 size       the whole record
+ *   u32 line, col
+ *   u8  severity, mask (bit i: id i present, in the order of ID_NAMES)
+ *   u16 unused
+ *   const char *rule, *fmt
+ *   the ids present, then the arguments of fmt in order: a string is u32
+ *   length, its bytes and a NUL; a number is 8 bytes (int64_t, uint64_t).
+ */
+#define N_IDS 5
+#define SPILL_DEFAULT ((size_t)4 << 20)
+#define READ_CHUNK ((size_t)64 << 10)
+
+typedef struct {
+    unsigned char *v;
+    size_t n, cap;
+} bytes;
+
+static int bytes_room(bytes *b, size_t more)
+{
+    size_t cap;
+    unsigned char *v;
+    if (b->n + more <= b->cap)
+        return 0;
+    if (more > SIZE_MAX / 4 - b->n)
+        return -1;
+    cap = b->cap ? b->cap : 256;
+    while (cap < b->n + more)
+        cap *= 2;
+    if (!(v = realloc(b->v, cap)))
+        return -1;
+    b->v = v;
+    b->cap = cap;
+    return 0;
+}
+
+static int bytes_add(bytes *b, const void *p, size_t n)
+{
+    if (bytes_room(b, n) < 0)
+        return -1;
+    memcpy(b->v + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+static int bytes_str(bytes *b, const char *s)
+{
+    uint32_t len = (uint32_t)strlen(s);
+    return bytes_add(b, &len, 4) || bytes_add(b, s, (size_t)len + 1) ? -1 : 0;
+}
+
+typedef struct {
+    const char *rule;
+    size_t n[2];
+} rule_count;
+
+struct diag_store {
+    char *file;
+    size_t spill;
+    error_code err;
+    /* the stream: bytes [0, flushed) are in the file, the rest in mem */
+    int fd;
+    uint64_t flushed;
+    bytes mem;
+    /* run i starts at runs[i] and ends where the next one starts */
+    uint64_t *runs;
+    size_t nruns, capruns;
+    bytes last;            /* the record appended last */
+    bytes group;           /* the group being gathered */
+    int in_group;
+    rule_count *counts;
+    size_t ncounts;
+};
+
+/* A record decoded: D points into the record's bytes and MSG. */
+typedef struct {
+    diag d;
+    bytes msg;
+} decoded;
+
+static uint32_t rec_size(const unsigned char *r)
+{
+    uint32_t n;
+    memcpy(&n, r, 4);
+    return n;
+}
+
+/* Parses one conversion of FMT at P (just after '%'): its length modifier
+ * and conversion. Returns the conversion, or 0 when not supported. */
+static char conversion(const char **p, char *len)
+{
+    *len = 0;
+    if (**p == 'l' || **p == 'z')
+        *len = *(*p)++;
+    switch (**p) {
+    case 's':
+        return *len ? 0 : *(*p)++;
+    case 'd':
+    case 'u':
+    case 'x':
+        return *(*p)++;
+    case '%':
+        return *len ? 0 : *(*p)++;
+    default:
+        return 0;
+    }
+}
+
+/* Formats the message of a record: FMT with the arguments at A. */
+static int format_message(bytes *out, const char *fmt, const unsigned char *a)
+{
+    const char *p = fmt;
+    out->n = 0;
+    while (*p) {
+        char len, c, buf[32];
+        const char *pct = strchr(p, '%');
+        size_t lit = pct ? (size_t)(pct - p) : strlen(p);
+        if (bytes_add(out, p, lit) < 0)
+            return -1;
+        p += lit;
+        if (!*p)
+            break;
+        p++;
+        c = conversion(&p, &len);
+        if (c == '%') {
+            if (bytes_add(out, "%", 1) < 0)
+                return -1;
+        } else if (c == 's') {
+            uint32_t n;
+            memcpy(&n, a, 4);
+            if (bytes_add(out, a + 4, n) < 0)
+                return -1;
+            a += 4 + (size_t)n + 1;
+        } else {
+            int64_t i;
+            uint64_t u;
+            memcpy(&i, a, 8);
+            memcpy(&u, a, 8);
+            a += 8;
+            if (c == 'd')
+                snprintf(buf, sizeof buf, "%lld", (long long)i);
+            else
+                snprintf(buf, sizeof buf, c == 'u' ? "%llu" : "%llx",
+                         (unsigned long long)u);
+            if (bytes_add(out, buf, strlen(buf)) < 0)
+                return -1;
+        }
+    }
+    return bytes_add(out, "", 1);
+}
+
+/* Decodes record R into X (strings point into R) and formats its
+ * message. 0 or -1 (no memory). */
+static int decode(const char *file, const unsigned char *r, decoded *x)
+{
+    static const size_t off[N_IDS] = {
+        offsetof(diag, community), offsetof(diag, household),
+        offsetof(diag, visit), offsetof(diag, item), offsetof(diag, cadre)};
+    const unsigned char *p = r + 4;
+    const char *fmt;
+    unsigned mask, i;
+
+    memset(&x->d, 0, sizeof x->d);
+    x->d.file = (char *)file;
+    memcpy(&x->d.line, p, 4);
+    memcpy(&x->d.col, p + 4, 4);
+    x->d.severity = p[8] ? DIAG_WARNING : DIAG_ERROR;
+    mask = p[9];
+    p += 12;
+    memcpy(&x->d.rule, p, sizeof(char *));
+    memcpy(&fmt, p + sizeof(char *), sizeof(char *));
+    p += 2 * sizeof(char *);
+    for (i = 0; i < N_IDS; i++)
+        if (mask & (1u << i)) {
+            uint32_t n;
+            memcpy(&n, p, 4);
+            *(char **)((char *)&x->d + off[i]) = (char *)p + 4;
+            p += 4 + (size_t)n + 1;
+        }
+    if (format_message(&x->msg, fmt, p) < 0)
+        return -1;
+    x->d.message = (char *)x->msg.v;
+    return 0;
+}
+
+static int cmp_decoded(const decoded *x, const decoded *y)
+{
+    int c;
+    if (x->d.line != y->d.line)
+        return x->d.line < y->d.line ? -1 : 1;
+    if (x->d.col != y->d.col)
+        return x->d.col < y->d.col ? -1 : 1;
+    if ((c = strcmp(x->d.rule, y->d.rule)))
+        return c;
+    return strcmp(x->d.message, y->d.message);
+}
+
+diag_store *diag_store_new(const char *file, size_t spill)
+{
+    diag_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->fd = -1;
+    s->spill = spill ? spill : SPILL_DEFAULT;
+    if (!(s->file = strdup(file ? file : ""))) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void diag_store_free(diag_store *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->file);
+    free(s->mem.v);
+    free(s->runs);
+    free(s->last.v);
+    free(s->group.v);
+    free(s->counts);
+    free(s);
+}
+
+error_code diag_store_error(const diag_store *s)
+{
+    return s->err;
+}
+
+static error_code fail(diag_store *s, error_code e)
+{
+    if (s->err == ERR_OK)
+        s->err = e;
+    return e;
+}
+
+/* Writes the bytes in memory to the temporary file (made on first use). */
+static error_code flush_mem(diag_store *s)
+{
+    size_t done = 0;
+    if (s->fd < 0) {
+        const char *dir = getenv("TMPDIR");
+        char *path = malloc(strlen(dir && *dir ? dir : "/tmp") + 32);
+        if (!path)
+            return fail(s, ERR_NOMEM);
+        sprintf(path, "%s/canvass-findings-XXXXXX", dir && *dir ? dir : "/tmp");
+        s->fd = mkstemp(path);
+        if (s->fd >= 0)
+            unlink(path); /* gone when closed, whatever happens */
+        free(path);
+        if (s->fd < 0)
+            return fail(s, ERR_WRITE);
+    }
+    while (done < s->mem.n) {
+        ssize_t w = pwrite(s->fd, s->mem.v + done, s->mem.n - done,
+                           (off_t)(s->flushed + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return fail(s, errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE);
+        done += (size_t)w;
+    }
+    s->flushed += s->mem.n;
+    s->mem.n = 0;
+    return ERR_OK;
+}
+
+static error_code count(diag_store *s, const unsigned char *r)
+{
+    const char *rule;
+    size_t i;
+    rule_count *g;
+    memcpy(&rule, r + 16, sizeof rule);
+    for (i = 0; i < s->ncounts; i++)
+        if (s->counts[i].rule == rule || !strcmp(s->counts[i].rule, rule))
+            break;
+    if (i == s->ncounts) {
+        if (!(g = realloc(s->counts, (s->ncounts + 1) * sizeof *g)))
+            return fail(s, ERR_NOMEM);
+        s->counts = g;
+        s->counts[s->ncounts].rule = rule;
+        s->counts[s->ncounts].n[0] = s->counts[s->ncounts].n[1] = 0;
+        s->ncounts++;
+    }
+    s->counts[i].n[r[12] ? 1 : 0]++;
+    return ERR_OK;
+}
+
+/* Appends record R (its message decoded in X) to the stream: to the
+ * current run when it follows the last record, else to a new run. */
+static error_code append(diag_store *s, const unsigned char *r,
+                         const decoded *x)
+{
+    uint32_t n = rec_size(r);
+    int new_run = !s->nruns;
+    if (!new_run) {
+        decoded y = {0};
+        int bad = decode(s->file, s->last.v, &y) < 0;
+        new_run = !bad && cmp_decoded(x, &y) < 0;
+        free(y.msg.v);
+        if (bad)
+            return fail(s, ERR_NOMEM);
+    }
+    if (new_run) {
+        if (s->nruns == s->capruns) {
+            size_t cap = s->capruns ? s->capruns * 2 : 4;
+            uint64_t *v = realloc(s->runs, cap * sizeof *v);
+            if (!v)
+                return fail(s, ERR_NOMEM);
+            s->runs = v;
+            s->capruns = cap;
+        }
+        s->runs[s->nruns++] = s->flushed + s->mem.n;
+    }
+    s->last.n = 0;
+    if (bytes_add(&s->last, r, n) < 0 || bytes_add(&s->mem, r, n) < 0)
+        return fail(s, ERR_NOMEM);
+    if (s->mem.n >= s->spill)
+        return flush_mem(s);
+    return ERR_OK;
+}
+
+void diag_store_begin(diag_store *s)
+{
+    s->in_group = 1;
+}
+
+typedef struct {
+    size_t off;
+    decoded x;
+} sort_item;
+
+static int cmp_item(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    int c = cmp_decoded(&x->x, &y->x);
+    if (c)
+        return c;
+    return x->off < y->off ? -1 : x->off > y->off; /* stable */
+}
+
+error_code diag_store_end(diag_store *s)
+{
+    size_t n = 0, i, off;
+    sort_item *v = NULL;
+    error_code rc = ERR_OK;
+
+    s->in_group = 0;
+    if (!s->group.n)
+        return s->err;
+    for (off = 0; off < s->group.n; off += rec_size(s->group.v + off))
+        n++;
+    if (!(v = calloc(n, sizeof *v)))
+        return fail(s, ERR_NOMEM);
+    for (i = 0, off = 0; i < n; i++, off += rec_size(s->group.v + off)) {
+        v[i].off = off;
+        if (decode(s->file, s->group.v + off, &v[i].x) < 0) {
+            rc = fail(s, ERR_NOMEM);
+            goto done;
+        }
+        /* pointers into group.v stay valid: it does not move until reset */
+    }
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_item);
+    for (i = 0; i < n && rc == ERR_OK; i++)
+        rc = append(s, s->group.v + v[i].off, &v[i].x);
+done:
+    for (i = 0; i < n; i++)
+        free(v[i].x.msg.v);
+    free(v);
+    s->group.n = 0;
+    return rc;
+}
+
+error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
+                           va_list ap)
+{
+    const char *ids[N_IDS] = {d->community, d->household, d->visit, d->item,
+                              d->cadre};
+    const char *rule = d->rule ? d->rule : "schema", *p = fmt;
+    size_t start;
+    uint32_t zero = 0, size;
+    unsigned char sm[4] = {0};
+    unsigned i;
+    bytes *b = &s->group;
+    error_code rc;
+
+    if (s->err != ERR_OK)
+        return s->err;
+    start = b->n;
+    sm[0] = d->severity == DIAG_WARNING;
+    for (i = 0; i < N_IDS; i++)
+        if (ids[i])
+            sm[1] |= (unsigned char)(1u << i);
+    if (bytes_add(b, &zero, 4) || bytes_add(b, &d->line, 4) ||
+        bytes_add(b, &d->col, 4) || bytes_add(b, sm, 4) ||
+        bytes_add(b, &rule, sizeof rule) || bytes_add(b, &fmt, sizeof fmt))
+        goto nomem;
+    for (i = 0; i < N_IDS; i++)
+        if (ids[i] && bytes_str(b, ids[i]) < 0)
+            goto nomem;
+    while ((p = strchr(p, '%'))) {
+        char len, c;
+        p++;
+        c = conversion(&p, &len);
+        if (!c) {
+            b->n = start;
+            return fail(s, ERR_INTERNAL);
+        }
+        if (c == '%')
+            continue;
+        if (c == 's') {
+            const char *v = va_arg(ap, const char *);
+            if (bytes_str(b, v ? v : "(null)") < 0)
+                goto nomem;
+        } else if (c == 'd') {
+            int64_t v = len == 'l'   ? (int64_t)va_arg(ap, long)
+                        : len == 'z' ? (int64_t)va_arg(ap, ssize_t)
+                                     : (int64_t)va_arg(ap, int);
+            if (bytes_add(b, &v, 8) < 0)
+                goto nomem;
+        } else {
+            uint64_t v = len == 'l'   ? (uint64_t)va_arg(ap, unsigned long)
+                         : len == 'z' ? (uint64_t)va_arg(ap, size_t)
+                                      : (uint64_t)va_arg(ap, unsigned);
+            if (bytes_add(b, &v, 8) < 0)
+                goto nomem;
+        }
+    }
+    size = (uint32_t)(b->n - start);
+    memcpy(b->v + start, &size, 4);
+    if ((rc = count(s, b->v + start)) != ERR_OK)
+        return rc;
+    return s->in_group ? ERR_OK : diag_store_end(s);
+nomem:
+    b->n = start;
+    return fail(s, ERR_NOMEM);
+}
+
+static error_code store_addf(diag_store *s, const diag *d, const char *fmt,
+                             ...)
+{
+    va_list ap;
+    error_code rc;
+    va_start(ap, fmt);
+    rc = diag_store_vadd(s, d, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+error_code diag_store_add(diag_store *s, const diag *d)
+{
+    return store_addf(s, d, "%s", d->message ? d->message : "");
+}
+
+size_t diag_store_count(const diag_store *s, const char *rule, int sev)
+{
+    size_t i;
+    for (i = 0; i < s->ncounts; i++)
+        if (!strcmp(s->counts[i].rule, rule))
+            return sev < 0 ? s->counts[i].n[0] + s->counts[i].n[1]
+                           : s->counts[i].n[sev ? 1 : 0];
+    return 0;
+}
+
+size_t diag_store_total(const diag_store *s, int sev)
+{
+    size_t i, n = 0;
+    for (i = 0; i < s->ncounts; i++)
+        n += sev < 0 ? s->counts[i].n[0] + s->counts[i].n[1]
+                     : s->counts[i].n[sev ? 1 : 0];
+    return n;
+}
+
+/* A reading position in one run. */
+typedef struct {
+    const diag_store *s;
+    uint64_t at, end;      /* next record, end of the run */
+    bytes chunk;           /* bytes read from the file... */
+    uint64_t chunk_at;     /* ...starting at this offset */
+    bytes rec;             /* the current record */
+    decoded x;
+    int live;
+} cursor;
+
+/* Loads the record at C->at into C->rec and decodes it. */
+static error_code load(const diag_store *s, cursor *c)
+{
+    unsigned char head[4];
+    const unsigned char *src;
+    uint32_t n;
+
+    c->live = c->at < c->end;
+    if (!c->live)
+        return ERR_OK;
+    if (c->at >= s->flushed) {
+        src = s->mem.v + (c->at - s->flushed);
+        n = rec_size(src);
+    } else {
+        /* from the file, through a chunk of READ_CHUNK bytes */
+        if (c->at < c->chunk_at || c->at + 4 > c->chunk_at + c->chunk.n ||
+            c->at + rec_size(c->chunk.v + (c->at - c->chunk_at)) >
+                c->chunk_at + c->chunk.n) {
+            size_t want = READ_CHUNK;
+            ssize_t got;
+            if (pread(s->fd, head, 4, (off_t)c->at) != 4)
+                return ERR_READ;
+            memcpy(&n, head, 4);
+            if (want < n)
+                want = n;
+            if (want > s->flushed - c->at)
+                want = (size_t)(s->flushed - c->at);
+            c->chunk.n = 0;
+            if (bytes_room(&c->chunk, want) < 0)
+                return ERR_NOMEM;
+            got = pread(s->fd, c->chunk.v, want, (off_t)c->at);
+            if (got < 0 || (size_t)got < n)
+                return ERR_READ;
+            c->chunk.n = (size_t)got;
+            c->chunk_at = c->at;
+        }
+        src = c->chunk.v + (c->at - c->chunk_at);
+        n = rec_size(src);
+    }
+    c->rec.n = 0;
+    if (bytes_add(&c->rec, src, n) < 0 || decode(s->file, c->rec.v, &c->x) < 0)
+        return ERR_NOMEM;
+    c->at += n;
+    return ERR_OK;
+}
+
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              diag_fn fn, void *ud)
+{
+    cursor *c = NULL;
+    size_t i, k, nc = 0, best;
+    error_code rc = ERR_OK;
+
+    for (k = 0; k < n; k++)
+        nc += v[k] ? v[k]->nruns : 0;
+    if (!nc)
+        return ERR_OK;
+    if (!(c = calloc(nc, sizeof *c)))
+        return ERR_NOMEM;
+    for (k = 0, nc = 0; k < n; k++)
+        for (i = 0; v[k] && i < v[k]->nruns; i++, nc++) {
+            const diag_store *s = v[k];
+            c[nc].s = s;
+            c[nc].at = s->runs[i];
+            c[nc].end = i + 1 < s->nruns ? s->runs[i + 1]
+                                         : s->flushed + s->mem.n;
+            if (rc == ERR_OK)
+                rc = load(s, &c[nc]);
+        }
+    while (rc == ERR_OK) {
+        /* few runs: the smallest by a scan */
+        best = nc;
+        for (i = 0; i < nc; i++)
+            if (c[i].live &&
+                (best == nc || cmp_decoded(&c[i].x, &c[best].x) < 0))
+                best = i;
+        if (best == nc)
+            break;
+        if ((rc = fn(ud, &c[best].x.d)) == ERR_OK)
+            rc = load(c[best].s, &c[best]);
+    }
+    for (i = 0; i < nc; i++) {
+        free(c[i].chunk.v);
+        free(c[i].rec.v);
+        free(c[i].x.msg.v);
+    }
+    free(c);
+    return rc;
+}
+
+error_code diag_store_each(const diag_store *s, diag_fn fn, void *ud)
+{
+    return diag_store_each_of(&s, 1, fn, ud);
+}
+
+static error_code to_list(void *ud, const diag *d)
+{
+    return diag_list_add(ud, d);
+}
+
+error_code diag_store_drain(diag_store *s, diag_list *out)
+{
+    error_code rc = diag_store_each(s, to_list, out);
+    if (rc != ERR_OK)
+        return rc;
+    if (s->fd >= 0 && ftruncate(s->fd, 0) < 0)
+        return fail(s, ERR_WRITE);
+    s->flushed = 0;
+    s->mem.n = 0;
+    s->nruns = 0;
+    s->last.n = 0;
+    s->ncounts = 0;
+    return ERR_OK;
 }

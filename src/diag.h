@@ -10,7 +10,9 @@
 #ifndef CANVASS_DIAG_H
 #define CANVASS_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "error.h"
 
 typedef enum { DIAG_ERROR = 0, DIAG_WARNING = 1 } diag_severity;
@@ -52,5 +54,65 @@ char *diag_format_text(const diag *d);
 
 /* Formats D as one JSON object (no newline), malloc'd (caller frees). */
 char *diag_format_json(const diag *d);
+
+/* ---- the store: a register's diagnostics, recorded compactly ----------
+ *
+ * A diagnostic is recorded as its rule, severity, position, the ids it
+ * names, and its message as a format (a static string: the message's id,
+ * which a catalogue can translate, as gettext's msgid) with the values of
+ * its arguments; the message is formatted only when the store is read.
+ * Records are kept in the order (line, col, rule, message): they come in
+ * groups (a household's findings, the end-of-register findings...), each
+ * sorted when it closes and appended to the current run while it follows
+ * on; a group that does not starts a new run, and reading merges the runs.
+ * Beyond a few MiB in memory the records go to an unlinked temporary file
+ * in $TMPDIR, so memory does not grow with the number of findings. Counts
+ * by rule and severity are kept as records arrive.
+ *
+ * One store per register, used by one thread at a time. */
+typedef struct diag_store diag_store;
+
+/* A store for the diagnostics of FILE (copied). SPILL: bytes kept in
+ * memory before going to the temporary file (0: 4 MiB; tests pass a few
+ * hundred). NULL on no memory. */
+diag_store *diag_store_new(const char *file, size_t spill);
+void diag_store_free(diag_store *s);
+
+/* Records D (its file is ignored: the store's) with the message FMT and
+ * its arguments. D->rule and FMT must be static strings. FMT's
+ * conversions: %s %d %u %x with no flags, width or precision, l or z
+ * allowed before d u x; %%. ERR_OK, ERR_NOMEM, ERR_WRITE/ERR_NOSPACE
+ * (temporary file), ERR_INTERNAL (another conversion). */
+error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
+                           va_list ap);
+/* Records D with its message as it is (copied). */
+error_code diag_store_add(diag_store *s, const diag *d);
+
+/* Records added between begin and end are one group (sorted on end); a
+ * record added outside a group is a group of its own. */
+void diag_store_begin(diag_store *s);
+error_code diag_store_end(diag_store *s);
+
+/* The first failure of the store (ERR_OK while none). */
+error_code diag_store_error(const diag_store *s);
+
+/* Diagnostics recorded of RULE (any severity when SEV < 0). */
+size_t diag_store_count(const diag_store *s, const char *rule, int sev);
+/* All of them, of severity SEV (any when < 0). */
+size_t diag_store_total(const diag_store *s, int sev);
+
+/* Calls FN with each diagnostic in order (file, line, col, rule,
+ * message); D and its strings are valid during the call only. Stops at the
+ * first FN result other than ERR_OK and returns it. */
+typedef error_code (*diag_fn)(void *ud, const diag *d);
+error_code diag_store_each(const diag_store *s, diag_fn fn, void *ud);
+/* The same over the N stores at V (NULLs skipped), merged: stores of one
+ * file. */
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              diag_fn fn, void *ud);
+
+/* Appends every diagnostic to OUT, in order, and empties the store (its
+ * counts too). */
+error_code diag_store_drain(diag_store *s, diag_list *out);
 
 #endif

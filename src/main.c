@@ -76,7 +76,9 @@ typedef struct {
     int allow_partial;
     int formats;
     int threads;
-    size_t max_findings;     /* --max-findings, per rule; 0 = all */
+    size_t max_findings;     /* --max-findings: listed per rule (and per
+                              * community in the return); SIZE_MAX all */
+    int list_set;            /* --max-findings given: check lists so many */
     audit_opts audit;
     int wrote;               /* set by build: the outputs are in place */
 } options;
@@ -100,8 +102,10 @@ static const char usage_text[] =
     "  --rule ID=off|warning|error   change a rule's severity\n"
     "  --overdue-days N        overdue-item threshold (default 30)\n"
     "  --min-visits N          cadre-few-visits threshold (default 5)\n"
-    "  --max-findings N        list at most N findings per rule (counts stay\n"
-    "                          exact)\n"
+    "  --max-findings N|all    list at most N findings per rule (check; and\n"
+    "                          per rule and community in return.xml and\n"
+    "                          the workbook, default 1000; findings.csv\n"
+    "                          lists all); counts stay exact\n"
     "  --jobs N                registers read in parallel (default: cores)\n"
     "build only:\n"
     "  -o, --output OUTDIR     where the outputs go (created if missing)\n"
@@ -226,10 +230,14 @@ static int parse_options(int argc, char **argv, options *o, int build)
             o->audit.min_visits = (int)v;
             break;
         case O_MAXFIND:
-            if (parse_count(optarg, LONG_MAX, &v))
-                return usage_error("--max-findings needs a number, not '%s'",
-                                   optarg);
-            o->max_findings = (size_t)v;
+            if (!strcmp(optarg, "all"))
+                o->max_findings = SIZE_MAX;
+            else if (parse_count(optarg, LONG_MAX, &v))
+                return usage_error("--max-findings needs a number or 'all', "
+                                   "not '%s'", optarg);
+            else
+                o->max_findings = (size_t)v;
+            o->list_set = 1;
             break;
         case O_JOBS:
             if (parse_count(optarg, 256, &v) || v < 1)
@@ -365,40 +373,60 @@ done:
     return rc;
 }
 
-/* Prints the diagnostics of B, at most max_findings per rule. */
-static int print_diags(const batch_t *b, const options *o, FILE *out)
-{
-    size_t i, j;
+/* Printing the diagnostics as they stream out of the batch: at most
+ * max_findings per rule when asked. */
+typedef struct {
+    const options *o;
+    FILE *out;
     struct {
         const char *rule;
         size_t n;
     } seen[64];
-    size_t n_seen = 0, hidden = 0;
+    size_t n_seen, hidden;
+} printer;
 
-    for (i = 0; i < b->diags.n; i++) {
-        const diag *d = &b->diags.v[i];
-        char *line;
-        if (o->max_findings && strcmp(d->rule, "io")) {
-            for (j = 0; j < n_seen && strcmp(seen[j].rule, d->rule); j++)
-                ;
-            if (j == n_seen && n_seen < 64) {
-                seen[n_seen].rule = d->rule;
-                seen[n_seen++].n = 0;
-            }
-            if (j < 64 && seen[j].n++ >= o->max_findings) {
-                hidden++;
-                continue;
-            }
+static error_code print_one(void *ud, const diag *d)
+{
+    printer *p = ud;
+    const options *o = p->o;
+    char *line;
+    size_t j;
+    if (o->list_set && o->max_findings != SIZE_MAX && strcmp(d->rule, "io")) {
+        for (j = 0; j < p->n_seen && strcmp(p->seen[j].rule, d->rule); j++)
+            ;
+        if (j == p->n_seen && p->n_seen < 64) {
+            p->seen[p->n_seen].rule = d->rule; /* static strings */
+            p->seen[p->n_seen++].n = 0;
         }
-        line = o->json ? diag_format_json(d) : diag_format_text(d);
-        if (!line)
-            return -1;
-        fprintf(out, "%s\n", line);
-        free(line);
+        if (j < 64 && p->seen[j].n++ >= o->max_findings) {
+            p->hidden++;
+            return ERR_OK;
+        }
     }
-    if (hidden)
+    line = o->json ? diag_format_json(d) : diag_format_text(d);
+    if (!line)
+        return ERR_NOMEM;
+    fprintf(p->out, "%s\n", line);
+    free(line);
+    return ERR_OK;
+}
+
+/* Prints the diagnostics of B, at most max_findings per rule when
+ * --max-findings was given. */
+static int print_diags(const batch_t *b, const options *o, FILE *out)
+{
+    printer p;
+    error_code rc;
+    memset(&p, 0, sizeof p);
+    p.o = o;
+    p.out = out;
+    if ((rc = batch_each_diag(b, print_one, &p)) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", error_string(rc));
+        return -1;
+    }
+    if (p.hidden)
         fprintf(stderr, "canvass: %zu more findings not listed "
-                        "(--max-findings %zu per rule)\n", hidden,
+                        "(--max-findings %zu per rule)\n", p.hidden,
                 o->max_findings);
     return 0;
 }
@@ -426,6 +454,7 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
     batch_opts bo;
     error_code rc;
     batch_t *b;
+    memset(&bo, 0, sizeof bo);
     bo.schema = s->schema;
     bo.vocab = s->vocab;
     bo.rvocab = s->rvocab;
@@ -765,6 +794,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.lang = "zh";
     o.formats = FMT_XML | FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD;
+    o.max_findings = 1000;
     audit_opts_default(&o.audit);
 
     if (argc < 2) {

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/hash.h>
 #include <libxml/xmlsave.h>
+#include <stdint.h>
 
 #include "render.h"
 #include "tally.h"
@@ -135,39 +137,111 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
     return 0;
 }
 
+/* The findings listed so far of one rule in one community, and those
+ * left out. */
+typedef struct listing {
+    const char *rule;           /* static */
+    char *community;            /* "" when none */
+    size_t listed, omitted;
+    struct listing *next;       /* in order of first appearance */
+} listing;
+
+typedef struct {
+    xmlNodePtr f;
+    xmlNsPtr ns;
+    const return_opts *o;
+    xmlHashTablePtr by_key;     /* rule, community -> listing */
+    listing *first, **tail;
+    size_t omitted;
+} lister;
+
+static void free_listing(void *p, const xmlChar *name)
+{
+    listing *l = p;
+    (void)name;
+    free(l->community);
+    free(l);
+}
+
+/* Lists D unless its rule has max_findings listed in its community
+ * already; counts it either way. */
+static error_code list_one(void *ud, const diag *x)
+{
+    lister *ls = ud;
+    const char *comm = x->community ? x->community : "";
+    listing *l;
+    xmlNodePtr d;
+
+    if (vocab_index(ls->o->rvocab, "rule", x->rule) < 0)
+        return ERR_OK; /* I/O problems are not findings of a return */
+    l = xmlHashLookup2(ls->by_key, BAD_CAST x->rule, BAD_CAST comm);
+    if (!l) {
+        if (!(l = calloc(1, sizeof *l)) || !(l->community = strdup(comm))) {
+            free(l);
+            return ERR_NOMEM;
+        }
+        l->rule = x->rule;
+        if (xmlHashAddEntry2(ls->by_key, BAD_CAST x->rule, BAD_CAST comm, l)) {
+            free_listing(l, NULL);
+            return ERR_NOMEM;
+        }
+        *ls->tail = l;
+        ls->tail = &l->next;
+    }
+    if (l->listed >= ls->o->max_findings) {
+        l->omitted++;
+        ls->omitted++;
+        return ERR_OK;
+    }
+    l->listed++;
+    if (!(d = xmlNewTextChild(ls->f, ls->ns, BAD_CAST "finding",
+                              BAD_CAST x->message)) ||
+        set(d, "file", x->file) || set_num(d, "line", x->line) ||
+        set_num(d, "col", x->col) ||
+        set(d, "severity", diag_severity_name(x->severity)) ||
+        set(d, "rule", x->rule) || set(d, "community", x->community) ||
+        set(d, "household", x->household) || set(d, "visit", x->visit) ||
+        set(d, "item", x->item) || set(d, "cadre", x->cadre))
+        return ERR_NOMEM;
+    return ERR_OK;
+}
+
+/* <findings limit="N" omitted="M">: at most max_findings per rule and
+ * community, in (file, line) order, then one <notListed> per rule and
+ * community with the count of those left out. Memory holds only what is
+ * listed: the findings stream out of the batch. */
 static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
                           const return_opts *o)
 {
-    xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST "findings", NULL), d;
-    size_t i, n_rules, omitted = 0, *listed;
+    lister ls;
+    listing *l;
     int rc = -1;
 
-    vocab_enum(o->rvocab, "rule", &n_rules);
-    if (!f || !(listed = calloc(n_rules + 1, sizeof *listed)))
-        return -1;
-    for (i = 0; i < b->diags.n; i++) {
-        const diag *x = &b->diags.v[i];
-        int r = vocab_index(o->rvocab, "rule", x->rule);
-        if (r < 0)
-            continue; /* I/O problems are not findings of a return */
-        if (o->max_findings && listed[r] >= o->max_findings) {
-            omitted++;
+    memset(&ls, 0, sizeof ls);
+    ls.ns = ns;
+    ls.o = o;
+    ls.tail = &ls.first;
+    if (!(ls.f = xmlNewChild(root, ns, BAD_CAST "findings", NULL)) ||
+        !(ls.by_key = xmlHashCreate(64)))
+        goto fail;
+    if (batch_each_diag(b, list_one, &ls) != ERR_OK)
+        goto fail;
+    for (l = ls.first; l; l = l->next) {
+        xmlNodePtr n;
+        if (!l->omitted)
             continue;
-        }
-        listed[r]++;
-        if (!(d = xmlNewTextChild(f, ns, BAD_CAST "finding",
-                                  BAD_CAST x->message)) ||
-            set(d, "file", x->file) || set_num(d, "line", x->line) ||
-            set_num(d, "col", x->col) ||
-            set(d, "severity", diag_severity_name(x->severity)) ||
-            set(d, "rule", x->rule) || set(d, "community", x->community) ||
-            set(d, "household", x->household) || set(d, "visit", x->visit) ||
-            set(d, "item", x->item) || set(d, "cadre", x->cadre))
+        if (!(n = xmlNewChild(ls.f, ns, BAD_CAST "notListed", NULL)) ||
+            set(n, "rule", l->rule) ||
+            (*l->community && set(n, "community", l->community)) ||
+            set_num(n, "count", l->omitted))
             goto fail;
     }
-    rc = set_num(f, "omitted", omitted);
+    if (o->max_findings != SIZE_MAX &&
+        set_num(ls.f, "limit", o->max_findings))
+        goto fail;
+    rc = set_num(ls.f, "omitted", ls.omitted);
 fail:
-    free(listed);
+    xmlHashFree(ls.by_key, free_listing);
     return rc;
 }
 

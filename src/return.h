@@ -20,7 +20,8 @@ typedef struct {
     const vocab_t *vocab;       /* register.xsd vocabulary */
     const vocab_t *rvocab;      /* return.xsd vocabulary */
     const audit_opts *audit;    /* severities in force */
-    size_t max_findings;        /* per rule in the findings list; 0: all */
+    size_t max_findings;        /* listed per rule and community; SIZE_MAX:
+                                 * all, 0: none (counts stay exact) */
     const char *generator;      /* "canvass VERSION" */
 } return_opts;
 

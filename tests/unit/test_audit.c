@@ -85,7 +85,7 @@ static audit_reg *audit_file(const fixture *fx, const audit_opts *o,
     reader_callbacks cb = {cb_head, cb_household, NULL, NULL};
     reader_result res;
     reader_t *r = reader_new(fx->schema, fx->vocab);
-    audit_reg *a = audit_reg_new(o, fx->vocab, path);
+    audit_reg *a = audit_reg_new(o, fx->vocab, path, NULL);
 
     assert_non_null(r);
     assert_non_null(a);

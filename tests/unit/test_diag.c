@@ -92,6 +92,117 @@ static void test_take(void **state)
     diag_list_clear(&b);
 }
 
+/* ---- the store ---------------------------------------------------------- */
+
+static error_code add(diag_store *st, unsigned line, unsigned col,
+                      const char *rule, diag_severity sev, const char *hh,
+                      const char *fmt, ...)
+{
+    diag d = {0};
+    va_list ap;
+    error_code rc;
+    d.line = line;
+    d.col = col;
+    d.rule = (char *)rule;
+    d.severity = sev;
+    d.household = (char *)hh;
+    d.community = "620402003005";
+    va_start(ap, fmt);
+    rc = diag_store_vadd(st, &d, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Many findings in groups, some out of order, with a spill threshold of a
+ * few hundred bytes: they come back in (line, col, rule, message) order,
+ * every one, formatted from their arguments; counts are exact. */
+static void test_store_order_spill(void **state)
+{
+    diag_store *st = diag_store_new("reg.xml", 256);
+    diag_list l = {0};
+    size_t i, n = 5000;
+    (void)state;
+    assert_non_null(st);
+    for (i = 0; i < n; i++) {
+        /* groups of 5 given backwards; every 1000th group out of order */
+        unsigned base = (unsigned)(i / 5) * 10 + 10, k = 4 - (unsigned)(i % 5);
+        if (i % 5 == 0)
+            diag_store_begin(st);
+        if ((i / 5) % 200 == 199)
+            base = 5 + (unsigned)(i / 1000);
+        assert_int_equal(add(st, base, k + 1, i % 2 ? "overdue-item" : "duplicate-id",
+                             i % 2 ? DIAG_WARNING : DIAG_ERROR, "h1",
+                             "item %s: %d days, %lu, %zu%%", "o1", -(int)i - 1,
+                             (unsigned long)i, (size_t)k),
+                         ERR_OK);
+        if (i % 5 == 4)
+            assert_int_equal(diag_store_end(st), ERR_OK);
+    }
+    assert_int_equal(diag_store_total(st, -1), n);
+    assert_int_equal(diag_store_count(st, "overdue-item", DIAG_WARNING),
+                     n / 2);
+    assert_int_equal(diag_store_count(st, "duplicate-id", DIAG_ERROR), n / 2);
+    assert_int_equal(diag_store_count(st, "duplicate-id", DIAG_WARNING), 0);
+    assert_int_equal(diag_store_drain(st, &l), ERR_OK);
+    assert_int_equal(l.n, n);
+    for (i = 1; i < l.n; i++) {
+        const diag *a = &l.v[i - 1], *b = &l.v[i];
+        assert_true(a->line < b->line ||
+                    (a->line == b->line && a->col <= b->col));
+    }
+    for (i = 0; i < l.n; i++) {
+        assert_string_equal(l.v[i].file, "reg.xml");
+        assert_string_equal(l.v[i].household, "h1");
+        assert_string_equal(l.v[i].community, "620402003005");
+        assert_null(l.v[i].visit);
+        assert_non_null(strstr(l.v[i].message, "item o1: -"));
+    }
+    /* one in full */
+    assert_string_equal(l.v[0].message, "item o1: -1000 days, 999, 0%");
+    assert_int_equal(diag_store_total(st, -1), 0); /* drained */
+    diag_list_clear(&l);
+    diag_store_free(st);
+}
+
+/* The same findings with and without spilling read back the same. */
+static void test_store_spill_same(void **state)
+{
+    diag_store *a = diag_store_new("r.xml", 64), *b = diag_store_new("r.xml", 0);
+    diag_list la = {0}, lb = {0};
+    unsigned i;
+    (void)state;
+    for (i = 0; i < 300; i++) {
+        assert_int_equal(add(a, 1000 - i, 1, "schema", DIAG_ERROR, NULL,
+                             "%s", "line by line, backwards"), ERR_OK);
+        assert_int_equal(add(b, 1000 - i, 1, "schema", DIAG_ERROR, NULL,
+                             "%s", "line by line, backwards"), ERR_OK);
+    }
+    assert_int_equal(diag_store_drain(a, &la), ERR_OK);
+    assert_int_equal(diag_store_drain(b, &lb), ERR_OK);
+    assert_int_equal(la.n, 300);
+    assert_int_equal(lb.n, 300);
+    for (i = 0; i < 300; i++) {
+        assert_int_equal(la.v[i].line, 701 + i);
+        assert_int_equal(lb.v[i].line, 701 + i);
+        assert_string_equal(la.v[i].community, "620402003005");
+    }
+    diag_list_clear(&la);
+    diag_list_clear(&lb);
+    diag_store_free(a);
+    diag_store_free(b);
+}
+
+/* A conversion the store does not know is refused, not misread. */
+static void test_store_bad_format(void **state)
+{
+    diag_store *st = diag_store_new("r.xml", 0);
+    (void)state;
+    assert_int_equal(add(st, 1, 1, "schema", DIAG_ERROR, NULL, "%5d", 3),
+                     ERR_INTERNAL);
+    assert_int_equal(diag_store_error(st), ERR_INTERNAL);
+    diag_store_free(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +210,9 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_take),
+        cmocka_unit_test(test_store_order_spill),
+        cmocka_unit_test(test_store_spill_same),
+        cmocka_unit_test(test_store_bad_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

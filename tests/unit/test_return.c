@@ -2,6 +2,7 @@
  * provenance, validity against return.xsd, independence of input order. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,9 @@ static int teardown(void **state)
 /* Builds the return of PATHS; the batch goes to *B. */
 static xmlDocPtr build(const char *const *paths, size_t n, batch_t **bp)
 {
-    batch_opts bo = {schema, vocab, rvocab, &aopts, 2, NULL};
-    return_opts ro = {vocab, rvocab, &aopts, 0, "canvass test"};
+    batch_opts bo = {.schema = schema, .vocab = vocab, .rvocab = rvocab,
+                     .audit = &aopts, .threads = 2};
+    return_opts ro = {vocab, rvocab, &aopts, SIZE_MAX, "canvass test"};
     error_code rc;
     char *msg = NULL;
     xmlDocPtr doc;
