@@ -65,7 +65,8 @@ static void on_signal(int sig)
 
 /* ---- options ------------------------------------------------------------ */
 
-enum { FMT_XML = 1, FMT_XLSX = 2, FMT_DOCX = 4, FMT_HTML = 8, FMT_MD = 16 };
+enum { FMT_XML = 1, FMT_XLSX = 2, FMT_DOCX = 4, FMT_HTML = 8, FMT_MD = 16,
+       FMT_CSV = 32 };
 
 typedef struct {
     const char *schema;      /* --schema */
@@ -110,7 +111,7 @@ static const char usage_text[] =
     "build only:\n"
     "  -o, --output OUTDIR     where the outputs go (created if missing)\n"
     "  --lang zh|en            labels and summary language (default zh)\n"
-    "  --formats LIST          any of xml,xlsx,docx,html,md (default all)\n"
+    "  --formats LIST          any of xml,xlsx,docx,html,md,csv (default all)\n"
     "  --templates DIR         summary template set (default: installed\n"
     "                          output-templates/LANG)\n"
     "  --allow-partial         write the return without the invalid\n"
@@ -149,7 +150,7 @@ static int parse_formats(const char *s, int *out)
         const char *name;
         int bit;
     } names[] = {{"xml", FMT_XML}, {"xlsx", FMT_XLSX}, {"docx", FMT_DOCX},
-                 {"html", FMT_HTML}, {"md", FMT_MD}};
+                 {"html", FMT_HTML}, {"md", FMT_MD}, {"csv", FMT_CSV}};
     char *copy = strdup(s), *tok, *save = NULL;
     size_t i;
     int f = 0;
@@ -262,7 +263,7 @@ static int parse_options(int argc, char **argv, options *o, int build)
                 return usage_error("%s is a build option", "--formats");
             if (parse_formats(optarg, &o->formats))
                 return usage_error("--formats takes a list of xml, xlsx, docx, "
-                                   "html, md, not '%s'", optarg);
+                                   "html, md, csv, not '%s'", optarg);
             break;
         case O_TEMPLATES:
             if (!build)
@@ -618,10 +619,12 @@ done:
     return rc;
 }
 
-/* Writes every output of RET into the private folder of OUTDIR, then puts
- * the whole set in place in one step (output.c). Returns an exit code, or
- * -1 when all is done; o->wrote tells whether the set was put in place. */
-static int write_outputs(xmlDocPtr ret, options *o, const setup *s)
+/* Writes every output of RET (and findings.csv from BT) into the private
+ * folder of OUTDIR, then puts the whole set in place in one step
+ * (output.c). Returns an exit code, or -1 when all is done; o->wrote tells
+ * whether the set was put in place. */
+static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
+                         const setup *s)
 {
     output_t *w = NULL;
     render_opts ro;
@@ -638,6 +641,7 @@ static int write_outputs(xmlDocPtr ret, options *o, const setup *s)
         return EXIT_IO;
     }
 
+    memset(&ro, 0, sizeof ro);
     ro.lang = o->lang;
     ro.created = creation_time();
     ro.labels = s->rvocab;
@@ -669,6 +673,18 @@ static int write_outputs(xmlDocPtr ret, options *o, const setup *s)
         }
         if (e != ERR_OK) {
             print_output_error(w, o, "returns.xlsx", e, msg);
+            goto fail;
+        }
+    }
+    if (interrupted)
+        goto fail;
+    if (o->formats & FMT_CSV) {
+        free(path);
+        path = NULL;
+        if ((e = output_path(w, "findings.csv", &path, &msg)) == ERR_OK)
+            e = return_write_csv(bt, s->rvocab, o->lang, path, &msg);
+        if (e != ERR_OK) {
+            print_output_error(w, o, "findings.csv", e, msg);
             goto fail;
         }
     }
@@ -763,7 +779,7 @@ static int cmd_build(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(ret, o, &s);
+    rc = write_outputs(ret, b, o, &s);
     if (rc < 0)
         rc = status;
 done:
@@ -793,7 +809,7 @@ int main(int argc, char **argv)
 
     memset(&o, 0, sizeof o);
     o.lang = "zh";
-    o.formats = FMT_XML | FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD;
+    o.formats = FMT_XML | FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD | FMT_CSV;
     o.max_findings = 1000;
     audit_opts_default(&o.audit);
 

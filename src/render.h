@@ -28,6 +28,8 @@ typedef struct {
     time_t created;             /* document timestamp (SOURCE_DATE_EPOCH) */
     const vocab_t *labels;      /* return.xsd: table, level, rule, severity */
     const char *templates;      /* template set folder (summary renderers) */
+    unsigned long sheet_rows;   /* rows a worksheet may have: 0 for Excel's
+                                 * 1,048,576 (tests set fewer) */
 } render_opts;
 
 #endif

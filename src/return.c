@@ -10,9 +10,11 @@
  */
 #include "return.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libxml/hash.h>
 #include <libxml/xmlsave.h>
 #include <stdint.h>
@@ -415,4 +417,95 @@ error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)
     *len = (size_t)size;
     xmlFree(mem);
     return ERR_OK;
+}
+
+/* ---- findings.csv ---------------------------------------------------- */
+
+typedef struct {
+    FILE *f;
+    const vocab_t *labels;
+    const char *lang;
+} csv_writer;
+
+/* Writes S as one CSV field (RFC 4180: quoted when it holds a comma, a
+ * quote or a line break; quotes doubled). A field that a spreadsheet
+ * would read as a formula (= + - @ first) is quoted after a ' so that it
+ * stays text. */
+static void csv_field(FILE *f, const char *s, int last)
+{
+    const char *p;
+    int quote = 0;
+    if (!s)
+        s = "";
+    for (p = s; *p; p++)
+        if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
+            quote = 1;
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@') {
+        quote = 1;
+        fputs("\"'", f);
+    } else if (quote) {
+        fputc('"', f);
+    }
+    for (p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    if (quote)
+        fputc('"', f);
+    fputs(last ? "\r\n" : ",", f);
+}
+
+static error_code csv_one(void *ud, const diag *d)
+{
+    csv_writer *w = ud;
+    char line[32];
+    if (vocab_index(w->labels, "rule", d->rule) < 0)
+        return ERR_OK; /* I/O problems are not findings of a return */
+    snprintf(line, sizeof line, "%u", d->line);
+    csv_field(w->f, d->file, 0);
+    csv_field(w->f, line, 0);
+    csv_field(w->f, vocab_label(w->labels, "rule", d->rule, w->lang), 0);
+    csv_field(w->f,
+              vocab_label(w->labels, "severity",
+                          diag_severity_name(d->severity), w->lang),
+              0);
+    csv_field(w->f, d->message, 0);
+    csv_field(w->f, d->community, 0);
+    csv_field(w->f, d->household, 0);
+    csv_field(w->f, d->visit, 0);
+    csv_field(w->f, d->item, 0);
+    csv_field(w->f, d->cadre, 1);
+    return ferror(w->f) ? ERR_WRITE : ERR_OK;
+}
+
+error_code return_write_csv(const batch_t *b, const vocab_t *labels,
+                            const char *lang, const char *path, char **msg)
+{
+    static const char *const heads[10] = {
+        "file", "line", "rule", "severity", "message",
+        "community", "household", "visit", "item", "cadre"};
+    csv_writer w;
+    error_code rc;
+    size_t i;
+
+    w.labels = labels;
+    w.lang = lang ? lang : "zh";
+    if (!(w.f = fopen(path, "wb")))
+        return error_set(msg, ERR_WRITE, "cannot create: %s", strerror(errno));
+    fputs("\xEF\xBB\xBF", w.f); /* BOM: Excel and WPS then read UTF-8 */
+    for (i = 0; i < 10; i++)
+        csv_field(w.f, vocab_label(labels, "word", heads[i], w.lang), i == 9);
+    rc = batch_each_diag(b, csv_one, &w);
+    if (fflush(w.f) || ferror(w.f) || fsync(fileno(w.f))) {
+        if (rc == ERR_OK)
+            rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
+    }
+    if (fclose(w.f) && rc == ERR_OK)
+        rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
+    if (rc == ERR_NOSPACE)
+        error_set(msg, rc, "no space left on device");
+    else if (rc != ERR_OK)
+        error_set(msg, rc, "%s", error_string(rc));
+    return rc;
 }

@@ -37,6 +37,15 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg);
  * with *MSG set to the first problem. */
 int return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
 
+/* Writes every diagnostic of B to PATH as CSV (UTF-8 with a BOM, CRLF
+ * lines; columns as the workbook's findings list: file, line, rule,
+ * severity, message, community, household, visit, item, cadre, with labels
+ * in LANG from LABELS, return.xsd), streamed as the batch reads them back:
+ * however many there are. ERR_OK, or ERR_WRITE/ERR_NOSPACE/ERR_NOMEM with
+ * *MSG set. */
+error_code return_write_csv(const batch_t *b, const vocab_t *labels,
+                            const char *lang, const char *path, char **msg);
+
 /* Serialises DOC (UTF-8, indented) into a malloc'd buffer. */
 error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len);
 

@@ -91,7 +91,7 @@ enum {
     W_HOUSEHOLDS, W_SERVED, W_KIND, W_ENTRY, W_ROLE, W_CADRES_REGISTERED,
     W_TAKING_PART, W_TEAM, W_CADRE_ROW, W_LIST, W_FILE, W_LINE, W_RULE,
     W_SEVERITY, W_MESSAGE, W_COMMUNITY, W_HOUSEHOLD, W_VISIT, W_ITEM,
-    W_CADRE, W_OMITTED,
+    W_CADRE, W_OMITTED, W_OMITTED_AFTER, W_LIMIT, W_SHEET_FULL,
     W_COUNT_
 };
 
@@ -154,6 +154,9 @@ static const struct {
     [W_ITEM] = {"item"},
     [W_CADRE] = {"cadre"},
     [W_OMITTED] = {"omitted"},
+    [W_OMITTED_AFTER] = {"omitted-after"},
+    [W_LIMIT] = {"limit"},
+    [W_SHEET_FULL] = {"sheet-full"},
 };
 
 /* Schema values (return.xsd) the layout depends on — values, not labels. */
@@ -1922,8 +1925,8 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
     static const int id_words[4] = {W_HOUSEHOLD, W_VISIT, W_ITEM, W_CADRE};
     sheet s;
     const xmlNode **rules = NULL, *f;
-    size_t nr, i, j;
-    lxw_row_t H, r;
+    size_t nr, i, j, cut = 0;
+    lxw_row_t H, r, last;
     double omitted;
     int rc = -1;
 
@@ -1988,11 +1991,20 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
             goto fail;
     S_sheet_heads(&s, H, H, 0);
     r = H + 1;
+    /* the last row a finding may take: below it the notes (3) and the
+     * footer block (2) must still fit in the sheet */
+    last = (lxw_row_t)((c->opts->sheet_rows ? c->opts->sheet_rows
+                                            : LXW_ROW_MAX) - 6);
     for (f = S_child(c->findings, "finding"); f;
          f = S_next(f->next, "finding"), r++) {
         xmlChar *text;
         double w;
         int bad;
+        if (r > last) { /* the sheet is full: count the rest */
+            for (; f; f = S_next(f->next, "finding"))
+                cut++;
+            break;
+        }
         if (S_str(c, &s, r, 0, S_attr0(c, f, "file"), c->f.text, 0) < 0 ||
             S_num(c, &s, r, 1, S_count(c, f, "line"), c->f.num) < 0 ||
             S_str(c, &s, r, 2, S_vlabel(c, "rule", S_attr(c, f, "rule")),
@@ -2023,14 +2035,25 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
     if (S_lxw(c, worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H, 9),
               "worksheet_autofilter") < 0)
         goto fail;
-    if ((omitted = S_count(c, c->findings, "omitted")) > 0) {
-        sbuf b = {0};
-        const char *text;
-        S_sb_add(&b, "%s%.0f", S_word(c, W_OMITTED), omitted);
+    /* what is not listed: "另有 N 条未列出", and why */
+    omitted = S_count(c, c->findings, "omitted") + (double)cut;
+    if (omitted > 0) {
+        sbuf b = {0}, l = {0};
+        const char *text, *limit = S_attr0(c, c->findings, "limit");
+        S_sb_add(&b, "%s%.0f%s", S_word(c, W_OMITTED), omitted,
+                 S_word(c, W_OMITTED_AFTER));
         if (!(text = S_sb_keep(c, &b)) ||
-            S_str(c, &s, r, 0, text, c->f.note, -1) < 0)
+            S_str(c, &s, r++, 0, text, c->f.note, -1) < 0)
             goto fail;
-        r++;
+        if (*limit) {
+            S_sb_add(&l, "%s%s", S_word(c, W_LIMIT), limit);
+            if (!(text = S_sb_keep(c, &l)) ||
+                S_str(c, &s, r++, 0, text, c->f.note, -1) < 0)
+                goto fail;
+        }
+        if (cut &&
+            S_str(c, &s, r++, 0, S_word(c, W_SHEET_FULL), c->f.note, -1) < 0)
+            goto fail;
     }
     s.row = r;
     rc = S_sheet_end(c, &s);

@@ -307,6 +307,61 @@ static void test_audit_findings(void **state)
     xlsx_read_close(b);
 }
 
+/* A return listing more findings than the sheet may hold (the row limit
+ * made small): the sheet lists up to the limit, then says how many are not
+ * listed (those the return left out plus those cut), the return's cap,
+ * and that the sheet is full; the footer block still fits. */
+static void test_findings_past_sheet_limit(void **state)
+{
+    fixture *f = *state;
+    xmlDocPtr doc = xmlCopyDoc(f->doc, 1);
+    xmlNodePtr fs = NULL, n, fi;
+    render_opts o;
+    char *msg = NULL, path[128], ref[16];
+    xlsx_book *b;
+    int i, listed = 0;
+
+    assert_non_null(doc);
+    for (n = xmlDocGetRootElement(doc)->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "findings"))
+            fs = n;
+    assert_non_null(fs);
+    fi = fs->children;
+    while (fi && fi->type != XML_ELEMENT_NODE)
+        fi = fi->next;
+    for (i = 0; i < 100; i++) /* 102 findings */
+        assert_non_null(xmlAddChild(fs, xmlCopyNode(fi, 1)));
+    xmlSetProp(fs, BAD_CAST "omitted", BAD_CAST "7");
+    xmlSetProp(fs, BAD_CAST "limit", BAD_CAST "1000");
+
+    memset(&o, 0, sizeof o);
+    o.lang = "zh";
+    o.created = CREATED;
+    o.labels = f->labels;
+    o.sheet_rows = 40;
+    snprintf(path, sizeof path, "%s/limit.xlsx", f->dir);
+    assert_int_equal(xlsx_render(doc, path, &o, &msg), ERR_OK);
+    assert_null(msg);
+    assert_non_null(b = xlsx_read_open(path));
+    listed = (int)xlsx_read_count(b, S_FINDINGS, "examples/jinshan-2011.xml",
+                                  0);
+    /* header block 5 rows; rows 6..35 hold findings */
+    assert_int_equal(listed, 30);
+    /* 102 - 30 cut, plus 7 the return left out */
+    assert_int_equal(xlsx_read_find(b, S_FINDINGS,
+                                    "另有 79 条未列出，全部发现见 findings.csv",
+                                    0, ref), 0);
+    assert_string_equal(ref, "A36");
+    cell_is(b, S_FINDINGS, "A37", "每条规则、每个社区至多列出（条）：1000");
+    cell_is(b, S_FINDINGS, "A38", "本表已达 Excel 行数上限，其余未列出");
+    /* the footer: the last row the sheet may have */
+    assert_int_equal(xlsx_read_find(b, S_FINDINGS, "单位负责人：", 0, ref), 0);
+    assert_string_equal(ref, "A40");
+    xlsx_read_close(b);
+    xmlFreeDoc(doc);
+}
+
 static void test_groups_and_cadres(void **state)
 {
     xlsx_book *b = render_open(*state, "zh");
@@ -584,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_summary_counts),
         cmocka_unit_test(test_opinions_every_category),
         cmocka_unit_test(test_audit_findings),
+        cmocka_unit_test(test_findings_past_sheet_limit),
         cmocka_unit_test(test_groups_and_cadres),
         cmocka_unit_test(test_layout_and_properties),
         cmocka_unit_test(test_english),
