@@ -21,6 +21,8 @@ typedef struct {
     pthread_mutex_t lock;
     size_t next;
     int oom;
+    uint64_t bytes;         /* read so far, for o->progress */
+    size_t done;            /* registers finished */
 } shared;
 
 typedef struct {
@@ -121,6 +123,22 @@ static error_code confirm(reader_t *rd, job *j)
     return ERR_READ;
 }
 
+/* Progress: bytes read by any worker, registers done; reported under the
+ * lock so that the callback sees consistent figures in order. */
+static void progress(shared *s, size_t bytes, size_t done)
+{
+    pthread_mutex_lock(&s->lock);
+    s->bytes += bytes;
+    s->done += done;
+    s->o->progress(s->o->progress_ud, s->bytes, s->done, s->b->n);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void on_bytes(void *ud, size_t n)
+{
+    progress(ud, n, 0);
+}
+
 static void *worker(void *arg)
 {
     shared *s = arg;
@@ -130,6 +148,8 @@ static void *worker(void *arg)
         return NULL;
     }
     reader_set_stop(rd, s->o->stop);
+    if (s->o->progress)
+        reader_set_progress(rd, on_bytes, s);
     for (;;) {
         job j = {0};
         batch_reg *r;
@@ -175,6 +195,8 @@ static void *worker(void *arg)
             diag_store_free(r->found);
             r->found = NULL;
         }
+        if (s->o->progress)
+            progress(s, 0, 1);
     }
     reader_free(rd);
     return NULL;

@@ -80,6 +80,7 @@ typedef struct {
     size_t max_findings;     /* --max-findings: listed per rule (and per
                               * community in the return); SIZE_MAX all */
     int list_set;            /* --max-findings given: check lists so many */
+    int quiet;               /* --quiet: no progress line */
     audit_opts audit;
     int wrote;               /* set by build: the outputs are in place */
 } options;
@@ -108,6 +109,7 @@ static const char usage_text[] =
     "                          the workbook, default 1000; findings.csv\n"
     "                          lists all); counts stay exact\n"
     "  --jobs N                registers read in parallel (default: cores)\n"
+    "  --quiet                 no progress line (shown only on a terminal)\n"
     "build only:\n"
     "  -o, --output OUTDIR     where the outputs go (created if missing)\n"
     "  --lang zh|en            labels and summary language (default zh)\n"
@@ -175,7 +177,8 @@ static int parse_formats(const char *s, int *out)
 static int parse_options(int argc, char **argv, options *o, int build)
 {
     enum { O_FORMAT = 256, O_SCHEMA, O_RULE, O_OVERDUE, O_MINVISITS,
-           O_MAXFIND, O_LANG, O_FORMATS, O_TEMPLATES, O_PARTIAL, O_JOBS };
+           O_MAXFIND, O_LANG, O_FORMATS, O_TEMPLATES, O_PARTIAL, O_JOBS,
+           O_QUIET };
     static const struct option longs[] = {
         {"format", required_argument, NULL, O_FORMAT},
         {"schema", required_argument, NULL, O_SCHEMA},
@@ -189,6 +192,7 @@ static int parse_options(int argc, char **argv, options *o, int build)
         {"formats", required_argument, NULL, O_FORMATS},
         {"templates", required_argument, NULL, O_TEMPLATES},
         {"allow-partial", no_argument, NULL, O_PARTIAL},
+        {"quiet", no_argument, NULL, O_QUIET},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -274,6 +278,9 @@ static int parse_options(int argc, char **argv, options *o, int build)
             if (!build)
                 return usage_error("%s is a build option", "--allow-partial");
             o->allow_partial = 1;
+            break;
+        case O_QUIET:
+            o->quiet = 1;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -450,20 +457,78 @@ static int batch_status(const batch_t *b)
     return b->errors ? EXIT_INVALID : EXIT_CLEAN;
 }
 
+/* The progress line: on a terminal only, one line rewritten in place at
+ * most five times a second, erased at the end. The batch calls it from
+ * its worker threads, one at a time (under its lock). */
+typedef struct {
+    uint64_t total;          /* bytes of all the registers */
+    struct timespec start, last;
+    int shown;
+} progress_line;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) +
+           (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *ud, uint64_t bytes, size_t done,
+                          size_t total)
+{
+    progress_line *p = ud;
+    double el, rate, left;
+    char eta[32];
+    if (done < total && p->shown && seconds_since(&p->last) < 0.2)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    el = seconds_since(&p->start);
+    rate = el > 0 ? (double)bytes / 1e6 / el : 0;
+    left = rate > 0 && p->total > bytes
+               ? (double)(p->total - bytes) / 1e6 / rate : 0;
+    if (rate > 0 && done < total)
+        snprintf(eta, sizeof eta, ", %d:%02d left", (int)left / 60,
+                 (int)left % 60);
+    else
+        eta[0] = 0;
+    fprintf(stderr, "\r\033[Kcanvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s",
+            done, total, (double)bytes / 1e6, rate, eta);
+    fflush(stderr);
+    p->shown = 1;
+}
+
 static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
 {
     batch_opts bo;
     error_code rc;
     batch_t *b;
+    progress_line pl;
+    int i;
     memset(&bo, 0, sizeof bo);
+    memset(&pl, 0, sizeof pl);
     bo.schema = s->schema;
     bo.vocab = s->vocab;
     bo.rvocab = s->rvocab;
     bo.audit = &o->audit;
     bo.threads = o->threads;
     bo.stop = &interrupted;
+    if (!o->quiet && isatty(STDERR_FILENO)) {
+        for (i = optind; i < argc; i++) {
+            struct stat st;
+            if (!stat(argv[i], &st) && S_ISREG(st.st_mode))
+                pl.total += (uint64_t)st.st_size;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &pl.start);
+        bo.progress = show_progress;
+        bo.progress_ud = &pl;
+    }
     b = batch_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &bo, &rc);
+    if (pl.shown) { /* erase the line */
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
     if (!b)
         fprintf(stderr, "canvass: %s\n", error_string(rc));
     else if (b->interrupted)

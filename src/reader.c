@@ -68,6 +68,8 @@ typedef struct {
 
 struct reader {
     const volatile sig_atomic_t *stop;
+    void (*progress)(void *ud, size_t n); /* reader_set_progress */
+    void *progress_ud;
     xmlSchemaPtr schema;
     const vocab_t *vocab;
     int n_groups;
@@ -144,6 +146,13 @@ reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab)
 void reader_set_stop(reader_t *r, const volatile sig_atomic_t *stop)
 {
     r->stop = stop;
+}
+
+void reader_set_progress(reader_t *r, void (*fn)(void *ud, size_t n),
+                         void *ud)
+{
+    r->progress = fn;
+    r->progress_ud = ud;
 }
 
 void reader_free(reader_t *r)
@@ -1001,6 +1010,8 @@ error_code reader_read(reader_t *r, const char *path,
         }
         sha256_update(&sha, (size_t)n, buf);
         res->size += (uint64_t)n;
+        if (r->progress && n > 0)
+            r->progress(r->progress_ud, (size_t)n);
         if (r->fatal) {
             /* keep hashing: the digest names the whole file */
             if (n < CHUNK)

@@ -151,6 +151,11 @@ void reader_free(reader_t *r);
  * *STOP is non-zero (a flag set by a signal handler; borrowed). */
 void reader_set_stop(reader_t *r, const volatile sig_atomic_t *stop);
 
+/* Makes reader_read call FN(UD, N) after each chunk of N bytes read (for
+ * a progress display; FN must be quick and thread-safe if shared). */
+void reader_set_progress(reader_t *r, void (*fn)(void *ud, size_t n),
+                         void *ud);
+
 /* Reads PATH, calling CB with UD. Returns ERR_OK when the file could be
  * read to its end or was refused for its content (then res->valid is 0 and
  * the reasons went to cb->diag); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ when the

@@ -5,7 +5,9 @@
  *
  *   return (shared, read-only)
  *     └─ view: a private copy of its campaign, sources, the chosen unit
- *        and, for a roll-up, the community units under it
+ *        and, for a roll-up, the community units under it; of the findings
+ *        only their cap and counts not listed (<findings limit omitted>
+ *        with its <notListed>), never the list itself
  *          └─ summary.xsl (params level, code) ─▶ intermediate document
  *             (title, p, h, lead, signature; urn:canvass:summary:1)
  *               └─ docx.xsl | html.xsl | md.xsl ─▶ result
@@ -545,8 +547,9 @@ static const char *S_attr(const xmlNode *n, const char *name)
 }
 
 /* The view of RET that summary.xsl sees (see the note at the top): root
- * attributes, campaign, sources, the unit (LEVEL, CODE), and for a
- * roll-up the community units whose code starts with CODE. */
+ * attributes, campaign, sources, the unit (LEVEL, CODE), for a roll-up
+ * the community units whose code starts with CODE, and <findings> with
+ * its attributes and <notListed> counts only. */
 static error_code S_view(const xmlDoc *ret, const char *level,
                          const char *code, xmlDocPtr *out, char **msg)
 {
@@ -587,6 +590,24 @@ static error_code S_view(const xmlDoc *ret, const char *level,
             (l = S_attr(c, "level")) && !strcmp(l, "community") &&
             (k = S_attr(c, "code")) && !strncmp(k, code, codelen))
             keep = 1;
+        if (!keep && S_is_elem(c, RETURN_NS, "findings")) {
+            /* not the list itself: its cap, and the counts not listed */
+            xmlNodePtr n, f = xmlDocCopyNode(c, view, 2);
+            if (!f || !xmlAddChild(vroot, f)) {
+                xmlFreeNode(f);
+                e = error_set(msg, ERR_NOMEM, "out of memory");
+                goto fail;
+            }
+            for (n = c->children; n; n = n->next)
+                if (S_is_elem(n, RETURN_NS, "notListed") &&
+                    (!(copy = xmlDocCopyNode(n, view, 1)) ||
+                     !xmlAddChild(f, copy))) {
+                    xmlFreeNode(copy);
+                    e = error_set(msg, ERR_NOMEM, "out of memory");
+                    goto fail;
+                }
+            continue;
+        }
         if (!keep)
             continue;
         if (!(copy = xmlDocCopyNode(c, view, 1)) || !xmlAddChild(vroot, copy)) {

@@ -842,6 +842,18 @@
         <xsl:text>. These need checking and correcting.</xsl:text>
       </p>
     </xsl:if>
+    <!-- findings beyond the listing cap: say how many, and where they all are -->
+    <xsl:variable name="codes" select="@code[../@level = 'community'] | r:covers/r:community/@code"/>
+    <xsl:variable name="notlisted" select="sum(/r:return/r:findings/r:notListed[@community = $codes]/@count)"/>
+    <xsl:if test="$notlisted &gt; 0">
+      <p>
+        <xsl:text>The return lists at most </xsl:text>
+        <xsl:value-of select="/r:return/r:findings/@limit"/>
+        <xsl:text> findings per rule and community; </xsl:text>
+        <xsl:value-of select="$notlisted"/>
+        <xsl:text> more are not listed there, and every finding is in findings.csv.</xsl:text>
+      </p>
+    </xsl:if>
     <xsl:if test="not($a[@count &gt; 0]) and not(r:narrative/r:section[@value = 'problems']/r:p)">
       <p>
         The campaign went smoothly on the whole and the audit found no marked

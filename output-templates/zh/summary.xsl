@@ -626,6 +626,18 @@
         <xsl:text>，需进一步核实更正。</xsl:text>
       </p>
     </xsl:if>
+    <!-- findings beyond the listing cap: say how many, and where they all are -->
+    <xsl:variable name="codes" select="@code[../@level = 'community'] | r:covers/r:community/@code"/>
+    <xsl:variable name="notlisted" select="sum(/r:return/r:findings/r:notListed[@community = $codes]/@count)"/>
+    <xsl:if test="$notlisted &gt; 0">
+      <p>
+        <xsl:text>审核发现较多，发现明细中每条规则、每个社区至多列出</xsl:text>
+        <xsl:value-of select="/r:return/r:findings/@limit"/>
+        <xsl:text>条，另有</xsl:text>
+        <xsl:value-of select="$notlisted"/>
+        <xsl:text>条未列出，全部发现见 findings.csv。</xsl:text>
+      </p>
+    </xsl:if>
     <xsl:if test="not($a[@count &gt; 0]) and not(r:narrative/r:section[@value = 'problems']/r:p)">
       <p>活动总体开展顺利，审核中未发现突出问题，但走访的深度和服务的精细化程度仍有提升空间。</p>
     </xsl:if>

@@ -993,12 +993,73 @@ def cmd_created(path, stamp):
            % (os.path.basename(path), member, stamp), ["%r" % got])
 
 
+def cmd_listing(outdir, limit):
+    """A build with --max-findings LIMIT of a register with many findings:
+    return.xml lists at most LIMIT per rule and community and counts the
+    rest in <notListed>; listed + not listed = the unit's count of each
+    rule; findings.csv has every finding; the workbook and the summary say
+    how many are not listed."""
+    limit = int(limit)
+    root = load_return(os.path.join(outdir, "return.xml"))
+    fs = root.find(RET + "findings")
+    report(fs.get("limit") == str(limit),
+           "listing: <findings limit=\"%d\">" % limit, [fs.get("limit")])
+    listed, notlisted, total = {}, {}, 0
+    for f in fs.findall(RET + "finding"):
+        k = (f.get("rule"), f.get("community"))
+        listed[k] = listed.get(k, 0) + 1
+    for n in fs.findall(RET + "notListed"):
+        notlisted[(n.get("rule"), n.get("community"))] = int(n.get("count"))
+    report(listed and max(listed.values()) == limit,
+           "listing: at most %d listed per rule and community (%d pairs)"
+           % (limit, len(listed)), [repr(listed)])
+    report(sum(notlisted.values()) == int(fs.get("omitted")) > 0,
+           "listing: omitted=%s is the sum of the notListed counts"
+           % fs.get("omitted"))
+    bad = []
+    for u in units(root, "community"):
+        for r in u.find(RET + "audit").findall(RET + "rule"):
+            k = (r.get("value"), u.get("code"))
+            n = int(r.get("count"))
+            total += n
+            if listed.get(k, 0) + notlisted.get(k, 0) != n:
+                bad.append("%s: %d listed + %d not listed != %d" % (
+                    k, listed.get(k, 0), notlisted.get(k, 0), n))
+    report(not bad, "listing: listed + not listed = the count of each rule "
+           "(%d findings)" % total, bad)
+    raw = open(os.path.join(outdir, "findings.csv"), "rb").read()
+    report(raw.startswith(b"\xef\xbb\xbf"), "findings.csv: UTF-8 with a BOM")
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    report(rows[0][:3] == ["文件", "行", "规则"] and len(rows[0]) == 10,
+           "findings.csv: the detail sheet's ten columns", [repr(rows[0])])
+    report(len(rows) - 1 == total,
+           "findings.csv: every finding, %d rows" % total,
+           ["%d rows" % (len(rows) - 1)])
+    keys = [(r[0], int(r[1])) for r in rows[1:]]
+    report(keys == sorted(keys), "findings.csv: in file and line order")
+    want = "另有 %s 条未列出，全部发现见 findings.csv" % fs.get("omitted")
+    wb = workbook(os.path.join(outdir, "returns.xlsx"), "zh")
+    found = any(want in v for v in wb["audit-list"].strings())
+    report(found, "returns.xlsx: the list says " + want)
+    n_rows = sum(1 for v in wb["audit-list"].strings()
+                 if v.endswith("dense.xml"))
+    report(n_rows == sum(listed.values()),
+           "returns.xlsx: lists what return.xml lists (%d)" % n_rows)
+    md = [f for f in os.listdir(outdir) if f.startswith("summary-")
+          and f.endswith(".md")]
+    text = open(os.path.join(outdir, md[0]), encoding="utf-8").read()
+    want = "至多列出%d条，另有%s条未列出" % (limit, fs.get("omitted"))
+    report(want in text, "summary: says " + want)
+
+
 COMMANDS = {
     "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
     "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
     "xlsx-rollup": cmd_xlsx_rollup, "summary-md": cmd_summary_md,
     "summary-docx": cmd_summary_docx, "partial": cmd_partial,
-    "whole": cmd_whole, "created": cmd_created,
+    "whole": cmd_whole, "created": cmd_created, "listing": cmd_listing,
 }
 
 

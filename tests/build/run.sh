@@ -471,6 +471,35 @@ check "zh: summary .html has the title 金山社区 and the date 2011年11月10�
     sh -c "grep -q '金山社区' '$work/ref/summary-$JCODE.html' && grep -q '2011年11月10日' '$work/ref/summary-$JCODE.html'"
 
 # =====================================================================
+echo "# 7. many findings: listed up to the cap, counted beyond it, all in findings.csv"
+python3 tools/gen-big.py --households 300 --density 1 --seed 7 "$work/dense.xml"
+cv listing build --max-findings 5 -o "$work/listing" "$work/dense.xml"
+expect_rc listing 0 "a register with 900 warnings builds"
+py listing "$work/listing" 5
+cv listing2 build --max-findings 5 --jobs 1 -o "$work/listing2" "$work/dense.xml"
+check "many findings: byte-identical return.xml and findings.csv with --jobs 1" \
+    sh -c "cmp -s '$work/listing/return.xml' '$work/listing2/return.xml' && cmp -s '$work/listing/findings.csv' '$work/listing2/findings.csv'"
+
+# =====================================================================
+echo "# 8. the progress line: on a terminal only, erased at the end"
+regs="examples/dongfeng-2011.xml examples/hongxing-2011.xml examples/jinshan-2011.xml"
+cv noprog check $regs
+check "progress: nothing when stderr is not a terminal" \
+    sh -c "! grep -q 'MB/s' '$work/noprog.err' && ! grep -q \"\$(printf '\\r')\" '$work/noprog.err' && grep -q '3 registers, 3 valid' '$work/noprog.err'"
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+    script -qec "'$bin' check $regs >/dev/null" /dev/null >"$work/tty.err" 2>&1
+    check "progress: on a terminal, registers done/total, MB read, MB/s" \
+        grep -q 'canvass: 3/3 registers, [0-9.]* MB, [0-9.]* MB/s' "$work/tty.err"
+    check "progress: erased before the summary line" \
+        sh -c "tr '\r' '\n' <'$work/tty.err' | grep -q '^.\[K3 registers, 3 valid'"
+    script -qec "'$bin' check --quiet $regs >/dev/null" /dev/null >"$work/quiet.err" 2>&1
+    check "progress: none with --quiet" \
+        sh -c "! grep -q 'MB/s' '$work/quiet.err' && grep -q '3 registers, 3 valid' '$work/quiet.err'"
+else
+    skip "progress on a terminal: script(1) cannot make one here"
+fi
+
+# =====================================================================
 cleanup
 mounted=
 ended=$(date +%s)
