@@ -248,6 +248,8 @@ static int bytes_room(bytes *b, size_t more)
 
 static int bytes_add(bytes *b, const void *p, size_t n)
 {
+    if (!n)
+        return 0; /* b->v may still be NULL */
     if (bytes_room(b, n) < 0)
         return -1;
     memcpy(b->v + b->n, p, n);

@@ -446,11 +446,14 @@ static void csv_field(FILE *f, const char *s, int last)
     } else if (quote) {
         fputc('"', f);
     }
-    for (p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
+    /* whole spans at a time: a character at a time was a sixth of a
+     * build's time */
+    while ((p = strchr(s, '"'))) {
+        fwrite(s, 1, (size_t)(p - s) + 1, f);
+        fputc('"', f);
+        s = p + 1;
     }
+    fputs(s, f);
     if (quote)
         fputc('"', f);
     fputs(last ? "\r\n" : ",", f);

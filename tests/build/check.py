@@ -976,6 +976,11 @@ def cmd_whole(outdir):
             elif n.endswith((".md", ".html")):
                 if os.path.getsize(p) == 0:
                     bad.append(n + ": empty")
+            elif n.endswith(".csv"):
+                raw = open(p, "rb").read()
+                if not raw.startswith(b"\xef\xbb\xbf") or \
+                        not raw.endswith(b"\r\n"):
+                    bad.append(n + ": not a whole CSV file")
             else:
                 bad.append(n + ": unexpected file")
         except Exception as e:  # noqa: BLE001
