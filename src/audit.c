@@ -63,10 +63,16 @@
  * (audit_opts.fingerprint_bits), where nearly every key collides, and
  * gets the same findings.
  *
- * Order. Findings of a register are sorted by line, column, rule and
- * message before they leave audit_reg_finish; audit_batch sorts its own
- * copy of the registers by path, so which register is "the later" does not
- * depend on the order they were given or finished in.
+ * Findings. Each is recorded in the register's diag_store (diag.h) as its
+ * rule, position, ids and the message's format with its arguments; the
+ * text is made only when the store is read. A household's findings are
+ * one group of the store (sorted when the household ends), the
+ * end-of-register findings another, the confirming pass's duplicate ids
+ * one per household, and the batch's one per register: the store merges
+ * them into (line, column, rule, message) order when read, and spills to
+ * a temporary file when they are many. audit_batch sorts its own copy of
+ * the registers by path, so which register is "the later" does not depend
+ * on the order they were given or finished in.
  *
  * No global mutable state: each audit_reg is used by one thread; the
  * audit_opts and the vocabulary are read-only.

@@ -6,6 +6,16 @@
  * further locking and come out in path order whatever the scheduling.
  * libxml2 keeps its error state per thread; every error we care about
  * arrives through the per-context handlers the reader installs.
+ *
+ * Diagnostics: each register has two diag_stores, what the reader said
+ * (schema, io) and the audit's findings; the second is dropped when the
+ * register is invalid. Counts by rule come from the stores' counts, never
+ * from reading them back; batch_each_diag reads them back in order,
+ * register by register (they are in path order), merging the two.
+ * A register whose audit suspects duplicate ids (a fingerprint met twice)
+ * is read a second time, by the same worker, to confirm them exactly.
+ * Progress (bytes read, registers done) goes to batch_opts.progress under
+ * the lock.
  */
 #include "batch.h"
 

@@ -3,9 +3,9 @@
  *
  * A diagnostic names the input (file:line:col), a severity, a message and
  * the rule that produced it ("schema" for layer 1, an audit rule id for
- * layer 2), plus the ids it concerns (never a person's name). Lists are
- * sorted by file, line, column, then rule, so output is the same whatever
- * order the registers were processed in.
+ * layer 2), plus the ids it concerns (never a person's name). Lists and
+ * stores give them sorted by file, line, column, rule, then message, so
+ * output is the same whatever order the registers were processed in.
  */
 #ifndef CANVASS_DIAG_H
 #define CANVASS_DIAG_H

@@ -552,9 +552,10 @@ static int cmd_check(int argc, char **argv, options *o)
         setup_free(&s);
         return EXIT_IO;
     }
-    print_diags(b, o, stdout);
+    rc = print_diags(b, o, stdout) < 0 ? EXIT_IO : -1;
     print_summary(b);
-    rc = interrupted ? EXIT_IO : batch_status(b);
+    if (rc < 0)
+        rc = interrupted ? EXIT_IO : batch_status(b);
     batch_free(b);
     setup_free(&s);
     return rc;
@@ -808,9 +809,8 @@ static int cmd_build(int argc, char **argv, options *o)
         setup_free(&s);
         return EXIT_IO;
     }
-    print_diags(b, o, stderr);
+    status = print_diags(b, o, stderr) < 0 ? EXIT_IO : batch_status(b);
     print_summary(b);
-    status = batch_status(b);
     rc = status;
     if (status == EXIT_IO) {
         fprintf(stderr, "canvass: some registers could not be read; no "
