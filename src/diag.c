@@ -286,10 +286,15 @@ struct diag_store {
     size_t ncounts;
 };
 
-/* A record decoded: D points into the record's bytes and MSG. */
+/* A record decoded: D points into the record's bytes; its message is
+ * made in MSG only when needed (need_msg): to be handed out, or to break a
+ * tie in the order. */
 typedef struct {
     diag d;
+    const char *fmt;
+    const unsigned char *args;
     bytes msg;
+    int oom;               /* a message could not be made */
 } decoded;
 
 static uint32_t rec_size(const unsigned char *r)
@@ -363,9 +368,9 @@ static int format_message(bytes *out, const char *fmt, const unsigned char *a)
     return bytes_add(out, "", 1);
 }
 
-/* Decodes record R into X (strings point into R) and formats its
- * message. 0 or -1 (no memory). */
-static int decode(const char *file, const unsigned char *r, decoded *x)
+/* Decodes record R into X (strings point into R); the message is left
+ * for need_msg. */
+static void decode(const char *file, const unsigned char *r, decoded *x)
 {
     static const size_t off[N_IDS] = {
         offsetof(diag, community), offsetof(diag, household),
@@ -391,13 +396,28 @@ static int decode(const char *file, const unsigned char *r, decoded *x)
             *(char **)((char *)&x->d + off[i]) = (char *)p + 4;
             p += 4 + (size_t)n + 1;
         }
-    if (format_message(&x->msg, fmt, p) < 0)
+    x->fmt = fmt;
+    x->args = p;
+    x->oom = 0;
+}
+
+/* Makes X's message, once. 0, or -1 on no memory (and x->oom set). */
+static int need_msg(decoded *x)
+{
+    if (x->d.message)
+        return 0;
+    if (format_message(&x->msg, x->fmt, x->args) < 0) {
+        x->oom = 1;
         return -1;
+    }
     x->d.message = (char *)x->msg.v;
     return 0;
 }
 
-static int cmp_decoded(const decoded *x, const decoded *y)
+/* Order of X and Y: line, col, rule, and only on a tie the messages
+ * (made then). A message that cannot be made sets ->oom (checked by the
+ * callers) and compares equal. */
+static int cmp_decoded(decoded *x, decoded *y)
 {
     int c;
     if (x->d.line != y->d.line)
@@ -406,6 +426,8 @@ static int cmp_decoded(const decoded *x, const decoded *y)
         return x->d.col < y->d.col ? -1 : 1;
     if ((c = strcmp(x->d.rule, y->d.rule)))
         return c;
+    if (need_msg(x) < 0 || need_msg(y) < 0)
+        return 0;
     return strcmp(x->d.message, y->d.message);
 }
 
@@ -505,14 +527,16 @@ static error_code count(diag_store *s, const unsigned char *r)
 /* Appends record R (its message decoded in X) to the stream: to the
  * current run when it follows the last record, else to a new run. */
 static error_code append(diag_store *s, const unsigned char *r,
-                         const decoded *x)
+                         decoded *x)
 {
     uint32_t n = rec_size(r);
     int new_run = !s->nruns;
     if (!new_run) {
         decoded y = {0};
-        int bad = decode(s->file, s->last.v, &y) < 0;
-        new_run = !bad && cmp_decoded(x, &y) < 0;
+        int bad;
+        decode(s->file, s->last.v, &y);
+        new_run = cmp_decoded(x, &y) < 0;
+        bad = x->oom || y.oom;
         free(y.msg.v);
         if (bad)
             return fail(s, ERR_NOMEM);
@@ -548,7 +572,8 @@ typedef struct {
 
 static int cmp_item(const void *a, const void *b)
 {
-    const sort_item *x = a, *y = b;
+    /* the items are ours: a message made while sorting is kept */
+    sort_item *x = (sort_item *)a, *y = (sort_item *)b;
     int c = cmp_decoded(&x->x, &y->x);
     if (c)
         return c;
@@ -570,14 +595,16 @@ error_code diag_store_end(diag_store *s)
         return fail(s, ERR_NOMEM);
     for (i = 0, off = 0; i < n; i++, off += rec_size(s->group.v + off)) {
         v[i].off = off;
-        if (decode(s->file, s->group.v + off, &v[i].x) < 0) {
-            rc = fail(s, ERR_NOMEM);
-            goto done;
-        }
+        decode(s->file, s->group.v + off, &v[i].x);
         /* pointers into group.v stay valid: it does not move until reset */
     }
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_item);
+    for (i = 0; i < n; i++)
+        if (v[i].x.oom) {
+            rc = fail(s, ERR_NOMEM);
+            goto done;
+        }
     for (i = 0; i < n && rc == ERR_OK; i++)
         rc = append(s, s->group.v + v[i].off, &v[i].x);
 done:
@@ -739,8 +766,10 @@ static error_code load(const diag_store *s, cursor *c)
         n = rec_size(src);
     }
     c->rec.n = 0;
-    if (bytes_add(&c->rec, src, n) < 0 || decode(s->file, c->rec.v, &c->x) < 0)
+    if (bytes_add(&c->rec, src, n) < 0)
         return ERR_NOMEM;
+    c->x.d.message = NULL; /* the message of the record before is stale */
+    decode(s->file, c->rec.v, &c->x);
     c->at += n;
     return ERR_OK;
 }
@@ -777,6 +806,13 @@ error_code diag_store_each_of(const diag_store *const *v, size_t n,
                 best = i;
         if (best == nc)
             break;
+        for (i = 0; i < nc; i++)
+            if (c[i].x.oom)
+                rc = ERR_NOMEM;
+        if (rc != ERR_OK || need_msg(&c[best].x) < 0) {
+            rc = ERR_NOMEM;
+            break;
+        }
         if ((rc = fn(ud, &c[best].x.d)) == ERR_OK)
             rc = load(c[best].s, &c[best]);
     }
