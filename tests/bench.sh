@@ -53,7 +53,8 @@ gen() {
     [ -f "$1" ] && return 0
     echo "  (generating $(basename "$1"))" >&2
     python3 "$top/tools/gen-big.py" --households "$2" --density "$3" \
-        --seed 1 "$1" ${4:+"$4"} ${5:+"$5"}
+        --seed 1 "$1.tmp" ${4:+"$4"} ${5:+"$5"}
+    mv "$1.tmp" "$1" # a run stopped half-way leaves no half register
 }
 
 # measure LABEL MB XMLLINT_CPU COMMAND...: medians of $runs runs; prints a
