@@ -9,7 +9,7 @@
  * when the group closes; a group that follows the last record extends the
  * current run, else starts a new one; reading merges the runs, so the
  * order is (line, col, rule, message) whatever order the groups came in.
- * Records live in a memory buffer until it passes the spill size (4 MiB),
+ * Records live in a memory buffer until it passes the spill size (1 MiB),
  * then in an unlinked temporary file in $TMPDIR (a record holds pointers
  * to static strings: the file is read back by the same process only).
  * Memory: the buffer, the last record, the open group, and a few counts;
@@ -220,7 +220,7 @@ char *diag_format_json(const diag *d)
  *   length, its bytes and a NUL; a number is 8 bytes (int64_t, uint64_t).
  */
 #define N_IDS 5
-#define SPILL_DEFAULT ((size_t)4 << 20)
+#define SPILL_DEFAULT ((size_t)1 << 20)
 #define READ_CHUNK ((size_t)64 << 10)
 
 typedef struct {

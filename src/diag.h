@@ -73,7 +73,7 @@ char *diag_format_json(const diag *d);
 typedef struct diag_store diag_store;
 
 /* A store for the diagnostics of FILE (copied). SPILL: bytes kept in
- * memory before going to the temporary file (0: 4 MiB; tests pass a few
+ * memory before going to the temporary file (0: 1 MiB; tests pass a few
  * hundred). NULL on no memory. */
 diag_store *diag_store_new(const char *file, size_t spill);
 void diag_store_free(diag_store *s);
