@@ -127,12 +127,13 @@ typedef struct {
     unsigned long stamp;   /* serial of the last visit counted */
 } cadre_rec;
 
+/* 48 bytes a household: what audit_batch needs, and no more. */
 typedef struct {
-    const char *id;        /* in a->strings */
+    uint32_t id;           /* offset of the id in a->hh_ids */
+    uint32_t line, col;
+    uint8_t has_addr;
+    uint8_t dup_in_reg;    /* reported already: same address earlier here */
     uint8_t addr[SHA256_DIGEST_SIZE];
-    unsigned line, col;
-    int has_addr;
-    int dup_in_reg;        /* reported already: same address earlier here */
 } hh_rec;
 
 /* A set of keys, each with a 32-bit value or none, as 64-bit fingerprints
@@ -188,6 +189,8 @@ struct audit_reg {
     arena strings;         /* household and cadre ids */
     char *community;       /* code; NULL until the head is seen */
     hh_rec *hh;
+    char *hh_ids;          /* the households' ids, NUL-terminated, packed */
+    size_t n_hh_ids, cap_hh_ids;
     size_t n_hh, cap_hh;
     int finished;
 
@@ -620,6 +623,7 @@ void audit_reg_free(audit_reg *a)
     arena_free(&a->strings);
     free(a->community);
     free(a->hh);
+    free(a->hh_ids);
     if (a->own_sink)
         diag_store_free(a->sink);
     free(a);
@@ -903,6 +907,34 @@ static int same_addr(const void *ctx, uint32_t val)
     return !memcmp(a->hh[value_index(val)].addr, addr, SHA256_DIGEST_SIZE);
 }
 
+/* The id of household K. */
+static const char *hh_id(const audit_reg *a, const hh_rec *k)
+{
+    return a->hh_ids + k->id;
+}
+
+/* Copies ID to the packed household ids; its offset, or UINT32_MAX on no
+ * memory (or past 4 GB of ids). */
+static uint32_t hh_id_add(audit_reg *a, const char *id)
+{
+    size_t len = strlen(id) + 1, at = a->n_hh_ids;
+    if (at + len >= UINT32_MAX)
+        return UINT32_MAX;
+    if (at + len > a->cap_hh_ids) {
+        size_t cap = a->cap_hh_ids ? a->cap_hh_ids : 4096;
+        char *g;
+        while (cap < at + len)
+            cap += cap / 2;
+        if (!(g = realloc(a->hh_ids, cap)))
+            return UINT32_MAX;
+        a->hh_ids = g;
+        a->cap_hh_ids = cap;
+    }
+    memcpy(a->hh_ids + at, id, len);
+    a->n_hh_ids += len;
+    return (uint32_t)at;
+}
+
 static int household_key(audit_reg *a, const rd_household *h)
 {
     hh_rec *k;
@@ -922,7 +954,7 @@ static int household_key(audit_reg *a, const rd_household *h)
     }
     k = &a->hh[a->n_hh];
     memset(k, 0, sizeof *k);
-    if (!(k->id = arena_strndup(&a->strings, h->id, strlen(h->id))))
+    if ((k->id = hh_id_add(a, h->id)) == UINT32_MAX)
         return -1;
     k->line = h->line;
     k->col = h->col;
@@ -946,7 +978,7 @@ static int household_key(audit_reg *a, const rd_household *h)
                     "household %s has the same address as household %s at "
                     "line %u: a household is registered once; merge the two "
                     "entries or correct the address",
-                    h->id, first->id, first->line);
+                    h->id, hh_id(a, first), first->line);
     }
     return 0;
 }
@@ -1213,26 +1245,28 @@ typedef struct {
 } batch_key;
 
 static const hh_rec *batch_rec(const batch_key *b, uint32_t val,
-                               const char **code)
+                               const char **code, const char **id)
 {
     size_t g = value_index(val), o = owner_of(b->base, b->n, g);
+    const hh_rec *k = &b->r[o]->hh[g - b->base[o]];
     *code = b->r[o]->community;
-    return &b->r[o]->hh[g - b->base[o]];
+    *id = hh_id(b->r[o], k);
+    return k;
 }
 
 static int same_hh_id(const void *ctx, uint32_t val)
 {
     const batch_key *b = ctx;
-    const char *code;
-    const hh_rec *k = batch_rec(b, val, &code);
-    return !strcmp(code, b->code) && !strcmp(k->id, b->id);
+    const char *code, *id;
+    batch_rec(b, val, &code, &id);
+    return !strcmp(code, b->code) && !strcmp(id, b->id);
 }
 
 static int same_hh_addr(const void *ctx, uint32_t val)
 {
     const batch_key *b = ctx;
-    const char *code;
-    const hh_rec *k = batch_rec(b, val, &code);
+    const char *code, *id;
+    const hh_rec *k = batch_rec(b, val, &code, &id);
     return k->has_addr && !strcmp(code, b->code) &&
            !memcmp(k->addr, b->addr, SHA256_DIGEST_SIZE);
 }
@@ -1275,11 +1309,11 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
             uint32_t here = index_value(base[i] + j);
             const char *how = "household id";
             bk.code = code;
-            bk.id = k->id;
+            bk.id = hh_id(a, k);
             bk.addr = k->addr;
             /* every household joins both tables (the first holder of a
              * key stays); what was there before is the earlier one */
-            if (htab_find_or_add(&by_id, fingerprint(&by_id, code, k->id),
+            if (htab_find_or_add(&by_id, fingerprint(&by_id, code, bk.id),
                                  &kid, here, &prev) < 0)
                 goto fail;
             if (k->has_addr &&
@@ -1301,12 +1335,13 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                 const hh_rec *first = &r[o]->hh[g - base[o]];
                 if (add_finding(a->sink, a->o, a->community,
                                 RULE_DUPLICATE_HOUSEHOLD, k->line, k->col,
-                                k->id, NULL, NULL, NULL,
+                                bk.id, NULL, NULL, NULL,
                                 "household %s is also on register %s as "
                                 "household %s at line %u (same %s in "
                                 "community %s): a household belongs on one "
                                 "register only; remove it from one of them",
-                                k->id, r[o]->path, first->id, first->line, how,
+                                bk.id, r[o]->path, hh_id(r[o], first),
+                                first->line, how,
                                 a->community) < 0) {
                     diag_store_end(a->sink);
                     rc = diag_store_error(a->sink);
