@@ -158,7 +158,7 @@ static int S_plain(const char *name)
 int output_is_output_name(const char *name)
 {
     if (!strcmp(name, "return.xml") || !strcmp(name, "returns.xlsx") ||
-        !strcmp(name, MANIFEST))
+        !strcmp(name, "findings.csv") || !strcmp(name, MANIFEST))
         return 1;
     return !strncmp(name, "summary-", 8) && !strchr(name, '/') &&
            (S_has_suffix(name, ".docx") || S_has_suffix(name, ".html") ||

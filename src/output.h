@@ -30,7 +30,8 @@ typedef struct output output_t;
 typedef void (*output_wait_fn)(void *arg, const char *outdir);
 
 /* True when NAME (a file name, no folder) is one canvass writes or may
- * write: return.xml, returns.xlsx, summary-*.docx|html|md, the manifest. */
+ * write: return.xml, returns.xlsx, findings.csv, summary-*.docx|html|md,
+ * the manifest. */
 int output_is_output_name(const char *name);
 
 /* Refuses (ERR_USAGE) any of the N input paths that a build into OUTDIR

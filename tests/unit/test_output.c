@@ -74,6 +74,7 @@ static void test_names(void **state)
     (void)state;
     assert_true(output_is_output_name("return.xml"));
     assert_true(output_is_output_name("returns.xlsx"));
+    assert_true(output_is_output_name("findings.csv"));
     assert_true(output_is_output_name("summary-620402003005.docx"));
     assert_true(output_is_output_name("summary-street-620402003.html"));
     assert_true(output_is_output_name("summary-all.md"));
