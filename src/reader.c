@@ -781,8 +781,10 @@ static void end_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             b++;
         while (e > b && strchr(" \t\r\n", r->text[e - 1]))
             e--;
+        /* r->text is NULL until a paragraph had text (<p/> first) */
         if (!(slot = vec_push(&r->paras)) ||
-            !(*slot = arena_strndup(&r->hh_arena, r->text + b, e - b)))
+            !(*slot = arena_strndup(&r->hh_arena, r->text ? r->text + b : "",
+                                    e - b)))
             rc = -1;
         break;
     }
@@ -980,6 +982,8 @@ error_code reader_read(reader_t *r, const char *path,
     sax.startElementNs = start_element;
     sax.endElementNs = end_element;
     sax.characters = characters;
+    /* CDATA is text: "<p>a <![CDATA[b]]></p>" is "a b" */
+    sax.cdataBlock = characters;
     sax.internalSubset = internal_subset;
     if (!(vctxt = xmlSchemaNewValidCtxt(r->schema)) ||
         !(plug = xmlSchemaSAXPlug(vctxt, &psax, &pud))) {

@@ -192,6 +192,71 @@ static void test_small_register(void **state)
     reader_free(r);
 }
 
+/* Paragraphs of the narrative, joined with '|'. */
+static int on_section_all(void *ud, const rd_section *sec)
+{
+    seen *s = ud;
+    size_t i;
+    s->sections++;
+    for (i = 0; i < sec->n_p; i++) {
+        strncat(s->para, sec->p[i], sizeof s->para - strlen(s->para) - 1);
+        strncat(s->para, "|", sizeof s->para - strlen(s->para) - 1);
+    }
+    return 0;
+}
+
+/* SMALL with its narrative replaced by NARRATIVE, read by a fresh reader
+ * (whose paragraph buffer was never allocated). */
+static void read_with_narrative(const char *narrative, seen *s,
+                                reader_result *res)
+{
+    static const reader_callbacks cb_all = {on_head, on_household,
+                                            on_section_all, on_diag};
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    const char *n0 = strstr(small, "  <narrative>"), *n1 = strstr(small, "</register>");
+    char *text = malloc(strlen(small) + strlen(narrative) + 1);
+    reader_t *r = reader_new(schema, vocab);
+    assert_non_null(text);
+    sprintf(text, "%.*s%s%s", (int)(n0 - small), small, narrative, n1);
+    memset(s, 0, sizeof *s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb_all, s, res), ERR_OK);
+    unlink(path);
+    free(text);
+    reader_free(r);
+}
+
+/* An empty first paragraph: nothing was ever appended to the paragraph
+ * buffer (it used to reach memcpy(NULL, ..., 0), which UBSan aborts on). */
+static void test_empty_first_paragraph(void **state)
+{
+    reader_result res;
+    seen s;
+    (void)state;
+    read_with_narrative("  <narrative><section name=\"practices\"><p/>"
+                        "<p>二</p></section></narrative>\n", &s, &res);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_int_equal(s.sections, 1);
+    assert_string_equal(s.para, "|二|");
+}
+
+/* CDATA sections are text: kept in place, and a paragraph made only of
+ * CDATA is not empty. */
+static void test_cdata_paragraphs(void **state)
+{
+    reader_result res;
+    seen s;
+    (void)state;
+    read_with_narrative("  <narrative><section name=\"practices\">"
+                        "<p>Before <![CDATA[x]]> after</p>"
+                        "<p><![CDATA[全是 <CDATA> & 文字]]></p>"
+                        "</section></narrative>\n", &s, &res);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_string_equal(s.para, "Before x after|全是 <CDATA> & 文字|");
+}
+
 static void test_invalid_stops_handover(void **state)
 {
     char path[] = "/tmp/canvass-reader-XXXXXX";
@@ -286,6 +351,8 @@ int main(void)
         cmocka_unit_test(test_gb18030_and_hash),
         cmocka_unit_test(test_not_regular),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_empty_first_paragraph),
+        cmocka_unit_test(test_cdata_paragraphs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
