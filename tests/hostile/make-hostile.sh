@@ -74,3 +74,25 @@ s=open('$ex/jinshan-2011.xml',encoding='utf-8').read()
 s=s.replace('encoding=\"UTF-8\"','encoding=\"$enc\"',1)
 sys.stdout.buffer.write(s.encode('$enc'.lower()))" > "$d/jinshan-$(echo $enc | tr A-Z a-z).xml"
 done
+# one bad character in the middle of the reference register (in the text
+# of opinion o060, line 538), in each encoding a register may declare:
+# an invalid GBK byte, a cut GB18030 four-byte form, a lone UTF-16
+# surrogate. Each used to end the parse there with an unlocated "encoding
+# error" and count the register in part.
+python3 -c "
+s=open('$ex/jinshan-2011.xml',encoding='utf-8').read()
+i=s.index('>',s.index('<opinion id=\"o060\"'))+1
+def put(name,decl,codec,bom,bad):
+    t=s.replace('encoding=\"UTF-8\"','encoding=\"%s\"'%decl,1)
+    j=i+len(t)-len(s)
+    open('$d/'+name,'wb').write(bom+t[:j].encode(codec)+bad+t[j:].encode(codec))
+put('jinshan-bad-gbk.xml','GBK','gbk',b'',b'\xff')
+put('jinshan-bad-gb18030.xml','GB18030','gb18030',b'',b'\x81\x30')
+put('jinshan-bad-utf16le.xml','UTF-16','utf-16-le',b'\xff\xfe',b'\x00\xd8')
+put('jinshan-bad-utf16be.xml','UTF-16','utf-16-be',b'\xfe\xff',b'\xdc\x00')
+"
+# UTF-8 registers declared GBK: the reference register (used to pass check,
+# and fail build with an internal error), and a small one (used to be
+# called truncated)
+sed '1s/encoding="UTF-8"/encoding="GBK"/' "$ex/jinshan-2011.xml" > "$d/utf8-declared-gbk.xml"
+sed '1s/encoding="UTF-8"/encoding="GBK"/' "$ex/hongxing-2011.xml" > "$d/utf8-declared-gbk-small.xml"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <iconv.h>
 
 #include "reader.h"
 
@@ -257,6 +258,70 @@ static void test_cdata_paragraphs(void **state)
     assert_string_equal(s.para, "Before x after|全是 <CDATA> & 文字|");
 }
 
+/* Characters cut by the end of a 64 KiB read are carried over whole, in
+ * every encoding a register may declare: SMALL with a long paragraph of
+ * two- to four-byte characters, shifted by 0-3 bytes. */
+static void test_characters_across_reads(void **state)
+{
+    static const char *const encs[] = {"UTF-8", "GB18030", "GBK",
+                                       "UTF-16LE", "UTF-16BE"};
+    size_t e, k, i, o;
+    (void)state;
+    for (e = 0; e < sizeof encs / sizeof *encs; e++)
+        for (k = 0; k < 4; k++) {
+            char path[] = "/tmp/canvass-reader-XXXXXX";
+            size_t cap = 1 << 20, left, room;
+            char *text = malloc(cap), *enc = malloc(2 * cap), *ip, *op;
+            static char para[160000];
+            const char *n0 = strstr(small, "  <narrative>");
+            const char *n1 = strstr(small, "</register>");
+            int gbk = !strcmp(encs[e], "GBK");
+            iconv_t cd = iconv_open(encs[e], "UTF-8");
+            reader_t *r = reader_new(schema, vocab);
+            reader_result res;
+            seen s;
+            assert_true(text && enc && cd != (iconv_t)-1);
+            /* 12 paragraphs of 3,000 characters (the schema's limit is
+             * 10,000): about 120 KB, two reads */
+            memset(para, 'a', k);
+            for (i = k, o = 0; o < 12; o++) {
+                size_t j;
+                memcpy(para + i, "</p><p>", 7), i += 7;
+                for (j = 0; j < 1000; j++) {
+                    const char *u = gbk ? "中文" : "中文𠀀";
+                    memcpy(para + i, u, strlen(u));
+                    i += strlen(u);
+                }
+            }
+            para[i] = 0;
+            snprintf(text, cap,
+                     "<?xml version=\"1.0\" encoding=\"%s\"?>\n%.*s"
+                     "  <narrative><section name=\"practices\"><p>%s</p>"
+                     "</section></narrative>\n%s",
+                     strncmp(encs[e], "UTF-16", 6) ? encs[e] : "UTF-16",
+                     (int)(n0 - strchr(small, '\n') - 1),
+                     strchr(small, '\n') + 1, para, n1);
+            ip = text;
+            left = strlen(text);
+            op = enc;
+            room = 2 * cap;
+            assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
+            iconv_close(cd);
+            memset(&s, 0, sizeof s);
+            write_tmp(path, enc, (size_t)(op - enc));
+            assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+            unlink(path);
+            if (s.first_diag[0])
+                fprintf(stderr, "%s +%zu: %s\n", encs[e], k, s.first_diag);
+            assert_string_equal(s.first_diag, "");
+            assert_true(res.valid);
+            assert_int_equal(s.households, 2);
+            free(text);
+            free(enc);
+            reader_free(r);
+        }
+}
+
 static void test_invalid_stops_handover(void **state)
 {
     char path[] = "/tmp/canvass-reader-XXXXXX";
@@ -353,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_empty_first_paragraph),
         cmocka_unit_test(test_cdata_paragraphs),
+        cmocka_unit_test(test_characters_across_reads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
