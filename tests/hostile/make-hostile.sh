@@ -96,3 +96,21 @@ put('jinshan-bad-utf16be.xml','UTF-16','utf-16-be',b'\xfe\xff',b'\xdc\x00')
 # called truncated)
 sed '1s/encoding="UTF-8"/encoding="GBK"/' "$ex/jinshan-2011.xml" > "$d/utf8-declared-gbk.xml"
 sed '1s/encoding="UTF-8"/encoding="GBK"/' "$ex/hongxing-2011.xml" > "$d/utf8-declared-gbk-small.xml"
+# inputs libxml2 takes quadratic time over, refused before it sees them:
+# 40,000 and 200,000 attributes on one element (15 s and 413 s with 10,000
+# error lines before the guard), one paragraph of 10.5 and 33 MB (6.4 s and
+# 68 s)
+python3 -c "
+import sys
+for n in (40000, 200000):
+    with open('$d/attrs-%dk.xml' % (n // 1000), 'w') as f:
+        f.write('<?xml version=\"1.0\"?>\n<register $NS version=\"1\">\n<community code=\"620402003005\" name=\"a\" street=\"b\" district=\"c\" city=\"d\"')
+        f.write(''.join(' a%d=\"x\"' % i for i in range(n)))
+        f.write('/>\n</register>\n')
+s=open('$ex/hongxing-2011.xml',encoding='utf-8').read()
+i=s.index('<p>')+3
+for mb, name in ((10.5, 'paragraph-10mb.xml'), (33, 'paragraph-33mb.xml')):
+    unit='走访入户了解民情。'
+    n=int(mb*1024*1024)//len(unit.encode())
+    open('$d/'+name,'w',encoding='utf-8').write(s[:i]+unit*n+s[i:])
+"
