@@ -335,20 +335,108 @@ static void tidy(char *m)
     *o = 0;
 }
 
-/* Personal data must not reach a diagnostic either: when the validator
- * complains about one of these attributes, or about the free text of one
- * of these elements, the value it quotes ("...: 'VALUE' is not", "The
- * value 'VALUE'") is replaced. */
+/* Personal data must not reach a diagnostic (nor, through it, a return or
+ * a workbook). libxml2 quotes values in its messages ("...: 'VALUE' is not
+ * a valid value", "The value 'VALUE' is not an element of the set"), and a
+ * coded field may hold a name or an opinion typed into it (by="张三",
+ * category="楼道灯坏了"). So every quoted string of a message is shown only
+ * when it cannot be personal data: one of the schema's values or labels,
+ * or a short ASCII code without spaces (an id, a type, a pattern, a
+ * number). Anything else is described by its length and kind. Values of
+ * the personal attributes, and the free text of the text elements, are
+ * withheld whatever they look like. */
 static const char *const personal_attrs[] = {"name", "born", "sex",
                                              "address"};
 static const char *const text_elements[] = {"opinion", "suggestion", "p"};
+static const char *const vocab_types[] = {
+    "dwelling", "role", "group", "elderlyGroup", "sex", "visitKind",
+    "category", "status", "rating", "serviceType", "sectionName"};
 #define WITHHELD "(personal data, not shown)"
+#define MAX_CODE 64
 
-/* Copies M into OUT (SIZE bytes) with the values of a personal attribute
- * withheld. */
-static void redact(const char *m, char *out, size_t size)
+/* "a 1-character", "an 8-character": the article for the number N. */
+static const char *article(size_t n)
 {
-    const char *a = strstr(m, "attribute '"), *p, *q;
+    size_t digits = 1, lead = n;
+    while (lead >= 10)
+        lead /= 10, digits++;
+    if (lead == 8)
+        return "an";
+    /* eleven, eighteen, eleven thousand... */
+    if (digits % 3 == 2) {
+        size_t top = n;
+        while (top >= 100)
+            top /= 10;
+        if (top == 11 || top == 18)
+            return "an";
+    }
+    return "a";
+}
+
+/* Whether the LEN bytes at V may be quoted (see above). */
+static int showable(const reader_t *r, const char *v, size_t len)
+{
+    size_t i, t, k, n;
+    int code = len <= MAX_CODE;
+    for (i = 0; i < len && code; i++)
+        code = v[i] > ' ' && v[i] < 0x7F;
+    if (code)
+        return 1;
+    for (t = 0; t < sizeof vocab_types / sizeof *vocab_types; t++) {
+        const vocab_item *it = vocab_enum(r->vocab, vocab_types[t], &n);
+        for (k = 0; k < n; k++)
+            if ((strlen(it[k].zh) == len && !memcmp(it[k].zh, v, len)) ||
+                (strlen(it[k].en) == len && !memcmp(it[k].en, v, len)))
+                return 1;
+    }
+    return 0;
+}
+
+/* Describes the LEN bytes of UTF-8 at V into OUT: "(a 3-character Chinese
+ * text, not shown)". */
+static void describe(const char *v, size_t len, char *out, size_t size)
+{
+    size_t i, chars = 0;
+    int han = 0, digits = len > 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        chars++;
+        digits &= c >= '0' && c <= '9';
+        /* lead bytes of U+3400-U+9FFF, U+F900-U+FAFF, U+20000-U+3FFFF */
+        han |= (c >= 0xE3 && c <= 0xE9 &&
+                (c > 0xE3 || (i + 1 < len &&
+                              (unsigned char)v[i + 1] >= 0x90))) ||
+               (c == 0xEF && i + 1 < len && (unsigned char)v[i + 1] >= 0xA4 &&
+                (unsigned char)v[i + 1] <= 0xAB) ||
+               (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
+    }
+    if (digits)
+        snprintf(out, size, "(%s %zu-digit number, not shown)",
+                 article(chars), chars);
+    else
+        snprintf(out, size, "(%s %zu-character %s, not shown)",
+                 article(chars), chars, han ? "Chinese text" : "text");
+}
+
+/* Whether the token quoted at Q (its opening quote) in M is in the place
+ * of a value: after ": " or "value ". */
+static int value_place(const char *m, const char *q)
+{
+    return (q - m >= 2 && !strncmp(q - 2, ": ", 2)) ||
+           (q - m >= 6 && !strncmp(q - 6, "value ", 6));
+}
+
+/* Copies M into OUT (SIZE bytes) with the values that may be personal data
+ * withheld or described. Quoted strings open after a space or one of "{[("
+ * and close before a space, one of ".,;:)]}" or the end; text outside them
+ * is libxml2's own, ASCII. When anything else is seen (a value holding a
+ * quote, say), the message is cut to its "Element ..." part, which names
+ * where. */
+static void redact(const reader_t *r, const char *m, char *out, size_t size)
+{
+    const char *a = strstr(m, "attribute '"), *p = m;
     size_t i, len, o = 0;
     int personal = 0;
 
@@ -368,37 +456,66 @@ static void redact(const char *m, char *out, size_t size)
                 !strncmp(a, text_elements[i], len))
                 personal = 1;
     }
-    if (!personal) {
-        snprintf(out, size, "%s", m);
-        return;
-    }
-    p = m;
+    if (size)
+        out[0] = 0;
     while (*p && o + 1 < size) {
-        if (p > a && (!strncmp(p, ": '", 3) || !strncmp(p, "value '", 7))) {
-            size_t lead = p[0] == ':' ? 3 : 7;
-            q = strchr(p + lead, '\'');
-            if (q) {
-                o += (size_t)snprintf(out + o, size - o, "%.*s" WITHHELD "'",
-                                      (int)lead, p);
-                p = q + 1;
-                if (o >= size)
-                    o = size - 1;
-                continue;
-            }
+        const char *q, *e;
+        char desc[96];
+        if (*p != '\'' ||
+            !(p == m || strchr(" {[(", p[-1]))) {
+            if ((unsigned char)*p >= 0x80)
+                goto unsafe;
+            out[o++] = *p++;
+            continue;
         }
-        out[o++] = *p++;
+        /* a quoted string: find where it closes */
+        q = p + 1;
+        for (e = q; *e; e++)
+            if (*e == '\'' && (!e[1] || strchr(" .,;:)]}\n", e[1])))
+                break;
+        if (!*e)
+            goto unsafe;
+        len = (size_t)(e - q);
+        if (personal && value_place(m, p))
+            snprintf(desc, sizeof desc, "%s", WITHHELD);
+        else if (showable(r, q, len))
+            snprintf(desc, sizeof desc, "%.*s", (int)len, q);
+        else
+            describe(q, len, desc, sizeof desc);
+        o += (size_t)snprintf(out + o, size - o, "'%s'", desc);
+        if (o >= size)
+            o = size - 1;
+        p = e + 1;
     }
     out[o] = 0;
+    return;
+unsafe:
+    /* the place ("Element 'x', attribute 'y'") without what was said */
+    len = strncmp(m, "Element '", 9) ? 0 : strcspn(m, ":");
+    if (len && len < strlen(m)) {
+        char place[256];
+        redact(r, (snprintf(place, sizeof place, "%.*s", (int)len, m), place),
+               out, size);
+        o = strlen(out);
+        snprintf(out + o, size - o, ": the value is not valid here (not "
+                                     "shown: it may be personal data)");
+    } else {
+        snprintf(out, size, "an error whose message would quote the "
+                            "register's text, which may be personal data: "
+                            "look at this place");
+    }
 }
 
 static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
                           unsigned col)
 {
-    char buf[1024];
+    char raw[1024], buf[1024];
     if (e->level == XML_ERR_WARNING)
         return;
-    redact(e->message ? e->message : "error", buf, sizeof buf);
-    tidy(buf);
+    /* tidied first: the namespace is not part of a quoted name */
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : "error");
+    tidy(raw);
+    redact(r, raw, buf, sizeof buf);
     report(r, line, col, buf);
 }
 
