@@ -33,7 +33,10 @@
  * place in that list, a hash of the address digests seen, and one small
  * record per household (id, address digest, position) kept for
  * audit_batch. Addresses are never kept: only the SHA-256 of the address
- * with its whitespace collapsed. What only the streaming pass needs is
+ * in its NFKC form (libunistring) with its whitespace collapsed, so that
+ * Unicode spellings of one address (NFC or NFD, a CJK compatibility
+ * ideograph, full-width digits, an ideographic space) are one address.
+ * What only the streaming pass needs is
  * freed by audit_reg_finish; what the batch needs stays.
  *
  * Hash tables. Keys are kept as 64-bit fingerprints (the first 8 bytes of
@@ -59,6 +62,7 @@
  */
 #include "audit.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +70,7 @@
 #include <string.h>
 
 #include <nettle/sha2.h>
+#include <uninorm.h>
 
 #include "arena.h"
 
@@ -446,22 +451,33 @@ static size_t value_index(const void *p)
     return (size_t)(uintptr_t)p - 1;
 }
 
-/* SHA-256 of S with XML whitespace collapsed (runs to one space, none at
- * either end), hashed piecewise so the address is never copied. */
-static void address_digest(const char *s, uint8_t *out)
+/* SHA-256 of S in NFKC with whitespace collapsed (runs to one space, none
+ * at either end). NFKC makes U+3000 and the other Unicode spaces U+0020,
+ * full-width digits ASCII, and compatibility ideographs their unified
+ * ones. The normalized copy lives only here and is wiped before it is
+ * freed. Returns 0, or -1 on no memory. A string that is not UTF-8 (it
+ * cannot be: the reader validates every byte) is hashed as it is. */
+static int address_digest(const char *s, uint8_t *out)
 {
     struct sha256_ctx ctx;
-    const char *p = s, *b;
+    size_t len = 0;
+    uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)s,
+                                 strlen(s), NULL, &len);
+    const char *p, *b, *end;
     int first = 1;
 
+    if (!norm && errno == ENOMEM)
+        return -1;
+    p = norm ? (const char *)norm : s;
+    end = norm ? p + len : s + strlen(s);
     sha256_init(&ctx);
     for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             p++;
-        if (!*p)
+        if (p >= end)
             break;
         b = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+        while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
             p++;
         if (!first)
             sha256_update(&ctx, 1, (const uint8_t *)" ");
@@ -469,6 +485,14 @@ static void address_digest(const char *s, uint8_t *out)
         first = 0;
     }
     sha256_digest(&ctx, SHA256_DIGEST_SIZE, out);
+    if (norm) {
+        volatile uint8_t *w = norm;
+        size_t i;
+        for (i = 0; i < len; i++)
+            w[i] = 0;
+        free(norm);
+    }
+    return 0;
 }
 
 static int blank(const char *s)
@@ -800,7 +824,8 @@ static int household_key(audit_reg *a, const rd_household *h)
     if (!h->address)
         return 0;
     k->has_addr = 1;
-    address_digest(h->address, k->addr);
+    if (address_digest(h->address, k->addr) < 0)
+        return -1;
     reader_hex(key, k->addr, sizeof k->addr);
     if (htab_get_or_add(&a->addrs, key, NULL, index_value(a->n_hh - 1),
                         &prev) < 0)

@@ -45,7 +45,8 @@
  *
  * Households. Element attributes are copied into per-household flat arrays
  * whose strings live in an arena reset after each </household>; enumerated
- * values are turned into vocabulary indexes here, once.
+ * values are turned into vocabulary indexes here, once; team names are
+ * put in Unicode NFC (libunistring), so two spellings are one team.
  */
 #include "reader.h"
 
@@ -63,6 +64,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <nettle/sha2.h>
+#include <uninorm.h>
 
 #include "arena.h"
 
@@ -558,6 +560,25 @@ static const char *attr(arena *a, int nb, const xmlChar **at, const char *name)
     return NULL;
 }
 
+/* Like attr, in Unicode NFC: two spellings of one name (a CJK
+ * compatibility ideograph and its unified form, composed and decomposed
+ * letters) are then one string, so one team. */
+static const char *attr_nfc(arena *a, int nb, const xmlChar **at,
+                            const char *name)
+{
+    const char *v = attr(a, nb, at, name), *c;
+    size_t len = 0;
+    uint8_t *n;
+    if (!v)
+        return NULL;
+    n = u8_normalize(UNINORM_NFC, (const uint8_t *)v, strlen(v), NULL, &len);
+    if (!n)
+        return v; /* no memory: as written */
+    c = arena_strndup(a, (const char *)n, len);
+    free(n);
+    return c ? c : v;
+}
+
 /* Collapses XML whitespace in place (token/list types). */
 static char *collapse(char *s)
 {
@@ -719,7 +740,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         c->id = collapse((char *)attr(ha, nb_attr, at, "id"));
         c->role = enum_index(r, "role",
                              collapse((char *)attr(ha, nb_attr, at, "role")));
-        c->team = attr(ha, nb_attr, at, "team");
+        c->team = attr_nfc(ha, nb_attr, at, "team");
         c->line = line, c->col = col;
         break;
     }

@@ -16,6 +16,7 @@ typedef struct {
     unsigned first_diag_line;
     char first_diag[512];
     char community[64];
+    char team0[64];
     size_t cadres;
     /* a copy of what matters of household h2 */
     int h2_dwelling, h2_visits, h2_items, h2_services, h2_members;
@@ -35,6 +36,8 @@ static int on_head(void *ud, const rd_head *h)
     seen *s = ud;
     s->heads++;
     snprintf(s->community, sizeof s->community, "%s", h->community.name);
+    snprintf(s->team0, sizeof s->team0, "%s",
+             h->n_cadres && h->cadres[0].team ? h->cadres[0].team : "");
     s->cadres = h->n_cadres;
     return 0;
 }
@@ -322,6 +325,31 @@ static void test_characters_across_reads(void **state)
         }
 }
 
+/* Team names are handed over in NFC: a CJK compatibility ideograph
+ * (U+F90A) and a decomposed letter name the same team as their unified
+ * and composed forms. */
+static void test_team_names_nfc(void **state)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char *text = malloc(sizeof small + 64), *p;
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    (void)state;
+    assert_non_null(text);
+    p = strstr(small, "team=\"工作组\"");
+    sprintf(text, "%.*steam=\"\xEF\xA4\x8A山组 Cafe\xCC\x81\"%s",
+            (int)(p - small), small, p + strlen("team=\"工作组\""));
+    memset(&s, 0, sizeof s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    free(text);
+    assert_true(res.valid);
+    assert_string_equal(s.team0, "金山组 Caf\xC3\xA9");
+    reader_free(r);
+}
+
 static void test_invalid_stops_handover(void **state)
 {
     char path[] = "/tmp/canvass-reader-XXXXXX";
@@ -419,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_empty_first_paragraph),
         cmocka_unit_test(test_cdata_paragraphs),
         cmocka_unit_test(test_characters_across_reads),
+        cmocka_unit_test(test_team_names_nfc),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
