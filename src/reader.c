@@ -1015,6 +1015,7 @@ typedef struct {
 
     /* position of the next decoded byte */
     unsigned line, col;
+    int content;          /* a byte other than a blank was decoded */
     /* the lexer */
     int state, quote, depth;
     unsigned run;         /* '-', ']' or '?' seen in a row */
@@ -1721,6 +1722,8 @@ static error_code step(reader_t *r, intake *in, const unsigned char *p,
 
     if (bad < 0)
         return ERR_NOMEM;
+    for (ok = 0; !in->content && ok < got; ok++)
+        in->content = !strchr(" \t\r\n", in->out[ok]) || !in->out[ok];
     if (intake_scan(in, in->out, got, &ok)) {
         bad = 1; /* the guard's place comes first */
     } else if (bad) {
@@ -1864,6 +1867,12 @@ error_code reader_read(reader_t *r, const char *path,
      * cut happened to leave ("Extra content", "Couldn't find end of Start
      * Tag", a half element name...): hold what the last step says, and if
      * elements are still open it was cut, which is the one thing to say. */
+    if (r->ctxt && !r->fatal && !in.content) {
+        /* libxml2 would say "Extra content at the end of the document" */
+        report(r, 1, 1, "the register holds no XML (nothing but blanks or "
+                        "a byte order mark): export it again");
+        r->fatal = 1;
+    }
     if (r->ctxt && !r->fatal) {
         unsigned line = cur_line(r), col = cur_col(r);
         r->holding = 1;

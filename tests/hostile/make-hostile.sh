@@ -114,3 +114,5 @@ for mb, name in ((10.5, 'paragraph-10mb.xml'), (33, 'paragraph-33mb.xml')):
     n=int(mb*1024*1024)//len(unit.encode())
     open('$d/'+name,'w',encoding='utf-8').write(s[:i]+unit*n+s[i:])
 "
+# nothing but a UTF-16 byte order mark
+printf '\377\376' > "$d/bom-only.xml"
