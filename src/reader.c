@@ -1120,6 +1120,13 @@ static size_t utf8_valid_prefix(const unsigned char *p, size_t n,
             i++;
             continue;
         }
+        /* the common case, a CJK character: E1-EC or EE-EF, then two
+         * continuation bytes (E0 and ED have narrower second bytes) */
+        if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
+            (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         k = utf8_len(p + i, n - i);
         if (k <= 0) {
             *partial = k < 0;
@@ -1443,22 +1450,48 @@ static int scan_trip(intake *in, unsigned line, unsigned col, const char *why)
     return 1;
 }
 
-/* Moves the position over the N decoded bytes at P: two plain loops the
- * compiler vectorizes, as nearly every byte of a register goes by here. */
+/* Newlines, and bytes that begin a character (not 10xxxxxx), in the eight
+ * bytes of W: word-at-a-time, as nearly every byte of a register goes by
+ * here. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static unsigned count_nl(uint64_t w)
+{
+    uint64_t t = w ^ (ONES * '\n'), lows = ONES * 0x7F;
+    /* 0x80 in each byte of t that is zero, exactly */
+    return (unsigned)__builtin_popcountll(~(((t & lows) + lows) | t | lows));
+}
+
+static unsigned count_chars(uint64_t w)
+{
+    /* continuation bytes: high bit set, next bit clear */
+    return 8u - (unsigned)__builtin_popcountll(w & HIGHS & ~(w << 1));
+}
+
+/* Moves the position over the N decoded bytes at P. */
 static void advance(intake *in, const unsigned char *p, size_t n)
 {
-    size_t i, nl = 0, chars = 0, last = n;
-    for (i = 0; i < n; i++)
+    size_t i = 0, nl = 0, chars = 0, last;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        nl += count_nl(w);
+    }
+    for (; i < n; i++)
         nl += p[i] == '\n';
+    last = 0;
     if (nl) {
+        last = n;
         while (last > 0 && p[last - 1] != '\n')
             last--;
         in->line += (unsigned)nl;
         in->col = 1;
-    } else {
-        last = 0;
     }
-    for (i = last; i < n; i++)
+    for (i = last; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        chars += count_chars(w);
+    }
+    for (; i < n; i++)
         chars += (p[i] & 0xC0) != 0x80;
     in->col += (unsigned)chars;
 }
