@@ -13,7 +13,7 @@
 
 typedef struct {
     int heads, households, sections, diags;
-    unsigned first_diag_line;
+    unsigned first_diag_line, first_diag_col;
     char first_diag[512];
     char community[64];
     char team0[64];
@@ -88,6 +88,7 @@ static int on_diag(void *ud, const diag *d)
     seen *s = ud;
     if (!s->diags++) {
         s->first_diag_line = d->line;
+        s->first_diag_col = d->col;
         snprintf(s->first_diag, sizeof s->first_diag, "%s", d->message);
     }
     return 0;
@@ -350,6 +351,38 @@ static void test_team_names_nfc(void **state)
     reader_free(r);
 }
 
+/* A bad byte is located by line and column (characters, not bytes) and
+ * described, never echoed. */
+static void test_bad_byte_located(void **state)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char *text = malloc(sizeof small + 64), *p;
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    (void)state;
+    assert_non_null(text);
+    /* line 3: '  <community code="620402003009" name="测试社区' then 0xFF:
+     * column 2 + 10 + 1 + 19 + 1 + 6 + 4 + 1 = 44 */
+    p = strstr(small, "测试社区");
+    sprintf(text, "%.*s测试社区\xFF%s", (int)(p - small), small,
+            p + strlen("测试社区"));
+    memset(&s, 0, sizeof s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    free(text);
+    assert_false(res.valid);
+    assert_int_equal(s.households, 0);
+    assert_int_equal(s.first_diag_line, 3);
+    assert_int_equal(s.first_diag_col, 44);
+    assert_non_null(strstr(s.first_diag, "invalid UTF-8 byte sequence of 1 "
+                                         "byte"));
+    assert_null(strstr(s.first_diag, "0xFF"));
+    assert_null(strstr(s.first_diag, "测试"));
+    reader_free(r);
+}
+
 static void test_invalid_stops_handover(void **state)
 {
     char path[] = "/tmp/canvass-reader-XXXXXX";
@@ -448,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_cdata_paragraphs),
         cmocka_unit_test(test_characters_across_reads),
         cmocka_unit_test(test_team_names_nfc),
+        cmocka_unit_test(test_bad_byte_located),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
