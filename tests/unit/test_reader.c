@@ -383,6 +383,40 @@ static void test_bad_byte_located(void **state)
     reader_free(r);
 }
 
+/* A GBK register whose first Chinese text happens to be well-formed UTF-8
+ * (榄界长 is E9 AD BD E7 B3 A4 in GBK, which UTF-8 reads as 魽糤) is GBK
+ * still: one such run does not make a file UTF-8. */
+static void test_gbk_that_reads_as_utf8(void **state)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char *text = malloc(sizeof small + 64), *enc = malloc(2 * sizeof small);
+    char *p, *ip, *op;
+    size_t left, room;
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    (void)state;
+    assert_true(text && enc && cd != (iconv_t)-1);
+    p = strstr(small, "测试社区");
+    sprintf(text, "<?xml version=\"1.0\" encoding=\"GBK\"?>%.*s榄界长%s",
+            (int)(p - strchr(small, '\n')), strchr(small, '\n'),
+            p + strlen("测试社区"));
+    ip = text, left = strlen(text), op = enc, room = 2 * sizeof small;
+    assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
+    iconv_close(cd);
+    memset(&s, 0, sizeof s);
+    write_tmp(path, enc, (size_t)(op - enc));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    free(text);
+    free(enc);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_string_equal(s.community, "榄界长");
+    reader_free(r);
+}
+
 static void test_invalid_stops_handover(void **state)
 {
     char path[] = "/tmp/canvass-reader-XXXXXX";
@@ -482,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_characters_across_reads),
         cmocka_unit_test(test_team_names_nfc),
         cmocka_unit_test(test_bad_byte_located),
+        cmocka_unit_test(test_gbk_that_reads_as_utf8),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
