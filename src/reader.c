@@ -1554,6 +1554,20 @@ static int intake_scan(intake *in, const unsigned char *p, size_t n,
             if (!d)
                 break;
             c = p[i];
+        } else if (in->state == L_STAG) {
+            /* attribute names and blanks: up to the next byte that
+             * matters to the lexer or to the position */
+            unsigned cols = 0;
+            while (c != '"' && c != '\'' && c != '>' && c != '=' &&
+                   c != '\n') {
+                cols += (c & 0xC0) != 0x80;
+                if (++i == n)
+                    break;
+                c = p[i];
+            }
+            in->col += cols;
+            if (i == n)
+                break;
         }
         switch (in->state) {
         case L_TEXT: /* c is '<' */
