@@ -391,12 +391,13 @@ static int decode(intake_t *in, const unsigned char *p, size_t n,
     char *ip, *op;
 
     *out_n = 0;
-    if (in->in_cap < total) {
-        unsigned char *b = realloc(in->in, total);
+    /* never empty, even for no bytes: memcpy must not see a NULL */
+    if (!in->in || in->in_cap < total) {
+        unsigned char *b = realloc(in->in, total + sizeof in->carry);
         if (!b)
             return -1;
         in->in = b;
-        in->in_cap = total;
+        in->in_cap = total + sizeof in->carry;
     }
     if (in->out_cap < 2 * total + 16) {
         unsigned char *o = realloc(in->out, 2 * total + 16);

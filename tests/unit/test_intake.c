@@ -165,6 +165,20 @@ static void test_begin(void **state)
     }
 }
 
+/* Nothing after the byte order mark: nothing to parse, no content (and no
+ * copy from a buffer never allocated, which UBSan aborts on). */
+static void test_bom_only(void **state)
+{
+    char out[16];
+    size_t n;
+    intake_t *in = intake_new();
+    (void)state;
+    assert_int_equal(push_all(in, "\xFF\xFE", 2, 4096, out, &n), 0);
+    assert_int_equal(n, 0);
+    assert_false(intake_has_content(in));
+    intake_free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_gbk_and_utf16),
         cmocka_unit_test(test_guards),
         cmocka_unit_test(test_begin),
+        cmocka_unit_test(test_bom_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
