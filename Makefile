@@ -9,7 +9,8 @@ CC ?= cc
 PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle libxxhash
 DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libxlsxwriter-dev libzip-dev nettle-dev libxxhash-dev libcmocka-dev \
-            libxml2-utils unzip zip python3 strace time
+            libxml2-utils unzip zip python3 strace time \
+            libunistring-dev
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk
 
@@ -20,7 +21,8 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wformat=2
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              -DCANVASS_VERSION='"$(VERSION)"' -DCANVASS_DATADIR='"$(PREFIX)/share/canvass"'
-LDLIBS = $(PKG_LIBS) -lpthread
+# libunistring (NFKC/NFC of addresses and team names) has no .pc file
+LDLIBS = $(PKG_LIBS) -lunistring -lpthread
 
 ifeq ($(V),1)
 Q :=

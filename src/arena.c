@@ -49,7 +49,8 @@ char *arena_strndup(arena *a, const char *s, size_t n)
     char *d = arena_alloc(a, n + 1);
     if (!d)
         return NULL;
-    memcpy(d, s, n);
+    if (n) /* S may be NULL when N is 0: memcpy must not see it */
+        memcpy(d, s, n);
     d[n] = 0;
     return d;
 }

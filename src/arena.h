@@ -17,7 +17,7 @@ typedef struct {
 
 /* N bytes aligned for any object, or NULL on no memory. */
 void *arena_alloc(arena *a, size_t n);
-/* A NUL-terminated copy of the N bytes at S. */
+/* A NUL-terminated copy of the N bytes at S (S may be NULL when N is 0). */
 char *arena_strndup(arena *a, const char *s, size_t n);
 /* Frees all but the first block; previous pointers become invalid. */
 void arena_reset(arena *a);

@@ -32,9 +32,11 @@
  * hash from cadre id to its place in that list, a hash of the address
  * digests seen, and one small record per household (id, address digest,
  * position) kept for audit_batch. Addresses are never kept: only the
- * SHA-256 of the address with its whitespace collapsed. What only the
- * streaming pass needs is freed by audit_reg_finish; what the batch needs
- * stays.
+ * SHA-256 of the address in its NFKC form (libunistring) with its
+ * whitespace collapsed, so that Unicode spellings of one address (NFC or
+ * NFD, a CJK compatibility ideograph, full-width digits, an ideographic
+ * space) are one address. What only the streaming pass needs is freed by
+ * audit_reg_finish; what the batch needs stays.
  *
  * Hash tables. Keys are kept as 64-bit fingerprints (XXH3-64, from
  * libxxhash: the fast non-cryptographic hash; SHA-256 stays for the
@@ -80,6 +82,7 @@
  */
 #include "audit.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,6 +91,7 @@
 
 #include <nettle/sha2.h>
 #include <xxhash.h>
+#include <uninorm.h>
 
 #include "arena.h"
 
@@ -477,22 +481,33 @@ static size_t value_index(uint32_t v)
     return (size_t)v - 1;
 }
 
-/* SHA-256 of S with XML whitespace collapsed (runs to one space, none at
- * either end), hashed piecewise so the address is never copied. */
-static void address_digest(const char *s, uint8_t *out)
+/* SHA-256 of S in NFKC with whitespace collapsed (runs to one space, none
+ * at either end). NFKC makes U+3000 and the other Unicode spaces U+0020,
+ * full-width digits ASCII, and compatibility ideographs their unified
+ * ones. The normalized copy lives only here and is wiped before it is
+ * freed. Returns 0, or -1 on no memory. A string that is not UTF-8 (it
+ * cannot be: the reader validates every byte) is hashed as it is. */
+static int address_digest(const char *s, uint8_t *out)
 {
     struct sha256_ctx ctx;
-    const char *p = s, *b;
+    size_t len = 0;
+    uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)s,
+                                 strlen(s), NULL, &len);
+    const char *p, *b, *end;
     int first = 1;
 
+    if (!norm && errno == ENOMEM)
+        return -1;
+    p = norm ? (const char *)norm : s;
+    end = norm ? p + len : s + strlen(s);
     sha256_init(&ctx);
     for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             p++;
-        if (!*p)
+        if (p >= end)
             break;
         b = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+        while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
             p++;
         if (!first)
             sha256_update(&ctx, 1, (const uint8_t *)" ");
@@ -500,6 +515,14 @@ static void address_digest(const char *s, uint8_t *out)
         first = 0;
     }
     sha256_digest(&ctx, SHA256_DIGEST_SIZE, out);
+    if (norm) {
+        volatile uint8_t *w = norm;
+        size_t i;
+        for (i = 0; i < len; i++)
+            w[i] = 0;
+        free(norm);
+    }
+    return 0;
 }
 
 static int blank(const char *s)
@@ -962,7 +985,8 @@ static int household_key(audit_reg *a, const rd_household *h)
     if (!h->address)
         return 0;
     k->has_addr = 1;
-    address_digest(h->address, k->addr);
+    if (address_digest(h->address, k->addr) < 0)
+        return -1;
     ctx[0] = a;
     ctx[1] = k->addr;
     if (htab_find_or_add(&a->addrs,

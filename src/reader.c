@@ -1,31 +1,46 @@
 /*
- * reader.c — one register, streamed: open, sniff, parse, validate, hash.
+ * reader.c — one register, streamed: open, sniff, decode, parse, validate,
+ * hash.
  *
  * Design. The file is opened by us (O_NONBLOCK so a FIFO cannot hang the
  * open, then fstat: regular files only) and read in 64 KiB chunks; each
- * chunk goes to the SHA-256 and to a libxml2 push parser whose SAX stream
- * has the schema validator plugged in (xmlSchemaSAXPlug). Measured on
- * libxml2 2.9.14 this is the fastest way to validate and see every element
- * in one pass; memory stays that of one household.
+ * chunk goes to the SHA-256 and through the input stage (below) to a
+ * libxml2 push parser whose SAX stream has the schema validator plugged in
+ * (xmlSchemaSAXPlug), 16 KiB at a time so that an interrupt is seen
+ * promptly. Measured on libxml2 2.9.14 this is the fastest way to validate
+ * and see every element in one pass; memory stays that of one household.
  *
- * Safety. Options are XML_PARSE_NONET only: no entity substitution, no DTD
- * loading, no XInclude, no XML_PARSE_HUGE. A DOCTYPE is refused outright
- * (internalSubset callback, before any entity could be expanded), nesting
- * deeper than the format can be is refused at once, and a single markup
- * construct larger than PENDING_MAX bytes stops the parse, so hostile
- * files fail fast in bounded memory. The declared encoding is checked
- * against the accepted list before libxml2 sees the bytes.
+ * Input stage (intake.c). We decode, not libxml2: the parser gets UTF-8
+ * with its own decoding off (XML_PARSE_IGNORE_ENC). libxml2's decoder
+ * would report a bad byte without a position and stop as if the document
+ * had ended, counting the register in part; the intake stops at the first
+ * bad byte with its line and column and a description of the bytes, never
+ * the bytes (they may be a name). It also refuses, before the parser sees
+ * them, the constructs libxml2 handles in quadratic time (more than 100
+ * attributes on one tag, more than 1 MB of text between two tags), and a
+ * GB declaration on a UTF-8 file.
+ *
+ * Safety. Options are XML_PARSE_NONET (and IGNORE_ENC, above) only: no
+ * entity substitution, no DTD loading, no XInclude, no XML_PARSE_HUGE. A
+ * DOCTYPE is refused outright (internalSubset callback, before any entity
+ * could be expanded), nesting deeper than the format can be is refused at
+ * once, and a single markup construct larger than PENDING_MAX bytes stops
+ * the parse, so hostile files fail fast in bounded memory.
  *
  * Errors. Parser and validator errors both arrive through structured error
  * handlers (parser: ctxt->sax->serror, found again through ctxt->_private;
- * validator: xmlSchemaSetValidStructuredErrors). The validator's positions
- * are unreliable in SAX mode, so positions come from the parser context.
- * Validity is decided from both: a register is valid only if the parser
- * says well-formed, the validator says valid and no error was reported.
+ * validator: xmlSchemaSetValidStructuredErrors); what libxml2 raises
+ * outside a context goes to per-thread handlers we set while reading, and
+ * refuses the register too. A parser that stops must have said why, or we
+ * say it. The validator's positions are unreliable in SAX mode, so
+ * positions come from the parser context. Validity is decided from all of
+ * them: a register is valid only if the parser says well-formed, the
+ * validator says valid and no error was reported.
  *
  * Households. Element attributes are copied into per-household flat arrays
  * whose strings live in an arena reset after each </household>; enumerated
- * values are turned into vocabulary indexes here, once.
+ * values are turned into vocabulary indexes here, once; team names are
+ * put in Unicode NFC (libunistring), so two spellings are one team.
  */
 #include "reader.h"
 
@@ -42,8 +57,10 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <nettle/sha2.h>
+#include <uninorm.h>
 
 #include "arena.h"
+#include "intake.h"
 
 #define REG_NS "urn:canvass:register:1"
 #define CHUNK 65536
@@ -52,6 +69,7 @@
 #define MAX_DIAGS 10000          /* per register; the count stays exact */
 #define MAX_PARA 65536           /* bytes kept of one narrative paragraph */
 #define HELD 8                   /* errors held at the end of the file */
+#define FEED 16384               /* bytes handed to libxml2 at a time */
 
 /* Element kinds, by their place in the format. */
 enum {
@@ -88,6 +106,7 @@ struct reader {
     } held[HELD];
     size_t n_held;
     int cb_failed;
+    int stray;        /* libxml2 raised an error outside the parser */
     unsigned listed;  /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
     int depth;
@@ -322,20 +341,108 @@ static void tidy(char *m)
     *o = 0;
 }
 
-/* Personal data must not reach a diagnostic either: when the validator
- * complains about one of these attributes, or about the free text of one
- * of these elements, the value it quotes ("...: 'VALUE' is not", "The
- * value 'VALUE'") is replaced. */
+/* Personal data must not reach a diagnostic (nor, through it, a return or
+ * a workbook). libxml2 quotes values in its messages ("...: 'VALUE' is not
+ * a valid value", "The value 'VALUE' is not an element of the set"), and a
+ * coded field may hold a name or an opinion typed into it (by="张三",
+ * category="楼道灯坏了"). So every quoted string of a message is shown only
+ * when it cannot be personal data: one of the schema's values or labels,
+ * or a short ASCII code without spaces (an id, a type, a pattern, a
+ * number). Anything else is described by its length and kind. Values of
+ * the personal attributes, and the free text of the text elements, are
+ * withheld whatever they look like. */
 static const char *const personal_attrs[] = {"name", "born", "sex",
                                              "address"};
 static const char *const text_elements[] = {"opinion", "suggestion", "p"};
+static const char *const vocab_types[] = {
+    "dwelling", "role", "group", "elderlyGroup", "sex", "visitKind",
+    "category", "status", "rating", "serviceType", "sectionName"};
 #define WITHHELD "(personal data, not shown)"
+#define MAX_CODE 64
 
-/* Copies M into OUT (SIZE bytes) with the values of a personal attribute
- * withheld. */
-static void redact(const char *m, char *out, size_t size)
+/* "a 1-character", "an 8-character": the article for the number N. */
+static const char *article(size_t n)
 {
-    const char *a = strstr(m, "attribute '"), *p, *q;
+    size_t digits = 1, lead = n;
+    while (lead >= 10)
+        lead /= 10, digits++;
+    if (lead == 8)
+        return "an";
+    /* eleven, eighteen, eleven thousand... */
+    if (digits % 3 == 2) {
+        size_t top = n;
+        while (top >= 100)
+            top /= 10;
+        if (top == 11 || top == 18)
+            return "an";
+    }
+    return "a";
+}
+
+/* Whether the LEN bytes at V may be quoted (see above). */
+static int showable(const reader_t *r, const char *v, size_t len)
+{
+    size_t i, t, k, n;
+    int code = len <= MAX_CODE;
+    for (i = 0; i < len && code; i++)
+        code = v[i] > ' ' && v[i] < 0x7F;
+    if (code)
+        return 1;
+    for (t = 0; t < sizeof vocab_types / sizeof *vocab_types; t++) {
+        const vocab_item *it = vocab_enum(r->vocab, vocab_types[t], &n);
+        for (k = 0; k < n; k++)
+            if ((strlen(it[k].zh) == len && !memcmp(it[k].zh, v, len)) ||
+                (strlen(it[k].en) == len && !memcmp(it[k].en, v, len)))
+                return 1;
+    }
+    return 0;
+}
+
+/* Describes the LEN bytes of UTF-8 at V into OUT: "(a 3-character Chinese
+ * text, not shown)". */
+static void describe(const char *v, size_t len, char *out, size_t size)
+{
+    size_t i, chars = 0;
+    int han = 0, digits = len > 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        chars++;
+        digits &= c >= '0' && c <= '9';
+        /* lead bytes of U+3400-U+9FFF, U+F900-U+FAFF, U+20000-U+3FFFF */
+        han |= (c >= 0xE3 && c <= 0xE9 &&
+                (c > 0xE3 || (i + 1 < len &&
+                              (unsigned char)v[i + 1] >= 0x90))) ||
+               (c == 0xEF && i + 1 < len && (unsigned char)v[i + 1] >= 0xA4 &&
+                (unsigned char)v[i + 1] <= 0xAB) ||
+               (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
+    }
+    if (digits)
+        snprintf(out, size, "(%s %zu-digit number, not shown)",
+                 article(chars), chars);
+    else
+        snprintf(out, size, "(%s %zu-character %s, not shown)",
+                 article(chars), chars, han ? "Chinese text" : "text");
+}
+
+/* Whether the token quoted at Q (its opening quote) in M is in the place
+ * of a value: after ": " or "value ". */
+static int value_place(const char *m, const char *q)
+{
+    return (q - m >= 2 && !strncmp(q - 2, ": ", 2)) ||
+           (q - m >= 6 && !strncmp(q - 6, "value ", 6));
+}
+
+/* Copies M into OUT (SIZE bytes) with the values that may be personal data
+ * withheld or described. Quoted strings open after a space or one of "{[("
+ * and close before a space, one of ".,;:)]}" or the end; text outside them
+ * is libxml2's own, ASCII. When anything else is seen (a value holding a
+ * quote, say), the message is cut to its "Element ..." part, which names
+ * where. */
+static void redact(const reader_t *r, const char *m, char *out, size_t size)
+{
+    const char *a = strstr(m, "attribute '"), *p = m;
     size_t i, len, o = 0;
     int personal = 0;
 
@@ -355,37 +462,66 @@ static void redact(const char *m, char *out, size_t size)
                 !strncmp(a, text_elements[i], len))
                 personal = 1;
     }
-    if (!personal) {
-        snprintf(out, size, "%s", m);
-        return;
-    }
-    p = m;
+    if (size)
+        out[0] = 0;
     while (*p && o + 1 < size) {
-        if (p > a && (!strncmp(p, ": '", 3) || !strncmp(p, "value '", 7))) {
-            size_t lead = p[0] == ':' ? 3 : 7;
-            q = strchr(p + lead, '\'');
-            if (q) {
-                o += (size_t)snprintf(out + o, size - o, "%.*s" WITHHELD "'",
-                                      (int)lead, p);
-                p = q + 1;
-                if (o >= size)
-                    o = size - 1;
-                continue;
-            }
+        const char *q, *e;
+        char desc[96];
+        if (*p != '\'' ||
+            !(p == m || strchr(" {[(", p[-1]))) {
+            if ((unsigned char)*p >= 0x80)
+                goto unsafe;
+            out[o++] = *p++;
+            continue;
         }
-        out[o++] = *p++;
+        /* a quoted string: find where it closes */
+        q = p + 1;
+        for (e = q; *e; e++)
+            if (*e == '\'' && (!e[1] || strchr(" .,;:)]}\n", e[1])))
+                break;
+        if (!*e)
+            goto unsafe;
+        len = (size_t)(e - q);
+        if (personal && value_place(m, p))
+            snprintf(desc, sizeof desc, "%s", WITHHELD);
+        else if (showable(r, q, len))
+            snprintf(desc, sizeof desc, "%.*s", (int)len, q);
+        else
+            describe(q, len, desc, sizeof desc);
+        o += (size_t)snprintf(out + o, size - o, "'%s'", desc);
+        if (o >= size)
+            o = size - 1;
+        p = e + 1;
     }
     out[o] = 0;
+    return;
+unsafe:
+    /* the place ("Element 'x', attribute 'y'") without what was said */
+    len = strncmp(m, "Element '", 9) ? 0 : strcspn(m, ":");
+    if (len && len < strlen(m)) {
+        char place[256];
+        redact(r, (snprintf(place, sizeof place, "%.*s", (int)len, m), place),
+               out, size);
+        o = strlen(out);
+        snprintf(out + o, size - o, ": the value is not valid here (not "
+                                     "shown: it may be personal data)");
+    } else {
+        snprintf(out, size, "an error whose message would quote the "
+                            "register's text, which may be personal data: "
+                            "look at this place");
+    }
 }
 
 static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
                           unsigned col)
 {
-    char buf[1024];
+    char raw[1024], buf[1024];
     if (e->level == XML_ERR_WARNING)
         return;
-    redact(e->message ? e->message : "error", buf, sizeof buf);
-    tidy(buf);
+    /* tidied first: the namespace is not part of a quoted name */
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : "error");
+    tidy(raw);
+    redact(r, raw, buf, sizeof buf);
     report(r, line, col, buf);
 }
 
@@ -426,6 +562,25 @@ static const char *attr(arena *a, int nb, const xmlChar **at, const char *name)
             return arena_strndup(a, (const char *)at[3],
                                  (size_t)(at[4] - at[3]));
     return NULL;
+}
+
+/* Like attr, in Unicode NFC: two spellings of one name (a CJK
+ * compatibility ideograph and its unified form, composed and decomposed
+ * letters) are then one string, so one team. */
+static const char *attr_nfc(arena *a, int nb, const xmlChar **at,
+                            const char *name)
+{
+    const char *v = attr(a, nb, at, name), *c;
+    size_t len = 0;
+    uint8_t *n;
+    if (!v)
+        return NULL;
+    n = u8_normalize(UNINORM_NFC, (const uint8_t *)v, strlen(v), NULL, &len);
+    if (!n)
+        return v; /* no memory: as written */
+    c = arena_strndup(a, (const char *)n, len);
+    free(n);
+    return c ? c : v;
 }
 
 /* Collapses XML whitespace in place (token/list types). */
@@ -589,7 +744,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         c->id = collapse((char *)attr(ha, nb_attr, at, "id"));
         c->role = enum_index(r, "role",
                              collapse((char *)attr(ha, nb_attr, at, "role")));
-        c->team = attr(ha, nb_attr, at, "team");
+        c->team = attr_nfc(ha, nb_attr, at, "team");
         c->line = line, c->col = col;
         break;
     }
@@ -790,8 +945,10 @@ static void end_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             b++;
         while (e > b && strchr(" \t\r\n", r->text[e - 1]))
             e--;
+        /* r->text is NULL until a paragraph had text (<p/> first) */
         if (!(slot = vec_push(&r->paras)) ||
-            !(*slot = arena_strndup(&r->hh_arena, r->text + b, e - b)))
+            !(*slot = arena_strndup(&r->hh_arena, r->text ? r->text + b : "",
+                                    e - b)))
             rc = -1;
         break;
     }
@@ -818,70 +975,6 @@ static void internal_subset(void *ud, const xmlChar *name, const xmlChar *eid,
     refuse(ud, "the register declares a DOCTYPE: registers have no use for "
                "one (and it could load files or expand entities); remove "
                "the <!DOCTYPE ...> declaration");
-}
-
-/* ---- encoding ----------------------------------------------------------- */
-
-/* Checks the encoding of the first bytes. Returns NULL when acceptable, or
- * a message (static or in BUF) saying why not. */
-static const char *check_encoding(const unsigned char *p, size_t n,
-                                  char *buf, size_t bufsize)
-{
-    static const char *const ok[] = {"UTF-8", "UTF8", "GB18030", "GBK",
-                                     "GB2312", "UTF-16", "UTF-16LE",
-                                     "UTF-16BE", "US-ASCII", "ASCII"};
-    const char *e, *q;
-    size_t i, len;
-    char enc[64];
-
-    if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
-                   (p[0] == 0xFE && p[1] == 0xFF)))
-        return NULL; /* UTF-16 with BOM */
-    if (n >= 4 && ((p[0] == '<' && !p[1] && p[2] == '?' && !p[3]) ||
-                   (!p[0] && p[1] == '<' && !p[2] && p[3] == '?')))
-        return NULL; /* UTF-16 without BOM */
-    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
-        p += 3;
-        n -= 3;
-    }
-    if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
-        (n >= 6 && !memcmp(p, "\xFD" "7zXZ", 5)) ||
-        (n >= 3 && !memcmp(p, "BZh", 3)) ||
-        (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
-        (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
-        return "the register is compressed (gzip, xz, bzip2, zip or zstd): "
-               "canvass reads plain XML only; decompress it first";
-    for (i = 0; i < n && strchr(" \t\r\n", p[i]) && p[i]; i++)
-        ;
-    if (i < n && p[i] != '<')
-        return "not an XML file: a register begins with <?xml or <register";
-    if (n < 5 || memcmp(p, "<?xml", 5))
-        return NULL; /* no declaration: UTF-8 */
-    q = memchr(p, '>', n);
-    len = q ? (size_t)(q - (const char *)p) : n;
-    for (e = (const char *)p; e + 8 < (const char *)p + len; e++)
-        if (!memcmp(e, "encoding", 8))
-            break;
-    if (e + 8 >= (const char *)p + len)
-        return NULL; /* no encoding declared: UTF-8 */
-    e += 8;
-    while (*e == ' ' || *e == '=' || *e == '\t')
-        e++;
-    if (*e != '"' && *e != '\'')
-        return NULL; /* malformed; the parser will say so */
-    q = e + 1;
-    for (i = 0; q[i] && q[i] != *e && i < sizeof enc - 1 &&
-                q + i < (const char *)p + len;
-         i++)
-        enc[i] = q[i];
-    enc[i] = 0;
-    for (i = 0; i < sizeof ok / sizeof *ok; i++)
-        if (!strcasecmp(enc, ok[i]))
-            return NULL;
-    snprintf(buf, bufsize,
-             "the register declares encoding \"%s\", which canvass does not "
-             "accept: save it as UTF-8 (or GB18030, GBK, GB2312, UTF-16)", enc);
-    return buf;
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -930,6 +1023,90 @@ void reader_hex(char *out, const uint8_t *d, size_t n)
     out[2 * n] = 0;
 }
 
+/* Errors libxml2 raises outside the parser context (its decoder, its I/O
+ * layer) go to per-thread handlers, by default to stderr. While a register
+ * is read they come here instead: none is lost, none is printed (they may
+ * quote the file's bytes), and the register is refused where the parser
+ * stands. */
+static void stray_error(void *ud, xmlErrorPtr e)
+{
+    reader_t *r = ud;
+    if (!e || e->level != XML_ERR_WARNING)
+        r->stray = 1;
+}
+
+static void stray_generic(void *ud, const char *fmt, ...)
+{
+    reader_t *r = ud;
+    (void)fmt;
+    r->stray = 1;
+}
+
+/* After each piece handed to the parser: refuses what it cannot stop by
+ * itself (a construct held unparsed beyond PENDING_MAX), and makes sure
+ * that a parser which stopped, for whatever reason, left an error. */
+static void after_parse(reader_t *r)
+{
+    xmlParserCtxtPtr c = r->ctxt;
+    if (!r->fatal && c->input &&
+        (size_t)(c->input->end - c->input->cur) > PENDING_MAX)
+        refuse_at(r, cur_line(r), cur_col(r),
+                  "a single tag or text is larger than 4 MB: this is not "
+                  "a register a community system exports");
+    if (!r->fatal && r->stray)
+        refuse_at(r, cur_line(r), cur_col(r),
+                  "the XML parser failed here (an error it reports without "
+                  "a position): the register cannot be read past this "
+                  "point; export it again");
+    if (c->disableSAX || c->instate == XML_PARSER_EOF) {
+        if (!r->fatal && !r->res->errors)
+            report(r, cur_line(r), cur_col(r),
+                   "the XML parser stopped here without saying why: the "
+                   "register cannot be read past this point; export it "
+                   "again");
+        r->fatal = 1;
+    }
+}
+
+/* Hands the decoded P[0..N) to the parser FEED bytes at a time, so that an
+ * interrupt is seen within one small piece. */
+static error_code feed(reader_t *r, const unsigned char *p, size_t n)
+{
+    while (n > 0 && !r->fatal) {
+        size_t k = n < FEED ? n : FEED;
+        if (r->stop && *r->stop)
+            return ERR_INTERRUPTED;
+        xmlParseChunk(r->ctxt, (const char *)p, (int)k, 0);
+        after_parse(r);
+        p += k;
+        n -= k;
+    }
+    return ERR_OK;
+}
+
+/* One read of the file through the input stage into the parser: decoded,
+ * scanned, parsed up to the first refused byte, which is then reported
+ * (unless the parser already stopped before it). */
+static error_code step(reader_t *r, intake_t *in, const unsigned char *p,
+                       size_t n, int eof)
+{
+    const unsigned char *text;
+    size_t ok;
+    error_code rc;
+    int bad = intake_push(in, p, n, eof, &text, &ok);
+
+    if (bad < 0)
+        return ERR_NOMEM;
+    if ((rc = feed(r, text, ok)) != ERR_OK)
+        return rc;
+    if (bad && !r->fatal) {
+        unsigned line, col;
+        const char *why = intake_error(in, &line, &col);
+        refuse_at(r, line, col, why);
+    }
+    return ERR_OK;
+}
+
 error_code reader_read(reader_t *r, const char *path,
                        const reader_callbacks *cb, void *ud,
                        reader_result *res)
@@ -939,6 +1116,10 @@ error_code reader_read(reader_t *r, const char *path,
     void *pud = r;
     xmlSchemaValidCtxtPtr vctxt = NULL;
     xmlSchemaSAXPlugPtr plug = NULL;
+    xmlStructuredErrorFunc old_serror = xmlStructuredError;
+    void *old_sctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_gctx = xmlGenericErrorContext;
     struct sha256_ctx sha;
     uint8_t digest[SHA256_DIGEST_SIZE];
     unsigned char *buf = NULL;
@@ -946,11 +1127,11 @@ error_code reader_read(reader_t *r, const char *path,
     struct stat st;
     ssize_t n;
     int fd, first = 1, wf, sv;
-    char encbuf[256];
+    intake_t *in = NULL;
 
     memset(res, 0, sizeof *res);
     r->path = path, r->cb = cb, r->ud = ud, r->res = res;
-    r->fatal = r->cb_failed = 0;
+    r->fatal = r->cb_failed = r->stray = 0;
     r->holding = 0;
     r->n_held = 0;
     r->listed = 0;
@@ -978,17 +1159,22 @@ error_code reader_read(reader_t *r, const char *path,
         return ERR_NOT_REGULAR;
     }
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
-        !(buf = malloc(CHUNK))) {
+        !(buf = malloc(CHUNK)) || !(in = intake_new())) {
+        free(buf);
         close(fd);
         return ERR_NOMEM;
     }
     sha256_init(&sha);
+    xmlSetStructuredErrorFunc(r, stray_error);
+    xmlSetGenericErrorFunc(r, stray_generic);
 
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
     sax.startElementNs = start_element;
     sax.endElementNs = end_element;
     sax.characters = characters;
+    /* CDATA is text: "<p>a <![CDATA[b]]></p>" is "a b" */
+    sax.cdataBlock = characters;
     sax.internalSubset = internal_subset;
     if (!(vctxt = xmlSchemaNewValidCtxt(r->schema)) ||
         !(plug = xmlSchemaSAXPlug(vctxt, &psax, &pud))) {
@@ -998,6 +1184,7 @@ error_code reader_read(reader_t *r, const char *path,
     xmlSchemaSetValidStructuredErrors(vctxt, schema_error, r);
 
     for (;;) {
+        int eof;
         n = read_full(fd, buf, CHUNK);
         if (n < 0) {
             io_diag(path, cb, ud, "cannot read the register", errno);
@@ -1012,48 +1199,37 @@ error_code reader_read(reader_t *r, const char *path,
         res->size += (uint64_t)n;
         if (r->progress && n > 0)
             r->progress(r->progress_ud, (size_t)n);
-        if (r->fatal) {
-            /* keep hashing: the digest names the whole file */
-            if (n < CHUNK)
-                break;
-            continue;
-        }
+        eof = n < CHUNK;
+        /* once refused, only hashed: the digest names the whole file */
         if (first) {
-            const char *why = check_encoding(buf, (size_t)n, encbuf,
-                                             sizeof encbuf);
+            const char *why;
+            size_t skip = 0;
             first = 0;
-            if (n == 0)
-                why = "the register is empty (0 bytes): export it again";
+            why = n == 0 ? "the register is empty (0 bytes): export it again"
+                         : intake_begin(in, buf, (size_t)n, &skip);
             if (why) {
                 report(r, 1, 1, why);
                 r->fatal = 1;
-                if (n < CHUNK)
-                    break;
-                continue;
+            } else {
+                /* the parser reads UTF-8 (ours), whatever is declared */
+                r->ctxt = xmlCreatePushParserCtxt(psax, pud, NULL, 0, path);
+                if (!r->ctxt) {
+                    rc = ERR_NOMEM;
+                    goto done;
+                }
+                r->ctxt->_private = r;
+                r->ctxt->sax->serror = parser_error;
+                xmlCtxtUseOptions(r->ctxt,
+                                  XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
+                xmlSwitchEncoding(r->ctxt, XML_CHAR_ENCODING_UTF8);
+                rc = step(r, in, buf + skip, (size_t)n - skip, eof);
             }
-            r->ctxt = xmlCreatePushParserCtxt(psax, pud, (const char *)buf,
-                                              n < 4 ? (int)n : 4, path);
-            if (!r->ctxt) {
-                rc = ERR_NOMEM;
-                goto done;
-            }
-            r->ctxt->_private = r;
-            r->ctxt->sax->serror = parser_error;
-            xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET);
-            if (n > 4)
-                xmlParseChunk(r->ctxt, (const char *)buf + 4, (int)n - 4, 0);
-        } else if (n > 0) {
-            xmlParseChunk(r->ctxt, (const char *)buf, (int)n, 0);
+        } else if (!r->fatal) {
+            rc = step(r, in, buf, (size_t)n, eof);
         }
-        /* the construct still unparsed starts at the parser's position */
-        if (!r->fatal && r->ctxt && r->ctxt->input &&
-            (size_t)(r->ctxt->input->end - r->ctxt->input->cur) > PENDING_MAX)
-            refuse_at(r, cur_line(r), cur_col(r),
-                      "a single tag or text is larger than 4 MB: this is not "
-                      "a register a community system exports");
-        if (r->ctxt && (r->ctxt->disableSAX || r->ctxt->instate == XML_PARSER_EOF))
-            r->fatal = 1;
-        if (n < CHUNK)
+        if (rc != ERR_OK)
+            goto done;
+        if (eof)
             break;
     }
     sha256_digest(&sha, sizeof digest, digest);
@@ -1063,6 +1239,12 @@ error_code reader_read(reader_t *r, const char *path,
      * cut happened to leave ("Extra content", "Couldn't find end of Start
      * Tag", a half element name...): hold what the last step says, and if
      * elements are still open it was cut, which is the one thing to say. */
+    if (r->ctxt && !r->fatal && !intake_has_content(in)) {
+        /* libxml2 would say "Extra content at the end of the document" */
+        report(r, 1, 1, "the register holds no XML (nothing but blanks or "
+                        "a byte order mark): export it again");
+        r->fatal = 1;
+    }
     if (r->ctxt && !r->fatal) {
         unsigned line = cur_line(r), col = cur_col(r);
         r->holding = 1;
@@ -1081,6 +1263,10 @@ error_code reader_read(reader_t *r, const char *path,
             if (r->n_held > HELD)
                 res->errors += (unsigned)(r->n_held - HELD);
         }
+        if (r->stray && !res->errors)
+            report(r, cur_line(r), cur_col(r),
+                   "the XML parser failed at the end of the file (an error "
+                   "it reports without a position): export it again");
     }
 
     wf = r->ctxt && r->ctxt->wellFormed;
@@ -1089,10 +1275,12 @@ error_code reader_read(reader_t *r, const char *path,
         report(r, cur_line(r), cur_col(r), "the register is not well-formed");
     if (r->ctxt && wf && !sv && !res->errors)
         report(r, cur_line(r), cur_col(r), "the register is not valid");
-    res->valid = r->ctxt && wf && sv && !res->errors;
+    res->valid = r->ctxt && wf && sv && !res->errors && !r->fatal;
     if (r->cb_failed)
         rc = ERR_NOMEM;
 done:
+    xmlSetStructuredErrorFunc(old_sctx, old_serror);
+    xmlSetGenericErrorFunc(old_gctx, old_generic);
     if (plug)
         xmlSchemaSAXUnplug(plug);
     if (r->ctxt) {
@@ -1101,6 +1289,7 @@ done:
         r->ctxt = NULL;
     }
     xmlSchemaFreeValidCtxt(vctxt);
+    intake_free(in);
     free(buf);
     close(fd);
     household_reset(r);

@@ -3,14 +3,18 @@
  * schema in the same pass, and hands it over one household at a time.
  *
  * The reader opens the file itself (regular files only, no decompression),
- * feeds it in chunks to a libxml2 push parser with the schema validator
+ * decodes it to UTF-8 itself (UTF-8, GB18030, GBK, GB2312, UTF-16: the
+ * first invalid byte makes the register invalid, with its line and column),
+ * refuses constructs that would take libxml2 quadratic time, feeds the
+ * rest in chunks to a libxml2 push parser with the schema validator
  * plugged into its SAX stream, hashes it (SHA-256) as it goes, and calls
  * back:
  *   head       once, after </cadres>: community, campaign, cadres;
  *   household  at each </household>, with the household's members, visits,
  *              forms, opinions/suggestions and services as flat arrays;
  *   section    at each narrative </section>;
- *   diag       for every schema or well-formedness error.
+ *   diag       for every encoding, well-formedness or schema error (values
+ *              that may be personal data are described, not quoted).
  * Once a register has had an error, no further head/household/section
  * callback is made for it, so consumers never see invalid values; but they
  * may have been called for earlier households, and must drop what they
@@ -51,7 +55,7 @@ typedef struct {
 typedef struct {
     const char *id;
     int role;          /* index in vocab "role" */
-    const char *team;  /* NULL when absent */
+    const char *team;  /* NULL when absent; in Unicode NFC */
     unsigned line, col;
 } rd_cadre;
 

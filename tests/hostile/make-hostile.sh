@@ -74,3 +74,45 @@ s=open('$ex/jinshan-2011.xml',encoding='utf-8').read()
 s=s.replace('encoding=\"UTF-8\"','encoding=\"$enc\"',1)
 sys.stdout.buffer.write(s.encode('$enc'.lower()))" > "$d/jinshan-$(echo $enc | tr A-Z a-z).xml"
 done
+# one bad character in the middle of the reference register (in the text
+# of opinion o060, line 538), in each encoding a register may declare:
+# an invalid GBK byte, a cut GB18030 four-byte form, a lone UTF-16
+# surrogate. Each used to end the parse there with an unlocated "encoding
+# error" and count the register in part.
+python3 -c "
+s=open('$ex/jinshan-2011.xml',encoding='utf-8').read()
+i=s.index('>',s.index('<opinion id=\"o060\"'))+1
+def put(name,decl,codec,bom,bad):
+    t=s.replace('encoding=\"UTF-8\"','encoding=\"%s\"'%decl,1)
+    j=i+len(t)-len(s)
+    open('$d/'+name,'wb').write(bom+t[:j].encode(codec)+bad+t[j:].encode(codec))
+put('jinshan-bad-gbk.xml','GBK','gbk',b'',b'\xff')
+put('jinshan-bad-gb18030.xml','GB18030','gb18030',b'',b'\x81\x30')
+put('jinshan-bad-utf16le.xml','UTF-16','utf-16-le',b'\xff\xfe',b'\x00\xd8')
+put('jinshan-bad-utf16be.xml','UTF-16','utf-16-be',b'\xfe\xff',b'\xdc\x00')
+"
+# UTF-8 registers declared GBK: the reference register (used to pass check,
+# and fail build with an internal error), and a small one (used to be
+# called truncated)
+sed '1s/encoding="UTF-8"/encoding="GBK"/' "$ex/jinshan-2011.xml" > "$d/utf8-declared-gbk.xml"
+sed '1s/encoding="UTF-8"/encoding="GBK"/' "$ex/hongxing-2011.xml" > "$d/utf8-declared-gbk-small.xml"
+# inputs libxml2 takes quadratic time over, refused before it sees them:
+# 40,000 and 200,000 attributes on one element (15 s and 413 s with 10,000
+# error lines before the guard), one paragraph of 10.5 and 33 MB (6.4 s and
+# 68 s)
+python3 -c "
+import sys
+for n in (40000, 200000):
+    with open('$d/attrs-%dk.xml' % (n // 1000), 'w') as f:
+        f.write('<?xml version=\"1.0\"?>\n<register $NS version=\"1\">\n<community code=\"620402003005\" name=\"a\" street=\"b\" district=\"c\" city=\"d\"')
+        f.write(''.join(' a%d=\"x\"' % i for i in range(n)))
+        f.write('/>\n</register>\n')
+s=open('$ex/hongxing-2011.xml',encoding='utf-8').read()
+i=s.index('<p>')+3
+for mb, name in ((10.5, 'paragraph-10mb.xml'), (33, 'paragraph-33mb.xml')):
+    unit='走访入户了解民情。'
+    n=int(mb*1024*1024)//len(unit.encode())
+    open('$d/'+name,'w',encoding='utf-8').write(s[:i]+unit*n+s[i:])
+"
+# nothing but a UTF-16 byte order mark
+printf '\377\376' > "$d/bom-only.xml"

@@ -46,10 +46,24 @@ static void test_alloc_and_reset(void **state)
     arena_free(&a);
 }
 
+/* A copy of nothing from nowhere is an empty string, with no memcpy from a
+ * null pointer (UBSan aborts on that). */
+static void test_strndup_empty(void **state)
+{
+    arena a = {0};
+    char *s;
+    (void)state;
+    s = arena_strndup(&a, NULL, 0);
+    assert_non_null(s);
+    assert_string_equal(s, "");
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_and_reset),
+        cmocka_unit_test(test_strndup_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -333,6 +333,29 @@ static void test_duplicate_household_in_register(void **state)
     diag_list_clear(&out);
 }
 
+/* Unicode spellings of one address are one address: compared in NFKC with
+ * whitespace folded (U+F90A, full-width digits, ideographic spaces, NFD);
+ * addresses one character apart are not. */
+static void test_duplicate_household_unicode(void **state)
+{
+    static const expect want[] = {
+        {38, "duplicate-household", E}, /* h003: U+F90A for 金 */
+        {42, "duplicate-household", E}, /* h004: full-width digits */
+        {46, "duplicate-household", E}, /* h005: ideographic spaces */
+        {50, "duplicate-household", E}, /* h006: NFD of h002's address */
+    };
+    audit_opts o;
+    diag_list out = {0};
+    run(state, NULL, "audit/duplicate-household-unicode.xml", want,
+        N_OF(want));
+    audit_opts_default(&o);
+    audit_reg_free(audit_file(*state, &o,
+                              "audit/duplicate-household-unicode.xml", &out));
+    assert_non_null(strstr(out.v[0].message, "household h001 at line 15"));
+    assert_non_null(strstr(out.v[3].message, "household h002 at line 28"));
+    diag_list_clear(&out);
+}
+
 static void test_visit_outside_campaign(void **state)
 {
     static const expect want[] = {
@@ -833,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_unknown_cadre),
         cmocka_unit_test(test_unknown_member),
         cmocka_unit_test(test_duplicate_household_in_register),
+        cmocka_unit_test(test_duplicate_household_unicode),
         cmocka_unit_test(test_visit_outside_campaign),
         cmocka_unit_test(test_follow_up_without_first),
         cmocka_unit_test(test_closed_before_visit),

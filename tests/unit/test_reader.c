@@ -7,14 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <iconv.h>
 
 #include "reader.h"
 
 typedef struct {
     int heads, households, sections, diags;
-    unsigned first_diag_line;
+    unsigned first_diag_line, first_diag_col;
     char first_diag[512];
     char community[64];
+    char team0[64];
     size_t cadres;
     /* a copy of what matters of household h2 */
     int h2_dwelling, h2_visits, h2_items, h2_services, h2_members;
@@ -34,6 +36,8 @@ static int on_head(void *ud, const rd_head *h)
     seen *s = ud;
     s->heads++;
     snprintf(s->community, sizeof s->community, "%s", h->community.name);
+    snprintf(s->team0, sizeof s->team0, "%s",
+             h->n_cadres && h->cadres[0].team ? h->cadres[0].team : "");
     s->cadres = h->n_cadres;
     return 0;
 }
@@ -84,6 +88,7 @@ static int on_diag(void *ud, const diag *d)
     seen *s = ud;
     if (!s->diags++) {
         s->first_diag_line = d->line;
+        s->first_diag_col = d->col;
         snprintf(s->first_diag, sizeof s->first_diag, "%s", d->message);
     }
     return 0;
@@ -192,6 +197,226 @@ static void test_small_register(void **state)
     reader_free(r);
 }
 
+/* Paragraphs of the narrative, joined with '|'. */
+static int on_section_all(void *ud, const rd_section *sec)
+{
+    seen *s = ud;
+    size_t i;
+    s->sections++;
+    for (i = 0; i < sec->n_p; i++) {
+        strncat(s->para, sec->p[i], sizeof s->para - strlen(s->para) - 1);
+        strncat(s->para, "|", sizeof s->para - strlen(s->para) - 1);
+    }
+    return 0;
+}
+
+/* SMALL with its narrative replaced by NARRATIVE, read by a fresh reader
+ * (whose paragraph buffer was never allocated). */
+static void read_with_narrative(const char *narrative, seen *s,
+                                reader_result *res)
+{
+    static const reader_callbacks cb_all = {on_head, on_household,
+                                            on_section_all, on_diag};
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    const char *n0 = strstr(small, "  <narrative>"), *n1 = strstr(small, "</register>");
+    char *text = malloc(strlen(small) + strlen(narrative) + 1);
+    reader_t *r = reader_new(schema, vocab);
+    assert_non_null(text);
+    sprintf(text, "%.*s%s%s", (int)(n0 - small), small, narrative, n1);
+    memset(s, 0, sizeof *s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb_all, s, res), ERR_OK);
+    unlink(path);
+    free(text);
+    reader_free(r);
+}
+
+/* An empty first paragraph: nothing was ever appended to the paragraph
+ * buffer (it used to reach memcpy(NULL, ..., 0), which UBSan aborts on). */
+static void test_empty_first_paragraph(void **state)
+{
+    reader_result res;
+    seen s;
+    (void)state;
+    read_with_narrative("  <narrative><section name=\"practices\"><p/>"
+                        "<p>二</p></section></narrative>\n", &s, &res);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_int_equal(s.sections, 1);
+    assert_string_equal(s.para, "|二|");
+}
+
+/* CDATA sections are text: kept in place, and a paragraph made only of
+ * CDATA is not empty. */
+static void test_cdata_paragraphs(void **state)
+{
+    reader_result res;
+    seen s;
+    (void)state;
+    read_with_narrative("  <narrative><section name=\"practices\">"
+                        "<p>Before <![CDATA[x]]> after</p>"
+                        "<p><![CDATA[全是 <CDATA> & 文字]]></p>"
+                        "</section></narrative>\n", &s, &res);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_string_equal(s.para, "Before x after|全是 <CDATA> & 文字|");
+}
+
+/* Characters cut by the end of a 64 KiB read are carried over whole, in
+ * every encoding a register may declare: SMALL with a long paragraph of
+ * two- to four-byte characters, shifted by 0-3 bytes. */
+static void test_characters_across_reads(void **state)
+{
+    static const char *const encs[] = {"UTF-8", "GB18030", "GBK",
+                                       "UTF-16LE", "UTF-16BE"};
+    size_t e, k, i, o;
+    (void)state;
+    for (e = 0; e < sizeof encs / sizeof *encs; e++)
+        for (k = 0; k < 4; k++) {
+            char path[] = "/tmp/canvass-reader-XXXXXX";
+            size_t cap = 1 << 20, left, room;
+            char *text = malloc(cap), *enc = malloc(2 * cap), *ip, *op;
+            static char para[160000];
+            const char *n0 = strstr(small, "  <narrative>");
+            const char *n1 = strstr(small, "</register>");
+            int gbk = !strcmp(encs[e], "GBK");
+            iconv_t cd = iconv_open(encs[e], "UTF-8");
+            reader_t *r = reader_new(schema, vocab);
+            reader_result res;
+            seen s;
+            assert_true(text && enc && cd != (iconv_t)-1);
+            /* 12 paragraphs of 3,000 characters (the schema's limit is
+             * 10,000): about 120 KB, two reads */
+            memset(para, 'a', k);
+            for (i = k, o = 0; o < 12; o++) {
+                size_t j;
+                memcpy(para + i, "</p><p>", 7), i += 7;
+                for (j = 0; j < 1000; j++) {
+                    const char *u = gbk ? "中文" : "中文𠀀";
+                    memcpy(para + i, u, strlen(u));
+                    i += strlen(u);
+                }
+            }
+            para[i] = 0;
+            snprintf(text, cap,
+                     "<?xml version=\"1.0\" encoding=\"%s\"?>\n%.*s"
+                     "  <narrative><section name=\"practices\"><p>%s</p>"
+                     "</section></narrative>\n%s",
+                     strncmp(encs[e], "UTF-16", 6) ? encs[e] : "UTF-16",
+                     (int)(n0 - strchr(small, '\n') - 1),
+                     strchr(small, '\n') + 1, para, n1);
+            ip = text;
+            left = strlen(text);
+            op = enc;
+            room = 2 * cap;
+            assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
+            iconv_close(cd);
+            memset(&s, 0, sizeof s);
+            write_tmp(path, enc, (size_t)(op - enc));
+            assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+            unlink(path);
+            if (s.first_diag[0])
+                fprintf(stderr, "%s +%zu: %s\n", encs[e], k, s.first_diag);
+            assert_string_equal(s.first_diag, "");
+            assert_true(res.valid);
+            assert_int_equal(s.households, 2);
+            free(text);
+            free(enc);
+            reader_free(r);
+        }
+}
+
+/* Team names are handed over in NFC: a CJK compatibility ideograph
+ * (U+F90A) and a decomposed letter name the same team as their unified
+ * and composed forms. */
+static void test_team_names_nfc(void **state)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char *text = malloc(sizeof small + 64), *p;
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    (void)state;
+    assert_non_null(text);
+    p = strstr(small, "team=\"工作组\"");
+    sprintf(text, "%.*steam=\"\xEF\xA4\x8A山组 Cafe\xCC\x81\"%s",
+            (int)(p - small), small, p + strlen("team=\"工作组\""));
+    memset(&s, 0, sizeof s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    free(text);
+    assert_true(res.valid);
+    assert_string_equal(s.team0, "金山组 Caf\xC3\xA9");
+    reader_free(r);
+}
+
+/* A bad byte is located by line and column (characters, not bytes) and
+ * described, never echoed. */
+static void test_bad_byte_located(void **state)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char *text = malloc(sizeof small + 64), *p;
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    (void)state;
+    assert_non_null(text);
+    /* line 3: '  <community code="620402003009" name="测试社区' then 0xFF:
+     * column 2 + 10 + 1 + 19 + 1 + 6 + 4 + 1 = 44 */
+    p = strstr(small, "测试社区");
+    sprintf(text, "%.*s测试社区\xFF%s", (int)(p - small), small,
+            p + strlen("测试社区"));
+    memset(&s, 0, sizeof s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    free(text);
+    assert_false(res.valid);
+    assert_int_equal(s.households, 0);
+    assert_int_equal(s.first_diag_line, 3);
+    assert_int_equal(s.first_diag_col, 44);
+    assert_non_null(strstr(s.first_diag, "invalid UTF-8 byte sequence of 1 "
+                                         "byte"));
+    assert_null(strstr(s.first_diag, "0xFF"));
+    assert_null(strstr(s.first_diag, "测试"));
+    reader_free(r);
+}
+
+/* A GBK register whose first Chinese text happens to be well-formed UTF-8
+ * (榄界长 is E9 AD BD E7 B3 A4 in GBK, which UTF-8 reads as 魽糤) is GBK
+ * still: one such run does not make a file UTF-8. */
+static void test_gbk_that_reads_as_utf8(void **state)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char *text = malloc(sizeof small + 64), *enc = malloc(2 * sizeof small);
+    char *p, *ip, *op;
+    size_t left, room;
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    (void)state;
+    assert_true(text && enc && cd != (iconv_t)-1);
+    p = strstr(small, "测试社区");
+    sprintf(text, "<?xml version=\"1.0\" encoding=\"GBK\"?>%.*s榄界长%s",
+            (int)(p - strchr(small, '\n')), strchr(small, '\n'),
+            p + strlen("测试社区"));
+    ip = text, left = strlen(text), op = enc, room = 2 * sizeof small;
+    assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
+    iconv_close(cd);
+    memset(&s, 0, sizeof s);
+    write_tmp(path, enc, (size_t)(op - enc));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    free(text);
+    free(enc);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_string_equal(s.community, "榄界长");
+    reader_free(r);
+}
+
 static void test_invalid_stops_handover(void **state)
 {
     char path[] = "/tmp/canvass-reader-XXXXXX";
@@ -286,6 +511,12 @@ int main(void)
         cmocka_unit_test(test_gb18030_and_hash),
         cmocka_unit_test(test_not_regular),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_empty_first_paragraph),
+        cmocka_unit_test(test_cdata_paragraphs),
+        cmocka_unit_test(test_characters_across_reads),
+        cmocka_unit_test(test_team_names_nfc),
+        cmocka_unit_test(test_bad_byte_located),
+        cmocka_unit_test(test_gbk_that_reads_as_utf8),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,767 @@
+/*
+ * intake.c — the input stage of the reader: decode, locate, guard.
+ *
+ * libxml2 never sees the file's bytes: it sees them decoded to UTF-8 by
+ * us, with its own decoding turned off (XML_PARSE_IGNORE_ENC). Its decoder
+ * reports a bad byte as an unlocated "encoding error" on stderr and stops
+ * the parse as if the document had ended, which counted a register in
+ * part; ours stops at the first bad byte with its line and column, and
+ * describes the bytes without echoing them (they may be a name).
+ *
+ * The encoding comes from a byte order mark, the shape of UTF-16, or the
+ * declaration, checked against the accepted list; GB18030, GBK, GB2312 and
+ * UTF-16 go through iconv, UTF-8 is validated (the common three-byte
+ * characters inline). A
+ * character cut by the end of one read is carried over to the next. A GB
+ * declaration on UTF-8 bytes is refused at the third run of non-ASCII
+ * bytes that reads as UTF-8 Chinese, a run that does not settling it as
+ * GB (see decode).
+ *
+ * The same pass counts lines and columns (characters) of the decoded text
+ * and runs a small lexer over it that refuses, before libxml2 parses them,
+ * the constructs whose cost in libxml2 grows with the square of their size:
+ * a start tag with very many attributes (duplicate checks, one validator
+ * error each) and a very long text between two tags (the validator joins
+ * the pieces of a text one strlen at a time).
+ */
+
+#include "intake.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ATTRS 100            /* per start tag; the format needs 8 */
+#define MAX_TEXT (1u << 20)      /* bytes of text between two tags */
+#define TOO_MUCH_TEXT                                                          \
+    "a text of more than 1 MB between two tags: no register has one (a "     \
+    "narrative paragraph or an opinion is a few hundred characters); split " \
+    "it, or export the register again"
+#define GB_HITS 3                /* such runs that make a GB file UTF-8 */
+
+/* Lexer states. */
+enum {
+    L_TEXT, L_LT, L_STAG, L_AVAL, L_ETAG, L_PI, L_BANG, L_COMMENT, L_CDATA,
+    L_DECL
+};
+
+struct intake {
+    char name[16];        /* encoding, for messages: "UTF-8", "GBK"... */
+    int gb;               /* a GB encoding whose bytes may turn out UTF-8:
+                             1 still looking, 2 settled as GB */
+    unsigned gb_hits;     /* runs in a row that read as Chinese in UTF-8 */
+    iconv_t cd;           /* (iconv_t)-1 when the input is UTF-8 */
+    unsigned char carry[8]; /* an incomplete character from the last read */
+    size_t n_carry;
+    unsigned char *in, *out; /* buffers: carry + chunk, decoded */
+    size_t in_cap, out_cap;
+
+    /* position of the next decoded byte */
+    unsigned line, col;
+    int content;          /* a byte other than a blank was decoded */
+    /* the lexer */
+    int state, quote, depth;
+    unsigned run;         /* '-', ']' or '?' seen in a row */
+    unsigned attrs;
+    size_t text;
+    char bang[8];
+    size_t n_bang;
+    unsigned tag_line, tag_col, text_line, text_col;
+
+    /* the first problem found: where, and what */
+    unsigned err_line, err_col;
+    char why[384];
+};
+
+intake_t *intake_new(void)
+{
+    intake_t *in = calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
+    in->cd = (iconv_t)-1;
+    in->line = in->col = 1;
+    return in;
+}
+
+void intake_free(intake_t *in)
+{
+    if (!in)
+        return;
+    if (in->cd != (iconv_t)-1)
+        iconv_close(in->cd);
+    free(in->in);
+    free(in->out);
+    free(in);
+}
+
+/* Length of the invalid UTF-8 sequence at P (N bytes available): the
+ * longest prefix of a well-formed sequence, at least 1 (Unicode's
+ * "maximal subpart"). */
+static size_t utf8_bad_len(const unsigned char *p, size_t n)
+{
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t need, i;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        need = 2;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        need = 3;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        need = 4;
+    else
+        return 1;
+    if (p[0] == 0xE0)
+        lo = 0xA0;
+    else if (p[0] == 0xED)
+        hi = 0x9F;
+    else if (p[0] == 0xF0)
+        lo = 0x90;
+    else if (p[0] == 0xF4)
+        hi = 0x8F;
+    for (i = 1; i < need && i < n; i++) {
+        if (p[i] < lo || p[i] > hi)
+            break;
+        lo = 0x80, hi = 0xBF;
+    }
+    return i;
+}
+
+/* Length of the well-formed UTF-8 sequence at P, 0 when it is not one,
+ * or -1 when the N bytes are a proper prefix of one (it continues in the
+ * next read). */
+static int utf8_len(const unsigned char *p, size_t n)
+{
+    size_t bad;
+    int need;
+    if (p[0] < 0x80)
+        return 1;
+    need = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+    bad = utf8_bad_len(p, n);
+    if (bad == (size_t)need)
+        return need;
+    if (bad == n && p[0] >= 0xC2 && p[0] <= 0xF4)
+        return -1;
+    return 0;
+}
+
+/* Index of the first byte of P[0..N) that is not well-formed UTF-8 (N
+ * when all are); *PARTIAL is set when the bytes from there on are only
+ * the start of a character. */
+static size_t utf8_valid_prefix(const unsigned char *p, size_t n,
+                                int *partial)
+{
+    size_t i = 0;
+    *partial = 0;
+    while (i < n) {
+        int k;
+        /* ASCII eight bytes at a time: nearly all of a register */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        /* the common case, a CJK character: E1-EC or EE-EF, then two
+         * continuation bytes (E0 and ED have narrower second bytes) */
+        if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
+            (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
+        k = utf8_len(p + i, n - i);
+        if (k <= 0) {
+            *partial = k < 0;
+            return i;
+        }
+        i += (size_t)k;
+    }
+    return n;
+}
+
+/* Under a GB declaration: whether the run of non-ASCII bytes at P reads
+ * as Chinese in UTF-8 (1: well-formed UTF-8 whose every character of three
+ * or four bytes is CJK, punctuation or full-width, with at least one of
+ * them), does not (0: then the file is taken to be GB), or cannot tell
+ * (-1: the run is cut by the end of the read, or has two-byte sequences
+ * only). *LEN is set to the run's length. */
+static int gb_run_is_utf8(const unsigned char *p, size_t n, size_t *len)
+{
+    size_t i = 0;
+    int cjk = 0;
+    while (i < n && p[i] >= 0x80) {
+        int k = utf8_len(p + i, n - i);
+        uint32_t cp;
+        if (k == 0) {
+            while (i < n && p[i] >= 0x80)
+                i++;
+            *len = i;
+            return 0;
+        }
+        if (k < 0) {
+            *len = n;
+            return -1;
+        }
+        if (k == 3) {
+            cp = (uint32_t)(p[i] & 0x0F) << 12 |
+                 (uint32_t)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F);
+            if (!((cp >= 0x2000 && cp <= 0x2BFF) ||
+                  (cp >= 0x3000 && cp <= 0x9FFF) ||
+                  (cp >= 0xF900 && cp <= 0xFAFF) ||
+                  (cp >= 0xFE30 && cp <= 0xFE4F) ||
+                  (cp >= 0xFF00 && cp <= 0xFFEF)))
+                cjk = -1;
+            else if (cjk >= 0)
+                cjk = 1;
+        } else if (k == 4) {
+            cp = (uint32_t)(p[i] & 0x07) << 18 |
+                 (uint32_t)(p[i + 1] & 0x3F) << 12 |
+                 (uint32_t)(p[i + 2] & 0x3F) << 6 | (p[i + 3] & 0x3F);
+            if (cp < 0x20000 || cp > 0x3FFFF)
+                cjk = -1;
+            else if (cjk >= 0)
+                cjk = 1;
+        }
+        i += (size_t)k;
+    }
+    *len = i;
+    return cjk < 0 ? 0 : cjk ? 1 : -1;
+}
+
+/* Length of the invalid GB sequence at P (N bytes, N >= 1): a byte that
+ * cannot begin a character alone; otherwise the lead byte with what
+ * follows it when that is not ASCII (or, in GB18030, the digits and bytes
+ * of a four-byte form). */
+static size_t gb_bad_len(const unsigned char *p, size_t n, int gb18030)
+{
+    size_t i;
+    if (p[0] < 0x81 || p[0] == 0xFF || n < 2)
+        return 1;
+    if (gb18030 && p[1] >= 0x30 && p[1] <= 0x39) {
+        for (i = 2; i < 4 && i < n; i++)
+            if (i == 2 ? p[i] < 0x81 || p[i] == 0xFF
+                       : p[i] < 0x30 || p[i] > 0x39)
+                break;
+        return i;
+    }
+    return p[1] >= 0x80 ? 2 : 1;
+}
+
+/* Picks the encoding from the first bytes P[0..N) (a BOM, UTF-16 without
+ * one, or the XML declaration); *SKIP is set to the length of the BOM.
+ * Returns NULL when the register can be read, or why not (static or in
+ * IN->why). */
+const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
+                                size_t *skip)
+{
+    static const struct {
+        const char *name, *iconv_name;
+    } ok[] = {
+        {"UTF-8", NULL},        {"UTF8", NULL},
+        {"US-ASCII", NULL},     {"ASCII", NULL},
+        {"GB18030", "GB18030"}, {"GBK", "GBK"},
+        {"GB2312", "GB2312"},   {"UTF-16", NULL},
+        {"UTF-16LE", NULL},     {"UTF-16BE", NULL},
+    };
+    const char *e, *q, *end, *use = NULL;
+    size_t i, len, bom = 0;
+    char enc[64];
+    int utf16 = 0; /* 1 LE, 2 BE */
+
+    *skip = 0;
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        utf16 = 1, bom = 2;
+    else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        utf16 = 2, bom = 2;
+    else if (n >= 4 && p[0] == '<' && !p[1] && p[2] == '?' && !p[3])
+        utf16 = 1;
+    else if (n >= 4 && !p[0] && p[1] == '<' && !p[2] && p[3] == '?')
+        utf16 = 2;
+    if (utf16) {
+        snprintf(in->name, sizeof in->name, "UTF-16%s",
+                 utf16 == 1 ? "LE" : "BE");
+        *skip = bom;
+        in->cd = iconv_open("UTF-8", in->name);
+        return in->cd == (iconv_t)-1
+                   ? "this system cannot decode UTF-16 (iconv): save the "
+                     "register as UTF-8"
+                   : NULL;
+    }
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+        p += 3;
+        n -= 3;
+        bom = 3;
+    }
+    *skip = bom;
+    snprintf(in->name, sizeof in->name, "UTF-8");
+    if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
+        (n >= 6 && !memcmp(p, "\xFD" "7zXZ", 5)) ||
+        (n >= 3 && !memcmp(p, "BZh", 3)) ||
+        (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
+        (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
+        return "the register is compressed (gzip, xz, bzip2, zip or zstd): "
+               "canvass reads plain XML only; decompress it first";
+    for (i = 0; i < n && strchr(" \t\r\n", p[i]) && p[i]; i++)
+        ;
+    if (i < n && p[i] != '<')
+        return "not an XML file: a register begins with <?xml or <register";
+    if (n < 5 || memcmp(p, "<?xml", 5))
+        return NULL; /* no declaration: UTF-8 */
+    q = memchr(p, '>', n);
+    len = q ? (size_t)(q - (const char *)p) : n;
+    end = (const char *)p + len;
+    for (e = (const char *)p; e + 8 < end; e++)
+        if (!memcmp(e, "encoding", 8))
+            break;
+    if (e + 8 >= end)
+        return NULL; /* no encoding declared: UTF-8 */
+    e += 8;
+    while (e < end && (*e == ' ' || *e == '=' || *e == '\t'))
+        e++;
+    if (e >= end || (*e != '"' && *e != '\''))
+        return NULL; /* malformed; the parser will say so */
+    q = e + 1;
+    for (i = 0; q + i < end && q[i] != *e && i < sizeof enc - 1; i++)
+        enc[i] = q[i];
+    enc[i] = 0;
+    for (i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (!strcasecmp(enc, ok[i].name))
+            break;
+    if (i == sizeof ok / sizeof *ok) {
+        /* only ASCII letters, digits and -_.: of the name are shown */
+        for (i = 0; enc[i]; i++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789-_.:", enc[i]))
+                enc[i] = '?';
+        snprintf(in->why, sizeof in->why,
+                 "the register declares encoding \"%s\", which canvass does "
+                 "not accept: save it as UTF-8 (or GB18030, GBK, GB2312, "
+                 "UTF-16)", enc);
+        return in->why;
+    }
+    if (!strncasecmp(enc, "UTF-16", 6)) {
+        snprintf(in->why, sizeof in->why,
+                 "the register declares encoding \"%s\" but its bytes are "
+                 "8-bit, not UTF-16 (no byte order mark, and '<' is one "
+                 "byte): declare encoding=\"UTF-8\" or save it as UTF-16",
+                 ok[i].name);
+        return in->why;
+    }
+    use = ok[i].iconv_name;
+    if (!use)
+        return NULL;
+    if (bom) {
+        snprintf(in->why, sizeof in->why,
+                 "the register declares encoding \"%s\" but begins with a "
+                 "UTF-8 byte order mark: declare encoding=\"UTF-8\", or save "
+                 "it as %s without the mark", use, use);
+        return in->why;
+    }
+    snprintf(in->name, sizeof in->name, "%s", use);
+    in->gb = 1;
+    in->cd = iconv_open("UTF-8", use);
+    if (in->cd == (iconv_t)-1) {
+        snprintf(in->why, sizeof in->why,
+                 "this system cannot decode %s (iconv): save the register as "
+                 "UTF-8", use);
+        return in->why;
+    }
+    return NULL;
+}
+
+/* Decodes P[0..N) (with what was carried over from the previous read) to
+ * UTF-8 into in->out; *OUT_N is set to the bytes decoded. EOF: no more
+ * input follows. Returns 0, -1 on no memory, or 1 when the input is bad
+ * from *OUT_N on: in->why says how (its position is that of the end of
+ * the decoded text, known once it is scanned). */
+static int decode(intake_t *in, const unsigned char *p, size_t n,
+                         int eof, size_t *out_n)
+{
+    size_t total = in->n_carry + n, good, left, room;
+    int partial, bad = 0;
+    char *ip, *op;
+
+    *out_n = 0;
+    /* never empty, even for no bytes: memcpy must not see a NULL */
+    if (!in->in || in->in_cap < total) {
+        unsigned char *b = realloc(in->in, total + sizeof in->carry);
+        if (!b)
+            return -1;
+        in->in = b;
+        in->in_cap = total + sizeof in->carry;
+    }
+    if (in->out_cap < 2 * total + 16) {
+        unsigned char *o = realloc(in->out, 2 * total + 16);
+        if (!o)
+            return -1;
+        in->out = o;
+        in->out_cap = 2 * total + 16;
+    }
+    memcpy(in->in, in->carry, in->n_carry);
+    memcpy(in->in + in->n_carry, p, n);
+    in->n_carry = 0;
+
+    if (in->cd == (iconv_t)-1) {
+        good = utf8_valid_prefix(in->in, total, &partial);
+        memcpy(in->out, in->in, good);
+        *out_n = good;
+        if (good == total)
+            return 0;
+        if (partial && !eof) {
+            memcpy(in->carry, in->in + good, total - good);
+            in->n_carry = total - good;
+            return 0;
+        }
+        if (partial)
+            snprintf(in->why, sizeof in->why,
+                     "the file ends in the middle of a UTF-8 character: the "
+                     "register is truncated; export it again");
+        else {
+            size_t k = utf8_bad_len(in->in + good, total - good);
+            snprintf(in->why, sizeof in->why,
+                     "an invalid UTF-8 byte sequence of %zu byte%s: the "
+                     "register is not UTF-8 here; if it was saved as GBK or "
+                     "GB18030, declare that in its first line "
+                     "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
+                     "correct the character at this place",
+                     k, k == 1 ? "" : "s");
+        }
+        return 1;
+    }
+
+    /* iconv: GB encodings and UTF-16 */
+    left = total;
+    if (in->gb) {
+        /* a GB declaration on UTF-8 bytes: three runs of non-ASCII bytes
+         * in a row that read as Chinese in UTF-8 decide (one such run is
+         * rare in GB text: 1 in 10,000 random runs of GB2312 characters,
+         * 1 in 360 when rare GBK characters abound; the first three, never
+         * in practice), and one that does not read as UTF-8 settles it
+         * the other way */
+        size_t i = 0, len;
+        while (in->gb == 1 && i < total) {
+            int u;
+            if (in->in[i] < 0x80) {
+                i++;
+                continue;
+            }
+            u = gb_run_is_utf8(in->in + i, total - i, &len);
+            if (u == 1 && ++in->gb_hits == GB_HITS) {
+                left = i;
+                bad = 2;
+                break;
+            }
+            if (u == 0)
+                in->gb = 2; /* GB it is */
+            i += len;
+        }
+    }
+    ip = (char *)in->in;
+    op = (char *)in->out;
+    room = in->out_cap;
+    while (left > 0) {
+        size_t k = iconv(in->cd, &ip, &left, &op, &room);
+        if (k != (size_t)-1)
+            break;
+        if (errno == E2BIG) {
+            size_t used = (size_t)(op - (char *)in->out);
+            unsigned char *o = realloc(in->out, in->out_cap * 2);
+            if (!o)
+                return -1;
+            in->out = o;
+            in->out_cap *= 2;
+            op = (char *)o + used;
+            room = in->out_cap - used;
+            continue;
+        }
+        if (errno == EINVAL && !eof && left < sizeof in->carry && !bad) {
+            memcpy(in->carry, ip, left);
+            in->n_carry = left;
+            left = 0;
+            break;
+        }
+        *out_n = (size_t)(op - (char *)in->out);
+        if (errno == EINVAL)
+            snprintf(in->why, sizeof in->why,
+                     "the file ends in the middle of a %s character: the "
+                     "register is truncated; export it again", in->name);
+        else if (!strncmp(in->name, "UTF-16", 6))
+            snprintf(in->why, sizeof in->why,
+                     "an unpaired UTF-16 surrogate (2 bytes): the register "
+                     "is not valid %s here; correct the character at this "
+                     "place or export the register again", in->name);
+        else {
+            size_t b = gb_bad_len((const unsigned char *)ip, left,
+                                  !strcmp(in->name, "GB18030"));
+            snprintf(in->why, sizeof in->why,
+                     "an invalid %s byte sequence of %zu byte%s: the "
+                     "register is not valid %s here; correct the character "
+                     "at this place or export the register again",
+                     in->name, b, b == 1 ? "" : "s", in->name);
+        }
+        return 1;
+    }
+    *out_n = (size_t)(op - (char *)in->out);
+    if (bad == 2) {
+        snprintf(in->why, sizeof in->why,
+                 "the register declares encoding \"%s\" but is UTF-8 (its "
+                 "Chinese text up to here reads as UTF-8, and as %s would "
+                 "be garbled): change the declaration to "
+                 "encoding=\"UTF-8\", or save the file as %s",
+                 in->name, in->name, in->name);
+        return 1;
+    }
+    return 0;
+}
+
+/* Stops the scan at the current byte with WHY, located at LINE:COL. */
+static int scan_trip(intake_t *in, unsigned line, unsigned col, const char *why)
+{
+    in->err_line = line;
+    in->err_col = col;
+    snprintf(in->why, sizeof in->why, "%s", why);
+    return 1;
+}
+
+/* Newlines, and bytes that begin a character (not 10xxxxxx), in the eight
+ * bytes of W: word-at-a-time, as nearly every byte of a register goes by
+ * here. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static unsigned count_nl(uint64_t w)
+{
+    uint64_t t = w ^ (ONES * '\n'), lows = ONES * 0x7F;
+    /* 0x80 in each byte of t that is zero, exactly */
+    return (unsigned)__builtin_popcountll(~(((t & lows) + lows) | t | lows));
+}
+
+static unsigned count_chars(uint64_t w)
+{
+    /* continuation bytes: high bit set, next bit clear */
+    return 8u - (unsigned)__builtin_popcountll(w & HIGHS & ~(w << 1));
+}
+
+/* Moves the position over the N decoded bytes at P. */
+static void advance(intake_t *in, const unsigned char *p, size_t n)
+{
+    size_t i = 0, nl = 0, chars = 0, last;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        nl += count_nl(w);
+    }
+    for (; i < n; i++)
+        nl += p[i] == '\n';
+    last = 0;
+    if (nl) {
+        last = n;
+        while (last > 0 && p[last - 1] != '\n')
+            last--;
+        in->line += (unsigned)nl;
+        in->col = 1;
+    }
+    for (i = last; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        chars += count_chars(w);
+    }
+    for (; i < n; i++)
+        chars += (p[i] & 0xC0) != 0x80;
+    in->col += (unsigned)chars;
+}
+
+/* Follows the decoded text P[0..N): lines, columns and the lexer. Returns
+ * 0, or 1 with *STOP the number of bytes that may be parsed and in->why
+ * and in->err_line/col saying what is refused and where. */
+static int scan(intake_t *in, const unsigned char *p, size_t n,
+                       size_t *stop)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        /* text and attribute values, nearly all of a register, in spans */
+        if (in->state == L_TEXT || in->state == L_AVAL) {
+            int to = in->state == L_TEXT ? '<' : in->quote;
+            const unsigned char *d = memchr(p + i, to, n - i);
+            size_t len = (d ? (size_t)(d - p) : n) - i;
+            if (in->state == L_TEXT && len) {
+                if (!in->text)
+                    in->text_line = in->line, in->text_col = in->col;
+                if (in->text + len > MAX_TEXT) {
+                    *stop = i;
+                    return scan_trip(
+                        in, in->text_line, in->text_col,
+                        TOO_MUCH_TEXT);
+                }
+                in->text += len;
+            }
+            advance(in, p + i, len);
+            i += len;
+            if (!d)
+                break;
+            c = p[i];
+        } else if (in->state == L_STAG) {
+            /* attribute names and blanks: up to the next byte that
+             * matters to the lexer or to the position */
+            unsigned cols = 0;
+            while (c != '"' && c != '\'' && c != '>' && c != '=' &&
+                   c != '\n') {
+                cols += (c & 0xC0) != 0x80;
+                if (++i == n)
+                    break;
+                c = p[i];
+            }
+            in->col += cols;
+            if (i == n)
+                break;
+        }
+        switch (in->state) {
+        case L_TEXT: /* c is '<' */
+            in->state = L_LT;
+            in->tag_line = in->line, in->tag_col = in->col;
+            break;
+        case L_CDATA:
+            if (c == '>' && in->run >= 2) {
+                in->state = L_TEXT;
+                break;
+            }
+            in->run = c == ']' ? in->run + 1 : 0;
+            if (!in->text++)
+                in->text_line = in->line, in->text_col = in->col;
+            if (in->text > MAX_TEXT) {
+                *stop = i;
+                return scan_trip(
+                    in, in->text_line, in->text_col,
+                    TOO_MUCH_TEXT);
+            }
+            break;
+        case L_LT:
+            if (c == '/') {
+                in->state = L_ETAG;
+            } else if (c == '?') {
+                in->state = L_PI;
+                in->run = 0;
+            } else if (c == '!') {
+                in->state = L_BANG;
+                in->n_bang = 0;
+            } else {
+                in->state = L_STAG;
+                in->attrs = 0;
+            }
+            if (in->state == L_STAG || in->state == L_ETAG)
+                in->text = 0;
+            break;
+        case L_STAG:
+            if (c == '"' || c == '\'') {
+                in->state = L_AVAL;
+                in->quote = c;
+            } else if (c == '>') {
+                in->state = L_TEXT;
+            } else if (c == '=' && ++in->attrs > MAX_ATTRS) {
+                *stop = i;
+                return scan_trip(
+                    in, in->tag_line, in->tag_col,
+                    "a tag with more than 100 attributes: no element of a "
+                    "register has more than 8; this is not a register a "
+                    "community system exports");
+            }
+            break;
+        case L_AVAL: /* c is the closing quote */
+            in->state = L_STAG;
+            break;
+        case L_ETAG:
+            if (c == '>')
+                in->state = L_TEXT;
+            break;
+        case L_PI:
+            if (c == '>' && in->run)
+                in->state = L_TEXT;
+            in->run = c == '?';
+            break;
+        case L_BANG:
+            in->bang[in->n_bang++] = (char)c;
+            if (in->n_bang == 2 && !memcmp(in->bang, "--", 2)) {
+                in->state = L_COMMENT;
+                in->run = 0;
+            } else if (in->n_bang == 7 && !memcmp(in->bang, "[CDATA[", 7)) {
+                in->state = L_CDATA;
+                in->run = 0;
+            } else if (memcmp(in->bang, "--", in->n_bang < 2 ? in->n_bang : 2)
+                       && memcmp(in->bang, "[CDATA[", in->n_bang)) {
+                /* a declaration (<!DOCTYPE ...>), refused by the parser:
+                 * skipped with its quotes and [internal subset] */
+                in->state = L_DECL;
+                in->depth = 0;
+                in->quote = 0;
+            }
+            break;
+        case L_COMMENT:
+            if (c == '>' && in->run >= 2)
+                in->state = L_TEXT;
+            in->run = c == '-' ? in->run + 1 : 0;
+            break;
+        case L_DECL:
+            if (in->quote) {
+                if (c == in->quote)
+                    in->quote = 0;
+            } else if (c == '"' || c == '\'') {
+                in->quote = c;
+            } else if (c == '[') {
+                in->depth++;
+            } else if (c == ']') {
+                in->depth--;
+            } else if (c == '>' && in->depth <= 0) {
+                in->state = L_TEXT;
+            }
+            break;
+        }
+        if (c == '\n')
+            in->line++, in->col = 1;
+        else if ((c & 0xC0) != 0x80)
+            in->col++;
+    }
+    *stop = n;
+    return 0;
+}
+
+
+int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
+                const unsigned char **text, size_t *ok)
+{
+    size_t got, i;
+    int bad = decode(in, p, n, eof, &got);
+
+    *text = in->out;
+    *ok = 0;
+    if (bad < 0)
+        return -1;
+    for (i = 0; !in->content && i < got; i++)
+        in->content = !strchr(" \t\r\n", in->out[i]) || !in->out[i];
+    if (scan(in, in->out, got, ok))
+        return 1; /* the guard's place comes first */
+    if (bad) {
+        in->err_line = in->line;
+        in->err_col = in->col;
+    }
+    return bad;
+}
+
+const char *intake_error(const intake_t *in, unsigned *line, unsigned *col)
+{
+    *line = in->err_line;
+    *col = in->err_col;
+    return in->why;
+}
+
+int intake_has_content(const intake_t *in)
+{
+    return in->content;
+}
