@@ -981,6 +981,15 @@ def cmd_whole(outdir):
                 if not raw.startswith(b"\xef\xbb\xbf") or \
                         not raw.endswith(b"\r\n"):
                     bad.append(n + ": not a whole CSV file")
+            elif n == ".canvass-manifest":
+                lines = open(p, encoding="utf-8").read().splitlines()
+                if not lines or lines[0] != "canvass-manifest 1":
+                    bad.append(n + ": not a manifest")
+                listed = set(lines[1:])
+                others = set(names) - {n}
+                if listed != others:
+                    bad.append(n + ": lists %s, the folder holds %s"
+                               % (sorted(listed), sorted(others)))
             else:
                 bad.append(n + ": unexpected file")
         except Exception as e:  # noqa: BLE001
