@@ -119,24 +119,32 @@ static const struct {
 };
 
 /* What carries an id, for duplicate-id. */
-enum { K_HOUSEHOLD, K_MEMBER, K_VISIT, K_FORM, K_OPINION, K_SUGGESTION,
-       K_CADRE, K_COUNT_ };
+enum {
+    K_HOUSEHOLD,
+    K_MEMBER,
+    K_VISIT,
+    K_FORM,
+    K_OPINION,
+    K_SUGGESTION,
+    K_CADRE,
+    K_COUNT_
+};
 static const char *const kind_name[K_COUNT_] = {
     "household", "member", "visit", "form", "opinion", "suggestion", "cadre"};
 
 typedef struct {
-    const char *id;        /* in a->strings */
+    const char *id; /* in a->strings */
     unsigned line, col;
-    unsigned long visits;  /* visits naming the cadre in `by` */
-    unsigned long stamp;   /* serial of the last visit counted */
+    unsigned long visits; /* visits naming the cadre in `by` */
+    unsigned long stamp;  /* serial of the last visit counted */
 } cadre_rec;
 
 /* 48 bytes a household: what audit_batch needs, and no more. */
 typedef struct {
-    uint32_t id;           /* offset of the id in a->hh_ids */
+    uint32_t id; /* offset of the id in a->hh_ids */
     uint32_t line, col;
     uint8_t has_addr;
-    uint8_t dup_in_reg;    /* reported already: same address earlier here */
+    uint8_t dup_in_reg; /* reported already: same address earlier here */
     uint8_t addr[SHA256_DIGEST_SIZE];
 } hh_rec;
 
@@ -148,14 +156,14 @@ typedef struct {
 #define SHARDS 64
 typedef struct {
     uint64_t *fp;
-    uint32_t *val;         /* NULL in a table without values */
-    uint32_t n, cap;       /* cap: 0, or 64 grown by halves */
+    uint32_t *val;   /* NULL in a table without values */
+    uint32_t n, cap; /* cap: 0, or 64 grown by halves */
 } shard;
 
 typedef struct {
     shard s[SHARDS];
     size_t n;
-    int bits;              /* fingerprint width: 64 (fewer only in tests) */
+    int bits; /* fingerprint width: 64 (fewer only in tests) */
     int has_val;
 } htab;
 
@@ -177,7 +185,7 @@ typedef struct {
 
 /* The first use of an id whose fingerprint was met twice. */
 typedef struct {
-    const char *id;        /* in a->suspect_ids */
+    const char *id; /* in a->suspect_ids */
     unsigned line;
     int kind;
 } first_use;
@@ -190,35 +198,35 @@ struct audit_reg {
     int st_pending, st_assigned, st_reported;
 
     /* kept until audit_reg_free (audit_batch reads them) */
-    arena strings;         /* household and cadre ids */
-    char *community;       /* code; NULL until the head is seen */
+    arena strings;   /* household and cadre ids */
+    char *community; /* code; NULL until the head is seen */
     hh_rec *hh;
-    char *hh_ids;          /* the households' ids, NUL-terminated, packed */
+    char *hh_ids; /* the households' ids, NUL-terminated, packed */
     size_t n_hh_ids, cap_hh_ids;
     size_t n_hh, cap_hh;
     int finished;
 
     /* the streaming pass only; freed by audit_reg_finish */
     int streaming;
-    htab ids;              /* fingerprints of the ids seen (no values) */
-    htab suspects;         /* fingerprints met twice: confirm them */
-    htab cadre_ix;         /* cadre id -> index + 1 in cadres */
-    htab addrs;            /* address digest -> index + 1 in hh */
+    htab ids;      /* fingerprints of the ids seen (no values) */
+    htab suspects; /* fingerprints met twice: confirm them */
+    htab cadre_ix; /* cadre id -> index + 1 in cadres */
+    htab addrs;    /* address digest -> index + 1 in hh */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
-    unsigned long serial;     /* visits seen, for per-visit de-duplication */
+    unsigned long serial; /* visits seen, for per-visit de-duplication */
     id_use *uses;
     size_t cap_uses;
 
     /* the confirming pass (see audit_reg_confirm) */
     int confirming;
-    htab exact;            /* suspected id -> index + 1 in firsts */
-    first_use *firsts;     /* first use of each suspected id, exactly */
+    htab exact;        /* suspected id -> index + 1 in firsts */
+    first_use *firsts; /* first use of each suspected id, exactly */
     size_t n_firsts, cap_firsts;
-    arena suspect_ids;     /* their keys */
+    arena suspect_ids; /* their keys */
 
-    diag_store *sink;      /* where findings go (borrowed, or owned) */
+    diag_store *sink; /* where findings go (borrowed, or owned) */
     int own_sink;
 };
 
@@ -260,9 +268,10 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     error_code rc = ERR_NOMEM;
 
     if (!eq) {
-        m = error_format("\"%s\" is not a rule setting: write RULE=off, "
-                   "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
-                   spec ? spec : "");
+        m = error_format(
+            "\"%s\" is not a rule setting: write RULE=off, "
+            "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
+            spec ? spec : "");
         rc = ERR_USAGE;
         goto fail;
     }
@@ -281,9 +290,9 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
         }
         m = !strcmp(name, "schema")
                 ? error_format("schema errors cannot be turned off or down: an "
-                         "invalid register is never counted")
-                : error_format("unknown audit rule \"%s\": the rules are %s", name,
-                         list);
+                               "invalid register is never counted")
+                : error_format("unknown audit rule \"%s\": the rules are %s",
+                               name, list);
         rc = ERR_USAGE;
         goto fail;
     }
@@ -294,8 +303,10 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     else if (!strcmp(eq + 1, "error"))
         s = AUDIT_ERROR;
     else {
-        m = error_format("rule %s: \"%s\" is not a severity: write off, warning "
-                   "or error", name, eq + 1);
+        m = error_format(
+            "rule %s: \"%s\" is not a severity: write off, warning "
+            "or error",
+            name, eq + 1);
         rc = ERR_USAGE;
         goto fail;
     }
@@ -364,9 +375,8 @@ static uint32_t shard_slot(const shard *s, uint64_t fp, const htab_key *key)
 {
     /* home slot: the low 32 bits scaled to the capacity (any capacity) */
     uint32_t i = (uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32);
-    while (s->fp[i] &&
-           (s->fp[i] != fp ||
-            (key && key->same && !key->same(key->ctx, s->val[i]))))
+    while (s->fp[i] && (s->fp[i] != fp ||
+                        (key && key->same && !key->same(key->ctx, s->val[i]))))
         i = i + 1 == s->cap ? 0 : i + 1;
     return i;
 }
@@ -491,8 +501,8 @@ static int address_digest(const char *s, uint8_t *out)
 {
     struct sha256_ctx ctx;
     size_t len = 0;
-    uint8_t *norm = u8_normalize(UNINORM_NFKC, (const uint8_t *)s,
-                                 strlen(s), NULL, &len);
+    uint8_t *norm =
+        u8_normalize(UNINORM_NFKC, (const uint8_t *)s, strlen(s), NULL, &len);
     const char *p, *b, *end;
     int first = 1;
 
@@ -571,8 +581,8 @@ static int add_finding(diag_store *s, const audit_opts *o,
 }
 
 /* A finding of the register being streamed. */
-#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                   \
-    add_finding((a)->sink, (a)->o, (a)->community, (r), (line), (col), (hh),  \
+#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                     \
+    add_finding((a)->sink, (a)->o, (a)->community, (r), (line), (col), (hh),   \
                 (visit), (item), (cadre), __VA_ARGS__)
 
 static int on(const audit_reg *a, audit_rule r)
@@ -692,8 +702,7 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
                         "%s id %s is already used by the %s at line %u: ids "
                         "must be unique within a register; give one of them "
                         "a new id",
-                        kind_name[u->kind], u->id, kind_name[f->kind],
-                        f->line);
+                        kind_name[u->kind], u->id, kind_name[f->kind], f->line);
         }
         if (a->n_firsts == a->cap_firsts) {
             size_t cap = a->cap_firsts ? a->cap_firsts * 2 : 16;
@@ -756,11 +765,12 @@ static int household_ids(audit_reg *a, const rd_household *h)
     u = a->uses;
     u[k++] = (id_use){h->id, NULL, NULL, K_HOUSEHOLD, h->line, h->col};
     for (i = 0; i < h->n_members; i++)
-        u[k++] = (id_use){h->members[i].id, NULL, NULL, K_MEMBER,
-                          h->members[i].line, h->members[i].col};
+        u[k++] =
+            (id_use){h->members[i].id, NULL, NULL, K_MEMBER, h->members[i].line,
+                     h->members[i].col};
     for (i = 0; i < h->n_visits; i++)
-        u[k++] = (id_use){h->visits[i].id, h->visits[i].id, NULL, K_VISIT,
-                          h->visits[i].line, h->visits[i].col};
+        u[k++] = (id_use){h->visits[i].id, h->visits[i].id,   NULL,
+                          K_VISIT,         h->visits[i].line, h->visits[i].col};
     for (i = 0; i < h->n_forms; i++) {
         const rd_form *f = &h->forms[i];
         const char *v = f->visit < h->n_visits ? h->visits[f->visit].id : NULL;
@@ -771,9 +781,9 @@ static int household_ids(audit_reg *a, const rd_household *h)
         const char *v = NULL;
         if (it->form < h->n_forms && h->forms[it->form].visit < h->n_visits)
             v = h->visits[h->forms[it->form].visit].id;
-        u[k++] = (id_use){it->id, v, it->id,
-                          it->suggestion ? K_SUGGESTION : K_OPINION, it->line,
-                          it->col};
+        u[k++] = (id_use){it->id,   v,
+                          it->id,   it->suggestion ? K_SUGGESTION : K_OPINION,
+                          it->line, it->col};
     }
     qsort(u, k, sizeof *u, cmp_use);
     for (i = 0; i < k; i++)
@@ -798,8 +808,8 @@ static cadre_rec *find_cadre(const audit_reg *a, const char *id)
     const void *ctx[2] = {a, id};
     htab_key key = {same_cadre, ctx};
     uint32_t v;
-    if (!id || !htab_find(&a->cadre_ix, fingerprint(&a->cadre_ix, id, NULL),
-                          &key, &v))
+    if (!id ||
+        !htab_find(&a->cadre_ix, fingerprint(&a->cadre_ix, id, NULL), &key, &v))
         return NULL;
     return &a->cadres[value_index(v)];
 }
@@ -823,8 +833,7 @@ int audit_head(audit_reg *a, const rd_head *h)
     a->start = h->campaign.start;
     a->end = h->campaign.end;
     a->reported = h->campaign.reported;
-    if (h->n_cadres &&
-        !(a->cadres = calloc(h->n_cadres, sizeof *a->cadres)))
+    if (h->n_cadres && !(a->cadres = calloc(h->n_cadres, sizeof *a->cadres)))
         goto fail;
     for (i = 0; i < h->n_cadres; i++) {
         const rd_cadre *c = &h->cadres[i];
@@ -855,7 +864,6 @@ fail:
 }
 
 /* ---- one household ------------------------------------------------------ */
-
 
 /* A follow-up or regular visit (needs a first visit before it). */
 static int is_follow(const audit_reg *a, int kind)
@@ -889,7 +897,8 @@ static int household_rules(audit_reg *a, const rd_household *h)
         if (FIND(a, RULE_NO_RESPONSIBLE_CADRE, h->line, h->col, h->id, NULL,
                  NULL, NULL,
                  "household %s has no responsible cadre: add cadre=\"...\" "
-                 "naming the cadre responsible for it", h->id) < 0)
+                 "naming the cadre responsible for it",
+                 h->id) < 0)
             return -1;
     } else if (!find_cadre(a, h->cadre)) {
         if (FIND(a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
@@ -903,7 +912,8 @@ static int household_rules(audit_reg *a, const rd_household *h)
         FIND(a, RULE_HOUSEHOLD_NOT_VISITED, h->line, h->col, h->id, NULL, NULL,
              NULL,
              "household %s has no visit: visit it, or record the visits "
-             "made to it", h->id) < 0)
+             "made to it",
+             h->id) < 0)
         return -1;
     for (i = 0; i < h->n_members && !special; i++)
         if (h->members[i].groups)
@@ -989,10 +999,10 @@ static int household_key(audit_reg *a, const rd_household *h)
         return -1;
     ctx[0] = a;
     ctx[1] = k->addr;
-    if (htab_find_or_add(&a->addrs,
-                         fingerprint_bytes(&a->addrs, "", k->addr,
-                                           sizeof k->addr),
-                         &key, index_value(a->n_hh - 1), &prev) < 0)
+    if (htab_find_or_add(
+            &a->addrs,
+            fingerprint_bytes(&a->addrs, "", k->addr, sizeof k->addr), &key,
+            index_value(a->n_hh - 1), &prev) < 0)
         return -1;
     if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
@@ -1009,8 +1019,7 @@ static int household_key(audit_reg *a, const rd_household *h)
 
 /* Cadres in `by`: known ones are counted once per visit, unknown ones
  * reported once per visit. */
-static int visit_cadres(audit_reg *a, const rd_household *h,
-                        const rd_visit *v)
+static int visit_cadres(audit_reg *a, const rd_household *h, const rd_visit *v)
 {
     size_t i, j;
     unsigned long serial = ++a->serial;
@@ -1030,11 +1039,11 @@ static int visit_cadres(audit_reg *a, const rd_household *h,
             ;
         if (j < i)
             continue;
-        if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL,
-                 id,
+        if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL, id,
                  "visit %s of household %s names cadre %s in by, who is not "
                  "in the cadres list: correct the id or add the cadre to "
-                 "<cadres>", v->id, h->id, id) < 0)
+                 "<cadres>",
+                 v->id, h->id, id) < 0)
             return -1;
     }
     return 0;
@@ -1059,23 +1068,24 @@ static int visit_rules(audit_reg *a, const rd_household *h)
         if (v->date != RD_NO_DATE &&
             ((a->start != RD_NO_DATE && v->date < a->start) ||
              (a->end != RD_NO_DATE && v->date > a->end)) &&
-            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id,
-                 v->id, NULL, NULL,
+            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id, v->id,
+                 NULL, NULL,
                  "visit %s of household %s is dated %s, outside the campaign "
                  "(%s to %s): correct the date, or leave the visit out of "
-                 "this campaign's register", v->id, h->id,
-                 fmt_date(d1, sizeof d1, v->date),
+                 "this campaign's register",
+                 v->id, h->id, fmt_date(d1, sizeof d1, v->date),
                  fmt_date(d2, sizeof d2, a->start),
                  fmt_date(d3, sizeof d3, a->end)) < 0)
             return -1;
         /* a first visit strictly earlier, or on the same day listed before */
         if (is_follow(a, v->kind) && v->date != RD_NO_DATE &&
             !(first_min < v->date || prefix_min <= v->date) &&
-            FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id,
-                 v->id, NULL, NULL,
+            FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id, v->id,
+                 NULL, NULL,
                  "%s visit %s of household %s (%s) has no earlier first visit "
                  "in the household: record the first visit, or correct this "
-                 "visit's kind or date", kind_value(a, v->kind), v->id, h->id,
+                 "visit's kind or date",
+                 kind_value(a, v->kind), v->id, h->id,
                  fmt_date(d1, sizeof d1, v->date)) < 0)
             return -1;
         if (v->kind == a->kind_first && v->date != RD_NO_DATE &&
@@ -1115,12 +1125,13 @@ static int item_rules(audit_reg *a, const rd_household *h)
                  v->id, it->id, NULL,
                  "%s %s (visit %s, household %s) is reported but does not say "
                  "where to: add to=\"...\" naming the office or department it "
-                 "was reported to", what, it->id, v->id, h->id) < 0)
+                 "was reported to",
+                 what, it->id, v->id, h->id) < 0)
             return -1;
         if (open && v->date != RD_NO_DATE && a->reported != RD_NO_DATE &&
             (int64_t)a->reported - v->date > a->o->overdue_days &&
-            FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id,
-                 it->id, NULL,
+            FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id, it->id,
+                 NULL,
                  "%s %s (visit %s on %s, household %s) is still %s %ld days "
                  "after its visit, as of %s (limit %d days): resolve or "
                  "explain it, or record its present status",
@@ -1162,15 +1173,15 @@ static int service_rules(audit_reg *a, const rd_household *h)
             found = xmlHashLookup(members, (const xmlChar *)s->member) != NULL;
         else
             for (j = 0; j < h->n_members && !found; j++)
-                found = h->members[j].id &&
-                        !strcmp(h->members[j].id, s->member);
+                found =
+                    h->members[j].id && !strcmp(h->members[j].id, s->member);
         if (!found &&
             FIND(a, RULE_UNKNOWN_MEMBER, s->line, s->col, h->id, vid, NULL,
                  NULL,
                  "a service in visit %s of household %s is for member %s, "
                  "who is not a member of that household: correct the member "
-                 "id or add the member to the household", vid, h->id,
-                 s->member) < 0)
+                 "id or add the member to the household",
+                 vid, h->id, s->member) < 0)
             goto fail;
     }
     rc = 0;
@@ -1212,13 +1223,15 @@ error_code audit_reg_finish(audit_reg *a, diag_list *out)
             const cadre_rec *c = &a->cadres[i];
             const char *id = c->id;
             if (c->visits < (unsigned long)(a->o->min_visits > 0
-                                                ? a->o->min_visits : 0) &&
+                                                ? a->o->min_visits
+                                                : 0) &&
                 FIND(a, RULE_CADRE_FEW_VISITS, c->line, c->col, NULL, NULL,
                      NULL, id,
                      "cadre %s took part in %lu visit%s, fewer than %d: check "
                      "that all the cadre's visits are recorded, or give the "
-                     "cadre more households to visit", id, c->visits,
-                     c->visits == 1 ? "" : "s", a->o->min_visits) < 0)
+                     "cadre more households to visit",
+                     id, c->visits, c->visits == 1 ? "" : "s",
+                     a->o->min_visits) < 0)
                 break;
         }
         stream_state_free(a);
@@ -1337,14 +1350,14 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
             bk.addr = k->addr;
             /* every household joins both tables (the first holder of a
              * key stays); what was there before is the earlier one */
-            if (htab_find_or_add(&by_id, fingerprint(&by_id, code, bk.id),
-                                 &kid, here, &prev) < 0)
+            if (htab_find_or_add(&by_id, fingerprint(&by_id, code, bk.id), &kid,
+                                 here, &prev) < 0)
                 goto fail;
             if (k->has_addr &&
-                htab_find_or_add(&by_addr,
-                                 fingerprint_bytes(&by_addr, code, k->addr,
-                                                   sizeof k->addr),
-                                 &kaddr, here, &prev_addr) < 0)
+                htab_find_or_add(
+                    &by_addr,
+                    fingerprint_bytes(&by_addr, code, k->addr, sizeof k->addr),
+                    &kaddr, here, &prev_addr) < 0)
                 goto fail;
             if (prev && owner_of(base, n, value_index(prev)) == i)
                 prev = 0; /* same register: duplicate-id's business */
@@ -1365,8 +1378,7 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                                 "community %s): a household belongs on one "
                                 "register only; remove it from one of them",
                                 bk.id, r[o]->path, hh_id(r[o], first),
-                                first->line, how,
-                                a->community) < 0) {
+                                first->line, how, a->community) < 0) {
                     diag_store_end(a->sink);
                     rc = diag_store_error(a->sink);
                     goto fail;

@@ -29,7 +29,11 @@
 #include "reader.h"
 #include "vocab.h"
 
-typedef enum { AUDIT_OFF = -1, AUDIT_ERROR = 0, AUDIT_WARNING = 1 } audit_severity;
+typedef enum {
+    AUDIT_OFF = -1,
+    AUDIT_ERROR = 0,
+    AUDIT_WARNING = 1
+} audit_severity;
 
 /* The audit rules, in the order of the "rule" type of return.xsd. */
 typedef enum {
@@ -51,8 +55,8 @@ typedef enum {
 
 typedef struct {
     audit_severity severity[RULE_COUNT_];
-    int overdue_days;    /* default 30 */
-    int min_visits;      /* default 5 */
+    int overdue_days;     /* default 30 */
+    int min_visits;       /* default 5 */
     int fingerprint_bits; /* width of the ids' fingerprints: 64; tests set
                            * a few bits to force collisions */
 } audit_opts;

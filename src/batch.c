@@ -31,8 +31,8 @@ typedef struct {
     pthread_mutex_t lock;
     size_t next;
     int oom;
-    uint64_t bytes;         /* read so far, for o->progress */
-    size_t done;            /* registers finished */
+    uint64_t bytes; /* read so far, for o->progress */
+    size_t done;    /* registers finished */
 } shared;
 
 typedef struct {
@@ -175,9 +175,9 @@ static void *worker(void *arg)
         j.t = tally_new(s->o->vocab);
         r->diags = diag_store_new(r->path, s->o->spill);
         r->found = diag_store_new(r->path, s->o->spill);
-        j.a = r->found ? audit_reg_new(s->o->audit, s->o->vocab, r->path,
-                                       r->found)
-                       : NULL;
+        j.a = r->found
+                  ? audit_reg_new(s->o->audit, s->o->vocab, r->path, r->found)
+                  : NULL;
         if (!j.t || !j.a || !r->diags) {
             tally_free(j.t);
             audit_reg_free(j.a);
@@ -293,12 +293,11 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
             r->io = *rc; /* the temporary file failed */
             *rc = ERR_OK;
         }
-        r->errors = (unsigned)(listed + (r->found ? diag_store_total(
-                                                        r->found, DIAG_ERROR)
-                                                  : 0));
-        r->warnings = r->found ? (unsigned)diag_store_total(r->found,
-                                                            DIAG_WARNING)
-                               : 0;
+        r->errors =
+            (unsigned)(listed +
+                       (r->found ? diag_store_total(r->found, DIAG_ERROR) : 0));
+        r->warnings =
+            r->found ? (unsigned)diag_store_total(r->found, DIAG_WARNING) : 0;
         if (r->tally && r->found)
             for (k2 = 0; k2 < nr; k2++) {
                 size_t e = diag_store_count(r->found, rules[k2].value,

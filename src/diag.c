@@ -279,8 +279,8 @@ struct diag_store {
     /* run i starts at runs[i] and ends where the next one starts */
     uint64_t *runs;
     size_t nruns, capruns;
-    bytes last;            /* the record appended last */
-    bytes group;           /* the group being gathered */
+    bytes last;  /* the record appended last */
+    bytes group; /* the group being gathered */
     int in_group;
     rule_count *counts;
     size_t ncounts;
@@ -294,7 +294,7 @@ typedef struct {
     const char *fmt;
     const unsigned char *args;
     bytes msg;
-    int oom;               /* a message could not be made */
+    int oom; /* a message could not be made */
 } decoded;
 
 static uint32_t rec_size(const unsigned char *r)
@@ -526,8 +526,7 @@ static error_code count(diag_store *s, const unsigned char *r)
 
 /* Appends record R (its message decoded in X) to the stream: to the
  * current run when it follows the last record, else to a new run. */
-static error_code append(diag_store *s, const unsigned char *r,
-                         decoded *x)
+static error_code append(diag_store *s, const unsigned char *r, decoded *x)
 {
     uint32_t n = rec_size(r);
     int new_run = !s->nruns;
@@ -680,8 +679,7 @@ nomem:
     return fail(s, ERR_NOMEM);
 }
 
-static error_code store_addf(diag_store *s, const diag *d, const char *fmt,
-                             ...)
+static error_code store_addf(diag_store *s, const diag *d, const char *fmt, ...)
 {
     va_list ap;
     error_code rc;
@@ -718,10 +716,10 @@ size_t diag_store_total(const diag_store *s, int sev)
 /* A reading position in one run. */
 typedef struct {
     const diag_store *s;
-    uint64_t at, end;      /* next record, end of the run */
-    bytes chunk;           /* bytes read from the file... */
-    uint64_t chunk_at;     /* ...starting at this offset */
-    bytes rec;             /* the current record */
+    uint64_t at, end;  /* next record, end of the run */
+    bytes chunk;       /* bytes read from the file... */
+    uint64_t chunk_at; /* ...starting at this offset */
+    bytes rec;         /* the current record */
     decoded x;
     int live;
 } cursor;
@@ -774,8 +772,8 @@ static error_code load(const diag_store *s, cursor *c)
     return ERR_OK;
 }
 
-error_code diag_store_each_of(const diag_store *const *v, size_t n,
-                              diag_fn fn, void *ud)
+error_code diag_store_each_of(const diag_store *const *v, size_t n, diag_fn fn,
+                              void *ud)
 {
     cursor *c = NULL;
     size_t i, k, nc = 0, best;
@@ -792,8 +790,8 @@ error_code diag_store_each_of(const diag_store *const *v, size_t n,
             const diag_store *s = v[k];
             c[nc].s = s;
             c[nc].at = s->runs[i];
-            c[nc].end = i + 1 < s->nruns ? s->runs[i + 1]
-                                         : s->flushed + s->mem.n;
+            c[nc].end =
+                i + 1 < s->nruns ? s->runs[i + 1] : s->flushed + s->mem.n;
             if (rc == ERR_OK)
                 rc = load(s, &c[nc]);
         }

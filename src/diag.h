@@ -18,12 +18,12 @@
 typedef enum { DIAG_ERROR = 0, DIAG_WARNING = 1 } diag_severity;
 
 typedef struct {
-    char *file;      /* input path as given */
-    unsigned line;   /* 1-based; 0 when the whole file is concerned */
-    unsigned col;    /* 1-based; 0 when unknown */
+    char *file;    /* input path as given */
+    unsigned line; /* 1-based; 0 when the whole file is concerned */
+    unsigned col;  /* 1-based; 0 when unknown */
     diag_severity severity;
-    char *rule;      /* "schema" or an audit rule id */
-    char *message;   /* one line, no trailing newline */
+    char *rule;    /* "schema" or an audit rule id */
+    char *message; /* one line, no trailing newline */
     /* ids concerned; NULL when not applicable */
     char *community, *household, *visit, *item, *cadre;
 } diag;
@@ -108,8 +108,8 @@ typedef error_code (*diag_fn)(void *ud, const diag *d);
 error_code diag_store_each(const diag_store *s, diag_fn fn, void *ud);
 /* The same over the N stores at V (NULLs skipped), merged: stores of one
  * file. */
-error_code diag_store_each_of(const diag_store *const *v, size_t n,
-                              diag_fn fn, void *ud);
+error_code diag_store_each_of(const diag_store *const *v, size_t n, diag_fn fn,
+                              void *ud);
 
 /* Appends every diagnostic to OUT, in order, and empties the store (its
  * counts too). */

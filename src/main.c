@@ -48,12 +48,7 @@
 #include "vocab.h"
 #include "xlsx.h"
 
-enum {
-    EXIT_CLEAN = 0,
-    EXIT_INVALID = 1,
-    EXIT_USAGE = 2,
-    EXIT_IO = 3
-};
+enum { EXIT_CLEAN = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static volatile sig_atomic_t interrupted;
 
@@ -65,24 +60,30 @@ static void on_signal(int sig)
 
 /* ---- options ------------------------------------------------------------ */
 
-enum { FMT_XML = 1, FMT_XLSX = 2, FMT_DOCX = 4, FMT_HTML = 8, FMT_MD = 16,
-       FMT_CSV = 32 };
+enum {
+    FMT_XML = 1,
+    FMT_XLSX = 2,
+    FMT_DOCX = 4,
+    FMT_HTML = 8,
+    FMT_MD = 16,
+    FMT_CSV = 32
+};
 
 typedef struct {
-    const char *schema;      /* --schema */
-    const char *outdir;      /* -o */
-    const char *lang;        /* --lang */
-    const char *templates;   /* --templates */
-    int json;                /* --format=json */
+    const char *schema;    /* --schema */
+    const char *outdir;    /* -o */
+    const char *lang;      /* --lang */
+    const char *templates; /* --templates */
+    int json;              /* --format=json */
     int allow_partial;
     int formats;
     int threads;
-    size_t max_findings;     /* --max-findings: listed per rule (and per
+    size_t max_findings; /* --max-findings: listed per rule (and per
                               * community in the return); SIZE_MAX all */
-    int list_set;            /* --max-findings given: check lists so many */
-    int quiet;               /* --quiet: no progress line */
+    int list_set;        /* --max-findings given: check lists so many */
+    int quiet;           /* --quiet: no progress line */
     audit_opts audit;
-    int wrote;               /* set by build: the outputs are in place */
+    int wrote; /* set by build: the outputs are in place */
 } options;
 
 static const char usage_text[] =
@@ -122,8 +123,8 @@ static const char usage_text[] =
     "exit status: 0 clean, 1 invalid registers or error findings, 2 usage,\n"
     "3 input/output failure.\n";
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+                                                             ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -151,14 +152,15 @@ static int parse_formats(const char *s, int *out)
     static const struct {
         const char *name;
         int bit;
-    } names[] = {{"xml", FMT_XML}, {"xlsx", FMT_XLSX}, {"docx", FMT_DOCX},
-                 {"html", FMT_HTML}, {"md", FMT_MD}, {"csv", FMT_CSV}};
+    } names[] = {{"xml", FMT_XML},   {"xlsx", FMT_XLSX}, {"docx", FMT_DOCX},
+                 {"html", FMT_HTML}, {"md", FMT_MD},     {"csv", FMT_CSV}};
     char *copy = strdup(s), *tok, *save = NULL;
     size_t i;
     int f = 0;
     if (!copy)
         return -1;
-    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         for (i = 0; i < sizeof names / sizeof *names; i++)
             if (!strcmp(tok, names[i].name))
                 break;
@@ -176,9 +178,20 @@ static int parse_formats(const char *s, int *out)
 /* Parses argv after the subcommand. Returns -1 to go on, else an exit code. */
 static int parse_options(int argc, char **argv, options *o, int build)
 {
-    enum { O_FORMAT = 256, O_SCHEMA, O_RULE, O_OVERDUE, O_MINVISITS,
-           O_MAXFIND, O_LANG, O_FORMATS, O_TEMPLATES, O_PARTIAL, O_JOBS,
-           O_QUIET };
+    enum {
+        O_FORMAT = 256,
+        O_SCHEMA,
+        O_RULE,
+        O_OVERDUE,
+        O_MINVISITS,
+        O_MAXFIND,
+        O_LANG,
+        O_FORMATS,
+        O_TEMPLATES,
+        O_PARTIAL,
+        O_JOBS,
+        O_QUIET
+    };
     static const struct option longs[] = {
         {"format", required_argument, NULL, O_FORMAT},
         {"schema", required_argument, NULL, O_SCHEMA},
@@ -225,7 +238,8 @@ static int parse_options(int argc, char **argv, options *o, int build)
         case O_OVERDUE:
             if (parse_count(optarg, 100000, &v))
                 return usage_error("--overdue-days needs a number of days, "
-                                   "not '%s'", optarg);
+                                   "not '%s'",
+                                   optarg);
             o->audit.overdue_days = (int)v;
             break;
         case O_MINVISITS:
@@ -239,7 +253,8 @@ static int parse_options(int argc, char **argv, options *o, int build)
                 o->max_findings = SIZE_MAX;
             else if (parse_count(optarg, LONG_MAX, &v))
                 return usage_error("--max-findings needs a number or 'all', "
-                                   "not '%s'", optarg);
+                                   "not '%s'",
+                                   optarg);
             else
                 o->max_findings = (size_t)v;
             o->list_set = 1;
@@ -247,7 +262,8 @@ static int parse_options(int argc, char **argv, options *o, int build)
         case O_JOBS:
             if (parse_count(optarg, 256, &v) || v < 1)
                 return usage_error("--jobs needs a number from 1 to 256, not "
-                                   "'%s'", optarg);
+                                   "'%s'",
+                                   optarg);
             o->threads = (int)v;
             break;
         case 'o':
@@ -267,7 +283,8 @@ static int parse_options(int argc, char **argv, options *o, int build)
                 return usage_error("%s is a build option", "--formats");
             if (parse_formats(optarg, &o->formats))
                 return usage_error("--formats takes a list of xml, xlsx, docx, "
-                                   "html, md, csv, not '%s'", optarg);
+                                   "html, md, csv, not '%s'",
+                                   optarg);
             break;
         case O_TEMPLATES:
             if (!build)
@@ -352,17 +369,18 @@ static void setup_free(setup *s)
 
 static int setup_load(setup *s, const options *o)
 {
-    char *path = o->schema ? strdup(o->schema)
-                           : find_data("input-schema/register.xsd");
+    char *path =
+        o->schema ? strdup(o->schema) : find_data("input-schema/register.xsd");
     char *rpath = find_data("input-schema/return.xsd");
     char *msg = NULL;
     int rc = EXIT_IO;
 
     memset(s, 0, sizeof *s);
     if (!path || !rpath) {
-        fprintf(stderr, "canvass: cannot find the schemas (input-schema/"
-                        "register.xsd, return.xsd) next to the program or in "
-                        "%s; reinstall canvass or pass --schema FILE\n",
+        fprintf(stderr,
+                "canvass: cannot find the schemas (input-schema/"
+                "register.xsd, return.xsd) next to the program or in "
+                "%s; reinstall canvass or pass --schema FILE\n",
                 CANVASS_DATADIR);
         goto done;
     }
@@ -433,9 +451,10 @@ static int print_diags(const batch_t *b, const options *o, FILE *out)
         return -1;
     }
     if (p.hidden)
-        fprintf(stderr, "canvass: %zu more findings not listed "
-                        "(--max-findings %zu per rule)\n", p.hidden,
-                o->max_findings);
+        fprintf(stderr,
+                "canvass: %zu more findings not listed "
+                "(--max-findings %zu per rule)\n",
+                p.hidden, o->max_findings);
     return 0;
 }
 
@@ -461,7 +480,7 @@ static int batch_status(const batch_t *b)
  * most five times a second, erased at the end. The batch calls it from
  * its worker threads, one at a time (under its lock). */
 typedef struct {
-    uint64_t total;          /* bytes of all the registers */
+    uint64_t total; /* bytes of all the registers */
     struct timespec start, last;
     int shown;
 } progress_line;
@@ -474,8 +493,7 @@ static double seconds_since(const struct timespec *t)
            (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-static void show_progress(void *ud, uint64_t bytes, size_t done,
-                          size_t total)
+static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
 {
     progress_line *p = ud;
     double el, rate, left;
@@ -486,7 +504,8 @@ static void show_progress(void *ud, uint64_t bytes, size_t done,
     el = seconds_since(&p->start);
     rate = el > 0 ? (double)bytes / 1e6 / el : 0;
     left = rate > 0 && p->total > bytes
-               ? (double)(p->total - bytes) / 1e6 / rate : 0;
+               ? (double)(p->total - bytes) / 1e6 / rate
+               : 0;
     if (rate > 0 && done < total)
         snprintf(eta, sizeof eta, ", %d:%02d left", (int)left / 60,
                  (int)left % 60);
@@ -566,21 +585,23 @@ static int cmd_check(int argc, char **argv, options *o)
 static void on_wait(void *arg, const char *outdir)
 {
     (void)arg;
-    fprintf(stderr, "canvass: %s: another canvass build is writing there; "
-                    "waiting for it to finish\n", outdir);
+    fprintf(stderr,
+            "canvass: %s: another canvass build is writing there; "
+            "waiting for it to finish\n",
+            outdir);
 }
 
 /* One message for a failed output NAME (may be NULL) of the set being
  * written: a full disk is said as such, once; other messages name the
  * output the user would have seen, never the private folder. */
 static void print_output_error(const output_t *w, const options *o,
-                               const char *name, error_code e,
-                               const char *msg)
+                               const char *name, error_code e, const char *msg)
 {
     char *m;
     if (e == ERR_NOSPACE || (e != ERR_INTERRUPTED && output_full(w, 0))) {
-        fprintf(stderr, "canvass: %s: no space left on device%s%s; nothing "
-                        "was replaced (the outputs there are as they were)\n",
+        fprintf(stderr,
+                "canvass: %s: no space left on device%s%s; nothing "
+                "was replaced (the outputs there are as they were)\n",
                 o->outdir, name ? " for " : "", name ? name : "");
         return;
     }
@@ -604,8 +625,7 @@ static time_t creation_time(void)
 
 /* File name of the summary of UNIT: summary-<code> for a community,
  * summary-<level>-<code> for a roll-up, summary-all for the whole batch. */
-static char *summary_name(const char *level, const char *code,
-                          const char *ext)
+static char *summary_name(const char *level, const char *code, const char *ext)
 {
     char *p = malloc(strlen(level) + strlen(code) + strlen(ext) + 16);
     if (!p)
@@ -638,8 +658,9 @@ static int render_summaries(xmlDocPtr ret, const options *o,
         dir = find_data(rel);
     }
     if (!dir) {
-        fprintf(stderr, "canvass: cannot find the summary templates "
-                        "(output-templates/%s); pass --templates DIR\n",
+        fprintf(stderr,
+                "canvass: cannot find the summary templates "
+                "(output-templates/%s); pass --templates DIR\n",
                 o->lang);
         return EXIT_IO;
     }
@@ -649,7 +670,8 @@ static int render_summaries(xmlDocPtr ret, const options *o,
     }
     for (u = xmlDocGetRootElement(ret)->children; u; u = u->next) {
         xmlChar *level, *code;
-        if (u->type != XML_ELEMENT_NODE || strcmp((const char *)u->name, "unit"))
+        if (u->type != XML_ELEMENT_NODE ||
+            strcmp((const char *)u->name, "unit"))
             continue;
         level = xmlGetProp(u, BAD_CAST "level");
         code = xmlGetProp(u, BAD_CAST "code");
@@ -839,8 +861,10 @@ static int cmd_build(int argc, char **argv, options *o)
         goto done;
     }
     if (return_validate(ret, s.rschema, &msg)) {
-        fprintf(stderr, "canvass: internal error: the return does not match "
-                        "return.xsd: %s\n", msg ? msg : "");
+        fprintf(stderr,
+                "canvass: internal error: the return does not match "
+                "return.xsd: %s\n",
+                msg ? msg : "");
         rc = EXIT_IO;
         goto done;
     }
@@ -902,7 +926,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name))
             rc = commands[i].fn(argc - 1, argv + 1, &o);
     if (rc < 0) {
-        fprintf(stderr, "canvass: unknown command '%s'\nTry 'canvass --help'.\n",
+        fprintf(stderr,
+                "canvass: unknown command '%s'\nTry 'canvass --help'.\n",
                 argv[1]);
         rc = EXIT_USAGE;
     }

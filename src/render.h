@@ -24,11 +24,11 @@
 #define RETURN_NS "urn:canvass:return:1"
 
 typedef struct {
-    const char *lang;           /* "zh" (default) or "en" */
-    time_t created;             /* document timestamp (SOURCE_DATE_EPOCH) */
-    const vocab_t *labels;      /* return.xsd: table, level, rule, severity */
-    const char *templates;      /* template set folder (summary renderers) */
-    unsigned long sheet_rows;   /* rows a worksheet may have: 0 for Excel's
+    const char *lang;         /* "zh" (default) or "en" */
+    time_t created;           /* document timestamp (SOURCE_DATE_EPOCH) */
+    const vocab_t *labels;    /* return.xsd: table, level, rule, severity */
+    const char *templates;    /* template set folder (summary renderers) */
+    unsigned long sheet_rows; /* rows a worksheet may have: 0 for Excel's
                                  * 1,048,576 (tests set fewer) */
 } render_opts;
 

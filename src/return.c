@@ -23,8 +23,8 @@
 #include "tally.h"
 
 typedef struct {
-    const char *code;       /* community code (borrowed from the tally) */
-    tally_t *t;             /* owned */
+    const char *code; /* community code (borrowed from the tally) */
+    tally_t *t;       /* owned */
 } community;
 
 static int cmp_comm(const void *a, const void *b)
@@ -63,8 +63,8 @@ static void severities(const return_opts *o, const char **sev, size_t n)
         else if (o->audit->severity[r] == AUDIT_OFF)
             sev[i] = "off";
         else
-            sev[i] = o->audit->severity[r] == AUDIT_WARNING ? "warning"
-                                                            : "error";
+            sev[i] =
+                o->audit->severity[r] == AUDIT_WARNING ? "warning" : "error";
     }
 }
 
@@ -104,10 +104,9 @@ static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
 
 /* Roll-ups of LEVEL (prefix length PLEN; 0 for "all") over the sorted
  * communities CS. */
-static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
-                   size_t plen, const char *field, const community *cs,
-                   size_t n, const return_opts *o, const vocab_t *v,
-                   const char **sev)
+static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level, size_t plen,
+                   const char *field, const community *cs, size_t n,
+                   const return_opts *o, const vocab_t *v, const char **sev)
 {
     size_t i = 0, j, k;
     while (i < n) {
@@ -142,17 +141,17 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
 /* The findings listed so far of one rule in one community, and those
  * left out. */
 typedef struct listing {
-    const char *rule;           /* static */
-    char *community;            /* "" when none */
+    const char *rule; /* static */
+    char *community;  /* "" when none */
     size_t listed, omitted;
-    struct listing *next;       /* in order of first appearance */
+    struct listing *next; /* in order of first appearance */
 } listing;
 
 typedef struct {
     xmlNodePtr f;
     xmlNsPtr ns;
     const return_opts *o;
-    xmlHashTablePtr by_key;     /* rule, community -> listing */
+    xmlHashTablePtr by_key; /* rule, community -> listing */
     listing *first, **tail;
     size_t omitted;
 } lister;
@@ -238,8 +237,7 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
             set_num(n, "count", l->omitted))
             goto fail;
     }
-    if (o->max_findings != SIZE_MAX &&
-        set_num(ls.f, "limit", o->max_findings))
+    if (o->max_findings != SIZE_MAX && set_num(ls.f, "limit", o->max_findings))
         goto fail;
     rc = set_num(ls.f, "omitted", ls.omitted);
 fail:
@@ -271,8 +269,9 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
             if (msg && (*msg = malloc(strlen(first->path) + strlen(r->path) +
                                       strlen(first->campaign[0]) +
                                       strlen(r->campaign[0]) + 160)))
-                sprintf(*msg, "%s is of campaign \"%s\" and %s of campaign "
-                              "\"%s\": build one return per campaign",
+                sprintf(*msg,
+                        "%s is of campaign \"%s\" and %s of campaign "
+                        "\"%s\": build one return per campaign",
                         first->path, first->campaign[0], r->path,
                         r->campaign[0]);
             return NULL;
@@ -318,8 +317,10 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
         set(root, "partial", partial ? "true" : "false"))
         goto nomem;
     if (!(n = xmlNewChild(root, ns, BAD_CAST "campaign", NULL)) ||
-        set(n, "id", first->campaign[0]) || set(n, "title", first->campaign[1]) ||
-        set(n, "start", first->campaign[2]) || set(n, "end", first->campaign[3]) ||
+        set(n, "id", first->campaign[0]) ||
+        set(n, "title", first->campaign[1]) ||
+        set(n, "start", first->campaign[2]) ||
+        set(n, "end", first->campaign[3]) ||
         set(n, "reported", first->campaign[4]))
         goto nomem;
     if (!(n = xmlNewChild(root, ns, BAD_CAST "sources", NULL)))
@@ -341,14 +342,10 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
             goto nomem;
     v = o->vocab;
     if (nc >= 2 &&
-        (rollups(root, ns, "street", 9, "street", cs, nc, o,
-                 v, sev) ||
-         rollups(root, ns, "district", 6, "district", cs, nc, o,
-                 v, sev) ||
-         rollups(root, ns, "city", 4, "city", cs, nc, o,
-                 v, sev) ||
-         rollups(root, ns, "all", 0, NULL, cs, nc, o, v,
-                 sev)))
+        (rollups(root, ns, "street", 9, "street", cs, nc, o, v, sev) ||
+         rollups(root, ns, "district", 6, "district", cs, nc, o, v, sev) ||
+         rollups(root, ns, "city", 4, "city", cs, nc, o, v, sev) ||
+         rollups(root, ns, "all", 0, NULL, cs, nc, o, v, sev)))
         goto nomem;
     if (write_findings(root, ns, b, o))
         goto nomem;
@@ -486,8 +483,8 @@ error_code return_write_csv(const batch_t *b, const vocab_t *labels,
                             const char *lang, const char *path, char **msg)
 {
     static const char *const heads[10] = {
-        "file", "line", "rule", "severity", "message",
-        "community", "household", "visit", "item", "cadre"};
+        "file",      "line",      "rule",  "severity", "message",
+        "community", "household", "visit", "item",     "cadre"};
     csv_writer w;
     error_code rc;
     size_t i;

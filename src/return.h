@@ -17,12 +17,12 @@
 #include "vocab.h"
 
 typedef struct {
-    const vocab_t *vocab;       /* register.xsd vocabulary */
-    const vocab_t *rvocab;      /* return.xsd vocabulary */
-    const audit_opts *audit;    /* severities in force */
-    size_t max_findings;        /* listed per rule and community; SIZE_MAX:
+    const vocab_t *vocab;    /* register.xsd vocabulary */
+    const vocab_t *rvocab;   /* return.xsd vocabulary */
+    const audit_opts *audit; /* severities in force */
+    size_t max_findings;     /* listed per rule and community; SIZE_MAX:
                                  * all, 0: none (counts stay exact) */
-    const char *generator;      /* "canvass VERSION" */
+    const char *generator;   /* "canvass VERSION" */
 } return_opts;
 
 /* Builds the return of the included registers of B. Units: each community

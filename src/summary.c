@@ -87,8 +87,8 @@
 
 /* Parser options for templates and anything they load. */
 #define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
-#define UNSAFE_OPTIONS                                                       \
-    (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |               \
+#define UNSAFE_OPTIONS                                                         \
+    (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |                 \
      XML_PARSE_DTDVALID | XML_PARSE_XINCLUDE)
 
 enum { F_DOCX, F_HTML, F_MD, F_COUNT };
@@ -99,22 +99,22 @@ static const char *const S_format_files[F_COUNT] = {"docx.xsl", "html.xsl",
 #define REFERENCE_FILE "reference.docx"
 
 struct summary {
-    char *dir;     /* realpath of the template folder */
+    char *dir; /* realpath of the template folder */
     size_t dirlen;
-    xsltStylesheetPtr text;           /* summary.xsl */
-    xsltStylesheetPtr fmt[F_COUNT];   /* docx.xsl, html.xsl, md.xsl */
-    xsltSecurityPrefsPtr sec;         /* shared by every transform */
-    docx_ref *ref;                    /* reference.docx */
+    xsltStylesheetPtr text;         /* summary.xsl */
+    xsltStylesheetPtr fmt[F_COUNT]; /* docx.xsl, html.xsl, md.xsl */
+    xsltSecurityPrefsPtr sec;       /* shared by every transform */
+    docx_ref *ref;                  /* reference.docx */
 };
 
 /* What one load or transform has to say: its messages (truncated) and the
  * first access the sandbox refused. Lives on the caller's stack. */
 typedef struct {
-    const summary_t *s;  /* whose folder templates may read */
-    char text[4096];     /* collected messages */
+    const summary_t *s; /* whose folder templates may read */
+    char text[4096];    /* collected messages */
     size_t len;
-    int forbidden;       /* the sandbox refused something */
-    char refused[1024];  /* ... this */
+    int forbidden;      /* the sandbox refused something */
+    char refused[1024]; /* ... this */
 } capture;
 
 /* The capture of the call running on this thread, for handlers that get
@@ -216,7 +216,8 @@ static void S_begin(capture *c, const summary_t *s, saved_handlers *sv)
     sv->generic_ctx = xmlGenericErrorContext;
     S_tls = c;
     xmlSetStructuredErrorFunc(c, S_on_xml_error);
-    xmlSetGenericErrorFunc(c, S_on_error); /* e.g. XPath's "function not found" */
+    xmlSetGenericErrorFunc(c,
+                           S_on_error); /* e.g. XPath's "function not found" */
 }
 
 static void S_end(const saved_handlers *sv)
@@ -267,19 +268,19 @@ static int S_uri_inside(const summary_t *s, const xmlChar *uri)
 
 /* Records the first refusal in C, with the template's file and line when
  * a transform is running. */
-static void S_refuse(capture *c, xsltTransformContextPtr ctxt,
-                     const char *what, const char *value)
+static void S_refuse(capture *c, xsltTransformContextPtr ctxt, const char *what,
+                     const char *value)
 {
     char where[512] = "";
     if (!c || c->forbidden)
         return;
     c->forbidden = 1;
     if (ctxt && ctxt->inst && ctxt->inst->doc && ctxt->inst->doc->URL)
-        snprintf(where, sizeof where, "%s:%ld: ",
-                 (const char *)ctxt->inst->doc->URL,
+        snprintf(where, sizeof where,
+                 "%s:%ld: ", (const char *)ctxt->inst->doc->URL,
                  xmlGetLineNo(ctxt->inst));
-    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where,
-             what, value ? value : "(nothing)",
+    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where, what,
+             value ? value : "(nothing)",
              c->s ? "templates may read only files in their own folder, "
                     "and may not write files or use the network"
                   : "templates may not do this");
@@ -343,10 +344,8 @@ static xmlDocPtr S_loader(const xmlChar *uri, xmlDictPtr dict, int options,
     xmlDocPtr doc;
 
     options = (options & ~UNSAFE_OPTIONS) | XML_PARSE_NONET;
-    if (type == XSLT_LOAD_STYLESHEET && c && c->s &&
-        !S_uri_inside(c->s, uri)) {
-        S_refuse(c, NULL, "xsl:include or xsl:import of",
-                 (const char *)uri);
+    if (type == XSLT_LOAD_STYLESHEET && c && c->s && !S_uri_inside(c->s, uri)) {
+        S_refuse(c, NULL, "xsl:include or xsl:import of", (const char *)uri);
         return NULL;
     }
     doc = S_default_loader(uri, dict, options, ctxt, type);
@@ -400,8 +399,8 @@ static error_code S_compile(summary_t *s, capture *c, const char *name,
     }
     if (stat(path, &st)) {
         e = error_set(msg, ERR_OPEN, "%s: %s", path,
-                  errno == ENOENT ? "missing from the template set"
-                                  : strerror(errno));
+                      errno == ENOENT ? "missing from the template set"
+                                      : strerror(errno));
         goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -409,8 +408,8 @@ static error_code S_compile(summary_t *s, capture *c, const char *name,
         goto fail;
     }
     if (!S_path_inside(s, path)) {
-        e = error_set(msg, ERR_FORBIDDEN, "%s: links outside the template folder",
-                  path);
+        e = error_set(msg, ERR_FORBIDDEN,
+                      "%s: links outside the template folder", path);
         goto fail;
     }
     if (!(doc = xmlCtxtReadFile(pc, path, NULL, SAFE_OPTIONS))) {
@@ -418,15 +417,15 @@ static error_code S_compile(summary_t *s, capture *c, const char *name,
         goto fail;
     }
     if (doc->intSubset) {
-        e = error_set(msg, ERR_FORBIDDEN, "%s: templates may not have a DOCTYPE",
-                  path);
+        e = error_set(msg, ERR_FORBIDDEN,
+                      "%s: templates may not have a DOCTYPE", path);
         goto fail;
     }
     if (!(*out = xsltParseStylesheetDoc(doc))) {
         e = c->forbidden
                 ? error_set(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
                 : error_set(msg, ERR_TEMPLATE, "%s: %s", path,
-                        S_cap_text(c, "not a valid XSLT stylesheet"));
+                            S_cap_text(c, "not a valid XSLT stylesheet"));
         goto fail;
     }
     xmlFreeParserCtxt(pc);
@@ -443,16 +442,14 @@ fail:
 static xsltSecurityPrefsPtr S_new_prefs(void)
 {
     xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
-    if (p && (xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_FILE,
-                                   S_sec_read_file) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE,
-                                   S_sec_write_file) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
-                                   S_sec_create_dir) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK,
-                                   S_sec_read_net) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
-                                   S_sec_write_net))) {
+    if (p &&
+        (xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_FILE, S_sec_read_file) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE, S_sec_write_file) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
+                              S_sec_create_dir) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK, S_sec_read_net) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
+                              S_sec_write_net))) {
         xsltFreeSecurityPrefs(p);
         p = NULL;
     }
@@ -494,7 +491,7 @@ summary_t *summary_load(const char *dir, char **msg)
     if (!(s->dir = realpath(dir, NULL)) || stat(s->dir, &st) ||
         !S_ISDIR(st.st_mode)) {
         error_set(msg, ERR_OPEN, "%s: not a template folder: %s", dir,
-              s->dir ? "not a folder" : strerror(errno));
+                  s->dir ? "not a folder" : strerror(errno));
         goto fail;
     }
     s->dirlen = strlen(s->dir);
@@ -550,8 +547,8 @@ static const char *S_attr(const xmlNode *n, const char *name)
  * attributes, campaign, sources, the unit (LEVEL, CODE), for a roll-up
  * the community units whose code starts with CODE, and <findings> with
  * its attributes and <notListed> counts only. */
-static error_code S_view(const xmlDoc *ret, const char *level,
-                         const char *code, xmlDocPtr *out, char **msg)
+static error_code S_view(const xmlDoc *ret, const char *level, const char *code,
+                         xmlDocPtr *out, char **msg)
 {
     xmlNodePtr root = xmlDocGetRootElement(ret), c, unit = NULL, vroot, copy;
     xmlDocPtr view = NULL;
@@ -561,7 +558,8 @@ static error_code S_view(const xmlDoc *ret, const char *level,
 
     *out = NULL;
     if (!S_is_elem(root, RETURN_NS, "return")) {
-        e = error_set(msg, ERR_INVALID, "not a return document (%s)", RETURN_NS);
+        e = error_set(msg, ERR_INVALID, "not a return document (%s)",
+                      RETURN_NS);
         goto fail;
     }
     for (c = root->children; c && !unit; c = c->next) {
@@ -571,9 +569,10 @@ static error_code S_view(const xmlDoc *ret, const char *level,
             unit = c;
     }
     if (!unit) {
-        e = error_set(msg, ERR_USAGE,
-                  "the return has no unit with level \"%s\" and code \"%s\"",
-                  level, code);
+        e = error_set(
+            msg, ERR_USAGE,
+            "the return has no unit with level \"%s\" and code \"%s\"", level,
+            code);
         goto fail;
     }
     if (!(view = xmlNewDoc(BAD_CAST "1.0")) ||
@@ -658,8 +657,8 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
     if (!res || state != XSLT_STATE_OK) {
         xmlFreeDoc(res);
         *e = error_set(msg, ERR_TEMPLATE, "%s/%s %s: %s", s->dir, name,
-                   state == XSLT_STATE_STOPPED ? "stopped" : "failed",
-                   S_cap_text(c, "no output"));
+                       state == XSLT_STATE_STOPPED ? "stopped" : "failed",
+                       S_cap_text(c, "no output"));
         return NULL;
     }
     return res;
@@ -667,13 +666,13 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
 
 /* Puts SECT (the reference's page set-up) last in RES's w:body, in place
  * of any w:sectPr docx.xsl wrote. */
-static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
-                               char **msg)
+static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect, char **msg)
 {
     xmlNodePtr body = xmlDocGetRootElement(res), c, next, copy;
 
     if (!S_is_elem(body, W_NS, "document"))
-        return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:document");
+        return error_set(msg, ERR_TEMPLATE,
+                         "docx.xsl did not write a w:document");
     for (body = body->children; body && !S_is_elem(body, W_NS, "body");)
         body = body->next;
     if (!body)
@@ -745,12 +744,13 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         ;
     if (fmt == F_COUNT) {
         e = error_set(msg, ERR_USAGE,
-                  "unknown summary format \"%s\" (docx, html or md)", format);
+                      "unknown summary format \"%s\" (docx, html or md)",
+                      format);
         goto fail;
     }
     if (!S_args_ok(level, code)) {
         e = error_set(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
-                  level, code);
+                      level, code);
         goto fail;
     }
     snprintf(qlevel, sizeof qlevel, "'%s'", level);
@@ -769,8 +769,8 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         goto fail;
     xmlFreeDoc(view);
     view = NULL;
-    if (!(res = S_apply(s, s->fmt[fmt], S_format_files[fmt], mid, params,
-                        &cap, &e, msg)))
+    if (!(res = S_apply(s, s->fmt[fmt], S_format_files[fmt], mid, params, &cap,
+                        &e, msg)))
         goto fail;
     S_end(&sv);
     begun = 0;

@@ -47,33 +47,33 @@ struct tally {
     /* head (first register) */
     char *code, *name, *street, *district, *city;
     int has_head;
-    int secretary;   /* a secretary is on the cadre list */
+    int secretary; /* a secretary is on the cadre list */
 
-    cnt *hh_reg, *hh_vis;          /* [dwelling] */
-    cnt *visits;                   /* [kind] */
+    cnt *hh_reg, *hh_vis; /* [dwelling] */
+    cnt *visits;          /* [kind] */
     cnt forms;
-    cnt *op, *sg;                  /* [category * n_st + status] */
-    cnt *op_imp, *op_imp_rep;      /* [category] */
+    cnt *op, *sg;             /* [category * n_st + status] */
+    cnt *op_imp, *op_imp_rep; /* [category] */
     cnt *grp_members, *grp_households, *grp_served; /* [group + 1] */
     cnt any_members, any_households;
-    cnt *svc;                      /* [type * (n_grp + 1) + group] */
-    cnt *svc_count, *svc_members;  /* [type] */
+    cnt *svc;                     /* [type * (n_grp + 1) + group] */
+    cnt *svc_count, *svc_members; /* [type] */
     cnt svc_any_members;
-    cnt *rating;                   /* [rating] */
+    cnt *rating;                             /* [rating] */
     cnt *role_reg, *role_part, *role_visits; /* [role] */
-    cnt *rule_count;               /* [rule] */
+    cnt *rule_count;                         /* [rule] */
     cnt *rule_err, *rule_warn;
 
     cadre_row *cadres;
     size_t n_cadres, cap_cadres;
-    xmlHashTablePtr cadre_ix;      /* id -> index + 1 */
+    xmlHashTablePtr cadre_ix; /* id -> index + 1 */
 
     /* narrative: sections in register order */
     struct section {
         int name;
         char **p;
         size_t n_p;
-    } *secs;
+    } * secs;
     size_t n_secs;
 };
 
@@ -133,11 +133,10 @@ tally_t *tally_new(const vocab_t *v)
     t->rule_warn = counts(t->n_rule);
     t->cadre_ix = xmlHashCreate(64);
     if (!t->hh_reg || !t->hh_vis || !t->visits || !t->op || !t->sg ||
-        !t->op_imp || !t->op_imp_rep || !t->grp_members ||
-        !t->grp_households || !t->grp_served || !t->svc || !t->svc_count ||
-        !t->svc_members || !t->rating || !t->role_reg || !t->role_part ||
-        !t->role_visits || !t->rule_count || !t->rule_err || !t->rule_warn ||
-        !t->cadre_ix) {
+        !t->op_imp || !t->op_imp_rep || !t->grp_members || !t->grp_households ||
+        !t->grp_served || !t->svc || !t->svc_count || !t->svc_members ||
+        !t->rating || !t->role_reg || !t->role_part || !t->role_visits ||
+        !t->rule_count || !t->rule_err || !t->rule_warn || !t->cadre_ix) {
         tally_free(t);
         return NULL;
     }
@@ -526,9 +525,9 @@ static int write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
     size_t i, j;
     if (!n || set_num(n, "count", sum(m, t->n_cat * t->n_st)))
         return -1;
-    if (opinions && (set_num(n, "important", sum(t->op_imp, t->n_cat)) ||
-                     set_num(n, "important-reported",
-                             sum(t->op_imp_rep, t->n_cat))))
+    if (opinions &&
+        (set_num(n, "important", sum(t->op_imp, t->n_cat)) ||
+         set_num(n, "important-reported", sum(t->op_imp_rep, t->n_cat))))
         return -1;
     for (i = 0; i < t->n_cat; i++) {
         if (!(c = row(n, ns, "category", &cat[i])) ||
@@ -611,8 +610,8 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             }
         if (!(r = child(n, ns, "team")) ||
             !xmlSetProp(r, BAD_CAST "name", BAD_CAST teams[j]) ||
-            set_num(r, "registered", treg) || set_num(r, "taking-part", tpart) ||
-            set_num(r, "visits", tvis))
+            set_num(r, "registered", treg) ||
+            set_num(r, "taking-part", tpart) || set_num(r, "visits", tvis))
             goto fail;
     }
     for (i = 0; i < t->n_cadres; i++) {
@@ -729,7 +728,8 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
             !xmlSetProp(x, BAD_CAST "en", BAD_CAST rules[i].en) ||
             !xmlSetProp(x, BAD_CAST "severity",
                         BAD_CAST(rule_severity && rule_severity[i]
-                                     ? rule_severity[i] : "error")) ||
+                                     ? rule_severity[i]
+                                     : "error")) ||
             set_num(x, "count", t->rule_count[i]))
             return -1;
     }

@@ -81,17 +81,65 @@
  * type "word" of the label schema (return.xsd), like every other label.
  * ====================================================================== */
 enum {
-    W_REPORTING_UNIT, W_UNIT_OF_COUNT, W_HEAD, W_STAT_HEAD, W_PREPARER,
-    W_REPORT_DATE, W_PERIOD_TO, W_PARTIAL, W_LIST_SEP, W_MORE_PRE,
-    W_MORE_POST, W_SUBTOTAL, W_TOTAL, W_DISTINCT_TOTAL,
-    W_CODE, W_NAME, W_LEVEL, W_HH_REGISTERED, W_HH_VISITED, W_COVERAGE,
-    W_VISITS, W_FORMS, W_OPINIONS, W_IMPORTANT, W_IMPORTANT_REPORTED,
-    W_SUGGESTIONS, W_ELDERLY_MEMBERS, W_ELDERLY_SERVED, W_SERVICES,
-    W_SAT_FORMS, W_SATISFIED, W_SAT_RATE, W_CATEGORY, W_GROUP, W_MEMBERS,
-    W_HOUSEHOLDS, W_SERVED, W_KIND, W_ENTRY, W_ROLE, W_CADRES_REGISTERED,
-    W_TAKING_PART, W_TEAM, W_CADRE_ROW, W_LIST, W_FILE, W_LINE, W_RULE,
-    W_SEVERITY, W_MESSAGE, W_COMMUNITY, W_HOUSEHOLD, W_VISIT, W_ITEM,
-    W_CADRE, W_OMITTED, W_OMITTED_AFTER, W_LIMIT, W_SHEET_FULL,
+    W_REPORTING_UNIT,
+    W_UNIT_OF_COUNT,
+    W_HEAD,
+    W_STAT_HEAD,
+    W_PREPARER,
+    W_REPORT_DATE,
+    W_PERIOD_TO,
+    W_PARTIAL,
+    W_LIST_SEP,
+    W_MORE_PRE,
+    W_MORE_POST,
+    W_SUBTOTAL,
+    W_TOTAL,
+    W_DISTINCT_TOTAL,
+    W_CODE,
+    W_NAME,
+    W_LEVEL,
+    W_HH_REGISTERED,
+    W_HH_VISITED,
+    W_COVERAGE,
+    W_VISITS,
+    W_FORMS,
+    W_OPINIONS,
+    W_IMPORTANT,
+    W_IMPORTANT_REPORTED,
+    W_SUGGESTIONS,
+    W_ELDERLY_MEMBERS,
+    W_ELDERLY_SERVED,
+    W_SERVICES,
+    W_SAT_FORMS,
+    W_SATISFIED,
+    W_SAT_RATE,
+    W_CATEGORY,
+    W_GROUP,
+    W_MEMBERS,
+    W_HOUSEHOLDS,
+    W_SERVED,
+    W_KIND,
+    W_ENTRY,
+    W_ROLE,
+    W_CADRES_REGISTERED,
+    W_TAKING_PART,
+    W_TEAM,
+    W_CADRE_ROW,
+    W_LIST,
+    W_FILE,
+    W_LINE,
+    W_RULE,
+    W_SEVERITY,
+    W_MESSAGE,
+    W_COMMUNITY,
+    W_HOUSEHOLD,
+    W_VISIT,
+    W_ITEM,
+    W_CADRE,
+    W_OMITTED,
+    W_OMITTED_AFTER,
+    W_LIMIT,
+    W_SHEET_FULL,
     W_COUNT_
 };
 
@@ -165,7 +213,7 @@ static const struct {
 #define V_ELDERLY "elderly"     /* the group "elderly" of the summary */
 #define V_STREET "street"       /* levels of the summary's subtotals */
 #define V_DISTRICT "district"
-#define V_ERROR "error"         /* severities: audit/@errors, @warnings */
+#define V_ERROR "error" /* severities: audit/@errors, @warnings */
 #define V_WARNING "warning"
 /* Administrative codes: a community's code begins with its street's (9
  * digits), which begins with its district's (6). */
@@ -232,9 +280,9 @@ typedef struct {
     lxw_row_t row;                   /* next free row */
     lxw_row_t head_first, head_last; /* frozen and repeated rows */
     lxw_col_t freeze_col;
-    int frozen;           /* head_first/head_last set */
-    lxw_row_t wrap_row;   /* the heading row last made taller */
-    double wrap_lines;    /* and its number of lines */
+    int frozen;         /* head_first/head_last set */
+    lxw_row_t wrap_row; /* the heading row last made taller */
+    double wrap_lines;  /* and its number of lines */
 } sheet;
 
 /* ---------------------------------------------------------------- errors */
@@ -542,8 +590,8 @@ static const char *S_date(ctx *c, const char *iso)
     char month[64], *s;
     size_t n = 96;
 
-    if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 ||
-        m > 12 || d < 1 || d > 31)
+    if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
         return iso ? iso : "";
     if (!(s = malloc(n)))
         return S_keep(c, NULL);
@@ -730,8 +778,8 @@ static int S_track(ctx *c, sheet *s, lxw_col_t col, double w)
 
 /* Writes TEXT (cut to the cell limit); CAP > 0 counts its width up to CAP,
  * CAP < 0 does not count it (it may overflow into empty cells). */
-static int S_str(ctx *c, sheet *s, lxw_row_t r, lxw_col_t col,
-                 const char *text, lxw_format *f, double cap)
+static int S_str(ctx *c, sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
+                 lxw_format *f, double cap)
 {
     double w;
     if (c->rc != ERR_OK)
@@ -785,9 +833,8 @@ static int S_formula(ctx *c, sheet *s, lxw_row_t r, lxw_col_t col, sbuf *b,
     return S_track(c, s, col, (double)strlen(buf));
 }
 
-static int S_merge(ctx *c, sheet *s, lxw_row_t r1, lxw_col_t c1,
-                   lxw_row_t r2, lxw_col_t c2, const char *text,
-                   lxw_format *f)
+static int S_merge(ctx *c, sheet *s, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2,
+                   lxw_col_t c2, const char *text, lxw_format *f)
 {
     if (c->rc != ERR_OK)
         return -1;
@@ -965,8 +1012,7 @@ static void S_sheet_heads(sheet *s, lxw_row_t r1, lxw_row_t r2,
  * print set-up. Frees s->width. */
 static int S_sheet_end(ctx *c, sheet *s)
 {
-    static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER,
-                                W_REPORT_DATE};
+    static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER, W_REPORT_DATE};
     lxw_row_t r = s->row + 1;
     size_t i;
     int rc = -1;
@@ -983,9 +1029,9 @@ static int S_sheet_end(ctx *c, sheet *s)
     }
     for (i = 0; i < s->nwidth; i++) {
         double w = s->width[i] ? s->width[i] + 2 : 0;
-        if (w && S_lxw(c, worksheet_set_column(s->ws, (lxw_col_t)i,
-                                               (lxw_col_t)i, w < 6 ? 6 : w,
-                                               NULL),
+        if (w && S_lxw(c,
+                       worksheet_set_column(s->ws, (lxw_col_t)i, (lxw_col_t)i,
+                                            w < 6 ? 6 : w, NULL),
                        "worksheet_set_column") < 0)
             goto fail;
     }
@@ -1012,8 +1058,8 @@ fail:
  * values in row R2 against the labels in row R1, columns LCOL..VCOL), to
  * the right of the table, just under its headings. */
 static int S_chart(ctx *c, sheet *s, uint8_t type, const char *title,
-                   lxw_row_t r1, lxw_row_t r2, lxw_col_t lcol,
-                   lxw_col_t vcol, int rowwise)
+                   lxw_row_t r1, lxw_row_t r2, lxw_col_t lcol, lxw_col_t vcol,
+                   int rowwise)
 {
     lxw_chart *ch;
     lxw_chart_series *se;
@@ -1046,9 +1092,10 @@ static int S_chart(ctx *c, sheet *s, uint8_t type, const char *title,
     o.y_scale = 1.25;
     o.description = (char *)title;
     /* below the headings: repeated rows would print a slice of it */
-    return S_lxw(c, worksheet_insert_chart_opt(s->ws, s->head_last + 1,
-                                               s->ncols, ch, &o),
-                 "worksheet_insert_chart");
+    return S_lxw(
+        c,
+        worksheet_insert_chart_opt(s->ws, s->head_last + 1, s->ncols, ch, &o),
+        "worksheet_insert_chart");
 }
 
 /* ---------------------------------------------------------- summary sheet */
@@ -1099,8 +1146,8 @@ static double S_sum_value(ctx *c, const unit *u, const sum_col *k)
  * grand total, SUM over the rows ROWS. V holds the cached sums. */
 static int S_summary_row(ctx *c, sheet *s, lxw_row_t r, const char *code,
                          const char *name, const double *v, int kind,
-                         lxw_row_t first, lxw_row_t last,
-                         const lxw_row_t *rows, size_t nrows)
+                         lxw_row_t first, lxw_row_t last, const lxw_row_t *rows,
+                         size_t nrows)
 {
     lxw_format *ft = kind == 0   ? c->f.text
                      : kind == 3 ? c->f.tot_text
@@ -1121,8 +1168,8 @@ static int S_summary_row(ctx *c, sheet *s, lxw_row_t r, const char *code,
         sbuf b = {0};
         if (k->num >= 0) {
             S_sb_rate(&b, r, (lxw_col_t)k->num, (lxw_col_t)k->den);
-            if (S_formula(c, s, r, col, &b, S_ratio(v[k->num], v[k->den]),
-                          fp) < 0)
+            if (S_formula(c, s, r, col, &b, S_ratio(v[k->num], v[k->den]), fp) <
+                0)
                 return -1;
         } else if (kind == 0) {
             if (S_num(c, s, r, col, v[col], fn) < 0)
@@ -1141,8 +1188,8 @@ static int S_summary_row(ctx *c, sheet *s, lxw_row_t r, const char *code,
 
 /* The name of a roll-up row: the return's unit of LEVEL/CODE if present,
  * else NAME (from the community attributes) + " subtotal". */
-static const char *S_subtotal_name(ctx *c, const char *level,
-                                   const char *code, const char *name)
+static const char *S_subtotal_name(ctx *c, const char *level, const char *code,
+                                   const char *name)
 {
     sbuf b = {0};
     size_t i;
@@ -1174,8 +1221,8 @@ static int S_sheet_summary(ctx *c, const char *table, const char *el)
     for (src = S_child(c->sources, "source"); src;
          src = S_next(src->next, "source"))
         if (!S_is_true(S_attr(c, src, "included")))
-            S_sb_add(&note, "%s%s", nexcl++ ? S_word(c, W_LIST_SEP)
-                                            : S_word(c, W_PARTIAL),
+            S_sb_add(&note, "%s%s",
+                     nexcl++ ? S_word(c, W_LIST_SEP) : S_word(c, W_PARTIAL),
                      S_attr0(c, src, "file"));
     if (S_is_true(S_attr(c, c->root, "partial")) || nexcl) {
         const char *text;
@@ -1183,9 +1230,9 @@ static int S_sheet_summary(ctx *c, const char *table, const char *el)
             S_sb_add(&note, "%s", S_word(c, W_PARTIAL));
         if (!(text = S_sb_keep(c, &note)) ||
             S_merge(c, &s, s.row, 0, s.row, s.ncols - 1, text, c->f.note) < 0 ||
-            S_lxw(c, worksheet_set_row(s.ws, s.row,
-                                       15.0 * (1 + S_text_width(text) / 150),
-                                       NULL),
+            S_lxw(c,
+                  worksheet_set_row(
+                      s.ws, s.row, 15.0 * (1 + S_text_width(text) / 150), NULL),
                   "worksheet_set_row") < 0)
             goto fail;
         s.row++;
@@ -1193,8 +1240,8 @@ static int S_sheet_summary(ctx *c, const char *table, const char *el)
     free(note.s);
     note.s = NULL;
     for (i = 0; i < NSUM; i++)
-        if (S_head(c, &s, s.row, (lxw_col_t)i,
-                   S_word(c, S_summary[i].word)) < 0)
+        if (S_head(c, &s, s.row, (lxw_col_t)i, S_word(c, S_summary[i].word)) <
+            0)
             goto fail;
     S_sheet_heads(&s, s.row, s.row, 2);
     r = s.row + 1;
@@ -1229,9 +1276,8 @@ static int S_sheet_summary(ctx *c, const char *table, const char *el)
         while (i < ncomm && !strncmp(comm[i]->code, dcode, dlen) &&
                strlen(comm[i]->code) >= dlen) {
             const unit *s0 = comm[i];
-            size_t slen = strlen(s0->code) < STREET_DIGITS
-                              ? strlen(s0->code)
-                              : STREET_DIGITS;
+            size_t slen = strlen(s0->code) < STREET_DIGITS ? strlen(s0->code)
+                                                           : STREET_DIGITS;
             char scode[16];
             lxw_row_t first = r;
             snprintf(scode, sizeof scode, "%.*s", (int)slen, s0->code);
@@ -1239,8 +1285,8 @@ static int S_sheet_summary(ctx *c, const char *table, const char *el)
             while (i < ncomm && !strncmp(comm[i]->code, scode, slen) &&
                    strlen(comm[i]->code) >= slen) {
                 const double *v = &vals[i * NSUM];
-                if (S_summary_row(c, &s, r, comm[i]->code, comm[i]->name, v,
-                                  0, 0, 0, NULL, 0) < 0)
+                if (S_summary_row(c, &s, r, comm[i]->code, comm[i]->name, v, 0,
+                                  0, 0, NULL, 0) < 0)
                     goto fail;
                 for (j = 2; j < NSUM; j++)
                     street[j] += v[j];
@@ -1263,9 +1309,8 @@ static int S_sheet_summary(ctx *c, const char *table, const char *el)
         for (j = 2; j < NSUM; j++)
             total[j] += district[j];
     }
-    if (ndist &&
-        S_summary_row(c, &s, r, "", S_word(c, W_TOTAL), total, 3, 0, 0,
-                      dist_rows, ndist) < 0)
+    if (ndist && S_summary_row(c, &s, r, "", S_word(c, W_TOTAL), total, 3, 0, 0,
+                               dist_rows, ndist) < 0)
         goto fail;
     if (!ndist) /* no community: an empty table */
         r--;
@@ -1305,14 +1350,13 @@ static void S_unit_formats(const ctx *c, const unit *u, lxw_format **t,
 }
 
 /* Code, name (and with LEVEL the level label) of U in columns 0-2. */
-static int S_unit_cells(ctx *c, sheet *s, lxw_row_t r, const unit *u,
-                        int level, lxw_format *f)
+static int S_unit_cells(ctx *c, sheet *s, lxw_row_t r, const unit *u, int level,
+                        lxw_format *f)
 {
     if (S_str(c, s, r, 0, u->code, f, 0) < 0 ||
         S_str(c, s, r, 1, u->name, f, 0) < 0)
         return -1;
-    return level ? S_str(c, s, r, 2, S_vlabel(c, "level", u->level), f, 0)
-                 : 0;
+    return level ? S_str(c, s, r, 2, S_vlabel(c, "level", u->level), f, 0) : 0;
 }
 
 /* A heading merged over R1..R2 x C1..C2, counted in C1's width. */
@@ -1322,8 +1366,7 @@ static int S_head_merge(ctx *c, sheet *s, lxw_row_t r1, lxw_col_t c1,
     double w = S_text_width(text);
     if (S_merge(c, s, r1, c1, r2, c2, text, c->f.head) < 0)
         return -1;
-    return c1 == c2 ? S_track(c, s, c1, w > HEAD_WIDTH_MAX ? HEAD_WIDTH_MAX
-                                                            : w)
+    return c1 == c2 ? S_track(c, s, c1, w > HEAD_WIDTH_MAX ? HEAD_WIDTH_MAX : w)
                     : 0;
 }
 
@@ -1365,8 +1408,8 @@ static int S_sheet_visits(ctx *c, const char *table, const char *el)
         S_head(c, &s, H + 1, T, S_word(c, W_HH_REGISTERED)) < 0 ||
         S_head(c, &s, H + 1, T + 1, S_word(c, W_HH_VISITED)) < 0 ||
         S_head(c, &s, H + 1, T + 2, S_word(c, W_COVERAGE)) < 0 ||
-        S_head_merge(c, &s, H, K, H, (lxw_col_t)(K + nk),
-                     S_word(c, W_VISITS)) < 0)
+        S_head_merge(c, &s, H, K, H, (lxw_col_t)(K + nk), S_word(c, W_VISITS)) <
+            0)
         goto fail;
     for (j = 0; j < nk; j++)
         if (S_head(c, &s, H + 1, (lxw_col_t)(K + j), S_label(c, kinds[j])) < 0)
@@ -1421,9 +1464,8 @@ static int S_sheet_visits(ctx *c, const char *table, const char *el)
         if (S_formula(c, &s, r, T + 2, &b, S_ratio(vis, reg), fp) < 0)
             goto fail_row;
         for (j = 0; j < nk; j++) {
-            double v = S_count(c, S_row(c, vi, "kind",
-                                        S_attr(c, kinds[j], "value")),
-                               "count");
+            double v = S_count(
+                c, S_row(c, vi, "kind", S_attr(c, kinds[j], "value")), "count");
             if (S_num(c, &s, r, (lxw_col_t)(K + j), v, fn) < 0)
                 goto fail_row;
             nv += v;
@@ -1444,8 +1486,9 @@ static int S_sheet_visits(ctx *c, const char *table, const char *el)
         free(b.s);
         goto fail;
     }
-    if (S_lxw(c, worksheet_autofilter(s.ws, H + 1, 0, r > H + 2 ? r - 1 : H + 1,
-                                      ncols - 1),
+    if (S_lxw(c,
+              worksheet_autofilter(s.ws, H + 1, 0, r > H + 2 ? r - 1 : H + 1,
+                                   ncols - 1),
               "worksheet_autofilter") < 0)
         goto fail;
     s.row = r;
@@ -1495,8 +1538,7 @@ static int S_sheet_items(ctx *c, const char *table, const char *el)
             goto fail;
     if (S_head(c, &s, H, X, S_word(c, W_TOTAL)) < 0 ||
         (imp && (S_head(c, &s, H, X + 1, S_word(c, W_IMPORTANT)) < 0 ||
-                 S_head(c, &s, H, X + 2, S_word(c, W_IMPORTANT_REPORTED)) <
-                     0)))
+                 S_head(c, &s, H, X + 2, S_word(c, W_IMPORTANT_REPORTED)) < 0)))
         goto fail;
     S_sheet_heads(&s, H, H, 3);
 
@@ -1519,9 +1561,9 @@ static int S_sheet_items(ctx *c, const char *table, const char *el)
                 S_str(c, &s, r, 2, S_label(c, cats[k]), c->f.text, 0) < 0)
                 goto fail;
             for (j = 0; j < nst; j++) {
-                double v = S_count(c, S_row(c, cr, "status",
-                                            S_attr(c, sts[j], "value")),
-                                   "count");
+                double v = S_count(
+                    c, S_row(c, cr, "status", S_attr(c, sts[j], "value")),
+                    "count");
                 if (S_num(c, &s, r, (lxw_col_t)(3 + j), v, c->f.num) < 0)
                     goto fail;
                 sum += v;
@@ -1567,9 +1609,10 @@ static int S_sheet_items(ctx *c, const char *table, const char *el)
         }
         r++;
     }
-    if (S_lxw(c, worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H,
-                                      ncols - 1),
-              "worksheet_autofilter") < 0)
+    if (S_lxw(
+            c,
+            worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H, ncols - 1),
+            "worksheet_autofilter") < 0)
         goto fail;
     if (chart && S_chart(c, &s, LXW_CHART_COLUMN, S_vlabel(c, "table", table),
                          top_first, top_last, 2, X, 0) < 0)
@@ -1618,8 +1661,7 @@ static int S_sheet_groups(ctx *c, const char *table, const char *el)
         S_head_merge(c, &s, H, 6, H, T, S_word(c, W_SERVICES)) < 0)
         goto fail;
     for (j = 0; j < nt; j++)
-        if (S_head(c, &s, H + 1, (lxw_col_t)(6 + j), S_label(c, types[j])) <
-            0)
+        if (S_head(c, &s, H + 1, (lxw_col_t)(6 + j), S_label(c, types[j])) < 0)
             goto fail;
     if (S_head(c, &s, H + 1, T, S_word(c, W_TOTAL)) < 0)
         goto fail;
@@ -1642,8 +1684,7 @@ static int S_sheet_groups(ctx *c, const char *table, const char *el)
             if (S_unit_cells(c, &s, r, u, 0, c->f.text) < 0 ||
                 S_str(c, &s, r, 2, S_label(c, groups[k]), c->f.text, 0) < 0 ||
                 S_num(c, &s, r, 3, S_count(c, g, "members"), c->f.num) < 0 ||
-                S_num(c, &s, r, 4, S_count(c, g, "households"), c->f.num) <
-                    0 ||
+                S_num(c, &s, r, 4, S_count(c, g, "households"), c->f.num) < 0 ||
                 S_num(c, &s, r, 5, S_count(c, g, "served"), c->f.num) < 0)
                 goto fail;
             for (j = 0; j < nt; j++) {
@@ -1673,9 +1714,8 @@ static int S_sheet_groups(ctx *c, const char *table, const char *el)
             S_str(c, &s, r, 5, "", fn, -1) < 0)
             goto fail;
         for (j = 0; j < nt; j++) {
-            double v = S_count(c, S_row(c, sv, "type",
-                                        S_attr(c, types[j], "value")),
-                               "count");
+            double v = S_count(
+                c, S_row(c, sv, "type", S_attr(c, types[j], "value")), "count");
             if (S_num(c, &s, r, (lxw_col_t)(6 + j), v, fn) < 0)
                 goto fail;
             all += v;
@@ -1693,12 +1733,13 @@ static int S_sheet_groups(ctx *c, const char *table, const char *el)
         }
         r++;
     }
-    if (S_lxw(c, worksheet_autofilter(s.ws, H + 1, 0,
-                                      r > H + 2 ? r - 1 : H + 1, ncols - 1),
+    if (S_lxw(c,
+              worksheet_autofilter(s.ws, H + 1, 0, r > H + 2 ? r - 1 : H + 1,
+                                   ncols - 1),
               "worksheet_autofilter") < 0)
         goto fail;
-    if (chart && S_chart(c, &s, LXW_CHART_COLUMN, S_word(c, W_SERVICES),
-                         H + 1, top_row, 6, T - 1, 1) < 0)
+    if (chart && S_chart(c, &s, LXW_CHART_COLUMN, S_word(c, W_SERVICES), H + 1,
+                         top_row, 6, T - 1, 1) < 0)
         goto fail;
     s.row = r;
     rc = S_sheet_end(c, &s);
@@ -1715,8 +1756,7 @@ fail:
  * tells the three apart for the autofilter. */
 static int S_sheet_cadres(ctx *c, const char *table, const char *el)
 {
-    static const char *const attrs[3] = {"registered", "taking-part",
-                                         "visits"};
+    static const char *const attrs[3] = {"registered", "taking-part", "visits"};
     sheet s;
     const xmlNode **roles = NULL, *n;
     size_t nr, i, j, k;
@@ -1875,9 +1915,9 @@ static int S_sheet_satisfaction(ctx *c, const char *table, const char *el)
         if (S_unit_cells(c, &s, r, u, 1, ft) < 0)
             goto fail;
         for (j = 0; j < nr; j++) {
-            double v = S_count(c, S_row(c, sa, "rating",
-                                        S_attr(c, ratings[j], "value")),
-                               "count");
+            double v = S_count(
+                c, S_row(c, sa, "rating", S_attr(c, ratings[j], "value")),
+                "count");
             if (S_num(c, &s, r, (lxw_col_t)(3 + j), v, fn) < 0)
                 goto fail;
             forms += v;
@@ -1900,9 +1940,10 @@ static int S_sheet_satisfaction(ctx *c, const char *table, const char *el)
             chart = 1;
         }
     }
-    if (S_lxw(c, worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H,
-                                      ncols - 1),
-              "worksheet_autofilter") < 0)
+    if (S_lxw(
+            c,
+            worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H, ncols - 1),
+            "worksheet_autofilter") < 0)
         goto fail;
     if (chart && S_chart(c, &s, LXW_CHART_PIE, S_vlabel(c, "table", table), H,
                          top_row, 3, F - 1, 1) < 0)
@@ -1961,14 +2002,15 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
             goto fail;
         for (j = 0; j < nr; j++)
             if (S_num(c, &s, r, (lxw_col_t)(5 + j),
-                      S_count(c, S_row(c, au, "rule",
-                                       S_attr(c, rules[j], "value")),
-                              "count"),
+                      S_count(
+                          c, S_row(c, au, "rule", S_attr(c, rules[j], "value")),
+                          "count"),
                       fn) < 0)
                 goto fail;
     }
-    if (S_lxw(c, worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H,
-                                      (lxw_col_t)(4 + nr)),
+    if (S_lxw(c,
+              worksheet_autofilter(s.ws, H, 0, r > H + 1 ? r - 1 : H,
+                                   (lxw_col_t)(4 + nr)),
               "worksheet_autofilter") < 0)
         goto fail;
     s.row = r;
@@ -1993,8 +2035,9 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
     r = H + 1;
     /* the last row a finding may take: below it the notes (3) and the
      * footer block (2) must still fit in the sheet */
-    last = (lxw_row_t)((c->opts->sheet_rows ? c->opts->sheet_rows
-                                            : LXW_ROW_MAX) - 6);
+    last =
+        (lxw_row_t)((c->opts->sheet_rows ? c->opts->sheet_rows : LXW_ROW_MAX) -
+                    6);
     for (f = S_child(c->findings, "finding"); f;
          f = S_next(f->next, "finding"), r++) {
         xmlChar *text;
@@ -2010,8 +2053,8 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
             S_str(c, &s, r, 2, S_vlabel(c, "rule", S_attr(c, f, "rule")),
                   c->f.text, 0) < 0 ||
             S_str(c, &s, r, 3,
-                  S_vlabel(c, "severity", S_attr(c, f, "severity")),
-                  c->f.text, 0) < 0 ||
+                  S_vlabel(c, "severity", S_attr(c, f, "severity")), c->f.text,
+                  0) < 0 ||
             S_str(c, &s, r, 5, S_attr0(c, f, "community"), c->f.text, 0) < 0)
             goto fail;
         for (j = 0; j < 4; j++)
@@ -2020,15 +2063,16 @@ static int S_sheet_audit(ctx *c, const char *table, const char *el)
                 goto fail;
         text = xmlNodeGetContent(f); /* libxml2's, freed here */
         w = text ? S_text_width((const char *)text) : 0;
-        bad = S_str(c, &s, r, 4, text ? (const char *)text : "", c->f.wrap,
-                    0) < 0;
+        bad = S_str(c, &s, r, 4, text ? (const char *)text : "", c->f.wrap, 0) <
+              0;
         xmlFree(text);
         if (bad)
             goto fail;
         /* not every reader grows a wrapped row by itself */
         if (w > WIDTH_MAX &&
-            S_lxw(c, worksheet_set_row(s.ws, r,
-                                       15 * (1 + (int)(w / WIDTH_MAX)), NULL),
+            S_lxw(c,
+                  worksheet_set_row(s.ws, r, 15 * (1 + (int)(w / WIDTH_MAX)),
+                                    NULL),
                   "worksheet_set_row") < 0)
             goto fail;
     }
@@ -2308,8 +2352,10 @@ error_code xlsx_render(const xmlDoc *ret, const char *path,
     /* workbook_close can succeed on a corrupt file (full tmpdir) */
     if (S_verify(path, c.nsheets, what, sizeof what) < 0) {
         if (output_nospace(dir, 0))
-            S_fail(&c, ERR_NOSPACE, "no space left: the written workbook is "
-                   "corrupt (%s)", what);
+            S_fail(&c, ERR_NOSPACE,
+                   "no space left: the written workbook is "
+                   "corrupt (%s)",
+                   what);
         else
             S_fail(&c, ERR_XLSX, "the written workbook is corrupt (%s)", what);
         goto fail;
@@ -2323,8 +2369,8 @@ fail:
         if (path && *path)
             unlink(path);
         if (msg) {
-            size_t n = (path ? strlen(path) : 0) +
-                       (c.msg ? strlen(c.msg) : 0) + 64;
+            size_t n =
+                (path ? strlen(path) : 0) + (c.msg ? strlen(c.msg) : 0) + 64;
             if ((*msg = malloc(n)))
                 snprintf(*msg, n, "%s: cannot write the workbook: %s",
                          path ? path : "(null)",

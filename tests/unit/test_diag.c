@@ -46,7 +46,8 @@ static void test_sort(void **state)
 
 static void test_text(void **state)
 {
-    diag d = make("x.xml", 12, 5, "household-not-visited", "household h1 has no visit");
+    diag d = make("x.xml", 12, 5, "household-not-visited",
+                  "household h1 has no visit");
     char *s;
     (void)state;
     d.severity = DIAG_WARNING;
@@ -64,16 +65,17 @@ static void test_text(void **state)
 
 static void test_json(void **state)
 {
-    diag d = make("dir/\"q\".xml", 3, 4, "schema", "bad\tvalue \\ \"x\"\n\001 楼房");
+    diag d =
+        make("dir/\"q\".xml", 3, 4, "schema", "bad\tvalue \\ \"x\"\n\001 楼房");
     char *s;
     (void)state;
     d.household = "h7";
     s = diag_format_json(&d);
-    assert_string_equal(s,
-        "{\"file\":\"dir/\\\"q\\\".xml\",\"line\":3,\"col\":4,"
-        "\"severity\":\"error\",\"rule\":\"schema\","
-        "\"message\":\"bad\\tvalue \\\\ \\\"x\\\"\\n\\u0001 楼房\","
-        "\"household\":\"h7\"}");
+    assert_string_equal(
+        s, "{\"file\":\"dir/\\\"q\\\".xml\",\"line\":3,\"col\":4,"
+           "\"severity\":\"error\",\"rule\":\"schema\","
+           "\"message\":\"bad\\tvalue \\\\ \\\"x\\\"\\n\\u0001 楼房\","
+           "\"household\":\"h7\"}");
     free(s);
 }
 
@@ -130,7 +132,8 @@ static void test_store_order_spill(void **state)
             diag_store_begin(st);
         if ((i / 5) % 200 == 199)
             base = 5 + (unsigned)(i / 1000);
-        assert_int_equal(add(st, base, k + 1, i % 2 ? "overdue-item" : "duplicate-id",
+        assert_int_equal(add(st, base, k + 1,
+                             i % 2 ? "overdue-item" : "duplicate-id",
                              i % 2 ? DIAG_WARNING : DIAG_ERROR, "h1",
                              "item %s: %d days, %lu, %zu%%", "o1", -(int)i - 1,
                              (unsigned long)i, (size_t)k),
@@ -139,8 +142,7 @@ static void test_store_order_spill(void **state)
             assert_int_equal(diag_store_end(st), ERR_OK);
     }
     assert_int_equal(diag_store_total(st, -1), n);
-    assert_int_equal(diag_store_count(st, "overdue-item", DIAG_WARNING),
-                     n / 2);
+    assert_int_equal(diag_store_count(st, "overdue-item", DIAG_WARNING), n / 2);
     assert_int_equal(diag_store_count(st, "duplicate-id", DIAG_ERROR), n / 2);
     assert_int_equal(diag_store_count(st, "duplicate-id", DIAG_WARNING), 0);
     assert_int_equal(diag_store_drain(st, &l), ERR_OK);
@@ -167,15 +169,18 @@ static void test_store_order_spill(void **state)
 /* The same findings with and without spilling read back the same. */
 static void test_store_spill_same(void **state)
 {
-    diag_store *a = diag_store_new("r.xml", 64), *b = diag_store_new("r.xml", 0);
+    diag_store *a = diag_store_new("r.xml", 64),
+               *b = diag_store_new("r.xml", 0);
     diag_list la = {0}, lb = {0};
     unsigned i;
     (void)state;
     for (i = 0; i < 300; i++) {
-        assert_int_equal(add(a, 1000 - i, 1, "schema", DIAG_ERROR, NULL,
-                             "%s", "line by line, backwards"), ERR_OK);
-        assert_int_equal(add(b, 1000 - i, 1, "schema", DIAG_ERROR, NULL,
-                             "%s", "line by line, backwards"), ERR_OK);
+        assert_int_equal(add(a, 1000 - i, 1, "schema", DIAG_ERROR, NULL, "%s",
+                             "line by line, backwards"),
+                         ERR_OK);
+        assert_int_equal(add(b, 1000 - i, 1, "schema", DIAG_ERROR, NULL, "%s",
+                             "line by line, backwards"),
+                         ERR_OK);
     }
     assert_int_equal(diag_store_drain(a, &la), ERR_OK);
     assert_int_equal(diag_store_drain(b, &lb), ERR_OK);

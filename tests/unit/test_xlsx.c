@@ -175,10 +175,15 @@ static void part_has(xlsx_book *b, const char *part, const char *sheet,
 
 static void test_sheet_names_zh(void **state)
 {
-    static const char *const want[] = {
-        "汇总表", "入户走访情况表", "民情意见分类统计表",
-        "意见建议分类统计表", "特殊群体及服务情况表", "干部参与情况表",
-        "满意度测评情况表", "审核发现情况表", "审核发现情况表（明细）"};
+    static const char *const want[] = {"汇总表",
+                                       "入户走访情况表",
+                                       "民情意见分类统计表",
+                                       "意见建议分类统计表",
+                                       "特殊群体及服务情况表",
+                                       "干部参与情况表",
+                                       "满意度测评情况表",
+                                       "审核发现情况表",
+                                       "审核发现情况表（明细）"};
     xlsx_book *b = render_open(*state, "zh");
     size_t i;
 
@@ -291,7 +296,8 @@ static void test_audit_findings(void **state)
     cell_is(b, S_FINDINGS, ref('F', r), "620402003005");
     r = row_of(b, S_FINDINGS, "c11", 9);
     cell_is(b, S_FINDINGS, ref('C', r), "干部走访户数偏少");
-    cell_is(b, S_FINDINGS, ref('E', r), "cadre c11 made 3 visits, fewer than 5");
+    cell_is(b, S_FINDINGS, ref('E', r),
+            "cadre c11 made 3 visits, fewer than 5");
     part_has(b, NULL, S_FINDINGS, "<autoFilter ref=\"A5:J7\"/>");
 
     /* findings by rule, one row per unit: every rule a column */
@@ -344,14 +350,15 @@ static void test_findings_past_sheet_limit(void **state)
     assert_int_equal(xlsx_render(doc, path, &o, &msg), ERR_OK);
     assert_null(msg);
     assert_non_null(b = xlsx_read_open(path));
-    listed = (int)xlsx_read_count(b, S_FINDINGS, "examples/jinshan-2011.xml",
-                                  0);
+    listed =
+        (int)xlsx_read_count(b, S_FINDINGS, "examples/jinshan-2011.xml", 0);
     /* header block 5 rows; rows 6..35 hold findings */
     assert_int_equal(listed, 30);
     /* 102 - 30 cut, plus 7 the return left out */
     assert_int_equal(xlsx_read_find(b, S_FINDINGS,
                                     "另有 79 条未列出，全部发现见 findings.csv",
-                                    0, ref), 0);
+                                    0, ref),
+                     0);
     assert_string_equal(ref, "A36");
     cell_is(b, S_FINDINGS, "A37", "每条规则、每个社区至多列出（条）：1000");
     cell_is(b, S_FINDINGS, "A38", "本表已达 Excel 行数上限，其余未列出");
@@ -424,8 +431,7 @@ static void test_layout_and_properties(void **state)
     part_has(b, "xl/workbook.xml", NULL, "'汇总表'!$5:$5");
     /* charts: opinions, suggestions, services (columns), satisfaction */
     part_has(b, "xl/charts/chart1.xml", NULL, "<c:barChart>");
-    part_has(b, "xl/charts/chart1.xml", NULL,
-             "<c:f>'民情意见分类统计表'!$C$");
+    part_has(b, "xl/charts/chart1.xml", NULL, "<c:f>'民情意见分类统计表'!$C$");
     part_has(b, "xl/charts/chart3.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart3.xml", NULL,
              "<c:f>'特殊群体及服务情况表'!$G$6:$J$6</c:f>");
@@ -433,8 +439,10 @@ static void test_layout_and_properties(void **state)
     assert_null(xlsx_read_part(b, "xl/charts/chart5.xml", NULL));
     /* properties */
     part_has(b, "docProps/core.xml", NULL, "<dc:title>走千家访万户</dc:title>");
-    part_has(b, "docProps/core.xml", NULL, "2011-11-10T00:00:00Z</dcterms:created>");
-    part_has(b, "docProps/app.xml", NULL, "<Company>红星社区、金山社区</Company>");
+    part_has(b, "docProps/core.xml", NULL,
+             "2011-11-10T00:00:00Z</dcterms:created>");
+    part_has(b, "docProps/app.xml", NULL,
+             "<Company>红星社区、金山社区</Company>");
     xlsx_read_close(b);
 }
 
@@ -456,8 +464,8 @@ static void test_english(void **state)
     cell_is(b, "Summary", "D10", "84");
     cell_is(b, "Summary", "A2",
             "走千家访万户 (1 September 2011 to 31 October 2011)");
-    assert_int_equal(row_of(b, "Summary", "Date reported: 10 November 2011", -1),
-                     12);
+    assert_int_equal(
+        row_of(b, "Summary", "Date reported: 10 November 2011", -1), 12);
     cell_is(b, opinions, "C6", "Party building");
     cell_is(b, opinions, "D5", "pending");
     assert_int_equal(xlsx_read_count(b, opinions, "civil affairs", 2), 6);
