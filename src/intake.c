@@ -35,26 +35,34 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_ATTRS 100            /* per start tag; the format needs 8 */
-#define MAX_TEXT (1u << 20)      /* bytes of text between two tags */
+#define MAX_ATTRS 100       /* per start tag; the format needs 8 */
+#define MAX_TEXT (1u << 20) /* bytes of text between two tags */
 #define TOO_MUCH_TEXT                                                          \
-    "a text of more than 1 MB between two tags: no register has one (a "     \
-    "narrative paragraph or an opinion is a few hundred characters); split " \
+    "a text of more than 1 MB between two tags: no register has one (a "       \
+    "narrative paragraph or an opinion is a few hundred characters); split "   \
     "it, or export the register again"
-#define GB_HITS 3                /* such runs that make a GB file UTF-8 */
+#define GB_HITS 3 /* such runs that make a GB file UTF-8 */
 
 /* Lexer states. */
 enum {
-    L_TEXT, L_LT, L_STAG, L_AVAL, L_ETAG, L_PI, L_BANG, L_COMMENT, L_CDATA,
+    L_TEXT,
+    L_LT,
+    L_STAG,
+    L_AVAL,
+    L_ETAG,
+    L_PI,
+    L_BANG,
+    L_COMMENT,
+    L_CDATA,
     L_DECL
 };
 
 struct intake {
-    char name[16];        /* encoding, for messages: "UTF-8", "GBK"... */
-    int gb;               /* a GB encoding whose bytes may turn out UTF-8:
+    char name[16];          /* encoding, for messages: "UTF-8", "GBK"... */
+    int gb;                 /* a GB encoding whose bytes may turn out UTF-8:
                              1 still looking, 2 settled as GB */
-    unsigned gb_hits;     /* runs in a row that read as Chinese in UTF-8 */
-    iconv_t cd;           /* (iconv_t)-1 when the input is UTF-8 */
+    unsigned gb_hits;       /* runs in a row that read as Chinese in UTF-8 */
+    iconv_t cd;             /* (iconv_t)-1 when the input is UTF-8 */
     unsigned char carry[8]; /* an incomplete character from the last read */
     size_t n_carry;
     unsigned char *in, *out; /* buffers: carry + chunk, decoded */
@@ -62,10 +70,10 @@ struct intake {
 
     /* position of the next decoded byte */
     unsigned line, col;
-    int content;          /* a byte other than a blank was decoded */
+    int content; /* a byte other than a blank was decoded */
     /* the lexer */
     int state, quote, depth;
-    unsigned run;         /* '-', ']' or '?' seen in a row */
+    unsigned run; /* '-', ']' or '?' seen in a row */
     unsigned attrs;
     size_t text;
     char bang[8];
@@ -150,8 +158,7 @@ static int utf8_len(const unsigned char *p, size_t n)
 /* Index of the first byte of P[0..N) that is not well-formed UTF-8 (N
  * when all are); *PARTIAL is set when the bytes from there on are only
  * the start of a character. */
-static size_t utf8_valid_prefix(const unsigned char *p, size_t n,
-                                int *partial)
+static size_t utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
 {
     size_t i = 0;
     *partial = 0;
@@ -261,16 +268,15 @@ static size_t gb_bad_len(const unsigned char *p, size_t n, int gb18030)
  * Returns NULL when the register can be read, or why not (static or in
  * IN->why). */
 const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
-                                size_t *skip)
+                         size_t *skip)
 {
     static const struct {
         const char *name, *iconv_name;
     } ok[] = {
-        {"UTF-8", NULL},        {"UTF8", NULL},
-        {"US-ASCII", NULL},     {"ASCII", NULL},
-        {"GB18030", "GB18030"}, {"GBK", "GBK"},
-        {"GB2312", "GB2312"},   {"UTF-16", NULL},
-        {"UTF-16LE", NULL},     {"UTF-16BE", NULL},
+        {"UTF-8", NULL},      {"UTF8", NULL},         {"US-ASCII", NULL},
+        {"ASCII", NULL},      {"GB18030", "GB18030"}, {"GBK", "GBK"},
+        {"GB2312", "GB2312"}, {"UTF-16", NULL},       {"UTF-16LE", NULL},
+        {"UTF-16BE", NULL},
     };
     const char *e, *q, *end, *use = NULL;
     size_t i, len, bom = 0;
@@ -304,7 +310,10 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     *skip = bom;
     snprintf(in->name, sizeof in->name, "UTF-8");
     if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
-        (n >= 6 && !memcmp(p, "\xFD" "7zXZ", 5)) ||
+        (n >= 6 && !memcmp(p,
+                           "\xFD"
+                           "7zXZ",
+                           5)) ||
         (n >= 3 && !memcmp(p, "BZh", 3)) ||
         (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
         (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
@@ -340,12 +349,14 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         /* only ASCII letters, digits and -_.: of the name are shown */
         for (i = 0; enc[i]; i++)
             if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                        "0123456789-_.:", enc[i]))
+                        "0123456789-_.:",
+                        enc[i]))
                 enc[i] = '?';
         snprintf(in->why, sizeof in->why,
                  "the register declares encoding \"%s\", which canvass does "
                  "not accept: save it as UTF-8 (or GB18030, GBK, GB2312, "
-                 "UTF-16)", enc);
+                 "UTF-16)",
+                 enc);
         return in->why;
     }
     if (!strncasecmp(enc, "UTF-16", 6)) {
@@ -363,7 +374,8 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         snprintf(in->why, sizeof in->why,
                  "the register declares encoding \"%s\" but begins with a "
                  "UTF-8 byte order mark: declare encoding=\"UTF-8\", or save "
-                 "it as %s without the mark", use, use);
+                 "it as %s without the mark",
+                 use, use);
         return in->why;
     }
     snprintf(in->name, sizeof in->name, "%s", use);
@@ -372,7 +384,8 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     if (in->cd == (iconv_t)-1) {
         snprintf(in->why, sizeof in->why,
                  "this system cannot decode %s (iconv): save the register as "
-                 "UTF-8", use);
+                 "UTF-8",
+                 use);
         return in->why;
     }
     return NULL;
@@ -383,8 +396,8 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
  * input follows. Returns 0, -1 on no memory, or 1 when the input is bad
  * from *OUT_N on: in->why says how (its position is that of the end of
  * the decoded text, known once it is scanned). */
-static int decode(intake_t *in, const unsigned char *p, size_t n,
-                         int eof, size_t *out_n)
+static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
+                  size_t *out_n)
 {
     size_t total = in->n_carry + n, good, left, room;
     int partial, bad = 0;
@@ -493,12 +506,14 @@ static int decode(intake_t *in, const unsigned char *p, size_t n,
         if (errno == EINVAL)
             snprintf(in->why, sizeof in->why,
                      "the file ends in the middle of a %s character: the "
-                     "register is truncated; export it again", in->name);
+                     "register is truncated; export it again",
+                     in->name);
         else if (!strncmp(in->name, "UTF-16", 6))
             snprintf(in->why, sizeof in->why,
                      "an unpaired UTF-16 surrogate (2 bytes): the register "
                      "is not valid %s here; correct the character at this "
-                     "place or export the register again", in->name);
+                     "place or export the register again",
+                     in->name);
         else {
             size_t b = gb_bad_len((const unsigned char *)ip, left,
                                   !strcmp(in->name, "GB18030"));
@@ -581,8 +596,7 @@ static void advance(intake_t *in, const unsigned char *p, size_t n)
 /* Follows the decoded text P[0..N): lines, columns and the lexer. Returns
  * 0, or 1 with *STOP the number of bytes that may be parsed and in->why
  * and in->err_line/col saying what is refused and where. */
-static int scan(intake_t *in, const unsigned char *p, size_t n,
-                       size_t *stop)
+static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
 {
     size_t i;
     for (i = 0; i < n; i++) {
@@ -597,9 +611,8 @@ static int scan(intake_t *in, const unsigned char *p, size_t n,
                     in->text_line = in->line, in->text_col = in->col;
                 if (in->text + len > MAX_TEXT) {
                     *stop = i;
-                    return scan_trip(
-                        in, in->text_line, in->text_col,
-                        TOO_MUCH_TEXT);
+                    return scan_trip(in, in->text_line, in->text_col,
+                                     TOO_MUCH_TEXT);
                 }
                 in->text += len;
             }
@@ -612,8 +625,7 @@ static int scan(intake_t *in, const unsigned char *p, size_t n,
             /* attribute names and blanks: up to the next byte that
              * matters to the lexer or to the position */
             unsigned cols = 0;
-            while (c != '"' && c != '\'' && c != '>' && c != '=' &&
-                   c != '\n') {
+            while (c != '"' && c != '\'' && c != '>' && c != '=' && c != '\n') {
                 cols += (c & 0xC0) != 0x80;
                 if (++i == n)
                     break;
@@ -638,9 +650,8 @@ static int scan(intake_t *in, const unsigned char *p, size_t n,
                 in->text_line = in->line, in->text_col = in->col;
             if (in->text > MAX_TEXT) {
                 *stop = i;
-                return scan_trip(
-                    in, in->text_line, in->text_col,
-                    TOO_MUCH_TEXT);
+                return scan_trip(in, in->text_line, in->text_col,
+                                 TOO_MUCH_TEXT);
             }
             break;
         case L_LT:
@@ -694,8 +705,9 @@ static int scan(intake_t *in, const unsigned char *p, size_t n,
             } else if (in->n_bang == 7 && !memcmp(in->bang, "[CDATA[", 7)) {
                 in->state = L_CDATA;
                 in->run = 0;
-            } else if (memcmp(in->bang, "--", in->n_bang < 2 ? in->n_bang : 2)
-                       && memcmp(in->bang, "[CDATA[", in->n_bang)) {
+            } else if (memcmp(in->bang, "--",
+                              in->n_bang < 2 ? in->n_bang : 2) &&
+                       memcmp(in->bang, "[CDATA[", in->n_bang)) {
                 /* a declaration (<!DOCTYPE ...>), refused by the parser:
                  * skipped with its quotes and [internal subset] */
                 in->state = L_DECL;
@@ -731,7 +743,6 @@ static int scan(intake_t *in, const unsigned char *p, size_t n,
     *stop = n;
     return 0;
 }
-
 
 int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
                 const unsigned char **text, size_t *ok)

@@ -74,18 +74,33 @@
 
 #define REG_NS "urn:canvass:register:1"
 #define CHUNK 65536
-#define MAX_DEPTH 32             /* the format needs 6 */
-#define PENDING_MAX (4u << 20)   /* unparsed bytes of one construct */
-#define MAX_DIAGS 10000          /* per register; the count stays exact */
-#define MAX_PARA 65536           /* bytes kept of one narrative paragraph */
-#define HELD 8                   /* errors held at the end of the file */
-#define FEED 16384               /* bytes handed to libxml2 at a time */
+#define MAX_DEPTH 32           /* the format needs 6 */
+#define PENDING_MAX (4u << 20) /* unparsed bytes of one construct */
+#define MAX_DIAGS 10000        /* per register; the count stays exact */
+#define MAX_PARA 65536         /* bytes kept of one narrative paragraph */
+#define HELD 8                 /* errors held at the end of the file */
+#define FEED 16384             /* bytes handed to libxml2 at a time */
 
 /* Element kinds, by their place in the format. */
 enum {
-    E_OTHER, E_REGISTER, E_COMMUNITY, E_CAMPAIGN, E_CADRES, E_CADRE,
-    E_HOUSEHOLDS, E_HOUSEHOLD, E_MEMBER, E_VISIT, E_FORM, E_OPINION,
-    E_SUGGESTION, E_SATISFACTION, E_SERVICE, E_NARRATIVE, E_SECTION, E_P
+    E_OTHER,
+    E_REGISTER,
+    E_COMMUNITY,
+    E_CAMPAIGN,
+    E_CADRES,
+    E_CADRE,
+    E_HOUSEHOLDS,
+    E_HOUSEHOLD,
+    E_MEMBER,
+    E_VISIT,
+    E_FORM,
+    E_OPINION,
+    E_SUGGESTION,
+    E_SATISFACTION,
+    E_SERVICE,
+    E_NARRATIVE,
+    E_SECTION,
+    E_P
 };
 
 /* A growable array of fixed-size elements, reused across households. */
@@ -106,16 +121,16 @@ struct reader {
     void *ud;
     reader_result *res;
     xmlParserCtxtPtr ctxt;
-    int fatal;        /* stop: callback failure or refused content */
-    int holding;      /* errors of the final parse step are held */
+    int fatal;   /* stop: callback failure or refused content */
+    int holding; /* errors of the final parse step are held */
     struct {
         unsigned line, col;
         char msg[256];
     } held[HELD];
     size_t n_held;
     int cb_failed;
-    int stray;        /* libxml2 raised an error outside the parser */
-    unsigned listed;  /* diagnostics passed on */
+    int stray;       /* libxml2 raised an error outside the parser */
+    unsigned listed; /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
     int depth;
 
@@ -275,8 +290,7 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
         if (r->n_held < HELD) {
             r->held[r->n_held].line = line;
             r->held[r->n_held].col = col;
-            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s",
-                     msg);
+            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s", msg);
         }
         r->n_held++;
         return;
@@ -299,8 +313,7 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
 }
 
 /* Stops the parse for good with an error at the current position. */
-static void refuse_at(reader_t *r, unsigned line, unsigned col,
-                      const char *msg)
+static void refuse_at(reader_t *r, unsigned line, unsigned col, const char *msg)
 {
     report(r, line, col, msg);
     r->fatal = 1;
@@ -347,12 +360,11 @@ static void tidy(char *m)
  * number). Anything else is described by its length and kind. Values of
  * the personal attributes, and the free text of the text elements, are
  * withheld whatever they look like. */
-static const char *const personal_attrs[] = {"name", "born", "sex",
-                                             "address"};
+static const char *const personal_attrs[] = {"name", "born", "sex", "address"};
 static const char *const text_elements[] = {"opinion", "suggestion", "p"};
 static const char *const vocab_types[] = {
-    "dwelling", "role", "group", "elderlyGroup", "sex", "visitKind",
-    "category", "status", "rating", "serviceType", "sectionName"};
+    "dwelling", "role",   "group",  "elderlyGroup", "sex",        "visitKind",
+    "category", "status", "rating", "serviceType",  "sectionName"};
 #define WITHHELD "(personal data, not shown)"
 #define MAX_CODE 64
 
@@ -407,19 +419,19 @@ static void describe(const char *v, size_t len, char *out, size_t size)
         chars++;
         digits &= c >= '0' && c <= '9';
         /* lead bytes of U+3400-U+9FFF, U+F900-U+FAFF, U+20000-U+3FFFF */
-        han |= (c >= 0xE3 && c <= 0xE9 &&
-                (c > 0xE3 || (i + 1 < len &&
-                              (unsigned char)v[i + 1] >= 0x90))) ||
-               (c == 0xEF && i + 1 < len && (unsigned char)v[i + 1] >= 0xA4 &&
-                (unsigned char)v[i + 1] <= 0xAB) ||
-               (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
+        han |=
+            (c >= 0xE3 && c <= 0xE9 &&
+             (c > 0xE3 || (i + 1 < len && (unsigned char)v[i + 1] >= 0x90))) ||
+            (c == 0xEF && i + 1 < len && (unsigned char)v[i + 1] >= 0xA4 &&
+             (unsigned char)v[i + 1] <= 0xAB) ||
+            (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
     }
     if (digits)
-        snprintf(out, size, "(%s %zu-digit number, not shown)",
-                 article(chars), chars);
+        snprintf(out, size, "(%s %zu-digit number, not shown)", article(chars),
+                 chars);
     else
-        snprintf(out, size, "(%s %zu-character %s, not shown)",
-                 article(chars), chars, han ? "Chinese text" : "text");
+        snprintf(out, size, "(%s %zu-character %s, not shown)", article(chars),
+                 chars, han ? "Chinese text" : "text");
 }
 
 /* Whether the token quoted at Q (its opening quote) in M is in the place
@@ -463,8 +475,7 @@ static void redact(const reader_t *r, const char *m, char *out, size_t size)
     while (*p && o + 1 < size) {
         const char *q, *e;
         char desc[96];
-        if (*p != '\'' ||
-            !(p == m || strchr(" {[(", p[-1]))) {
+        if (*p != '\'' || !(p == m || strchr(" {[(", p[-1]))) {
             if ((unsigned char)*p >= 0x80)
                 goto unsafe;
             out[o++] = *p++;
@@ -499,12 +510,14 @@ unsafe:
         redact(r, (snprintf(place, sizeof place, "%.*s", (int)len, m), place),
                out, size);
         o = strlen(out);
-        snprintf(out + o, size - o, ": the value is not valid here (not "
-                                     "shown: it may be personal data)");
+        snprintf(out + o, size - o,
+                 ": the value is not valid here (not "
+                 "shown: it may be personal data)");
     } else {
-        snprintf(out, size, "an error whose message would quote the "
-                            "register's text, which may be personal data: "
-                            "look at this place");
+        snprintf(out, size,
+                 "an error whose message would quote the "
+                 "register's text, which may be personal data: "
+                 "look at this place");
     }
 }
 
@@ -697,7 +710,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     }
     kind = uri && !strcmp((const char *)uri, REG_NS)
-               ? kind_of(parent, (const char *)local) : E_OTHER;
+               ? kind_of(parent, (const char *)local)
+               : E_OTHER;
     if (r->depth == 0 && kind != E_REGISTER) {
         refuse(r, "not a canvass register: the root element must be "
                   "<register xmlns=\"" REG_NS "\">");
@@ -779,8 +793,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             break;
         }
         v->id = collapse((char *)attr(a, nb_attr, at, "id"));
-        v->date = reader_parse_date(
-            collapse((char *)attr(a, nb_attr, at, "date")));
+        v->date =
+            reader_parse_date(collapse((char *)attr(a, nb_attr, at, "date")));
         v->kind = enum_index(r, "visitKind",
                              collapse((char *)attr(a, nb_attr, at, "kind")));
         v->rating = -1;
@@ -820,8 +834,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         imp = collapse((char *)attr(a, nb_attr, at, "important"));
         it->important = imp && (!strcmp(imp, "true") || !strcmp(imp, "1"));
         it->to = attr(a, nb_attr, at, "to");
-        it->closed = reader_parse_date(
-            collapse((char *)attr(a, nb_attr, at, "closed")));
+        it->closed =
+            reader_parse_date(collapse((char *)attr(a, nb_attr, at, "closed")));
         it->line = line, it->col = col;
         break;
     }
@@ -1098,8 +1112,7 @@ static error_code step(reader_t *r, intake_t *in, const unsigned char *p,
 }
 
 error_code reader_read(reader_t *r, const char *path,
-                       const reader_callbacks *cb, void *ud,
-                       reader_result *res)
+                       const reader_callbacks *cb, void *ud, reader_result *res)
 {
     xmlSAXHandler sax;
     xmlSAXHandlerPtr psax = &sax;
@@ -1150,7 +1163,8 @@ error_code reader_read(reader_t *r, const char *path,
                 S_ISDIR(st.st_mode)
                     ? "is a directory, not a register: name the XML files"
                     : "is not a regular file (a FIFO, socket or device): "
-                      "copy the register to a file first", 0);
+                      "copy the register to a file first",
+                0);
         return ERR_NOT_REGULAR;
     }
     if ((flags = fcntl(fd, F_GETFL)) < 0 ||
@@ -1239,8 +1253,9 @@ error_code reader_read(reader_t *r, const char *path,
      * elements are still open it was cut, which is the one thing to say. */
     if (r->ctxt && !r->fatal && !intake_has_content(in)) {
         /* libxml2 would say "Extra content at the end of the document" */
-        report(r, 1, 1, "the register holds no XML (nothing but blanks or "
-                        "a byte order mark): export it again");
+        report(r, 1, 1,
+               "the register holds no XML (nothing but blanks or "
+               "a byte order mark): export it again");
         r->fatal = 1;
     }
     if (r->ctxt && !r->fatal) {
@@ -1252,8 +1267,9 @@ error_code reader_read(reader_t *r, const char *path,
         if (r->depth > 0) {
             if (r->n_held)
                 line = r->held[0].line, col = r->held[0].col;
-            report(r, line, col, "the file ends before </register>: the "
-                                 "register is truncated; export it again");
+            report(r, line, col,
+                   "the file ends before </register>: the "
+                   "register is truncated; export it again");
         } else {
             size_t i;
             for (i = 0; i < r->n_held && i < HELD; i++)
@@ -1300,8 +1316,8 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     xmlSchemaPtr s = NULL;
     xmlDocPtr doc;
 
-    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                      XML_PARSE_NOWARNING);
+    doc = xmlReadFile(
+        path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         error_set(msg, ERR_SCHEMA, "%s: cannot read the schema", path);
         return NULL;

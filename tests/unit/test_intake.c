@@ -22,8 +22,8 @@ static int push_all(intake_t *in, const char *p, size_t n, size_t step,
     *out_n = 0;
     for (i = skip; i < n || i == skip; i += k) {
         k = n - i < step ? n - i : step;
-        rc = intake_push(in, (const unsigned char *)p + i, k, i + k >= n,
-                         &text, &ok);
+        rc = intake_push(in, (const unsigned char *)p + i, k, i + k >= n, &text,
+                         &ok);
         assert_true(rc >= 0);
         memcpy(out + *out_n, text, ok);
         *out_n += ok;
@@ -36,7 +36,8 @@ static int push_all(intake_t *in, const char *p, size_t n, size_t step,
 /* UTF-8 pushed one byte at a time comes out whole. */
 static void test_utf8_byte_by_byte(void **state)
 {
-    static const char doc[] = "<?xml version=\"1.0\"?>\n<a b=\"中文\">𠀀 é</a>\n";
+    static const char doc[] =
+        "<?xml version=\"1.0\"?>\n<a b=\"中文\">𠀀 é</a>\n";
     char out[256];
     size_t n;
     intake_t *in = intake_new();
@@ -89,8 +90,8 @@ static void test_gbk_and_utf16(void **state)
     in = intake_new();
     assert_int_equal(push_all(in, u16, sizeof u16 - 1, 3, out, &n), 1);
     assert_int_equal(n, 3);
-    assert_non_null(strstr(intake_error(in, &line, &col),
-                           "unpaired UTF-16 surrogate"));
+    assert_non_null(
+        strstr(intake_error(in, &line, &col), "unpaired UTF-16 surrogate"));
     assert_int_equal(col, 4);
     intake_free(in);
 }
@@ -112,8 +113,8 @@ static void test_guards(void **state)
     strcpy(doc + n, "/></r>");
     n += 6;
     assert_int_equal(push_all(in, doc, n, 4096, out, &got), 1);
-    assert_non_null(strstr(intake_error(in, &line, &col),
-                           "more than 100 attributes"));
+    assert_non_null(
+        strstr(intake_error(in, &line, &col), "more than 100 attributes"));
     assert_int_equal(line, 2);
     assert_int_equal(col, 2);
     intake_free(in);
