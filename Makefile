@@ -1,5 +1,6 @@
 # canvass — plain Makefile. Targets: all check demo bench install uninstall
-# clean asan format deps check-render. Quiet by default; V=1 shows commands.
+# clean asan format lint deps check-render. Quiet by default; V=1 shows
+# commands.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -10,7 +11,7 @@ PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle libxxhash
 DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libxlsxwriter-dev libzip-dev nettle-dev libxxhash-dev libcmocka-dev \
             libxml2-utils unzip zip python3 strace time \
-            libunistring-dev
+            libunistring-dev clang-format clang-tidy cppcheck
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk
 
@@ -39,7 +40,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
-        install uninstall clean asan deps format
+        install uninstall clean asan deps format lint
 
 all: canvass
 
@@ -154,5 +155,10 @@ uninstall:
 clean:
 	rm -rf build build-asan canvass $(DEMO_OUT)
 
+# Layout by .clang-format; make lint checks it, with the rest of the
+# habits (tools/lint.sh: grep rules, include loops, cppcheck, clang-tidy).
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+lint: deps
+	$(Q)sh tools/lint.sh

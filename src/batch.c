@@ -212,6 +212,50 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Settles register R: errors, warnings, inclusion, the tally's counts of
+ * findings, all from its stores' counts. A store whose temporary file
+ * failed makes R an I/O failure; ERR_NOMEM or ERR_INTERNAL stop the batch. */
+static error_code settle(batch_t *b, batch_reg *r, const batch_opts *o)
+{
+    size_t listed = r->diags ? diag_store_total(r->diags, -1) : 0;
+    size_t nr, k;
+    const vocab_item *rules = vocab_enum(o->rvocab, "rule", &nr);
+    error_code e;
+
+    if (r->found && (e = diag_store_error(r->found)) != ERR_OK) {
+        if (e == ERR_NOMEM || e == ERR_INTERNAL)
+            return e;
+        r->io = e; /* the temporary file failed */
+    }
+    r->errors =
+        (unsigned)(listed +
+                   (r->found ? diag_store_total(r->found, DIAG_ERROR) : 0));
+    r->warnings =
+        r->found ? (unsigned)diag_store_total(r->found, DIAG_WARNING) : 0;
+    if (r->tally && r->found)
+        for (k = 0; k < nr; k++) {
+            size_t ne = diag_store_count(r->found, rules[k].value, DIAG_ERROR),
+                   nw =
+                       diag_store_count(r->found, rules[k].value, DIAG_WARNING);
+            while (ne--)
+                tally_finding(r->tally, (int)k, DIAG_ERROR);
+            while (nw--)
+                tally_finding(r->tally, (int)k, DIAG_WARNING);
+        }
+    /* errors beyond those listed (the reader caps its list) */
+    if (r->rr.errors > listed)
+        r->errors += r->rr.errors - (unsigned)listed;
+    r->included = r->io == ERR_OK && r->rr.valid && !r->errors;
+    if (!r->included) {
+        tally_free(r->tally);
+        r->tally = NULL;
+    }
+    b->io_failed |= r->io != ERR_OK;
+    b->errors += r->errors;
+    b->warnings += r->warnings;
+    return ERR_OK;
+}
+
 static int cmp_path(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -247,7 +291,8 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     s.b = b;
     if (!(s.audits = calloc(b->n ? b->n : 1, sizeof *s.audits)))
         goto fail;
-    pthread_mutex_init(&s.lock, NULL);
+    if (pthread_mutex_init(&s.lock, NULL))
+        goto fail;
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     nt = o->threads > 0 ? (size_t)o->threads : (size_t)(ncpu > 0 ? ncpu : 1);
     if (nt > b->n)
@@ -280,47 +325,9 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     /* cross-register findings go to each register's store */
     if ((*rc = audit_batch(valid, nv, NULL)) != ERR_OK)
         goto fail_lock;
-
-    /* per register: errors, warnings, inclusion */
-    for (i = 0; i < b->n; i++) {
-        batch_reg *r = &b->regs[i];
-        size_t listed = r->diags ? diag_store_total(r->diags, -1) : 0;
-        size_t nr, k2;
-        const vocab_item *rules = vocab_enum(o->rvocab, "rule", &nr);
-        if (r->found && (*rc = diag_store_error(r->found)) != ERR_OK) {
-            if (*rc == ERR_NOMEM || *rc == ERR_INTERNAL)
-                goto fail_lock;
-            r->io = *rc; /* the temporary file failed */
-            *rc = ERR_OK;
-        }
-        r->errors =
-            (unsigned)(listed +
-                       (r->found ? diag_store_total(r->found, DIAG_ERROR) : 0));
-        r->warnings =
-            r->found ? (unsigned)diag_store_total(r->found, DIAG_WARNING) : 0;
-        if (r->tally && r->found)
-            for (k2 = 0; k2 < nr; k2++) {
-                size_t e = diag_store_count(r->found, rules[k2].value,
-                                            DIAG_ERROR),
-                       w = diag_store_count(r->found, rules[k2].value,
-                                            DIAG_WARNING);
-                while (e--)
-                    tally_finding(r->tally, (int)k2, DIAG_ERROR);
-                while (w--)
-                    tally_finding(r->tally, (int)k2, DIAG_WARNING);
-            }
-        /* errors beyond those listed (the reader caps its list) */
-        if (r->rr.errors > listed)
-            r->errors += r->rr.errors - (unsigned)listed;
-        r->included = r->io == ERR_OK && r->rr.valid && !r->errors;
-        if (!r->included) {
-            tally_free(r->tally);
-            r->tally = NULL;
-        }
-        b->io_failed |= r->io != ERR_OK;
-        b->errors += r->errors;
-        b->warnings += r->warnings;
-    }
+    for (i = 0; i < b->n; i++)
+        if ((*rc = settle(b, &b->regs[i], o)) != ERR_OK)
+            goto fail_lock;
     *rc = ERR_OK;
     pthread_mutex_destroy(&s.lock);
     goto done;

@@ -16,6 +16,9 @@
  * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines go
  * to a sink around the workbook (output_sink): one canvass message instead.
  *
+ * Failures travel as error_code up to the command, which says what went
+ * wrong; exit_status() is the one place a code becomes an exit status.
+ *
  * Globals: only the interrupt flag, which the signal handler sets, and
  * stdio's stderr, pointed at a sink while the workbook is written.
  */
@@ -39,10 +42,12 @@
 
 #include "audit.h"
 #include "batch.h"
+#include "buf.h"
 #include "diag.h"
 #include "error.h"
 #include "output.h"
 #include "render.h"
+#include "retdoc.h"
 #include "return.h"
 #include "summary.h"
 #include "vocab.h"
@@ -51,6 +56,22 @@
 enum { EXIT_CLEAN = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static volatile sig_atomic_t interrupted;
+
+/* The exit status of a failure of kind E: the one place codes become
+ * statuses. */
+static int exit_status(error_code e)
+{
+    switch (e) {
+    case ERR_OK:
+        return EXIT_CLEAN;
+    case ERR_USAGE:
+        return EXIT_USAGE;
+    case ERR_INVALID:
+        return EXIT_INVALID;
+    default: /* reading, writing, memory, schemas, templates, interrupts */
+        return EXIT_IO;
+    }
+}
 
 static void on_signal(int sig)
 {
@@ -123,8 +144,11 @@ static const char usage_text[] =
     "exit status: 0 clean, 1 invalid registers or error findings, 2 usage,\n"
     "3 input/output failure.\n";
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
-                                                             ...)
+/* Prints a usage message; returns ERR_USAGE. */
+static error_code usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static error_code usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -132,7 +156,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'canvass --help'.\n");
-    return EXIT_USAGE;
+    return ERR_USAGE;
 }
 
 static int parse_count(const char *s, long max, long *out)
@@ -175,8 +199,10 @@ static int parse_formats(const char *s, int *out)
     return f ? 0 : -1;
 }
 
-/* Parses argv after the subcommand. Returns -1 to go on, else an exit code. */
-static int parse_options(int argc, char **argv, options *o, int build)
+/* Parses argv after the subcommand: ERR_OK, or ERR_USAGE (said). *DONE is
+ * set when there is nothing more to do (--help was answered). */
+static error_code parse_options(int argc, char **argv, options *o, int build,
+                                int *done)
 {
     enum {
         O_FORMAT = 256,
@@ -230,9 +256,9 @@ static int parse_options(int argc, char **argv, options *o, int build)
             break;
         case O_RULE:
             if (audit_opts_set(&o->audit, optarg, &msg) != ERR_OK) {
-                int rc = usage_error("%s", msg ? msg : "bad --rule");
+                error_code e = usage_error("%s", msg ? msg : "bad --rule");
                 free(msg);
-                return rc;
+                return e;
             }
             break;
         case O_OVERDUE:
@@ -301,7 +327,8 @@ static int parse_options(int argc, char **argv, options *o, int build)
             break;
         case 'h':
             fputs(usage_text, stdout);
-            return EXIT_CLEAN;
+            *done = 1;
+            return ERR_OK;
         default:
             return usage_error("unknown or incomplete option '%s'",
                                argv[optind - 1]);
@@ -311,7 +338,7 @@ static int parse_options(int argc, char **argv, options *o, int build)
         return usage_error("%s", "name at least one register");
     if (build && !o->outdir)
         return usage_error("%s", "build needs -o OUTDIR");
-    return -1;
+    return ERR_OK;
 }
 
 /* ---- installed data ----------------------------------------------------- */
@@ -367,13 +394,14 @@ static void setup_free(setup *s)
     vocab_free(s->rvocab);
 }
 
-static int setup_load(setup *s, const options *o)
+/* Loads the schemas and their vocabularies (said on failure). */
+static error_code setup_load(setup *s, const options *o)
 {
     char *path =
         o->schema ? strdup(o->schema) : find_data("input-schema/register.xsd");
     char *rpath = find_data("input-schema/return.xsd");
     char *msg = NULL;
-    int rc = EXIT_IO;
+    error_code rc = ERR_SCHEMA;
 
     memset(s, 0, sizeof *s);
     if (!path || !rpath) {
@@ -387,12 +415,15 @@ static int setup_load(setup *s, const options *o)
     if (!(s->schema = reader_load_schema(path, &msg)) ||
         !(s->vocab = vocab_load(path, &msg)) ||
         !(s->rschema = reader_load_schema(rpath, &msg)) ||
-        !(s->rvocab = vocab_load(rpath, &msg))) {
+        !(s->rvocab = vocab_load(rpath, &msg)) ||
+        reader_check_vocab(s->vocab, path, &msg) != ERR_OK) {
         fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load a schema");
         goto done;
     }
-    rc = -1;
+    rc = ERR_OK;
 done:
+    if (rc != ERR_OK)
+        setup_free(s); /* what was loaded before the failure */
     free(msg);
     free(path);
     free(rpath);
@@ -400,15 +431,15 @@ done:
 }
 
 /* Printing the diagnostics as they stream out of the batch: at most
- * max_findings per rule when asked. */
+ * max_findings per rule when --max-findings was given. */
 typedef struct {
     const options *o;
     FILE *out;
-    struct {
-        const char *rule;
+    struct seen {
+        const char *rule; /* static */
         size_t n;
-    } seen[64];
-    size_t n_seen, hidden;
+    } *seen;
+    size_t n_seen, cap, hidden;
 } printer;
 
 static error_code print_one(void *ud, const diag *d)
@@ -417,14 +448,17 @@ static error_code print_one(void *ud, const diag *d)
     const options *o = p->o;
     char *line;
     size_t j;
+    error_code e;
     if (o->list_set && o->max_findings != SIZE_MAX && strcmp(d->rule, "io")) {
         for (j = 0; j < p->n_seen && strcmp(p->seen[j].rule, d->rule); j++)
             ;
-        if (j == p->n_seen && p->n_seen < 64) {
-            p->seen[p->n_seen].rule = d->rule; /* static strings */
+        if (j == p->n_seen) {
+            if ((e = GROW(p->seen, p->n_seen + 1, p->cap)) != ERR_OK)
+                return e;
+            p->seen[p->n_seen].rule = d->rule;
             p->seen[p->n_seen++].n = 0;
         }
-        if (j < 64 && p->seen[j].n++ >= o->max_findings) {
+        if (p->seen[j].n++ >= o->max_findings) {
             p->hidden++;
             return ERR_OK;
         }
@@ -437,25 +471,28 @@ static error_code print_one(void *ud, const diag *d)
     return ERR_OK;
 }
 
-/* Prints the diagnostics of B, at most max_findings per rule when
- * --max-findings was given. */
-static int print_diags(const batch_t *b, const options *o, FILE *out)
+/* Prints the diagnostics of B (any number of rules), at most max_findings
+ * per rule when --max-findings was given. ERR_OK, or the failure (said):
+ * ERR_NOMEM, or a findings store that cannot be read back. */
+static error_code print_diags(const batch_t *b, const options *o, FILE *out)
 {
     printer p;
-    error_code rc;
+    error_code e;
     memset(&p, 0, sizeof p);
     p.o = o;
     p.out = out;
-    if ((rc = batch_each_diag(b, print_one, &p)) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", error_string(rc));
-        return -1;
+    e = batch_each_diag(b, print_one, &p);
+    free(p.seen);
+    if (e != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", error_string(e));
+        return e;
     }
     if (p.hidden)
         fprintf(stderr,
                 "canvass: %zu more findings not listed "
                 "(--max-findings %zu per rule)\n",
                 p.hidden, o->max_findings);
-    return 0;
+    return ERR_OK;
 }
 
 static void print_summary(const batch_t *b)
@@ -555,26 +592,57 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
     return b;
 }
 
+/* What check and build share: options, (for build) the inputs checked
+ * against the outputs, schemas, the batch read and its diagnostics
+ * printed to OUT (every failure said). ERR_OK with *S and *B set (caller
+ * frees both) to go on, or with *B NULL when --help was answered; else
+ * the failure. */
+static error_code start(int argc, char **argv, options *o, int build, FILE *out,
+                        setup *s, batch_t **b)
+{
+    error_code e;
+    char *msg = NULL;
+    int answered = 0;
+
+    *b = NULL;
+    if ((e = parse_options(argc, argv, o, build, &answered)) != ERR_OK ||
+        answered)
+        return e;
+    /* before reading anything: no input may be one an output replaces */
+    if (build &&
+        output_check_inputs(o->outdir, (const char *const *)argv + optind,
+                            (size_t)(argc - optind), &msg) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        free(msg);
+        return ERR_USAGE;
+    }
+    if ((e = setup_load(s, o)) != ERR_OK)
+        return e;
+    if (!(*b = run_batch(s, o, argc, argv)) || (*b)->interrupted) {
+        e = *b ? ERR_INTERRUPTED : ERR_NOMEM; /* said by run_batch */
+    } else {
+        e = print_diags(*b, o, out);
+        print_summary(*b);
+    }
+    if (e != ERR_OK) {
+        batch_free(*b);
+        *b = NULL;
+        setup_free(s);
+    }
+    return e;
+}
+
 /* ---- check -------------------------------------------------------------- */
 
 static int cmd_check(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    int rc = parse_options(argc, argv, o, 0);
-    if (rc >= 0)
-        return rc;
-    if ((rc = setup_load(&s, o)) >= 0)
-        return rc;
-    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
-        batch_free(b);
-        setup_free(&s);
-        return EXIT_IO;
-    }
-    rc = print_diags(b, o, stdout) < 0 ? EXIT_IO : -1;
-    print_summary(b);
-    if (rc < 0)
-        rc = interrupted ? EXIT_IO : batch_status(b);
+    error_code e = start(argc, argv, o, 0, stdout, &s, &b);
+    int rc;
+    if (e != ERR_OK || !b)
+        return exit_status(e);
+    rc = interrupted ? EXIT_IO : batch_status(b);
     batch_free(b);
     setup_free(&s);
     return rc;
@@ -627,16 +695,11 @@ static time_t creation_time(void)
  * summary-<level>-<code> for a roll-up, summary-all for the whole batch. */
 static char *summary_name(const char *level, const char *code, const char *ext)
 {
-    char *p = malloc(strlen(level) + strlen(code) + strlen(ext) + 16);
-    if (!p)
-        return NULL;
-    if (!strcmp(level, "community"))
-        sprintf(p, "summary-%s.%s", code, ext);
-    else if (!strcmp(level, "all"))
-        sprintf(p, "summary-all.%s", ext);
-    else
-        sprintf(p, "summary-%s-%s.%s", level, code, ext);
-    return p;
+    if (!strcmp(level, RETDOC_LEVEL_COMMUNITY))
+        return error_format("summary-%s.%s", code, ext);
+    if (!strcmp(level, RETDOC_LEVEL_ALL))
+        return error_format("summary-all.%s", ext);
+    return error_format("summary-%s-%s.%s", level, code, ext);
 }
 
 static int render_summaries(xmlDocPtr ret, const options *o,
@@ -648,8 +711,8 @@ static int render_summaries(xmlDocPtr ret, const options *o,
     } kinds[] = {{FMT_DOCX, "docx"}, {FMT_HTML, "html"}, {FMT_MD, "md"}};
     char *dir = o->templates ? strdup(o->templates) : NULL, *msg = NULL;
     summary_t *s = NULL;
-    xmlNodePtr u;
-    size_t k;
+    retdoc_t *rd = NULL;
+    size_t i, k;
     int rc = EXIT_IO;
 
     if (!dir) {
@@ -668,42 +731,38 @@ static int render_summaries(xmlDocPtr ret, const options *o,
         fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load templates");
         goto done;
     }
-    for (u = xmlDocGetRootElement(ret)->children; u; u = u->next) {
-        xmlChar *level, *code;
-        if (u->type != XML_ELEMENT_NODE ||
-            strcmp((const char *)u->name, "unit"))
-            continue;
-        level = xmlGetProp(u, BAD_CAST "level");
-        code = xmlGetProp(u, BAD_CAST "code");
+    if (retdoc_open(ret, NULL, &rd, &msg) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        goto done;
+    }
+    for (i = 0; i < retdoc_nunits(rd); i++) {
+        const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
+        const char *level = u->level, *code = u->code;
         for (k = 0; k < sizeof kinds / sizeof *kinds; k++) {
             char *name, *path;
             error_code e;
             if (!(o->formats & kinds[k].bit))
                 continue;
-            name = summary_name((char *)level, (char *)code, kinds[k].ext);
+            name = summary_name(level, code, kinds[k].ext);
             path = NULL;
             e = name ? output_path(w, name, &path, &msg) : ERR_NOMEM;
             if (e == ERR_OK)
-                e = summary_render(s, ret, (char *)level, (char *)code,
-                                   kinds[k].ext, path, ro, &msg);
+                e = summary_render(s, ret, level, code, kinds[k].ext, path, ro,
+                                   &msg);
             if (e != ERR_OK)
                 print_output_error(w, o, name, e, msg);
             free(name);
             free(path);
-            if (e != ERR_OK || interrupted) {
-                xmlFree(level);
-                xmlFree(code);
+            if (e != ERR_OK || interrupted)
                 goto done;
-            }
         }
-        xmlFree(level);
-        xmlFree(code);
     }
     rc = -1;
 done:
     free(msg);
     free(dir);
     summary_free(s);
+    retdoc_free(rd);
     return rc;
 }
 
@@ -813,26 +872,12 @@ static int cmd_build(int argc, char **argv, options *o)
     return_opts ro;
     char *msg = NULL, gen[64];
     size_t i;
-    int rc = parse_options(argc, argv, o, 1), status;
+    error_code e = start(argc, argv, o, 1, stderr, &s, &b);
+    int rc, status;
 
-    if (rc >= 0)
-        return rc;
-    /* before reading anything: no input may be one an output replaces */
-    if (output_check_inputs(o->outdir, (const char *const *)argv + optind,
-                            (size_t)(argc - optind), &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
-        free(msg);
-        return EXIT_USAGE;
-    }
-    if ((rc = setup_load(&s, o)) >= 0)
-        return rc;
-    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
-        batch_free(b);
-        setup_free(&s);
-        return EXIT_IO;
-    }
-    status = print_diags(b, o, stderr) < 0 ? EXIT_IO : batch_status(b);
-    print_summary(b);
+    if (e != ERR_OK || !b)
+        return exit_status(e);
+    status = batch_status(b);
     rc = status;
     if (status == EXIT_IO) {
         fprintf(stderr, "canvass: some registers could not be read; no "
@@ -855,12 +900,12 @@ static int cmd_build(int argc, char **argv, options *o)
     ro.audit = &o->audit;
     ro.max_findings = o->max_findings;
     ro.generator = gen;
-    if (!(ret = return_build(b, &ro, &msg))) {
+    if (return_build(b, &ro, &ret, &msg) != ERR_OK) {
         fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot build the return");
         rc = EXIT_INVALID;
         goto done;
     }
-    if (return_validate(ret, s.rschema, &msg)) {
+    if (return_validate(ret, s.rschema, &msg) != ERR_OK) {
         fprintf(stderr,
                 "canvass: internal error: the return does not match "
                 "return.xsd: %s\n",

@@ -41,6 +41,15 @@
  * whose strings live in an arena reset after each </household>; enumerated
  * values are turned into vocabulary indexes here, once; team names are
  * put in Unicode NFC (libunistring), so two spellings are one team.
+ *
+ * Why one file (about 1,300 lines): the SAX callbacks, the error handlers
+ * and the read loop share the reader's state and run inside one libxml2
+ * push parse; the safety rules above (DOCTYPE refused, depth, pending
+ * bytes) are checked in those same callbacks. Split, the state would need
+ * a private header and the guards would be read in several places (the
+ * byte-level input stage, which needs none of that state, is intake.c).
+ * The file reads top-down: state, element handlers, error handlers, the
+ * read loop, schema loading.
  */
 #include "reader.h"
 
@@ -60,6 +69,7 @@
 #include <uninorm.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "intake.h"
 
 #define REG_NS "urn:canvass:register:1"
@@ -144,14 +154,8 @@ struct reader {
 
 static void *vec_push(vec *a)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void *v = realloc(a->v, cap * a->size);
-        if (!v)
-            return NULL;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (buf_grow_array(&a->v, a->size, a->n + 1, &a->cap) != ERR_OK)
+        return NULL;
     memset((char *)a->v + a->n * a->size, 0, a->size);
     return (char *)a->v + a->n++ * a->size;
 }
@@ -165,7 +169,8 @@ reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab)
     r->schema = schema;
     r->vocab = vocab;
     vocab_enum(vocab, "group", &ng);
-    r->n_groups = (int)(ng > 64 ? 64 : ng);
+    /* more groups are refused before a read (reader_check_vocab) */
+    r->n_groups = (int)(ng > RD_MAX_GROUPS ? RD_MAX_GROUPS : ng);
     r->cadres.size = sizeof(rd_cadre);
     r->members.size = sizeof(rd_member);
     r->visits.size = sizeof(rd_visit);
@@ -527,7 +532,7 @@ unsafe:
 static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
                           unsigned col)
 {
-    char raw[1024], buf[1024];
+    char raw[1024], buf[1024] = {0}; /* zeroed for the analyzer */
     if (e->level == XML_ERR_WARNING)
         return;
     /* tidied first: the namespace is not part of a quoted name */
@@ -687,7 +692,7 @@ static uint64_t parse_groups(const reader_t *r, char *s)
     char *tok, *save = NULL;
     for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         int i = enum_index(r, "group", tok);
-        if (i >= 0 && i < 64)
+        if (i >= 0 && i < RD_MAX_GROUPS)
             g |= (uint64_t)1 << i;
     }
     return g;
@@ -892,16 +897,10 @@ static void characters(void *ud, const xmlChar *ch, int len)
         return;
     if (r->text_n + n > MAX_PARA)
         n = r->text_n < MAX_PARA ? MAX_PARA - r->text_n : 0;
-    if (r->text_n + n + 1 > r->text_cap) {
-        size_t cap = (r->text_n + n + 1) * 2;
-        char *t = realloc(r->text, cap);
-        if (!t) {
-            r->cb_failed = 1;
-            refuse(r, "out of memory");
-            return;
-        }
-        r->text = t;
-        r->text_cap = cap;
+    if (GROW(r->text, r->text_n + n + 1, r->text_cap) != ERR_OK) {
+        r->cb_failed = 1;
+        refuse(r, "out of memory");
+        return;
     }
     memcpy(r->text + r->text_n, ch, n);
     r->text_n += n;
@@ -1138,7 +1137,7 @@ error_code reader_read(reader_t *r, const char *path,
     error_code rc = ERR_OK;
     struct stat st;
     ssize_t n;
-    int fd, first = 1, wf, sv;
+    int fd, first = 1, wf, sv, flags;
     intake_t *in = NULL;
 
     memset(res, 0, sizeof *res);
@@ -1161,7 +1160,12 @@ error_code reader_read(reader_t *r, const char *path,
         io_diag(path, cb, ud, "cannot open the register", errno);
         return ERR_OPEN;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0) {
+        io_diag(path, cb, ud, "cannot read the register", errno);
+        close(fd);
+        return ERR_READ;
+    }
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
         io_diag(path, cb, ud,
                 S_ISDIR(st.st_mode)
@@ -1171,8 +1175,13 @@ error_code reader_read(reader_t *r, const char *path,
                 0);
         return ERR_NOT_REGULAR;
     }
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
-        !(buf = malloc(CHUNK)) || !(in = intake_new())) {
+    if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        io_diag(path, cb, ud, "cannot read the register", errno);
+        close(fd);
+        return ERR_READ;
+    }
+    if (!(buf = malloc(CHUNK)) || !(in = intake_new())) {
         free(buf);
         close(fd);
         return ERR_NOMEM;
@@ -1320,8 +1329,7 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     doc = xmlReadFile(
         path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        if (msg && (*msg = malloc(strlen(path) + 64)))
-            sprintf(*msg, "%s: cannot read the schema", path);
+        error_set(msg, ERR_SCHEMA, "%s: cannot read the schema", path);
         return NULL;
     }
     if ((pc = xmlSchemaNewDocParserCtxt(doc))) {
@@ -1330,7 +1338,21 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
         xmlSchemaFreeParserCtxt(pc);
     }
     xmlFreeDoc(doc);
-    if (!s && msg && (*msg = malloc(strlen(path) + 64)))
-        sprintf(*msg, "%s: not a valid XML Schema", path);
+    if (!s)
+        error_set(msg, ERR_SCHEMA, "%s: not a valid XML Schema", path);
     return s;
+}
+
+error_code reader_check_vocab(const vocab_t *vocab, const char *path,
+                              char **msg)
+{
+    size_t ng = 0;
+    vocab_enum(vocab, "group", &ng);
+    if (ng > RD_MAX_GROUPS)
+        return error_set(msg, ERR_SCHEMA,
+                         "%s defines %zu groups; canvass counts at most %d "
+                         "(a member's groups are one 64-bit set): merge or "
+                         "drop groups",
+                         path, ng, RD_MAX_GROUPS);
+    return ERR_OK;
 }

@@ -29,6 +29,9 @@
 #include <string.h>
 #include <libxml/hash.h>
 
+#include "buf.h"
+#include "retdoc.h"
+
 typedef struct {
     char *id, *team;
     int role;
@@ -74,7 +77,7 @@ struct tally {
         char **p;
         size_t n_p;
     } * secs;
-    size_t n_secs;
+    size_t n_secs, cap_secs;
 };
 
 static cnt *counts(size_t n)
@@ -176,25 +179,22 @@ static char *dup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-/* Index of cadre ID, adding it when ROLE >= -1 is given and it is new;
- * -1 when absent (and not added), -2 on no memory. */
-static long cadre_find(tally_t *t, const char *id, int add, int role,
-                       const char *team)
+/* The cadre ID, or NULL when the tally has none of that id. */
+static cadre_row *cadre_lookup(const tally_t *t, const char *id)
 {
     void *p = xmlHashLookup(t->cadre_ix, (const xmlChar *)id);
+    return p ? &t->cadres[(uintptr_t)p - 1] : NULL;
+}
+
+/* The cadre ID in *OUT, added with ROLE and TEAM when new. */
+static error_code cadre_add(tally_t *t, const char *id, int role,
+                            const char *team, cadre_row **out)
+{
     cadre_row *c;
-    if (p)
-        return (long)((uintptr_t)p - 1);
-    if (!add)
-        return -1;
-    if (t->n_cadres == t->cap_cadres) {
-        size_t cap = t->cap_cadres ? t->cap_cadres * 2 : 16;
-        cadre_row *n = realloc(t->cadres, cap * sizeof *n);
-        if (!n)
-            return -2;
-        t->cadres = n;
-        t->cap_cadres = cap;
-    }
+    if ((*out = cadre_lookup(t, id)))
+        return ERR_OK;
+    if (GROW(t->cadres, t->n_cadres + 1, t->cap_cadres) != ERR_OK)
+        return ERR_NOMEM;
     c = &t->cadres[t->n_cadres];
     memset(c, 0, sizeof *c);
     c->id = dup(id);
@@ -205,18 +205,20 @@ static long cadre_find(tally_t *t, const char *id, int add, int role,
                         (void *)(uintptr_t)(t->n_cadres + 1)) < 0) {
         free(c->id);
         free(c->team);
-        return -2;
+        return ERR_NOMEM;
     }
     if (role >= 0 && (size_t)role < t->n_role) {
         t->role_reg[role]++;
         if (role == vocab_index(t->v, "role", "secretary"))
             t->secretary = 1;
     }
-    return (long)t->n_cadres++;
+    *out = &t->cadres[t->n_cadres++];
+    return ERR_OK;
 }
 
-int tally_head(tally_t *t, const rd_head *h)
+error_code tally_head(tally_t *t, const rd_head *h)
 {
+    cadre_row *c;
     size_t i;
     if (!t->has_head) {
         t->has_head = 1;
@@ -225,16 +227,16 @@ int tally_head(tally_t *t, const rd_head *h)
             !(t->street = dup(h->community.street)) ||
             !(t->district = dup(h->community.district)) ||
             !(t->city = dup(h->community.city)))
-            return -1;
+            return ERR_NOMEM;
     }
     for (i = 0; i < h->n_cadres; i++)
-        if (cadre_find(t, h->cadres[i].id, 1, h->cadres[i].role,
-                       h->cadres[i].team) == -2)
-            return -1;
-    return 0;
+        if (cadre_add(t, h->cadres[i].id, h->cadres[i].role, h->cadres[i].team,
+                      &c) != ERR_OK)
+            return ERR_NOMEM;
+    return ERR_OK;
 }
 
-int tally_household(tally_t *t, const rd_household *h)
+error_code tally_household(tally_t *t, const rd_household *h)
 {
     size_t i, j, k;
     uint64_t hh_groups = 0;
@@ -254,15 +256,14 @@ int tally_household(tally_t *t, const rd_household *h)
         if (v->rating >= 0 && (size_t)v->rating < t->n_rating)
             t->rating[v->rating]++;
         for (j = 0; j < v->n_by; j++) {
-            long c;
+            cadre_row *c;
             /* a cadre named twice in one visit counts once */
             for (k = 0; k < j && strcmp(v->by[k], v->by[j]); k++)
                 ;
             if (k < j)
                 continue;
-            c = cadre_find(t, v->by[j], 0, -1, NULL);
-            if (c >= 0)
-                t->cadres[c].visits++;
+            if ((c = cadre_lookup(t, v->by[j])))
+                c->visits++;
         }
     }
     t->forms += h->n_forms;
@@ -339,28 +340,27 @@ int tally_household(tally_t *t, const rd_household *h)
         if (g & t->elderly_mask)
             t->svc[(size_t)s->type * (t->n_grp + 1) + t->n_grp]++;
     }
-    return 0;
+    return ERR_OK;
 }
 
-int tally_section(tally_t *t, const rd_section *s)
+error_code tally_section(tally_t *t, const rd_section *s)
 {
-    struct section *n = realloc(t->secs, (t->n_secs + 1) * sizeof *n), *sec;
+    struct section *sec;
     size_t i;
-    if (!n)
-        return -1;
-    t->secs = n;
+    if (GROW(t->secs, t->n_secs + 1, t->cap_secs) != ERR_OK)
+        return ERR_NOMEM;
     sec = &t->secs[t->n_secs];
     sec->name = s->name;
     sec->n_p = 0;
     if (!(sec->p = calloc(s->n_p ? s->n_p : 1, sizeof *sec->p)))
-        return -1;
+        return ERR_NOMEM;
     t->n_secs++;
     for (i = 0; i < s->n_p; i++) {
         if (!(sec->p[i] = strdup(s->p[i])))
-            return -1;
+            return ERR_NOMEM;
         sec->n_p++;
     }
-    return 0;
+    return ERR_OK;
 }
 
 void tally_finding(tally_t *t, int rule, diag_severity sev)
@@ -381,7 +381,7 @@ static void add(cnt *a, const cnt *b, size_t n)
         a[i] += b[i];
 }
 
-int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
+error_code tally_add(tally_t *t, const tally_t *f, int keep_cadres)
 {
     size_t i, j;
     if (!t->has_head && f->has_head) {
@@ -391,7 +391,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             (f->street && !(t->street = dup(f->street))) ||
             (f->district && !(t->district = dup(f->district))) ||
             (f->city && !(t->city = dup(f->city))))
-            return -1;
+            return ERR_NOMEM;
     }
     add(t->hh_reg, f->hh_reg, t->n_dw);
     add(t->hh_vis, f->hh_vis, t->n_dw);
@@ -418,10 +418,10 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
     if (keep_cadres) {
         for (i = 0; i < f->n_cadres; i++) {
             const cadre_row *c = &f->cadres[i];
-            long k = cadre_find(t, c->id, 1, c->role, c->team);
-            if (k == -2)
-                return -1;
-            t->cadres[k].visits += c->visits;
+            cadre_row *into;
+            if (cadre_add(t, c->id, c->role, c->team, &into) != ERR_OK)
+                return ERR_NOMEM;
+            into->visits += c->visits;
         }
         for (i = 0; i < f->n_secs; i++) {
             rd_section s;
@@ -430,7 +430,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             s.n_p = f->secs[i].n_p;
             s.line = s.col = 0;
             if (tally_section(t, &s) < 0)
-                return -1;
+                return ERR_NOMEM;
         }
     } else {
         /* roll-up: roles only, from the other tally's own view */
@@ -438,7 +438,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             *vis = counts(t->n_role);
         if (!reg || !part || !vis) {
             free(reg), free(part), free(vis);
-            return -1;
+            return ERR_NOMEM;
         }
         for (j = 0; j < f->n_role; j++) {
             reg[j] = f->role_reg[j];
@@ -457,7 +457,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
         add(t->role_visits, vis, t->n_role);
         free(reg), free(part), free(vis);
     }
-    return 0;
+    return ERR_OK;
 }
 
 const char *tally_community_code(const tally_t *t)
@@ -481,13 +481,6 @@ const char *tally_field(const tally_t *t, const char *name)
 }
 
 /* ---- writing ------------------------------------------------------------ */
-
-static int set_num(xmlNodePtr n, const char *name, cnt v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lu", v);
-    return xmlSetProp(n, BAD_CAST name, BAD_CAST buf) ? 0 : -1;
-}
 
 static xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char *name)
 {
@@ -516,39 +509,42 @@ static cnt sum(const cnt *a, size_t n)
 }
 
 /* Opinions or suggestions: category × status with totals. */
-static int write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
-                       const char *name, const cnt *m, int opinions)
+static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
+                              const char *name, const cnt *m, int opinions)
 {
     const vocab_item *cat = vocab_enum(t->v, "category", NULL);
     const vocab_item *st = vocab_enum(t->v, "status", NULL);
     xmlNodePtr n = child(parent, ns, name), c, s;
     size_t i, j;
-    if (!n || set_num(n, "count", sum(m, t->n_cat * t->n_st)))
-        return -1;
+    if (!n || retdoc_set_count(n, "count", sum(m, t->n_cat * t->n_st)))
+        return ERR_NOMEM;
     if (opinions &&
-        (set_num(n, "important", sum(t->op_imp, t->n_cat)) ||
-         set_num(n, "important-reported", sum(t->op_imp_rep, t->n_cat))))
-        return -1;
+        (retdoc_set_count(n, "important", sum(t->op_imp, t->n_cat)) ||
+         retdoc_set_count(n, "important-reported",
+                          sum(t->op_imp_rep, t->n_cat))))
+        return ERR_NOMEM;
     for (i = 0; i < t->n_cat; i++) {
         if (!(c = row(n, ns, "category", &cat[i])) ||
-            set_num(c, "count", sum(m + i * t->n_st, t->n_st)))
-            return -1;
-        if (opinions && (set_num(c, "important", t->op_imp[i]) ||
-                         set_num(c, "important-reported", t->op_imp_rep[i])))
-            return -1;
+            retdoc_set_count(c, "count", sum(m + i * t->n_st, t->n_st)))
+            return ERR_NOMEM;
+        if (opinions &&
+            (retdoc_set_count(c, "important", t->op_imp[i]) ||
+             retdoc_set_count(c, "important-reported", t->op_imp_rep[i])))
+            return ERR_NOMEM;
         for (j = 0; j < t->n_st; j++)
             if (!(s = row(c, ns, "status", &st[j])) ||
-                set_num(s, "count", m[i * t->n_st + j]))
-                return -1;
+                retdoc_set_count(s, "count", m[i * t->n_st + j]))
+                return ERR_NOMEM;
     }
     for (j = 0; j < t->n_st; j++) {
         cnt tot = 0;
         for (i = 0; i < t->n_cat; i++)
             tot += m[i * t->n_st + j];
-        if (!(s = row(n, ns, "status", &st[j])) || set_num(s, "count", tot))
-            return -1;
+        if (!(s = row(n, ns, "status", &st[j])) ||
+            retdoc_set_count(s, "count", tot))
+            return ERR_NOMEM;
     }
-    return 0;
+    return ERR_OK;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -557,7 +553,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(x ? x : "", y ? y : "");
 }
 
-static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
+static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
 {
     const vocab_item *role = vocab_enum(t->v, "role", NULL);
     xmlNodePtr n = child(parent, ns, "cadres"), r;
@@ -581,14 +577,16 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
     }
     reg = sum(t->role_reg, t->n_role);
     tp = sum(part, t->n_role);
-    if (set_num(n, "registered", reg) || set_num(n, "taking-part", tp) ||
+    if (retdoc_set_count(n, "registered", reg) ||
+        retdoc_set_count(n, "taking-part", tp) ||
         !xmlSetProp(n, BAD_CAST "secretary-leads",
                     BAD_CAST(t->secretary ? "true" : "false")))
         goto fail;
     for (i = 0; i < t->n_role; i++)
         if (!(r = row(n, ns, "role", &role[i])) ||
-            set_num(r, "registered", t->role_reg[i]) ||
-            set_num(r, "taking-part", part[i]) || set_num(r, "visits", vis[i]))
+            retdoc_set_count(r, "registered", t->role_reg[i]) ||
+            retdoc_set_count(r, "taking-part", part[i]) ||
+            retdoc_set_count(r, "visits", vis[i]))
             goto fail;
     /* teams in order of first appearance on the cadre list; cadres in list
      * order (ids only, never names) */
@@ -610,8 +608,9 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             }
         if (!(r = child(n, ns, "team")) ||
             !xmlSetProp(r, BAD_CAST "name", BAD_CAST teams[j]) ||
-            set_num(r, "registered", treg) ||
-            set_num(r, "taking-part", tpart) || set_num(r, "visits", tvis))
+            retdoc_set_count(r, "registered", treg) ||
+            retdoc_set_count(r, "taking-part", tpart) ||
+            retdoc_set_count(r, "visits", tvis))
             goto fail;
     }
     for (i = 0; i < t->n_cadres; i++) {
@@ -621,7 +620,7 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             !xmlSetProp(r, BAD_CAST "role",
                         BAD_CAST(c->role >= 0 ? role[c->role].value : "")) ||
             (c->team && !xmlSetProp(r, BAD_CAST "team", BAD_CAST c->team)) ||
-            set_num(r, "visits", c->visits))
+            retdoc_set_count(r, "visits", c->visits))
             goto fail;
     }
     rc = 0;
@@ -632,8 +631,8 @@ fail:
     return rc;
 }
 
-int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
-                const vocab_t *rv, const char *const *rule_severity)
+error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
+                       const vocab_t *rv, const char *const *rule_severity)
 {
     const vocab_item *dw = vocab_enum(t->v, "dwelling", NULL);
     const vocab_item *kind = vocab_enum(t->v, "visitKind", NULL);
@@ -643,7 +642,9 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
     const vocab_item *rating = vocab_enum(t->v, "rating", NULL);
     const vocab_item *sec = vocab_enum(t->v, "sectionName", NULL);
     const vocab_item *rules;
-    vocab_item elderly = {"elderly", "老年人", "elderly"};
+    /* the labels are the schema's; without its elderlyGroup type, the
+     * value stands for itself (as vocab_label does for any value) */
+    vocab_item elderly = {"elderly", "elderly", "elderly"};
     xmlNodePtr n, r, g;
     size_t i, j, n_rules, n_eld;
     cnt satisfied = 0;
@@ -655,72 +656,73 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
 
     /* households */
     if (!(n = child(unit, ns, "households")) ||
-        set_num(n, "registered", sum(t->hh_reg, t->n_dw)) ||
-        set_num(n, "visited", sum(t->hh_vis, t->n_dw)))
-        return -1;
+        retdoc_set_count(n, "registered", sum(t->hh_reg, t->n_dw)) ||
+        retdoc_set_count(n, "visited", sum(t->hh_vis, t->n_dw)))
+        return ERR_NOMEM;
     for (i = 0; i < t->n_dw; i++)
         if (!(r = row(n, ns, "dwelling", &dw[i])) ||
-            set_num(r, "registered", t->hh_reg[i]) ||
-            set_num(r, "visited", t->hh_vis[i]))
-            return -1;
+            retdoc_set_count(r, "registered", t->hh_reg[i]) ||
+            retdoc_set_count(r, "visited", t->hh_vis[i]))
+            return ERR_NOMEM;
     /* visits */
     if (!(n = child(unit, ns, "visits")) ||
-        set_num(n, "count", sum(t->visits, t->n_kind)))
-        return -1;
+        retdoc_set_count(n, "count", sum(t->visits, t->n_kind)))
+        return ERR_NOMEM;
     for (i = 0; i < t->n_kind; i++)
         if (!(r = row(n, ns, "kind", &kind[i])) ||
-            set_num(r, "count", t->visits[i]))
-            return -1;
+            retdoc_set_count(r, "count", t->visits[i]))
+            return ERR_NOMEM;
     if (write_cadres(t, unit, ns))
-        return -1;
-    if (!(n = child(unit, ns, "forms")) || set_num(n, "count", t->forms))
-        return -1;
+        return ERR_NOMEM;
+    if (!(n = child(unit, ns, "forms")) ||
+        retdoc_set_count(n, "count", t->forms))
+        return ERR_NOMEM;
     if (write_items(t, unit, ns, "opinions", t->op, 1) ||
         write_items(t, unit, ns, "suggestions", t->sg, 0))
-        return -1;
+        return ERR_NOMEM;
     /* groups, then the elderly union */
     if (!(n = child(unit, ns, "groups")) ||
-        set_num(n, "members", t->any_members) ||
-        set_num(n, "households", t->any_households))
-        return -1;
+        retdoc_set_count(n, "members", t->any_members) ||
+        retdoc_set_count(n, "households", t->any_households))
+        return ERR_NOMEM;
     for (i = 0; i <= t->n_grp; i++)
         if (!(r = row(n, ns, "group", i < t->n_grp ? &grp[i] : &elderly)) ||
-            set_num(r, "members", t->grp_members[i]) ||
-            set_num(r, "households", t->grp_households[i]) ||
-            set_num(r, "served", t->grp_served[i]))
-            return -1;
+            retdoc_set_count(r, "members", t->grp_members[i]) ||
+            retdoc_set_count(r, "households", t->grp_households[i]) ||
+            retdoc_set_count(r, "served", t->grp_served[i]))
+            return ERR_NOMEM;
     /* services by type × group */
     if (!(n = child(unit, ns, "services")) ||
-        set_num(n, "count", sum(t->svc_count, t->n_type)) ||
-        set_num(n, "members", t->svc_any_members))
-        return -1;
+        retdoc_set_count(n, "count", sum(t->svc_count, t->n_type)) ||
+        retdoc_set_count(n, "members", t->svc_any_members))
+        return ERR_NOMEM;
     for (i = 0; i < t->n_type; i++) {
         if (!(r = row(n, ns, "type", &type[i])) ||
-            set_num(r, "count", t->svc_count[i]) ||
-            set_num(r, "members", t->svc_members[i]))
-            return -1;
+            retdoc_set_count(r, "count", t->svc_count[i]) ||
+            retdoc_set_count(r, "members", t->svc_members[i]))
+            return ERR_NOMEM;
         for (j = 0; j <= t->n_grp; j++)
             if (!(g = row(r, ns, "group", j < t->n_grp ? &grp[j] : &elderly)) ||
-                set_num(g, "count", t->svc[i * (t->n_grp + 1) + j]))
-                return -1;
+                retdoc_set_count(g, "count", t->svc[i * (t->n_grp + 1) + j]))
+                return ERR_NOMEM;
     }
     /* satisfaction */
     for (i = 0; i < t->n_rating; i++)
         if ((int)i != t->dissatisfied)
             satisfied += t->rating[i];
     if (!(n = child(unit, ns, "satisfaction")) ||
-        set_num(n, "forms", sum(t->rating, t->n_rating)) ||
-        set_num(n, "satisfied", satisfied))
-        return -1;
+        retdoc_set_count(n, "forms", sum(t->rating, t->n_rating)) ||
+        retdoc_set_count(n, "satisfied", satisfied))
+        return ERR_NOMEM;
     for (i = 0; i < t->n_rating; i++)
         if (!(r = row(n, ns, "rating", &rating[i])) ||
-            set_num(r, "count", t->rating[i]))
-            return -1;
+            retdoc_set_count(r, "count", t->rating[i]))
+            return ERR_NOMEM;
     /* audit findings by rule */
     if (!(n = child(unit, ns, "audit")) ||
-        set_num(n, "errors", sum(t->rule_err, t->n_rule)) ||
-        set_num(n, "warnings", sum(t->rule_warn, t->n_rule)))
-        return -1;
+        retdoc_set_count(n, "errors", sum(t->rule_err, t->n_rule)) ||
+        retdoc_set_count(n, "warnings", sum(t->rule_warn, t->n_rule)))
+        return ERR_NOMEM;
     for (i = 0; i < n_rules && i < t->n_rule; i++) {
         xmlNodePtr x = child(n, ns, "rule");
         if (!x || !xmlSetProp(x, BAD_CAST "value", BAD_CAST rules[i].value) ||
@@ -730,25 +732,25 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
                         BAD_CAST(rule_severity && rule_severity[i]
                                      ? rule_severity[i]
                                      : "error")) ||
-            set_num(x, "count", t->rule_count[i]))
-            return -1;
+            retdoc_set_count(x, "count", t->rule_count[i]))
+            return ERR_NOMEM;
     }
     /* narrative, sections in schema order (several parts: in feed order) */
     if (t->n_secs) {
         if (!(n = child(unit, ns, "narrative")))
-            return -1;
+            return ERR_NOMEM;
         for (j = 0; j < t->n_sec; j++)
             for (i = 0; i < t->n_secs; i++) {
                 size_t k;
                 if (t->secs[i].name != (int)j)
                     continue;
                 if (!(r = row(n, ns, "section", &sec[j])))
-                    return -1;
+                    return ERR_NOMEM;
                 for (k = 0; k < t->secs[i].n_p; k++)
                     if (!xmlNewTextChild(r, ns, BAD_CAST "p",
                                          BAD_CAST t->secs[i].p[k]))
-                        return -1;
+                        return ERR_NOMEM;
             }
     }
-    return 0;
+    return ERR_OK;
 }
