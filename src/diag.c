@@ -446,10 +446,10 @@ static error_code flush_mem(diag_store *s)
     size_t done = 0;
     if (s->fd < 0) {
         const char *dir = getenv("TMPDIR");
-        char *path = malloc(strlen(dir && *dir ? dir : "/tmp") + 32);
+        char *path = error_format("%s/canvass-findings-XXXXXX",
+                                  dir && *dir ? dir : "/tmp");
         if (!path)
             return fail(s, ERR_NOMEM);
-        sprintf(path, "%s/canvass-findings-XXXXXX", dir && *dir ? dir : "/tmp");
         s->fd = mkstemp(path);
         if (s->fd >= 0)
             unlink(path); /* gone when closed, whatever happens */

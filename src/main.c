@@ -21,6 +21,15 @@
  *
  * Globals: only the interrupt flag, which the signal handler sets, and
  * stdio's stderr, pointed at a sink while the workbook is written.
+ *
+ * Why one file (about 1,000 lines): it is the only file that prints or
+ * exits, and what it holds is what must print: usage and options, the
+ * diagnostics as they stream out of the batch (at most --max-findings per
+ * rule), the progress line on a terminal, and each output's failure said
+ * once. Moving any of it to a module would either move printing out of
+ * main.c or hand the module a FILE to print to, which is the same rule
+ * broken another way. The file reads top-down: exit statuses and signals,
+ * options, schemas, printing, check, build, the command table.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -438,7 +447,7 @@ typedef struct {
     struct seen {
         const char *rule; /* static */
         size_t n;
-    } *seen;
+    } * seen;
     size_t n_seen, cap, hidden;
 } printer;
 

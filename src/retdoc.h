@@ -39,7 +39,8 @@
 #define RETDOC_COMMUNITY "community" /* a covered community; also a level */
 #define RETDOC_FINDINGS "findings"
 #define RETDOC_FINDING "finding"
-#define RETDOC_NOT_LISTED "notListed" /* in findings: count not listed of a
+#define RETDOC_NOT_LISTED                                                      \
+    "notListed" /* in findings: count not listed of a
                                        * rule (and community) */
 
 /* Levels of a unit (values of the "level" type; the order of a report is

@@ -102,8 +102,7 @@ static lxw_row_t notes(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     if (retdoc_findings_limit(c->rd, &limit)) {
         buf_t l = BUF_INIT;
         buf_printf(&l, "%s%llu", xlsx_sheet_word(c, W_LIMIT), limit);
-        xlsx_sheet_str(c, s, r++, 0, xlsx_sheet_keep_buf(c, &l), c->f.note,
-                       -1);
+        xlsx_sheet_str(c, s, r++, 0, xlsx_sheet_keep_buf(c, &l), c->f.note, -1);
     }
     if (cut)
         xlsx_sheet_str(c, s, r++, 0, xlsx_sheet_word(c, W_SHEET_FULL),
@@ -134,9 +133,9 @@ static void list(xlsx_ctx *c, const char *table)
     r = H + 1;
     /* the last row a finding may take: below it the notes (3) and the
      * footer block (2) must still fit in the sheet */
-    last = (lxw_row_t)((c->opts->sheet_rows ? c->opts->sheet_rows
-                                            : LXW_ROW_MAX) -
-                       6);
+    last =
+        (lxw_row_t)((c->opts->sheet_rows ? c->opts->sheet_rows : LXW_ROW_MAX) -
+                    6);
     for (i = 0; c->rc == ERR_OK && retdoc_finding_at(c->rd, i, &f) == 0;
          i++, r++) {
         if (r > last) { /* the sheet is full: count the rest */

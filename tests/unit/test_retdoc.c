@@ -35,7 +35,7 @@ static const char doc_text[] =
     "<unit level='street' code='620402003' name='S1' communities='1'/>"
     "<unit level='district' code='620402' name='D1' communities='2'/>"
     "<unit level='all' code='' name='All' communities='3'/>"
-    "<findings omitted='4'>"
+    "<findings limit='1' omitted='4'>"
     "<finding file='a.xml' line='12' col='5' rule='duplicate-id' "
     "severity='error' community='620402003001' household='h1'>msg</finding>"
     "</findings></return>";
@@ -145,6 +145,30 @@ static void test_campaign_sources_findings(void **state)
     xmlFreeDoc(d);
 }
 
+/* findings/@limit: the cap when there is one (--max-findings N), none
+ * when every finding is listed (--max-findings all). */
+static void test_findings_limit(void **state)
+{
+    xmlDocPtr d = parse(doc_text),
+              all = parse("<return xmlns='urn:canvass:return:1'>"
+                          "<findings omitted='0'/></return>");
+    retdoc_t *rd = NULL;
+    unsigned long long limit = 99;
+    (void)state;
+
+    assert_int_equal(retdoc_open(d, NULL, &rd, NULL), ERR_OK);
+    assert_int_equal(retdoc_findings_limit(rd, &limit), 1);
+    assert_int_equal(limit, 1);
+    retdoc_free(rd);
+    limit = 99;
+    assert_int_equal(retdoc_open(all, NULL, &rd, NULL), ERR_OK);
+    assert_int_equal(retdoc_findings_limit(rd, &limit), 0);
+    assert_int_equal(limit, 99);
+    retdoc_free(rd);
+    xmlFreeDoc(d);
+    xmlFreeDoc(all);
+}
+
 static void test_not_a_return(void **state)
 {
     xmlDocPtr d = parse("<return xmlns='urn:canvass:register:1'/>");
@@ -176,6 +200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders_and_lookup),
         cmocka_unit_test(test_campaign_sources_findings),
+        cmocka_unit_test(test_findings_limit),
         cmocka_unit_test(test_not_a_return),
         cmocka_unit_test(test_level_digits),
     };
