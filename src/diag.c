@@ -201,6 +201,9 @@ char *diag_format_json(const diag *d)
 #define N_IDS 5
 #define SPILL_DEFAULT ((size_t)1 << 20)
 #define READ_CHUNK ((size_t)64 << 10)
+/* The smallest record: size, line, col, severity, id mask, padding, the
+ * rule and format pointers (the layout above). */
+#define REC_MIN (16 + 2 * sizeof(char *))
 
 typedef struct {
     unsigned char *v;
@@ -354,8 +357,8 @@ static void decode(const char *file, const unsigned char *r, decoded *x)
     x->d.severity = p[8] ? DIAG_WARNING : DIAG_ERROR;
     mask = p[9];
     p += 12;
-    memcpy(&x->d.rule, p, sizeof(char *));
-    memcpy(&fmt, p + sizeof(char *), sizeof(char *));
+    memcpy(&x->d.rule, p, sizeof x->d.rule);
+    memcpy(&fmt, p + sizeof x->d.rule, sizeof fmt);
     p += 2 * sizeof(char *);
     for (i = 0; i < N_IDS; i++)
         if (mask & (1u << i)) {
@@ -616,6 +619,8 @@ error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
             if (bytes_str(b, v ? v : "(null)") < 0)
                 goto nomem;
         } else if (c == 'd') {
+            /* 'l' and 'z' are one type on Linux, not everywhere */
+            /* NOLINTBEGIN(bugprone-branch-clone) */
             int64_t v = len == 'l'   ? (int64_t)va_arg(ap, long)
                         : len == 'z' ? (int64_t)va_arg(ap, ssize_t)
                                      : (int64_t)va_arg(ap, int);
@@ -625,6 +630,7 @@ error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
             uint64_t v = len == 'l'   ? (uint64_t)va_arg(ap, unsigned long)
                          : len == 'z' ? (uint64_t)va_arg(ap, size_t)
                                       : (uint64_t)va_arg(ap, unsigned);
+            /* NOLINTEND(bugprone-branch-clone) */
             if (bytes_add(b, &v, 8) < 0)
                 goto nomem;
         }
@@ -699,7 +705,8 @@ static error_code load(const diag_store *s, cursor *c)
         n = rec_size(src);
     } else {
         /* from the file, through a chunk of READ_CHUNK bytes */
-        if (c->at < c->chunk_at || c->at + 4 > c->chunk_at + c->chunk.n ||
+        if (!c->chunk.n || c->at < c->chunk_at ||
+            c->at + 4 > c->chunk_at + c->chunk.n ||
             c->at + rec_size(c->chunk.v + (c->at - c->chunk_at)) >
                 c->chunk_at + c->chunk.n) {
             size_t want = READ_CHUNK;
@@ -723,6 +730,8 @@ static error_code load(const diag_store *s, cursor *c)
         src = c->chunk.v + (c->at - c->chunk_at);
         n = rec_size(src);
     }
+    if (n < REC_MIN)
+        return ERR_READ; /* not a record: the file was changed under us */
     c->rec.n = 0;
     if (bytes_add(&c->rec, src, n) < 0)
         return ERR_NOMEM;
