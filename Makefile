@@ -1,5 +1,5 @@
 # canvass — plain Makefile. Targets: all check demo bench install uninstall
-# clean asan format deps check-render. Quiet by default; V=1 shows commands.
+# clean asan format deps check-render fuzz coverage. Quiet by default; V=1 shows commands.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -13,6 +13,10 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libunistring-dev
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk
+# make fuzz: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer
+FUZZ_PKGS := clang libclang-rt-14-dev llvm
+# make coverage: gcov comes with gcc
+COVERAGE_PKGS := lcov
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -39,7 +43,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
-        install uninstall clean asan deps format
+        install uninstall clean asan deps deps-render deps-fuzz deps-coverage format \
+        fuzz fuzz-build coverage
 
 all: canvass
 
@@ -82,6 +87,19 @@ deps-render:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else echo "deps-render: run as root:  apt-get install -y$$missing"; exit 1; fi
 
+# deps-fuzz, deps-coverage: the same for the lists of make fuzz and coverage
+deps-fuzz: DEPS_LIST = $(FUZZ_PKGS)
+deps-coverage: DEPS_LIST = $(COVERAGE_PKGS)
+deps-fuzz deps-coverage:
+	@missing=""; for p in $(DEPS_LIST); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "$@: all installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "$@: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "$@: run as root:  apt-get install -y$$missing"; exit 1; fi
+
 # ---- tests --------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory canvass
@@ -120,6 +138,27 @@ asan: check-asan
 check-render: deps deps-render canvass
 	$(Q)sh tests/render/run.sh ./canvass
 
+# ---- fuzzing (libFuzzer) -------------------------------------------------
+# One word per target: tests/fuzz/fuzz_T.c, its seeds tests/fuzz/seeds-T.sh,
+# its dictionary from input-schema/T.xsd. (`return` joins when merge exists.)
+FUZZ_TARGETS := register
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -DFUZZ_SCHEMA_DIR='"$(CURDIR)/input-schema"' \
+	  -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+fuzz-build: deps deps-fuzz
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" LDFLAGS="$(FUZZ_SAN)" \
+	  $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # ---- demo, bench ---------------------------------------------------------
 DEMO_OUT ?= demo-out
 demo: deps
@@ -150,7 +189,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/canvass
 
 clean:
-	rm -rf build build-asan canvass $(DEMO_OUT)
+	rm -rf build build-asan $(FUZZ_BUILD) build-coverage canvass $(DEMO_OUT)
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c
