@@ -314,18 +314,58 @@ static void refuse(reader_t *r, const char *msg)
         xmlStopParser(r->ctxt);
 }
 
-/* Tidies a libxml2 message: one line, no "{urn:...}" namespace noise. */
+/* Length of the valid UTF-8 sequence at S (1 to 4), or 0 when the bytes
+ * there are not one (stray, overlong, surrogate, cut short). */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t k, j;
+    unsigned cp;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        k = 1, cp = s[0] & 0x1F;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        k = 2, cp = s[0] & 0x0F;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        k = 3, cp = s[0] & 0x07;
+    else
+        return 0;
+    for (j = 1; j <= k; j++) {
+        if ((s[j] & 0xC0) != 0x80) /* a NUL stops here too */
+            return 0;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k + 1;
+}
+
+/* Tidies a libxml2 message: one line of valid UTF-8, no "{urn:...}"
+ * namespace noise. libxml2 quotes names as it found them, so bytes that
+ * are not UTF-8 (and a sequence cut by a buffer's end) become '?'. */
 static void tidy(char *m)
 {
     char *o = m, *s = m;
-    size_t nl = strlen("{" REG_NS "}");
+    size_t nl = strlen("{" REG_NS "}"), k;
     while (*s) {
         if (!strncmp(s, "{" REG_NS "}", nl)) {
             s += nl;
             continue;
         }
-        *o++ = (*s == '\n' || *s == '\r') ? ' ' : *s;
-        s++;
+        if (!(k = utf8_len((const unsigned char *)s))) {
+            *o++ = '?';
+            s++;
+            continue;
+        }
+        if (k == 1) {
+            *o++ = (unsigned char)*s < 0x20 ? ' ' : *s;
+            s++;
+            continue;
+        }
+        memmove(o, s, k);
+        o += k;
+        s += k;
     }
     while (o > m && o[-1] == ' ')
         o--;
