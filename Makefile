@@ -159,6 +159,34 @@ fuzz-build: deps deps-fuzz
 fuzz: fuzz-build
 	$(Q)sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# ---- coverage (gcov + lcov) ----------------------------------------------
+# Line and branch coverage of src/ by the unit, golden and build tiers, from
+# a --coverage build of its own; the HTML report is in build-coverage/html/.
+# The strace case is left out: a --coverage binary writes its .gcda files.
+# Atomic counters: the batch's threads share them.
+COV_BUILD := build-coverage
+COV_RC := --rc lcov_branch_coverage=1
+COV_GOLDEN = $(filter-out nothing-escapes-strace,$(notdir $(wildcard tests/golden/*)))
+
+coverage: deps deps-coverage
+	$(Q)rm -rf $(COV_BUILD)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(COV_BUILD) \
+	  CFLAGS="-O0 -g --coverage -fprofile-update=atomic" LDFLAGS="--coverage" \
+	  $(COV_BUILD)/canvass $(patsubst $(BUILD)/%,$(COV_BUILD)/%,$(UNIT_BIN))
+	$(Q)pass=0; fail=0; for t in $(patsubst $(BUILD)/%,$(COV_BUILD)/%,$(UNIT_BIN)); do \
+	  if (cd tests && ../$$t >/dev/null 2>&1); then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAIL: $$t"; fi; \
+	done; echo "unit (coverage): $$pass passed, $$fail failed"; [ $$fail = 0 ]
+	$(Q)sh tests/run-golden.sh $(COV_BUILD)/canvass $(COV_GOLDEN)
+	$(Q)sh tests/build/run.sh $(COV_BUILD)/canvass >$(COV_BUILD)/build.log; rc=$$?; \
+	  grep -v '^ok - ' $(COV_BUILD)/build.log; exit $$rc
+	$(Q)lcov -q $(COV_RC) --capture --directory $(COV_BUILD) \
+	  --output-file $(COV_BUILD)/all.info 2>$(COV_BUILD)/lcov.log || { cat $(COV_BUILD)/lcov.log; exit 1; }
+	$(Q)lcov -q $(COV_RC) --extract $(COV_BUILD)/all.info '$(CURDIR)/src/*' \
+	  --output-file $(COV_BUILD)/src.info
+	$(Q)genhtml -q $(COV_RC) --output-directory $(COV_BUILD)/html $(COV_BUILD)/src.info >/dev/null
+	$(Q)lcov $(COV_RC) --list $(COV_BUILD)/src.info | sed 1d
+	$(Q)lcov $(COV_RC) --summary $(COV_BUILD)/src.info 2>&1 | sed 1d
+
 # ---- demo, bench ---------------------------------------------------------
 DEMO_OUT ?= demo-out
 demo: deps
