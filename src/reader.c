@@ -35,7 +35,8 @@
  * say it. The validator's positions are unreliable in SAX mode, so
  * positions come from the parser context. Validity is decided from all of
  * them: a register is valid only if the parser says well-formed, the
- * validator says valid and no error was reported.
+ * validator says valid, no error was reported, and the parse reached
+ * </register> (a backstop, whatever made the parser stop).
  *
  * Households. Element attributes are copied into per-household flat arrays
  * whose strings live in an arena reset after each </household>; enumerated
@@ -108,6 +109,7 @@ struct reader {
     unsigned listed;  /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
     int depth;
+    int closed;       /* </register> was parsed */
 
     arena head_arena, hh_arena;
     rd_head head;
@@ -951,6 +953,8 @@ static void end_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     if (r->fatal || !r->depth)
         return;
     kind = r->stack[r->depth--];
+    if (!r->depth)
+        r->closed = 1;
     if (r->res->errors) {
         r->in_p = 0;
         return;
@@ -1166,7 +1170,7 @@ error_code reader_read(reader_t *r, const char *path,
     r->holding = 0;
     r->n_held = 0;
     r->listed = 0;
-    r->depth = 0;
+    r->depth = r->closed = 0;
     r->head_done = 0;
     r->in_p = r->in_household = 0;
     r->cadres.n = 0;
@@ -1298,6 +1302,15 @@ error_code reader_read(reader_t *r, const char *path,
                    "it reports without a position): export it again");
     }
 
+    /* Whatever stopped the parser (libxml2 halts on an encoding error
+     * without a word through our handlers), a register is valid only if
+     * it was parsed to its </register>. */
+    if (r->ctxt && !r->closed && !res->errors)
+        report(r, cur_line(r), cur_col(r),
+               "the register could not be read to its </register> (the "
+               "parser stopped at or after this point, often on bytes that "
+               "are not in the declared encoding): check the encoding and "
+               "export it again");
     wf = r->ctxt && r->ctxt->wellFormed;
     sv = xmlSchemaIsValid(vctxt);
     if (r->ctxt && !wf && !res->errors)
