@@ -270,10 +270,18 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
     if (r->holding) {
         /* the end of the file: kept until we know whether it was cut */
         if (r->n_held < HELD) {
+            char *m = r->held[r->n_held].msg;
+            size_t n = strlen(msg), k = sizeof r->held[0].msg - 1;
             r->held[r->n_held].line = line;
             r->held[r->n_held].col = col;
-            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s",
-                     msg);
+            if (n > k) {
+                /* cut at a character boundary: a diagnostic is UTF-8 */
+                while (k > 0 && ((unsigned char)msg[k] & 0xC0) == 0x80)
+                    k--;
+                n = k;
+            }
+            memcpy(m, msg, n);
+            m[n] = 0;
         }
         r->n_held++;
         return;
