@@ -906,6 +906,10 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     default:
         break;
     }
+    /* attr() gives NULL both for an absent attribute and for a copy that
+     * found no memory: the arenas tell them apart */
+    if (a->failed || ha->failed)
+        oom = 1;
     if (oom) {
         r->cb_failed = 1;
         refuse(r, "out of memory");
