@@ -44,7 +44,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
         install uninstall clean asan deps deps-render deps-fuzz deps-coverage format \
-        fuzz fuzz-build coverage
+        fuzz fuzz-build coverage check-oom
 
 all: canvass
 
@@ -103,7 +103,7 @@ deps-fuzz deps-coverage:
 # ---- tests --------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory canvass
-	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault
+	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault check-oom
 	$(Q)$(MAKE) --no-print-directory check-asan
 
 check-unit: canvass $(UNIT_BIN)
@@ -137,6 +137,19 @@ asan: check-asan
 
 check-render: deps deps-render canvass
 	$(Q)sh tests/render/run.sh ./canvass
+
+# ---- out-of-memory faults ------------------------------------------------
+# One allocation of canvass's own code fails per run (an LD_PRELOAD shim,
+# so the plain build only: ASan's runtime must come first). make check runs
+# the check scenario; OOM_SCENARIOS="check build" OOM_STEP=1 tries more.
+OOM_SCENARIOS ?= check
+
+$(BUILD)/tests/failmalloc.so: tests/fault/failmalloc.c | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O1 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+
+check-oom: canvass $(BUILD)/tests/failmalloc.so
+	$(Q)sh tests/fault/oom.sh ./canvass $(BUILD)/tests/failmalloc.so $(OOM_SCENARIOS)
 
 # ---- fuzzing (libFuzzer) -------------------------------------------------
 # One word per target: tests/fuzz/fuzz_T.c, its seeds tests/fuzz/seeds-T.sh,
