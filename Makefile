@@ -1,6 +1,6 @@
 # canvass — plain Makefile. Targets: all check demo bench install uninstall
-# clean asan format lint deps check-render. Quiet by default; V=1 shows
-# commands.
+# clean asan format lint deps check-render fuzz coverage. Quiet by default;
+# V=1 shows commands.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -14,6 +14,10 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libunistring-dev clang-format clang-tidy cppcheck
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk
+# make fuzz: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer
+FUZZ_PKGS := clang libclang-rt-14-dev llvm
+# make coverage: gcov comes with gcc
+COVERAGE_PKGS := lcov
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -40,7 +44,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
-        install uninstall clean asan deps format lint
+        install uninstall clean asan deps deps-render deps-fuzz deps-coverage format lint \
+        fuzz fuzz-build coverage check-oom
 
 all: canvass
 
@@ -83,10 +88,23 @@ deps-render:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else echo "deps-render: run as root:  apt-get install -y$$missing"; exit 1; fi
 
+# deps-fuzz, deps-coverage: the same for the lists of make fuzz and coverage
+deps-fuzz: DEPS_LIST = $(FUZZ_PKGS)
+deps-coverage: DEPS_LIST = $(COVERAGE_PKGS)
+deps-fuzz deps-coverage:
+	@missing=""; for p in $(DEPS_LIST); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "$@: all installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "$@: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "$@: run as root:  apt-get install -y$$missing"; exit 1; fi
+
 # ---- tests --------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory canvass
-	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault
+	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault check-oom
 	$(Q)$(MAKE) --no-print-directory check-asan
 
 check-unit: canvass $(UNIT_BIN)
@@ -121,6 +139,68 @@ asan: check-asan
 check-render: deps deps-render canvass
 	$(Q)sh tests/render/run.sh ./canvass
 
+# ---- out-of-memory faults ------------------------------------------------
+# One allocation of canvass's own code fails per run (an LD_PRELOAD shim,
+# so the plain build only: ASan's runtime must come first). make check runs
+# the check scenario; OOM_SCENARIOS="check build" OOM_STEP=1 tries more.
+OOM_SCENARIOS ?= check
+
+$(BUILD)/tests/failmalloc.so: tests/fault/failmalloc.c | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O1 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+
+check-oom: canvass $(BUILD)/tests/failmalloc.so
+	$(Q)sh tests/fault/oom.sh ./canvass $(BUILD)/tests/failmalloc.so $(OOM_SCENARIOS)
+
+# ---- fuzzing (libFuzzer) -------------------------------------------------
+# One word per target: tests/fuzz/fuzz_T.c, its seeds tests/fuzz/seeds-T.sh,
+# its dictionary from input-schema/T.xsd. (`return` joins when merge exists.)
+FUZZ_TARGETS := register
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -DFUZZ_SCHEMA_DIR='"$(CURDIR)/input-schema"' \
+	  -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+fuzz-build: deps deps-fuzz
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" LDFLAGS="$(FUZZ_SAN)" \
+	  $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# ---- coverage (gcov + lcov) ----------------------------------------------
+# Line and branch coverage of src/ by the unit, golden and build tiers, from
+# a --coverage build of its own; the HTML report is in build-coverage/html/.
+# The strace case is left out: a --coverage binary writes its .gcda files.
+# Atomic counters: the batch's threads share them.
+COV_BUILD := build-coverage
+COV_RC := --rc lcov_branch_coverage=1
+COV_GOLDEN = $(filter-out nothing-escapes-strace,$(notdir $(wildcard tests/golden/*)))
+
+coverage: deps deps-coverage
+	$(Q)rm -rf $(COV_BUILD)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(COV_BUILD) \
+	  CFLAGS="-O0 -g --coverage -fprofile-update=atomic" LDFLAGS="--coverage" \
+	  $(COV_BUILD)/canvass $(patsubst $(BUILD)/%,$(COV_BUILD)/%,$(UNIT_BIN))
+	$(Q)pass=0; fail=0; for t in $(patsubst $(BUILD)/%,$(COV_BUILD)/%,$(UNIT_BIN)); do \
+	  if (cd tests && ../$$t >/dev/null 2>&1); then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAIL: $$t"; fi; \
+	done; echo "unit (coverage): $$pass passed, $$fail failed"; [ $$fail = 0 ]
+	$(Q)sh tests/run-golden.sh $(COV_BUILD)/canvass $(COV_GOLDEN)
+	$(Q)sh tests/build/run.sh $(COV_BUILD)/canvass >$(COV_BUILD)/build.log; rc=$$?; \
+	  grep -v '^ok - ' $(COV_BUILD)/build.log; exit $$rc
+	$(Q)lcov -q $(COV_RC) --capture --directory $(COV_BUILD) \
+	  --output-file $(COV_BUILD)/all.info 2>$(COV_BUILD)/lcov.log || { cat $(COV_BUILD)/lcov.log; exit 1; }
+	$(Q)lcov -q $(COV_RC) --extract $(COV_BUILD)/all.info '$(CURDIR)/src/*' \
+	  --output-file $(COV_BUILD)/src.info
+	$(Q)genhtml -q $(COV_RC) --output-directory $(COV_BUILD)/html $(COV_BUILD)/src.info >/dev/null
+	$(Q)lcov $(COV_RC) --list $(COV_BUILD)/src.info | sed 1d
+	$(Q)lcov $(COV_RC) --summary $(COV_BUILD)/src.info 2>&1 | sed 1d
+
 # ---- demo, bench ---------------------------------------------------------
 DEMO_OUT ?= demo-out
 demo: deps
@@ -153,7 +233,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/canvass
 
 clean:
-	rm -rf build build-asan canvass $(DEMO_OUT)
+	rm -rf build build-asan $(FUZZ_BUILD) build-coverage canvass $(DEMO_OUT)
 
 # Layout by .clang-format; make lint checks it, with the rest of the
 # habits (tools/lint.sh: grep rules, include loops, cppcheck, clang-tidy).

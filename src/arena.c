@@ -21,13 +21,17 @@ void *arena_alloc(arena *a, size_t n)
     arena_block *b = a->head;
     size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 
-    if (need < n)
+    if (need < n) {
+        a->failed = 1;
         return NULL;
+    }
     if (!b || b->size - b->used < need) {
         size_t size = need > BLOCK ? need : BLOCK;
         arena_block *nb = malloc(sizeof *nb + size);
-        if (!nb)
+        if (!nb) {
+            a->failed = 1;
             return NULL;
+        }
         nb->size = size;
         nb->used = 0;
         if (b && b->used == 0 && b->size < size) {
@@ -58,6 +62,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 void arena_reset(arena *a)
 {
     arena_block *b = a->head, *next;
+    a->failed = 0;
     if (!b)
         return;
     /* keep the oldest block (the last in the list) */

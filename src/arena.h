@@ -13,13 +13,16 @@ typedef struct arena_block arena_block;
 typedef struct {
     arena_block *head;
     size_t total; /* bytes handed out since the last reset */
+    int failed;   /* an allocation failed since the last reset */
 } arena;
 
-/* N bytes aligned for any object, or NULL on no memory. */
+/* N bytes aligned for any object, or NULL on no memory (and then
+ * a->failed is set, for callers to whom NULL can also mean "absent"). */
 void *arena_alloc(arena *a, size_t n);
 /* A NUL-terminated copy of the N bytes at S (S may be NULL when N is 0). */
 char *arena_strndup(arena *a, const char *s, size_t n);
-/* Frees all but the first block; previous pointers become invalid. */
+/* Frees all but the first block; previous pointers become invalid.
+ * Clears a->failed. */
 void arena_reset(arena *a);
 /* Frees everything; the arena may be used again. */
 void arena_free(arena *a);

@@ -35,7 +35,8 @@
  * say it. The validator's positions are unreliable in SAX mode, so
  * positions come from the parser context. Validity is decided from all of
  * them: a register is valid only if the parser says well-formed, the
- * validator says valid and no error was reported.
+ * validator says valid, no error was reported, and the parse reached
+ * </register> (a backstop, whatever made the parser stop).
  *
  * Households. Element attributes are copied into per-household flat arrays
  * whose strings live in an arena reset after each </household>; enumerated
@@ -135,6 +136,7 @@ struct reader {
     unsigned listed; /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
     int depth;
+    int closed;       /* </register> was parsed */
 
     arena head_arena, hh_arena;
     rd_head head;
@@ -296,9 +298,18 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
     if (r->holding) {
         /* the end of the file: kept until we know whether it was cut */
         if (r->n_held < HELD) {
+            char *m = r->held[r->n_held].msg;
+            size_t n = strlen(msg), k = sizeof r->held[0].msg - 1;
             r->held[r->n_held].line = line;
             r->held[r->n_held].col = col;
-            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s", msg);
+            if (n > k) {
+                /* cut at a character boundary: a diagnostic is UTF-8 */
+                while (k > 0 && ((unsigned char)msg[k] & 0xC0) == 0x80)
+                    k--;
+                n = k;
+            }
+            memcpy(m, msg, n);
+            m[n] = 0;
         }
         r->n_held++;
         return;
@@ -340,18 +351,58 @@ static void refuse(reader_t *r, const char *msg)
         xmlStopParser(r->ctxt);
 }
 
-/* Tidies a libxml2 message: one line, no "{urn:...}" namespace noise. */
+/* Length of the valid UTF-8 sequence at S (1 to 4), or 0 when the bytes
+ * there are not one (stray, overlong, surrogate, cut short). */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t k, j;
+    unsigned cp;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        k = 1, cp = s[0] & 0x1F;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        k = 2, cp = s[0] & 0x0F;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        k = 3, cp = s[0] & 0x07;
+    else
+        return 0;
+    for (j = 1; j <= k; j++) {
+        if ((s[j] & 0xC0) != 0x80) /* a NUL stops here too */
+            return 0;
+        cp = cp << 6 | (s[j] & 0x3F);
+    }
+    if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k + 1;
+}
+
+/* Tidies a libxml2 message: one line of valid UTF-8, no "{urn:...}"
+ * namespace noise. libxml2 quotes names as it found them, so bytes that
+ * are not UTF-8 (and a sequence cut by a buffer's end) become '?'. */
 static void tidy(char *m)
 {
     char *o = m, *s = m;
-    size_t nl = strlen("{" REG_NS "}");
+    size_t nl = strlen("{" REG_NS "}"), k;
     while (*s) {
         if (!strncmp(s, "{" REG_NS "}", nl)) {
             s += nl;
             continue;
         }
-        *o++ = (*s == '\n' || *s == '\r') ? ' ' : *s;
-        s++;
+        if (!(k = utf8_len((const unsigned char *)s))) {
+            *o++ = '?';
+            s++;
+            continue;
+        }
+        if (k == 1) {
+            *o++ = (unsigned char)*s < 0x20 ? ' ' : *s;
+            s++;
+            continue;
+        }
+        memmove(o, s, k);
+        o += k;
+        s += k;
     }
     while (o > m && o[-1] == ' ')
         o--;
@@ -883,6 +934,10 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     default:
         break;
     }
+    /* attr() gives NULL both for an absent attribute and for a copy that
+     * found no memory: the arenas tell them apart */
+    if (a->failed || ha->failed)
+        oom = 1;
     if (oom) {
         r->cb_failed = 1;
         refuse(r, "out of memory");
@@ -932,6 +987,8 @@ static void end_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     if (r->fatal || !r->depth)
         return;
     kind = r->stack[r->depth--];
+    if (!r->depth)
+        r->closed = 1;
     if (r->res->errors) {
         r->in_p = 0;
         return;
@@ -1146,7 +1203,7 @@ error_code reader_read(reader_t *r, const char *path,
     r->holding = 0;
     r->n_held = 0;
     r->listed = 0;
-    r->depth = 0;
+    r->depth = r->closed = 0;
     r->head_done = 0;
     r->in_p = r->in_household = 0;
     r->cadres.n = 0;
@@ -1293,6 +1350,15 @@ error_code reader_read(reader_t *r, const char *path,
                    "it reports without a position): export it again");
     }
 
+    /* Whatever stopped the parser (libxml2 halts on an encoding error
+     * without a word through our handlers), a register is valid only if
+     * it was parsed to its </register>. */
+    if (r->ctxt && !r->closed && !res->errors)
+        report(r, cur_line(r), cur_col(r),
+               "the register could not be read to its </register> (the "
+               "parser stopped at or after this point, often on bytes that "
+               "are not in the declared encoding): check the encoding and "
+               "export it again");
     wf = r->ctxt && r->ctxt->wellFormed;
     sv = xmlSchemaIsValid(vctxt);
     if (r->ctxt && !wf && !res->errors)

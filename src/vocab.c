@@ -53,6 +53,7 @@ static error_code load_item(vocab_item *item, const xmlNode *en)
 {
     const xmlNode *ann, *doc;
     xmlChar *value = xmlGetProp(en, BAD_CAST "value");
+    int fail = 0;
 
     item->value = strdup(value ? (const char *)value : "");
     xmlFree(value);
@@ -65,17 +66,18 @@ static error_code load_item(vocab_item *item, const xmlNode *en)
                 continue;
             lang = xmlNodeGetLang(doc);
             if (lang && !strcmp((const char *)lang, "zh") && !item->zh)
-                item->zh = dup_text(doc);
+                fail |= !(item->zh = dup_text(doc));
             else if (lang && !strcmp((const char *)lang, "en") && !item->en)
-                item->en = dup_text(doc);
+                fail |= !(item->en = dup_text(doc));
             xmlFree(lang);
         }
     }
-    if (!item->zh)
+    /* a label that found no memory is a failure, not a missing label */
+    if (!item->zh && !fail)
         item->zh = item->value ? strdup(item->value) : NULL;
-    if (!item->en)
+    if (!item->en && !fail)
         item->en = item->value ? strdup(item->value) : NULL;
-    return item->value && item->zh && item->en ? ERR_OK : ERR_NOMEM;
+    return !fail && item->value && item->zh && item->en ? ERR_OK : ERR_NOMEM;
 }
 
 static error_code load_type(vocab_t *v, const xmlNode *st)

@@ -219,6 +219,30 @@ static void test_partial(void **state)
     xmlFreeDoc(d);
 }
 
+/* return_validate's failure path: the message names the first problem and
+ * its line (this is what canvass build reports as an internal error). */
+static void test_validate_reports_first_problem(void **state)
+{
+    const char *paths[] = {"../examples/hongxing-2011.xml"};
+    xmlDocPtr d = build(paths, 1, NULL);
+    xmlNodePtr c;
+    char *msg = NULL;
+    (void)state;
+    for (c = xmlDocGetRootElement(d)->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE &&
+            !xmlStrcmp(c->name, BAD_CAST "campaign"))
+            break;
+    assert_non_null(c);
+    assert_int_equal(xmlUnsetProp(c, BAD_CAST "id"), 0);
+    assert_int_equal(return_validate(d, rschema, &msg), -1);
+    assert_non_null(msg);
+    assert_true(!strncmp(msg, "line ", 5));
+    assert_non_null(strstr(msg, "'id' is required"));
+    assert_null(strchr(msg, '\n'));
+    free(msg);
+    xmlFreeDoc(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_rollups_sum),
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_partial),
+        cmocka_unit_test(test_validate_reports_first_problem),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

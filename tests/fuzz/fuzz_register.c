@@ -1,0 +1,283 @@
+/*
+ * fuzz_register.c — libFuzzer target: register bytes → reader + audit +
+ * tally + return, the path `canvass build --allow-partial` takes up to the
+ * return document, in memory.
+ *
+ * The input is one register, or up to MAX_REGS registers separated by the
+ * line SEP (it is in the dictionary), so the batch-wide audit rules
+ * (duplicate-household across registers) and the street/district/city
+ * roll-ups of the return are reached too. Each register is written to its
+ * own memfd, created once; the reader opens it by its /proc/self/fd/N path
+ * like any regular file, so nothing touches the disk.
+ *
+ * Besides the sanitizers, the target checks the contracts a crash would
+ * not show, and aborts (a "crash" for libFuzzer) when one is broken:
+ *   - a register the reader calls valid was read to its last byte, and has
+ *     no schema diagnostic;
+ *   - a register called invalid has at least one error diagnostic naming
+ *     it (never silently invalid);
+ *   - every diagnostic is one line of valid UTF-8 and formats as text and
+ *     JSON;
+ *   - a return built from the batch validates against return.xsd (the
+ *     "internal error" of canvass build) and serialises.
+ *
+ * The schemas are read from $CANVASS_SCHEMA_DIR, else from the source
+ * tree's input-schema/ (FUZZ_SCHEMA_DIR, set by the Makefile).
+ */
+#define _GNU_SOURCE /* memfd_create */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "audit.h"
+#include "batch.h"
+#include "diag.h"
+#include "reader.h"
+#include "return.h"
+#include "vocab.h"
+
+#ifndef FUZZ_SCHEMA_DIR
+#define FUZZ_SCHEMA_DIR "input-schema"
+#endif
+
+#define MAX_REGS 3
+#define SEP "\n<!--canvass-fuzz-next-register-->\n"
+
+typedef struct {
+    xmlSchemaPtr schema, rschema;
+    vocab_t *vocab, *rvocab;
+    audit_opts audit;
+    int fd[MAX_REGS];
+    char path[MAX_REGS][32];
+} fuzz_state;
+
+/* The one piece of state a libFuzzer target cannot avoid: what
+ * LLVMFuzzerInitialize loaded, read-only afterwards. */
+static fuzz_state S;
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_register: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    abort();
+}
+
+static char *schema_path(const char *dir, const char *file)
+{
+    size_t n = strlen(dir) + strlen(file) + 2;
+    char *p = malloc(n);
+    if (!p)
+        die("no memory", NULL);
+    snprintf(p, n, "%s/%s", dir, file);
+    return p;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    const char *dir = getenv("CANVASS_SCHEMA_DIR");
+    char *reg, *ret, *msg = NULL;
+    int i;
+
+    (void)argc;
+    (void)argv;
+    if (!dir || !*dir)
+        dir = FUZZ_SCHEMA_DIR;
+    reg = schema_path(dir, "register.xsd");
+    ret = schema_path(dir, "return.xsd");
+    if (!(S.schema = reader_load_schema(reg, &msg)) ||
+        !(S.vocab = vocab_load(reg, &msg)) ||
+        !(S.rschema = reader_load_schema(ret, &msg)) ||
+        !(S.rvocab = vocab_load(ret, &msg)))
+        die("cannot load the schemas (set CANVASS_SCHEMA_DIR)", msg);
+    free(reg);
+    free(ret);
+    audit_opts_default(&S.audit);
+    for (i = 0; i < MAX_REGS; i++) {
+        if ((S.fd[i] = memfd_create("canvass-fuzz", MFD_CLOEXEC)) < 0)
+            die("memfd_create failed", NULL);
+        snprintf(S.path[i], sizeof S.path[i], "/proc/self/fd/%d", S.fd[i]);
+    }
+    return 0;
+}
+
+static void put(int fd, const uint8_t *d, size_t n)
+{
+    size_t off = 0;
+    if (ftruncate(fd, 0) < 0)
+        die("ftruncate failed", NULL);
+    while (off < n) {
+        ssize_t w = pwrite(fd, d + off, n - off, (off_t)off);
+        if (w <= 0)
+            die("pwrite failed", NULL);
+        off += (size_t)w;
+    }
+}
+
+/* 1 if S[0..N) is valid UTF-8 (no overlongs, no surrogates). */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], k, cp, j;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            k = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            k = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            k = 3, cp = c & 0x07;
+        else
+            return 0;
+        if (n - i <= k)
+            return 0;
+        for (j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + j] & 0x3f);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+static void check_text(const char *what, const char *s)
+{
+    if (!s)
+        return;
+    if (strchr(s, '\n') || strchr(s, '\r'))
+        die("a diagnostic spans lines", what);
+    if (!utf8_ok((const unsigned char *)s, strlen(s)))
+        die("a diagnostic is not valid UTF-8", what);
+}
+
+/* Per register: its errors and schema diagnostics, counted as the batch's
+ * diagnostics stream by (they are not held: issue 9). */
+typedef struct {
+    const batch_t *b;
+    size_t errs[MAX_REGS], schema[MAX_REGS];
+} diag_counts;
+
+static error_code check_one(void *ud, const diag *d)
+{
+    diag_counts *c = ud;
+    char *t = diag_format_text(d), *j = diag_format_json(d);
+    size_t i;
+
+    if (!t || !j)
+        die("a diagnostic does not format", d->rule);
+    check_text("message", d->message);
+    check_text("rule", d->rule);
+    check_text("text form", t);
+    check_text("JSON form", j);
+    free(t);
+    free(j);
+    for (i = 0; i < c->b->n && i < MAX_REGS; i++) {
+        if (strcmp(d->file, c->b->regs[i].path))
+            continue;
+        c->errs[i] += d->severity == DIAG_ERROR;
+        c->schema[i] += !strcmp(d->rule, "schema");
+    }
+    return ERR_OK;
+}
+
+static void check_diags(const batch_t *b, const size_t *len)
+{
+    diag_counts c;
+    size_t i;
+
+    memset(&c, 0, sizeof c);
+    c.b = b;
+    if (batch_each_diag(b, check_one, &c) != ERR_OK)
+        die("the diagnostics could not be read back", NULL);
+    for (i = 0; i < b->n && i < MAX_REGS; i++) {
+        const batch_reg *r = &b->regs[i];
+        size_t n = 0;
+        int slot;
+
+        if (r->io != ERR_OK)
+            die("a memfd register could not be read", error_string(r->io));
+        if (!r->rr.valid && !c.errs[i])
+            die("a register is invalid without an error diagnostic", NULL);
+        if (r->rr.valid && (c.schema[i] || r->rr.errors))
+            die("a register is valid with schema diagnostics", NULL);
+        for (slot = 0; slot < MAX_REGS; slot++)
+            if (!strcmp(r->path, S.path[slot]))
+                n = len[slot];
+        if (r->rr.valid && r->rr.size != n)
+            die("a register is valid but was not read to its end", NULL);
+        if (r->included && !r->rr.valid)
+            die("an invalid register is included in the return", NULL);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *paths[MAX_REGS];
+    size_t len[MAX_REGS] = {0}, n = 0, seplen = strlen(SEP);
+    const uint8_t *p = data, *end = data + size;
+    batch_opts bo;
+    return_opts ro;
+    batch_t *b;
+    xmlDocPtr ret;
+    error_code rc;
+    char *msg = NULL, *buf = NULL;
+    size_t blen = 0;
+
+    /* split at SEP into at most MAX_REGS registers */
+    while (n < MAX_REGS) {
+        const uint8_t *q = n + 1 < MAX_REGS
+                               ? memmem(p, (size_t)(end - p), SEP, seplen)
+                               : NULL;
+        size_t l = q ? (size_t)(q - p) : (size_t)(end - p);
+        put(S.fd[n], p, l);
+        len[n] = l;
+        paths[n] = S.path[n];
+        n++;
+        if (!q)
+            break;
+        p = q + seplen;
+    }
+
+    memset(&bo, 0, sizeof bo);
+    bo.schema = S.schema;
+    bo.vocab = S.vocab;
+    bo.rvocab = S.rvocab;
+    bo.audit = &S.audit;
+    bo.threads = 1;
+    if (!(b = batch_run(paths, n, &bo, &rc)))
+        die("batch_run failed", error_string(rc));
+    check_diags(b, len);
+
+    memset(&ro, 0, sizeof ro);
+    ro.vocab = S.vocab;
+    ro.rvocab = S.rvocab;
+    ro.audit = &S.audit;
+    ro.generator = "canvass fuzz";
+    if ((ret = return_build(b, &ro, &msg))) {
+        char *vmsg = NULL;
+        if (return_validate(ret, S.rschema, &vmsg))
+            die("the return does not match return.xsd", vmsg);
+        if (return_serialize(ret, &buf, &blen) != ERR_OK || !blen)
+            die("the return does not serialise", NULL);
+        if (!utf8_ok((const unsigned char *)buf, blen))
+            die("return.xml is not valid UTF-8", NULL);
+        xmlFreeDoc(ret);
+    }
+    free(buf);
+    free(msg);
+    batch_free(b);
+    return 0;
+}
