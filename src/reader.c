@@ -136,7 +136,7 @@ struct reader {
     unsigned listed; /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
     int depth;
-    int closed;       /* </register> was parsed */
+    int closed; /* </register> was parsed */
 
     arena head_arena, hh_arena;
     rd_head head;
@@ -372,8 +372,8 @@ static size_t utf8_len(const unsigned char *s)
             return 0;
         cp = cp << 6 | (s[j] & 0x3F);
     }
-    if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return k + 1;
 }
