@@ -35,6 +35,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+
 #define MAX_ATTRS 100       /* per start tag; the format needs 8 */
 #define MAX_TEXT (1u << 20) /* bytes of text between two tags */
 #define TOO_MUCH_TEXT                                                          \
@@ -42,6 +44,8 @@
     "narrative paragraph or an opinion is a few hundred characters); split "   \
     "it, or export the register again"
 #define GB_HITS 3 /* such runs that make a GB file UTF-8 */
+
+#include "buf.h"
 
 /* Lexer states. */
 enum {
@@ -405,20 +409,9 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
 
     *out_n = 0;
     /* never empty, even for no bytes: memcpy must not see a NULL */
-    if (!in->in || in->in_cap < total) {
-        unsigned char *b = realloc(in->in, total + sizeof in->carry);
-        if (!b)
-            return -1;
-        in->in = b;
-        in->in_cap = total + sizeof in->carry;
-    }
-    if (in->out_cap < 2 * total + 16) {
-        unsigned char *o = realloc(in->out, 2 * total + 16);
-        if (!o)
-            return -1;
-        in->out = o;
-        in->out_cap = 2 * total + 16;
-    }
+    if (GROW(in->in, total + sizeof in->carry, in->in_cap) != ERR_OK ||
+        GROW(in->out, 2 * total + 16, in->out_cap) != ERR_OK)
+        return -1;
     memcpy(in->in, in->carry, in->n_carry);
     memcpy(in->in + in->n_carry, p, n);
     in->n_carry = 0;
@@ -487,12 +480,9 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
             break;
         if (errno == E2BIG) {
             size_t used = (size_t)(op - (char *)in->out);
-            unsigned char *o = realloc(in->out, in->out_cap * 2);
-            if (!o)
+            if (GROW(in->out, in->out_cap * 2, in->out_cap) != ERR_OK)
                 return -1;
-            in->out = o;
-            in->out_cap *= 2;
-            op = (char *)o + used;
+            op = (char *)in->out + used;
             room = in->out_cap - used;
             continue;
         }

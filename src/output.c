@@ -59,9 +59,15 @@
  * an output name is never replaced. The new OUTDIR keeps the old one's
  * permission bits (and owner, when running as root).
  *
- * Invariants: no mutable global state; every path under OUTDIR or PARENT is reached through a
- * folder descriptor and a plain name (no '/'), so a name in a manifest
- * cannot point elsewhere; nothing is removed recursively.
+ * Invariants: no mutable global state; every path under OUTDIR or PARENT
+ * is reached through a folder descriptor and a plain name (no '/'), so a
+ * name in a manifest cannot point elsewhere; nothing is removed
+ * recursively.
+ *
+ * Why one file: the lock, the staging folder, the manifest and the swap
+ * are one protocol whose steps only make sense together (which marker is
+ * removed last, which folder a dead build left and what it still says);
+ * split, each part would need the others' invariants restated.
  */
 #define _GNU_SOURCE 1
 #include "output.h"
@@ -110,7 +116,7 @@ struct output {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void S_names_free(names *n)
+static void names_free(names *n)
 {
     size_t i;
     for (i = 0; i < n->n; i++)
@@ -119,7 +125,7 @@ static void S_names_free(names *n)
     memset(n, 0, sizeof *n);
 }
 
-static int S_names_has(const names *n, const char *name)
+static int names_has(const names *n, const char *name)
 {
     size_t i;
     for (i = 0; i < n->n; i++)
@@ -128,30 +134,24 @@ static int S_names_has(const names *n, const char *name)
     return 0;
 }
 
-static int S_names_add(names *n, const char *name)
+static int names_add(names *n, const char *name)
 {
-    if (n->n == n->cap) {
-        size_t cap = n->cap ? n->cap * 2 : 16;
-        char **v = realloc(n->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        n->v = v;
-        n->cap = cap;
-    }
+    if (GROW(n->v, n->n + 1, n->cap) != ERR_OK)
+        return -1;
     if (!(n->v[n->n] = strdup(name)))
         return -1;
     n->n++;
     return 0;
 }
 
-static int S_has_suffix(const char *s, const char *suf)
+static int has_suffix(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
     return a >= b && !strcmp(s + a - b, suf);
 }
 
 /* A plain file name: not empty, no '/', not "." or "..". */
-static int S_plain(const char *name)
+static int plain(const char *name)
 {
     return *name && !strchr(name, '/') && strcmp(name, ".") &&
            strcmp(name, "..");
@@ -163,25 +163,25 @@ int output_is_output_name(const char *name)
         !strcmp(name, "findings.csv") || !strcmp(name, MANIFEST))
         return 1;
     return !strncmp(name, "summary-", 8) && !strchr(name, '/') &&
-           (S_has_suffix(name, ".docx") || S_has_suffix(name, ".html") ||
-            S_has_suffix(name, ".md"));
+           (has_suffix(name, ".docx") || has_suffix(name, ".html") ||
+            has_suffix(name, ".md"));
 }
 
 /* ".canvass-XXXXXX": the private folder of canvass 0.1, inside OUTDIR. */
-static int S_legacy_private(const char *name)
+static int legacy_private(const char *name)
 {
     return !strncmp(name, PRIVATE_TAG, strlen(PRIVATE_TAG)) &&
            strlen(name) == strlen(PRIVATE_TAG) + 6;
 }
 
-static int S_same(const struct stat *a, const struct stat *b)
+static int same(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /* Reads the manifest FILE of folder DFD into OUT (names only; a missing or
  * foreign file gives no names). */
-static int S_read_manifest(int dfd, const char *file, names *out)
+static int read_manifest(int dfd, const char *file, names *out)
 {
     char *buf = NULL, *line, *save = NULL;
     ssize_t got;
@@ -204,8 +204,7 @@ static int S_read_manifest(int dfd, const char *file, names *out)
         goto done;
     for (line = strtok_r(buf + strlen(MANIFEST_HEAD), "\n", &save); line;
          line = strtok_r(NULL, "\n", &save))
-        if (S_plain(line) && !S_names_has(out, line) &&
-            S_names_add(out, line)) {
+        if (plain(line) && !names_has(out, line) && names_add(out, line)) {
             rc = -1;
             break;
         }
@@ -215,7 +214,7 @@ done:
     return rc;
 }
 
-static char *S_join(const char *dir, const char *name)
+static char *join(const char *dir, const char *name)
 {
     return error_format("%s%s%s", dir,
                         *dir && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
@@ -269,7 +268,7 @@ fail:
 
 /* ---- stderr of libxlsxwriter -------------------------------------------- */
 
-static ssize_t S_sink(void *cookie, const char *buf, size_t n)
+static ssize_t sink(void *cookie, const char *buf, size_t n)
 {
     (void)cookie;
     (void)buf;
@@ -278,7 +277,7 @@ static ssize_t S_sink(void *cookie, const char *buf, size_t n)
 
 FILE *output_sink(void)
 {
-    cookie_io_functions_t io = {NULL, S_sink, NULL, NULL};
+    cookie_io_functions_t io = {NULL, sink, NULL, NULL};
     return fopencookie(NULL, "w", io);
 }
 
@@ -302,7 +301,7 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
         goto done; /* output_open will say why */
     if (!(in = calloc(n ? n : 1, sizeof *in)) ||
         !(have = calloc(n ? n : 1, sizeof *have)) ||
-        S_read_manifest(dfd, MANIFEST, &old)) {
+        read_manifest(dfd, MANIFEST, &old)) {
         rc = error_set(msg, ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -327,7 +326,7 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
         dir = realpath(idir, NULL);
         free(idir);
         if (dir && !strcmp(dir, real) &&
-            (output_is_output_name(base) || S_names_has(&old, base))) {
+            (output_is_output_name(base) || names_has(&old, base))) {
             rc = error_set(msg, ERR_USAGE,
                            "%s: this register is in the output folder %s, "
                            "where the build would replace it (as %s): move "
@@ -342,14 +341,14 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
     dfd = -1;
     while ((e = readdir(d))) {
         struct stat st, lst;
-        if (!output_is_output_name(e->d_name) && !S_names_has(&old, e->d_name))
+        if (!output_is_output_name(e->d_name) && !names_has(&old, e->d_name))
             continue;
         if (fstatat(dirfd(d), e->d_name, &lst, AT_SYMLINK_NOFOLLOW))
             continue;
         if (fstatat(dirfd(d), e->d_name, &st, 0))
             st = lst;
         for (i = 0; i < n; i++)
-            if (have[i] && (S_same(&in[i], &st) || S_same(&in[i], &lst))) {
+            if (have[i] && (same(&in[i], &st) || same(&in[i], &lst))) {
                 rc = error_set(msg, ERR_USAGE,
                                "%s: this register is the file %s/%s, which "
                                "the build would replace: move it out of %s, "
@@ -363,7 +362,7 @@ done:
         closedir(d);
     if (dfd >= 0)
         close(dfd);
-    S_names_free(&old);
+    names_free(&old);
     free(in);
     free(have);
     free(dir);
@@ -380,8 +379,8 @@ done:
  * holds go; anything else is renamed back into CUR. Returns 0 when the
  * folder is gone, 1 when it had to be kept (something could not be put
  * back). */
-static int S_retire(output_t *o, int dfd, const char *name, int staging,
-                    int cur, const names *cur_set)
+static int retire(output_t *o, int dfd, const char *name, int staging, int cur,
+                  const names *cur_set)
 {
     names mine = {0};
     DIR *d;
@@ -392,11 +391,11 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
     if (fstat(dfd, &self))
         return 1;
     if (!staging)
-        S_read_manifest(dfd, MANIFEST, &mine);
+        read_manifest(dfd, MANIFEST, &mine);
     if ((fd = dup(dfd)) < 0 || !(d = fdopendir(fd))) {
         if (fd >= 0)
             close(fd);
-        S_names_free(&mine);
+        names_free(&mine);
         return 1;
     }
     while ((e = readdir(d))) {
@@ -407,7 +406,7 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
             continue; /* last: while the folder is, they say what it is */
         if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW))
             continue;
-        if (S_ISDIR(st.st_mode) && S_legacy_private(n)) {
+        if (S_ISDIR(st.st_mode) && legacy_private(n)) {
             /* canvass 0.1's private folder: files only */
             int lfd =
                 openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -424,14 +423,14 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
             if (!unlinkat(dfd, n, AT_REMOVEDIR))
                 continue;
         }
-        ours = staging || S_names_has(&mine, n);
+        ours = staging || names_has(&mine, n);
         if (!S_ISDIR(st.st_mode)) {
             if (ours) {
                 unlinkat(dfd, n, 0);
                 continue;
             }
             if (!fstatat(cur, n, &cst, AT_SYMLINK_NOFOLLOW) &&
-                (S_same(&st, &cst) || S_names_has(cur_set, n))) {
+                (same(&st, &cst) || names_has(cur_set, n))) {
                 unlinkat(dfd, n, 0); /* a link, or replaced by an output */
                 continue;
             }
@@ -443,20 +442,19 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
         kept = 1;
     }
     closedir(d);
-    S_names_free(&mine);
+    names_free(&mine);
     if (kept)
         return 1;
     unlinkat(dfd, MANIFEST, 0);
     unlinkat(dfd, MANIFEST_NEW, 0);
     /* the name must still be the folder emptied */
-    if (fstatat(o->pfd, name, &now, AT_SYMLINK_NOFOLLOW) ||
-        !S_same(&now, &self))
+    if (fstatat(o->pfd, name, &now, AT_SYMLINK_NOFOLLOW) || !same(&now, &self))
         return 1;
     return unlinkat(o->pfd, name, AT_REMOVEDIR) ? 1 : 0;
 }
 
 /* Removes the private folders of OUTDIR's builds that died. */
-static void S_clean_leftovers(output_t *o)
+static void clean_leftovers(output_t *o)
 {
     char *prefix = error_format(".%s%s", o->base, PRIVATE_TAG);
     int fd =
@@ -484,7 +482,7 @@ static void S_clean_leftovers(output_t *o)
             continue;
         }
         staging = !faccessat(lfd, MANIFEST_NEW, F_OK, AT_SYMLINK_NOFOLLOW);
-        S_retire(o, lfd, e->d_name, staging, o->ofd, &o->old);
+        retire(o, lfd, e->d_name, staging, o->ofd, &o->old);
         close(lfd);
     }
     closedir(d);
@@ -494,8 +492,8 @@ static void S_clean_leftovers(output_t *o)
 /* ---- open --------------------------------------------------------------- */
 
 /* Locks the folder at OUTDIR (created if missing) into o->ofd. */
-static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
-                         char **msg)
+static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
+                       char **msg)
 {
     int tries, waited = 0;
     struct stat now;
@@ -542,7 +540,7 @@ static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
             }
         }
         if (!fstat(fd, &o->ost) && !stat(o->outdir, &now) &&
-            S_same(&o->ost, &now)) {
+            same(&o->ost, &now)) {
             o->ofd = fd;
             return ERR_OK;
         }
@@ -555,7 +553,7 @@ static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
 }
 
 /* Where OUTDIR is: its real path, its parent, and the checks on them. */
-static error_code S_place(output_t *o, char **msg)
+static error_code place(output_t *o, char **msg)
 {
     struct stat pst, now;
     char *slash, *cwd;
@@ -583,7 +581,7 @@ static error_code S_place(output_t *o, char **msg)
                          o->parent, strerror(errno));
     if (fstat(o->pfd, &pst) ||
         fstatat(o->pfd, o->base, &now, AT_SYMLINK_NOFOLLOW) ||
-        !S_same(&now, &o->ost))
+        !same(&now, &o->ost))
         return error_set(msg, ERR_OPEN,
                          "%s: the output folder changed while "
                          "canvass was opening it",
@@ -628,7 +626,7 @@ static error_code S_place(output_t *o, char **msg)
 }
 
 /* The private folder, locked, with its marker. */
-static error_code S_stage(output_t *o, char **msg)
+static error_code stage(output_t *o, char **msg)
 {
     int mfd, err;
     mode_t mode = (o->ost.st_mode & 07777) | S_IRWXU;
@@ -698,15 +696,15 @@ error_code output_open(const char *outdir, output_wait_fn on_wait, void *arg,
         e = error_set(msg, ERR_USAGE, "the output folder has no name");
         goto fail;
     }
-    if ((e = S_lock(o, on_wait, arg, msg)) != ERR_OK ||
-        (e = S_place(o, msg)) != ERR_OK)
+    if ((e = lock(o, on_wait, arg, msg)) != ERR_OK ||
+        (e = place(o, msg)) != ERR_OK)
         goto fail;
-    if (S_read_manifest(o->ofd, MANIFEST, &o->old)) {
+    if (read_manifest(o->ofd, MANIFEST, &o->old)) {
         e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    S_clean_leftovers(o);
-    if ((e = S_stage(o, msg)) != ERR_OK)
+    clean_leftovers(o);
+    if ((e = stage(o, msg)) != ERR_OK)
         goto fail;
     *out = o;
     return ERR_OK;
@@ -724,14 +722,14 @@ error_code output_path(output_t *o, const char *name, char **path, char **msg)
     *path = NULL;
     if (!output_is_output_name(name) || !strcmp(name, MANIFEST))
         return error_set(msg, ERR_INTERNAL, "%s is not an output name", name);
-    if (S_names_has(&o->set, name))
+    if (names_has(&o->set, name))
         return error_set(msg, ERR_INTERNAL, "%s written twice", name);
     if (!fstatat(o->ofd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode))
         return error_set(msg, ERR_WRITE,
                          "%s/%s is a folder: canvass never "
                          "replaces a folder with an output; move it away",
                          o->outdir, name);
-    if (S_names_add(&o->set, name) || !(*path = S_join(o->stage, name)))
+    if (names_add(&o->set, name) || !(*path = join(o->stage, name)))
         return error_set(msg, ERR_NOMEM, "out of memory");
     return ERR_OK;
 }
@@ -791,7 +789,7 @@ char *output_unstage(const output_t *o, const char *msg)
 }
 
 /* fsync of NAME in folder DFD. */
-static int S_sync(int dfd, const char *name)
+static int sync_entry(int dfd, const char *name)
 {
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;
     if (fd < 0)
@@ -803,7 +801,7 @@ static int S_sync(int dfd, const char *name)
 }
 
 /* The manifest of the new set, written and renamed over the marker. */
-static int S_write_manifest(output_t *o)
+static int write_manifest(output_t *o)
 {
     size_t i;
     int fd = openat(o->sfd, MANIFEST_NEW,
@@ -826,7 +824,7 @@ static int S_write_manifest(output_t *o)
 
 /* Hard-links the user's own files of OUTDIR into the private folder;
  * folders and files that cannot be linked are moved after the swap. */
-static void S_carry_over(output_t *o)
+static void carry_over(output_t *o)
 {
     int fd = openat(o->ofd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -841,8 +839,8 @@ static void S_carry_over(output_t *o)
         const char *n = e->d_name;
         struct stat st;
         if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, MANIFEST) ||
-            !strcmp(n, MANIFEST_NEW) || S_names_has(&o->set, n) ||
-            S_names_has(&o->old, n))
+            !strcmp(n, MANIFEST_NEW) || names_has(&o->set, n) ||
+            names_has(&o->old, n))
             continue;
         if (fstatat(o->ofd, n, &st, AT_SYMLINK_NOFOLLOW) || S_ISDIR(st.st_mode))
             continue;
@@ -852,7 +850,7 @@ static void S_carry_over(output_t *o)
 }
 
 /* True when folder DFD holds no entry. */
-static int S_empty(int dfd)
+static int empty(int dfd)
 {
     int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), empty = 1;
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -887,20 +885,20 @@ error_code output_commit(output_t *o, char **note, char **msg)
                              "never replaces a folder with an output; move "
                              "it away; nothing was replaced",
                              o->outdir, o->set.v[i]);
-        if (S_sync(o->sfd, o->set.v[i])) {
+        if (sync_entry(o->sfd, o->set.v[i])) {
             err = errno;
             return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
                              "%s/%s: cannot write: %s", o->outdir, o->set.v[i],
                              strerror(err));
         }
     }
-    if (S_write_manifest(o)) {
+    if (write_manifest(o)) {
         err = errno;
         return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
                          "%s/%s: cannot write: %s", o->outdir, MANIFEST,
                          strerror(err));
     }
-    S_carry_over(o);
+    carry_over(o);
     if (fsync(o->sfd)) {
         err = errno;
         return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
@@ -910,7 +908,7 @@ error_code output_commit(output_t *o, char **note, char **msg)
         return error_set(msg, ERR_INTERRUPTED, "interrupted");
     if (renameat2(o->pfd, o->stage_name, o->pfd, o->base, RENAME_EXCHANGE)) {
         err = errno;
-        if ((err != EINVAL && err != ENOSYS) || !S_empty(o->ofd) ||
+        if ((err != EINVAL && err != ENOSYS) || !empty(o->ofd) ||
             renameat(o->pfd, o->stage_name, o->pfd, o->base))
             return error_set(msg, ERR_WRITE,
                              "%s: cannot put the new outputs "
@@ -933,7 +931,7 @@ error_code output_commit(output_t *o, char **note, char **msg)
     o->ofd = o->sfd;
     o->sfd = tmp;
     if (o->committed == 1 &&
-        S_retire(o, o->sfd, o->stage_name, 0, o->ofd, &o->set) && note)
+        retire(o, o->sfd, o->stage_name, 0, o->ofd, &o->set) && note)
         *note = error_format("%s/%s keeps files that were in %s during the "
                              "build and could not be put back: look there",
                              o->parent, o->stage_name, o->outdir);
@@ -945,15 +943,15 @@ void output_free(output_t *o)
     if (!o)
         return;
     if (!o->committed && o->sfd >= 0 && o->stage)
-        S_retire(o, o->sfd, o->stage_name, 1, o->ofd, &o->set);
+        retire(o, o->sfd, o->stage_name, 1, o->ofd, &o->set);
     if (o->sfd >= 0)
         close(o->sfd);
     if (o->ofd >= 0)
         close(o->ofd);
     if (o->pfd >= 0)
         close(o->pfd);
-    S_names_free(&o->set);
-    S_names_free(&o->old);
+    names_free(&o->set);
+    names_free(&o->old);
     free(o->stage);
     free(o->real);
     free(o->parent);
