@@ -1,0 +1,166 @@
+/*
+ * retdoc.h — the return document (input-schema/return.xsd), read.
+ *
+ * The one way to read a return: the renderers (xlsx, summary), main and,
+ * later, merge and verify read a return through this module, never by
+ * walking its nodes themselves. It gives typed access: the campaign, the
+ * sources, the units in report order or in document order, a unit by
+ * level and code, the communities a roll-up covers, the enumerated rows
+ * of a unit's tables and their counts, the findings.
+ *
+ * The element and attribute names of the document, its level values and
+ * the lengths of the administrative-code prefixes of each level are here,
+ * once, shared with the writer (return.c).
+ *
+ * A retdoc_t borrows the document: it must outlive the retdoc_t and not
+ * change under it. Strings handed out are borrowed from the document (or,
+ * for an attribute whose value is not a single text node, from the
+ * retdoc_t) until retdoc_free. A retdoc_t is used by one thread at a time;
+ * several threads may each open their own on the same document.
+ */
+#ifndef CANVASS_RETDOC_H
+#define CANVASS_RETDOC_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+#include "error.h"
+#include "vocab.h"
+
+/* Namespace of the return document. */
+#define RETURN_NS "urn:canvass:return:1"
+
+/* Elements. */
+#define RETDOC_RETURN "return"
+#define RETDOC_CAMPAIGN "campaign"
+#define RETDOC_SOURCES "sources"
+#define RETDOC_SOURCE "source"
+#define RETDOC_UNIT "unit"
+#define RETDOC_COVERS "covers"
+#define RETDOC_COMMUNITY "community" /* a covered community; also a level */
+#define RETDOC_FINDINGS "findings"
+#define RETDOC_FINDING "finding"
+
+/* Levels of a unit (values of the "level" type; the order of a report is
+ * the vocabulary's). */
+#define RETDOC_LEVEL_COMMUNITY "community"
+#define RETDOC_LEVEL_STREET "street"
+#define RETDOC_LEVEL_DISTRICT "district"
+#define RETDOC_LEVEL_CITY "city"
+#define RETDOC_LEVEL_ALL "all"
+
+/* Digits of the administrative code that name each level: a community's
+ * 12-digit code begins with its street's 9, its district's 6, its city's
+ * 4. retdoc_level_digits gives them by level name. */
+#define RETDOC_STREET_DIGITS 9
+#define RETDOC_DISTRICT_DIGITS 6
+#define RETDOC_CITY_DIGITS 4
+
+/* The prefix length of LEVEL: 9, 6, 4, 0 for "all"; 0 for a community or
+ * an unknown level (the whole code is theirs). */
+size_t retdoc_level_digits(const char *level);
+
+typedef struct retdoc retdoc_t;
+
+/* The campaign (strings "" when absent). */
+typedef struct {
+    const char *id, *title, *start, *end, *reported;
+} retdoc_campaign;
+
+/* One <source>: a register the return was compiled from. */
+typedef struct {
+    const char *file, *sha256, *community;
+    unsigned long long size, errors, warnings;
+    int included;
+} retdoc_source;
+
+/* One <unit> (strings "" when absent). */
+typedef struct {
+    const xmlNode *node;  /* the element, for retdoc_child/retdoc_row */
+    const char *level, *code, *name, *street, *district, *city;
+    unsigned long long communities; /* communities it covers (1 for one) */
+    int rank; /* -1 for a community, else the level's index in the level
+                 vocabulary (0 without one) */
+    size_t index; /* its place in document order */
+} retdoc_unit;
+
+/* One <finding> (strings "" when absent); the message is its text. */
+typedef struct {
+    const xmlNode *node;
+    const char *file, *rule, *severity, *community, *household, *visit,
+        *item, *cadre;
+    unsigned long long line, col;
+} retdoc_finding;
+
+/* Reads the return document DOC (borrowed). LEVELS (borrowed, may be
+ * NULL) is the vocabulary whose "level" type ranks roll-ups. ERR_INVALID
+ * when DOC's root is not a return of RETURN_NS, ERR_NOMEM; *MSG set
+ * (caller frees). */
+error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels,
+                       retdoc_t **out, char **msg);
+
+/* No-op on NULL. */
+void retdoc_free(retdoc_t *rd);
+
+/* ERR_NOMEM once a copy of an attribute value could not be made (that
+ * value then read as absent), else ERR_OK. Check it after a walk. */
+error_code retdoc_error(const retdoc_t *rd);
+
+const xmlNode *retdoc_root(const retdoc_t *rd);
+const retdoc_campaign *retdoc_campaign_of(const retdoc_t *rd);
+int retdoc_partial(const retdoc_t *rd); /* return/@partial */
+
+size_t retdoc_nsources(const retdoc_t *rd);
+const retdoc_source *retdoc_source_at(const retdoc_t *rd, size_t i);
+
+/* Units. Report order: communities by code, each roll-up right after the
+ * communities it covers, 'all' last (the workbook's order). Document
+ * order: as return.c writes them (communities, streets, districts,
+ * cities, all). I < retdoc_nunits. */
+size_t retdoc_nunits(const retdoc_t *rd);
+const retdoc_unit *retdoc_unit_at(const retdoc_t *rd, size_t i);
+const retdoc_unit *retdoc_unit_in_doc(const retdoc_t *rd, size_t i);
+
+/* The unit of LEVEL and CODE, or NULL when the return has none. */
+const retdoc_unit *retdoc_find(const retdoc_t *rd, const char *level,
+                               const char *code);
+
+/* The reporting unit: 'all' if present, else the unit covering the most
+ * communities (the higher level on a tie); NULL when there is no unit. */
+const retdoc_unit *retdoc_top(const retdoc_t *rd);
+
+/* True when community unit C lies under unit U (its code begins with
+ * U's; every community lies under 'all'); U itself for a community. */
+int retdoc_covers(const retdoc_unit *u, const retdoc_unit *c);
+
+/* Findings, in document order; retdoc_findings_omitted is
+ * findings/@omitted. F is filled; 0, or -1 past the last. */
+size_t retdoc_nfindings(const retdoc_t *rd);
+int retdoc_finding_at(retdoc_t *rd, size_t i, retdoc_finding *f);
+unsigned long long retdoc_findings_omitted(retdoc_t *rd);
+
+/* --- reading inside a unit --------------------------------------------- */
+
+/* First child element EL (of RETURN_NS) of N, and the next sibling
+ * element EL from N on; NULL-safe, NULL when none. */
+const xmlNode *retdoc_child(const xmlNode *n, const char *el);
+const xmlNode *retdoc_next(const xmlNode *n, const char *el);
+
+/* Attribute NAME of N (borrowed); NULL when N or the attribute is absent.
+ * retdoc_attr0 gives "" then. */
+const char *retdoc_attr(retdoc_t *rd, const xmlNode *n, const char *name);
+const char *retdoc_attr0(retdoc_t *rd, const xmlNode *n, const char *name);
+
+/* Count attribute NAME of N; 0 when N or the attribute is absent. */
+unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,
+                                const char *name);
+
+/* Child element EL of PARENT whose @value is VALUE, or NULL. */
+const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent,
+                          const char *el, const char *value);
+
+/* The child elements EL of PARENT (the enumerated rows of a table), in
+ * *ROWS (malloc'd, caller frees; NULL when there is none) and *N. */
+error_code retdoc_rows(const xmlNode *parent, const char *el,
+                       const xmlNode ***rows, size_t *n);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * xlsx_audit.c — the audit table of the returns workbook, as two sheets:
+ * findings by rule, one row per unit (the units' <audit>); then the
+ * findings list (file, line, rule, severity, message, community, ids —
+ * never a person's name: the return carries none), titled by the same
+ * table label and the word "list", with the number of findings the
+ * return left out (--max-findings) under it.
+ */
+#include "xlsx_sheet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define V_ERROR "error" /* severities: audit/@errors, @warnings */
+#define V_WARNING "warning"
+
+/* Findings by rule, one row per unit. */
+static void by_rule(xlsx_ctx *c, const char *table, const xmlNode **rules,
+                    size_t nr)
+{
+    xlsx_sheet s;
+    lxw_row_t H, r;
+    size_t i, j;
+
+    xlsx_sheet_begin(c, &s, table, -1, (lxw_col_t)(5 + nr));
+    H = s.row;
+    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_LEVEL));
+    xlsx_sheet_head(c, &s, H, 3, xlsx_sheet_vlabel(c, "severity", V_ERROR));
+    xlsx_sheet_head(c, &s, H, 4, xlsx_sheet_vlabel(c, "severity", V_WARNING));
+    for (j = 0; j < nr; j++)
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)(5 + j),
+                        xlsx_sheet_label(c, rules[j]));
+    xlsx_sheet_heads(&s, H, H, 2);
+    for (r = H + 1, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
+         i++, r++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        const xmlNode *au = retdoc_child(u->node, "audit");
+        lxw_format *ft, *fn;
+        xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+        xlsx_sheet_unit_cells(c, &s, r, u, 1, ft);
+        xlsx_sheet_num(c, &s, r, 3,
+                       (double)retdoc_count(c->rd, au, "errors"), fn);
+        xlsx_sheet_num(c, &s, r, 4,
+                       (double)retdoc_count(c->rd, au, "warnings"), fn);
+        for (j = 0; j < nr; j++) {
+            const xmlNode *row = retdoc_row(
+                c->rd, au, "rule", retdoc_attr(c->rd, rules[j], "value"));
+            xlsx_sheet_num(c, &s, r, (lxw_col_t)(5 + j),
+                           (double)retdoc_count(c->rd, row, "count"), fn);
+        }
+    }
+    xlsx_sheet_filter(c, &s, r, (lxw_col_t)(4 + nr));
+    xlsx_sheet_end(c, &s);
+}
+
+/* Finding F on row R of the list. */
+static void finding_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                        const retdoc_finding *f)
+{
+    const char *ids[4] = {f->household, f->visit, f->item, f->cadre};
+    xmlChar *text;
+    double w;
+    size_t j;
+
+    xlsx_sheet_str(c, s, r, 0, f->file, c->f.text, 0);
+    xlsx_sheet_num(c, s, r, 1, (double)f->line, c->f.num);
+    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_vlabel(c, "rule", f->rule),
+                   c->f.text, 0);
+    xlsx_sheet_str(c, s, r, 3, xlsx_sheet_vlabel(c, "severity", f->severity),
+                   c->f.text, 0);
+    xlsx_sheet_str(c, s, r, 5, f->community, c->f.text, 0);
+    for (j = 0; j < 4; j++)
+        xlsx_sheet_str(c, s, r, (lxw_col_t)(6 + j), ids[j], c->f.text, 0);
+    if (c->rc != ERR_OK)
+        return;
+    text = xmlNodeGetContent(f->node); /* libxml2's, freed here */
+    w = text ? xlsx_sheet_text_width((const char *)text) : 0;
+    xlsx_sheet_str(c, s, r, 4, text ? (const char *)text : "", c->f.wrap, 0);
+    xmlFree(text);
+    /* not every reader grows a wrapped row by itself */
+    if (w > XLSX_WIDTH_MAX)
+        xlsx_sheet_height(c, s, r, 15 * (1 + (int)(w / XLSX_WIDTH_MAX)));
+}
+
+/* The findings list, and the number the return left out. */
+static void list(xlsx_ctx *c, const char *table)
+{
+    static const int heads[10] = {W_FILE,      W_LINE,    W_RULE, W_SEVERITY,
+                                  W_MESSAGE,   W_COMMUNITY,
+                                  W_HOUSEHOLD, W_VISIT,   W_ITEM, W_CADRE};
+    xlsx_sheet s;
+    retdoc_finding f;
+    unsigned long long omitted;
+    lxw_row_t H, r;
+    size_t i;
+
+    xlsx_sheet_begin(c, &s, table, W_LIST, 10);
+    H = s.row;
+    for (i = 0; i < 10; i++)
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)i, xlsx_sheet_word(c, heads[i]));
+    xlsx_sheet_heads(&s, H, H, 0);
+    r = H + 1;
+    for (i = 0; c->rc == ERR_OK && retdoc_finding_at(c->rd, i, &f) == 0;
+         i++, r++)
+        finding_row(c, &s, r, &f);
+    xlsx_sheet_filter(c, &s, r, 9);
+    if ((omitted = retdoc_findings_omitted(c->rd)) > 0) {
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "%s%.0f", xlsx_sheet_word(c, W_OMITTED),
+                   (double)omitted);
+        xlsx_sheet_str(c, &s, r, 0, xlsx_sheet_keep_buf(c, &b), c->f.note, -1);
+        s.row = r + 1;
+    }
+    xlsx_sheet_end(c, &s);
+}
+
+int xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el)
+{
+    const xmlNode **rules = NULL;
+    size_t nr;
+
+    (void)el;
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "audit"), "rule", &rules, &nr);
+    by_rule(c, table, rules, nr);
+    list(c, table);
+    free(rules);
+    return c->rc == ERR_OK ? 0 : -1;
+}

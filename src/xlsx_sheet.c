@@ -1,0 +1,655 @@
+/*
+ * xlsx_sheet.c — the plumbing of the returns workbook (see xlsx_sheet.h):
+ * words and labels, cell formats, cells and formulas, the header block
+ * every sheet opens with and the common end every sheet shares (footer,
+ * widths, frozen headings, print set-up), charts.
+ *
+ * Every call that writes is a no-op returning -1 once the context has
+ * failed; the first failure is kept (xlsx_sheet_fail). Column widths are
+ * tracked as cells are written (East Asian characters count 2) and set at
+ * xlsx_sheet_end. Strings made here live in the context's arena until the
+ * end of the render (libxlsxwriter copies what it is given).
+ */
+#include "xlsx_sheet.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The keys of the words, in the enum's order. */
+static const char *const word_keys[W_COUNT_] = {
+    [W_REPORTING_UNIT] = "reporting-unit",
+    [W_UNIT_OF_COUNT] = "unit-of-count",
+    [W_HEAD] = "head",
+    [W_STAT_HEAD] = "statistics-head",
+    [W_PREPARER] = "preparer",
+    [W_REPORT_DATE] = "report-date",
+    [W_PERIOD_TO] = "period-to",
+    [W_PARTIAL] = "partial",
+    [W_LIST_SEP] = "list-separator",
+    [W_MORE_PRE] = "more-before",
+    [W_MORE_POST] = "more-after",
+    [W_SUBTOTAL] = "subtotal",
+    [W_TOTAL] = "total",
+    [W_DISTINCT_TOTAL] = "distinct-total",
+    [W_CODE] = "code",
+    [W_NAME] = "name",
+    [W_LEVEL] = "level",
+    [W_HH_REGISTERED] = "households-registered",
+    [W_HH_VISITED] = "households-visited",
+    [W_COVERAGE] = "coverage",
+    [W_VISITS] = "visits",
+    [W_FORMS] = "forms",
+    [W_OPINIONS] = "opinions",
+    [W_IMPORTANT] = "important",
+    [W_IMPORTANT_REPORTED] = "important-reported",
+    [W_SUGGESTIONS] = "suggestions",
+    [W_ELDERLY_MEMBERS] = "elderly-members",
+    [W_ELDERLY_SERVED] = "elderly-served",
+    [W_SERVICES] = "services",
+    [W_SAT_FORMS] = "satisfaction-forms",
+    [W_SATISFIED] = "satisfied",
+    [W_SAT_RATE] = "satisfaction-rate",
+    [W_CATEGORY] = "category",
+    [W_GROUP] = "group",
+    [W_MEMBERS] = "members",
+    [W_HOUSEHOLDS] = "households",
+    [W_SERVED] = "served",
+    [W_KIND] = "kind",
+    [W_ENTRY] = "entry",
+    [W_ROLE] = "role",
+    [W_CADRES_REGISTERED] = "cadres-registered",
+    [W_TAKING_PART] = "taking-part",
+    [W_TEAM] = "team",
+    [W_CADRE_ROW] = "cadre-row",
+    [W_LIST] = "list",
+    [W_FILE] = "file",
+    [W_LINE] = "line",
+    [W_RULE] = "rule",
+    [W_SEVERITY] = "severity",
+    [W_MESSAGE] = "message",
+    [W_COMMUNITY] = "community",
+    [W_HOUSEHOLD] = "household",
+    [W_VISIT] = "visit",
+    [W_ITEM] = "item",
+    [W_CADRE] = "cadre",
+    [W_OMITTED] = "omitted",
+};
+
+/* ---------------------------------------------------------------- errors */
+
+int xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (c->rc != ERR_OK)
+        return -1;
+    c->rc = code;
+    va_start(ap, fmt);
+    c->msg = error_vformat(fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int xlsx_sheet_nomem(xlsx_ctx *c)
+{
+    return xlsx_sheet_fail(c, ERR_NOMEM, "out of memory");
+}
+
+int xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what)
+{
+    if (e == LXW_NO_ERROR)
+        return 0;
+    return xlsx_sheet_fail(c, ERR_XLSX, "%s: %s", what, lxw_strerror(e));
+}
+
+/* ---------------------------------------------------------------- strings */
+
+char *xlsx_sheet_keep(xlsx_ctx *c, char *s)
+{
+    if (!s || GROW(c->arena, c->narena + 1, c->carena) != ERR_OK) {
+        free(s);
+        xlsx_sheet_nomem(c);
+        return NULL;
+    }
+    return c->arena[c->narena++] = s;
+}
+
+char *xlsx_sheet_keep_buf(xlsx_ctx *c, buf_t *b)
+{
+    return xlsx_sheet_keep(c, buf_detach(b));
+}
+
+/* Decodes one UTF-8 character at *P (advancing it); invalid bytes count as
+ * one character each. */
+static unsigned long utf8_next(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    unsigned long cp = *s;
+    int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+    int i;
+
+    if (extra)
+        cp &= 0x3Fu >> extra;
+    for (i = 1; i <= extra; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *p = s + 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *p = s + 1 + extra;
+    return cp;
+}
+
+double xlsx_sheet_text_width(const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    double w = 0;
+    while (*p) {
+        unsigned long cp = utf8_next(&p);
+        w += cp >= 0x1100 && cp != 0xFFFD ? 2 : 1;
+    }
+    return w;
+}
+
+/* TEXT cut to at most MAX characters, counted as Excel does in UTF-16
+ * units, with "…" appended when cut (arena copy then). */
+static const char *cut(xlsx_ctx *c, const char *text, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)text, *q = p;
+    size_t n = 0;
+    buf_t b = BUF_INIT;
+
+    while (*p) {
+        unsigned long cp = utf8_next(&q);
+        n += cp > 0xFFFF ? 2 : 1;
+        if (n > max)
+            break;
+        p = q;
+    }
+    if (!*p)
+        return text;
+    buf_add(&b, text, (size_t)(p - (const unsigned char *)text));
+    buf_puts(&b, "\xE2\x80\xA6"); /* … */
+    return xlsx_sheet_keep_buf(c, &b);
+}
+
+/* ---------------------------------------------------------------- labels */
+
+const char *xlsx_sheet_word(const xlsx_ctx *c, int w)
+{
+    return vocab_label(c->opts->labels, "word", word_keys[w],
+                       c->en ? "en" : "zh");
+}
+
+const char *xlsx_sheet_vlabel(const xlsx_ctx *c, const char *type,
+                              const char *value)
+{
+    if (!value)
+        return "";
+    if (!c->opts->labels)
+        return value;
+    return vocab_label(c->opts->labels, type, value, c->en ? "en" : "zh");
+}
+
+const char *xlsx_sheet_label(xlsx_ctx *c, const xmlNode *row)
+{
+    const char *s = retdoc_attr(c->rd, row, c->en ? "en" : "zh");
+    return s ? s : retdoc_attr0(c->rd, row, "value");
+}
+
+const xmlNode *xlsx_sheet_first(const xlsx_ctx *c, const char *el)
+{
+    return c->first ? retdoc_child(c->first->node, el) : NULL;
+}
+
+int xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
+                    const xmlNode ***rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (c->rc != ERR_OK)
+        return -1;
+    if (retdoc_rows(parent, el, rows, n) != ERR_OK)
+        return xlsx_sheet_nomem(c);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- formats */
+
+static lxw_format *format(xlsx_ctx *c, int bold, int border, uint8_t align,
+                          lxw_color_t fill, const char *numfmt)
+{
+    lxw_format *f = workbook_add_format(c->wb);
+    if (!f) {
+        xlsx_sheet_nomem(c);
+        return NULL;
+    }
+    if (bold)
+        format_set_bold(f);
+    if (border)
+        format_set_border(f, LXW_BORDER_THIN);
+    if (align)
+        format_set_align(f, align);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    if (fill)
+        format_set_bg_color(f, fill);
+    if (numfmt)
+        format_set_num_format(f, numfmt);
+    return f;
+}
+
+int xlsx_sheet_formats(xlsx_ctx *c)
+{
+    xlsx_formats *f = &c->f;
+    const lxw_color_t sub = 0xF2F2F2, tot = 0xDDEBF7, head = 0xD9D9D9;
+
+    f->title = format(c, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
+    f->subtitle = format(c, 0, 0, LXW_ALIGN_CENTER, 0, NULL);
+    f->meta = format(c, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
+    f->meta_right = format(c, 0, 0, LXW_ALIGN_RIGHT, 0, NULL);
+    f->head = format(c, 1, 1, LXW_ALIGN_CENTER, head, NULL);
+    f->text = format(c, 0, 1, 0, 0, NULL);
+    f->wrap = format(c, 0, 1, 0, 0, NULL);
+    f->num = format(c, 0, 1, 0, 0, "0");
+    f->pct = format(c, 0, 1, 0, 0, "0.0%");
+    f->sub_text = format(c, 1, 1, 0, sub, NULL);
+    f->sub_num = format(c, 1, 1, 0, sub, "0");
+    f->sub_pct = format(c, 1, 1, 0, sub, "0.0%");
+    f->tot_text = format(c, 1, 1, 0, tot, NULL);
+    f->tot_num = format(c, 1, 1, 0, tot, "0");
+    f->tot_pct = format(c, 1, 1, 0, tot, "0.0%");
+    f->note = format(c, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
+    f->foot = format(c, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
+    if (c->rc != ERR_OK)
+        return -1;
+    format_set_font_size(f->title, 16);
+    format_set_text_wrap(f->head);
+    format_set_text_wrap(f->wrap); /* long messages: the row grows */
+    format_set_font_color(f->note, LXW_COLOR_RED);
+    format_set_text_wrap(f->note);
+    return 0;
+}
+
+/* ------------------------------------------------------------ cell output */
+
+int xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w)
+{
+    if (col >= s->nwidth) {
+        size_t n = (size_t)col + 16;
+        if (GROW(s->width, n, s->cwidth) != ERR_OK)
+            return xlsx_sheet_nomem(c);
+        memset(s->width + s->nwidth, 0, (n - s->nwidth) * sizeof *s->width);
+        s->nwidth = n;
+    }
+    if (w > XLSX_WIDTH_MAX)
+        w = XLSX_WIDTH_MAX;
+    if (w > s->width[col])
+        s->width[col] = w;
+    return 0;
+}
+
+int xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+                   const char *text, lxw_format *f, double cap)
+{
+    double w;
+    if (c->rc != ERR_OK)
+        return -1;
+    if (!(text = cut(c, text ? text : "", XLSX_CELL_MAX)))
+        return -1;
+    if (xlsx_sheet_lxw(c, worksheet_write_string(s->ws, r, col, text, f),
+                       "worksheet_write_string") < 0)
+        return -1;
+    if (cap < 0)
+        return 0;
+    w = xlsx_sheet_text_width(text);
+    return xlsx_sheet_track(c, s, col, cap > 0 && w > cap ? cap : w);
+}
+
+/* Counts the width of the number V in column COL. */
+static int track_number(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double v)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", v);
+    return xlsx_sheet_track(c, s, col, (double)strlen(digits));
+}
+
+int xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+                   double v, lxw_format *f)
+{
+    if (c->rc != ERR_OK)
+        return -1;
+    if (xlsx_sheet_lxw(c, worksheet_write_number(s->ws, r, col, v, f),
+                       "worksheet_write_number") < 0)
+        return -1;
+    return track_number(c, s, col, v);
+}
+
+int xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                       lxw_col_t col, buf_t *b, double v, lxw_format *f)
+{
+    lxw_error e;
+    if (buf_error(b) != ERR_OK) {
+        buf_free(b);
+        return xlsx_sheet_nomem(c);
+    }
+    if (c->rc != ERR_OK) {
+        buf_free(b);
+        return -1;
+    }
+    e = worksheet_write_formula_num(s->ws, r, col, buf_str(b), f, v);
+    buf_free(b);
+    if (xlsx_sheet_lxw(c, e, "worksheet_write_formula_num") < 0)
+        return -1;
+    return track_number(c, s, col, v);
+}
+
+int xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
+                     lxw_row_t r2, lxw_col_t c2, const char *text,
+                     lxw_format *f)
+{
+    if (c->rc != ERR_OK)
+        return -1;
+    if (!(text = cut(c, text, XLSX_CELL_MAX)))
+        return -1;
+    if (r1 == r2 && c1 == c2)
+        return xlsx_sheet_str(c, s, r1, c1, text, f, -1);
+    return xlsx_sheet_lxw(
+        c, worksheet_merge_range(s->ws, r1, c1, r2, c2, text, f),
+        "worksheet_merge_range");
+}
+
+int xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, double height)
+{
+    if (c->rc != ERR_OK)
+        return -1;
+    return xlsx_sheet_lxw(c, worksheet_set_row(s->ws, r, height, NULL),
+                          "worksheet_set_row");
+}
+
+int xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+                    const char *text)
+{
+    double lines = 1, w = xlsx_sheet_text_width(text);
+    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, XLSX_HEAD_WIDTH) < 0)
+        return -1;
+    /* rows do not grow to fit wrapped text by themselves in every reader */
+    while (w > lines * XLSX_HEAD_WIDTH)
+        lines++;
+    if (r != s->wrap_row)
+        s->wrap_row = r, s->wrap_lines = 1;
+    if (lines <= s->wrap_lines)
+        return 0;
+    s->wrap_lines = lines;
+    return xlsx_sheet_height(c, s, r, 15 * lines);
+}
+
+int xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
+                          lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
+                          const char *text)
+{
+    double w = xlsx_sheet_text_width(text);
+    if (xlsx_sheet_merge(c, s, r1, c1, r2, c2, text, c->f.head) < 0)
+        return -1;
+    return c1 == c2 ? xlsx_sheet_track(c, s, c1,
+                                       w > XLSX_HEAD_WIDTH ? XLSX_HEAD_WIDTH
+                                                           : w)
+                    : 0;
+}
+
+void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
+                             lxw_format **t, lxw_format **n, lxw_format **p)
+{
+    const xlsx_formats *f = &c->f;
+    int lvl = u->rank < 0                            ? 0
+              : !strcmp(u->level, RETDOC_LEVEL_ALL) ? 2
+                                                     : 1;
+    *t = lvl == 0 ? f->text : lvl == 1 ? f->sub_text : f->tot_text;
+    *n = lvl == 0 ? f->num : lvl == 1 ? f->sub_num : f->tot_num;
+    if (p)
+        *p = lvl == 0 ? f->pct : lvl == 1 ? f->sub_pct : f->tot_pct;
+}
+
+int xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                          const retdoc_unit *u, int level, lxw_format *f)
+{
+    if (xlsx_sheet_str(c, s, r, 0, u->code, f, 0) < 0 ||
+        xlsx_sheet_str(c, s, r, 1, u->name, f, 0) < 0)
+        return -1;
+    return level ? xlsx_sheet_str(c, s, r, 2,
+                                  xlsx_sheet_vlabel(c, "level", u->level), f,
+                                  0)
+                 : 0;
+}
+
+/* --------------------------------------------------------------- formulas */
+
+void xlsx_sheet_ref(buf_t *b, lxw_row_t row, lxw_col_t col)
+{
+    char cell[LXW_MAX_CELL_NAME_LENGTH];
+    lxw_rowcol_to_cell(cell, row, col);
+    buf_puts(b, cell);
+}
+
+void xlsx_sheet_sum_range(buf_t *b, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2,
+                          lxw_col_t c2)
+{
+    buf_puts(b, "SUM(");
+    xlsx_sheet_ref(b, r1, c1);
+    buf_puts(b, ":");
+    xlsx_sheet_ref(b, r2, c2);
+    buf_puts(b, ")");
+}
+
+void xlsx_sheet_sum_list(buf_t *b, const lxw_row_t *rows, size_t n,
+                         lxw_col_t col)
+{
+    size_t i;
+    int nested = n > XLSX_SUM_ARGS;
+
+    buf_puts(b, "SUM(");
+    for (i = 0; i < n; i++) {
+        if (nested && i % XLSX_SUM_ARGS == 0)
+            buf_puts(b, i ? "),SUM(" : "SUM(");
+        else if (i)
+            buf_puts(b, ",");
+        xlsx_sheet_ref(b, rows[i], col);
+    }
+    buf_puts(b, nested ? "))" : ")");
+}
+
+void xlsx_sheet_rate(buf_t *b, lxw_row_t r, lxw_col_t num, lxw_col_t den)
+{
+    buf_puts(b, "IF(");
+    xlsx_sheet_ref(b, r, den);
+    buf_puts(b, ">0,");
+    xlsx_sheet_ref(b, r, num);
+    buf_puts(b, "/");
+    xlsx_sheet_ref(b, r, den);
+    buf_puts(b, ",0)");
+}
+
+double xlsx_sheet_ratio(double num, double den)
+{
+    return den > 0 ? num / den : 0;
+}
+
+/* ----------------------------------------------------------------- sheets */
+
+/* A valid, unused sheet name made from LABEL (arena). */
+static const char *sheet_name(xlsx_ctx *c, const char *label)
+{
+    char *base, *name, *p;
+    const char *part;
+    int k;
+
+    if (!(base = xlsx_sheet_keep(c, strdup(*label ? label : "Sheet"))))
+        return NULL;
+    for (p = base; *p; p++)
+        if (strchr("[]:*?/\\", *p))
+            *p = '_';
+    if (*base == '\'')
+        *base = '_';
+    for (k = 1; k < 1000; k++) {
+        char suffix[16] = "";
+        size_t room = LXW_SHEETNAME_MAX;
+        buf_t b = BUF_INIT;
+        if (k > 1)
+            room -= (size_t)snprintf(suffix, sizeof suffix, " (%d)", k);
+        if (!(part = cut(c, base, room)))
+            return NULL;
+        buf_puts(&b, part);
+        if (part != base) /* drop the ellipsis cut() added */
+            buf_truncate(&b, b.len - 3);
+        while (b.len && b.s[b.len - 1] == ' ')
+            buf_truncate(&b, b.len - 1);
+        if (b.len && b.s[b.len - 1] == '\'')
+            b.s[b.len - 1] = '_';
+        buf_puts(&b, suffix);
+        if (!(name = xlsx_sheet_keep_buf(c, &b)))
+            return NULL;
+        if (*name && workbook_validate_sheet_name(c->wb, name) == LXW_NO_ERROR)
+            return name;
+    }
+    xlsx_sheet_fail(c, ERR_XLSX, "no valid sheet name for \"%s\"", label);
+    return NULL;
+}
+
+int xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
+                     int suffix, lxw_col_t ncols)
+{
+    buf_t b = BUF_INIT;
+    const char *label = xlsx_sheet_vlabel(c, "table", table), *name;
+
+    memset(s, 0, sizeof *s);
+    if (c->rc != ERR_OK)
+        return -1;
+    if (suffix >= 0) {
+        buf_printf(&b, "%s%s", label, xlsx_sheet_word(c, suffix));
+        if (!(label = xlsx_sheet_keep_buf(c, &b)))
+            return -1;
+    }
+    s->table = table;
+    s->ncols = ncols < 3 ? 3 : ncols;
+    if (!(name = sheet_name(c, label)))
+        return -1;
+    s->name = name;
+    if (!(s->ws = workbook_add_worksheet(c->wb, name)))
+        return xlsx_sheet_fail(c, ERR_XLSX, "cannot add worksheet \"%s\"",
+                               name);
+    c->nsheets++;
+    xlsx_sheet_merge(c, s, 0, 0, 0, s->ncols - 1, label, c->f.title);
+    xlsx_sheet_height(c, s, 0, 30);
+    xlsx_sheet_merge(c, s, 1, 0, 1, s->ncols - 1, c->period, c->f.subtitle);
+    buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT),
+               c->reporting);
+    xlsx_sheet_str(c, s, 2, 0, xlsx_sheet_keep_buf(c, &b), c->f.meta, -1);
+    xlsx_sheet_str(c, s, 2, s->ncols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),
+                   c->f.meta_right, -1);
+    s->row = 4; /* one blank row before the table */
+    return c->rc == ERR_OK ? 0 : -1;
+}
+
+void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
+                      lxw_col_t freeze_col)
+{
+    s->head_first = r1;
+    s->head_last = r2;
+    s->freeze_col = freeze_col;
+    s->frozen = 1;
+}
+
+int xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
+                      lxw_col_t last_col)
+{
+    lxw_row_t last = next > s->head_last + 1 ? next - 1 : s->head_last;
+    s->row = next;
+    if (c->rc != ERR_OK)
+        return -1;
+    return xlsx_sheet_lxw(c, worksheet_autofilter(s->ws, s->head_last, 0,
+                                                  last, last_col),
+                          "worksheet_autofilter");
+}
+
+int xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+                     const char *title, lxw_row_t r1, lxw_row_t r2,
+                     lxw_col_t lcol, lxw_col_t vcol, int rowwise)
+{
+    lxw_chart *ch;
+    lxw_chart_series *se;
+    lxw_chart_options o;
+
+    if (c->rc != ERR_OK)
+        return -1;
+    if (!(ch = workbook_add_chart(c->wb, type)))
+        return xlsx_sheet_fail(c, ERR_XLSX, "cannot add a chart");
+    if (!(se = chart_add_series(ch, NULL, NULL)))
+        return xlsx_sheet_fail(c, ERR_XLSX, "cannot add a chart series");
+    if (rowwise) {
+        chart_series_set_categories(se, s->name, r1, lcol, r1, vcol);
+        chart_series_set_values(se, s->name, r2, lcol, r2, vcol);
+    } else {
+        chart_series_set_categories(se, s->name, r1, lcol, r2, lcol);
+        chart_series_set_values(se, s->name, r1, vcol, r2, vcol);
+    }
+    chart_series_set_labels(se);
+    if (type == LXW_CHART_PIE) {
+        chart_series_set_labels_percentage(se);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_RIGHT);
+    } else {
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+    }
+    chart_title_set_name(ch, title);
+    memset(&o, 0, sizeof o);
+    o.x_offset = 10;
+    o.x_scale = 1.25;
+    o.y_scale = 1.25;
+    o.description = (char *)title;
+    /* below the headings: repeated rows would print a slice of it */
+    return xlsx_sheet_lxw(c, worksheet_insert_chart_opt(s->ws,
+                                                        s->head_last + 1,
+                                                        s->ncols, ch, &o),
+                          "worksheet_insert_chart");
+}
+
+int xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
+{
+    static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER,
+                                W_REPORT_DATE};
+    size_t i;
+
+    for (i = 0; i < 4 && c->rc == ERR_OK; i++) {
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "%s%s", xlsx_sheet_word(c, foot[i]),
+                   foot[i] == W_REPORT_DATE ? c->reported : "");
+        xlsx_sheet_str(c, s, s->row + 1, (lxw_col_t)(i * s->ncols / 4),
+                       xlsx_sheet_keep_buf(c, &b), c->f.foot, -1);
+    }
+    for (i = 0; i < s->nwidth && c->rc == ERR_OK; i++) {
+        double w = s->width[i] ? s->width[i] + 2 : 0;
+        if (w)
+            xlsx_sheet_lxw(c, worksheet_set_column(s->ws, (lxw_col_t)i,
+                                                   (lxw_col_t)i,
+                                                   w < 6 ? 6 : w, NULL),
+                           "worksheet_set_column");
+    }
+    free(s->width);
+    s->width = NULL;
+    s->nwidth = s->cwidth = 0;
+    if (c->rc != ERR_OK)
+        return -1;
+    if (s->frozen) {
+        worksheet_freeze_panes(s->ws, s->head_last + 1, s->freeze_col);
+        if (xlsx_sheet_lxw(c, worksheet_repeat_rows(s->ws, s->head_first,
+                                                    s->head_last),
+                           "worksheet_repeat_rows") < 0)
+            return -1;
+    }
+    worksheet_set_paper(s->ws, 9); /* A4 */
+    worksheet_set_landscape(s->ws);
+    worksheet_fit_to_pages(s->ws, 1, 0);
+    worksheet_center_horizontally(s->ws);
+    return 0;
+}

@@ -1,0 +1,216 @@
+/*
+ * xlsx_sheet.h — inside the returns workbook: the render context, the
+ * cell/sheet/chart plumbing (xlsx_sheet.c) and the sheet families
+ * (xlsx_summary.c, xlsx_tables.c, xlsx_audit.c). Private to the workbook
+ * renderer: only xlsx*.c include it.
+ *
+ * Layers, each using only the ones above it (no include loop: this header
+ * includes xlsx.h, retdoc.h and buf.h only):
+ *
+ *   retdoc.c         the return document, read (units, rows, counts)
+ *   xlsx_sheet.c     words and labels, cells, formulas, the header block
+ *                    and the common end of a sheet, charts
+ *   xlsx_summary.c   the summary sheet (communities, subtotals, total)
+ *   xlsx_tables.c    the unit tables: visits, opinions/suggestions,
+ *                    groups, cadres, satisfaction
+ *   xlsx_audit.c     findings by rule, the findings list
+ *   xlsx.c           the entry point: context, dispatch, read-back
+ *
+ * Errors are sticky: the first failure is kept in the context (rc, msg)
+ * and every plumbing call is then a no-op returning -1, so a sheet
+ * function writes its cells in a row and checks once, at xlsx_sheet_end.
+ */
+#ifndef CANVASS_XLSX_SHEET_H
+#define CANVASS_XLSX_SHEET_H
+
+#include <stddef.h>
+#include <xlsxwriter.h>
+#include "buf.h"
+#include "retdoc.h"
+#include "xlsx.h"
+
+/* The fixed words of the workbook, by key (xlsx_sheet.c): their zh/en
+ * text is the simple type "word" of the label schema (return.xsd). */
+enum {
+    W_REPORTING_UNIT, W_UNIT_OF_COUNT, W_HEAD, W_STAT_HEAD, W_PREPARER,
+    W_REPORT_DATE, W_PERIOD_TO, W_PARTIAL, W_LIST_SEP, W_MORE_PRE,
+    W_MORE_POST, W_SUBTOTAL, W_TOTAL, W_DISTINCT_TOTAL,
+    W_CODE, W_NAME, W_LEVEL, W_HH_REGISTERED, W_HH_VISITED, W_COVERAGE,
+    W_VISITS, W_FORMS, W_OPINIONS, W_IMPORTANT, W_IMPORTANT_REPORTED,
+    W_SUGGESTIONS, W_ELDERLY_MEMBERS, W_ELDERLY_SERVED, W_SERVICES,
+    W_SAT_FORMS, W_SATISFIED, W_SAT_RATE, W_CATEGORY, W_GROUP, W_MEMBERS,
+    W_HOUSEHOLDS, W_SERVED, W_KIND, W_ENTRY, W_ROLE, W_CADRES_REGISTERED,
+    W_TAKING_PART, W_TEAM, W_CADRE_ROW, W_LIST, W_FILE, W_LINE, W_RULE,
+    W_SEVERITY, W_MESSAGE, W_COMMUNITY, W_HOUSEHOLD, W_VISIT, W_ITEM,
+    W_CADRE, W_OMITTED,
+    W_COUNT_
+};
+
+#define XLSX_CELL_MAX 32000   /* chars per cell, under Excel's 32,767 */
+#define XLSX_WIDTH_MAX 60.0   /* widest column, in character units */
+#define XLSX_HEAD_WIDTH 14.0  /* wrapped column headings count up to this */
+#define XLSX_SUM_ARGS 200     /* arguments per SUM(), under Excel's 255 */
+
+typedef struct {
+    lxw_format *title, *subtitle, *meta, *meta_right, *head, *text, *wrap, *num,
+        *pct, *sub_text, *sub_num, *sub_pct, *tot_text, *tot_num, *tot_pct,
+        *note, *foot;
+} xlsx_formats;
+
+/* The render context. Everything in it is owned by it (freed by
+ * xlsx_render) except opts and the vocab. */
+typedef struct {
+    const render_opts *opts;
+    int en;
+    retdoc_t *rd;                /* the return, read */
+    const retdoc_unit *top;      /* the reporting unit (borrowed from rd) */
+    const retdoc_unit *first;    /* gives the rows of every table */
+    const char *reporting, *period, *reported; /* arena */
+    char **arena;
+    size_t narena, carena;
+    lxw_workbook *wb;
+    xlsx_formats f;
+    size_t nsheets;
+    error_code rc; /* first failure, ERR_OK while none */
+    char *msg;     /* its message (malloc'd) */
+} xlsx_ctx;
+
+/* One worksheet being written. */
+typedef struct {
+    lxw_worksheet *ws;
+    const char *name;  /* arena */
+    const char *table; /* table value, borrowed */
+    lxw_col_t ncols;   /* width of the header block */
+    double *width;     /* display width per column (owned) */
+    size_t nwidth, cwidth;
+    lxw_row_t row;                   /* next free row */
+    lxw_row_t head_first, head_last; /* frozen and repeated rows */
+    lxw_col_t freeze_col;
+    int frozen;           /* head_first/head_last set */
+    lxw_row_t wrap_row;   /* the heading row last made taller */
+    double wrap_lines;    /* and its number of lines */
+} xlsx_sheet;
+
+/* ---- errors and strings ------------------------------------------------ */
+
+/* Records the first failure; returns -1 (`return xlsx_sheet_fail(...)`). */
+int xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int xlsx_sheet_nomem(xlsx_ctx *c);
+/* Records libxlsxwriter error E of WHAT, if any; 0 or -1. */
+int xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what);
+
+/* Takes ownership of S (NULL: out of memory) into the arena; returns it. */
+char *xlsx_sheet_keep(xlsx_ctx *c, char *s);
+/* Moves B's text into the arena (B left empty); NULL on failure. */
+char *xlsx_sheet_keep_buf(xlsx_ctx *c, buf_t *b);
+
+/* Display width of TEXT: East Asian wide characters count 2. */
+double xlsx_sheet_text_width(const char *text);
+
+/* The fixed word W in the render's language; the label of VALUE in TYPE
+ * of the label schema; the zh/en label an enumerated row carries. */
+const char *xlsx_sheet_word(const xlsx_ctx *c, int w);
+const char *xlsx_sheet_vlabel(const xlsx_ctx *c, const char *type,
+                              const char *value);
+const char *xlsx_sheet_label(xlsx_ctx *c, const xmlNode *row);
+
+/* The element EL of the first unit (it gives the rows of every table). */
+const xmlNode *xlsx_sheet_first(const xlsx_ctx *c, const char *el);
+/* retdoc_rows, failure recorded in C; 0 or -1. */
+int xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
+                    const xmlNode ***rows, size_t *n);
+
+/* Adds the workbook's cell formats; 0 or -1. */
+int xlsx_sheet_formats(xlsx_ctx *c);
+
+/* ---- cells (each a no-op returning -1 once C has failed) ---------------- */
+
+/* Widens column COL of S to fit width W (capped). */
+int xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w);
+/* Writes TEXT (cut to the cell limit); CAP > 0 counts its width up to CAP,
+ * CAP < 0 does not count it (it may overflow into empty cells). */
+int xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+                   const char *text, lxw_format *f, double cap);
+int xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+                   double v, lxw_format *f);
+/* Writes the formula in B (consumed) with cached value V. */
+int xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                       lxw_col_t col, buf_t *b, double v, lxw_format *f);
+int xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
+                     lxw_row_t r2, lxw_col_t c2, const char *text,
+                     lxw_format *f);
+/* Row R is HEIGHT points high. */
+int xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                      double height);
+/* A wrapped column heading; a heading merged over R1..R2 x C1..C2. */
+int xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+                    const char *text);
+int xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
+                          lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
+                          const char *text);
+/* Formats of a unit's row: communities plain, roll-ups shaded, 'all' in
+ * the total colour. P may be NULL. */
+void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
+                             lxw_format **t, lxw_format **n, lxw_format **p);
+/* Code, name (and with LEVEL the level label) of U in columns 0-2. */
+int xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                          const retdoc_unit *u, int level, lxw_format *f);
+
+/* ---- formulas ----------------------------------------------------------- */
+
+/* Appends the reference of cell (ROW, COL) to B. */
+void xlsx_sheet_ref(buf_t *b, lxw_row_t row, lxw_col_t col);
+/* Appends SUM(r1c1:r2c2). */
+void xlsx_sheet_sum_range(buf_t *b, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2,
+                          lxw_col_t c2);
+/* Appends SUM(c1,c2,...) over ROWS in column COL; nested past
+ * XLSX_SUM_ARGS. */
+void xlsx_sheet_sum_list(buf_t *b, const lxw_row_t *rows, size_t n,
+                         lxw_col_t col);
+/* Appends IF(den>0,num/den,0) on row R. */
+void xlsx_sheet_rate(buf_t *b, lxw_row_t r, lxw_col_t num, lxw_col_t den);
+/* NUM/DEN, 0 when DEN is 0: the cached value of xlsx_sheet_rate. */
+double xlsx_sheet_ratio(double num, double den);
+
+/* ---- sheets ------------------------------------------------------------- */
+
+/* Adds the sheet of TABLE (its label, and with SUFFIX >= 0 that word, is
+ * the title and the sheet name) and writes its header block (rows 0-2):
+ * title; campaign and period; reporting unit and unit of count. S is
+ * cleared first, so xlsx_sheet_end may follow whatever happened. */
+int xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
+                     int suffix, lxw_col_t ncols);
+/* Marks rows R1..R2 as the column headings: frozen, repeated on print. */
+void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
+                      lxw_col_t freeze_col);
+/* The table ends before row NEXT: autofilter over the headings' last row
+ * to the table's last row, columns 0..LAST_COL; s->row = NEXT. */
+int xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
+                      lxw_col_t last_col);
+/* Inserts a chart of TYPE, titled TITLE, of the values in column VCOL
+ * against the labels in column LCOL, rows R1..R2 (or, with ROWWISE, of the
+ * values in row R2 against the labels in row R1, columns LCOL..VCOL), to
+ * the right of the table, just under its headings. */
+int xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+                     const char *title, lxw_row_t r1, lxw_row_t r2,
+                     lxw_col_t lcol, lxw_col_t vcol, int rowwise);
+/* The common end of every sheet: the footer under the data (s->row),
+ * column widths, panes and the print set-up. Frees s->width whatever
+ * happened before; 0, or -1 when C has failed (here or earlier). */
+int xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s);
+
+/* ---- the sheet families: one function per table of return.xsd ----------
+ * TABLE is the table's value; EL the unit's element it reads when one
+ * function serves several tables. 0, or -1 with C's failure set. */
+typedef int (*xlsx_sheet_fn)(xlsx_ctx *c, const char *table, const char *el);
+
+int xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el);
+int xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el);
+int xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el);
+int xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el);
+int xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el);
+int xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el);
+int xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * xlsx_summary.c — the summary sheet of the returns workbook: one row per
+ * community, grouped by district then street (the code prefixes of
+ * retdoc.h), a subtotal row after each street and each district, a grand
+ * total. Subtotals and the total are SUM formulas whose cached value is
+ * the exact integer sum of the cells they cover, computed here (so a
+ * reader that does not recalculate shows what Excel would); the return's
+ * roll-up units give only the subtotal names. A note above the table
+ * names every register a partial return left out.
+ */
+#include "xlsx_sheet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define V_ELDERLY "elderly" /* the group "elderly" of the summary */
+
+/* A summary column: a count of the unit (EL[/ROW[@value=PICK]]/@ATTR), or
+ * a ratio of two earlier columns (NUM/DEN), or code/name text. */
+typedef struct {
+    int word;
+    const char *el, *row, *pick, *attr;
+    int num, den; /* ratio columns, -1 otherwise */
+} sum_col;
+
+static const sum_col columns[] = {
+    {W_CODE, NULL, NULL, NULL, NULL, -1, -1},
+    {W_NAME, NULL, NULL, NULL, NULL, -1, -1},
+    {W_HH_REGISTERED, "households", NULL, NULL, "registered", -1, -1},
+    {W_HH_VISITED, "households", NULL, NULL, "visited", -1, -1},
+    {W_COVERAGE, NULL, NULL, NULL, NULL, 3, 2},
+    {W_VISITS, "visits", NULL, NULL, "count", -1, -1},
+    {W_FORMS, "forms", NULL, NULL, "count", -1, -1},
+    {W_OPINIONS, "opinions", NULL, NULL, "count", -1, -1},
+    {W_IMPORTANT, "opinions", NULL, NULL, "important", -1, -1},
+    {W_IMPORTANT_REPORTED, "opinions", NULL, NULL, "important-reported", -1,
+     -1},
+    {W_SUGGESTIONS, "suggestions", NULL, NULL, "count", -1, -1},
+    {W_ELDERLY_MEMBERS, "groups", "group", V_ELDERLY, "members", -1, -1},
+    {W_ELDERLY_SERVED, "groups", "group", V_ELDERLY, "served", -1, -1},
+    {W_SERVICES, "services", NULL, NULL, "count", -1, -1},
+    {W_SAT_FORMS, "satisfaction", NULL, NULL, "forms", -1, -1},
+    {W_SATISFIED, "satisfaction", NULL, NULL, "satisfied", -1, -1},
+    {W_SAT_RATE, NULL, NULL, NULL, NULL, 15, 14},
+};
+#define NSUM (sizeof columns / sizeof *columns)
+
+/* Row kinds: a community, a street subtotal (SUM over a range), a district
+ * subtotal and the grand total (SUM over a list of rows). */
+enum { ROW_COMMUNITY, ROW_STREET, ROW_DISTRICT, ROW_TOTAL };
+
+/* The running state of the table. */
+typedef struct {
+    xlsx_sheet s;
+    const retdoc_unit **comm; /* the communities, in code order */
+    size_t ncomm;
+    double *vals;             /* NSUM values per community */
+    lxw_row_t *dist_rows, *street_rows;
+    size_t ndist, nstreet;
+    lxw_row_t r;              /* next row */
+} summary;
+
+static double value_of(xlsx_ctx *c, const retdoc_unit *u, const sum_col *k)
+{
+    const xmlNode *n;
+    if (!k->el) /* a ratio: a formula over other columns */
+        return 0;
+    n = retdoc_child(u->node, k->el);
+    if (k->row)
+        n = retdoc_row(c->rd, n, k->row, k->pick);
+    return (double)retdoc_count(c->rd, n, k->attr);
+}
+
+/* Writes one row of KIND: a community's values V; a street subtotal, SUM
+ * over rows FIRST..LAST; a district subtotal or the total, SUM over ROWS.
+ * V holds the cached sums. */
+static void write_row(xlsx_ctx *c, summary *t, const char *code,
+                      const char *name, const double *v, int kind,
+                      lxw_row_t first, const lxw_row_t *rows, size_t nrows)
+{
+    xlsx_sheet *s = &t->s;
+    lxw_row_t r = t->r;
+    const xlsx_formats *f = &c->f;
+    lxw_format *ft = kind == ROW_COMMUNITY ? f->text
+                     : kind == ROW_TOTAL   ? f->tot_text
+                                           : f->sub_text;
+    lxw_format *fn = kind == ROW_COMMUNITY ? f->num
+                     : kind == ROW_TOTAL   ? f->tot_num
+                                           : f->sub_num;
+    lxw_format *fp = kind == ROW_COMMUNITY ? f->pct
+                     : kind == ROW_TOTAL   ? f->tot_pct
+                                           : f->sub_pct;
+    lxw_col_t col;
+
+    xlsx_sheet_str(c, s, r, 0, code, ft, 0);
+    xlsx_sheet_str(c, s, r, 1, name, ft, 0);
+    for (col = 2; col < NSUM; col++) {
+        const sum_col *k = &columns[col];
+        buf_t b = BUF_INIT;
+        if (k->num >= 0) {
+            xlsx_sheet_rate(&b, r, (lxw_col_t)k->num, (lxw_col_t)k->den);
+            xlsx_sheet_formula(c, s, r, col, &b,
+                               xlsx_sheet_ratio(v[k->num], v[k->den]), fp);
+        } else if (kind == ROW_COMMUNITY) {
+            xlsx_sheet_num(c, s, r, col, v[col], fn);
+        } else {
+            if (kind == ROW_STREET)
+                xlsx_sheet_sum_range(&b, first, col, r - 1, col);
+            else
+                xlsx_sheet_sum_list(&b, rows, nrows, col);
+            xlsx_sheet_formula(c, s, r, col, &b, v[col], fn);
+        }
+    }
+    t->r++;
+}
+
+/* The name of a roll-up row: the return's unit of LEVEL/CODE if present,
+ * else NAME (from the community attributes) + " subtotal". */
+static const char *subtotal_name(xlsx_ctx *c, const char *level,
+                                 const char *code, const char *name)
+{
+    buf_t b = BUF_INIT;
+    const retdoc_unit *u = retdoc_find(c->rd, level, code);
+    buf_printf(&b, "%s%s", u ? u->name : name, xlsx_sheet_word(c, W_SUBTOTAL));
+    return xlsx_sheet_keep_buf(c, &b);
+}
+
+/* The first DIGITS of CODE (fewer when CODE is shorter) into OUT. */
+static size_t prefix(char out[16], const char *code, size_t digits)
+{
+    size_t n = strlen(code) < digits ? strlen(code) : digits;
+    snprintf(out, 16, "%.*s", (int)n, code);
+    return n;
+}
+
+static int same_prefix(const retdoc_unit *u, const char *p, size_t n)
+{
+    return !strncmp(u->code, p, n) && strlen(u->code) >= n;
+}
+
+/* The communities of the street that begins at community *I, then its
+ * subtotal; adds the street's sums into DISTRICT. */
+static void write_street(xlsx_ctx *c, summary *t, size_t *i, double *district)
+{
+    const retdoc_unit *s0 = t->comm[*i];
+    double street[NSUM];
+    char scode[16];
+    size_t slen = prefix(scode, s0->code, RETDOC_STREET_DIGITS), j;
+    lxw_row_t first = t->r;
+
+    memset(street, 0, sizeof street);
+    while (*i < t->ncomm && same_prefix(t->comm[*i], scode, slen)) {
+        const double *v = &t->vals[*i * NSUM];
+        write_row(c, t, t->comm[*i]->code, t->comm[*i]->name, v,
+                  ROW_COMMUNITY, 0, NULL, 0);
+        for (j = 2; j < NSUM; j++)
+            street[j] += v[j];
+        (*i)++;
+    }
+    t->street_rows[t->nstreet++] = t->r;
+    write_row(c, t, scode,
+              subtotal_name(c, RETDOC_LEVEL_STREET, scode, s0->street), street,
+              ROW_STREET, first, NULL, 0);
+    for (j = 2; j < NSUM; j++)
+        district[j] += street[j];
+}
+
+/* The streets of the district that begins at community *I, then its
+ * subtotal; adds the district's sums into TOTAL. */
+static void write_district(xlsx_ctx *c, summary *t, size_t *i, double *total)
+{
+    const retdoc_unit *d0 = t->comm[*i];
+    double district[NSUM];
+    char dcode[16];
+    size_t dlen = prefix(dcode, d0->code, RETDOC_DISTRICT_DIGITS), j;
+
+    memset(district, 0, sizeof district);
+    t->nstreet = 0;
+    while (*i < t->ncomm && same_prefix(t->comm[*i], dcode, dlen))
+        write_street(c, t, i, district);
+    t->dist_rows[t->ndist++] = t->r;
+    write_row(c, t, dcode,
+              subtotal_name(c, RETDOC_LEVEL_DISTRICT, dcode, d0->district),
+              district, ROW_DISTRICT, 0, t->street_rows, t->nstreet);
+    for (j = 2; j < NSUM; j++)
+        total[j] += district[j];
+}
+
+/* The partial note: every excluded source, by file name. */
+static void write_note(xlsx_ctx *c, xlsx_sheet *s)
+{
+    buf_t note = BUF_INIT;
+    size_t i, nexcl = 0;
+    const char *text;
+
+    for (i = 0; i < retdoc_nsources(c->rd); i++) {
+        const retdoc_source *src = retdoc_source_at(c->rd, i);
+        if (!src->included)
+            buf_printf(&note, "%s%s",
+                       nexcl++ ? xlsx_sheet_word(c, W_LIST_SEP)
+                               : xlsx_sheet_word(c, W_PARTIAL),
+                       src->file);
+    }
+    if (!retdoc_partial(c->rd) && !nexcl)
+        return;
+    if (!nexcl)
+        buf_puts(&note, xlsx_sheet_word(c, W_PARTIAL));
+    if (!(text = xlsx_sheet_keep_buf(c, &note)))
+        return;
+    xlsx_sheet_merge(c, s, s->row, 0, s->row, s->ncols - 1, text, c->f.note);
+    xlsx_sheet_height(c, s, s->row,
+                      15.0 * (1 + xlsx_sheet_text_width(text) / 150));
+    s->row++;
+}
+
+/* The communities and their values; 0 or -1. */
+static int load(xlsx_ctx *c, summary *t)
+{
+    size_t i, j, n = retdoc_nunits(c->rd);
+
+    for (i = 0; i < n; i++)
+        t->ncomm += retdoc_unit_at(c->rd, i)->rank < 0;
+    t->comm = calloc(t->ncomm + 1, sizeof *t->comm);
+    t->vals = calloc((t->ncomm + 1) * NSUM, sizeof *t->vals);
+    t->dist_rows = calloc(t->ncomm + 1, sizeof *t->dist_rows);
+    t->street_rows = calloc(t->ncomm + 1, sizeof *t->street_rows);
+    if (!t->comm || !t->vals || !t->dist_rows || !t->street_rows)
+        return xlsx_sheet_nomem(c);
+    for (i = 0, j = 0; i < n; i++)
+        if (retdoc_unit_at(c->rd, i)->rank < 0)
+            t->comm[j++] = retdoc_unit_at(c->rd, i); /* in code order */
+    for (i = 0; i < t->ncomm; i++)
+        for (j = 2; j < NSUM; j++)
+            t->vals[i * NSUM + j] = value_of(c, t->comm[i], &columns[j]);
+    return 0;
+}
+
+int xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
+{
+    summary t;
+    double total[NSUM];
+    size_t i;
+    int rc;
+
+    (void)el;
+    memset(&t, 0, sizeof t);
+    memset(total, 0, sizeof total);
+    xlsx_sheet_begin(c, &t.s, table, -1, (lxw_col_t)NSUM);
+    write_note(c, &t.s);
+    for (i = 0; i < NSUM; i++)
+        xlsx_sheet_head(c, &t.s, t.s.row, (lxw_col_t)i,
+                        xlsx_sheet_word(c, columns[i].word));
+    xlsx_sheet_heads(&t.s, t.s.row, t.s.row, 2);
+    t.r = t.s.row + 1;
+    if (c->rc == ERR_OK && load(c, &t) == 0)
+        for (i = 0; i < t.ncomm;)
+            write_district(c, &t, &i, total);
+    if (t.ndist)
+        write_row(c, &t, "", xlsx_sheet_word(c, W_TOTAL), total, ROW_TOTAL, 0,
+                  t.dist_rows, t.ndist);
+    xlsx_sheet_filter(c, &t.s, t.r, NSUM - 1);
+    rc = xlsx_sheet_end(c, &t.s);
+    free(t.comm);
+    free(t.vals);
+    free(t.dist_rows);
+    free(t.street_rows);
+    return rc;
+}

@@ -1,0 +1,611 @@
+/*
+ * xlsx_tables.c — the unit tables of the returns workbook, one sheet per
+ * table of return.xsd, one row (or block of rows) per unit in report
+ * order:
+ *
+ *   visits        households by dwelling, coverage, visits by kind
+ *   opinions,     category x status, with a row total, important and
+ *   suggestions   important-reported columns and a total row (formulas);
+ *                 column chart of the reporting unit
+ *   groups        per group its members, households, members served and
+ *                 the services its members received by type; the unit's
+ *                 row of members in at least one group; column chart
+ *   cadres        by role (total row as formulas), then for communities
+ *                 the teams and the cadres by id (never by name)
+ *   satisfaction  forms by rating, rate; pie chart
+ *
+ * The rows of a table, and their order, are those of the first unit of
+ * the return (every unit carries every enumerated row, return.xsd); row
+ * labels are their zh/en attributes. Each function writes its cells in a
+ * row and checks the context once, at xlsx_sheet_end (errors are sticky,
+ * xlsx_sheet.h). Cells are written in the same order whatever happens, so
+ * the shared strings of equal returns come out in equal order.
+ */
+#include "xlsx_sheet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The count ATTR of the row EL[@value = ROW's value] under PARENT. */
+static double row_count(xlsx_ctx *c, const xmlNode *parent, const char *el,
+                        const xmlNode *row, const char *attr)
+{
+    return (double)retdoc_count(
+        c->rd,
+        retdoc_row(c->rd, parent, el, retdoc_attr(c->rd, row, "value")),
+        attr);
+}
+
+static double count(xlsx_ctx *c, const xmlNode *n, const char *attr)
+{
+    return (double)retdoc_count(c->rd, n, attr);
+}
+
+/* ------------------------------------------------------------------ visits */
+
+/* One unit's row of the visits sheet: dwellings DW (ND) from column 3,
+ * totals and coverage at T, kinds (NK) at K. */
+static void visits_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                       const retdoc_unit *u, const xmlNode **dw, size_t nd,
+                       const xmlNode **kinds, size_t nk, lxw_col_t T,
+                       lxw_col_t K)
+{
+    const xmlNode *hh = retdoc_child(u->node, "households");
+    const xmlNode *vi = retdoc_child(u->node, "visits");
+    lxw_format *ft, *fn, *fp;
+    double reg = 0, vis = 0, nv = 0;
+    buf_t breg = BUF_INIT, bvis = BUF_INIT, b = BUF_INIT;
+    size_t j;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, &fp);
+    xlsx_sheet_unit_cells(c, s, r, u, 1, ft);
+    buf_puts(&breg, "SUM(");
+    buf_puts(&bvis, "SUM(");
+    for (j = 0; j < nd; j++) {
+        lxw_col_t col = (lxw_col_t)(3 + 2 * j);
+        double v1 = row_count(c, hh, "dwelling", dw[j], "registered");
+        double v2 = row_count(c, hh, "dwelling", dw[j], "visited");
+        xlsx_sheet_num(c, s, r, col, v1, fn);
+        xlsx_sheet_num(c, s, r, col + 1, v2, fn);
+        reg += v1;
+        vis += v2;
+        buf_puts(&breg, j ? "," : "");
+        xlsx_sheet_ref(&breg, r, col);
+        buf_puts(&bvis, j ? "," : "");
+        xlsx_sheet_ref(&bvis, r, col + 1);
+    }
+    buf_puts(&breg, ")");
+    buf_puts(&bvis, ")");
+    if (nd) {
+        xlsx_sheet_formula(c, s, r, T, &breg, reg, fn);
+        xlsx_sheet_formula(c, s, r, T + 1, &bvis, vis, fn);
+    } else {
+        reg = count(c, hh, "registered");
+        vis = count(c, hh, "visited");
+        xlsx_sheet_num(c, s, r, T, reg, fn);
+        xlsx_sheet_num(c, s, r, T + 1, vis, fn);
+    }
+    xlsx_sheet_rate(&b, r, T + 1, T);
+    xlsx_sheet_formula(c, s, r, T + 2, &b, xlsx_sheet_ratio(vis, reg), fp);
+    for (j = 0; j < nk; j++) {
+        double v = row_count(c, vi, "kind", kinds[j], "count");
+        xlsx_sheet_num(c, s, r, (lxw_col_t)(K + j), v, fn);
+        nv += v;
+    }
+    if (nk) {
+        xlsx_sheet_sum_range(&b, r, K, r, (lxw_col_t)(K + nk - 1));
+        xlsx_sheet_formula(c, s, r, (lxw_col_t)(K + nk), &b, nv, fn);
+    } else {
+        xlsx_sheet_num(c, s, r, K, count(c, vi, "count"), fn);
+    }
+    buf_free(&breg);
+    buf_free(&bvis);
+    buf_free(&b);
+}
+
+int xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
+{
+    xlsx_sheet s;
+    const xmlNode **dw = NULL, **kinds = NULL;
+    size_t nd, nk, i, j;
+    lxw_col_t T, K, ncols;
+    lxw_row_t H, r;
+    int rc;
+
+    (void)el;
+    memset(&s, 0, sizeof s);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "households"), "dwelling", &dw,
+                    &nd);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "visits"), "kind", &kinds, &nk);
+    T = (lxw_col_t)(3 + 2 * nd);
+    K = (lxw_col_t)(T + 3);
+    ncols = (lxw_col_t)(K + nk + 1);
+    xlsx_sheet_begin(c, &s, table, -1, ncols);
+    H = s.row;
+    xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, &s, H, 2, H + 1, 2, xlsx_sheet_word(c, W_LEVEL));
+    for (i = 0; i < nd; i++) {
+        lxw_col_t col = (lxw_col_t)(3 + 2 * i);
+        xlsx_sheet_head_merge(c, &s, H, col, H, col + 1,
+                              xlsx_sheet_label(c, dw[i]));
+        xlsx_sheet_head(c, &s, H + 1, col,
+                        xlsx_sheet_word(c, W_HH_REGISTERED));
+        xlsx_sheet_head(c, &s, H + 1, col + 1,
+                        xlsx_sheet_word(c, W_HH_VISITED));
+    }
+    xlsx_sheet_head_merge(c, &s, H, T, H, T + 2, xlsx_sheet_word(c, W_TOTAL));
+    xlsx_sheet_head(c, &s, H + 1, T, xlsx_sheet_word(c, W_HH_REGISTERED));
+    xlsx_sheet_head(c, &s, H + 1, T + 1, xlsx_sheet_word(c, W_HH_VISITED));
+    xlsx_sheet_head(c, &s, H + 1, T + 2, xlsx_sheet_word(c, W_COVERAGE));
+    xlsx_sheet_head_merge(c, &s, H, K, H, (lxw_col_t)(K + nk),
+                          xlsx_sheet_word(c, W_VISITS));
+    for (j = 0; j < nk; j++)
+        xlsx_sheet_head(c, &s, H + 1, (lxw_col_t)(K + j),
+                        xlsx_sheet_label(c, kinds[j]));
+    xlsx_sheet_head(c, &s, H + 1, (lxw_col_t)(K + nk),
+                    xlsx_sheet_word(c, W_TOTAL));
+    xlsx_sheet_heads(&s, H, H + 1, 2);
+    for (r = H + 2, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
+         i++, r++)
+        visits_row(c, &s, r, retdoc_unit_at(c->rd, i), dw, nd, kinds, nk, T,
+                   K);
+    xlsx_sheet_filter(c, &s, r, ncols - 1);
+    rc = xlsx_sheet_end(c, &s);
+    free(dw);
+    free(kinds);
+    return rc;
+}
+
+/* ------------------------------------------------- opinions, suggestions */
+
+/* The layout of an items sheet: categories x statuses, the total column X
+ * and, with IMP, important and important-reported after it. */
+typedef struct {
+    const char *el;
+    const xmlNode **cats, **sts;
+    size_t ncat, nst;
+    lxw_col_t X, ncols;
+    int imp;
+    double *colsum; /* per column, of the unit being written */
+} items_layout;
+
+/* One category row of unit U's block at row R. */
+static void items_category(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                           lxw_row_t r, const retdoc_unit *u,
+                           const xmlNode *items, size_t k)
+{
+    const xmlNode *cr = retdoc_row(c->rd, items, "category",
+                                   retdoc_attr(c->rd, l->cats[k], "value"));
+    double sum = 0;
+    buf_t b = BUF_INIT;
+    size_t j;
+
+    xlsx_sheet_unit_cells(c, s, r, u, 0, c->f.text);
+    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_label(c, l->cats[k]), c->f.text,
+                   0);
+    for (j = 0; j < l->nst; j++) {
+        double v = row_count(c, cr, "status", l->sts[j], "count");
+        xlsx_sheet_num(c, s, r, (lxw_col_t)(3 + j), v, c->f.num);
+        sum += v;
+        l->colsum[3 + j] += v;
+    }
+    if (l->nst) {
+        xlsx_sheet_sum_range(&b, r, 3, r, l->X - 1);
+        xlsx_sheet_formula(c, s, r, l->X, &b, sum, c->f.num);
+    } else {
+        xlsx_sheet_num(c, s, r, l->X, sum = count(c, cr, "count"), c->f.num);
+    }
+    l->colsum[l->X] += sum;
+    if (l->imp) {
+        double v1 = count(c, cr, "important");
+        double v2 = count(c, cr, "important-reported");
+        xlsx_sheet_num(c, s, r, l->X + 1, v1, c->f.num);
+        xlsx_sheet_num(c, s, r, l->X + 2, v2, c->f.num);
+        l->colsum[l->X + 1] += v1;
+        l->colsum[l->X + 2] += v2;
+    }
+}
+
+/* Unit U's block from row *R: a row per category, then the total row. */
+static void items_block(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        lxw_row_t *r, const retdoc_unit *u)
+{
+    const xmlNode *items = retdoc_child(u->node, l->el);
+    lxw_row_t first = *r;
+    lxw_format *ft, *fn;
+    lxw_col_t col;
+    size_t k;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    for (col = 0; col < l->ncols; col++)
+        l->colsum[col] = 0;
+    for (k = 0; k < l->ncat; k++, (*r)++)
+        items_category(c, s, l, *r, u, items, k);
+    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
+    xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_TOTAL), ft, 0);
+    for (col = 3; col < l->ncols; col++) {
+        buf_t b = BUF_INIT;
+        if (!l->ncat) {
+            xlsx_sheet_num(c, s, *r, col, 0, fn);
+            continue;
+        }
+        xlsx_sheet_sum_range(&b, first, col, *r - 1, col);
+        xlsx_sheet_formula(c, s, *r, col, &b, l->colsum[col], fn);
+    }
+    (*r)++;
+}
+
+int xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
+{
+    xlsx_sheet s;
+    items_layout l;
+    const xmlNode *items0 = xlsx_sheet_first(c, el);
+    size_t i, j;
+    lxw_row_t H, r, top_first = 0, top_last = 0;
+    int rc, chart = 0;
+
+    memset(&s, 0, sizeof s);
+    memset(&l, 0, sizeof l);
+    l.el = el;
+    xlsx_sheet_rows(c, items0, "category", &l.cats, &l.ncat);
+    xlsx_sheet_rows(c, l.ncat ? l.cats[0] : items0, "status", &l.sts, &l.nst);
+    l.imp = retdoc_attr(c->rd, items0, "important") ||
+            (l.ncat && retdoc_attr(c->rd, l.cats[0], "important"));
+    l.X = (lxw_col_t)(3 + l.nst);
+    l.ncols = (lxw_col_t)(l.X + 1 + (l.imp ? 2 : 0));
+    if (!(l.colsum = calloc(l.ncols, sizeof *l.colsum)))
+        xlsx_sheet_nomem(c);
+    xlsx_sheet_begin(c, &s, table, -1, l.ncols);
+    H = s.row;
+    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_CATEGORY));
+    for (j = 0; j < l.nst; j++)
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)(3 + j),
+                        xlsx_sheet_label(c, l.sts[j]));
+    xlsx_sheet_head(c, &s, H, l.X, xlsx_sheet_word(c, W_TOTAL));
+    if (l.imp) {
+        xlsx_sheet_head(c, &s, H, l.X + 1, xlsx_sheet_word(c, W_IMPORTANT));
+        xlsx_sheet_head(c, &s, H, l.X + 2,
+                        xlsx_sheet_word(c, W_IMPORTANT_REPORTED));
+    }
+    xlsx_sheet_heads(&s, H, H, 3);
+    r = H + 1;
+    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK; i++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        lxw_row_t first = r;
+        items_block(c, &s, &l, &r, u);
+        if (u == c->top && l.ncat) {
+            top_first = first;
+            top_last = first + (lxw_row_t)l.ncat - 1;
+            chart = 1;
+        }
+    }
+    xlsx_sheet_filter(c, &s, r, l.ncols - 1);
+    if (chart)
+        xlsx_sheet_chart(c, &s, LXW_CHART_COLUMN,
+                         xlsx_sheet_vlabel(c, "table", table), top_first,
+                         top_last, 2, l.X, 0);
+    rc = xlsx_sheet_end(c, &s);
+    free(l.cats);
+    free(l.sts);
+    free(l.colsum);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ groups */
+
+/* Unit U's block from row *R: a row per group (GROUPS, NG) with the
+ * services its members received by type (TYPES, NT), then the row of
+ * members in at least one group and services by type. Returns the
+ * latter's row. */
+static lxw_row_t groups_block(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
+                              const retdoc_unit *u, const xmlNode **groups,
+                              size_t ng, const xmlNode **types, size_t nt)
+{
+    const xmlNode *gs = retdoc_child(u->node, "groups");
+    const xmlNode *sv = retdoc_child(u->node, "services");
+    lxw_col_t T = (lxw_col_t)(6 + nt);
+    lxw_format *ft, *fn;
+    double all = 0;
+    buf_t b = BUF_INIT;
+    size_t j, k;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    for (k = 0; k < ng; k++, (*r)++) {
+        const char *gv = retdoc_attr(c->rd, groups[k], "value");
+        const xmlNode *g = retdoc_row(c->rd, gs, "group", gv);
+        double sum = 0;
+        xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
+        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_label(c, groups[k]),
+                       c->f.text, 0);
+        xlsx_sheet_num(c, s, *r, 3, count(c, g, "members"), c->f.num);
+        xlsx_sheet_num(c, s, *r, 4, count(c, g, "households"), c->f.num);
+        xlsx_sheet_num(c, s, *r, 5, count(c, g, "served"), c->f.num);
+        for (j = 0; j < nt; j++) {
+            const xmlNode *t = retdoc_row(
+                c->rd, sv, "type", retdoc_attr(c->rd, types[j], "value"));
+            double v = count(c, retdoc_row(c->rd, t, "group", gv), "count");
+            xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, c->f.num);
+            sum += v;
+        }
+        if (nt) {
+            xlsx_sheet_sum_range(&b, *r, 6, *r, T - 1);
+            xlsx_sheet_formula(c, s, *r, T, &b, sum, c->f.num);
+        } else {
+            xlsx_sheet_num(c, s, *r, T, 0, c->f.num);
+        }
+    }
+    /* groups overlap (elderly is the three elderly-* groups, a member may
+     * be in several): this row holds the return's counts of members in at
+     * least one group and of services by type, not sums of the rows above */
+    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
+    xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_DISTINCT_TOTAL), ft, 0);
+    xlsx_sheet_num(c, s, *r, 3, count(c, gs, "members"), fn);
+    xlsx_sheet_num(c, s, *r, 4, count(c, gs, "households"), fn);
+    xlsx_sheet_str(c, s, *r, 5, "", fn, -1);
+    for (j = 0; j < nt; j++) {
+        double v = row_count(c, sv, "type", types[j], "count");
+        xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, fn);
+        all += v;
+    }
+    if (nt) {
+        xlsx_sheet_sum_range(&b, *r, 6, *r, T - 1);
+        xlsx_sheet_formula(c, s, *r, T, &b, all, fn);
+    } else {
+        xlsx_sheet_num(c, s, *r, T, count(c, sv, "count"), fn);
+    }
+    return (*r)++;
+}
+
+int xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
+{
+    xlsx_sheet s;
+    const xmlNode **groups = NULL, **types = NULL;
+    size_t ng, nt, i, j;
+    lxw_col_t T, ncols;
+    lxw_row_t H, r, top_row = 0;
+    int rc, chart = 0;
+
+    (void)el;
+    memset(&s, 0, sizeof s);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "groups"), "group", &groups, &ng);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "services"), "type", &types, &nt);
+    T = (lxw_col_t)(6 + nt); /* services, all types */
+    ncols = (lxw_col_t)(T + 1);
+    xlsx_sheet_begin(c, &s, table, -1, ncols);
+    H = s.row;
+    xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, &s, H, 2, H + 1, 2, xlsx_sheet_word(c, W_GROUP));
+    xlsx_sheet_head_merge(c, &s, H, 3, H + 1, 3,
+                          xlsx_sheet_word(c, W_MEMBERS));
+    xlsx_sheet_head_merge(c, &s, H, 4, H + 1, 4,
+                          xlsx_sheet_word(c, W_HOUSEHOLDS));
+    xlsx_sheet_head_merge(c, &s, H, 5, H + 1, 5, xlsx_sheet_word(c, W_SERVED));
+    xlsx_sheet_head_merge(c, &s, H, 6, H, T, xlsx_sheet_word(c, W_SERVICES));
+    for (j = 0; j < nt; j++)
+        xlsx_sheet_head(c, &s, H + 1, (lxw_col_t)(6 + j),
+                        xlsx_sheet_label(c, types[j]));
+    xlsx_sheet_head(c, &s, H + 1, T, xlsx_sheet_word(c, W_TOTAL));
+    xlsx_sheet_heads(&s, H, H + 1, 3);
+    r = H + 2;
+    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK; i++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        lxw_row_t row = groups_block(c, &s, &r, u, groups, ng, types, nt);
+        if (u == c->top && nt) {
+            top_row = row;
+            chart = 1;
+        }
+    }
+    xlsx_sheet_filter(c, &s, r, ncols - 1);
+    if (chart)
+        xlsx_sheet_chart(c, &s, LXW_CHART_COLUMN,
+                         xlsx_sheet_word(c, W_SERVICES), H + 1, top_row, 6,
+                         T - 1, 1);
+    rc = xlsx_sheet_end(c, &s);
+    free(groups);
+    free(types);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ cadres */
+
+static const char *const cadre_counts[3] = {"registered", "taking-part",
+                                            "visits"};
+
+/* Unit U's rows by role (ROLES, NR) from *R, then their total row. */
+static void cadres_roles(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
+                         const retdoc_unit *u, const xmlNode *cd,
+                         const xmlNode **roles, size_t nr)
+{
+    const char *role = xlsx_sheet_word(c, W_ROLE);
+    lxw_row_t first = *r;
+    double sum[3] = {0, 0, 0};
+    lxw_format *ft, *fn;
+    size_t j, k;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    for (k = 0; k < nr; k++, (*r)++) {
+        const xmlNode *ro = retdoc_row(c->rd, cd, "role",
+                                       retdoc_attr(c->rd, roles[k], "value"));
+        xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
+        xlsx_sheet_str(c, s, *r, 2, role, c->f.text, 0);
+        xlsx_sheet_str(c, s, *r, 3, xlsx_sheet_label(c, roles[k]), c->f.text,
+                       0);
+        xlsx_sheet_str(c, s, *r, 7, "", c->f.text, -1);
+        xlsx_sheet_str(c, s, *r, 8, "", c->f.text, -1);
+        for (j = 0; j < 3; j++) {
+            double v = count(c, ro, cadre_counts[j]);
+            xlsx_sheet_num(c, s, *r, (lxw_col_t)(4 + j), v, c->f.num);
+            sum[j] += v;
+        }
+    }
+    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
+    xlsx_sheet_str(c, s, *r, 2, role, ft, 0);
+    xlsx_sheet_str(c, s, *r, 3, xlsx_sheet_word(c, W_TOTAL), ft, 0);
+    xlsx_sheet_str(c, s, *r, 7, "", ft, -1);
+    xlsx_sheet_str(c, s, *r, 8, "", ft, -1);
+    for (j = 0; j < 3; j++) {
+        buf_t b = BUF_INIT;
+        lxw_col_t col = (lxw_col_t)(4 + j);
+        if (!nr) {
+            xlsx_sheet_num(c, s, *r, col, count(c, cd, cadre_counts[j]), fn);
+            continue;
+        }
+        xlsx_sheet_sum_range(&b, first, col, *r - 1, col);
+        xlsx_sheet_formula(c, s, *r, col, &b, sum[j], fn);
+    }
+    (*r)++;
+}
+
+/* Unit U's teams, then its cadres by id, from *R: community level only
+ * (return.xsd). */
+static void cadres_listed(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
+                          const retdoc_unit *u, const xmlNode *cd)
+{
+    const xmlNode *n;
+    for (n = retdoc_child(cd, "team"); n; n = retdoc_next(n->next, "team"),
+        (*r)++) {
+        xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
+        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_TEAM), c->f.text, 0);
+        xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "name"), c->f.text,
+                       0);
+        xlsx_sheet_num(c, s, *r, 6, count(c, n, "visits"), c->f.num);
+        xlsx_sheet_num(c, s, *r, 4, count(c, n, "registered"), c->f.num);
+        xlsx_sheet_num(c, s, *r, 5, count(c, n, "taking-part"), c->f.num);
+        xlsx_sheet_str(c, s, *r, 7, "", c->f.text, -1);
+        xlsx_sheet_str(c, s, *r, 8, "", c->f.text, -1);
+    }
+    for (n = retdoc_child(cd, "cadre"); n; n = retdoc_next(n->next, "cadre"),
+        (*r)++) {
+        const xmlNode *ro =
+            retdoc_row(c->rd, cd, "role", retdoc_attr(c->rd, n, "role"));
+        xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
+        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_CADRE_ROW),
+                       c->f.text, 0);
+        xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "id"), c->f.text,
+                       0);
+        xlsx_sheet_num(c, s, *r, 6, count(c, n, "visits"), c->f.num);
+        xlsx_sheet_str(c, s, *r, 4, "", c->f.num, -1);
+        xlsx_sheet_str(c, s, *r, 5, "", c->f.num, -1);
+        xlsx_sheet_str(c, s, *r, 7,
+                       ro ? xlsx_sheet_label(c, ro)
+                          : retdoc_attr0(c->rd, n, "role"),
+                       c->f.text, 0);
+        xlsx_sheet_str(c, s, *r, 8, retdoc_attr0(c->rd, n, "team"), c->f.text,
+                       0);
+    }
+}
+
+int xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
+{
+    static const int heads[9] = {W_CODE,  W_NAME,  W_KIND,
+                                 W_ENTRY, W_CADRES_REGISTERED,
+                                 W_TAKING_PART,    W_VISITS,
+                                 W_ROLE,  W_TEAM};
+    xlsx_sheet s;
+    const xmlNode **roles = NULL;
+    size_t nr, i;
+    lxw_row_t H, r;
+    int rc;
+
+    (void)el;
+    memset(&s, 0, sizeof s);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "cadres"), "role", &roles, &nr);
+    xlsx_sheet_begin(c, &s, table, -1, 9);
+    H = s.row;
+    for (i = 0; i < 9; i++)
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)i, xlsx_sheet_word(c, heads[i]));
+    xlsx_sheet_heads(&s, H, H, 4);
+    r = H + 1;
+    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK; i++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        const xmlNode *cd = retdoc_child(u->node, "cadres");
+        cadres_roles(c, &s, &r, u, cd, roles, nr);
+        cadres_listed(c, &s, &r, u, cd);
+    }
+    xlsx_sheet_filter(c, &s, r, 8);
+    rc = xlsx_sheet_end(c, &s);
+    free(roles);
+    return rc;
+}
+
+/* ------------------------------------------------------------ satisfaction */
+
+/* Unit U's row: forms by rating (RATINGS, NR) from column 3, forms at F,
+ * satisfied, rate. */
+static void satisfaction_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                             const retdoc_unit *u, const xmlNode **ratings,
+                             size_t nr, lxw_col_t F)
+{
+    const xmlNode *sa = retdoc_child(u->node, "satisfaction");
+    double forms = 0, sat = count(c, sa, "satisfied");
+    lxw_format *ft, *fn, *fp;
+    buf_t b = BUF_INIT;
+    size_t j;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, &fp);
+    xlsx_sheet_unit_cells(c, s, r, u, 1, ft);
+    for (j = 0; j < nr; j++) {
+        double v = row_count(c, sa, "rating", ratings[j], "count");
+        xlsx_sheet_num(c, s, r, (lxw_col_t)(3 + j), v, fn);
+        forms += v;
+    }
+    if (nr) {
+        xlsx_sheet_sum_range(&b, r, 3, r, F - 1);
+        xlsx_sheet_formula(c, s, r, F, &b, forms, fn);
+    } else {
+        xlsx_sheet_num(c, s, r, F, forms = count(c, sa, "forms"), fn);
+    }
+    xlsx_sheet_num(c, s, r, F + 1, sat, fn);
+    xlsx_sheet_rate(&b, r, F + 1, F);
+    xlsx_sheet_formula(c, s, r, F + 2, &b, xlsx_sheet_ratio(sat, forms), fp);
+}
+
+int xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el)
+{
+    xlsx_sheet s;
+    const xmlNode **ratings = NULL;
+    size_t nr, i, j;
+    lxw_col_t F, ncols;
+    lxw_row_t H, r, top_row = 0;
+    int rc, chart = 0;
+
+    (void)el;
+    memset(&s, 0, sizeof s);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "satisfaction"), "rating",
+                    &ratings, &nr);
+    F = (lxw_col_t)(3 + nr);
+    ncols = (lxw_col_t)(F + 3);
+    xlsx_sheet_begin(c, &s, table, -1, ncols);
+    H = s.row;
+    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_LEVEL));
+    for (j = 0; j < nr; j++)
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)(3 + j),
+                        xlsx_sheet_label(c, ratings[j]));
+    xlsx_sheet_head(c, &s, H, F, xlsx_sheet_word(c, W_SAT_FORMS));
+    xlsx_sheet_head(c, &s, H, F + 1, xlsx_sheet_word(c, W_SATISFIED));
+    xlsx_sheet_head(c, &s, H, F + 2, xlsx_sheet_word(c, W_SAT_RATE));
+    xlsx_sheet_heads(&s, H, H, 2);
+    for (r = H + 1, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
+         i++, r++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        satisfaction_row(c, &s, r, u, ratings, nr, F);
+        if (u == c->top && nr) {
+            top_row = r;
+            chart = 1;
+        }
+    }
+    xlsx_sheet_filter(c, &s, r, ncols - 1);
+    if (chart)
+        xlsx_sheet_chart(c, &s, LXW_CHART_PIE,
+                         xlsx_sheet_vlabel(c, "table", table), H, top_row, 3,
+                         F - 1, 1);
+    rc = xlsx_sheet_end(c, &s);
+    free(ratings);
+    return rc;
+}
