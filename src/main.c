@@ -723,12 +723,12 @@ static int cmd_build(int argc, char **argv, options *o)
     ro.audit = &o->audit;
     ro.max_findings = o->max_findings;
     ro.generator = gen;
-    if (!(ret = return_build(b, &ro, &msg))) {
+    if (return_build(b, &ro, &ret, &msg) != ERR_OK) {
         fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot build the return");
         rc = EXIT_INVALID;
         goto done;
     }
-    if (return_validate(ret, s.rschema, &msg)) {
+    if (return_validate(ret, s.rschema, &msg) != ERR_OK) {
         fprintf(stderr, "canvass: internal error: the return does not match "
                         "return.xsd: %s\n", msg ? msg : "");
         rc = EXIT_IO;

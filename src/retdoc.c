@@ -19,6 +19,7 @@
  */
 #include "retdoc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -404,4 +405,20 @@ int retdoc_finding_at(retdoc_t *rd, size_t i, retdoc_finding *f)
 unsigned long long retdoc_findings_omitted(retdoc_t *rd)
 {
     return retdoc_count(rd, rd->findings_el, "omitted");
+}
+
+/* ---------------------------------------------------------------- writing */
+
+error_code retdoc_set(xmlNodePtr n, const char *name, const char *value)
+{
+    if (!value || xmlSetProp(n, BAD_CAST name, BAD_CAST value))
+        return ERR_OK;
+    return ERR_NOMEM;
+}
+
+error_code retdoc_set_count(xmlNodePtr n, const char *name, unsigned long v)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lu", v);
+    return xmlSetProp(n, BAD_CAST name, BAD_CAST digits) ? ERR_OK : ERR_NOMEM;
 }

@@ -2,7 +2,9 @@
  * return.c — see return.h.
  *
  * Roll-ups follow the 12-digit statistical code: a community's street is
- * its first 9 digits, its district 6, its city 4. Names come from the
+ * its first 9 digits, its district 6, its city 4 (RETDOC_*_DIGITS; the
+ * element names and level values are retdoc.h's too, shared with the
+ * reader). Names come from the
  * community with the lowest code in the group. Units are written
  * communities first, then streets, districts, cities and "all", each in
  * code order, so the document is the same whatever order the registers
@@ -16,6 +18,7 @@
 #include <libxml/xmlsave.h>
 
 #include "render.h"
+#include "retdoc.h"
 #include "tally.h"
 
 typedef struct {
@@ -27,24 +30,6 @@ static int cmp_comm(const void *a, const void *b)
 {
     const community *x = a, *y = b;
     return strcmp(x->code, y->code);
-}
-
-static void set_msg(char **msg, const char *s)
-{
-    if (msg)
-        *msg = strdup(s);
-}
-
-static int set(xmlNodePtr n, const char *k, const char *v)
-{
-    return v && !xmlSetProp(n, BAD_CAST k, BAD_CAST v) ? -1 : 0;
-}
-
-static int set_num(xmlNodePtr n, const char *k, unsigned long v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lu", v);
-    return xmlSetProp(n, BAD_CAST k, BAD_CAST buf) ? 0 : -1;
 }
 
 /* Severity in force of each rule of the return vocabulary. */
@@ -70,42 +55,42 @@ static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
                              const return_opts *o, const char **sev,
                              const char *name)
 {
-    xmlNodePtr u = xmlNewChild(root, ns, BAD_CAST "unit", NULL), cov, c;
+    xmlNodePtr u = xmlNewChild(root, ns, BAD_CAST RETDOC_UNIT, NULL), cov, c;
     size_t i;
-    if (!u || set(u, "level", level) || set(u, "code", code) ||
-        set(u, "name", name ? name : "") ||
-        set_num(u, "communities", strcmp(level, "community") ? n_cs : 1))
+    if (!u || retdoc_set(u, "level", level) || retdoc_set(u, "code", code) ||
+        retdoc_set(u, "name", name ? name : "") ||
+        retdoc_set_count(u, "communities", strcmp(level, RETDOC_LEVEL_COMMUNITY) ? n_cs : 1))
         return NULL;
     /* where it sits: a community names its street, district and city; a
      * roll-up the levels above it */
-    if (!strcmp(level, "community") || !strcmp(level, "street"))
-        if (set(u, "street", tally_field(t, "street")))
+    if (!strcmp(level, RETDOC_LEVEL_COMMUNITY) ||
+        !strcmp(level, RETDOC_LEVEL_STREET))
+        if (retdoc_set(u, "street", tally_field(t, "street")))
             return NULL;
-    if (strcmp(level, "city") && strcmp(level, "all"))
-        if (set(u, "district", tally_field(t, "district")))
+    if (strcmp(level, RETDOC_LEVEL_CITY) && strcmp(level, RETDOC_LEVEL_ALL))
+        if (retdoc_set(u, "district", tally_field(t, "district")))
             return NULL;
-    if (strcmp(level, "all") && set(u, "city", tally_field(t, "city")))
+    if (strcmp(level, RETDOC_LEVEL_ALL) && retdoc_set(u, "city", tally_field(t, "city")))
         return NULL;
-    if (strcmp(level, "community")) {
-        if (!(cov = xmlNewChild(u, ns, BAD_CAST "covers", NULL)))
+    if (strcmp(level, RETDOC_LEVEL_COMMUNITY)) {
+        if (!(cov = xmlNewChild(u, ns, BAD_CAST RETDOC_COVERS, NULL)))
             return NULL;
         for (i = 0; i < n_cs; i++)
-            if (!(c = xmlNewChild(cov, ns, BAD_CAST "community", NULL)) ||
-                set(c, "code", cs[i].code) ||
-                set(c, "name", tally_field(cs[i].t, "name")))
+            if (!(c = xmlNewChild(cov, ns, BAD_CAST RETDOC_COMMUNITY, NULL)) ||
+                retdoc_set(c, "code", cs[i].code) ||
+                retdoc_set(c, "name", tally_field(cs[i].t, "name")))
                 return NULL;
     }
     return tally_write(t, u, ns, o->rvocab, sev) ? NULL : u;
 }
 
-/* Roll-ups of LEVEL (prefix length PLEN; 0 for "all") over the sorted
- * communities CS. */
+/* Roll-ups of LEVEL (its code prefix, retdoc_level_digits; none for
+ * "all") over the sorted communities CS. */
 static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
-                   size_t plen, const char *field, const community *cs,
-                   size_t n, const return_opts *o, const vocab_t *v,
-                   const char **sev)
+                   const char *field, const community *cs, size_t n,
+                   const return_opts *o, const vocab_t *v, const char **sev)
 {
-    size_t i = 0, j, k;
+    size_t plen = retdoc_level_digits(level), i = 0, j, k;
     while (i < n) {
         tally_t *sum;
         char code[16];
@@ -122,7 +107,7 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
                 }
             snprintf(code, sizeof code, "%.*s", (int)plen, cs[i].code);
             name = field ? tally_field(cs[i].t, field)
-                         : vocab_label(o->rvocab, "level", "all", "zh");
+                         : vocab_label(o->rvocab, "level", RETDOC_LEVEL_ALL, "zh");
             if (!write_unit(root, ns, level, code, sum, cs + i, j - i, o, sev,
                             name)) {
                 tally_free(sum);
@@ -138,7 +123,7 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
 static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
                           const return_opts *o)
 {
-    xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST "findings", NULL), d;
+    xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL), d;
     size_t i, n_rules, omitted = 0, *listed;
     int rc = -1;
 
@@ -155,23 +140,24 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
             continue;
         }
         listed[r]++;
-        if (!(d = xmlNewTextChild(f, ns, BAD_CAST "finding",
+        if (!(d = xmlNewTextChild(f, ns, BAD_CAST RETDOC_FINDING,
                                   BAD_CAST x->message)) ||
-            set(d, "file", x->file) || set_num(d, "line", x->line) ||
-            set_num(d, "col", x->col) ||
-            set(d, "severity", diag_severity_name(x->severity)) ||
-            set(d, "rule", x->rule) || set(d, "community", x->community) ||
-            set(d, "household", x->household) || set(d, "visit", x->visit) ||
-            set(d, "item", x->item) || set(d, "cadre", x->cadre))
+            retdoc_set(d, "file", x->file) || retdoc_set_count(d, "line", x->line) ||
+            retdoc_set_count(d, "col", x->col) ||
+            retdoc_set(d, "severity", diag_severity_name(x->severity)) ||
+            retdoc_set(d, "rule", x->rule) || retdoc_set(d, "community", x->community) ||
+            retdoc_set(d, "household", x->household) || retdoc_set(d, "visit", x->visit) ||
+            retdoc_set(d, "item", x->item) || retdoc_set(d, "cadre", x->cadre))
             goto fail;
     }
-    rc = set_num(f, "omitted", omitted);
+    rc = retdoc_set_count(f, "omitted", omitted);
 fail:
     free(listed);
     return rc;
 }
 
-xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
+error_code return_build(const batch_t *b, const return_opts *o,
+                        xmlDocPtr *out, char **msg)
 {
     xmlDocPtr doc = NULL;
     xmlNodePtr root, n;
@@ -182,6 +168,9 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
     const vocab_t *v = NULL;
     size_t i, nc = 0, n_rules;
     int partial = 0;
+    error_code rc;
+
+    *out = NULL;
 
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
@@ -192,19 +181,16 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
         if (!first) {
             first = r;
         } else if (strcmp(first->campaign[0], r->campaign[0])) {
-            if (msg && (*msg = malloc(strlen(first->path) + strlen(r->path) +
-                                      strlen(first->campaign[0]) +
-                                      strlen(r->campaign[0]) + 160)))
-                sprintf(*msg, "%s is of campaign \"%s\" and %s of campaign "
-                              "\"%s\": build one return per campaign",
-                        first->path, first->campaign[0], r->path,
-                        r->campaign[0]);
-            return NULL;
+            return error_set(msg, ERR_INVALID,
+                             "%s is of campaign \"%s\" and %s of campaign "
+                             "\"%s\": build one return per campaign",
+                             first->path, first->campaign[0], r->path,
+                             r->campaign[0]);
         }
     }
     if (!first) {
-        set_msg(msg, "no valid register to compile a return from");
-        return NULL;
+        return error_set(msg, ERR_INVALID,
+                         "no valid register to compile a return from");
     }
     vocab_enum(o->rvocab, "rule", &n_rules);
     if (!(cs = calloc(b->n, sizeof *cs)) ||
@@ -232,97 +218,105 @@ xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg)
     qsort(cs, nc, sizeof *cs, cmp_comm);
 
     if (!(doc = xmlNewDoc(BAD_CAST "1.0")) ||
-        !(root = xmlNewDocNode(doc, NULL, BAD_CAST "return", NULL)))
+        !(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
         goto nomem;
     xmlDocSetRootElement(doc, root);
     if (!(ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
         goto nomem;
     xmlSetNs(root, ns);
-    if (set(root, "version", "1") || set(root, "generator", o->generator) ||
-        set(root, "partial", partial ? "true" : "false"))
+    if (retdoc_set(root, "version", "1") || retdoc_set(root, "generator", o->generator) ||
+        retdoc_set(root, "partial", partial ? "true" : "false"))
         goto nomem;
-    if (!(n = xmlNewChild(root, ns, BAD_CAST "campaign", NULL)) ||
-        set(n, "id", first->campaign[0]) || set(n, "title", first->campaign[1]) ||
-        set(n, "start", first->campaign[2]) || set(n, "end", first->campaign[3]) ||
-        set(n, "reported", first->campaign[4]))
+    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
+        retdoc_set(n, "id", first->campaign[0]) || retdoc_set(n, "title", first->campaign[1]) ||
+        retdoc_set(n, "start", first->campaign[2]) || retdoc_set(n, "end", first->campaign[3]) ||
+        retdoc_set(n, "reported", first->campaign[4]))
         goto nomem;
-    if (!(n = xmlNewChild(root, ns, BAD_CAST "sources", NULL)))
+    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_SOURCES, NULL)))
         goto nomem;
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
-        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST "source", NULL);
-        if (!s || set(s, "file", r->path) || set_num(s, "size", r->rr.size) ||
-            set(s, "sha256", r->rr.sha256) ||
-            set(s, "included", r->included ? "true" : "false") ||
-            set(s, "community", r->community) ||
-            set_num(s, "errors", r->errors) ||
-            set_num(s, "warnings", r->warnings))
+        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST RETDOC_SOURCE, NULL);
+        if (!s || retdoc_set(s, "file", r->path) || retdoc_set_count(s, "size", r->rr.size) ||
+            retdoc_set(s, "sha256", r->rr.sha256) ||
+            retdoc_set(s, "included", r->included ? "true" : "false") ||
+            retdoc_set(s, "community", r->community) ||
+            retdoc_set_count(s, "errors", r->errors) ||
+            retdoc_set_count(s, "warnings", r->warnings))
             goto nomem;
     }
     for (i = 0; i < nc; i++)
-        if (!write_unit(root, ns, "community", cs[i].code, cs[i].t, cs + i, 1,
+        if (!write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t, cs + i, 1,
                         o, sev, tally_field(cs[i].t, "name")))
             goto nomem;
     v = o->vocab;
     if (nc >= 2 &&
-        (rollups(root, ns, "street", 9, "street", cs, nc, o,
-                 v, sev) ||
-         rollups(root, ns, "district", 6, "district", cs, nc, o,
-                 v, sev) ||
-         rollups(root, ns, "city", 4, "city", cs, nc, o,
-                 v, sev) ||
-         rollups(root, ns, "all", 0, NULL, cs, nc, o, v,
-                 sev)))
+        (rollups(root, ns, RETDOC_LEVEL_STREET, "street", cs, nc, o, v,
+                 sev) ||
+         rollups(root, ns, RETDOC_LEVEL_DISTRICT, "district", cs, nc, o, v,
+                 sev) ||
+         rollups(root, ns, RETDOC_LEVEL_CITY, "city", cs, nc, o, v, sev) ||
+         rollups(root, ns, RETDOC_LEVEL_ALL, NULL, cs, nc, o, v, sev)))
         goto nomem;
     if (write_findings(root, ns, b, o))
         goto nomem;
+    *out = doc;
+    doc = NULL;
+    rc = ERR_OK;
     goto done;
 nomem:
-    set_msg(msg, "out of memory");
-    xmlFreeDoc(doc);
-    doc = NULL;
+    rc = error_set(msg, ERR_NOMEM, "out of memory");
 done:
+    xmlFreeDoc(doc);
     if (cs)
         for (i = 0; i < nc; i++)
             tally_free(cs[i].t);
     free(cs);
     free(sev);
-    return doc;
+    return rc;
 }
 
+/* Keeps the first schema error as "line N: message" in *CTX. */
 static void first_error(void *ctx, xmlErrorPtr e)
 {
     char **msg = ctx;
-    if (!*msg && e && e->message) {
-        size_t len = strlen(e->message) + 64;
-        if ((*msg = malloc(len)))
-            snprintf(*msg, len, "line %d: %s", e->line, e->message);
-        if (*msg && (*msg)[strlen(*msg) - 1] == '\n')
-            (*msg)[strlen(*msg) - 1] = 0;
-    }
+    size_t n;
+    if (*msg || !e || !e->message)
+        return;
+    n = strlen(e->message);
+    *msg = error_format("line %d: %.*s", e->line,
+                        (int)(n && e->message[n - 1] == '\n' ? n - 1 : n),
+                        e->message);
 }
 
-int return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
+error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
 {
     xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
     char *first = NULL;
     int rc;
-    if (!v) {
-        set_msg(msg, "out of memory");
-        return -1;
-    }
+    if (!v)
+        return error_set(msg, ERR_NOMEM, "out of memory");
     xmlSchemaSetValidStructuredErrors(v, first_error, &first);
     rc = xmlSchemaValidateDoc(v, doc);
     xmlSchemaFreeValidCtxt(v);
     if (rc == 0) {
         free(first);
-        return 0;
+        return ERR_OK;
     }
-    if (msg)
-        *msg = first ? first : strdup("the return is not valid");
-    else
+    if (rc < 0) { /* libxml2 failed, not the return */
         free(first);
-    return -1;
+        return error_set(msg, ERR_INTERNAL, "libxml2 could not validate "
+                         "the return");
+    }
+    if (!first)
+        return error_set(msg, ERR_INVALID, "the return is not valid");
+    if (msg) {
+        free(*msg);
+        *msg = first;
+    } else {
+        free(first);
+    }
+    return ERR_INVALID;
 }
 
 error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)

@@ -24,17 +24,19 @@ typedef struct {
     const char *generator;      /* "canvass VERSION" */
 } return_opts;
 
-/* Builds the return of the included registers of B. Units: each community
- * (registers of one community code are added together), then the street,
- * district and city roll-ups that cover two or more communities, then
- * "all" when the batch has two or more communities. Returns NULL with
- * *MSG (malloc'd) set when the batch cannot make one return (no register
- * included; registers of different campaigns) or on no memory. */
-xmlDocPtr return_build(const batch_t *b, const return_opts *o, char **msg);
+/* Builds the return of the included registers of B into *OUT (caller
+ * frees with xmlFreeDoc). Units: each community (registers of one
+ * community code are added together), then the street, district and city
+ * roll-ups that cover two or more communities, then "all" when the batch
+ * has two or more communities. ERR_INVALID when the batch cannot make one
+ * return (no register included; registers of different campaigns),
+ * ERR_NOMEM; *OUT is NULL and *MSG (malloc'd) says why. */
+error_code return_build(const batch_t *b, const return_opts *o,
+                        xmlDocPtr *out, char **msg);
 
-/* Validates DOC against the compiled return schema. 0 if valid; else -1
- * with *MSG set to the first problem. */
-int return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
+/* Validates DOC against the compiled return schema: ERR_OK, or
+ * ERR_INVALID (ERR_NOMEM) with *MSG set to the first problem. */
+error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
 
 /* Serialises DOC (UTF-8, indented) into a malloc'd buffer. */
 error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len);

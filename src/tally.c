@@ -29,6 +29,8 @@
 #include <string.h>
 #include <libxml/hash.h>
 
+#include "retdoc.h"
+
 typedef struct {
     char *id, *team;
     int role;
@@ -483,13 +485,6 @@ const char *tally_field(const tally_t *t, const char *name)
 
 /* ---- writing ------------------------------------------------------------ */
 
-static int set_num(xmlNodePtr n, const char *name, cnt v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lu", v);
-    return xmlSetProp(n, BAD_CAST name, BAD_CAST buf) ? 0 : -1;
-}
-
 static xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char *name)
 {
     return xmlNewChild(parent, ns, BAD_CAST name, NULL);
@@ -524,29 +519,29 @@ static int write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
     const vocab_item *st = vocab_enum(t->v, "status", NULL);
     xmlNodePtr n = child(parent, ns, name), c, s;
     size_t i, j;
-    if (!n || set_num(n, "count", sum(m, t->n_cat * t->n_st)))
+    if (!n || retdoc_set_count(n, "count", sum(m, t->n_cat * t->n_st)))
         return -1;
-    if (opinions && (set_num(n, "important", sum(t->op_imp, t->n_cat)) ||
-                     set_num(n, "important-reported",
+    if (opinions && (retdoc_set_count(n, "important", sum(t->op_imp, t->n_cat)) ||
+                     retdoc_set_count(n, "important-reported",
                              sum(t->op_imp_rep, t->n_cat))))
         return -1;
     for (i = 0; i < t->n_cat; i++) {
         if (!(c = row(n, ns, "category", &cat[i])) ||
-            set_num(c, "count", sum(m + i * t->n_st, t->n_st)))
+            retdoc_set_count(c, "count", sum(m + i * t->n_st, t->n_st)))
             return -1;
-        if (opinions && (set_num(c, "important", t->op_imp[i]) ||
-                         set_num(c, "important-reported", t->op_imp_rep[i])))
+        if (opinions && (retdoc_set_count(c, "important", t->op_imp[i]) ||
+                         retdoc_set_count(c, "important-reported", t->op_imp_rep[i])))
             return -1;
         for (j = 0; j < t->n_st; j++)
             if (!(s = row(c, ns, "status", &st[j])) ||
-                set_num(s, "count", m[i * t->n_st + j]))
+                retdoc_set_count(s, "count", m[i * t->n_st + j]))
                 return -1;
     }
     for (j = 0; j < t->n_st; j++) {
         cnt tot = 0;
         for (i = 0; i < t->n_cat; i++)
             tot += m[i * t->n_st + j];
-        if (!(s = row(n, ns, "status", &st[j])) || set_num(s, "count", tot))
+        if (!(s = row(n, ns, "status", &st[j])) || retdoc_set_count(s, "count", tot))
             return -1;
     }
     return 0;
@@ -582,14 +577,14 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
     }
     reg = sum(t->role_reg, t->n_role);
     tp = sum(part, t->n_role);
-    if (set_num(n, "registered", reg) || set_num(n, "taking-part", tp) ||
+    if (retdoc_set_count(n, "registered", reg) || retdoc_set_count(n, "taking-part", tp) ||
         !xmlSetProp(n, BAD_CAST "secretary-leads",
                     BAD_CAST(t->secretary ? "true" : "false")))
         goto fail;
     for (i = 0; i < t->n_role; i++)
         if (!(r = row(n, ns, "role", &role[i])) ||
-            set_num(r, "registered", t->role_reg[i]) ||
-            set_num(r, "taking-part", part[i]) || set_num(r, "visits", vis[i]))
+            retdoc_set_count(r, "registered", t->role_reg[i]) ||
+            retdoc_set_count(r, "taking-part", part[i]) || retdoc_set_count(r, "visits", vis[i]))
             goto fail;
     /* teams in order of first appearance on the cadre list; cadres in list
      * order (ids only, never names) */
@@ -611,8 +606,8 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             }
         if (!(r = child(n, ns, "team")) ||
             !xmlSetProp(r, BAD_CAST "name", BAD_CAST teams[j]) ||
-            set_num(r, "registered", treg) || set_num(r, "taking-part", tpart) ||
-            set_num(r, "visits", tvis))
+            retdoc_set_count(r, "registered", treg) || retdoc_set_count(r, "taking-part", tpart) ||
+            retdoc_set_count(r, "visits", tvis))
             goto fail;
     }
     for (i = 0; i < t->n_cadres; i++) {
@@ -622,7 +617,7 @@ static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             !xmlSetProp(r, BAD_CAST "role",
                         BAD_CAST(c->role >= 0 ? role[c->role].value : "")) ||
             (c->team && !xmlSetProp(r, BAD_CAST "team", BAD_CAST c->team)) ||
-            set_num(r, "visits", c->visits))
+            retdoc_set_count(r, "visits", c->visits))
             goto fail;
     }
     rc = 0;
@@ -656,53 +651,53 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
 
     /* households */
     if (!(n = child(unit, ns, "households")) ||
-        set_num(n, "registered", sum(t->hh_reg, t->n_dw)) ||
-        set_num(n, "visited", sum(t->hh_vis, t->n_dw)))
+        retdoc_set_count(n, "registered", sum(t->hh_reg, t->n_dw)) ||
+        retdoc_set_count(n, "visited", sum(t->hh_vis, t->n_dw)))
         return -1;
     for (i = 0; i < t->n_dw; i++)
         if (!(r = row(n, ns, "dwelling", &dw[i])) ||
-            set_num(r, "registered", t->hh_reg[i]) ||
-            set_num(r, "visited", t->hh_vis[i]))
+            retdoc_set_count(r, "registered", t->hh_reg[i]) ||
+            retdoc_set_count(r, "visited", t->hh_vis[i]))
             return -1;
     /* visits */
     if (!(n = child(unit, ns, "visits")) ||
-        set_num(n, "count", sum(t->visits, t->n_kind)))
+        retdoc_set_count(n, "count", sum(t->visits, t->n_kind)))
         return -1;
     for (i = 0; i < t->n_kind; i++)
         if (!(r = row(n, ns, "kind", &kind[i])) ||
-            set_num(r, "count", t->visits[i]))
+            retdoc_set_count(r, "count", t->visits[i]))
             return -1;
     if (write_cadres(t, unit, ns))
         return -1;
-    if (!(n = child(unit, ns, "forms")) || set_num(n, "count", t->forms))
+    if (!(n = child(unit, ns, "forms")) || retdoc_set_count(n, "count", t->forms))
         return -1;
     if (write_items(t, unit, ns, "opinions", t->op, 1) ||
         write_items(t, unit, ns, "suggestions", t->sg, 0))
         return -1;
     /* groups, then the elderly union */
     if (!(n = child(unit, ns, "groups")) ||
-        set_num(n, "members", t->any_members) ||
-        set_num(n, "households", t->any_households))
+        retdoc_set_count(n, "members", t->any_members) ||
+        retdoc_set_count(n, "households", t->any_households))
         return -1;
     for (i = 0; i <= t->n_grp; i++)
         if (!(r = row(n, ns, "group", i < t->n_grp ? &grp[i] : &elderly)) ||
-            set_num(r, "members", t->grp_members[i]) ||
-            set_num(r, "households", t->grp_households[i]) ||
-            set_num(r, "served", t->grp_served[i]))
+            retdoc_set_count(r, "members", t->grp_members[i]) ||
+            retdoc_set_count(r, "households", t->grp_households[i]) ||
+            retdoc_set_count(r, "served", t->grp_served[i]))
             return -1;
     /* services by type × group */
     if (!(n = child(unit, ns, "services")) ||
-        set_num(n, "count", sum(t->svc_count, t->n_type)) ||
-        set_num(n, "members", t->svc_any_members))
+        retdoc_set_count(n, "count", sum(t->svc_count, t->n_type)) ||
+        retdoc_set_count(n, "members", t->svc_any_members))
         return -1;
     for (i = 0; i < t->n_type; i++) {
         if (!(r = row(n, ns, "type", &type[i])) ||
-            set_num(r, "count", t->svc_count[i]) ||
-            set_num(r, "members", t->svc_members[i]))
+            retdoc_set_count(r, "count", t->svc_count[i]) ||
+            retdoc_set_count(r, "members", t->svc_members[i]))
             return -1;
         for (j = 0; j <= t->n_grp; j++)
             if (!(g = row(r, ns, "group", j < t->n_grp ? &grp[j] : &elderly)) ||
-                set_num(g, "count", t->svc[i * (t->n_grp + 1) + j]))
+                retdoc_set_count(g, "count", t->svc[i * (t->n_grp + 1) + j]))
                 return -1;
     }
     /* satisfaction */
@@ -710,17 +705,17 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
         if ((int)i != t->dissatisfied)
             satisfied += t->rating[i];
     if (!(n = child(unit, ns, "satisfaction")) ||
-        set_num(n, "forms", sum(t->rating, t->n_rating)) ||
-        set_num(n, "satisfied", satisfied))
+        retdoc_set_count(n, "forms", sum(t->rating, t->n_rating)) ||
+        retdoc_set_count(n, "satisfied", satisfied))
         return -1;
     for (i = 0; i < t->n_rating; i++)
         if (!(r = row(n, ns, "rating", &rating[i])) ||
-            set_num(r, "count", t->rating[i]))
+            retdoc_set_count(r, "count", t->rating[i]))
             return -1;
     /* audit findings by rule */
     if (!(n = child(unit, ns, "audit")) ||
-        set_num(n, "errors", sum(t->rule_err, t->n_rule)) ||
-        set_num(n, "warnings", sum(t->rule_warn, t->n_rule)))
+        retdoc_set_count(n, "errors", sum(t->rule_err, t->n_rule)) ||
+        retdoc_set_count(n, "warnings", sum(t->rule_warn, t->n_rule)))
         return -1;
     for (i = 0; i < n_rules && i < t->n_rule; i++) {
         xmlNodePtr x = child(n, ns, "rule");
@@ -730,7 +725,7 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
             !xmlSetProp(x, BAD_CAST "severity",
                         BAD_CAST(rule_severity && rule_severity[i]
                                      ? rule_severity[i] : "error")) ||
-            set_num(x, "count", t->rule_count[i]))
+            retdoc_set_count(x, "count", t->rule_count[i]))
             return -1;
     }
     /* narrative, sections in schema order (several parts: in feed order) */

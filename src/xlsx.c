@@ -116,19 +116,19 @@ static const char *date(xlsx_ctx *c, const char *iso)
 }
 
 /* 填报单位: the single unit's name, or the communities 'all' covers. */
-static int reporting_unit(xlsx_ctx *c)
+static error_code reporting_unit(xlsx_ctx *c)
 {
     buf_t b = BUF_INIT;
     const xmlNode *cov;
     size_t n = 0, total = 0;
 
     if (!c->top)
-        return (c->reporting = xlsx_sheet_keep_buf(c, &b)) ? 0 : -1;
+        return (c->reporting = xlsx_sheet_keep_buf(c, &b)) ? ERR_OK : c->rc;
     if (strcmp(c->top->level, RETDOC_LEVEL_ALL) ||
         !(cov = retdoc_child(retdoc_child(c->top->node, RETDOC_COVERS),
                              RETDOC_COMMUNITY))) {
         buf_puts(&b, c->top->name);
-        return (c->reporting = xlsx_sheet_keep_buf(c, &b)) ? 0 : -1;
+        return (c->reporting = xlsx_sheet_keep_buf(c, &b)) ? ERR_OK : c->rc;
     }
     for (; cov; cov = retdoc_next(cov->next, RETDOC_COMMUNITY)) {
         if (n < NAMES_MAX)
@@ -140,27 +140,27 @@ static int reporting_unit(xlsx_ctx *c)
     if (total > n) /* "A、B……等260个社区": the total, as Chinese says it */
         buf_printf(&b, "%s%zu%s", xlsx_sheet_word(c, W_MORE_PRE), total,
                    xlsx_sheet_word(c, W_MORE_POST));
-    return (c->reporting = xlsx_sheet_keep_buf(c, &b)) ? 0 : -1;
+    return (c->reporting = xlsx_sheet_keep_buf(c, &b)) ? ERR_OK : c->rc;
 }
 
 /* The text "title（start至end）" of the campaign, and the report date. */
-static int period(xlsx_ctx *c)
+static error_code period(xlsx_ctx *c)
 {
     const retdoc_campaign *cp = retdoc_campaign_of(c->rd);
     buf_t b = BUF_INIT;
     const char *start = date(c, cp->start), *end = date(c, cp->end);
 
     if (!start || !end)
-        return -1;
+        return c->rc;
     buf_printf(&b, "%s%s%s%s%s%s", cp->title, c->en ? " (" : "（", start,
                xlsx_sheet_word(c, W_PERIOD_TO), end, c->en ? ")" : "）");
     if (!(c->period = xlsx_sheet_keep_buf(c, &b)))
-        return -1;
+        return c->rc;
     c->reported = date(c, cp->reported);
-    return c->reported ? 0 : -1;
+    return c->reported ? ERR_OK : c->rc;
 }
 
-static int properties(xlsx_ctx *c)
+static error_code properties(xlsx_ctx *c)
 {
     lxw_doc_properties p;
     memset(&p, 0, sizeof p);
@@ -192,30 +192,30 @@ static const struct {
 };
 #define NSHEETS (sizeof sheets / sizeof *sheets)
 
-static int render_sheet(xlsx_ctx *c, const char *table)
+static error_code render_sheet(xlsx_ctx *c, const char *table)
 {
     size_t i;
     for (i = 0; i < NSHEETS; i++)
         if (!strcmp(sheets[i].table, table))
             return sheets[i].fn(c, table, sheets[i].el);
-    return 0; /* a table this renderer does not know: no sheet */
+    return ERR_OK; /* a table this renderer does not know: no sheet */
 }
 
-static int sheets_all(xlsx_ctx *c)
+static error_code sheets_all(xlsx_ctx *c)
 {
     size_t n, i;
     const vocab_item *t = vocab_enum(c->opts->labels, "table", &n);
 
     if (!t) { /* no label schema: the known tables in their own order */
         for (i = 0; i < NSHEETS; i++)
-            if (render_sheet(c, sheets[i].table) < 0)
-                return -1;
-        return 0;
+            if (render_sheet(c, sheets[i].table) != ERR_OK)
+                return c->rc;
+        return ERR_OK;
     }
     for (i = 0; i < n; i++)
-        if (render_sheet(c, t[i].value) < 0)
-            return -1;
-    return 0;
+        if (render_sheet(c, t[i].value) != ERR_OK)
+            return c->rc;
+    return ERR_OK;
 }
 
 /* ------------------------------------------------------------ verification */
@@ -326,8 +326,8 @@ static char *dirname_of(const char *path)
 }
 
 /* The folder DIR exists and is a folder (libxlsxwriter falls back to /tmp,
- * silently, for a bad tmpdir); 0 or -1. */
-static int check_folder(xlsx_ctx *c, const char *dir)
+ * silently, for a bad tmpdir). */
+static error_code check_folder(xlsx_ctx *c, const char *dir)
 {
     struct stat st;
     if (stat(dir, &st) != 0)
@@ -335,7 +335,7 @@ static int check_folder(xlsx_ctx *c, const char *dir)
                                strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return xlsx_sheet_fail(c, ERR_OPEN, "folder %s: not a folder", dir);
-    return 0;
+    return ERR_OK;
 }
 
 /* Writes the workbook to PATH (tmpdir DIR), closes and reads it back. */
@@ -352,7 +352,8 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
         xlsx_sheet_fail(c, ERR_XLSX, "cannot start the workbook");
         return;
     }
-    if (properties(c) < 0 || xlsx_sheet_formats(c) < 0 || sheets_all(c) < 0)
+    if (properties(c) != ERR_OK || xlsx_sheet_formats(c) != ERR_OK ||
+        sheets_all(c) != ERR_OK)
         return;
     if (retdoc_error(c->rd) != ERR_OK) {
         xlsx_sheet_nomem(c);
@@ -372,7 +373,7 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
         return;
     }
     /* workbook_close can succeed on a corrupt file (full tmpdir) */
-    if (verify(path, c->nsheets, what, sizeof what) < 0) {
+    if (verify(path, c->nsheets, what, sizeof what) != ERR_OK) {
         if (output_nospace(dir, 0))
             xlsx_sheet_fail(c, ERR_NOSPACE, "no space left: the written "
                             "workbook is corrupt (%s)", what);
@@ -409,8 +410,8 @@ error_code xlsx_render(const xmlDoc *ret, const char *path,
         xlsx_sheet_nomem(&c);
         goto done;
     }
-    if (check_folder(&c, dir) == 0 && reporting_unit(&c) == 0 &&
-        period(&c) == 0)
+    if (check_folder(&c, dir) == ERR_OK && reporting_unit(&c) == ERR_OK &&
+        period(&c) == ERR_OK)
         write_workbook(&c, path, dir);
 done:
     if (c.wb) /* not closed: nothing was written to PATH */

@@ -116,7 +116,7 @@ static void list(xlsx_ctx *c, const char *table)
     xlsx_sheet_end(c, &s);
 }
 
-int xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el)
 {
     const xmlNode **rules = NULL;
     size_t nr;
@@ -126,5 +126,5 @@ int xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el)
     by_rule(c, table, rules, nr);
     list(c, table);
     free(rules);
-    return c->rc == ERR_OK ? 0 : -1;
+    return c->rc;
 }

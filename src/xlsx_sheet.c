@@ -4,8 +4,8 @@
  * every sheet opens with and the common end every sheet shares (footer,
  * widths, frozen headings, print set-up), charts.
  *
- * Every call that writes is a no-op returning -1 once the context has
- * failed; the first failure is kept (xlsx_sheet_fail). Column widths are
+ * Every call that writes is a no-op once the context has failed, and
+ * returns that first failure (xlsx_sheet_fail keeps it). Column widths are
  * tracked as cells are written (East Asian characters count 2) and set at
  * xlsx_sheet_end. Strings made here live in the context's arena until the
  * end of the render (libxlsxwriter copies what it is given).
@@ -79,28 +79,28 @@ static const char *const word_keys[W_COUNT_] = {
 
 /* ---------------------------------------------------------------- errors */
 
-int xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
+error_code xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
 {
     va_list ap;
 
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     c->rc = code;
     va_start(ap, fmt);
     c->msg = error_vformat(fmt, ap);
     va_end(ap);
-    return -1;
+    return c->rc;
 }
 
-int xlsx_sheet_nomem(xlsx_ctx *c)
+error_code xlsx_sheet_nomem(xlsx_ctx *c)
 {
     return xlsx_sheet_fail(c, ERR_NOMEM, "out of memory");
 }
 
-int xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what)
+error_code xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what)
 {
     if (e == LXW_NO_ERROR)
-        return 0;
+        return ERR_OK;
     return xlsx_sheet_fail(c, ERR_XLSX, "%s: %s", what, lxw_strerror(e));
 }
 
@@ -205,16 +205,16 @@ const xmlNode *xlsx_sheet_first(const xlsx_ctx *c, const char *el)
     return c->first ? retdoc_child(c->first->node, el) : NULL;
 }
 
-int xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
+error_code xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
                     const xmlNode ***rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (retdoc_rows(parent, el, rows, n) != ERR_OK)
         return xlsx_sheet_nomem(c);
-    return 0;
+    return ERR_OK;
 }
 
 /* ---------------------------------------------------------------- formats */
@@ -241,7 +241,7 @@ static lxw_format *format(xlsx_ctx *c, int bold, int border, uint8_t align,
     return f;
 }
 
-int xlsx_sheet_formats(xlsx_ctx *c)
+error_code xlsx_sheet_formats(xlsx_ctx *c)
 {
     xlsx_formats *f = &c->f;
     const lxw_color_t sub = 0xF2F2F2, tot = 0xDDEBF7, head = 0xD9D9D9;
@@ -264,18 +264,18 @@ int xlsx_sheet_formats(xlsx_ctx *c)
     f->note = format(c, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
     f->foot = format(c, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     format_set_font_size(f->title, 16);
     format_set_text_wrap(f->head);
     format_set_text_wrap(f->wrap); /* long messages: the row grows */
     format_set_font_color(f->note, LXW_COLOR_RED);
     format_set_text_wrap(f->note);
-    return 0;
+    return ERR_OK;
 }
 
 /* ------------------------------------------------------------ cell output */
 
-int xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w)
+error_code xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w)
 {
     if (col >= s->nwidth) {
         size_t n = (size_t)col + 16;
@@ -288,46 +288,46 @@ int xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w)
         w = XLSX_WIDTH_MAX;
     if (w > s->width[col])
         s->width[col] = w;
-    return 0;
+    return ERR_OK;
 }
 
-int xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
                    const char *text, lxw_format *f, double cap)
 {
     double w;
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (!(text = cut(c, text ? text : "", XLSX_CELL_MAX)))
-        return -1;
+        return c->rc;
     if (xlsx_sheet_lxw(c, worksheet_write_string(s->ws, r, col, text, f),
-                       "worksheet_write_string") < 0)
-        return -1;
+                       "worksheet_write_string") != ERR_OK)
+        return c->rc;
     if (cap < 0)
-        return 0;
+        return ERR_OK;
     w = xlsx_sheet_text_width(text);
     return xlsx_sheet_track(c, s, col, cap > 0 && w > cap ? cap : w);
 }
 
 /* Counts the width of the number V in column COL. */
-static int track_number(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double v)
+static error_code track_number(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double v)
 {
     char digits[32];
     snprintf(digits, sizeof digits, "%.0f", v);
     return xlsx_sheet_track(c, s, col, (double)strlen(digits));
 }
 
-int xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
                    double v, lxw_format *f)
 {
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (xlsx_sheet_lxw(c, worksheet_write_number(s->ws, r, col, v, f),
-                       "worksheet_write_number") < 0)
-        return -1;
+                       "worksheet_write_number") != ERR_OK)
+        return c->rc;
     return track_number(c, s, col, v);
 }
 
-int xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+error_code xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                        lxw_col_t col, buf_t *b, double v, lxw_format *f)
 {
     lxw_error e;
@@ -337,23 +337,23 @@ int xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     }
     if (c->rc != ERR_OK) {
         buf_free(b);
-        return -1;
+        return c->rc;
     }
     e = worksheet_write_formula_num(s->ws, r, col, buf_str(b), f, v);
     buf_free(b);
-    if (xlsx_sheet_lxw(c, e, "worksheet_write_formula_num") < 0)
-        return -1;
+    if (xlsx_sheet_lxw(c, e, "worksheet_write_formula_num") != ERR_OK)
+        return c->rc;
     return track_number(c, s, col, v);
 }
 
-int xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
+error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
                      lxw_row_t r2, lxw_col_t c2, const char *text,
                      lxw_format *f)
 {
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (!(text = cut(c, text, XLSX_CELL_MAX)))
-        return -1;
+        return c->rc;
     if (r1 == r2 && c1 == c2)
         return xlsx_sheet_str(c, s, r1, c1, text, f, -1);
     return xlsx_sheet_lxw(
@@ -361,38 +361,38 @@ int xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
         "worksheet_merge_range");
 }
 
-int xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, double height)
+error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, double height)
 {
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     return xlsx_sheet_lxw(c, worksheet_set_row(s->ws, r, height, NULL),
                           "worksheet_set_row");
 }
 
-int xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
                     const char *text)
 {
     double lines = 1, w = xlsx_sheet_text_width(text);
-    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, XLSX_HEAD_WIDTH) < 0)
-        return -1;
+    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, XLSX_HEAD_WIDTH) != ERR_OK)
+        return c->rc;
     /* rows do not grow to fit wrapped text by themselves in every reader */
     while (w > lines * XLSX_HEAD_WIDTH)
         lines++;
     if (r != s->wrap_row)
         s->wrap_row = r, s->wrap_lines = 1;
     if (lines <= s->wrap_lines)
-        return 0;
+        return ERR_OK;
     s->wrap_lines = lines;
     return xlsx_sheet_height(c, s, r, 15 * lines);
 }
 
-int xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
+error_code xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
                           lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
                           const char *text)
 {
     double w = xlsx_sheet_text_width(text);
-    if (xlsx_sheet_merge(c, s, r1, c1, r2, c2, text, c->f.head) < 0)
-        return -1;
+    if (xlsx_sheet_merge(c, s, r1, c1, r2, c2, text, c->f.head) != ERR_OK)
+        return c->rc;
     return c1 == c2 ? xlsx_sheet_track(c, s, c1,
                                        w > XLSX_HEAD_WIDTH ? XLSX_HEAD_WIDTH
                                                            : w)
@@ -412,12 +412,12 @@ void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
         *p = lvl == 0 ? f->pct : lvl == 1 ? f->sub_pct : f->tot_pct;
 }
 
-int xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                           const retdoc_unit *u, int level, lxw_format *f)
 {
-    if (xlsx_sheet_str(c, s, r, 0, u->code, f, 0) < 0 ||
-        xlsx_sheet_str(c, s, r, 1, u->name, f, 0) < 0)
-        return -1;
+    if (xlsx_sheet_str(c, s, r, 0, u->code, f, 0) != ERR_OK ||
+        xlsx_sheet_str(c, s, r, 1, u->name, f, 0) != ERR_OK)
+        return c->rc;
     return level ? xlsx_sheet_str(c, s, r, 2,
                                   xlsx_sheet_vlabel(c, "level", u->level), f,
                                   0)
@@ -517,7 +517,7 @@ static const char *sheet_name(xlsx_ctx *c, const char *label)
     return NULL;
 }
 
-int xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
+error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
                      int suffix, lxw_col_t ncols)
 {
     buf_t b = BUF_INIT;
@@ -525,16 +525,16 @@ int xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
 
     memset(s, 0, sizeof *s);
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (suffix >= 0) {
         buf_printf(&b, "%s%s", label, xlsx_sheet_word(c, suffix));
         if (!(label = xlsx_sheet_keep_buf(c, &b)))
-            return -1;
+            return c->rc;
     }
     s->table = table;
     s->ncols = ncols < 3 ? 3 : ncols;
     if (!(name = sheet_name(c, label)))
-        return -1;
+        return c->rc;
     s->name = name;
     if (!(s->ws = workbook_add_worksheet(c->wb, name)))
         return xlsx_sheet_fail(c, ERR_XLSX, "cannot add worksheet \"%s\"",
@@ -549,7 +549,7 @@ int xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
     xlsx_sheet_str(c, s, 2, s->ncols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),
                    c->f.meta_right, -1);
     s->row = 4; /* one blank row before the table */
-    return c->rc == ERR_OK ? 0 : -1;
+    return c->rc;
 }
 
 void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
@@ -561,19 +561,19 @@ void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
     s->frozen = 1;
 }
 
-int xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
+error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
                       lxw_col_t last_col)
 {
     lxw_row_t last = next > s->head_last + 1 ? next - 1 : s->head_last;
     s->row = next;
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     return xlsx_sheet_lxw(c, worksheet_autofilter(s->ws, s->head_last, 0,
                                                   last, last_col),
                           "worksheet_autofilter");
 }
 
-int xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                      const char *title, lxw_row_t r1, lxw_row_t r2,
                      lxw_col_t lcol, lxw_col_t vcol, int rowwise)
 {
@@ -582,7 +582,7 @@ int xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
     lxw_chart_options o;
 
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (!(ch = workbook_add_chart(c->wb, type)))
         return xlsx_sheet_fail(c, ERR_XLSX, "cannot add a chart");
     if (!(se = chart_add_series(ch, NULL, NULL)))
@@ -614,7 +614,7 @@ int xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                           "worksheet_insert_chart");
 }
 
-int xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
+error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
 {
     static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER,
                                 W_REPORT_DATE};
@@ -639,17 +639,17 @@ int xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
     s->width = NULL;
     s->nwidth = s->cwidth = 0;
     if (c->rc != ERR_OK)
-        return -1;
+        return c->rc;
     if (s->frozen) {
         worksheet_freeze_panes(s->ws, s->head_last + 1, s->freeze_col);
         if (xlsx_sheet_lxw(c, worksheet_repeat_rows(s->ws, s->head_first,
                                                     s->head_last),
-                           "worksheet_repeat_rows") < 0)
-            return -1;
+                           "worksheet_repeat_rows") != ERR_OK)
+            return c->rc;
     }
     worksheet_set_paper(s->ws, 9); /* A4 */
     worksheet_set_landscape(s->ws);
     worksheet_fit_to_pages(s->ws, 1, 0);
     worksheet_center_horizontally(s->ws);
-    return 0;
+    return ERR_OK;
 }

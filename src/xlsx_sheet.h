@@ -17,7 +17,7 @@
  *   xlsx.c           the entry point: context, dispatch, read-back
  *
  * Errors are sticky: the first failure is kept in the context (rc, msg)
- * and every plumbing call is then a no-op returning -1, so a sheet
+ * and every plumbing call is then a no-op returning it, so a sheet
  * function writes its cells in a row and checks once, at xlsx_sheet_end.
  */
 #ifndef CANVASS_XLSX_SHEET_H
@@ -93,12 +93,13 @@ typedef struct {
 
 /* ---- errors and strings ------------------------------------------------ */
 
-/* Records the first failure; returns -1 (`return xlsx_sheet_fail(...)`). */
-int xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
+/* Records the first failure; returns it (`return xlsx_sheet_fail(...)`).
+ * Every function here returns ERR_OK or the context's first failure. */
+error_code xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int xlsx_sheet_nomem(xlsx_ctx *c);
-/* Records libxlsxwriter error E of WHAT, if any; 0 or -1. */
-int xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what);
+error_code xlsx_sheet_nomem(xlsx_ctx *c);
+/* Records libxlsxwriter error E of WHAT, if any. */
+error_code xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what);
 
 /* Takes ownership of S (NULL: out of memory) into the arena; returns it. */
 char *xlsx_sheet_keep(xlsx_ctx *c, char *s);
@@ -117,36 +118,36 @@ const char *xlsx_sheet_label(xlsx_ctx *c, const xmlNode *row);
 
 /* The element EL of the first unit (it gives the rows of every table). */
 const xmlNode *xlsx_sheet_first(const xlsx_ctx *c, const char *el);
-/* retdoc_rows, failure recorded in C; 0 or -1. */
-int xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
+/* retdoc_rows, failure recorded in C. */
+error_code xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
                     const xmlNode ***rows, size_t *n);
 
-/* Adds the workbook's cell formats; 0 or -1. */
-int xlsx_sheet_formats(xlsx_ctx *c);
+/* Adds the workbook's cell formats. */
+error_code xlsx_sheet_formats(xlsx_ctx *c);
 
-/* ---- cells (each a no-op returning -1 once C has failed) ---------------- */
+/* ---- cells (each a no-op once C has failed) ------------------------------ */
 
 /* Widens column COL of S to fit width W (capped). */
-int xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w);
+error_code xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w);
 /* Writes TEXT (cut to the cell limit); CAP > 0 counts its width up to CAP,
  * CAP < 0 does not count it (it may overflow into empty cells). */
-int xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
                    const char *text, lxw_format *f, double cap);
-int xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
                    double v, lxw_format *f);
 /* Writes the formula in B (consumed) with cached value V. */
-int xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+error_code xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                        lxw_col_t col, buf_t *b, double v, lxw_format *f);
-int xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
+error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
                      lxw_row_t r2, lxw_col_t c2, const char *text,
                      lxw_format *f);
 /* Row R is HEIGHT points high. */
-int xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                       double height);
 /* A wrapped column heading; a heading merged over R1..R2 x C1..C2. */
-int xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
+error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
                     const char *text);
-int xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
+error_code xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
                           lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
                           const char *text);
 /* Formats of a unit's row: communities plain, roll-ups shaded, 'all' in
@@ -154,7 +155,7 @@ int xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
 void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
                              lxw_format **t, lxw_format **n, lxw_format **p);
 /* Code, name (and with LEVEL the level label) of U in columns 0-2. */
-int xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                           const retdoc_unit *u, int level, lxw_format *f);
 
 /* ---- formulas ----------------------------------------------------------- */
@@ -179,38 +180,38 @@ double xlsx_sheet_ratio(double num, double den);
  * the title and the sheet name) and writes its header block (rows 0-2):
  * title; campaign and period; reporting unit and unit of count. S is
  * cleared first, so xlsx_sheet_end may follow whatever happened. */
-int xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
+error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
                      int suffix, lxw_col_t ncols);
 /* Marks rows R1..R2 as the column headings: frozen, repeated on print. */
 void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
                       lxw_col_t freeze_col);
 /* The table ends before row NEXT: autofilter over the headings' last row
  * to the table's last row, columns 0..LAST_COL; s->row = NEXT. */
-int xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
+error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
                       lxw_col_t last_col);
 /* Inserts a chart of TYPE, titled TITLE, of the values in column VCOL
  * against the labels in column LCOL, rows R1..R2 (or, with ROWWISE, of the
  * values in row R2 against the labels in row R1, columns LCOL..VCOL), to
  * the right of the table, just under its headings. */
-int xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                      const char *title, lxw_row_t r1, lxw_row_t r2,
                      lxw_col_t lcol, lxw_col_t vcol, int rowwise);
 /* The common end of every sheet: the footer under the data (s->row),
  * column widths, panes and the print set-up. Frees s->width whatever
- * happened before; 0, or -1 when C has failed (here or earlier). */
-int xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s);
+ * happened before; ERR_OK, or C's first failure (here or earlier). */
+error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s);
 
 /* ---- the sheet families: one function per table of return.xsd ----------
  * TABLE is the table's value; EL the unit's element it reads when one
- * function serves several tables. 0, or -1 with C's failure set. */
-typedef int (*xlsx_sheet_fn)(xlsx_ctx *c, const char *table, const char *el);
+ * function serves several tables. ERR_OK, or C's first failure. */
+typedef error_code (*xlsx_sheet_fn)(xlsx_ctx *c, const char *table, const char *el);
 
-int xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el);
-int xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el);
-int xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el);
-int xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el);
-int xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el);
-int xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el);
-int xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el);
 
 #endif

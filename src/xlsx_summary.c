@@ -214,8 +214,8 @@ static void write_note(xlsx_ctx *c, xlsx_sheet *s)
     s->row++;
 }
 
-/* The communities and their values; 0 or -1. */
-static int load(xlsx_ctx *c, summary *t)
+/* The communities and their values. */
+static error_code load(xlsx_ctx *c, summary *t)
 {
     size_t i, j, n = retdoc_nunits(c->rd);
 
@@ -233,15 +233,15 @@ static int load(xlsx_ctx *c, summary *t)
     for (i = 0; i < t->ncomm; i++)
         for (j = 2; j < NSUM; j++)
             t->vals[i * NSUM + j] = value_of(c, t->comm[i], &columns[j]);
-    return 0;
+    return ERR_OK;
 }
 
-int xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
 {
     summary t;
     double total[NSUM];
     size_t i;
-    int rc;
+    error_code rc;
 
     (void)el;
     memset(&t, 0, sizeof t);
@@ -253,7 +253,7 @@ int xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
                         xlsx_sheet_word(c, columns[i].word));
     xlsx_sheet_heads(&t.s, t.s.row, t.s.row, 2);
     t.r = t.s.row + 1;
-    if (c->rc == ERR_OK && load(c, &t) == 0)
+    if (c->rc == ERR_OK && load(c, &t) == ERR_OK)
         for (i = 0; i < t.ncomm;)
             write_district(c, &t, &i, total);
     if (t.ndist)

@@ -103,14 +103,14 @@ static void visits_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     buf_free(&b);
 }
 
-int xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
     const xmlNode **dw = NULL, **kinds = NULL;
     size_t nd, nk, i, j;
     lxw_col_t T, K, ncols;
     lxw_row_t H, r;
-    int rc;
+    error_code rc;
 
     (void)el;
     memset(&s, 0, sizeof s);
@@ -236,14 +236,15 @@ static void items_block(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
     (*r)++;
 }
 
-int xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
     items_layout l;
     const xmlNode *items0 = xlsx_sheet_first(c, el);
     size_t i, j;
     lxw_row_t H, r, top_first = 0, top_last = 0;
-    int rc, chart = 0;
+    error_code rc;
+    int chart = 0;
 
     memset(&s, 0, sizeof s);
     memset(&l, 0, sizeof l);
@@ -359,14 +360,15 @@ static lxw_row_t groups_block(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
     return (*r)++;
 }
 
-int xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
     const xmlNode **groups = NULL, **types = NULL;
     size_t ng, nt, i, j;
     lxw_col_t T, ncols;
     lxw_row_t H, r, top_row = 0;
-    int rc, chart = 0;
+    error_code rc;
+    int chart = 0;
 
     (void)el;
     memset(&s, 0, sizeof s);
@@ -499,7 +501,7 @@ static void cadres_listed(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
     }
 }
 
-int xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
 {
     static const int heads[9] = {W_CODE,  W_NAME,  W_KIND,
                                  W_ENTRY, W_CADRES_REGISTERED,
@@ -509,7 +511,7 @@ int xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
     const xmlNode **roles = NULL;
     size_t nr, i;
     lxw_row_t H, r;
-    int rc;
+    error_code rc;
 
     (void)el;
     memset(&s, 0, sizeof s);
@@ -564,14 +566,15 @@ static void satisfaction_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     xlsx_sheet_formula(c, s, r, F + 2, &b, xlsx_sheet_ratio(sat, forms), fp);
 }
 
-int xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
     const xmlNode **ratings = NULL;
     size_t nr, i, j;
     lxw_col_t F, ncols;
     lxw_row_t H, r, top_row = 0;
-    int rc, chart = 0;
+    error_code rc;
+    int chart = 0;
 
     (void)el;
     memset(&s, 0, sizeof s);

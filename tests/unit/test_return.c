@@ -49,10 +49,9 @@ static xmlDocPtr build(const char *const *paths, size_t n, batch_t **bp)
     xmlDocPtr doc;
     batch_t *b = batch_run(paths, n, &bo, &rc);
     assert_non_null(b);
-    doc = return_build(b, &ro, &msg);
-    if (!doc)
+    if (return_build(b, &ro, &doc, &msg) != ERR_OK)
         fail_msg("return_build: %s", msg);
-    if (return_validate(doc, rschema, &msg))
+    if (return_validate(doc, rschema, &msg) != ERR_OK)
         fail_msg("return does not validate: %s", msg);
     if (bp)
         *bp = b;
