@@ -29,6 +29,7 @@
 #include <string.h>
 #include <libxml/hash.h>
 
+#include "buf.h"
 #include "retdoc.h"
 
 typedef struct {
@@ -76,7 +77,7 @@ struct tally {
         char **p;
         size_t n_p;
     } *secs;
-    size_t n_secs;
+    size_t n_secs, cap_secs;
 };
 
 static cnt *counts(size_t n)
@@ -179,25 +180,22 @@ static char *dup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-/* Index of cadre ID, adding it when ROLE >= -1 is given and it is new;
- * -1 when absent (and not added), -2 on no memory. */
-static long cadre_find(tally_t *t, const char *id, int add, int role,
-                       const char *team)
+/* The cadre ID, or NULL when the tally has none of that id. */
+static cadre_row *cadre_lookup(const tally_t *t, const char *id)
 {
     void *p = xmlHashLookup(t->cadre_ix, (const xmlChar *)id);
+    return p ? &t->cadres[(uintptr_t)p - 1] : NULL;
+}
+
+/* The cadre ID in *OUT, added with ROLE and TEAM when new. */
+static error_code cadre_add(tally_t *t, const char *id, int role,
+                            const char *team, cadre_row **out)
+{
     cadre_row *c;
-    if (p)
-        return (long)((uintptr_t)p - 1);
-    if (!add)
-        return -1;
-    if (t->n_cadres == t->cap_cadres) {
-        size_t cap = t->cap_cadres ? t->cap_cadres * 2 : 16;
-        cadre_row *n = realloc(t->cadres, cap * sizeof *n);
-        if (!n)
-            return -2;
-        t->cadres = n;
-        t->cap_cadres = cap;
-    }
+    if ((*out = cadre_lookup(t, id)))
+        return ERR_OK;
+    if (GROW(t->cadres, t->n_cadres + 1, t->cap_cadres) != ERR_OK)
+        return ERR_NOMEM;
     c = &t->cadres[t->n_cadres];
     memset(c, 0, sizeof *c);
     c->id = dup(id);
@@ -208,18 +206,20 @@ static long cadre_find(tally_t *t, const char *id, int add, int role,
                         (void *)(uintptr_t)(t->n_cadres + 1)) < 0) {
         free(c->id);
         free(c->team);
-        return -2;
+        return ERR_NOMEM;
     }
     if (role >= 0 && (size_t)role < t->n_role) {
         t->role_reg[role]++;
         if (role == vocab_index(t->v, "role", "secretary"))
             t->secretary = 1;
     }
-    return (long)t->n_cadres++;
+    *out = &t->cadres[t->n_cadres++];
+    return ERR_OK;
 }
 
-int tally_head(tally_t *t, const rd_head *h)
+error_code tally_head(tally_t *t, const rd_head *h)
 {
+    cadre_row *c;
     size_t i;
     if (!t->has_head) {
         t->has_head = 1;
@@ -228,16 +228,16 @@ int tally_head(tally_t *t, const rd_head *h)
             !(t->street = dup(h->community.street)) ||
             !(t->district = dup(h->community.district)) ||
             !(t->city = dup(h->community.city)))
-            return -1;
+            return ERR_NOMEM;
     }
     for (i = 0; i < h->n_cadres; i++)
-        if (cadre_find(t, h->cadres[i].id, 1, h->cadres[i].role,
-                       h->cadres[i].team) == -2)
-            return -1;
-    return 0;
+        if (cadre_add(t, h->cadres[i].id, h->cadres[i].role,
+                      h->cadres[i].team, &c) != ERR_OK)
+            return ERR_NOMEM;
+    return ERR_OK;
 }
 
-int tally_household(tally_t *t, const rd_household *h)
+error_code tally_household(tally_t *t, const rd_household *h)
 {
     size_t i, j, k;
     uint64_t hh_groups = 0;
@@ -257,15 +257,14 @@ int tally_household(tally_t *t, const rd_household *h)
         if (v->rating >= 0 && (size_t)v->rating < t->n_rating)
             t->rating[v->rating]++;
         for (j = 0; j < v->n_by; j++) {
-            long c;
+            cadre_row *c;
             /* a cadre named twice in one visit counts once */
             for (k = 0; k < j && strcmp(v->by[k], v->by[j]); k++)
                 ;
             if (k < j)
                 continue;
-            c = cadre_find(t, v->by[j], 0, -1, NULL);
-            if (c >= 0)
-                t->cadres[c].visits++;
+            if ((c = cadre_lookup(t, v->by[j])))
+                c->visits++;
         }
     }
     t->forms += h->n_forms;
@@ -342,28 +341,27 @@ int tally_household(tally_t *t, const rd_household *h)
         if (g & t->elderly_mask)
             t->svc[(size_t)s->type * (t->n_grp + 1) + t->n_grp]++;
     }
-    return 0;
+    return ERR_OK;
 }
 
-int tally_section(tally_t *t, const rd_section *s)
+error_code tally_section(tally_t *t, const rd_section *s)
 {
-    struct section *n = realloc(t->secs, (t->n_secs + 1) * sizeof *n), *sec;
+    struct section *sec;
     size_t i;
-    if (!n)
-        return -1;
-    t->secs = n;
+    if (GROW(t->secs, t->n_secs + 1, t->cap_secs) != ERR_OK)
+        return ERR_NOMEM;
     sec = &t->secs[t->n_secs];
     sec->name = s->name;
     sec->n_p = 0;
     if (!(sec->p = calloc(s->n_p ? s->n_p : 1, sizeof *sec->p)))
-        return -1;
+        return ERR_NOMEM;
     t->n_secs++;
     for (i = 0; i < s->n_p; i++) {
         if (!(sec->p[i] = strdup(s->p[i])))
-            return -1;
+            return ERR_NOMEM;
         sec->n_p++;
     }
-    return 0;
+    return ERR_OK;
 }
 
 void tally_finding(tally_t *t, int rule, diag_severity sev)
@@ -384,7 +382,7 @@ static void add(cnt *a, const cnt *b, size_t n)
         a[i] += b[i];
 }
 
-int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
+error_code tally_add(tally_t *t, const tally_t *f, int keep_cadres)
 {
     size_t i, j;
     if (!t->has_head && f->has_head) {
@@ -394,7 +392,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             (f->street && !(t->street = dup(f->street))) ||
             (f->district && !(t->district = dup(f->district))) ||
             (f->city && !(t->city = dup(f->city))))
-            return -1;
+            return ERR_NOMEM;
     }
     add(t->hh_reg, f->hh_reg, t->n_dw);
     add(t->hh_vis, f->hh_vis, t->n_dw);
@@ -421,10 +419,10 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
     if (keep_cadres) {
         for (i = 0; i < f->n_cadres; i++) {
             const cadre_row *c = &f->cadres[i];
-            long k = cadre_find(t, c->id, 1, c->role, c->team);
-            if (k == -2)
-                return -1;
-            t->cadres[k].visits += c->visits;
+            cadre_row *into;
+            if (cadre_add(t, c->id, c->role, c->team, &into) != ERR_OK)
+                return ERR_NOMEM;
+            into->visits += c->visits;
         }
         for (i = 0; i < f->n_secs; i++) {
             rd_section s;
@@ -433,7 +431,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             s.n_p = f->secs[i].n_p;
             s.line = s.col = 0;
             if (tally_section(t, &s) < 0)
-                return -1;
+                return ERR_NOMEM;
         }
     } else {
         /* roll-up: roles only, from the other tally's own view */
@@ -441,7 +439,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             *vis = counts(t->n_role);
         if (!reg || !part || !vis) {
             free(reg), free(part), free(vis);
-            return -1;
+            return ERR_NOMEM;
         }
         for (j = 0; j < f->n_role; j++) {
             reg[j] = f->role_reg[j];
@@ -460,7 +458,7 @@ int tally_add(tally_t *t, const tally_t *f, int keep_cadres)
         add(t->role_visits, vis, t->n_role);
         free(reg), free(part), free(vis);
     }
-    return 0;
+    return ERR_OK;
 }
 
 const char *tally_community_code(const tally_t *t)
@@ -512,7 +510,7 @@ static cnt sum(const cnt *a, size_t n)
 }
 
 /* Opinions or suggestions: category × status with totals. */
-static int write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
+static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
                        const char *name, const cnt *m, int opinions)
 {
     const vocab_item *cat = vocab_enum(t->v, "category", NULL);
@@ -520,31 +518,31 @@ static int write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
     xmlNodePtr n = child(parent, ns, name), c, s;
     size_t i, j;
     if (!n || retdoc_set_count(n, "count", sum(m, t->n_cat * t->n_st)))
-        return -1;
+        return ERR_NOMEM;
     if (opinions && (retdoc_set_count(n, "important", sum(t->op_imp, t->n_cat)) ||
                      retdoc_set_count(n, "important-reported",
                              sum(t->op_imp_rep, t->n_cat))))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i < t->n_cat; i++) {
         if (!(c = row(n, ns, "category", &cat[i])) ||
             retdoc_set_count(c, "count", sum(m + i * t->n_st, t->n_st)))
-            return -1;
+            return ERR_NOMEM;
         if (opinions && (retdoc_set_count(c, "important", t->op_imp[i]) ||
                          retdoc_set_count(c, "important-reported", t->op_imp_rep[i])))
-            return -1;
+            return ERR_NOMEM;
         for (j = 0; j < t->n_st; j++)
             if (!(s = row(c, ns, "status", &st[j])) ||
                 retdoc_set_count(s, "count", m[i * t->n_st + j]))
-                return -1;
+                return ERR_NOMEM;
     }
     for (j = 0; j < t->n_st; j++) {
         cnt tot = 0;
         for (i = 0; i < t->n_cat; i++)
             tot += m[i * t->n_st + j];
         if (!(s = row(n, ns, "status", &st[j])) || retdoc_set_count(s, "count", tot))
-            return -1;
+            return ERR_NOMEM;
     }
-    return 0;
+    return ERR_OK;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -553,7 +551,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(x ? x : "", y ? y : "");
 }
 
-static int write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
+static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
 {
     const vocab_item *role = vocab_enum(t->v, "role", NULL);
     xmlNodePtr n = child(parent, ns, "cadres"), r;
@@ -628,7 +626,7 @@ fail:
     return rc;
 }
 
-int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
+error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
                 const vocab_t *rv, const char *const *rule_severity)
 {
     const vocab_item *dw = vocab_enum(t->v, "dwelling", NULL);
@@ -639,7 +637,9 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
     const vocab_item *rating = vocab_enum(t->v, "rating", NULL);
     const vocab_item *sec = vocab_enum(t->v, "sectionName", NULL);
     const vocab_item *rules;
-    vocab_item elderly = {"elderly", "老年人", "elderly"};
+    /* the labels are the schema's; without its elderlyGroup type, the
+     * value stands for itself (as vocab_label does for any value) */
+    vocab_item elderly = {"elderly", "elderly", "elderly"};
     xmlNodePtr n, r, g;
     size_t i, j, n_rules, n_eld;
     cnt satisfied = 0;
@@ -653,52 +653,52 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
     if (!(n = child(unit, ns, "households")) ||
         retdoc_set_count(n, "registered", sum(t->hh_reg, t->n_dw)) ||
         retdoc_set_count(n, "visited", sum(t->hh_vis, t->n_dw)))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i < t->n_dw; i++)
         if (!(r = row(n, ns, "dwelling", &dw[i])) ||
             retdoc_set_count(r, "registered", t->hh_reg[i]) ||
             retdoc_set_count(r, "visited", t->hh_vis[i]))
-            return -1;
+            return ERR_NOMEM;
     /* visits */
     if (!(n = child(unit, ns, "visits")) ||
         retdoc_set_count(n, "count", sum(t->visits, t->n_kind)))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i < t->n_kind; i++)
         if (!(r = row(n, ns, "kind", &kind[i])) ||
             retdoc_set_count(r, "count", t->visits[i]))
-            return -1;
+            return ERR_NOMEM;
     if (write_cadres(t, unit, ns))
-        return -1;
+        return ERR_NOMEM;
     if (!(n = child(unit, ns, "forms")) || retdoc_set_count(n, "count", t->forms))
-        return -1;
+        return ERR_NOMEM;
     if (write_items(t, unit, ns, "opinions", t->op, 1) ||
         write_items(t, unit, ns, "suggestions", t->sg, 0))
-        return -1;
+        return ERR_NOMEM;
     /* groups, then the elderly union */
     if (!(n = child(unit, ns, "groups")) ||
         retdoc_set_count(n, "members", t->any_members) ||
         retdoc_set_count(n, "households", t->any_households))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i <= t->n_grp; i++)
         if (!(r = row(n, ns, "group", i < t->n_grp ? &grp[i] : &elderly)) ||
             retdoc_set_count(r, "members", t->grp_members[i]) ||
             retdoc_set_count(r, "households", t->grp_households[i]) ||
             retdoc_set_count(r, "served", t->grp_served[i]))
-            return -1;
+            return ERR_NOMEM;
     /* services by type × group */
     if (!(n = child(unit, ns, "services")) ||
         retdoc_set_count(n, "count", sum(t->svc_count, t->n_type)) ||
         retdoc_set_count(n, "members", t->svc_any_members))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i < t->n_type; i++) {
         if (!(r = row(n, ns, "type", &type[i])) ||
             retdoc_set_count(r, "count", t->svc_count[i]) ||
             retdoc_set_count(r, "members", t->svc_members[i]))
-            return -1;
+            return ERR_NOMEM;
         for (j = 0; j <= t->n_grp; j++)
             if (!(g = row(r, ns, "group", j < t->n_grp ? &grp[j] : &elderly)) ||
                 retdoc_set_count(g, "count", t->svc[i * (t->n_grp + 1) + j]))
-                return -1;
+                return ERR_NOMEM;
     }
     /* satisfaction */
     for (i = 0; i < t->n_rating; i++)
@@ -707,16 +707,16 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
     if (!(n = child(unit, ns, "satisfaction")) ||
         retdoc_set_count(n, "forms", sum(t->rating, t->n_rating)) ||
         retdoc_set_count(n, "satisfied", satisfied))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i < t->n_rating; i++)
         if (!(r = row(n, ns, "rating", &rating[i])) ||
             retdoc_set_count(r, "count", t->rating[i]))
-            return -1;
+            return ERR_NOMEM;
     /* audit findings by rule */
     if (!(n = child(unit, ns, "audit")) ||
         retdoc_set_count(n, "errors", sum(t->rule_err, t->n_rule)) ||
         retdoc_set_count(n, "warnings", sum(t->rule_warn, t->n_rule)))
-        return -1;
+        return ERR_NOMEM;
     for (i = 0; i < n_rules && i < t->n_rule; i++) {
         xmlNodePtr x = child(n, ns, "rule");
         if (!x || !xmlSetProp(x, BAD_CAST "value", BAD_CAST rules[i].value) ||
@@ -726,24 +726,24 @@ int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
                         BAD_CAST(rule_severity && rule_severity[i]
                                      ? rule_severity[i] : "error")) ||
             retdoc_set_count(x, "count", t->rule_count[i]))
-            return -1;
+            return ERR_NOMEM;
     }
     /* narrative, sections in schema order (several parts: in feed order) */
     if (t->n_secs) {
         if (!(n = child(unit, ns, "narrative")))
-            return -1;
+            return ERR_NOMEM;
         for (j = 0; j < t->n_sec; j++)
             for (i = 0; i < t->n_secs; i++) {
                 size_t k;
                 if (t->secs[i].name != (int)j)
                     continue;
                 if (!(r = row(n, ns, "section", &sec[j])))
-                    return -1;
+                    return ERR_NOMEM;
                 for (k = 0; k < t->secs[i].n_p; k++)
                     if (!xmlNewTextChild(r, ns, BAD_CAST "p",
                                          BAD_CAST t->secs[i].p[k]))
-                        return -1;
+                        return ERR_NOMEM;
             }
     }
-    return 0;
+    return ERR_OK;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <libxml/tree.h>
 #include "diag.h"
+#include "error.h"
 #include "reader.h"
 #include "vocab.h"
 
@@ -28,18 +29,18 @@ typedef struct tally tally_t;
 tally_t *tally_new(const vocab_t *v);
 void tally_free(tally_t *t);
 
-/* Reader callbacks. Return 0, or -1 on no memory. */
-int tally_head(tally_t *t, const rd_head *h);
-int tally_household(tally_t *t, const rd_household *h);
-int tally_section(tally_t *t, const rd_section *s);
+/* Reader callbacks. ERR_OK, or ERR_NOMEM. */
+error_code tally_head(tally_t *t, const rd_head *h);
+error_code tally_household(tally_t *t, const rd_household *h);
+error_code tally_section(tally_t *t, const rd_section *s);
 
 /* Counts FINDING (a diagnostic of an audit rule or "schema") against the
  * tally. RULE_INDEX is its index in the return vocabulary's "rule" type. */
 void tally_finding(tally_t *t, int rule_index, diag_severity sev);
 
 /* Adds FROM into INTO. KEEP_CADRES: also merge cadres by id (parts of one
- * community); roll-ups keep counts by role only. 0 or -1 on no memory. */
-int tally_add(tally_t *into, const tally_t *from, int keep_cadres);
+ * community); roll-ups keep counts by role only. ERR_OK or ERR_NOMEM. */
+error_code tally_add(tally_t *into, const tally_t *from, int keep_cadres);
 
 /* Head data of the first register fed (borrowed; NULL fields if none). */
 const char *tally_community_code(const tally_t *t);
@@ -48,8 +49,10 @@ const char *tally_field(const tally_t *t, const char *name);
 /* Writes the counts as the children of UNIT (a return <unit>, namespace
  * NS), labels from V (register vocabulary) and RV (return vocabulary, for
  * the audit rules); RULE_SEVERITY[i] is the severity in force for rule i of
- * RV's "rule" type, as "error", "warning" or "off". Returns 0 or -1. */
-int tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
+ * RV's "rule" type, as "error", "warning" or "off". The label of the
+ * report group "elderly" is the register schema's (type elderlyGroup).
+ * ERR_OK or ERR_NOMEM. */
+error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
                 const vocab_t *rv, const char *const *rule_severity);
 
 #endif
