@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 static char *dup_or_null(const char *s, int *fail)
 {
     char *d;
@@ -38,14 +40,8 @@ error_code diag_list_add(diag_list *l, const diag *d)
     diag c;
     int fail = 0;
 
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        diag *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return ERR_NOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (GROW(l->v, l->n + 1, l->cap) != ERR_OK)
+        return ERR_NOMEM;
     c = *d;
     c.file = dup_or_null(d->file ? d->file : "", &fail);
     c.rule = dup_or_null(d->rule ? d->rule : "schema", &fail);
@@ -67,14 +63,8 @@ error_code diag_list_take(diag_list *to, diag_list *from)
 {
     if (!from->n)
         return ERR_OK;
-    if (to->n + from->n > to->cap) {
-        size_t cap = to->n + from->n;
-        diag *v = realloc(to->v, cap * sizeof *v);
-        if (!v)
-            return ERR_NOMEM;
-        to->v = v;
-        to->cap = cap;
-    }
+    if (GROW(to->v, to->n + from->n, to->cap) != ERR_OK)
+        return ERR_NOMEM;
     memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
     to->n += from->n;
     from->n = 0;
@@ -119,42 +109,38 @@ const char *diag_severity_name(diag_severity s)
 
 char *diag_format_text(const diag *d)
 {
-    size_t len = strlen(d->file) + strlen(d->message) + strlen(d->rule) + 64;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
     if (d->line)
-        snprintf(s, len, "%s:%u:%u: %s: %s [%s]", d->file, d->line, d->col,
-                 diag_severity_name(d->severity), d->message, d->rule);
-    else /* the whole file: no position to give */
-        snprintf(s, len, "%s: %s: %s [%s]", d->file,
-                 diag_severity_name(d->severity), d->message, d->rule);
-    return s;
+        return error_format("%s:%u:%u: %s: %s [%s]", d->file, d->line, d->col,
+                            diag_severity_name(d->severity), d->message,
+                            d->rule);
+    /* the whole file: no position to give */
+    return error_format("%s: %s: %s [%s]", d->file,
+                        diag_severity_name(d->severity), d->message, d->rule);
 }
 
-/* Appends JSON string literal of S to BUF (room already ensured). */
-static char *json_str(char *o, const char *s)
+/* Appends the JSON string literal of S to B. */
+static void json_str(buf_t *b, const char *s)
 {
-    *o++ = '"';
+    const char *run = s;
+
+    buf_puts(b, "\"");
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            *o++ = '\\';
-            *o++ = (char)c;
-        } else if (c == '\n') {
-            *o++ = '\\';
-            *o++ = 'n';
-        } else if (c == '\t') {
-            *o++ = '\\';
-            *o++ = 't';
-        } else if (c < 0x20) {
-            o += sprintf(o, "\\u%04x", c);
-        } else {
-            *o++ = (char)c;
-        }
+        if (c != '"' && c != '\\' && c >= 0x20)
+            continue;
+        buf_add(b, run, (size_t)(s - run));
+        run = s + 1;
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            buf_puts(b, "\\n");
+        else if (c == '\t')
+            buf_puts(b, "\\t");
+        else
+            buf_printf(b, "\\u%04x", c);
     }
-    *o++ = '"';
-    return o;
+    buf_add(b, run, (size_t)(s - run));
+    buf_puts(b, "\"");
 }
 
 char *diag_format_json(const diag *d)
@@ -162,30 +148,22 @@ char *diag_format_json(const diag *d)
     const char *keys[] = {"community", "household", "visit", "item", "cadre"};
     const char *vals[] = {d->community, d->household, d->visit, d->item,
                           d->cadre};
-    size_t len = 256, i;
-    char *s, *o;
+    buf_t b = BUF_INIT;
+    size_t i;
 
-    len += 6 * (strlen(d->file) + strlen(d->message) + strlen(d->rule));
-    for (i = 0; i < 5; i++)
-        if (vals[i])
-            len += 6 * strlen(vals[i]) + 16;
-    if (!(s = malloc(len)))
-        return NULL;
-    o = s;
-    o += sprintf(o, "{\"file\":");
-    o = json_str(o, d->file);
-    o += sprintf(o, ",\"line\":%u,\"col\":%u,\"severity\":\"%s\",\"rule\":",
-                 d->line, d->col, diag_severity_name(d->severity));
-    o = json_str(o, d->rule);
-    o += sprintf(o, ",\"message\":");
-    o = json_str(o, d->message);
+    buf_puts(&b, "{\"file\":");
+    json_str(&b, d->file);
+    buf_printf(&b, ",\"line\":%u,\"col\":%u,\"severity\":\"%s\",\"rule\":",
+               d->line, d->col, diag_severity_name(d->severity));
+    json_str(&b, d->rule);
+    buf_puts(&b, ",\"message\":");
+    json_str(&b, d->message);
     for (i = 0; i < 5; i++) {
         if (!vals[i])
             continue;
-        o += sprintf(o, ",\"%s\":", keys[i]);
-        o = json_str(o, vals[i]);
+        buf_printf(&b, ",\"%s\":", keys[i]);
+        json_str(&b, vals[i]);
     }
-    *o++ = '}';
-    *o = 0;
-    return s;
+    buf_puts(&b, "}");
+    return buf_detach(&b);
 }

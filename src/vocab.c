@@ -15,6 +15,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "buf.h"
+
 #define XS_NS "http://www.w3.org/2001/XMLSchema"
 
 typedef struct {
@@ -25,7 +27,7 @@ typedef struct {
 
 struct vocab {
     vtype *types;
-    size_t n;
+    size_t n, cap;
 };
 
 static int is_xs(const xmlNode *n, const char *local)
@@ -46,8 +48,8 @@ static char *dup_text(const xmlNode *n)
     return s;
 }
 
-/* Fills ITEM from an xs:enumeration element; returns 0 or -1 (no memory). */
-static int load_item(vocab_item *item, const xmlNode *en)
+/* Fills ITEM from an xs:enumeration element; ERR_OK or ERR_NOMEM. */
+static error_code load_item(vocab_item *item, const xmlNode *en)
 {
     const xmlNode *ann, *doc;
     xmlChar *value = xmlGetProp(en, BAD_CAST "value");
@@ -73,28 +75,26 @@ static int load_item(vocab_item *item, const xmlNode *en)
         item->zh = item->value ? strdup(item->value) : NULL;
     if (!item->en)
         item->en = item->value ? strdup(item->value) : NULL;
-    return item->value && item->zh && item->en ? 0 : -1;
+    return item->value && item->zh && item->en ? ERR_OK : ERR_NOMEM;
 }
 
-static int load_type(vocab_t *v, const xmlNode *st)
+static error_code load_type(vocab_t *v, const xmlNode *st)
 {
     const xmlNode *r, *en;
     xmlChar *name;
-    vtype *t, *grown;
+    vtype *t;
     size_t count = 0;
 
     for (r = st->children; r && !is_xs(r, "restriction"); r = r->next)
         ;
     if (!r)
-        return 0;
+        return ERR_OK;
     for (en = r->children; en; en = en->next)
         count += is_xs(en, "enumeration");
     if (!count)
-        return 0;
-    grown = realloc(v->types, (v->n + 1) * sizeof *v->types);
-    if (!grown)
-        return -1;
-    v->types = grown;
+        return ERR_OK;
+    if (GROW(v->types, v->n + 1, v->cap) != ERR_OK)
+        return ERR_NOMEM;
     t = &v->types[v->n++];
     memset(t, 0, sizeof *t);
     name = xmlGetProp(st, BAD_CAST "name");
@@ -102,11 +102,12 @@ static int load_type(vocab_t *v, const xmlNode *st)
     xmlFree(name);
     t->items = calloc(count, sizeof *t->items);
     if (!t->name || !t->items)
-        return -1;
+        return ERR_NOMEM;
     for (en = r->children; en; en = en->next)
-        if (is_xs(en, "enumeration") && load_item(&t->items[t->n++], en) < 0)
-            return -1;
-    return 0;
+        if (is_xs(en, "enumeration") &&
+            load_item(&t->items[t->n++], en) != ERR_OK)
+            return ERR_NOMEM;
+    return ERR_OK;
 }
 
 vocab_t *vocab_load(const char *path, char **msg)
@@ -118,33 +119,27 @@ vocab_t *vocab_load(const char *path, char **msg)
     doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
                       XML_PARSE_NOERROR);
     if (!doc) {
-        if (msg) {
-            const xmlError *e = xmlGetLastError();
-            size_t len = strlen(path) + 200;
-            if ((*msg = malloc(len)))
-                snprintf(*msg, len, "%s: cannot read schema: %s", path,
-                         e && e->message ? e->message : "not well-formed");
-            if (*msg && (*msg)[strlen(*msg) - 1] == '\n')
-                (*msg)[strlen(*msg) - 1] = 0;
-        }
+        const xmlError *e = xmlGetLastError();
+        const char *why = e && e->message ? e->message : "not well-formed";
+        size_t len = strlen(why);
+        error_set(msg, ERR_SCHEMA, "%s: cannot read schema: %.*s", path,
+                  (int)(len && why[len - 1] == '\n' ? len - 1 : len), why);
         return NULL;
     }
     root = xmlDocGetRootElement(doc);
     if (!root || !is_xs(root, "schema")) {
-        if (msg && (*msg = malloc(strlen(path) + 64)))
-            sprintf(*msg, "%s: not an XML Schema document", path);
+        error_set(msg, ERR_SCHEMA, "%s: not an XML Schema document", path);
         goto fail;
     }
     if (!(v = calloc(1, sizeof *v)))
         goto nomem;
     for (n = root->children; n; n = n->next)
-        if (is_xs(n, "simpleType") && load_type(v, n) < 0)
+        if (is_xs(n, "simpleType") && load_type(v, n) != ERR_OK)
             goto nomem;
     xmlFreeDoc(doc);
     return v;
 nomem:
-    if (msg)
-        *msg = strdup("out of memory");
+    error_set(msg, ERR_NOMEM, "out of memory");
 fail:
     vocab_free(v);
     xmlFreeDoc(doc);
