@@ -4,12 +4,12 @@
  * The return model is the return document itself (urn:canvass:return:1,
  * input-schema/return.xsd), an xmlDoc built by the tally (or read back by
  * merge). Every renderer — xlsx, summary (docx/html/md via XSLT) — reads
- * that same document; none re-reads a register.
+ * that same document, through retdoc.h; none re-reads a register.
  *
  * A renderer writes one file at the path it is given (in the private
  * folder of the build, chosen by output_path in output.c, which alone puts
  * the whole set in place); it never renames, writes plain files through
- * output_write_file, and reports failure through its return code and a
+ * output_write_file, and reports failure through its error_code and a
  * malloc'd message, never by printing.
  */
 #ifndef CANVASS_RENDER_H
@@ -18,10 +18,8 @@
 #include <time.h>
 #include <libxml/tree.h>
 #include "error.h"
+#include "retdoc.h"
 #include "vocab.h"
-
-/* Namespace of the return document. */
-#define RETURN_NS "urn:canvass:return:1"
 
 typedef struct {
     const char *lang;           /* "zh" (default) or "en" */

@@ -79,6 +79,7 @@
 
 #include "docx.h"
 #include "output.h"
+#include "retdoc.h"
 
 #define SUMMARY_NS "urn:canvass:summary:1"
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -534,70 +535,66 @@ static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
            !strcmp((const char *)n->name, name);
 }
 
-/* The text of attribute NAME of N (borrowed), or NULL. */
-static const char *S_attr(const xmlNode *n, const char *name)
+/* Copies N (when there is one) under VROOT of VIEW. */
+static error_code S_copy(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
+                         char **msg)
 {
-    xmlAttrPtr a = xmlHasProp(n, BAD_CAST name);
-    if (!a || !a->children || a->children->type != XML_TEXT_NODE ||
-        a->children->next)
-        return a && !a->children ? "" : NULL;
-    return (const char *)a->children->content;
+    xmlNodePtr copy;
+    if (!n)
+        return ERR_OK;
+    if (!(copy = xmlDocCopyNode((xmlNodePtr)n, view, 1)) ||
+        !xmlAddChild(vroot, copy)) {
+        xmlFreeNode(copy);
+        return error_set(msg, ERR_NOMEM, "out of memory");
+    }
+    return ERR_OK;
 }
 
 /* The view of RET that summary.xsl sees (see the note at the top): root
  * attributes, campaign, sources, the unit (LEVEL, CODE), and for a
- * roll-up the community units whose code starts with CODE. */
+ * roll-up the community units it covers, in document order. */
 static error_code S_view(const xmlDoc *ret, const char *level,
                          const char *code, xmlDocPtr *out, char **msg)
 {
-    xmlNodePtr root = xmlDocGetRootElement(ret), c, unit = NULL, vroot, copy;
+    retdoc_t *rd = NULL;
+    const retdoc_unit *unit;
+    const xmlNode *root;
+    xmlNodePtr vroot;
     xmlDocPtr view = NULL;
-    int roll = strcmp(level, "community") != 0;
-    size_t codelen = strlen(code);
     error_code e;
+    size_t i;
 
     *out = NULL;
-    if (!S_is_elem(root, RETURN_NS, "return")) {
-        e = error_set(msg, ERR_INVALID, "not a return document (%s)", RETURN_NS);
-        goto fail;
-    }
-    for (c = root->children; c && !unit; c = c->next) {
-        const char *l, *k;
-        if (S_is_elem(c, RETURN_NS, "unit") && (l = S_attr(c, "level")) &&
-            (k = S_attr(c, "code")) && !strcmp(l, level) && !strcmp(k, code))
-            unit = c;
-    }
-    if (!unit) {
+    if ((e = retdoc_open(ret, NULL, &rd, msg)) != ERR_OK)
+        return e;
+    if (!(unit = retdoc_find(rd, level, code))) {
         e = error_set(msg, ERR_USAGE,
-                  "the return has no unit with level \"%s\" and code \"%s\"",
-                  level, code);
+                      "the return has no unit with level \"%s\" and code "
+                      "\"%s\"",
+                      level, code);
         goto fail;
     }
+    root = retdoc_root(rd);
     if (!(view = xmlNewDoc(BAD_CAST "1.0")) ||
-        !(vroot = xmlDocCopyNode(root, view, 2))) {
+        !(vroot = xmlDocCopyNode((xmlNodePtr)root, view, 2))) {
         e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     xmlDocSetRootElement(view, vroot);
-    for (c = root->children; c; c = c->next) {
-        const char *l, *k;
-        int keep = S_is_elem(c, RETURN_NS, "campaign") ||
-                   S_is_elem(c, RETURN_NS, "sources") || c == unit;
-        if (!keep && roll && S_is_elem(c, RETURN_NS, "unit") &&
-            (l = S_attr(c, "level")) && !strcmp(l, "community") &&
-            (k = S_attr(c, "code")) && !strncmp(k, code, codelen))
-            keep = 1;
-        if (!keep)
-            continue;
-        if (!(copy = xmlDocCopyNode(c, view, 1)) || !xmlAddChild(vroot, copy)) {
-            xmlFreeNode(copy);
-            e = error_set(msg, ERR_NOMEM, "out of memory");
+    if ((e = S_copy(view, vroot, retdoc_child(root, RETDOC_CAMPAIGN), msg)) ||
+        (e = S_copy(view, vroot, retdoc_child(root, RETDOC_SOURCES), msg)))
+        goto fail;
+    for (i = 0; i < retdoc_nunits(rd); i++) {
+        const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
+        if (retdoc_covers(unit, u) &&
+            (e = S_copy(view, vroot, u->node, msg)) != ERR_OK)
             goto fail;
-        }
     }
+    retdoc_free(rd);
     *out = view;
     return ERR_OK;
 fail:
+    retdoc_free(rd);
     xmlFreeDoc(view);
     return e;
 }
