@@ -40,7 +40,7 @@ error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap)
 }
 
 /* Room for N more bytes and the NUL; 0, or -1 (B failed). */
-static int S_room(buf_t *b, size_t n)
+static int room(buf_t *b, size_t n)
 {
     if (b->oom)
         return -1;
@@ -53,7 +53,7 @@ static int S_room(buf_t *b, size_t n)
 
 void buf_add(buf_t *b, const char *s, size_t n)
 {
-    if (S_room(b, n) < 0)
+    if (room(b, n) < 0)
         return;
     if (n)
         memcpy(b->s + b->len, s, n);
@@ -81,7 +81,7 @@ void buf_printf(buf_t *b, const char *fmt, ...)
         b->oom = 1;
         return;
     }
-    if (S_room(b, (size_t)n) < 0)
+    if (room(b, (size_t)n) < 0)
         return;
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);

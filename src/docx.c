@@ -64,7 +64,7 @@ struct docx_ref {
     xmlNodePtr sectpr;  /* its body's final w:sectPr, or NULL */
 };
 
-static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
+static int is_elem(const xmlNode *n, const char *ns, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
            !strcmp((const char *)n->ns->href, ns) &&
@@ -72,7 +72,7 @@ static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
 }
 
 /* A part name we are willing to copy: relative, no "..", no backslash. */
-static int S_name_ok(const char *name)
+static int name_ok(const char *name)
 {
     const char *p;
     if (!*name || name[0] == '/' || strchr(name, '\\'))
@@ -83,7 +83,7 @@ static int S_name_ok(const char *name)
     return 1;
 }
 
-static const part *S_find(const docx_ref *r, const char *name)
+static const part *find_part(const docx_ref *r, const char *name)
 {
     size_t i;
     for (i = 0; i < r->n; i++)
@@ -112,7 +112,7 @@ const xmlNode *docx_ref_sectpr(const docx_ref *r)
 }
 
 /* Reads entry I of ZA into a new part P. */
-static error_code S_read_entry(zip_t *za, zip_uint64_t i, const char *path,
+static error_code read_entry(zip_t *za, zip_uint64_t i, const char *path,
                                part *p, char **msg)
 {
     zip_stat_t st;
@@ -127,7 +127,7 @@ static error_code S_read_entry(zip_t *za, zip_uint64_t i, const char *path,
                   (unsigned long long)i, zip_strerror(za));
         goto fail;
     }
-    if (!S_name_ok(st.name)) {
+    if (!name_ok(st.name)) {
         e = error_set(msg, ERR_INVALID, "%s: bad part name \"%s\"", path,
                   st.name);
         goto fail;
@@ -204,11 +204,11 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
         size_t len = name ? strlen(name) : 0;
         if (name && len && name[len - 1] == '/')
             continue; /* a folder entry: the package has no folders */
-        if ((e = S_read_entry(za, i, path, &r->parts[r->n], msg)) != ERR_OK) {
+        if ((e = read_entry(za, i, path, &r->parts[r->n], msg)) != ERR_OK) {
             r->n++; /* free what was read */
             goto fail;
         }
-        if (S_find(r, r->parts[r->n].name)) { /* among those before it */
+        if (find_part(r, r->parts[r->n].name)) { /* among those before it */
             e = error_set(msg, ERR_INVALID, "%s: part %s appears twice", path,
                       r->parts[r->n].name);
             r->n++;
@@ -219,7 +219,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     zip_discard(za); /* read-only: nothing to write */
     za = NULL;
 
-    if (!S_find(r, TYPES_PART) || !(doc = S_find(r, DOCUMENT_PART))) {
+    if (!find_part(r, TYPES_PART) || !(doc = find_part(r, DOCUMENT_PART))) {
         e = error_set(msg, ERR_INVALID, "%s: not a .docx (no %s or %s)", path,
                   TYPES_PART, DOCUMENT_PART);
         goto fail;
@@ -241,16 +241,16 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     xmlFreeParserCtxt(pc);
     pc = NULL;
     body = xmlDocGetRootElement(r->document);
-    if (!S_is_elem(body, W_NS, "document")) {
+    if (!is_elem(body, W_NS, "document")) {
         e = error_set(msg, ERR_INVALID, "%s: %s is not a w:document", path,
                   DOCUMENT_PART);
         goto fail;
     }
-    for (body = body->children; body && !S_is_elem(body, W_NS, "body");)
+    for (body = body->children; body && !is_elem(body, W_NS, "body");)
         body = body->next;
     for (c = body ? body->last : NULL; c && c->type != XML_ELEMENT_NODE;)
         c = c->prev;
-    if (S_is_elem(c, W_NS, "sectPr"))
+    if (is_elem(c, W_NS, "sectPr"))
         r->sectpr = c;
     *out = r;
     return ERR_OK;
@@ -264,13 +264,13 @@ fail:
 }
 
 /* The child element NS:NAME of PARENT, created (prefix PREFIX) if absent. */
-static xmlNodePtr S_child(xmlDocPtr doc, xmlNodePtr parent, const char *ns,
+static xmlNodePtr child_of(xmlDocPtr doc, xmlNodePtr parent, const char *ns,
                           const char *prefix, const char *name)
 {
     xmlNodePtr c;
     xmlNsPtr n;
     for (c = parent->children; c; c = c->next)
-        if (S_is_elem(c, ns, name))
+        if (is_elem(c, ns, name))
             return c;
     if (!(n = xmlSearchNsByHref(doc, parent, BAD_CAST ns)) &&
         !(n = xmlNewNs(parent, BAD_CAST ns, BAD_CAST prefix)))
@@ -279,7 +279,7 @@ static xmlNodePtr S_child(xmlDocPtr doc, xmlNodePtr parent, const char *ns,
 }
 
 /* Sets the text of element NODE to TEXT (taken literally). */
-static int S_set_text(xmlNodePtr node, const char *text)
+static int set_text(xmlNodePtr node, const char *text)
 {
     xmlNodePtr t;
     xmlNodeSetContent(node, NULL);
@@ -291,7 +291,7 @@ static int S_set_text(xmlNodePtr node, const char *text)
 
 /* The reference's core.xml with TITLE and CREATED: *OUT (xmlFree) and
  * *OUTLEN. */
-static error_code S_core(const part *p, const char *title, time_t created,
+static error_code core_part(const part *p, const char *title, time_t created,
                          xmlChar **out, int *outlen, char **msg)
 {
     xmlParserCtxtPtr pc = NULL;
@@ -322,8 +322,8 @@ static error_code S_core(const part *p, const char *title, time_t created,
         goto fail;
     }
     if (title && *title) {
-        if (!(n = S_child(doc, root, DC_NS, "dc", "title")) ||
-            S_set_text(n, title)) {
+        if (!(n = child_of(doc, root, DC_NS, "dc", "title")) ||
+            set_text(n, title)) {
             e = error_set(msg, ERR_NOMEM, "out of memory");
             goto fail;
         }
@@ -335,8 +335,8 @@ static error_code S_core(const part *p, const char *title, time_t created,
     }
     for (i = 0; i < sizeof dates / sizeof *dates; i++) {
         char type[64];
-        if (!(n = S_child(doc, root, DCTERMS_NS, "dcterms", dates[i])) ||
-            S_set_text(n, iso)) {
+        if (!(n = child_of(doc, root, DCTERMS_NS, "dcterms", dates[i])) ||
+            set_text(n, iso)) {
             e = error_set(msg, ERR_NOMEM, "out of memory");
             goto fail;
         }
@@ -365,7 +365,7 @@ fail:
 
 /* The time_t that libzip's localtime() reads as CREATED's UTC date and
  * time, within the DOS range. */
-static time_t S_dos_time(time_t created)
+static time_t dos_time(time_t created)
 {
     const time_t lo = 315532800;  /* 1980-01-01T00:00:00Z */
     const time_t hi = (time_t)4354819199LL; /* 2107-12-31T23:59:59Z */
@@ -386,13 +386,13 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
     zip_t *za = NULL;
     xmlChar *core = NULL;
     int corelen = 0, zerr = 0;
-    time_t mtime = S_dos_time(created);
+    time_t mtime = dos_time(created);
     size_t i;
     error_code e;
 
     for (i = 0; i < r->n; i++)
         if (!strcmp(r->parts[i].name, CORE_PART) &&
-            (e = S_core(&r->parts[i], title, created, &core, &corelen,
+            (e = core_part(&r->parts[i], title, created, &core, &corelen,
                         msg)) != ERR_OK)
             goto fail;
     if (!(za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {

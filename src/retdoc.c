@@ -58,7 +58,7 @@ size_t retdoc_level_digits(const char *level)
 
 /* ------------------------------------------------------------- elements */
 
-static int S_is(const xmlNode *n, const char *el)
+static int is_elem(const xmlNode *n, const char *el)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
            !strcmp((const char *)n->ns->href, RETURN_NS) &&
@@ -68,7 +68,7 @@ static int S_is(const xmlNode *n, const char *el)
 const xmlNode *retdoc_next(const xmlNode *n, const char *el)
 {
     for (; n; n = n->next)
-        if (S_is(n, el))
+        if (is_elem(n, el))
             return n;
     return NULL;
 }
@@ -115,7 +115,7 @@ unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,
     return s ? strtoull(s, NULL, 10) : 0;
 }
 
-static int S_is_true(const char *s)
+static int is_true(const char *s)
 {
     return s && (!strcmp(s, "true") || !strcmp(s, "1"));
 }
@@ -155,21 +155,21 @@ error_code retdoc_rows(const xmlNode *parent, const char *el,
 /* ---------------------------------------------------------------- units */
 
 /* Character I of U's sort key: its code, "~" appended for a roll-up. */
-static int S_key_at(const retdoc_unit *u, size_t i, size_t len)
+static int key_at(const retdoc_unit *u, size_t i, size_t len)
 {
     if (i < len)
         return (unsigned char)u->code[i];
     return i == len && u->rank >= 0 ? '~' : 0;
 }
 
-static int S_report_cmp(const void *a, const void *b)
+static int report_cmp(const void *a, const void *b)
 {
     const retdoc_unit *x = *(const retdoc_unit *const *)a;
     const retdoc_unit *y = *(const retdoc_unit *const *)b;
     size_t lx = strlen(x->code), ly = strlen(y->code), i;
 
     for (i = 0;; i++) {
-        int cx = S_key_at(x, i, lx), cy = S_key_at(y, i, ly);
+        int cx = key_at(x, i, lx), cy = key_at(y, i, ly);
         if (cx != cy)
             return cx < cy ? -1 : 1;
         if (!cx)
@@ -180,7 +180,7 @@ static int S_report_cmp(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-static void S_pick_top(retdoc_t *rd)
+static void pick_top(retdoc_t *rd)
 {
     size_t i;
     for (i = 0; i < rd->nunits; i++) {
@@ -195,7 +195,7 @@ static void S_pick_top(retdoc_t *rd)
     }
 }
 
-static error_code S_add_unit(retdoc_t *rd, const xmlNode *n,
+static error_code add_unit(retdoc_t *rd, const xmlNode *n,
                              const vocab_t *levels)
 {
     retdoc_unit *u;
@@ -218,7 +218,7 @@ static error_code S_add_unit(retdoc_t *rd, const xmlNode *n,
     return ERR_OK;
 }
 
-static error_code S_add_source(retdoc_t *rd, const xmlNode *n)
+static error_code add_source(retdoc_t *rd, const xmlNode *n)
 {
     retdoc_source *s;
     if (GROW(rd->sources, rd->nsources + 1, rd->csources) != ERR_OK)
@@ -230,7 +230,7 @@ static error_code S_add_source(retdoc_t *rd, const xmlNode *n)
     s->size = retdoc_count(rd, n, "size");
     s->errors = retdoc_count(rd, n, "errors");
     s->warnings = retdoc_count(rd, n, "warnings");
-    s->included = S_is_true(retdoc_attr(rd, n, "included"));
+    s->included = is_true(retdoc_attr(rd, n, "included"));
     return ERR_OK;
 }
 
@@ -245,12 +245,12 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels,
     if (!(rd = calloc(1, sizeof *rd)))
         return error_set(msg, ERR_NOMEM, "out of memory");
     rd->root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (!S_is(rd->root, RETDOC_RETURN)) {
+    if (!is_elem(rd->root, RETDOC_RETURN)) {
         retdoc_free(rd);
         return error_set(msg, ERR_INVALID, "not a return document (%s)",
                          RETURN_NS);
     }
-    rd->partial = S_is_true(retdoc_attr(rd, rd->root, "partial"));
+    rd->partial = is_true(retdoc_attr(rd, rd->root, "partial"));
     c = retdoc_child(rd->root, RETDOC_CAMPAIGN);
     rd->campaign.id = retdoc_attr0(rd, c, "id");
     rd->campaign.title = retdoc_attr0(rd, c, "title");
@@ -260,11 +260,11 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels,
     rd->sources_el = retdoc_child(rd->root, RETDOC_SOURCES);
     for (n = retdoc_child(rd->sources_el, RETDOC_SOURCE); n;
          n = retdoc_next(n->next, RETDOC_SOURCE))
-        if (S_add_source(rd, n) != ERR_OK)
+        if (add_source(rd, n) != ERR_OK)
             goto nomem;
     for (n = retdoc_child(rd->root, RETDOC_UNIT); n;
          n = retdoc_next(n->next, RETDOC_UNIT))
-        if (S_add_unit(rd, n, levels) != ERR_OK)
+        if (add_unit(rd, n, levels) != ERR_OK)
             goto nomem;
     rd->findings_el = retdoc_child(rd->root, RETDOC_FINDINGS);
     for (n = retdoc_child(rd->findings_el, RETDOC_FINDING); n;
@@ -278,8 +278,8 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels,
             goto nomem;
         for (i = 0; i < rd->nunits; i++)
             rd->order[i] = &rd->units[i];
-        qsort(rd->order, rd->nunits, sizeof *rd->order, S_report_cmp);
-        S_pick_top(rd);
+        qsort(rd->order, rd->nunits, sizeof *rd->order, report_cmp);
+        pick_top(rd);
     }
     if (rd->oom)
         goto nomem;

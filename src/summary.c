@@ -91,8 +91,8 @@
      XML_PARSE_DTDVALID | XML_PARSE_XINCLUDE)
 
 enum { F_DOCX, F_HTML, F_MD, F_COUNT };
-static const char *const S_formats[F_COUNT] = {"docx", "html", "md"};
-static const char *const S_format_files[F_COUNT] = {"docx.xsl", "html.xsl",
+static const char *const format_names[F_COUNT] = {"docx", "html", "md"};
+static const char *const format_files[F_COUNT] = {"docx.xsl", "html.xsl",
                                                     "md.xsl"};
 #define TEXT_FILE "summary.xsl"
 #define REFERENCE_FILE "reference.docx"
@@ -118,13 +118,13 @@ typedef struct {
 
 /* The capture of the call running on this thread, for handlers that get
  * no context (xsltGenericError, the document loader). */
-static _Thread_local capture *S_tls;
-static pthread_once_t S_once = PTHREAD_ONCE_INIT;
-static xsltDocLoaderFunc S_default_loader;
+static _Thread_local capture *thread_capture;
+static pthread_once_t once_flag = PTHREAD_ONCE_INIT;
+static xsltDocLoaderFunc default_loader;
 
 /* ------------------------------------------------------------ messages */
 
-static void S_cap_add(capture *c, const char *s)
+static void cap_add(capture *c, const char *s)
 {
     size_t n = strlen(s), room = sizeof c->text - 1 - c->len;
     if (n > room)
@@ -136,7 +136,7 @@ static void S_cap_add(capture *c, const char *s)
 
 /* The messages of C on one line: runs of newlines become "; ", the ends
  * are trimmed. Returns DFLT when there are none. */
-static const char *S_cap_text(capture *c, const char *dflt)
+static const char *cap_text(capture *c, const char *dflt)
 {
     char line[sizeof c->text];
     size_t i, n = 0;
@@ -166,9 +166,9 @@ static const char *S_cap_text(capture *c, const char *dflt)
 /* xmlGenericErrorFunc: per transform context (CTX is its capture) and, for
  * libxslt's process-wide xsltGenericError, the calling thread's capture. */
 __attribute__((format(printf, 2, 3))) static void
-S_on_error(void *ctx, const char *fmt, ...)
+on_error(void *ctx, const char *fmt, ...)
 {
-    capture *c = ctx ? (capture *)ctx : S_tls;
+    capture *c = ctx ? (capture *)ctx : thread_capture;
     char line[1024];
     va_list ap;
 
@@ -177,11 +177,11 @@ S_on_error(void *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    S_cap_add(c, line);
+    cap_add(c, line);
 }
 
 /* libxml2's structured errors (parsing, XPath) on this thread. */
-static void S_on_xml_error(void *ctx, xmlErrorPtr e)
+static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
     capture *c = ctx;
     char line[1024];
@@ -192,7 +192,7 @@ static void S_on_xml_error(void *ctx, xmlErrorPtr e)
                  e->message ? e->message : "error\n");
     else
         snprintf(line, sizeof line, "%s", e->message ? e->message : "error\n");
-    S_cap_add(c, line);
+    cap_add(c, line);
 }
 
 typedef struct {
@@ -203,26 +203,26 @@ typedef struct {
     void *generic_ctx;
 } saved_handlers;
 
-/* Routes this thread's libxml2/libxslt messages into C until S_end. */
-static void S_begin(capture *c, const summary_t *s, saved_handlers *sv)
+/* Routes this thread's libxml2/libxslt messages into C until handlers_end. */
+static void handlers_begin(capture *c, const summary_t *s, saved_handlers *sv)
 {
     memset(c, 0, sizeof *c);
     c->s = s;
-    sv->tls = S_tls;
+    sv->tls = thread_capture;
     sv->handler = xmlStructuredError;
     sv->handler_ctx = xmlStructuredErrorContext;
     sv->generic = xmlGenericError;
     sv->generic_ctx = xmlGenericErrorContext;
-    S_tls = c;
-    xmlSetStructuredErrorFunc(c, S_on_xml_error);
-    xmlSetGenericErrorFunc(c, S_on_error); /* e.g. XPath's "function not found" */
+    thread_capture = c;
+    xmlSetStructuredErrorFunc(c, on_xml_error);
+    xmlSetGenericErrorFunc(c, on_error); /* e.g. XPath's "function not found" */
 }
 
-static void S_end(const saved_handlers *sv)
+static void handlers_end(const saved_handlers *sv)
 {
     xmlSetStructuredErrorFunc(sv->handler_ctx, sv->handler);
     xmlSetGenericErrorFunc(sv->generic_ctx, sv->generic);
-    S_tls = sv->tls;
+    thread_capture = sv->tls;
 }
 
 /* ------------------------------------------------------------- sandbox */
@@ -230,7 +230,7 @@ static void S_end(const saved_handlers *sv)
 /* Is PATH (absolute, or relative to the working folder) a file inside the
  * template folder of S? A file that does not exist yet is judged by the
  * folder that would hold it. */
-static int S_path_inside(const summary_t *s, const char *path)
+static int path_inside(const summary_t *s, const char *path)
 {
     char *real = realpath(path, NULL), *copy = NULL, *slash;
     int inside = 0;
@@ -254,19 +254,19 @@ static int S_path_inside(const summary_t *s, const char *path)
 }
 
 /* The same for a URI: only local files can be inside. */
-static int S_uri_inside(const summary_t *s, const xmlChar *uri)
+static int uri_inside(const summary_t *s, const xmlChar *uri)
 {
     xmlURIPtr u = xmlParseURI((const char *)uri);
     int inside = 0;
     if (u && (!u->scheme || !strcasecmp(u->scheme, "file")) && u->path)
-        inside = S_path_inside(s, u->path);
+        inside = path_inside(s, u->path);
     xmlFreeURI(u);
     return inside;
 }
 
 /* Records the first refusal in C, with the template's file and line when
  * a transform is running. */
-static void S_refuse(capture *c, xsltTransformContextPtr ctxt,
+static void refuse(capture *c, xsltTransformContextPtr ctxt,
                      const char *what, const char *value)
 {
     char where[512] = "";
@@ -284,92 +284,92 @@ static void S_refuse(capture *c, xsltTransformContextPtr ctxt,
                   : "templates may not do this");
 }
 
-static capture *S_ctxt_capture(xsltTransformContextPtr ctxt)
+static capture *ctxt_capture(xsltTransformContextPtr ctxt)
 {
-    return ctxt && ctxt->_private ? (capture *)ctxt->_private : S_tls;
+    return ctxt && ctxt->_private ? (capture *)ctxt->_private : thread_capture;
 }
 
-static int S_sec_read_file(xsltSecurityPrefsPtr sec,
+static int sec_read_file(xsltSecurityPrefsPtr sec,
                            xsltTransformContextPtr ctxt, const char *value)
 {
-    capture *c = S_ctxt_capture(ctxt);
+    capture *c = ctxt_capture(ctxt);
     (void)sec;
-    if (c && c->s && value && S_path_inside(c->s, value))
+    if (c && c->s && value && path_inside(c->s, value))
         return 1;
-    S_refuse(c, ctxt, "reading the file", value);
+    refuse(c, ctxt, "reading the file", value);
     return 0;
 }
 
-static int S_sec_write_file(xsltSecurityPrefsPtr sec,
+static int sec_write_file(xsltSecurityPrefsPtr sec,
                             xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
-    S_refuse(S_ctxt_capture(ctxt), ctxt, "writing the file", value);
+    refuse(ctxt_capture(ctxt), ctxt, "writing the file", value);
     return 0;
 }
 
-static int S_sec_create_dir(xsltSecurityPrefsPtr sec,
+static int sec_create_dir(xsltSecurityPrefsPtr sec,
                             xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
-    S_refuse(S_ctxt_capture(ctxt), ctxt, "creating the folder", value);
+    refuse(ctxt_capture(ctxt), ctxt, "creating the folder", value);
     return 0;
 }
 
-static int S_sec_read_net(xsltSecurityPrefsPtr sec,
+static int sec_read_net(xsltSecurityPrefsPtr sec,
                           xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
-    S_refuse(S_ctxt_capture(ctxt), ctxt, "reading from the network", value);
+    refuse(ctxt_capture(ctxt), ctxt, "reading from the network", value);
     return 0;
 }
 
-static int S_sec_write_net(xsltSecurityPrefsPtr sec,
+static int sec_write_net(xsltSecurityPrefsPtr sec,
                            xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
-    S_refuse(S_ctxt_capture(ctxt), ctxt, "writing to the network", value);
+    refuse(ctxt_capture(ctxt), ctxt, "writing to the network", value);
     return 0;
 }
 
 /* libxslt's document loader for every document it loads itself (included
  * and imported stylesheets, document()): safe parser options always, and
  * stylesheets only from the folder being loaded on this thread. */
-static xmlDocPtr S_loader(const xmlChar *uri, xmlDictPtr dict, int options,
+static xmlDocPtr loader(const xmlChar *uri, xmlDictPtr dict, int options,
                           void *ctxt, xsltLoadType type)
 {
-    capture *c = S_tls;
+    capture *c = thread_capture;
     xmlDocPtr doc;
 
     options = (options & ~UNSAFE_OPTIONS) | XML_PARSE_NONET;
     if (type == XSLT_LOAD_STYLESHEET && c && c->s &&
-        !S_uri_inside(c->s, uri)) {
-        S_refuse(c, NULL, "xsl:include or xsl:import of",
+        !uri_inside(c->s, uri)) {
+        refuse(c, NULL, "xsl:include or xsl:import of",
                  (const char *)uri);
         return NULL;
     }
-    doc = S_default_loader(uri, dict, options, ctxt, type);
+    doc = default_loader(uri, dict, options, ctxt, type);
     if (doc && type == XSLT_LOAD_STYLESHEET && doc->intSubset) {
-        S_refuse(c, NULL, "a DOCTYPE in", (const char *)uri);
+        refuse(c, NULL, "a DOCTYPE in", (const char *)uri);
         xmlFreeDoc(doc);
         return NULL;
     }
     return doc;
 }
 
-static void S_init(void)
+static void init_once(void)
 {
     xmlInitParser();
     xsltInit();
     exsltRegisterAll();
-    S_default_loader = xsltDocDefaultLoader;
-    xsltSetLoaderFunc(S_loader);
-    xsltSetGenericErrorFunc(NULL, S_on_error);
+    default_loader = xsltDocDefaultLoader;
+    xsltSetLoaderFunc(loader);
+    xsltSetGenericErrorFunc(NULL, on_error);
 }
 
 /* ---------------------------------------------------------------- load */
 
-static char *S_join(const char *dir, const char *name)
+static char *join_path(const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
     char *p = malloc(a + b + 2);
@@ -382,10 +382,10 @@ static char *S_join(const char *dir, const char *name)
 }
 
 /* Compiles the stylesheet NAME of S's folder into *OUT. */
-static error_code S_compile(summary_t *s, capture *c, const char *name,
+static error_code compile_file(summary_t *s, capture *c, const char *name,
                             xsltStylesheetPtr *out, char **msg)
 {
-    char *path = S_join(s->dir, name);
+    char *path = join_path(s->dir, name);
     xmlParserCtxtPtr pc = NULL;
     xmlDocPtr doc = NULL;
     struct stat st;
@@ -407,13 +407,13 @@ static error_code S_compile(summary_t *s, capture *c, const char *name,
         e = error_set(msg, ERR_OPEN, "%s: not a regular file", path);
         goto fail;
     }
-    if (!S_path_inside(s, path)) {
+    if (!path_inside(s, path)) {
         e = error_set(msg, ERR_FORBIDDEN, "%s: links outside the template folder",
                   path);
         goto fail;
     }
     if (!(doc = xmlCtxtReadFile(pc, path, NULL, SAFE_OPTIONS))) {
-        e = error_set(msg, ERR_TEMPLATE, "%s", S_cap_text(c, "cannot parse"));
+        e = error_set(msg, ERR_TEMPLATE, "%s", cap_text(c, "cannot parse"));
         goto fail;
     }
     if (doc->intSubset) {
@@ -425,7 +425,7 @@ static error_code S_compile(summary_t *s, capture *c, const char *name,
         e = c->forbidden
                 ? error_set(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
                 : error_set(msg, ERR_TEMPLATE, "%s: %s", path,
-                        S_cap_text(c, "not a valid XSLT stylesheet"));
+                        cap_text(c, "not a valid XSLT stylesheet"));
         goto fail;
     }
     xmlFreeParserCtxt(pc);
@@ -439,19 +439,19 @@ fail:
     return e;
 }
 
-static xsltSecurityPrefsPtr S_new_prefs(void)
+static xsltSecurityPrefsPtr new_prefs(void)
 {
     xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
     if (p && (xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_FILE,
-                                   S_sec_read_file) ||
+                                   sec_read_file) ||
               xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE,
-                                   S_sec_write_file) ||
+                                   sec_write_file) ||
               xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
-                                   S_sec_create_dir) ||
+                                   sec_create_dir) ||
               xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK,
-                                   S_sec_read_net) ||
+                                   sec_read_net) ||
               xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
-                                   S_sec_write_net))) {
+                                   sec_write_net))) {
         xsltFreeSecurityPrefs(p);
         p = NULL;
     }
@@ -485,7 +485,7 @@ summary_t *summary_load(const char *dir, char **msg)
     size_t i;
     int begun = 0;
 
-    pthread_once(&S_once, S_init);
+    pthread_once(&once_flag, init_once);
     if (!dir || !(s = calloc(1, sizeof *s))) {
         error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
@@ -497,20 +497,20 @@ summary_t *summary_load(const char *dir, char **msg)
         goto fail;
     }
     s->dirlen = strlen(s->dir);
-    if (!(s->sec = S_new_prefs())) {
+    if (!(s->sec = new_prefs())) {
         error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    S_begin(&cap, s, &sv);
+    handlers_begin(&cap, s, &sv);
     begun = 1;
-    if (S_compile(s, &cap, TEXT_FILE, &s->text, msg) != ERR_OK)
+    if (compile_file(s, &cap, TEXT_FILE, &s->text, msg) != ERR_OK)
         goto fail;
     for (i = 0; i < F_COUNT; i++)
-        if (S_compile(s, &cap, S_format_files[i], &s->fmt[i], msg) != ERR_OK)
+        if (compile_file(s, &cap, format_files[i], &s->fmt[i], msg) != ERR_OK)
             goto fail;
-    S_end(&sv);
+    handlers_end(&sv);
     begun = 0;
-    if (!(path = S_join(s->dir, REFERENCE_FILE))) {
+    if (!(path = join_path(s->dir, REFERENCE_FILE))) {
         error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -520,7 +520,7 @@ summary_t *summary_load(const char *dir, char **msg)
     return s;
 fail:
     if (begun)
-        S_end(&sv);
+        handlers_end(&sv);
     free(path);
     summary_free(s);
     return NULL;
@@ -528,7 +528,7 @@ fail:
 
 /* -------------------------------------------------------------- render */
 
-static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
+static int is_elem(const xmlNode *n, const char *ns, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
            !strcmp((const char *)n->ns->href, ns) &&
@@ -536,7 +536,7 @@ static int S_is_elem(const xmlNode *n, const char *ns, const char *name)
 }
 
 /* Copies N (when there is one) under VROOT of VIEW. */
-static error_code S_copy(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
+static error_code copy_node(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
                          char **msg)
 {
     xmlNodePtr copy;
@@ -553,7 +553,7 @@ static error_code S_copy(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
 /* The view of RET that summary.xsl sees (see the note at the top): root
  * attributes, campaign, sources, the unit (LEVEL, CODE), and for a
  * roll-up the community units it covers, in document order. */
-static error_code S_view(const xmlDoc *ret, const char *level,
+static error_code make_view(const xmlDoc *ret, const char *level,
                          const char *code, xmlDocPtr *out, char **msg)
 {
     retdoc_t *rd = NULL;
@@ -581,13 +581,13 @@ static error_code S_view(const xmlDoc *ret, const char *level,
         goto fail;
     }
     xmlDocSetRootElement(view, vroot);
-    if ((e = S_copy(view, vroot, retdoc_child(root, RETDOC_CAMPAIGN), msg)) ||
-        (e = S_copy(view, vroot, retdoc_child(root, RETDOC_SOURCES), msg)))
+    if ((e = copy_node(view, vroot, retdoc_child(root, RETDOC_CAMPAIGN), msg)) ||
+        (e = copy_node(view, vroot, retdoc_child(root, RETDOC_SOURCES), msg)))
         goto fail;
     for (i = 0; i < retdoc_nunits(rd); i++) {
         const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
         if (retdoc_covers(unit, u) &&
-            (e = S_copy(view, vroot, u->node, msg)) != ERR_OK)
+            (e = copy_node(view, vroot, u->node, msg)) != ERR_OK)
             goto fail;
     }
     retdoc_free(rd);
@@ -601,7 +601,7 @@ fail:
 
 /* Runs STYLE (file NAME of the set) on IN with PARAMS in a transform
  * context of its own. Returns the result, or NULL with *E and *MSG set. */
-static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
+static xmlDocPtr apply_style(const summary_t *s, xsltStylesheetPtr style,
                          const char *name, xmlDocPtr in, const char **params,
                          capture *c, error_code *e, char **msg)
 {
@@ -616,7 +616,7 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
         return NULL;
     }
     ctxt->_private = c;
-    xsltSetTransformErrorFunc(ctxt, c, S_on_error);
+    xsltSetTransformErrorFunc(ctxt, c, on_error);
     xsltSetCtxtParseOptions(ctxt, SAFE_OPTIONS);
     if (xsltSetCtxtSecurityPrefs(s->sec, ctxt)) {
         xsltFreeTransformContext(ctxt);
@@ -635,7 +635,7 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
         xmlFreeDoc(res);
         *e = error_set(msg, ERR_TEMPLATE, "%s/%s %s: %s", s->dir, name,
                    state == XSLT_STATE_STOPPED ? "stopped" : "failed",
-                   S_cap_text(c, "no output"));
+                   cap_text(c, "no output"));
         return NULL;
     }
     return res;
@@ -643,14 +643,14 @@ static xmlDocPtr S_apply(const summary_t *s, xsltStylesheetPtr style,
 
 /* Puts SECT (the reference's page set-up) last in RES's w:body, in place
  * of any w:sectPr docx.xsl wrote. */
-static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
+static error_code put_sectpr(xmlDocPtr res, const xmlNode *sect,
                                char **msg)
 {
     xmlNodePtr body = xmlDocGetRootElement(res), c, next, copy;
 
-    if (!S_is_elem(body, W_NS, "document"))
+    if (!is_elem(body, W_NS, "document"))
         return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:document");
-    for (body = body->children; body && !S_is_elem(body, W_NS, "body");)
+    for (body = body->children; body && !is_elem(body, W_NS, "body");)
         body = body->next;
     if (!body)
         return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:body");
@@ -658,7 +658,7 @@ static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
         return ERR_OK;
     for (c = body->children; c; c = next) {
         next = c->next;
-        if (S_is_elem(c, W_NS, "sectPr")) {
+        if (is_elem(c, W_NS, "sectPr")) {
             xmlUnlinkNode(c);
             xmlFreeNode(c);
         }
@@ -672,20 +672,20 @@ static error_code S_put_sectpr(xmlDocPtr res, const xmlNode *sect,
 }
 
 /* The title of the intermediate document (xmlFree), or NULL. */
-static xmlChar *S_title(xmlDocPtr mid)
+static xmlChar *title_of(xmlDocPtr mid)
 {
     xmlNodePtr c = xmlDocGetRootElement(mid);
-    if (!S_is_elem(c, SUMMARY_NS, "summary"))
+    if (!is_elem(c, SUMMARY_NS, "summary"))
         return NULL;
     for (c = c->children; c; c = c->next)
-        if (S_is_elem(c, SUMMARY_NS, "title"))
+        if (is_elem(c, SUMMARY_NS, "title"))
             return xmlNodeGetContent(c);
     return NULL;
 }
 
 /* LEVEL: lower-case letters and '-'; CODE: at most 12 digits. Both go into
  * XPath string literals, so neither may hold a quote. */
-static int S_args_ok(const char *level, const char *code)
+static int args_ok(const char *level, const char *code)
 {
     size_t i;
     if (!*level || strlen(level) > 32 || strlen(code) > 12)
@@ -717,14 +717,14 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
         goto fail;
     }
-    for (fmt = 0; fmt < F_COUNT && strcmp(format, S_formats[fmt]); fmt++)
+    for (fmt = 0; fmt < F_COUNT && strcmp(format, format_names[fmt]); fmt++)
         ;
     if (fmt == F_COUNT) {
         e = error_set(msg, ERR_USAGE,
                   "unknown summary format \"%s\" (docx, html or md)", format);
         goto fail;
     }
-    if (!S_args_ok(level, code)) {
+    if (!args_ok(level, code)) {
         e = error_set(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
                   level, code);
         goto fail;
@@ -737,28 +737,28 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
     params[3] = qcode;
     params[4] = NULL;
 
-    if ((e = S_view(ret, level, code, &view, msg)) != ERR_OK)
+    if ((e = make_view(ret, level, code, &view, msg)) != ERR_OK)
         goto fail;
-    S_begin(&cap, s, &sv);
+    handlers_begin(&cap, s, &sv);
     begun = 1;
-    if (!(mid = S_apply(s, s->text, TEXT_FILE, view, params, &cap, &e, msg)))
+    if (!(mid = apply_style(s, s->text, TEXT_FILE, view, params, &cap, &e, msg)))
         goto fail;
     xmlFreeDoc(view);
     view = NULL;
-    if (!(res = S_apply(s, s->fmt[fmt], S_format_files[fmt], mid, params,
+    if (!(res = apply_style(s, s->fmt[fmt], format_files[fmt], mid, params,
                         &cap, &e, msg)))
         goto fail;
-    S_end(&sv);
+    handlers_end(&sv);
     begun = 0;
     if (fmt == F_DOCX &&
-        (e = S_put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
+        (e = put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
         goto fail;
     if (xsltSaveResultToString(&out, &outlen, res, s->fmt[fmt]) || outlen < 0) {
         e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
     if (fmt == F_DOCX) {
-        title = S_title(mid);
+        title = title_of(mid);
         e = docx_write(s->ref, path, out ? (const void *)out : "",
                        (size_t)outlen, (const char *)title,
                        opts ? opts->created : 0, msg);
@@ -775,7 +775,7 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
     return ERR_OK;
 fail:
     if (begun)
-        S_end(&sv);
+        handlers_end(&sv);
     if (path)
         remove(path);
     xmlFree(title);
