@@ -1,5 +1,6 @@
 # canvass — plain Makefile. Targets: all check demo bench install uninstall
-# clean asan format deps check-render. Quiet by default; V=1 shows commands.
+# clean asan format lint deps check-render. Quiet by default; V=1 shows
+# commands.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -9,7 +10,8 @@ CC ?= cc
 PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle
 DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libxlsxwriter-dev libzip-dev nettle-dev libcmocka-dev \
-            libxml2-utils unzip zip python3 strace time
+            libxml2-utils unzip zip python3 strace time \
+            clang-format clang-tidy cppcheck
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk
 
@@ -37,7 +39,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
-        install uninstall clean asan deps format
+        install uninstall clean asan deps format lint
 
 all: canvass
 
@@ -150,5 +152,10 @@ uninstall:
 clean:
 	rm -rf build build-asan canvass $(DEMO_OUT)
 
+# Layout by .clang-format; make lint checks it, with the rest of the
+# habits (tools/lint.sh: grep rules, include loops, cppcheck, clang-tidy).
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+lint: deps
+	$(Q)sh tools/lint.sh

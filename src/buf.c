@@ -44,7 +44,8 @@ static int room(buf_t *b, size_t n)
 {
     if (b->oom)
         return -1;
-    if (n > SIZE_MAX - b->len - 1 || GROW(b->s, b->len + n + 1, b->cap)) {
+    if (n > SIZE_MAX - b->len - 1 ||
+        GROW(b->s, b->len + n + 1, b->cap) != ERR_OK || !b->s) {
         b->oom = 1;
         return -1;
     }

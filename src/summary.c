@@ -157,7 +157,8 @@ static const char *cap_text(capture *c, const char *dflt)
     }
     while (n && line[n - 1] == ' ')
         n--;
-    memcpy(c->text, line, n);
+    if (n)
+        memcpy(c->text, line, n);
     c->text[n] = '\0';
     c->len = n;
     return n ? c->text : dflt;
