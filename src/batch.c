@@ -120,6 +120,59 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Runs the batch-wide rules over the audits VALID (NV of them) and hands
+ * each finding to the list (of LISTS) of its register. */
+static error_code cross_findings(const batch_t *b, audit_reg **valid,
+                                 size_t nv, diag_list *lists)
+{
+    diag_list cross = {0};
+    error_code e;
+    size_t i, k;
+
+    if ((e = audit_batch(valid, nv, &cross)) != ERR_OK) {
+        diag_list_clear(&cross);
+        return e;
+    }
+    for (k = 0; k < cross.n && e == ERR_OK; k++)
+        for (i = 0; i < b->n; i++)
+            if (!strcmp(cross.v[k].file, b->regs[i].path)) {
+                e = diag_list_add(&lists[i], &cross.v[k]);
+                break;
+            }
+    diag_list_clear(&cross);
+    return e;
+}
+
+/* Settles register R with its findings LIST: errors, warnings, inclusion,
+ * the tally's counts of findings; the findings move to B's list. */
+static error_code settle(batch_t *b, batch_reg *r, diag_list *list,
+                         const batch_opts *o)
+{
+    size_t k;
+    for (k = 0; k < list->n; k++) {
+        const diag *d = &list->v[k];
+        int rule = vocab_index(o->rvocab, "rule", d->rule);
+        if (d->severity == DIAG_ERROR)
+            r->errors++;
+        else
+            r->warnings++;
+        if (r->tally && rule >= 0)
+            tally_finding(r->tally, rule, d->severity);
+    }
+    /* errors beyond those listed (the reader caps its list) */
+    if (r->rr.errors > list->n)
+        r->errors += r->rr.errors - (unsigned)list->n;
+    r->included = r->io == ERR_OK && r->rr.valid && !r->errors;
+    if (!r->included) {
+        tally_free(r->tally);
+        r->tally = NULL;
+    }
+    b->io_failed |= r->io != ERR_OK;
+    b->errors += r->errors;
+    b->warnings += r->warnings;
+    return diag_list_take(&b->diags, list);
+}
+
 static int cmp_path(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -156,7 +209,8 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     if (!(s.audits = calloc(b->n ? b->n : 1, sizeof *s.audits)) ||
         !(s.lists = calloc(b->n ? b->n : 1, sizeof *s.lists)))
         goto fail;
-    pthread_mutex_init(&s.lock, NULL);
+    if (pthread_mutex_init(&s.lock, NULL))
+        goto fail;
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     nt = o->threads > 0 ? (size_t)o->threads : (size_t)(ncpu > 0 ? ncpu : 1);
     if (nt > b->n)
@@ -186,52 +240,11 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     for (i = 0; i < b->n; i++)
         if (s.audits[i])
             valid[nv++] = s.audits[i];
-    {
-        diag_list cross = {0};
-        if (audit_batch(valid, nv, &cross) != ERR_OK) {
-            diag_list_clear(&cross);
+    if (cross_findings(b, valid, nv, s.lists) != ERR_OK)
+        goto fail_lock;
+    for (i = 0; i < b->n; i++)
+        if (settle(b, &b->regs[i], &s.lists[i], o) != ERR_OK)
             goto fail_lock;
-        }
-        /* hand each cross finding to its register's list */
-        for (k = 0; k < cross.n; k++)
-            for (i = 0; i < b->n; i++)
-                if (!strcmp(cross.v[k].file, b->regs[i].path)) {
-                    if (diag_list_add(&s.lists[i], &cross.v[k]) != ERR_OK) {
-                        diag_list_clear(&cross);
-                        goto fail_lock;
-                    }
-                    break;
-                }
-        diag_list_clear(&cross);
-    }
-
-    /* per register: errors, warnings, inclusion; then one sorted list */
-    for (i = 0; i < b->n; i++) {
-        batch_reg *r = &b->regs[i];
-        for (k = 0; k < s.lists[i].n; k++) {
-            const diag *d = &s.lists[i].v[k];
-            int rule = vocab_index(o->rvocab, "rule", d->rule);
-            if (d->severity == DIAG_ERROR)
-                r->errors++;
-            else
-                r->warnings++;
-            if (r->tally && rule >= 0)
-                tally_finding(r->tally, rule, d->severity);
-        }
-        /* errors beyond those listed (the reader caps its list) */
-        if (r->rr.errors > s.lists[i].n)
-            r->errors += r->rr.errors - (unsigned)s.lists[i].n;
-        r->included = r->io == ERR_OK && r->rr.valid && !r->errors;
-        if (!r->included) {
-            tally_free(r->tally);
-            r->tally = NULL;
-        }
-        b->io_failed |= r->io != ERR_OK;
-        b->errors += r->errors;
-        b->warnings += r->warnings;
-        if (diag_list_take(&b->diags, &s.lists[i]) != ERR_OK)
-            goto fail_lock;
-    }
     diag_list_sort(&b->diags);
     *rc = ERR_OK;
     pthread_mutex_destroy(&s.lock);
