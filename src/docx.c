@@ -87,7 +87,7 @@ static const part *find_part(const docx_ref *r, const char *name)
 {
     size_t i;
     for (i = 0; i < r->n; i++)
-        if (!strcmp(r->parts[i].name, name))
+        if (name && r->parts[i].name && !strcmp(r->parts[i].name, name))
             return &r->parts[i];
     return NULL;
 }

@@ -372,14 +372,7 @@ static void init_once(void)
 
 static char *join_path(const char *dir, const char *name)
 {
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
-    if (p) {
-        memcpy(p, dir, a);
-        p[a] = '/';
-        memcpy(p + a + 1, name, b + 1);
-    }
-    return p;
+    return error_format("%s/%s", dir, name);
 }
 
 /* Compiles the stylesheet NAME of S's folder into *OUT. */

@@ -85,6 +85,21 @@
 
 /* ------------------------------------------------------------ the context */
 
+/* Reads the number at *S (advancing past it and a following '-' when
+ * SEP); 0, or -1 when there is none. */
+static int date_part(const char **s, int sep, int *v)
+{
+    char *end;
+    long n;
+    errno = 0;
+    n = strtol(*s, &end, 10);
+    if (end == *s || errno || n < -99999 || n > 99999 || (sep && *end != '-'))
+        return -1;
+    *v = (int)n;
+    *s = end + (sep != 0);
+    return 0;
+}
+
 /* ISO date as 2011年11月10日 (zh) or 10 November 2011 (en), in the arena;
  * the text itself when it is not a date. */
 static const char *date(xlsx_ctx *c, const char *iso)
@@ -92,9 +107,10 @@ static const char *date(xlsx_ctx *c, const char *iso)
     int y, m, d;
     char month[64];
     buf_t b = BUF_INIT;
+    const char *p = iso;
 
-    if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 ||
-        m > 12 || d < 1 || d > 31)
+    if (!iso || date_part(&p, 1, &y) || date_part(&p, 1, &m) ||
+        date_part(&p, 0, &d) || m < 1 || m > 12 || d < 1 || d > 31)
         return iso ? iso : "";
     if (!c->en) {
         buf_printf(&b, "%d年%d月%d日", y, m, d);

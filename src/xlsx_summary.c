@@ -91,12 +91,13 @@ static void write_row(xlsx_ctx *c, summary *t, const char *code,
     lxw_format *fp = kind == ROW_COMMUNITY ? f->pct
                      : kind == ROW_TOTAL   ? f->tot_pct
                                            : f->sub_pct;
-    lxw_col_t col;
+    size_t i;
 
     xlsx_sheet_str(c, s, r, 0, code, ft, 0);
     xlsx_sheet_str(c, s, r, 1, name, ft, 0);
-    for (col = 2; col < NSUM; col++) {
-        const sum_col *k = &columns[col];
+    for (i = 2; i < NSUM; i++) {
+        const sum_col *k = &columns[i];
+        lxw_col_t col = (lxw_col_t)i;
         buf_t b = BUF_INIT;
         if (k->num >= 0) {
             xlsx_sheet_rate(&b, r, (lxw_col_t)k->num, (lxw_col_t)k->den);
@@ -219,20 +220,20 @@ static error_code load(xlsx_ctx *c, summary *t)
 {
     size_t i, j, n = retdoc_nunits(c->rd);
 
-    for (i = 0; i < n; i++)
-        t->ncomm += retdoc_unit_at(c->rd, i)->rank < 0;
-    t->comm = calloc(t->ncomm + 1, sizeof *t->comm);
-    t->vals = calloc((t->ncomm + 1) * NSUM, sizeof *t->vals);
-    t->dist_rows = calloc(t->ncomm + 1, sizeof *t->dist_rows);
-    t->street_rows = calloc(t->ncomm + 1, sizeof *t->street_rows);
+    t->comm = calloc(n + 1, sizeof *t->comm);
+    t->vals = calloc((n + 1) * NSUM, sizeof *t->vals);
+    t->dist_rows = calloc(n + 1, sizeof *t->dist_rows);
+    t->street_rows = calloc(n + 1, sizeof *t->street_rows);
     if (!t->comm || !t->vals || !t->dist_rows || !t->street_rows)
         return xlsx_sheet_nomem(c);
-    for (i = 0, j = 0; i < n; i++)
-        if (retdoc_unit_at(c->rd, i)->rank < 0)
-            t->comm[j++] = retdoc_unit_at(c->rd, i); /* in code order */
-    for (i = 0; i < t->ncomm; i++)
-        for (j = 2; j < NSUM; j++)
-            t->vals[i * NSUM + j] = value_of(c, t->comm[i], &columns[j]);
+    for (i = 0; i < n; i++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        if (!u || u->rank >= 0)
+            continue;
+        for (j = 2; j < NSUM; j++) /* communities come in code order */
+            t->vals[t->ncomm * NSUM + j] = value_of(c, u, &columns[j]);
+        t->comm[t->ncomm++] = u;
+    }
     return ERR_OK;
 }
 

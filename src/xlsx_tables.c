@@ -273,7 +273,8 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     }
     xlsx_sheet_heads(&s, H, H, 3);
     r = H + 1;
-    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK; i++) {
+    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK && l.colsum;
+         i++) {
         const retdoc_unit *u = retdoc_unit_at(c->rd, i);
         lxw_row_t first = r;
         items_block(c, &s, &l, &r, u);
