@@ -44,6 +44,7 @@
 #include <nettle/sha2.h>
 
 #include "arena.h"
+#include "buf.h"
 
 #define REG_NS "urn:canvass:register:1"
 #define CHUNK 65536
@@ -108,14 +109,8 @@ struct reader {
 
 static void *vec_push(vec *a)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void *v = realloc(a->v, cap * a->size);
-        if (!v)
-            return NULL;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (buf_grow_array(&a->v, a->size, a->n + 1, &a->cap) != ERR_OK)
+        return NULL;
     memset((char *)a->v + a->n * a->size, 0, a->size);
     return (char *)a->v + a->n++ * a->size;
 }
@@ -129,7 +124,8 @@ reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab)
     r->schema = schema;
     r->vocab = vocab;
     vocab_enum(vocab, "group", &ng);
-    r->n_groups = (int)(ng > 64 ? 64 : ng);
+    /* more groups are refused before a read (reader_check_vocab) */
+    r->n_groups = (int)(ng > RD_MAX_GROUPS ? RD_MAX_GROUPS : ng);
     r->cadres.size = sizeof(rd_cadre);
     r->members.size = sizeof(rd_member);
     r->visits.size = sizeof(rd_visit);
@@ -511,7 +507,7 @@ static uint64_t parse_groups(const reader_t *r, char *s)
     char *tok, *save = NULL;
     for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         int i = enum_index(r, "group", tok);
-        if (i >= 0 && i < 64)
+        if (i >= 0 && i < RD_MAX_GROUPS)
             g |= (uint64_t)1 << i;
     }
     return g;
@@ -715,16 +711,10 @@ static void characters(void *ud, const xmlChar *ch, int len)
         return;
     if (r->text_n + n > MAX_PARA)
         n = r->text_n < MAX_PARA ? MAX_PARA - r->text_n : 0;
-    if (r->text_n + n + 1 > r->text_cap) {
-        size_t cap = (r->text_n + n + 1) * 2;
-        char *t = realloc(r->text, cap);
-        if (!t) {
-            r->cb_failed = 1;
-            refuse(r, "out of memory");
-            return;
-        }
-        r->text = t;
-        r->text_cap = cap;
+    if (GROW(r->text, r->text_n + n + 1, r->text_cap) != ERR_OK) {
+        r->cb_failed = 1;
+        refuse(r, "out of memory");
+        return;
     }
     memcpy(r->text + r->text_n, ch, n);
     r->text_n += n;
@@ -936,7 +926,7 @@ error_code reader_read(reader_t *r, const char *path,
     error_code rc = ERR_OK;
     struct stat st;
     ssize_t n;
-    int fd, first = 1, wf, sv;
+    int fd, first = 1, wf, sv, flags;
     char encbuf[256];
 
     memset(res, 0, sizeof *res);
@@ -959,7 +949,12 @@ error_code reader_read(reader_t *r, const char *path,
         io_diag(path, cb, ud, "cannot open the register", errno);
         return ERR_OPEN;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0) {
+        io_diag(path, cb, ud, "cannot read the register", errno);
+        close(fd);
+        return ERR_READ;
+    }
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
         io_diag(path, cb, ud,
                 S_ISDIR(st.st_mode)
@@ -968,8 +963,13 @@ error_code reader_read(reader_t *r, const char *path,
                       "copy the register to a file first", 0);
         return ERR_NOT_REGULAR;
     }
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
-        !(buf = malloc(CHUNK))) {
+    if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        io_diag(path, cb, ud, "cannot read the register", errno);
+        close(fd);
+        return ERR_READ;
+    }
+    if (!(buf = malloc(CHUNK))) {
         close(fd);
         return ERR_NOMEM;
     }
@@ -1105,8 +1105,7 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
                                       XML_PARSE_NOWARNING);
     if (!doc) {
-        if (msg && (*msg = malloc(strlen(path) + 64)))
-            sprintf(*msg, "%s: cannot read the schema", path);
+        error_set(msg, ERR_SCHEMA, "%s: cannot read the schema", path);
         return NULL;
     }
     if ((pc = xmlSchemaNewDocParserCtxt(doc))) {
@@ -1115,7 +1114,21 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
         xmlSchemaFreeParserCtxt(pc);
     }
     xmlFreeDoc(doc);
-    if (!s && msg && (*msg = malloc(strlen(path) + 64)))
-        sprintf(*msg, "%s: not a valid XML Schema", path);
+    if (!s)
+        error_set(msg, ERR_SCHEMA, "%s: not a valid XML Schema", path);
     return s;
+}
+
+error_code reader_check_vocab(const vocab_t *vocab, const char *path,
+                              char **msg)
+{
+    size_t ng = 0;
+    vocab_enum(vocab, "group", &ng);
+    if (ng > RD_MAX_GROUPS)
+        return error_set(msg, ERR_SCHEMA,
+                         "%s defines %zu groups; canvass counts at most %d "
+                         "(a member's groups are one 64-bit set): merge or "
+                         "drop groups",
+                         path, ng, RD_MAX_GROUPS);
+    return ERR_OK;
 }

@@ -62,6 +62,10 @@ typedef struct {
     size_t n_cadres;
 } rd_head;
 
+/* Groups a register schema may define: a member's groups are one 64-bit
+ * set. reader_check_vocab refuses a schema with more. */
+#define RD_MAX_GROUPS 64
+
 typedef struct {
     const char *id;
     uint64_t groups;   /* bit i set: member is in vocab "group" value i */
@@ -168,5 +172,11 @@ int32_t reader_parse_date(const char *s);
 
 /* Loads and compiles an XSD (NONET). NULL with *msg set on failure. */
 xmlSchemaPtr reader_load_schema(const char *path, char **msg);
+
+/* ERR_OK when the register vocabulary VOCAB (loaded from PATH, named in
+ * the message) is one a reader can count; ERR_SCHEMA with *MSG set when
+ * it defines more than RD_MAX_GROUPS groups. */
+error_code reader_check_vocab(const vocab_t *vocab, const char *path,
+                              char **msg);
 
 #endif
