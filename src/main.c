@@ -39,6 +39,7 @@
 
 #include "audit.h"
 #include "batch.h"
+#include "buf.h"
 #include "diag.h"
 #include "error.h"
 #include "output.h"
@@ -56,6 +57,22 @@ enum {
 };
 
 static volatile sig_atomic_t interrupted;
+
+/* The exit status of a failure of kind E: the one place codes become
+ * statuses. */
+static int exit_status(error_code e)
+{
+    switch (e) {
+    case ERR_OK:
+        return EXIT_CLEAN;
+    case ERR_USAGE:
+        return EXIT_USAGE;
+    case ERR_INVALID:
+        return EXIT_INVALID;
+    default: /* reading, writing, memory, schemas, templates, interrupts */
+        return EXIT_IO;
+    }
+}
 
 static void on_signal(int sig)
 {
@@ -115,8 +132,9 @@ static const char usage_text[] =
     "exit status: 0 clean, 1 invalid registers or error findings, 2 usage,\n"
     "3 input/output failure.\n";
 
+/* Prints a usage message; returns ERR_USAGE. */
 __attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
+static error_code usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -124,7 +142,7 @@ static int usage_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'canvass --help'.\n");
-    return EXIT_USAGE;
+    return ERR_USAGE;
 }
 
 static int parse_count(const char *s, long max, long *out)
@@ -166,8 +184,10 @@ static int parse_formats(const char *s, int *out)
     return f ? 0 : -1;
 }
 
-/* Parses argv after the subcommand. Returns -1 to go on, else an exit code. */
-static int parse_options(int argc, char **argv, options *o, int build)
+/* Parses argv after the subcommand: ERR_OK, or ERR_USAGE (said). *DONE is
+ * set when there is nothing more to do (--help was answered). */
+static error_code parse_options(int argc, char **argv, options *o, int build,
+                                int *done)
 {
     enum { O_FORMAT = 256, O_SCHEMA, O_RULE, O_OVERDUE, O_MINVISITS,
            O_MAXFIND, O_LANG, O_FORMATS, O_TEMPLATES, O_PARTIAL, O_JOBS };
@@ -208,9 +228,9 @@ static int parse_options(int argc, char **argv, options *o, int build)
             break;
         case O_RULE:
             if (audit_opts_set(&o->audit, optarg, &msg) != ERR_OK) {
-                int rc = usage_error("%s", msg ? msg : "bad --rule");
+                error_code e = usage_error("%s", msg ? msg : "bad --rule");
                 free(msg);
-                return rc;
+                return e;
             }
             break;
         case O_OVERDUE:
@@ -268,7 +288,8 @@ static int parse_options(int argc, char **argv, options *o, int build)
             break;
         case 'h':
             fputs(usage_text, stdout);
-            return EXIT_CLEAN;
+            *done = 1;
+            return ERR_OK;
         default:
             return usage_error("unknown or incomplete option '%s'",
                                argv[optind - 1]);
@@ -278,7 +299,7 @@ static int parse_options(int argc, char **argv, options *o, int build)
         return usage_error("%s", "name at least one register");
     if (build && !o->outdir)
         return usage_error("%s", "build needs -o OUTDIR");
-    return -1;
+    return ERR_OK;
 }
 
 /* ---- installed data ----------------------------------------------------- */
@@ -334,13 +355,14 @@ static void setup_free(setup *s)
     vocab_free(s->rvocab);
 }
 
-static int setup_load(setup *s, const options *o)
+/* Loads the schemas and their vocabularies (said on failure). */
+static error_code setup_load(setup *s, const options *o)
 {
     char *path = o->schema ? strdup(o->schema)
                            : find_data("input-schema/register.xsd");
     char *rpath = find_data("input-schema/return.xsd");
     char *msg = NULL;
-    int rc = EXIT_IO;
+    error_code rc = ERR_SCHEMA;
 
     memset(s, 0, sizeof *s);
     if (!path || !rpath) {
@@ -353,11 +375,12 @@ static int setup_load(setup *s, const options *o)
     if (!(s->schema = reader_load_schema(path, &msg)) ||
         !(s->vocab = vocab_load(path, &msg)) ||
         !(s->rschema = reader_load_schema(rpath, &msg)) ||
-        !(s->rvocab = vocab_load(rpath, &msg))) {
+        !(s->rvocab = vocab_load(rpath, &msg)) ||
+        reader_check_vocab(s->vocab, path, &msg) != ERR_OK) {
         fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load a schema");
         goto done;
     }
-    rc = -1;
+    rc = ERR_OK;
 done:
     free(msg);
     free(path);
@@ -365,42 +388,52 @@ done:
     return rc;
 }
 
-/* Prints the diagnostics of B, at most max_findings per rule. */
-static int print_diags(const batch_t *b, const options *o, FILE *out)
+/* Prints the diagnostics of B, at most max_findings per rule (any number
+ * of rules). ERR_OK, or ERR_NOMEM (said). */
+static error_code print_diags(const batch_t *b, const options *o, FILE *out)
 {
-    size_t i, j;
-    struct {
+    struct seen {
         const char *rule;
         size_t n;
-    } seen[64];
-    size_t n_seen = 0, hidden = 0;
+    } *seen = NULL;
+    size_t i, j, n_seen = 0, cap = 0, hidden = 0;
+    error_code e = ERR_OK;
 
-    for (i = 0; i < b->diags.n; i++) {
+    for (i = 0; i < b->diags.n && e == ERR_OK; i++) {
         const diag *d = &b->diags.v[i];
         char *line;
         if (o->max_findings && strcmp(d->rule, "io")) {
             for (j = 0; j < n_seen && strcmp(seen[j].rule, d->rule); j++)
                 ;
-            if (j == n_seen && n_seen < 64) {
+            if (j == n_seen) {
+                if ((e = GROW(seen, n_seen + 1, cap)) != ERR_OK)
+                    break;
                 seen[n_seen].rule = d->rule;
                 seen[n_seen++].n = 0;
             }
-            if (j < 64 && seen[j].n++ >= o->max_findings) {
+            if (seen[j].n++ >= o->max_findings) {
                 hidden++;
                 continue;
             }
         }
         line = o->json ? diag_format_json(d) : diag_format_text(d);
-        if (!line)
-            return -1;
+        if (!line) {
+            e = ERR_NOMEM;
+            break;
+        }
         fprintf(out, "%s\n", line);
         free(line);
+    }
+    free(seen);
+    if (e != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", error_string(e));
+        return e;
     }
     if (hidden)
         fprintf(stderr, "canvass: %zu more findings not listed "
                         "(--max-findings %zu per rule)\n", hidden,
                 o->max_findings);
-    return 0;
+    return ERR_OK;
 }
 
 static void print_summary(const batch_t *b)
@@ -447,19 +480,19 @@ static int cmd_check(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    int rc = parse_options(argc, argv, o, 0);
-    if (rc >= 0)
-        return rc;
-    if ((rc = setup_load(&s, o)) >= 0)
-        return rc;
+    error_code e;
+    int rc, answered = 0;
+    if ((e = parse_options(argc, argv, o, 0, &answered)) != ERR_OK || answered ||
+        (e = setup_load(&s, o)) != ERR_OK)
+        return exit_status(e);
     if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
         batch_free(b);
         setup_free(&s);
         return EXIT_IO;
     }
-    print_diags(b, o, stdout);
+    e = print_diags(b, o, stdout);
     print_summary(b);
-    rc = interrupted ? EXIT_IO : batch_status(b);
+    rc = interrupted || e != ERR_OK ? EXIT_IO : batch_status(b);
     batch_free(b);
     setup_free(&s);
     return rc;
@@ -680,10 +713,12 @@ static int cmd_build(int argc, char **argv, options *o)
     return_opts ro;
     char *msg = NULL, gen[64];
     size_t i;
-    int rc = parse_options(argc, argv, o, 1), status;
+    error_code e;
+    int rc, status, answered = 0;
 
-    if (rc >= 0)
-        return rc;
+    if ((e = parse_options(argc, argv, o, 1, &answered)) != ERR_OK ||
+        answered)
+        return exit_status(e);
     /* before reading anything: no input may be one an output replaces */
     if (output_check_inputs(o->outdir, (const char *const *)argv + optind,
                             (size_t)(argc - optind), &msg) != ERR_OK) {
@@ -691,15 +726,19 @@ static int cmd_build(int argc, char **argv, options *o)
         free(msg);
         return EXIT_USAGE;
     }
-    if ((rc = setup_load(&s, o)) >= 0)
-        return rc;
+    if ((e = setup_load(&s, o)) != ERR_OK)
+        return exit_status(e);
     if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
         batch_free(b);
         setup_free(&s);
         return EXIT_IO;
     }
-    print_diags(b, o, stderr);
+    e = print_diags(b, o, stderr);
     print_summary(b);
+    if (e != ERR_OK) {
+        rc = exit_status(e);
+        goto done;
+    }
     status = batch_status(b);
     rc = status;
     if (status == EXIT_IO) {
