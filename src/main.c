@@ -16,6 +16,9 @@
  * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines go
  * to a sink around the workbook (output_sink): one canvass message instead.
  *
+ * Failures travel as error_code up to the command, which says what went
+ * wrong; exit_status() is the one place a code becomes an exit status.
+ *
  * Globals: only the interrupt flag, which the signal handler sets, and
  * stdio's stderr, pointed at a sink while the workbook is written.
  */
