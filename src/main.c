@@ -47,6 +47,7 @@
 #include "error.h"
 #include "output.h"
 #include "render.h"
+#include "retdoc.h"
 #include "return.h"
 #include "summary.h"
 #include "vocab.h"
@@ -568,8 +569,8 @@ static int render_summaries(xmlDocPtr ret, const options *o,
     } kinds[] = {{FMT_DOCX, "docx"}, {FMT_HTML, "html"}, {FMT_MD, "md"}};
     char *dir = o->templates ? strdup(o->templates) : NULL, *msg = NULL;
     summary_t *s = NULL;
-    xmlNodePtr u;
-    size_t k;
+    retdoc_t *rd = NULL;
+    size_t i, k;
     int rc = EXIT_IO;
 
     if (!dir) {
@@ -587,41 +588,38 @@ static int render_summaries(xmlDocPtr ret, const options *o,
         fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load templates");
         goto done;
     }
-    for (u = xmlDocGetRootElement(ret)->children; u; u = u->next) {
-        xmlChar *level, *code;
-        if (u->type != XML_ELEMENT_NODE || strcmp((const char *)u->name, "unit"))
-            continue;
-        level = xmlGetProp(u, BAD_CAST "level");
-        code = xmlGetProp(u, BAD_CAST "code");
+    if (retdoc_open(ret, NULL, &rd, &msg) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        goto done;
+    }
+    for (i = 0; i < retdoc_nunits(rd); i++) {
+        const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
+        const char *level = u->level, *code = u->code;
         for (k = 0; k < sizeof kinds / sizeof *kinds; k++) {
             char *name, *path;
             error_code e;
             if (!(o->formats & kinds[k].bit))
                 continue;
-            name = summary_name((char *)level, (char *)code, kinds[k].ext);
+            name = summary_name(level, code, kinds[k].ext);
             path = NULL;
             e = name ? output_path(w, name, &path, &msg) : ERR_NOMEM;
             if (e == ERR_OK)
-                e = summary_render(s, ret, (char *)level, (char *)code,
-                                   kinds[k].ext, path, ro, &msg);
+                e = summary_render(s, ret, level, code, kinds[k].ext, path, ro,
+                                   &msg);
             if (e != ERR_OK)
                 print_output_error(w, o, name, e, msg);
             free(name);
             free(path);
-            if (e != ERR_OK || interrupted) {
-                xmlFree(level);
-                xmlFree(code);
+            if (e != ERR_OK || interrupted)
                 goto done;
-            }
         }
-        xmlFree(level);
-        xmlFree(code);
     }
     rc = -1;
 done:
     free(msg);
     free(dir);
     summary_free(s);
+    retdoc_free(rd);
     return rc;
 }
 
