@@ -8,6 +8,7 @@
 #           sprintf/vsprintf, no hand-sized message (malloc(strlen...)),
 #           static names without the S_ prefix, only main.c prints or
 #           exits, files over 900 lines say why in their design note
+#           (files listed in tools/lint-pending.txt: reported, not failed)
 # includes  no include loop in src/ (tools/includes.py)
 # cppcheck  cppcheck --enable=warning,portability,performance
 # tidy      clang-tidy with .clang-tidy (the slow one: two files at a time)
@@ -25,17 +26,32 @@ bad() {
     fail=1
 }
 
+# Files with known hits owned by work in flight (tools/lint-pending.txt).
+pending=$(sed -n 's/^\(src\/[^ ]*\).*/\1/p' tools/lint-pending.txt 2>/dev/null)
+
+is_pending() {
+    for p in $pending; do
+        [ "$p" = "$1" ] && return 0
+    done
+    return 1
+}
+
 # rule NAME PATTERN FILES...: no line of FILES matches the extended regex
-# PATTERN (comments included: say it another way there).
+# PATTERN (comments included: say it another way there). Hits in pending
+# files are counted, not failed.
 rule() {
     name=$1
     pat=$2
     shift 2
-    hits=$(grep -nE "$pat" "$@" 2>/dev/null)
-    if [ -n "$hits" ]; then
+    for f in "$@"; do
+        hits=$(grep -nE "$pat" "$f" 2>/dev/null) || continue
+        if is_pending "$f"; then
+            echo "lint: pending: $f: $(echo "$hits" | wc -l) x $name" >&2
+            continue
+        fi
         bad "$name:"
-        echo "$hits" | sed 's/^/    /' >&2
-    fi
+        echo "$hits" | sed "s|^|    $f:|" >&2
+    done
 }
 
 do_format() {
@@ -60,7 +76,11 @@ do_rules() {
         $(ls src/*.c | grep -v '^src/main\.c$')
     for f in src/*.c; do
         n=$(wc -l <"$f")
-        if [ "$n" -gt 900 ] && ! head -60 "$f" | grep -q 'Why one file'; then
+        if [ "$n" -gt 900 ] && ! head -80 "$f" | grep -q 'Why one file'; then
+            if is_pending "$f"; then
+                echo "lint: pending: $f has $n lines" >&2
+                continue
+            fi
             bad "$f has $n lines: split it, or say why in its design note" \
                 "(a paragraph beginning 'Why one file')"
         fi
