@@ -478,25 +478,57 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
     return b;
 }
 
+/* What check and build share: options, (for build) the inputs checked
+ * against the outputs, schemas, the batch read and its diagnostics
+ * printed to OUT (every failure said). ERR_OK with *S and *B set (caller
+ * frees both) to go on, or with *B NULL when --help was answered; else
+ * the failure. */
+static error_code start(int argc, char **argv, options *o, int build,
+                        FILE *out, setup *s, batch_t **b)
+{
+    error_code e;
+    char *msg = NULL;
+    int answered = 0;
+
+    *b = NULL;
+    if ((e = parse_options(argc, argv, o, build, &answered)) != ERR_OK ||
+        answered)
+        return e;
+    /* before reading anything: no input may be one an output replaces */
+    if (build &&
+        output_check_inputs(o->outdir, (const char *const *)argv + optind,
+                            (size_t)(argc - optind), &msg) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        free(msg);
+        return ERR_USAGE;
+    }
+    if ((e = setup_load(s, o)) != ERR_OK)
+        return e;
+    if (!(*b = run_batch(s, o, argc, argv)) || (*b)->interrupted) {
+        e = *b ? ERR_INTERRUPTED : ERR_NOMEM; /* said by run_batch */
+    } else {
+        e = print_diags(*b, o, out);
+        print_summary(*b);
+    }
+    if (e != ERR_OK) {
+        batch_free(*b);
+        *b = NULL;
+        setup_free(s);
+    }
+    return e;
+}
+
 /* ---- check -------------------------------------------------------------- */
 
 static int cmd_check(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    error_code e;
-    int rc, answered = 0;
-    if ((e = parse_options(argc, argv, o, 0, &answered)) != ERR_OK || answered ||
-        (e = setup_load(&s, o)) != ERR_OK)
+    error_code e = start(argc, argv, o, 0, stdout, &s, &b);
+    int rc;
+    if (e != ERR_OK || !b)
         return exit_status(e);
-    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
-        batch_free(b);
-        setup_free(&s);
-        return EXIT_IO;
-    }
-    e = print_diags(b, o, stdout);
-    print_summary(b);
-    rc = interrupted || e != ERR_OK ? EXIT_IO : batch_status(b);
+    rc = interrupted ? EXIT_IO : batch_status(b);
     batch_free(b);
     setup_free(&s);
     return rc;
@@ -714,32 +746,11 @@ static int cmd_build(int argc, char **argv, options *o)
     return_opts ro;
     char *msg = NULL, gen[64];
     size_t i;
-    error_code e;
-    int rc, status, answered = 0;
+    error_code e = start(argc, argv, o, 1, stderr, &s, &b);
+    int rc, status;
 
-    if ((e = parse_options(argc, argv, o, 1, &answered)) != ERR_OK ||
-        answered)
+    if (e != ERR_OK || !b)
         return exit_status(e);
-    /* before reading anything: no input may be one an output replaces */
-    if (output_check_inputs(o->outdir, (const char *const *)argv + optind,
-                            (size_t)(argc - optind), &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
-        free(msg);
-        return EXIT_USAGE;
-    }
-    if ((e = setup_load(&s, o)) != ERR_OK)
-        return exit_status(e);
-    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
-        batch_free(b);
-        setup_free(&s);
-        return EXIT_IO;
-    }
-    e = print_diags(b, o, stderr);
-    print_summary(b);
-    if (e != ERR_OK) {
-        rc = exit_status(e);
-        goto done;
-    }
     status = batch_status(b);
     rc = status;
     if (status == EXIT_IO) {
