@@ -156,100 +156,136 @@ fail:
     return rc;
 }
 
-error_code return_build(const batch_t *b, const return_opts *o,
-                        xmlDocPtr *out, char **msg)
+/* The first included register of B in *FIRST and whether some register
+ * was left out in *PARTIAL; ERR_INVALID (said) when none is included or
+ * two are of different campaigns. */
+static error_code check_campaigns(const batch_t *b, const batch_reg **first,
+                                  int *partial, char **msg)
 {
-    xmlDocPtr doc = NULL;
-    xmlNodePtr root, n;
-    xmlNsPtr ns;
-    community *cs = NULL;
-    const char **sev = NULL;
-    const batch_reg *first = NULL;
-    const vocab_t *v = NULL;
-    size_t i, nc = 0, n_rules;
-    int partial = 0;
-    error_code rc;
+    size_t i;
 
-    *out = NULL;
-
+    *first = NULL;
+    *partial = 0;
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
         if (!r->included) {
-            partial = 1;
-            continue;
-        }
-        if (!first) {
-            first = r;
-        } else if (strcmp(first->campaign[0], r->campaign[0])) {
+            *partial = 1;
+        } else if (!*first) {
+            *first = r;
+        } else if (strcmp((*first)->campaign[0], r->campaign[0])) {
             return error_set(msg, ERR_INVALID,
                              "%s is of campaign \"%s\" and %s of campaign "
                              "\"%s\": build one return per campaign",
-                             first->path, first->campaign[0], r->path,
+                             (*first)->path, (*first)->campaign[0], r->path,
                              r->campaign[0]);
         }
     }
-    if (!first) {
+    if (!*first)
         return error_set(msg, ERR_INVALID,
                          "no valid register to compile a return from");
-    }
-    vocab_enum(o->rvocab, "rule", &n_rules);
-    if (!(cs = calloc(b->n, sizeof *cs)) ||
-        !(sev = calloc(n_rules + 1, sizeof *sev)))
-        goto nomem;
-    severities(o, sev, n_rules);
+    return ERR_OK;
+}
 
-    /* communities: parts from several registers are added together */
+/* The tallies of the communities of B's included registers (parts from
+ * several registers added together), sorted by code, in CS (room for
+ * b->n); *NC gets their number. */
+static error_code add_communities(const batch_t *b, const return_opts *o,
+                                  community *cs, size_t *nc)
+{
+    size_t i, k;
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
-        size_t k;
         if (!r->included)
             continue;
-        for (k = 0; k < nc && strcmp(cs[k].code, r->community); k++)
+        for (k = 0; k < *nc && strcmp(cs[k].code, r->community); k++)
             ;
-        if (k == nc) {
-            if (!(cs[nc].t = tally_new(o->vocab)))
-                goto nomem;
-            nc++;
+        if (k == *nc) {
+            if (!(cs[*nc].t = tally_new(o->vocab)))
+                return ERR_NOMEM;
+            (*nc)++;
         }
-        if (tally_add(cs[k].t, r->tally, 1))
-            goto nomem;
+        if (tally_add(cs[k].t, r->tally, 1) != ERR_OK)
+            return ERR_NOMEM;
         cs[k].code = tally_community_code(cs[k].t);
     }
-    qsort(cs, nc, sizeof *cs, cmp_comm);
+    qsort(cs, *nc, sizeof *cs, cmp_comm);
+    return ERR_OK;
+}
 
-    if (!(doc = xmlNewDoc(BAD_CAST "1.0")) ||
-        !(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
-        goto nomem;
+/* The root of the return, its campaign (from FIRST) and the sources (every
+ * register of B) into DOC; the namespace in *NS. */
+static error_code write_head(xmlDocPtr doc, const batch_t *b,
+                             const batch_reg *first, int partial,
+                             const return_opts *o, xmlNsPtr *ns)
+{
+    xmlNodePtr root, n;
+    size_t i;
+
+    if (!(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
+        return ERR_NOMEM;
     xmlDocSetRootElement(doc, root);
-    if (!(ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
-        goto nomem;
-    xmlSetNs(root, ns);
-    if (retdoc_set(root, "version", "1") || retdoc_set(root, "generator", o->generator) ||
+    if (!(*ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
+        return ERR_NOMEM;
+    xmlSetNs(root, *ns);
+    if (retdoc_set(root, "version", "1") ||
+        retdoc_set(root, "generator", o->generator) ||
         retdoc_set(root, "partial", partial ? "true" : "false"))
-        goto nomem;
-    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
-        retdoc_set(n, "id", first->campaign[0]) || retdoc_set(n, "title", first->campaign[1]) ||
-        retdoc_set(n, "start", first->campaign[2]) || retdoc_set(n, "end", first->campaign[3]) ||
+        return ERR_NOMEM;
+    if (!(n = xmlNewChild(root, *ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
+        retdoc_set(n, "id", first->campaign[0]) ||
+        retdoc_set(n, "title", first->campaign[1]) ||
+        retdoc_set(n, "start", first->campaign[2]) ||
+        retdoc_set(n, "end", first->campaign[3]) ||
         retdoc_set(n, "reported", first->campaign[4]))
-        goto nomem;
-    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_SOURCES, NULL)))
-        goto nomem;
+        return ERR_NOMEM;
+    if (!(n = xmlNewChild(root, *ns, BAD_CAST RETDOC_SOURCES, NULL)))
+        return ERR_NOMEM;
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
-        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST RETDOC_SOURCE, NULL);
-        if (!s || retdoc_set(s, "file", r->path) || retdoc_set_count(s, "size", r->rr.size) ||
+        xmlNodePtr s = xmlNewChild(n, *ns, BAD_CAST RETDOC_SOURCE, NULL);
+        if (!s || retdoc_set(s, "file", r->path) ||
+            retdoc_set_count(s, "size", r->rr.size) ||
             retdoc_set(s, "sha256", r->rr.sha256) ||
             retdoc_set(s, "included", r->included ? "true" : "false") ||
             retdoc_set(s, "community", r->community) ||
             retdoc_set_count(s, "errors", r->errors) ||
             retdoc_set_count(s, "warnings", r->warnings))
-            goto nomem;
+            return ERR_NOMEM;
     }
+    return ERR_OK;
+}
+
+error_code return_build(const batch_t *b, const return_opts *o,
+                        xmlDocPtr *out, char **msg)
+{
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root;
+    xmlNsPtr ns = NULL;
+    community *cs = NULL;
+    const char **sev = NULL;
+    const batch_reg *first;
+    const vocab_t *v = o->vocab;
+    size_t i, nc = 0, n_rules;
+    int partial;
+    error_code rc;
+
+    *out = NULL;
+    if ((rc = check_campaigns(b, &first, &partial, msg)) != ERR_OK)
+        return rc;
+    vocab_enum(o->rvocab, "rule", &n_rules);
+    if (!(cs = calloc(b->n, sizeof *cs)) ||
+        !(sev = calloc(n_rules + 1, sizeof *sev)))
+        goto nomem;
+    severities(o, sev, n_rules);
+    if (add_communities(b, o, cs, &nc) != ERR_OK ||
+        !(doc = xmlNewDoc(BAD_CAST "1.0")) ||
+        write_head(doc, b, first, partial, o, &ns) != ERR_OK)
+        goto nomem;
+    root = xmlDocGetRootElement(doc);
     for (i = 0; i < nc; i++)
-        if (!write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t, cs + i, 1,
-                        o, sev, tally_field(cs[i].t, "name")))
+        if (!write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t,
+                        cs + i, 1, o, sev, tally_field(cs[i].t, "name")))
             goto nomem;
-    v = o->vocab;
     if (nc >= 2 &&
         (rollups(root, ns, RETDOC_LEVEL_STREET, "street", cs, nc, o, v,
                  sev) ||
