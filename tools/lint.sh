@@ -19,7 +19,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 fail=0
 PKGS="libxml-2.0 libxslt libexslt xlsxwriter libzip nettle"
-DEFS="-std=c11 -D_POSIX_C_SOURCE=200809L -DCANVASS_VERSION=\"lint\" -DCANVASS_DATADIR=\"lint\""
 
 bad() {
     echo "lint: $*" >&2
@@ -100,13 +99,19 @@ do_cppcheck() {
     fi
 }
 
+# tidy_one FILE OUT: clang-tidy on FILE, its report in OUT/FILE.txt and
+# FILE appended to OUT/failed when it finds something.
+tidy_one() {
+    # shellcheck disable=SC2046
+    clang-tidy -quiet "$1" -- -std=c11 -D_POSIX_C_SOURCE=200809L \
+        -DCANVASS_VERSION='"lint"' -DCANVASS_DATADIR='"lint"' \
+        $(pkg-config --cflags $PKGS) >"$2/$(basename "$1").txt" 2>&1 ||
+        echo "$1" >>"$2/failed"
+}
+
 do_tidy() {
-    cflags=$(pkg-config --cflags $PKGS) || { bad "pkg-config failed"; return; }
     out=$(mktemp -d) || return
-    # shellcheck disable=SC2086
-    ls src/*.c | xargs -P 2 -I{} sh -c \
-        'clang-tidy -quiet "$1" -- '"$DEFS $cflags"' >"$2/$(basename "$1").txt" 2>&1 || echo "$1" >>"$2/failed"' \
-        sh {} "$out"
+    ls src/*.c | xargs -P 2 -n 1 sh "$0" tidy-one "$out"
     if [ -s "$out/failed" ]; then
         for f in $(cat "$out/failed"); do
             grep -E 'warning:|error:' -A3 "$out/$(basename "$f").txt" >&2
@@ -116,6 +121,10 @@ do_tidy() {
     rm -rf "$out"
 }
 
+if [ "${1:-}" = tidy-one ]; then # one file, from do_tidy's xargs
+    tidy_one "$3" "$2"
+    exit 0
+fi
 [ $# -eq 0 ] && set -- format rules includes cppcheck tidy
 for step in "$@"; do
     case $step in
