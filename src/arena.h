@@ -12,7 +12,7 @@
 typedef struct arena_block arena_block;
 typedef struct {
     arena_block *head;
-    size_t total;      /* bytes handed out since the last reset */
+    size_t total; /* bytes handed out since the last reset */
 } arena;
 
 /* N bytes aligned for any object, or NULL on no memory. */

@@ -102,24 +102,32 @@ static const struct {
 };
 
 /* What carries an id, for duplicate-id. */
-enum { K_HOUSEHOLD, K_MEMBER, K_VISIT, K_FORM, K_OPINION, K_SUGGESTION,
-       K_CADRE, K_COUNT_ };
+enum {
+    K_HOUSEHOLD,
+    K_MEMBER,
+    K_VISIT,
+    K_FORM,
+    K_OPINION,
+    K_SUGGESTION,
+    K_CADRE,
+    K_COUNT_
+};
 static const char *const kind_name[K_COUNT_] = {
     "household", "member", "visit", "form", "opinion", "suggestion", "cadre"};
 
 typedef struct {
-    const char *id;        /* in a->strings */
+    const char *id; /* in a->strings */
     unsigned line, col;
-    unsigned long visits;  /* visits naming the cadre in `by` */
-    unsigned long stamp;   /* serial of the last visit counted */
+    unsigned long visits; /* visits naming the cadre in `by` */
+    unsigned long stamp;  /* serial of the last visit counted */
 } cadre_rec;
 
 typedef struct {
-    const char *id;        /* in a->strings */
+    const char *id; /* in a->strings */
     uint8_t addr[SHA256_DIGEST_SIZE];
     unsigned line, col;
     int has_addr;
-    int dup_in_reg;        /* reported already: same address earlier here */
+    int dup_in_reg; /* reported already: same address earlier here */
 } hh_rec;
 
 /* A set of keys with a 32-bit value each, as fingerprints (see the design
@@ -130,7 +138,7 @@ typedef struct {
 typedef struct {
     uint64_t *fp;
     uint32_t *val;
-    uint32_t n, cap;       /* cap: 0 or a power of two */
+    uint32_t n, cap; /* cap: 0 or a power of two */
 } shard;
 
 typedef struct {
@@ -153,22 +161,22 @@ struct audit_reg {
     int st_pending, st_assigned, st_reported;
 
     /* kept until audit_reg_free (audit_batch reads them) */
-    arena strings;         /* household and cadre ids */
-    char *community;       /* code; NULL until the head is seen */
+    arena strings;   /* household and cadre ids */
+    char *community; /* code; NULL until the head is seen */
     hh_rec *hh;
     size_t n_hh, cap_hh;
     int finished;
 
     /* the streaming pass only; freed by audit_reg_finish */
     int streaming;
-    htab ids;              /* id -> packed (line, kind) of first use */
-    htab cadre_ix;         /* cadre id -> index + 1 in cadres */
-    htab unknown;          /* unknown cadre id -> last visit serial */
-    htab addrs;            /* hex address digest -> index + 1 in hh */
+    htab ids;      /* id -> packed (line, kind) of first use */
+    htab cadre_ix; /* cadre id -> index + 1 in cadres */
+    htab unknown;  /* unknown cadre id -> last visit serial */
+    htab addrs;    /* hex address digest -> index + 1 in hh */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
-    unsigned long serial;     /* visits seen, for per-visit de-duplication */
+    unsigned long serial; /* visits seen, for per-visit de-duplication */
     id_use *uses;
     size_t cap_uses;
 
@@ -212,9 +220,10 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     error_code rc = ERR_NOMEM;
 
     if (!eq) {
-        m = error_format("\"%s\" is not a rule setting: write RULE=off, "
-                   "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
-                   spec ? spec : "");
+        m = error_format(
+            "\"%s\" is not a rule setting: write RULE=off, "
+            "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
+            spec ? spec : "");
         rc = ERR_USAGE;
         goto fail;
     }
@@ -227,9 +236,9 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
             goto fail;
         m = !strcmp(name, "schema")
                 ? error_format("schema errors cannot be turned off or down: an "
-                         "invalid register is never counted")
-                : error_format("unknown audit rule \"%s\": the rules are %s", name,
-                         buf_str(&list));
+                               "invalid register is never counted")
+                : error_format("unknown audit rule \"%s\": the rules are %s",
+                               name, buf_str(&list));
         rc = ERR_USAGE;
         goto fail;
     }
@@ -240,8 +249,10 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     else if (!strcmp(eq + 1, "error"))
         s = AUDIT_ERROR;
     else {
-        m = error_format("rule %s: \"%s\" is not a severity: write off, warning "
-                   "or error", name, eq + 1);
+        m = error_format(
+            "rule %s: \"%s\" is not a severity: write off, warning "
+            "or error",
+            name, eq + 1);
         rc = ERR_USAGE;
         goto fail;
     }
@@ -530,8 +541,8 @@ fail:
 }
 
 /* A finding of the register being streamed. */
-#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                   \
-    add_finding(&(a)->found, (a)->o, (a)->path, (a)->community, (r), (line), \
+#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                     \
+    add_finding(&(a)->found, (a)->o, (a)->path, (a)->community, (r), (line),   \
                 (col), (hh), (visit), (item), (cadre), __VA_ARGS__)
 
 static int on(const audit_reg *a, audit_rule r)
@@ -603,12 +614,12 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
     void *prev;
     if (!u->id)
         return 0;
-    if (htab_get_or_add(&a->ids, u->id, NULL, pack(u->line, u->kind),
-                        &prev) < 0)
+    if (htab_get_or_add(&a->ids, u->id, NULL, pack(u->line, u->kind), &prev) <
+        0)
         return -1;
     if (prev)
-        return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
-                    u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
+        return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household, u->visit,
+                    u->item, u->kind == K_CADRE ? u->id : NULL,
                     "%s id %s is already used by the %s at line %u: ids must "
                     "be unique within a register; give one of them a new id",
                     kind_name[u->kind], u->id, kind_name[unpack_kind(prev)],
@@ -638,11 +649,12 @@ static int household_ids(audit_reg *a, const rd_household *h)
     u = a->uses;
     u[k++] = (id_use){h->id, NULL, NULL, K_HOUSEHOLD, h->line, h->col};
     for (i = 0; i < h->n_members; i++)
-        u[k++] = (id_use){h->members[i].id, NULL, NULL, K_MEMBER,
-                          h->members[i].line, h->members[i].col};
+        u[k++] =
+            (id_use){h->members[i].id, NULL, NULL, K_MEMBER, h->members[i].line,
+                     h->members[i].col};
     for (i = 0; i < h->n_visits; i++)
-        u[k++] = (id_use){h->visits[i].id, h->visits[i].id, NULL, K_VISIT,
-                          h->visits[i].line, h->visits[i].col};
+        u[k++] = (id_use){h->visits[i].id, h->visits[i].id,   NULL,
+                          K_VISIT,         h->visits[i].line, h->visits[i].col};
     for (i = 0; i < h->n_forms; i++) {
         const rd_form *f = &h->forms[i];
         const char *v = f->visit < h->n_visits ? h->visits[f->visit].id : NULL;
@@ -653,9 +665,9 @@ static int household_ids(audit_reg *a, const rd_household *h)
         const char *v = NULL;
         if (it->form < h->n_forms && h->forms[it->form].visit < h->n_visits)
             v = h->visits[h->forms[it->form].visit].id;
-        u[k++] = (id_use){it->id, v, it->id,
-                          it->suggestion ? K_SUGGESTION : K_OPINION, it->line,
-                          it->col};
+        u[k++] = (id_use){it->id,   v,
+                          it->id,   it->suggestion ? K_SUGGESTION : K_OPINION,
+                          it->line, it->col};
     }
     qsort(u, k, sizeof *u, cmp_use);
     for (i = 0; i < k; i++)
@@ -676,8 +688,7 @@ int audit_head(audit_reg *a, const rd_head *h)
     a->start = h->campaign.start;
     a->end = h->campaign.end;
     a->reported = h->campaign.reported;
-    if (h->n_cadres &&
-        !(a->cadres = calloc(h->n_cadres, sizeof *a->cadres)))
+    if (h->n_cadres && !(a->cadres = calloc(h->n_cadres, sizeof *a->cadres)))
         goto fail;
     for (i = 0; i < h->n_cadres; i++) {
         const rd_cadre *c = &h->cadres[i];
@@ -742,7 +753,8 @@ static int household_rules(audit_reg *a, const rd_household *h)
         if (FIND(a, RULE_NO_RESPONSIBLE_CADRE, h->line, h->col, h->id, NULL,
                  NULL, NULL,
                  "household %s has no responsible cadre: add cadre=\"...\" "
-                 "naming the cadre responsible for it", h->id) < 0)
+                 "naming the cadre responsible for it",
+                 h->id) < 0)
             return -1;
     } else if (!find_cadre(a, h->cadre)) {
         if (FIND(a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
@@ -756,7 +768,8 @@ static int household_rules(audit_reg *a, const rd_household *h)
         FIND(a, RULE_HOUSEHOLD_NOT_VISITED, h->line, h->col, h->id, NULL, NULL,
              NULL,
              "household %s has no visit: visit it, or record the visits "
-             "made to it", h->id) < 0)
+             "made to it",
+             h->id) < 0)
         return -1;
     for (i = 0; i < h->n_members && !special; i++)
         if (h->members[i].groups)
@@ -795,8 +808,8 @@ static int household_key(audit_reg *a, const rd_household *h)
     k->has_addr = 1;
     address_digest(h->address, k->addr);
     reader_hex(key, k->addr, sizeof k->addr);
-    if (htab_get_or_add(&a->addrs, key, NULL, index_value(a->n_hh - 1),
-                        &prev) < 0)
+    if (htab_get_or_add(&a->addrs, key, NULL, index_value(a->n_hh - 1), &prev) <
+        0)
         return -1;
     if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
@@ -813,8 +826,7 @@ static int household_key(audit_reg *a, const rd_household *h)
 
 /* Cadres in `by`: known ones are counted once per visit, unknown ones
  * reported once per visit. */
-static int visit_cadres(audit_reg *a, const rd_household *h,
-                        const rd_visit *v)
+static int visit_cadres(audit_reg *a, const rd_household *h, const rd_visit *v)
 {
     size_t i;
     unsigned long serial = ++a->serial;
@@ -834,11 +846,11 @@ static int visit_cadres(audit_reg *a, const rd_household *h,
             continue;
         if (htab_set(&a->unknown, id, (void *)(uintptr_t)serial) < 0)
             return -1;
-        if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL,
-                 id,
+        if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL, id,
                  "visit %s of household %s names cadre %s in by, who is not "
                  "in the cadres list: correct the id or add the cadre to "
-                 "<cadres>", v->id, h->id, id) < 0)
+                 "<cadres>",
+                 v->id, h->id, id) < 0)
             return -1;
     }
     return 0;
@@ -863,23 +875,24 @@ static int visit_rules(audit_reg *a, const rd_household *h)
         if (v->date != RD_NO_DATE &&
             ((a->start != RD_NO_DATE && v->date < a->start) ||
              (a->end != RD_NO_DATE && v->date > a->end)) &&
-            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id,
-                 v->id, NULL, NULL,
+            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id, v->id,
+                 NULL, NULL,
                  "visit %s of household %s is dated %s, outside the campaign "
                  "(%s to %s): correct the date, or leave the visit out of "
-                 "this campaign's register", v->id, h->id,
-                 fmt_date(d1, sizeof d1, v->date),
+                 "this campaign's register",
+                 v->id, h->id, fmt_date(d1, sizeof d1, v->date),
                  fmt_date(d2, sizeof d2, a->start),
                  fmt_date(d3, sizeof d3, a->end)) < 0)
             return -1;
         /* a first visit strictly earlier, or on the same day listed before */
         if (is_follow(a, v->kind) && v->date != RD_NO_DATE &&
             !(first_min < v->date || prefix_min <= v->date) &&
-            FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id,
-                 v->id, NULL, NULL,
+            FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id, v->id,
+                 NULL, NULL,
                  "%s visit %s of household %s (%s) has no earlier first visit "
                  "in the household: record the first visit, or correct this "
-                 "visit's kind or date", kind_value(a, v->kind), v->id, h->id,
+                 "visit's kind or date",
+                 kind_value(a, v->kind), v->id, h->id,
                  fmt_date(d1, sizeof d1, v->date)) < 0)
             return -1;
         if (v->kind == a->kind_first && v->date != RD_NO_DATE &&
@@ -919,12 +932,13 @@ static int item_rules(audit_reg *a, const rd_household *h)
                  v->id, it->id, NULL,
                  "%s %s (visit %s, household %s) is reported but does not say "
                  "where to: add to=\"...\" naming the office or department it "
-                 "was reported to", what, it->id, v->id, h->id) < 0)
+                 "was reported to",
+                 what, it->id, v->id, h->id) < 0)
             return -1;
         if (open && v->date != RD_NO_DATE && a->reported != RD_NO_DATE &&
             (int64_t)a->reported - v->date > a->o->overdue_days &&
-            FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id,
-                 it->id, NULL,
+            FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id, it->id,
+                 NULL,
                  "%s %s (visit %s on %s, household %s) is still %s %ld days "
                  "after its visit, as of %s (limit %d days): resolve or "
                  "explain it, or record its present status",
@@ -966,15 +980,15 @@ static int service_rules(audit_reg *a, const rd_household *h)
             found = xmlHashLookup(members, (const xmlChar *)s->member) != NULL;
         else
             for (j = 0; j < h->n_members && !found; j++)
-                found = h->members[j].id &&
-                        !strcmp(h->members[j].id, s->member);
+                found =
+                    h->members[j].id && !strcmp(h->members[j].id, s->member);
         if (!found &&
             FIND(a, RULE_UNKNOWN_MEMBER, s->line, s->col, h->id, vid, NULL,
                  NULL,
                  "a service in visit %s of household %s is for member %s, "
                  "who is not a member of that household: correct the member "
-                 "id or add the member to the household", vid, h->id,
-                 s->member) < 0)
+                 "id or add the member to the household",
+                 vid, h->id, s->member) < 0)
             goto fail;
     }
     rc = 0;
@@ -1009,13 +1023,15 @@ error_code audit_reg_finish(audit_reg *a, diag_list *out)
             const cadre_rec *c = &a->cadres[i];
             const char *id = c->id;
             if (c->visits < (unsigned long)(a->o->min_visits > 0
-                                                ? a->o->min_visits : 0) &&
+                                                ? a->o->min_visits
+                                                : 0) &&
                 FIND(a, RULE_CADRE_FEW_VISITS, c->line, c->col, NULL, NULL,
                      NULL, id,
                      "cadre %s took part in %lu visit%s, fewer than %d: check "
                      "that all the cadre's visits are recorded, or give the "
-                     "cadre more households to visit", id, c->visits,
-                     c->visits == 1 ? "" : "s", a->o->min_visits) < 0)
+                     "cadre more households to visit",
+                     id, c->visits, c->visits == 1 ? "" : "s",
+                     a->o->min_visits) < 0)
                 return ERR_NOMEM;
         }
         stream_state_free(a);

@@ -27,7 +27,11 @@
 #include "reader.h"
 #include "vocab.h"
 
-typedef enum { AUDIT_OFF = -1, AUDIT_ERROR = 0, AUDIT_WARNING = 1 } audit_severity;
+typedef enum {
+    AUDIT_OFF = -1,
+    AUDIT_ERROR = 0,
+    AUDIT_WARNING = 1
+} audit_severity;
 
 /* The audit rules, in the order of the "rule" type of return.xsd. */
 typedef enum {
@@ -49,8 +53,8 @@ typedef enum {
 
 typedef struct {
     audit_severity severity[RULE_COUNT_];
-    int overdue_days;    /* default 30 */
-    int min_visits;      /* default 5 */
+    int overdue_days; /* default 30 */
+    int min_visits;   /* default 5 */
 } audit_opts;
 
 /* The rule's id ("unknown-cadre", ...). */

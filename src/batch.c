@@ -18,7 +18,7 @@ typedef struct {
     const batch_opts *o;
     batch_t *b;
     audit_reg **audits;
-    diag_list *lists;       /* per register */
+    diag_list *lists; /* per register */
     pthread_mutex_t lock;
     size_t next;
     int oom;
@@ -122,8 +122,8 @@ static void *worker(void *arg)
 
 /* Runs the batch-wide rules over the audits VALID (NV of them) and hands
  * each finding to the list (of LISTS) of its register. */
-static error_code cross_findings(const batch_t *b, audit_reg **valid,
-                                 size_t nv, diag_list *lists)
+static error_code cross_findings(const batch_t *b, audit_reg **valid, size_t nv,
+                                 diag_list *lists)
 {
     diag_list cross = {0};
     error_code e;

@@ -25,8 +25,8 @@
 typedef struct {
     char *path;
     reader_result rr;
-    error_code io;     /* ERR_OK, or why the file could not be read */
-    unsigned errors;   /* schema errors + error findings */
+    error_code io;   /* ERR_OK, or why the file could not be read */
+    unsigned errors; /* schema errors + error findings */
     unsigned warnings;
     int included;      /* valid and no error finding: counted */
     char *community;   /* code, when the head was read */
@@ -35,20 +35,20 @@ typedef struct {
 } batch_reg;
 
 typedef struct {
-    batch_reg *regs;   /* sorted by path */
+    batch_reg *regs; /* sorted by path */
     size_t n;
-    diag_list diags;   /* every diagnostic, sorted */
+    diag_list diags; /* every diagnostic, sorted */
     unsigned errors, warnings;
-    int io_failed;     /* some register could not be read at all */
-    int interrupted;   /* stopped by *stop: the results are incomplete */
+    int io_failed;   /* some register could not be read at all */
+    int interrupted; /* stopped by *stop: the results are incomplete */
 } batch_t;
 
 typedef struct {
     xmlSchemaPtr schema;
-    const vocab_t *vocab;   /* register.xsd */
-    const vocab_t *rvocab;  /* return.xsd */
+    const vocab_t *vocab;  /* register.xsd */
+    const vocab_t *rvocab; /* return.xsd */
     const audit_opts *audit;
-    int threads;            /* 0: one per core */
+    int threads;                       /* 0: one per core */
     const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
 } batch_opts;
 

@@ -99,14 +99,29 @@ void buf_xml(buf_t *b, const char *s, int attr)
     for (; *s; s++) {
         const char *rep = NULL;
         switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = attr ? "&quot;" : NULL; break;
-        case '\t': rep = attr ? "&#9;" : NULL; break;
-        case '\n': rep = attr ? "&#10;" : NULL; break;
-        case '\r': rep = "&#13;"; break;
-        default: break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = attr ? "&quot;" : NULL;
+            break;
+        case '\t':
+            rep = attr ? "&#9;" : NULL;
+            break;
+        case '\n':
+            rep = attr ? "&#10;" : NULL;
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        default:
+            break;
         }
         if (!rep)
             continue;

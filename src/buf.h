@@ -21,13 +21,16 @@
 #include "error.h"
 
 typedef struct {
-    char *s;        /* the text (owned); NULL while nothing was added */
-    size_t len;     /* bytes in s, not counting the NUL */
-    size_t cap;     /* bytes allocated */
-    int oom;        /* an allocation failed: every later call is a no-op */
+    char *s;    /* the text (owned); NULL while nothing was added */
+    size_t len; /* bytes in s, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    int oom;    /* an allocation failed: every later call is a no-op */
 } buf_t;
 
-#define BUF_INIT {NULL, 0, 0, 0}
+#define BUF_INIT                                                               \
+    {                                                                          \
+        NULL, 0, 0, 0                                                          \
+    }
 
 /* Makes room for N elements of ELEM bytes in *(void **)PTR, whose
  * capacity is *CAP elements. Use GROW. */

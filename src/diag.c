@@ -153,8 +153,9 @@ char *diag_format_json(const diag *d)
 
     buf_puts(&b, "{\"file\":");
     json_str(&b, d->file);
-    buf_printf(&b, ",\"line\":%u,\"col\":%u,\"severity\":\"%s\",\"rule\":",
-               d->line, d->col, diag_severity_name(d->severity));
+    buf_printf(&b,
+               ",\"line\":%u,\"col\":%u,\"severity\":\"%s\",\"rule\":", d->line,
+               d->col, diag_severity_name(d->severity));
     json_str(&b, d->rule);
     buf_puts(&b, ",\"message\":");
     json_str(&b, d->message);

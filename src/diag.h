@@ -16,12 +16,12 @@
 typedef enum { DIAG_ERROR = 0, DIAG_WARNING = 1 } diag_severity;
 
 typedef struct {
-    char *file;      /* input path as given */
-    unsigned line;   /* 1-based; 0 when the whole file is concerned */
-    unsigned col;    /* 1-based; 0 when unknown */
+    char *file;    /* input path as given */
+    unsigned line; /* 1-based; 0 when the whole file is concerned */
+    unsigned col;  /* 1-based; 0 when unknown */
     diag_severity severity;
-    char *rule;      /* "schema" or an audit rule id */
-    char *message;   /* one line, no trailing newline */
+    char *rule;    /* "schema" or an audit rule id */
+    char *message; /* one line, no trailing newline */
     /* ids concerned; NULL when not applicable */
     char *community, *household, *visit, *item, *cadre;
 } diag;

@@ -113,7 +113,7 @@ const xmlNode *docx_ref_sectpr(const docx_ref *r)
 
 /* Reads entry I of ZA into a new part P. */
 static error_code read_entry(zip_t *za, zip_uint64_t i, const char *path,
-                               part *p, char **msg)
+                             part *p, char **msg)
 {
     zip_stat_t st;
     zip_file_t *zf = NULL;
@@ -124,17 +124,17 @@ static error_code read_entry(zip_t *za, zip_uint64_t i, const char *path,
     if (zip_stat_index(za, i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
         !(st.valid & ZIP_STAT_SIZE)) {
         e = error_set(msg, ERR_READ, "%s: cannot read entry %llu: %s", path,
-                  (unsigned long long)i, zip_strerror(za));
+                      (unsigned long long)i, zip_strerror(za));
         goto fail;
     }
     if (!name_ok(st.name)) {
         e = error_set(msg, ERR_INVALID, "%s: bad part name \"%s\"", path,
-                  st.name);
+                      st.name);
         goto fail;
     }
     if (st.size > MAX_PART_SIZE) {
         e = error_set(msg, ERR_INVALID, "%s: part %s is larger than %u bytes",
-                  path, st.name, MAX_PART_SIZE);
+                      path, st.name, MAX_PART_SIZE);
         goto fail;
     }
     p->len = (size_t)st.size;
@@ -144,13 +144,13 @@ static error_code read_entry(zip_t *za, zip_uint64_t i, const char *path,
     }
     if (!(zf = zip_fopen_index(za, i, 0))) {
         e = error_set(msg, ERR_READ, "%s: cannot open part %s: %s", path,
-                  st.name, zip_strerror(za));
+                      st.name, zip_strerror(za));
         goto fail;
     }
     got = p->len ? zip_fread(zf, p->data, p->len) : 0;
     if (got < 0 || (size_t)got != p->len) {
         e = error_set(msg, ERR_READ, "%s: cannot read part %s: %s", path,
-                  st.name, zip_file_strerror(zf));
+                      st.name, zip_file_strerror(zf));
         goto fail;
     }
     p->data[p->len] = '\0';
@@ -182,17 +182,18 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     if (!(za = zip_open(path, ZIP_RDONLY, &zerr))) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        e = error_set(msg, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? ERR_OPEN
-                                                                   : ERR_INVALID,
-                  "%s: cannot open as a .docx: %s", path,
-                  zip_error_strerror(&ze));
+        e = error_set(msg,
+                      zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? ERR_OPEN
+                                                                  : ERR_INVALID,
+                      "%s: cannot open as a .docx: %s", path,
+                      zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto fail;
     }
     n = zip_get_num_entries(za, 0);
     if (n < 0 || n > MAX_PARTS) {
         e = error_set(msg, ERR_INVALID, "%s: %lld parts (at most %d)", path,
-                  (long long)n, MAX_PARTS);
+                      (long long)n, MAX_PARTS);
         goto fail;
     }
     if (!(r->parts = calloc((size_t)n + 1, sizeof *r->parts))) {
@@ -210,7 +211,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
         }
         if (find_part(r, r->parts[r->n].name)) { /* among those before it */
             e = error_set(msg, ERR_INVALID, "%s: part %s appears twice", path,
-                      r->parts[r->n].name);
+                          r->parts[r->n].name);
             r->n++;
             goto fail;
         }
@@ -221,21 +222,20 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
 
     if (!find_part(r, TYPES_PART) || !(doc = find_part(r, DOCUMENT_PART))) {
         e = error_set(msg, ERR_INVALID, "%s: not a .docx (no %s or %s)", path,
-                  TYPES_PART, DOCUMENT_PART);
+                      TYPES_PART, DOCUMENT_PART);
         goto fail;
     }
     if (doc->len > (size_t)INT_MAX || !(pc = xmlNewParserCtxt())) {
         e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    r->document = xmlCtxtReadMemory(pc, (const char *)doc->data,
-                                    (int)doc->len, DOCUMENT_PART, NULL,
-                                    XML_SAFE);
+    r->document = xmlCtxtReadMemory(pc, (const char *)doc->data, (int)doc->len,
+                                    DOCUMENT_PART, NULL, XML_SAFE);
     if (!r->document) {
         const xmlError *xe = xmlCtxtGetLastError(pc);
         e = error_set(msg, ERR_INVALID, "%s: %s:%d: %s", path, DOCUMENT_PART,
-                  xe ? xe->line : 0,
-                  xe && xe->message ? xe->message : "not well-formed\n");
+                      xe ? xe->line : 0,
+                      xe && xe->message ? xe->message : "not well-formed\n");
         goto fail;
     }
     xmlFreeParserCtxt(pc);
@@ -243,7 +243,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     body = xmlDocGetRootElement(r->document);
     if (!is_elem(body, W_NS, "document")) {
         e = error_set(msg, ERR_INVALID, "%s: %s is not a w:document", path,
-                  DOCUMENT_PART);
+                      DOCUMENT_PART);
         goto fail;
     }
     for (body = body->children; body && !is_elem(body, W_NS, "body");)
@@ -265,7 +265,7 @@ fail:
 
 /* The child element NS:NAME of PARENT, created (prefix PREFIX) if absent. */
 static xmlNodePtr child_of(xmlDocPtr doc, xmlNodePtr parent, const char *ns,
-                          const char *prefix, const char *name)
+                           const char *prefix, const char *name)
 {
     xmlNodePtr c;
     xmlNsPtr n;
@@ -292,7 +292,7 @@ static int set_text(xmlNodePtr node, const char *text)
 /* The reference's core.xml with TITLE and CREATED: *OUT (xmlFree) and
  * *OUTLEN. */
 static error_code core_part(const part *p, const char *title, time_t created,
-                         xmlChar **out, int *outlen, char **msg)
+                            xmlChar **out, int *outlen, char **msg)
 {
     xmlParserCtxtPtr pc = NULL;
     xmlDocPtr doc = NULL;
@@ -313,7 +313,7 @@ static error_code core_part(const part *p, const char *title, time_t created,
                                   CORE_PART, NULL, XML_SAFE)) ||
         !(root = xmlDocGetRootElement(doc))) {
         e = error_set(msg, ERR_INVALID, "reference %s is not well-formed",
-                  CORE_PART);
+                      CORE_PART);
         goto fail;
     }
     if (!gmtime_r(&created, &tm) ||
@@ -367,7 +367,7 @@ fail:
  * time, within the DOS range. */
 static time_t dos_time(time_t created)
 {
-    const time_t lo = 315532800;  /* 1980-01-01T00:00:00Z */
+    const time_t lo = 315532800;            /* 1980-01-01T00:00:00Z */
     const time_t hi = (time_t)4354819199LL; /* 2107-12-31T23:59:59Z */
     struct tm tm;
     time_t t = created < lo ? lo : created > hi ? hi : created;
@@ -380,8 +380,7 @@ static time_t dos_time(time_t created)
 }
 
 error_code docx_write(const docx_ref *r, const char *path, const void *doc,
-                      size_t len, const char *title, time_t created,
-                      char **msg)
+                      size_t len, const char *title, time_t created, char **msg)
 {
     zip_t *za = NULL;
     xmlChar *core = NULL;
@@ -393,13 +392,13 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
     for (i = 0; i < r->n; i++)
         if (!strcmp(r->parts[i].name, CORE_PART) &&
             (e = core_part(&r->parts[i], title, created, &core, &corelen,
-                        msg)) != ERR_OK)
+                           msg)) != ERR_OK)
             goto fail;
     if (!(za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
         e = error_set(msg, ERR_OPEN, "%s: cannot create: %s", path,
-                  zip_error_strerror(&ze));
+                      zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto fail;
     }
@@ -424,7 +423,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
         if ((idx = zip_file_add(za, p->name, src, ZIP_FL_ENC_UTF_8)) < 0) {
             zip_source_free(src);
             e = error_set(msg, ERR_ZIP, "%s: %s: %s", path, p->name,
-                      zip_strerror(za));
+                          zip_strerror(za));
             goto fail;
         }
         if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
@@ -434,7 +433,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
                                              ZIP_OPSYS_UNIX,
                                              (zip_uint32_t)0100644 << 16)) {
             e = error_set(msg, ERR_ZIP, "%s: %s: %s", path, p->name,
-                      zip_strerror(za));
+                          zip_strerror(za));
             goto fail;
         }
     }
@@ -442,7 +441,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
         zip_error_t *ze = zip_get_error(za);
         int sys = zip_error_code_system(ze);
         e = error_set(msg, output_nospace(NULL, sys) ? ERR_NOSPACE : ERR_WRITE,
-                  "%s: cannot write: %s", path, zip_strerror(za));
+                      "%s: cannot write: %s", path, zip_strerror(za));
         goto fail;
     }
     za = NULL;

@@ -12,23 +12,23 @@
 #include <stdarg.h>
 
 typedef enum {
-    ERR_OK = 0,        /**< no error */
-    ERR_NOMEM,         /**< out of memory */
-    ERR_USAGE,         /**< bad command line */
-    ERR_OPEN,          /**< a file could not be opened */
-    ERR_NOT_REGULAR,   /**< an input is not a regular file */
-    ERR_READ,          /**< reading an input failed */
-    ERR_WRITE,         /**< writing an output failed */
-    ERR_NOSPACE,       /**< no space left for an output */
-    ERR_SCHEMA,        /**< a schema could not be loaded */
-    ERR_INVALID,       /**< an input is not valid */
-    ERR_TEMPLATE,      /**< a document template failed */
-    ERR_FORBIDDEN,     /**< a template tried a forbidden access */
-    ERR_XLSX,          /**< the workbook library failed */
-    ERR_ZIP,           /**< the zip library failed */
-    ERR_INTERRUPTED,   /**< interrupted by a signal */
-    ERR_INTERNAL,      /**< a bug in canvass */
-    ERR_COUNT_         /**< number of codes, not a code */
+    ERR_OK = 0,      /**< no error */
+    ERR_NOMEM,       /**< out of memory */
+    ERR_USAGE,       /**< bad command line */
+    ERR_OPEN,        /**< a file could not be opened */
+    ERR_NOT_REGULAR, /**< an input is not a regular file */
+    ERR_READ,        /**< reading an input failed */
+    ERR_WRITE,       /**< writing an output failed */
+    ERR_NOSPACE,     /**< no space left for an output */
+    ERR_SCHEMA,      /**< a schema could not be loaded */
+    ERR_INVALID,     /**< an input is not valid */
+    ERR_TEMPLATE,    /**< a document template failed */
+    ERR_FORBIDDEN,   /**< a template tried a forbidden access */
+    ERR_XLSX,        /**< the workbook library failed */
+    ERR_ZIP,         /**< the zip library failed */
+    ERR_INTERRUPTED, /**< interrupted by a signal */
+    ERR_INTERNAL,    /**< a bug in canvass */
+    ERR_COUNT_       /**< number of codes, not a code */
 } error_code;
 
 /* Fixed text for CODE; never NULL ("unknown error" out of range). */

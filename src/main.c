@@ -53,12 +53,7 @@
 #include "vocab.h"
 #include "xlsx.h"
 
-enum {
-    EXIT_CLEAN = 0,
-    EXIT_INVALID = 1,
-    EXIT_USAGE = 2,
-    EXIT_IO = 3
-};
+enum { EXIT_CLEAN = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static volatile sig_atomic_t interrupted;
 
@@ -89,17 +84,17 @@ static void on_signal(int sig)
 enum { FMT_XML = 1, FMT_XLSX = 2, FMT_DOCX = 4, FMT_HTML = 8, FMT_MD = 16 };
 
 typedef struct {
-    const char *schema;      /* --schema */
-    const char *outdir;      /* -o */
-    const char *lang;        /* --lang */
-    const char *templates;   /* --templates */
-    int json;                /* --format=json */
+    const char *schema;    /* --schema */
+    const char *outdir;    /* -o */
+    const char *lang;      /* --lang */
+    const char *templates; /* --templates */
+    int json;              /* --format=json */
     int allow_partial;
     int formats;
     int threads;
-    size_t max_findings;     /* --max-findings, per rule; 0 = all */
+    size_t max_findings; /* --max-findings, per rule; 0 = all */
     audit_opts audit;
-    int wrote;               /* set by build: the outputs are in place */
+    int wrote; /* set by build: the outputs are in place */
 } options;
 
 static const char usage_text[] =
@@ -137,7 +132,9 @@ static const char usage_text[] =
     "3 input/output failure.\n";
 
 /* Prints a usage message; returns ERR_USAGE. */
-__attribute__((format(printf, 1, 2)))
+static error_code usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static error_code usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -166,14 +163,18 @@ static int parse_formats(const char *s, int *out)
     static const struct {
         const char *name;
         int bit;
-    } names[] = {{"xml", FMT_XML}, {"xlsx", FMT_XLSX}, {"docx", FMT_DOCX},
-                 {"html", FMT_HTML}, {"md", FMT_MD}};
+    } names[] = {{"xml", FMT_XML},
+                 {"xlsx", FMT_XLSX},
+                 {"docx", FMT_DOCX},
+                 {"html", FMT_HTML},
+                 {"md", FMT_MD}};
     char *copy = strdup(s), *tok, *save = NULL;
     size_t i;
     int f = 0;
     if (!copy)
         return -1;
-    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         for (i = 0; i < sizeof names / sizeof *names; i++)
             if (!strcmp(tok, names[i].name))
                 break;
@@ -193,8 +194,19 @@ static int parse_formats(const char *s, int *out)
 static error_code parse_options(int argc, char **argv, options *o, int build,
                                 int *done)
 {
-    enum { O_FORMAT = 256, O_SCHEMA, O_RULE, O_OVERDUE, O_MINVISITS,
-           O_MAXFIND, O_LANG, O_FORMATS, O_TEMPLATES, O_PARTIAL, O_JOBS };
+    enum {
+        O_FORMAT = 256,
+        O_SCHEMA,
+        O_RULE,
+        O_OVERDUE,
+        O_MINVISITS,
+        O_MAXFIND,
+        O_LANG,
+        O_FORMATS,
+        O_TEMPLATES,
+        O_PARTIAL,
+        O_JOBS
+    };
     static const struct option longs[] = {
         {"format", required_argument, NULL, O_FORMAT},
         {"schema", required_argument, NULL, O_SCHEMA},
@@ -240,7 +252,8 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
         case O_OVERDUE:
             if (parse_count(optarg, 100000, &v))
                 return usage_error("--overdue-days needs a number of days, "
-                                   "not '%s'", optarg);
+                                   "not '%s'",
+                                   optarg);
             o->audit.overdue_days = (int)v;
             break;
         case O_MINVISITS:
@@ -258,7 +271,8 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
         case O_JOBS:
             if (parse_count(optarg, 256, &v) || v < 1)
                 return usage_error("--jobs needs a number from 1 to 256, not "
-                                   "'%s'", optarg);
+                                   "'%s'",
+                                   optarg);
             o->threads = (int)v;
             break;
         case 'o':
@@ -278,7 +292,8 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
                 return usage_error("%s is a build option", "--formats");
             if (parse_formats(optarg, &o->formats))
                 return usage_error("--formats takes a list of xml, xlsx, docx, "
-                                   "html, md, not '%s'", optarg);
+                                   "html, md, not '%s'",
+                                   optarg);
             break;
         case O_TEMPLATES:
             if (!build)
@@ -362,17 +377,18 @@ static void setup_free(setup *s)
 /* Loads the schemas and their vocabularies (said on failure). */
 static error_code setup_load(setup *s, const options *o)
 {
-    char *path = o->schema ? strdup(o->schema)
-                           : find_data("input-schema/register.xsd");
+    char *path =
+        o->schema ? strdup(o->schema) : find_data("input-schema/register.xsd");
     char *rpath = find_data("input-schema/return.xsd");
     char *msg = NULL;
     error_code rc = ERR_SCHEMA;
 
     memset(s, 0, sizeof *s);
     if (!path || !rpath) {
-        fprintf(stderr, "canvass: cannot find the schemas (input-schema/"
-                        "register.xsd, return.xsd) next to the program or in "
-                        "%s; reinstall canvass or pass --schema FILE\n",
+        fprintf(stderr,
+                "canvass: cannot find the schemas (input-schema/"
+                "register.xsd, return.xsd) next to the program or in "
+                "%s; reinstall canvass or pass --schema FILE\n",
                 CANVASS_DATADIR);
         goto done;
     }
@@ -434,9 +450,10 @@ static error_code print_diags(const batch_t *b, const options *o, FILE *out)
         return e;
     }
     if (hidden)
-        fprintf(stderr, "canvass: %zu more findings not listed "
-                        "(--max-findings %zu per rule)\n", hidden,
-                o->max_findings);
+        fprintf(stderr,
+                "canvass: %zu more findings not listed "
+                "(--max-findings %zu per rule)\n",
+                hidden, o->max_findings);
     return ERR_OK;
 }
 
@@ -483,8 +500,8 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
  * printed to OUT (every failure said). ERR_OK with *S and *B set (caller
  * frees both) to go on, or with *B NULL when --help was answered; else
  * the failure. */
-static error_code start(int argc, char **argv, options *o, int build,
-                        FILE *out, setup *s, batch_t **b)
+static error_code start(int argc, char **argv, options *o, int build, FILE *out,
+                        setup *s, batch_t **b)
 {
     error_code e;
     char *msg = NULL;
@@ -539,21 +556,23 @@ static int cmd_check(int argc, char **argv, options *o)
 static void on_wait(void *arg, const char *outdir)
 {
     (void)arg;
-    fprintf(stderr, "canvass: %s: another canvass build is writing there; "
-                    "waiting for it to finish\n", outdir);
+    fprintf(stderr,
+            "canvass: %s: another canvass build is writing there; "
+            "waiting for it to finish\n",
+            outdir);
 }
 
 /* One message for a failed output NAME (may be NULL) of the set being
  * written: a full disk is said as such, once; other messages name the
  * output the user would have seen, never the private folder. */
 static void print_output_error(const output_t *w, const options *o,
-                               const char *name, error_code e,
-                               const char *msg)
+                               const char *name, error_code e, const char *msg)
 {
     char *m;
     if (e == ERR_NOSPACE || (e != ERR_INTERRUPTED && output_full(w, 0))) {
-        fprintf(stderr, "canvass: %s: no space left on device%s%s; nothing "
-                        "was replaced (the outputs there are as they were)\n",
+        fprintf(stderr,
+                "canvass: %s: no space left on device%s%s; nothing "
+                "was replaced (the outputs there are as they were)\n",
                 o->outdir, name ? " for " : "", name ? name : "");
         return;
     }
@@ -577,8 +596,7 @@ static time_t creation_time(void)
 
 /* File name of the summary of UNIT: summary-<code> for a community,
  * summary-<level>-<code> for a roll-up, summary-all for the whole batch. */
-static char *summary_name(const char *level, const char *code,
-                          const char *ext)
+static char *summary_name(const char *level, const char *code, const char *ext)
 {
     char *p = malloc(strlen(level) + strlen(code) + strlen(ext) + 16);
     if (!p)
@@ -611,8 +629,9 @@ static int render_summaries(xmlDocPtr ret, const options *o,
         dir = find_data(rel);
     }
     if (!dir) {
-        fprintf(stderr, "canvass: cannot find the summary templates "
-                        "(output-templates/%s); pass --templates DIR\n",
+        fprintf(stderr,
+                "canvass: cannot find the summary templates "
+                "(output-templates/%s); pass --templates DIR\n",
                 o->lang);
         return EXIT_IO;
     }
@@ -780,8 +799,10 @@ static int cmd_build(int argc, char **argv, options *o)
         goto done;
     }
     if (return_validate(ret, s.rschema, &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: internal error: the return does not match "
-                        "return.xsd: %s\n", msg ? msg : "");
+        fprintf(stderr,
+                "canvass: internal error: the return does not match "
+                "return.xsd: %s\n",
+                msg ? msg : "");
         rc = EXIT_IO;
         goto done;
     }
@@ -842,7 +863,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name))
             rc = commands[i].fn(argc - 1, argv + 1, &o);
     if (rc < 0) {
-        fprintf(stderr, "canvass: unknown command '%s'\nTry 'canvass --help'.\n",
+        fprintf(stderr,
+                "canvass: unknown command '%s'\nTry 'canvass --help'.\n",
                 argv[1]);
         rc = EXIT_USAGE;
     }

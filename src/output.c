@@ -81,9 +81,9 @@
 #define MANIFEST OUTPUT_MANIFEST
 #define MANIFEST_NEW OUTPUT_MANIFEST ".new"
 #define MANIFEST_HEAD "canvass-manifest 1\n"
-#define MANIFEST_MAX (1 << 20)    /* bytes read of a manifest */
-#define FULL_BYTES 65536.0        /* free bytes under which a disk is full */
-#define PRIVATE_TAG ".canvass-"   /* .OUTDIR.canvass-XXXXXX */
+#define MANIFEST_MAX (1 << 20)  /* bytes read of a manifest */
+#define FULL_BYTES 65536.0      /* free bytes under which a disk is full */
+#define PRIVATE_TAG ".canvass-" /* .OUTDIR.canvass-XXXXXX */
 #define LOCK_TRIES 100
 
 typedef struct {
@@ -92,16 +92,16 @@ typedef struct {
 } names;
 
 struct output {
-    const char *outdir;  /* as the user named it (borrowed) */
-    char *real;          /* its resolved path */
-    char *parent;        /* the folder that holds it */
-    char *base;          /* its name there */
-    char *stage;         /* PARENT/.BASE.canvass-XXXXXX */
+    const char *outdir;     /* as the user named it (borrowed) */
+    char *real;             /* its resolved path */
+    char *parent;           /* the folder that holds it */
+    char *base;             /* its name there */
+    char *stage;            /* PARENT/.BASE.canvass-XXXXXX */
     const char *stage_name; /* the last component of stage */
-    int pfd, ofd, sfd;   /* parent, OUTDIR (locked), private (locked) */
+    int pfd, ofd, sfd;      /* parent, OUTDIR (locked), private (locked) */
     struct stat ost;
-    names set;           /* the new set */
-    names old;           /* OUTDIR's manifest */
+    names set; /* the new set */
+    names old; /* OUTDIR's manifest */
     const volatile sig_atomic_t *stop;
     int committed;
 };
@@ -407,8 +407,8 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
             continue;
         if (S_ISDIR(st.st_mode) && S_legacy_private(n)) {
             /* canvass 0.1's private folder: files only */
-            int lfd = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                         O_CLOEXEC);
+            int lfd =
+                openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             DIR *ld = lfd >= 0 ? fdopendir(lfd) : NULL;
             struct dirent *le;
             if (ld) {
@@ -457,8 +457,8 @@ static int S_retire(output_t *o, int dfd, const char *name, int staging,
 static void S_clean_leftovers(output_t *o)
 {
     char *prefix = error_format(".%s%s", o->base, PRIVATE_TAG);
-    int fd = prefix ? openat(o->pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                    : -1;
+    int fd =
+        prefix ? openat(o->pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     struct dirent *e;
 
@@ -516,8 +516,10 @@ static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
             if (errno != EWOULDBLOCK) {
                 int err = errno;
                 close(fd);
-                return error_set(msg, ERR_OPEN, "%s: cannot lock the output "
-                                 "folder: %s", o->outdir, strerror(err));
+                return error_set(msg, ERR_OPEN,
+                                 "%s: cannot lock the output "
+                                 "folder: %s",
+                                 o->outdir, strerror(err));
             }
             if (!waited++ && on_wait)
                 on_wait(arg, o->outdir);
@@ -531,8 +533,10 @@ static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
                                      "%s: interrupted while waiting for the "
                                      "other build; nothing written",
                                      o->outdir);
-                return error_set(msg, ERR_OPEN, "%s: cannot lock the output "
-                                 "folder: %s", o->outdir, strerror(err));
+                return error_set(msg, ERR_OPEN,
+                                 "%s: cannot lock the output "
+                                 "folder: %s",
+                                 o->outdir, strerror(err));
             }
         }
         if (!fstat(fd, &o->ost) && !stat(o->outdir, &now) &&
@@ -542,8 +546,10 @@ static error_code S_lock(output_t *o, output_wait_fn on_wait, void *arg,
         }
         close(fd); /* swapped by the build we waited for: lock the new one */
     }
-    return error_set(msg, ERR_OPEN, "%s: the output folder keeps changing; "
-                     "is another program replacing it?", o->outdir);
+    return error_set(msg, ERR_OPEN,
+                     "%s: the output folder keeps changing; "
+                     "is another program replacing it?",
+                     o->outdir);
 }
 
 /* Where OUTDIR is: its real path, its parent, and the checks on them. */
@@ -553,50 +559,63 @@ static error_code S_place(output_t *o, char **msg)
     char *slash, *cwd;
 
     if (!(o->real = realpath(o->outdir, NULL)))
-        return error_set(msg, ERR_OPEN, "%s: cannot resolve the output "
-                         "folder: %s", o->outdir, strerror(errno));
+        return error_set(msg, ERR_OPEN,
+                         "%s: cannot resolve the output "
+                         "folder: %s",
+                         o->outdir, strerror(errno));
     if (!strcmp(o->real, "/"))
-        return error_set(msg, ERR_USAGE, "%s: the root folder cannot be the "
+        return error_set(msg, ERR_USAGE,
+                         "%s: the root folder cannot be the "
                          "output folder; name a folder of its own",
                          o->outdir);
     slash = strrchr(o->real, '/');
     if (!(o->base = strdup(slash + 1)) ||
-        !(o->parent = strndup(o->real, slash == o->real ? 1
-                                       : (size_t)(slash - o->real))))
+        !(o->parent = strndup(
+              o->real, slash == o->real ? 1 : (size_t)(slash - o->real))))
         return error_set(msg, ERR_NOMEM, "out of memory");
     if ((o->pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 &&
         (o->pfd = open(o->parent, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return error_set(msg, ERR_OPEN, "%s: cannot open the folder that "
-                         "holds the output folder: %s", o->parent,
-                         strerror(errno));
+        return error_set(msg, ERR_OPEN,
+                         "%s: cannot open the folder that "
+                         "holds the output folder: %s",
+                         o->parent, strerror(errno));
     if (fstat(o->pfd, &pst) ||
         fstatat(o->pfd, o->base, &now, AT_SYMLINK_NOFOLLOW) ||
         !S_same(&now, &o->ost))
-        return error_set(msg, ERR_OPEN, "%s: the output folder changed while "
-                         "canvass was opening it", o->outdir);
+        return error_set(msg, ERR_OPEN,
+                         "%s: the output folder changed while "
+                         "canvass was opening it",
+                         o->outdir);
     if (faccessat(o->ofd, ".", W_OK, AT_EACCESS))
-        return error_set(msg, ERR_OPEN, "%s: cannot write in the output "
-                         "folder: %s", o->outdir, strerror(errno));
+        return error_set(msg, ERR_OPEN,
+                         "%s: cannot write in the output "
+                         "folder: %s",
+                         o->outdir, strerror(errno));
     if (faccessat(o->pfd, ".", W_OK, AT_EACCESS))
-        return error_set(msg, ERR_OPEN, "%s: cannot write in %s, the folder "
+        return error_set(msg, ERR_OPEN,
+                         "%s: cannot write in %s, the folder "
                          "that holds the output folder: %s; canvass writes the "
                          "new outputs into a private folder there and swaps "
                          "it with %s in one step (make %s writable, or choose "
-                         "another -o)", o->outdir, o->parent, strerror(errno),
-                         o->outdir, o->parent);
+                         "another -o)",
+                         o->outdir, o->parent, strerror(errno), o->outdir,
+                         o->parent);
     if (pst.st_dev != o->ost.st_dev)
-        return error_set(msg, ERR_USAGE, "%s: the output folder is the root "
+        return error_set(msg, ERR_USAGE,
+                         "%s: the output folder is the root "
                          "of a mounted file system; canvass replaces its "
                          "outputs by swapping the output folder with a new "
                          "one beside it, which cannot cross file systems: "
-                         "use a folder inside it", o->outdir);
+                         "use a folder inside it",
+                         o->outdir);
     if ((cwd = getcwd(NULL, 0))) {
         size_t n = strlen(o->real);
-        int inside = !strncmp(cwd, o->real, n) &&
-                     (cwd[n] == 0 || cwd[n] == '/');
+        int inside =
+            !strncmp(cwd, o->real, n) && (cwd[n] == 0 || cwd[n] == '/');
         free(cwd);
         if (inside)
-            return error_set(msg, ERR_USAGE, "%s: the output folder holds the "
+            return error_set(msg, ERR_USAGE,
+                             "%s: the output folder holds the "
                              "current folder; canvass replaces the output "
                              "folder as a whole, which would leave you in a "
                              "removed folder: run canvass from another folder "
@@ -622,16 +641,16 @@ static error_code S_stage(output_t *o, char **msg)
         o->stage = NULL;
         return error_set(msg, err == ENOSPC ? ERR_NOSPACE : ERR_OPEN,
                          "%s: cannot make a private folder beside the output "
-                         "folder, in %s: %s", o->outdir, o->parent,
-                         strerror(err));
+                         "folder, in %s: %s",
+                         o->outdir, o->parent, strerror(err));
     }
     o->stage_name = strrchr(o->stage, '/') + 1;
-    if ((o->sfd = open(o->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                     O_CLOEXEC)) < 0 ||
+    if ((o->sfd = open(o->stage,
+                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
         flock(o->sfd, LOCK_EX | LOCK_NB))
         goto fail;
-    if ((mfd = openat(o->sfd, MANIFEST_NEW, O_WRONLY | O_CREAT | O_EXCL |
-                                                O_CLOEXEC, 0666)) < 0)
+    if ((mfd = openat(o->sfd, MANIFEST_NEW,
+                      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
         goto fail;
     if (write(mfd, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) !=
         (ssize_t)strlen(MANIFEST_HEAD)) {
@@ -656,8 +675,8 @@ fail:
     }
     return error_set(msg, output_nospace(NULL, err) ? ERR_NOSPACE : ERR_WRITE,
                      "%s: cannot prepare a private folder beside the output "
-                     "folder, in %s: %s", o->outdir, o->parent,
-                     strerror(err));
+                     "folder, in %s: %s",
+                     o->outdir, o->parent, strerror(err));
 }
 
 error_code output_open(const char *outdir, output_wait_fn on_wait, void *arg,
@@ -705,9 +724,9 @@ error_code output_path(output_t *o, const char *name, char **path, char **msg)
         return error_set(msg, ERR_INTERNAL, "%s is not an output name", name);
     if (S_names_has(&o->set, name))
         return error_set(msg, ERR_INTERNAL, "%s written twice", name);
-    if (!fstatat(o->ofd, name, &st, AT_SYMLINK_NOFOLLOW) &&
-        S_ISDIR(st.st_mode))
-        return error_set(msg, ERR_WRITE, "%s/%s is a folder: canvass never "
+    if (!fstatat(o->ofd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode))
+        return error_set(msg, ERR_WRITE,
+                         "%s/%s is a folder: canvass never "
                          "replaces a folder with an output; move it away",
                          o->outdir, name);
     if (S_names_add(&o->set, name) || !(*path = S_join(o->stage, name)))
@@ -789,8 +808,9 @@ static int S_sync(int dfd, const char *name)
 static int S_write_manifest(output_t *o)
 {
     size_t i;
-    int fd = openat(o->sfd, MANIFEST_NEW, O_WRONLY | O_TRUNC | O_NOFOLLOW |
-                                              O_CLOEXEC), ok;
+    int fd = openat(o->sfd, MANIFEST_NEW,
+                    O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC),
+        ok;
     FILE *f;
 
     if (fd < 0 || !(f = fdopen(fd, "w"))) {
@@ -864,16 +884,16 @@ error_code output_commit(output_t *o, char **note, char **msg)
     for (i = 0; i < o->set.n; i++) {
         if (!fstatat(o->ofd, o->set.v[i], &st, AT_SYMLINK_NOFOLLOW) &&
             S_ISDIR(st.st_mode))
-            return error_set(msg, ERR_WRITE, "%s/%s is a folder: canvass "
+            return error_set(msg, ERR_WRITE,
+                             "%s/%s is a folder: canvass "
                              "never replaces a folder with an output; move "
-                             "it away; nothing was replaced", o->outdir,
-                             o->set.v[i]);
+                             "it away; nothing was replaced",
+                             o->outdir, o->set.v[i]);
         if (S_sync(o->sfd, o->set.v[i])) {
             err = errno;
-            return error_set(msg, output_full(o, err) ? ERR_NOSPACE
-                                                      : ERR_WRITE,
-                             "%s/%s: cannot write: %s", o->outdir,
-                             o->set.v[i], strerror(err));
+            return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
+                             "%s/%s: cannot write: %s", o->outdir, o->set.v[i],
+                             strerror(err));
         }
     }
     if (S_write_manifest(o)) {
@@ -894,9 +914,10 @@ error_code output_commit(output_t *o, char **note, char **msg)
         err = errno;
         if ((err != EINVAL && err != ENOSYS) || !S_empty(o->ofd) ||
             renameat(o->pfd, o->stage_name, o->pfd, o->base))
-            return error_set(msg, ERR_WRITE, "%s: cannot put the new outputs "
-                             "in place: %s%s; nothing was replaced", o->outdir,
-                             strerror(err),
+            return error_set(msg, ERR_WRITE,
+                             "%s: cannot put the new outputs "
+                             "in place: %s%s; nothing was replaced",
+                             o->outdir, strerror(err),
                              err == EINVAL || err == ENOSYS
                                  ? " (this file system cannot swap two "
                                    "folders in one step, so canvass writes "

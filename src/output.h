@@ -54,8 +54,7 @@ error_code output_open(const char *outdir, output_wait_fn on_wait, void *arg,
 /* Adds NAME to the new set and gives the path (malloc'd) at which its
  * renderer writes it. Fails when NAME is not an output name, is already in
  * the set, or OUTDIR holds a folder of that name (never replaced). */
-error_code output_path(output_t *o, const char *name, char **path,
-                       char **msg);
+error_code output_path(output_t *o, const char *name, char **path, char **msg);
 
 /* output_path, then output_write_file of BUF. */
 error_code output_write(output_t *o, const char *name, const void *buf,

@@ -56,17 +56,32 @@
 
 #define REG_NS "urn:canvass:register:1"
 #define CHUNK 65536
-#define MAX_DEPTH 32             /* the format needs 6 */
-#define PENDING_MAX (4u << 20)   /* unparsed bytes of one construct */
-#define MAX_DIAGS 10000          /* per register; the count stays exact */
-#define MAX_PARA 65536           /* bytes kept of one narrative paragraph */
-#define HELD 8                   /* errors held at the end of the file */
+#define MAX_DEPTH 32           /* the format needs 6 */
+#define PENDING_MAX (4u << 20) /* unparsed bytes of one construct */
+#define MAX_DIAGS 10000        /* per register; the count stays exact */
+#define MAX_PARA 65536         /* bytes kept of one narrative paragraph */
+#define HELD 8                 /* errors held at the end of the file */
 
 /* Element kinds, by their place in the format. */
 enum {
-    E_OTHER, E_REGISTER, E_COMMUNITY, E_CAMPAIGN, E_CADRES, E_CADRE,
-    E_HOUSEHOLDS, E_HOUSEHOLD, E_MEMBER, E_VISIT, E_FORM, E_OPINION,
-    E_SUGGESTION, E_SATISFACTION, E_SERVICE, E_NARRATIVE, E_SECTION, E_P
+    E_OTHER,
+    E_REGISTER,
+    E_COMMUNITY,
+    E_CAMPAIGN,
+    E_CADRES,
+    E_CADRE,
+    E_HOUSEHOLDS,
+    E_HOUSEHOLD,
+    E_MEMBER,
+    E_VISIT,
+    E_FORM,
+    E_OPINION,
+    E_SUGGESTION,
+    E_SATISFACTION,
+    E_SERVICE,
+    E_NARRATIVE,
+    E_SECTION,
+    E_P
 };
 
 /* A growable array of fixed-size elements, reused across households. */
@@ -87,15 +102,15 @@ struct reader {
     void *ud;
     reader_result *res;
     xmlParserCtxtPtr ctxt;
-    int fatal;        /* stop: callback failure or refused content */
-    int holding;      /* errors of the final parse step are held */
+    int fatal;   /* stop: callback failure or refused content */
+    int holding; /* errors of the final parse step are held */
     struct {
         unsigned line, col;
         char msg[256];
     } held[HELD];
     size_t n_held;
     int cb_failed;
-    unsigned listed;  /* diagnostics passed on */
+    unsigned listed; /* diagnostics passed on */
     int stack[MAX_DEPTH + 1];
     int depth;
 
@@ -255,8 +270,7 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
         if (r->n_held < HELD) {
             r->held[r->n_held].line = line;
             r->held[r->n_held].col = col;
-            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s",
-                     msg);
+            snprintf(r->held[r->n_held].msg, sizeof r->held[0].msg, "%s", msg);
         }
         r->n_held++;
         return;
@@ -279,8 +293,7 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
 }
 
 /* Stops the parse for good with an error at the current position. */
-static void refuse_at(reader_t *r, unsigned line, unsigned col,
-                      const char *msg)
+static void refuse_at(reader_t *r, unsigned line, unsigned col, const char *msg)
 {
     report(r, line, col, msg);
     r->fatal = 1;
@@ -321,8 +334,7 @@ static void tidy(char *m)
  * complains about one of these attributes, or about the free text of one
  * of these elements, the value it quotes ("...: 'VALUE' is not", "The
  * value 'VALUE'") is replaced. */
-static const char *const personal_attrs[] = {"name", "born", "sex",
-                                             "address"};
+static const char *const personal_attrs[] = {"name", "born", "sex", "address"};
 static const char *const text_elements[] = {"opinion", "suggestion", "p"};
 #define WITHHELD "(personal data, not shown)"
 
@@ -541,7 +553,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     }
     kind = uri && !strcmp((const char *)uri, REG_NS)
-               ? kind_of(parent, (const char *)local) : E_OTHER;
+               ? kind_of(parent, (const char *)local)
+               : E_OTHER;
     if (r->depth == 0 && kind != E_REGISTER) {
         refuse(r, "not a canvass register: the root element must be "
                   "<register xmlns=\"" REG_NS "\">");
@@ -623,8 +636,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             break;
         }
         v->id = collapse((char *)attr(a, nb_attr, at, "id"));
-        v->date = reader_parse_date(
-            collapse((char *)attr(a, nb_attr, at, "date")));
+        v->date =
+            reader_parse_date(collapse((char *)attr(a, nb_attr, at, "date")));
         v->kind = enum_index(r, "visitKind",
                              collapse((char *)attr(a, nb_attr, at, "kind")));
         v->rating = -1;
@@ -664,8 +677,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         imp = collapse((char *)attr(a, nb_attr, at, "important"));
         it->important = imp && (!strcmp(imp, "true") || !strcmp(imp, "1"));
         it->to = attr(a, nb_attr, at, "to");
-        it->closed = reader_parse_date(
-            collapse((char *)attr(a, nb_attr, at, "closed")));
+        it->closed =
+            reader_parse_date(collapse((char *)attr(a, nb_attr, at, "closed")));
         it->line = line, it->col = col;
         break;
     }
@@ -813,18 +826,18 @@ static void internal_subset(void *ud, const xmlChar *name, const xmlChar *eid,
 
 /* Checks the encoding of the first bytes. Returns NULL when acceptable, or
  * a message (static or in BUF) saying why not. */
-static const char *check_encoding(const unsigned char *p, size_t n,
-                                  char *buf, size_t bufsize)
+static const char *check_encoding(const unsigned char *p, size_t n, char *buf,
+                                  size_t bufsize)
 {
-    static const char *const ok[] = {"UTF-8", "UTF8", "GB18030", "GBK",
-                                     "GB2312", "UTF-16", "UTF-16LE",
-                                     "UTF-16BE", "US-ASCII", "ASCII"};
+    static const char *const ok[] = {
+        "UTF-8",  "UTF8",     "GB18030",  "GBK",      "GB2312",
+        "UTF-16", "UTF-16LE", "UTF-16BE", "US-ASCII", "ASCII"};
     const char *e, *q;
     size_t i, len;
     char enc[64];
 
-    if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
-                   (p[0] == 0xFE && p[1] == 0xFF)))
+    if (n >= 2 &&
+        ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
         return NULL; /* UTF-16 with BOM */
     if (n >= 4 && ((p[0] == '<' && !p[1] && p[2] == '?' && !p[3]) ||
                    (!p[0] && p[1] == '<' && !p[2] && p[3] == '?')))
@@ -834,7 +847,10 @@ static const char *check_encoding(const unsigned char *p, size_t n,
         n -= 3;
     }
     if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
-        (n >= 6 && !memcmp(p, "\xFD" "7zXZ", 5)) ||
+        (n >= 6 && !memcmp(p,
+                           "\xFD"
+                           "7zXZ",
+                           5)) ||
         (n >= 3 && !memcmp(p, "BZh", 3)) ||
         (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
         (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
@@ -869,7 +885,8 @@ static const char *check_encoding(const unsigned char *p, size_t n,
             return NULL;
     snprintf(buf, bufsize,
              "the register declares encoding \"%s\", which canvass does not "
-             "accept: save it as UTF-8 (or GB18030, GBK, GB2312, UTF-16)", enc);
+             "accept: save it as UTF-8 (or GB18030, GBK, GB2312, UTF-16)",
+             enc);
     return buf;
 }
 
@@ -920,8 +937,7 @@ void reader_hex(char *out, const uint8_t *d, size_t n)
 }
 
 error_code reader_read(reader_t *r, const char *path,
-                       const reader_callbacks *cb, void *ud,
-                       reader_result *res)
+                       const reader_callbacks *cb, void *ud, reader_result *res)
 {
     xmlSAXHandler sax;
     xmlSAXHandlerPtr psax = &sax;
@@ -968,7 +984,8 @@ error_code reader_read(reader_t *r, const char *path,
                 S_ISDIR(st.st_mode)
                     ? "is a directory, not a register: name the XML files"
                     : "is not a regular file (a FIFO, socket or device): "
-                      "copy the register to a file first", 0);
+                      "copy the register to a file first",
+                0);
         return ERR_NOT_REGULAR;
     }
     if ((flags = fcntl(fd, F_GETFL)) < 0 ||
@@ -1016,8 +1033,8 @@ error_code reader_read(reader_t *r, const char *path,
             continue;
         }
         if (first) {
-            const char *why = check_encoding(buf, (size_t)n, encbuf,
-                                             sizeof encbuf);
+            const char *why =
+                check_encoding(buf, (size_t)n, encbuf, sizeof encbuf);
             first = 0;
             if (n == 0)
                 why = "the register is empty (0 bytes): export it again";
@@ -1048,7 +1065,8 @@ error_code reader_read(reader_t *r, const char *path,
             refuse_at(r, cur_line(r), cur_col(r),
                       "a single tag or text is larger than 4 MB: this is not "
                       "a register a community system exports");
-        if (r->ctxt && (r->ctxt->disableSAX || r->ctxt->instate == XML_PARSER_EOF))
+        if (r->ctxt &&
+            (r->ctxt->disableSAX || r->ctxt->instate == XML_PARSER_EOF))
             r->fatal = 1;
         if (n < CHUNK)
             break;
@@ -1069,8 +1087,9 @@ error_code reader_read(reader_t *r, const char *path,
         if (r->depth > 0) {
             if (r->n_held)
                 line = r->held[0].line, col = r->held[0].col;
-            report(r, line, col, "the file ends before </register>: the "
-                                 "register is truncated; export it again");
+            report(r, line, col,
+                   "the file ends before </register>: the "
+                   "register is truncated; export it again");
         } else {
             size_t i;
             for (i = 0; i < r->n_held && i < HELD; i++)
@@ -1110,8 +1129,8 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     xmlSchemaPtr s = NULL;
     xmlDocPtr doc;
 
-    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                      XML_PARSE_NOWARNING);
+    doc = xmlReadFile(
+        path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         error_set(msg, ERR_SCHEMA, "%s: cannot read the schema", path);
         return NULL;

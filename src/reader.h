@@ -50,8 +50,8 @@ typedef struct {
 
 typedef struct {
     const char *id;
-    int role;          /* index in vocab "role" */
-    const char *team;  /* NULL when absent */
+    int role;         /* index in vocab "role" */
+    const char *team; /* NULL when absent */
     unsigned line, col;
 } rd_cadre;
 
@@ -68,40 +68,40 @@ typedef struct {
 
 typedef struct {
     const char *id;
-    uint64_t groups;   /* bit i set: member is in vocab "group" value i */
+    uint64_t groups; /* bit i set: member is in vocab "group" value i */
     unsigned line, col;
 } rd_member;
 
 typedef struct {
     const char *id;
     int32_t date;
-    int kind;          /* index in vocab "visitKind" */
-    const char **by;   /* cadre ids */
+    int kind;        /* index in vocab "visitKind" */
+    const char **by; /* cadre ids */
     size_t n_by;
-    int rating;        /* index in vocab "rating", -1 when no form */
+    int rating; /* index in vocab "rating", -1 when no form */
     unsigned line, col, rating_line, rating_col;
 } rd_visit;
 
 typedef struct {
     const char *id;
-    size_t visit;      /* index into the household's visits */
+    size_t visit; /* index into the household's visits */
     unsigned line, col;
 } rd_form;
 
 typedef struct {
     const char *id;
-    int suggestion;    /* 0 opinion, 1 suggestion */
-    size_t form;       /* index into the household's forms */
-    int category;      /* vocab "category" */
-    int status;        /* vocab "status" */
-    int important;     /* opinions only */
-    const char *to;    /* NULL when absent */
-    int32_t closed;    /* RD_NO_DATE when absent */
+    int suggestion; /* 0 opinion, 1 suggestion */
+    size_t form;    /* index into the household's forms */
+    int category;   /* vocab "category" */
+    int status;     /* vocab "status" */
+    int important;  /* opinions only */
+    const char *to; /* NULL when absent */
+    int32_t closed; /* RD_NO_DATE when absent */
     unsigned line, col;
 } rd_item;
 
 typedef struct {
-    int type;          /* vocab "serviceType" */
+    int type; /* vocab "serviceType" */
     const char *member;
     size_t visit;
     unsigned line, col;
@@ -109,21 +109,26 @@ typedef struct {
 
 typedef struct {
     const char *id;
-    int dwelling;      /* vocab "dwelling" */
+    int dwelling;        /* vocab "dwelling" */
     const char *address; /* personal data: hash it, never copy it out */
-    const char *grid;  /* NULL when absent */
-    const char *cadre; /* NULL when absent */
+    const char *grid;    /* NULL when absent */
+    const char *cadre;   /* NULL when absent */
     unsigned line, col;
-    rd_member *members;   size_t n_members;
-    rd_visit *visits;     size_t n_visits;
-    rd_form *forms;       size_t n_forms;
-    rd_item *items;       size_t n_items;
-    rd_service *services; size_t n_services;
+    rd_member *members;
+    size_t n_members;
+    rd_visit *visits;
+    size_t n_visits;
+    rd_form *forms;
+    size_t n_forms;
+    rd_item *items;
+    size_t n_items;
+    rd_service *services;
+    size_t n_services;
 } rd_household;
 
 typedef struct {
-    int name;          /* vocab "sectionName" */
-    const char **p;    /* paragraphs, whitespace-trimmed */
+    int name;       /* vocab "sectionName" */
+    const char **p; /* paragraphs, whitespace-trimmed */
     size_t n_p;
     unsigned line, col;
 } rd_section;
@@ -138,10 +143,10 @@ typedef struct {
 } reader_callbacks;
 
 typedef struct {
-    int valid;             /* 1: well-formed and schema-valid */
-    unsigned errors;       /* schema/well-formedness errors reported */
-    uint64_t size;         /* bytes read */
-    char sha256[65];       /* hex digest of the whole file */
+    int valid;       /* 1: well-formed and schema-valid */
+    unsigned errors; /* schema/well-formedness errors reported */
+    uint64_t size;   /* bytes read */
+    char sha256[65]; /* hex digest of the whole file */
 } reader_result;
 
 typedef struct reader reader_t;

@@ -22,10 +22,10 @@
 #include "vocab.h"
 
 typedef struct {
-    const char *lang;           /* "zh" (default) or "en" */
-    time_t created;             /* document timestamp (SOURCE_DATE_EPOCH) */
-    const vocab_t *labels;      /* return.xsd: table, level, rule, severity */
-    const char *templates;      /* template set folder (summary renderers) */
+    const char *lang;      /* "zh" (default) or "en" */
+    time_t created;        /* document timestamp (SOURCE_DATE_EPOCH) */
+    const vocab_t *labels; /* return.xsd: table, level, rule, severity */
+    const char *templates; /* template set folder (summary renderers) */
 } render_opts;
 
 #endif

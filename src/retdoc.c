@@ -120,8 +120,8 @@ static int is_true(const char *s)
     return s && (!strcmp(s, "true") || !strcmp(s, "1"));
 }
 
-const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent,
-                          const char *el, const char *value)
+const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent, const char *el,
+                          const char *value)
 {
     const xmlNode *n;
     for (n = retdoc_child(parent, el); n; n = retdoc_next(n->next, el)) {
@@ -196,7 +196,7 @@ static void pick_top(retdoc_t *rd)
 }
 
 static error_code add_unit(retdoc_t *rd, const xmlNode *n,
-                             const vocab_t *levels)
+                           const vocab_t *levels)
 {
     retdoc_unit *u;
     if (GROW(rd->units, rd->nunits + 1, rd->cunits) != ERR_OK)
@@ -234,8 +234,8 @@ static error_code add_source(retdoc_t *rd, const xmlNode *n)
     return ERR_OK;
 }
 
-error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels,
-                       retdoc_t **out, char **msg)
+error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
+                       char **msg)
 {
     retdoc_t *rd;
     const xmlNode *n, *c;

@@ -75,10 +75,10 @@ typedef struct {
 
 /* One <unit> (strings "" when absent). */
 typedef struct {
-    const xmlNode *node;  /* the element, for retdoc_child/retdoc_row */
+    const xmlNode *node; /* the element, for retdoc_child/retdoc_row */
     const char *level, *code, *name, *street, *district, *city;
     unsigned long long communities; /* communities it covers (1 for one) */
-    int rank; /* -1 for a community, else the level's index in the level
+    int rank;     /* -1 for a community, else the level's index in the level
                  vocabulary (0 without one) */
     size_t index; /* its place in document order */
 } retdoc_unit;
@@ -86,8 +86,8 @@ typedef struct {
 /* One <finding> (strings "" when absent); the message is its text. */
 typedef struct {
     const xmlNode *node;
-    const char *file, *rule, *severity, *community, *household, *visit,
-        *item, *cadre;
+    const char *file, *rule, *severity, *community, *household, *visit, *item,
+        *cadre;
     unsigned long long line, col;
 } retdoc_finding;
 
@@ -95,8 +95,8 @@ typedef struct {
  * NULL) is the vocabulary whose "level" type ranks roll-ups. ERR_INVALID
  * when DOC's root is not a return of RETURN_NS, ERR_NOMEM; *MSG set
  * (caller frees). */
-error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels,
-                       retdoc_t **out, char **msg);
+error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
+                       char **msg);
 
 /* No-op on NULL. */
 void retdoc_free(retdoc_t *rd);
@@ -155,8 +155,8 @@ unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,
                                 const char *name);
 
 /* Child element EL of PARENT whose @value is VALUE, or NULL. */
-const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent,
-                          const char *el, const char *value);
+const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent, const char *el,
+                          const char *value);
 
 /* The child elements EL of PARENT (the enumerated rows of a table), in
  * *ROWS (malloc'd, caller frees; NULL when there is none) and *N. */

@@ -22,8 +22,8 @@
 #include "tally.h"
 
 typedef struct {
-    const char *code;       /* community code (borrowed from the tally) */
-    tally_t *t;             /* owned */
+    const char *code; /* community code (borrowed from the tally) */
+    tally_t *t;       /* owned */
 } community;
 
 static int cmp_comm(const void *a, const void *b)
@@ -44,8 +44,8 @@ static void severities(const return_opts *o, const char **sev, size_t n)
         else if (o->audit->severity[r] == AUDIT_OFF)
             sev[i] = "off";
         else
-            sev[i] = o->audit->severity[r] == AUDIT_WARNING ? "warning"
-                                                            : "error";
+            sev[i] =
+                o->audit->severity[r] == AUDIT_WARNING ? "warning" : "error";
     }
 }
 
@@ -59,7 +59,8 @@ static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
     size_t i;
     if (!u || retdoc_set(u, "level", level) || retdoc_set(u, "code", code) ||
         retdoc_set(u, "name", name ? name : "") ||
-        retdoc_set_count(u, "communities", strcmp(level, RETDOC_LEVEL_COMMUNITY) ? n_cs : 1))
+        retdoc_set_count(u, "communities",
+                         strcmp(level, RETDOC_LEVEL_COMMUNITY) ? n_cs : 1))
         return NULL;
     /* where it sits: a community names its street, district and city; a
      * roll-up the levels above it */
@@ -70,7 +71,8 @@ static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
     if (strcmp(level, RETDOC_LEVEL_CITY) && strcmp(level, RETDOC_LEVEL_ALL))
         if (retdoc_set(u, "district", tally_field(t, "district")))
             return NULL;
-    if (strcmp(level, RETDOC_LEVEL_ALL) && retdoc_set(u, "city", tally_field(t, "city")))
+    if (strcmp(level, RETDOC_LEVEL_ALL) &&
+        retdoc_set(u, "city", tally_field(t, "city")))
         return NULL;
     if (strcmp(level, RETDOC_LEVEL_COMMUNITY)) {
         if (!(cov = xmlNewChild(u, ns, BAD_CAST RETDOC_COVERS, NULL)))
@@ -106,8 +108,9 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
                     return -1;
                 }
             snprintf(code, sizeof code, "%.*s", (int)plen, cs[i].code);
-            name = field ? tally_field(cs[i].t, field)
-                         : vocab_label(o->rvocab, "level", RETDOC_LEVEL_ALL, "zh");
+            name =
+                field ? tally_field(cs[i].t, field)
+                      : vocab_label(o->rvocab, "level", RETDOC_LEVEL_ALL, "zh");
             if (!write_unit(root, ns, level, code, sum, cs + i, j - i, o, sev,
                             name)) {
                 tally_free(sum);
@@ -142,11 +145,14 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
         listed[r]++;
         if (!(d = xmlNewTextChild(f, ns, BAD_CAST RETDOC_FINDING,
                                   BAD_CAST x->message)) ||
-            retdoc_set(d, "file", x->file) || retdoc_set_count(d, "line", x->line) ||
+            retdoc_set(d, "file", x->file) ||
+            retdoc_set_count(d, "line", x->line) ||
             retdoc_set_count(d, "col", x->col) ||
             retdoc_set(d, "severity", diag_severity_name(x->severity)) ||
-            retdoc_set(d, "rule", x->rule) || retdoc_set(d, "community", x->community) ||
-            retdoc_set(d, "household", x->household) || retdoc_set(d, "visit", x->visit) ||
+            retdoc_set(d, "rule", x->rule) ||
+            retdoc_set(d, "community", x->community) ||
+            retdoc_set(d, "household", x->household) ||
+            retdoc_set(d, "visit", x->visit) ||
             retdoc_set(d, "item", x->item) || retdoc_set(d, "cadre", x->cadre))
             goto fail;
     }
@@ -255,8 +261,8 @@ static error_code write_head(xmlDocPtr doc, const batch_t *b,
     return ERR_OK;
 }
 
-error_code return_build(const batch_t *b, const return_opts *o,
-                        xmlDocPtr *out, char **msg)
+error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
+                        char **msg)
 {
     xmlDocPtr doc = NULL;
     xmlNodePtr root;
@@ -287,8 +293,7 @@ error_code return_build(const batch_t *b, const return_opts *o,
                         cs + i, 1, o, sev, tally_field(cs[i].t, "name")))
             goto nomem;
     if (nc >= 2 &&
-        (rollups(root, ns, RETDOC_LEVEL_STREET, "street", cs, nc, o, v,
-                 sev) ||
+        (rollups(root, ns, RETDOC_LEVEL_STREET, "street", cs, nc, o, v, sev) ||
          rollups(root, ns, RETDOC_LEVEL_DISTRICT, "district", cs, nc, o, v,
                  sev) ||
          rollups(root, ns, RETDOC_LEVEL_CITY, "city", cs, nc, o, v, sev) ||
@@ -341,7 +346,8 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
     }
     if (rc < 0) { /* libxml2 failed, not the return */
         free(first);
-        return error_set(msg, ERR_INTERNAL, "libxml2 could not validate "
+        return error_set(msg, ERR_INTERNAL,
+                         "libxml2 could not validate "
                          "the return");
     }
     if (!first)

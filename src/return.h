@@ -17,11 +17,11 @@
 #include "vocab.h"
 
 typedef struct {
-    const vocab_t *vocab;       /* register.xsd vocabulary */
-    const vocab_t *rvocab;      /* return.xsd vocabulary */
-    const audit_opts *audit;    /* severities in force */
-    size_t max_findings;        /* per rule in the findings list; 0: all */
-    const char *generator;      /* "canvass VERSION" */
+    const vocab_t *vocab;    /* register.xsd vocabulary */
+    const vocab_t *rvocab;   /* return.xsd vocabulary */
+    const audit_opts *audit; /* severities in force */
+    size_t max_findings;     /* per rule in the findings list; 0: all */
+    const char *generator;   /* "canvass VERSION" */
 } return_opts;
 
 /* Builds the return of the included registers of B into *OUT (caller
@@ -31,8 +31,8 @@ typedef struct {
  * has two or more communities. ERR_INVALID when the batch cannot make one
  * return (no register included; registers of different campaigns),
  * ERR_NOMEM; *OUT is NULL and *MSG (malloc'd) says why. */
-error_code return_build(const batch_t *b, const return_opts *o,
-                        xmlDocPtr *out, char **msg);
+error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
+                        char **msg);
 
 /* Validates DOC against the compiled return schema: ERR_OK, or
  * ERR_INVALID (ERR_NOMEM) with *MSG set to the first problem. */

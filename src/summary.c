@@ -86,34 +86,34 @@
 
 /* Parser options for templates and anything they load. */
 #define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
-#define UNSAFE_OPTIONS                                                       \
-    (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |               \
+#define UNSAFE_OPTIONS                                                         \
+    (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |                 \
      XML_PARSE_DTDVALID | XML_PARSE_XINCLUDE)
 
 enum { F_DOCX, F_HTML, F_MD, F_COUNT };
 static const char *const format_names[F_COUNT] = {"docx", "html", "md"};
 static const char *const format_files[F_COUNT] = {"docx.xsl", "html.xsl",
-                                                    "md.xsl"};
+                                                  "md.xsl"};
 #define TEXT_FILE "summary.xsl"
 #define REFERENCE_FILE "reference.docx"
 
 struct summary {
-    char *dir;     /* realpath of the template folder */
+    char *dir; /* realpath of the template folder */
     size_t dirlen;
-    xsltStylesheetPtr text;           /* summary.xsl */
-    xsltStylesheetPtr fmt[F_COUNT];   /* docx.xsl, html.xsl, md.xsl */
-    xsltSecurityPrefsPtr sec;         /* shared by every transform */
-    docx_ref *ref;                    /* reference.docx */
+    xsltStylesheetPtr text;         /* summary.xsl */
+    xsltStylesheetPtr fmt[F_COUNT]; /* docx.xsl, html.xsl, md.xsl */
+    xsltSecurityPrefsPtr sec;       /* shared by every transform */
+    docx_ref *ref;                  /* reference.docx */
 };
 
 /* What one load or transform has to say: its messages (truncated) and the
  * first access the sandbox refused. Lives on the caller's stack. */
 typedef struct {
-    const summary_t *s;  /* whose folder templates may read */
-    char text[4096];     /* collected messages */
+    const summary_t *s; /* whose folder templates may read */
+    char text[4096];    /* collected messages */
     size_t len;
-    int forbidden;       /* the sandbox refused something */
-    char refused[1024];  /* ... this */
+    int forbidden;      /* the sandbox refused something */
+    char refused[1024]; /* ... this */
 } capture;
 
 /* The capture of the call running on this thread, for handlers that get
@@ -166,8 +166,10 @@ static const char *cap_text(capture *c, const char *dflt)
 
 /* xmlGenericErrorFunc: per transform context (CTX is its capture) and, for
  * libxslt's process-wide xsltGenericError, the calling thread's capture. */
-__attribute__((format(printf, 2, 3))) static void
-on_error(void *ctx, const char *fmt, ...)
+static void on_error(void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void on_error(void *ctx, const char *fmt, ...)
 {
     capture *c = ctx ? (capture *)ctx : thread_capture;
     char line[1024];
@@ -267,19 +269,19 @@ static int uri_inside(const summary_t *s, const xmlChar *uri)
 
 /* Records the first refusal in C, with the template's file and line when
  * a transform is running. */
-static void refuse(capture *c, xsltTransformContextPtr ctxt,
-                     const char *what, const char *value)
+static void refuse(capture *c, xsltTransformContextPtr ctxt, const char *what,
+                   const char *value)
 {
     char where[512] = "";
     if (!c || c->forbidden)
         return;
     c->forbidden = 1;
     if (ctxt && ctxt->inst && ctxt->inst->doc && ctxt->inst->doc->URL)
-        snprintf(where, sizeof where, "%s:%ld: ",
-                 (const char *)ctxt->inst->doc->URL,
+        snprintf(where, sizeof where,
+                 "%s:%ld: ", (const char *)ctxt->inst->doc->URL,
                  xmlGetLineNo(ctxt->inst));
-    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where,
-             what, value ? value : "(nothing)",
+    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where, what,
+             value ? value : "(nothing)",
              c->s ? "templates may read only files in their own folder, "
                     "and may not write files or use the network"
                   : "templates may not do this");
@@ -290,8 +292,8 @@ static capture *ctxt_capture(xsltTransformContextPtr ctxt)
     return ctxt && ctxt->_private ? (capture *)ctxt->_private : thread_capture;
 }
 
-static int sec_read_file(xsltSecurityPrefsPtr sec,
-                           xsltTransformContextPtr ctxt, const char *value)
+static int sec_read_file(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
+                         const char *value)
 {
     capture *c = ctxt_capture(ctxt);
     (void)sec;
@@ -302,7 +304,7 @@ static int sec_read_file(xsltSecurityPrefsPtr sec,
 }
 
 static int sec_write_file(xsltSecurityPrefsPtr sec,
-                            xsltTransformContextPtr ctxt, const char *value)
+                          xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
     refuse(ctxt_capture(ctxt), ctxt, "writing the file", value);
@@ -310,23 +312,23 @@ static int sec_write_file(xsltSecurityPrefsPtr sec,
 }
 
 static int sec_create_dir(xsltSecurityPrefsPtr sec,
-                            xsltTransformContextPtr ctxt, const char *value)
+                          xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
     refuse(ctxt_capture(ctxt), ctxt, "creating the folder", value);
     return 0;
 }
 
-static int sec_read_net(xsltSecurityPrefsPtr sec,
-                          xsltTransformContextPtr ctxt, const char *value)
+static int sec_read_net(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
+                        const char *value)
 {
     (void)sec;
     refuse(ctxt_capture(ctxt), ctxt, "reading from the network", value);
     return 0;
 }
 
-static int sec_write_net(xsltSecurityPrefsPtr sec,
-                           xsltTransformContextPtr ctxt, const char *value)
+static int sec_write_net(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
+                         const char *value)
 {
     (void)sec;
     refuse(ctxt_capture(ctxt), ctxt, "writing to the network", value);
@@ -337,16 +339,14 @@ static int sec_write_net(xsltSecurityPrefsPtr sec,
  * and imported stylesheets, document()): safe parser options always, and
  * stylesheets only from the folder being loaded on this thread. */
 static xmlDocPtr loader(const xmlChar *uri, xmlDictPtr dict, int options,
-                          void *ctxt, xsltLoadType type)
+                        void *ctxt, xsltLoadType type)
 {
     capture *c = thread_capture;
     xmlDocPtr doc;
 
     options = (options & ~UNSAFE_OPTIONS) | XML_PARSE_NONET;
-    if (type == XSLT_LOAD_STYLESHEET && c && c->s &&
-        !uri_inside(c->s, uri)) {
-        refuse(c, NULL, "xsl:include or xsl:import of",
-                 (const char *)uri);
+    if (type == XSLT_LOAD_STYLESHEET && c && c->s && !uri_inside(c->s, uri)) {
+        refuse(c, NULL, "xsl:include or xsl:import of", (const char *)uri);
         return NULL;
     }
     doc = default_loader(uri, dict, options, ctxt, type);
@@ -377,7 +377,7 @@ static char *join_path(const char *dir, const char *name)
 
 /* Compiles the stylesheet NAME of S's folder into *OUT. */
 static error_code compile_file(summary_t *s, capture *c, const char *name,
-                            xsltStylesheetPtr *out, char **msg)
+                               xsltStylesheetPtr *out, char **msg)
 {
     char *path = join_path(s->dir, name);
     xmlParserCtxtPtr pc = NULL;
@@ -393,8 +393,8 @@ static error_code compile_file(summary_t *s, capture *c, const char *name,
     }
     if (stat(path, &st)) {
         e = error_set(msg, ERR_OPEN, "%s: %s", path,
-                  errno == ENOENT ? "missing from the template set"
-                                  : strerror(errno));
+                      errno == ENOENT ? "missing from the template set"
+                                      : strerror(errno));
         goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -402,8 +402,8 @@ static error_code compile_file(summary_t *s, capture *c, const char *name,
         goto fail;
     }
     if (!path_inside(s, path)) {
-        e = error_set(msg, ERR_FORBIDDEN, "%s: links outside the template folder",
-                  path);
+        e = error_set(msg, ERR_FORBIDDEN,
+                      "%s: links outside the template folder", path);
         goto fail;
     }
     if (!(doc = xmlCtxtReadFile(pc, path, NULL, SAFE_OPTIONS))) {
@@ -411,15 +411,15 @@ static error_code compile_file(summary_t *s, capture *c, const char *name,
         goto fail;
     }
     if (doc->intSubset) {
-        e = error_set(msg, ERR_FORBIDDEN, "%s: templates may not have a DOCTYPE",
-                  path);
+        e = error_set(msg, ERR_FORBIDDEN,
+                      "%s: templates may not have a DOCTYPE", path);
         goto fail;
     }
     if (!(*out = xsltParseStylesheetDoc(doc))) {
         e = c->forbidden
                 ? error_set(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
                 : error_set(msg, ERR_TEMPLATE, "%s: %s", path,
-                        cap_text(c, "not a valid XSLT stylesheet"));
+                            cap_text(c, "not a valid XSLT stylesheet"));
         goto fail;
     }
     xmlFreeParserCtxt(pc);
@@ -436,16 +436,13 @@ fail:
 static xsltSecurityPrefsPtr new_prefs(void)
 {
     xsltSecurityPrefsPtr p = xsltNewSecurityPrefs();
-    if (p && (xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_FILE,
-                                   sec_read_file) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE,
-                                   sec_write_file) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
-                                   sec_create_dir) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK,
-                                   sec_read_net) ||
-              xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK,
-                                   sec_write_net))) {
+    if (p &&
+        (xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_FILE, sec_read_file) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_FILE, sec_write_file) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_CREATE_DIRECTORY,
+                              sec_create_dir) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_READ_NETWORK, sec_read_net) ||
+         xsltSetSecurityPrefs(p, XSLT_SECPREF_WRITE_NETWORK, sec_write_net))) {
         xsltFreeSecurityPrefs(p);
         p = NULL;
     }
@@ -487,7 +484,7 @@ summary_t *summary_load(const char *dir, char **msg)
     if (!(s->dir = realpath(dir, NULL)) || stat(s->dir, &st) ||
         !S_ISDIR(st.st_mode)) {
         error_set(msg, ERR_OPEN, "%s: not a template folder: %s", dir,
-              s->dir ? "not a folder" : strerror(errno));
+                  s->dir ? "not a folder" : strerror(errno));
         goto fail;
     }
     s->dirlen = strlen(s->dir);
@@ -531,7 +528,7 @@ static int is_elem(const xmlNode *n, const char *ns, const char *name)
 
 /* Copies N (when there is one) under VROOT of VIEW. */
 static error_code copy_node(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
-                         char **msg)
+                            char **msg)
 {
     xmlNodePtr copy;
     if (!n)
@@ -548,7 +545,7 @@ static error_code copy_node(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
  * attributes, campaign, sources, the unit (LEVEL, CODE), and for a
  * roll-up the community units it covers, in document order. */
 static error_code make_view(const xmlDoc *ret, const char *level,
-                         const char *code, xmlDocPtr *out, char **msg)
+                            const char *code, xmlDocPtr *out, char **msg)
 {
     retdoc_t *rd = NULL;
     const retdoc_unit *unit;
@@ -575,7 +572,8 @@ static error_code make_view(const xmlDoc *ret, const char *level,
         goto fail;
     }
     xmlDocSetRootElement(view, vroot);
-    if ((e = copy_node(view, vroot, retdoc_child(root, RETDOC_CAMPAIGN), msg)) ||
+    if ((e = copy_node(view, vroot, retdoc_child(root, RETDOC_CAMPAIGN),
+                       msg)) ||
         (e = copy_node(view, vroot, retdoc_child(root, RETDOC_SOURCES), msg)))
         goto fail;
     for (i = 0; i < retdoc_nunits(rd); i++) {
@@ -596,8 +594,9 @@ fail:
 /* Runs STYLE (file NAME of the set) on IN with PARAMS in a transform
  * context of its own. Returns the result, or NULL with *E and *MSG set. */
 static xmlDocPtr apply_style(const summary_t *s, xsltStylesheetPtr style,
-                         const char *name, xmlDocPtr in, const char **params,
-                         capture *c, error_code *e, char **msg)
+                             const char *name, xmlDocPtr in,
+                             const char **params, capture *c, error_code *e,
+                             char **msg)
 {
     xsltTransformContextPtr ctxt;
     xmlDocPtr res;
@@ -628,8 +627,8 @@ static xmlDocPtr apply_style(const summary_t *s, xsltStylesheetPtr style,
     if (!res || state != XSLT_STATE_OK) {
         xmlFreeDoc(res);
         *e = error_set(msg, ERR_TEMPLATE, "%s/%s %s: %s", s->dir, name,
-                   state == XSLT_STATE_STOPPED ? "stopped" : "failed",
-                   cap_text(c, "no output"));
+                       state == XSLT_STATE_STOPPED ? "stopped" : "failed",
+                       cap_text(c, "no output"));
         return NULL;
     }
     return res;
@@ -637,13 +636,13 @@ static xmlDocPtr apply_style(const summary_t *s, xsltStylesheetPtr style,
 
 /* Puts SECT (the reference's page set-up) last in RES's w:body, in place
  * of any w:sectPr docx.xsl wrote. */
-static error_code put_sectpr(xmlDocPtr res, const xmlNode *sect,
-                               char **msg)
+static error_code put_sectpr(xmlDocPtr res, const xmlNode *sect, char **msg)
 {
     xmlNodePtr body = xmlDocGetRootElement(res), c, next, copy;
 
     if (!is_elem(body, W_NS, "document"))
-        return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:document");
+        return error_set(msg, ERR_TEMPLATE,
+                         "docx.xsl did not write a w:document");
     for (body = body->children; body && !is_elem(body, W_NS, "body");)
         body = body->next;
     if (!body)
@@ -715,12 +714,13 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         ;
     if (fmt == F_COUNT) {
         e = error_set(msg, ERR_USAGE,
-                  "unknown summary format \"%s\" (docx, html or md)", format);
+                      "unknown summary format \"%s\" (docx, html or md)",
+                      format);
         goto fail;
     }
     if (!args_ok(level, code)) {
         e = error_set(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
-                  level, code);
+                      level, code);
         goto fail;
     }
     snprintf(qlevel, sizeof qlevel, "'%s'", level);
@@ -735,12 +735,13 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         goto fail;
     handlers_begin(&cap, s, &sv);
     begun = 1;
-    if (!(mid = apply_style(s, s->text, TEXT_FILE, view, params, &cap, &e, msg)))
+    if (!(mid =
+              apply_style(s, s->text, TEXT_FILE, view, params, &cap, &e, msg)))
         goto fail;
     xmlFreeDoc(view);
     view = NULL;
     if (!(res = apply_style(s, s->fmt[fmt], format_files[fmt], mid, params,
-                        &cap, &e, msg)))
+                            &cap, &e, msg)))
         goto fail;
     handlers_end(&sv);
     begun = 0;

@@ -50,33 +50,33 @@ struct tally {
     /* head (first register) */
     char *code, *name, *street, *district, *city;
     int has_head;
-    int secretary;   /* a secretary is on the cadre list */
+    int secretary; /* a secretary is on the cadre list */
 
-    cnt *hh_reg, *hh_vis;          /* [dwelling] */
-    cnt *visits;                   /* [kind] */
+    cnt *hh_reg, *hh_vis; /* [dwelling] */
+    cnt *visits;          /* [kind] */
     cnt forms;
-    cnt *op, *sg;                  /* [category * n_st + status] */
-    cnt *op_imp, *op_imp_rep;      /* [category] */
+    cnt *op, *sg;             /* [category * n_st + status] */
+    cnt *op_imp, *op_imp_rep; /* [category] */
     cnt *grp_members, *grp_households, *grp_served; /* [group + 1] */
     cnt any_members, any_households;
-    cnt *svc;                      /* [type * (n_grp + 1) + group] */
-    cnt *svc_count, *svc_members;  /* [type] */
+    cnt *svc;                     /* [type * (n_grp + 1) + group] */
+    cnt *svc_count, *svc_members; /* [type] */
     cnt svc_any_members;
-    cnt *rating;                   /* [rating] */
+    cnt *rating;                             /* [rating] */
     cnt *role_reg, *role_part, *role_visits; /* [role] */
-    cnt *rule_count;               /* [rule] */
+    cnt *rule_count;                         /* [rule] */
     cnt *rule_err, *rule_warn;
 
     cadre_row *cadres;
     size_t n_cadres, cap_cadres;
-    xmlHashTablePtr cadre_ix;      /* id -> index + 1 */
+    xmlHashTablePtr cadre_ix; /* id -> index + 1 */
 
     /* narrative: sections in register order */
     struct section {
         int name;
         char **p;
         size_t n_p;
-    } *secs;
+    } * secs;
     size_t n_secs, cap_secs;
 };
 
@@ -136,11 +136,10 @@ tally_t *tally_new(const vocab_t *v)
     t->rule_warn = counts(t->n_rule);
     t->cadre_ix = xmlHashCreate(64);
     if (!t->hh_reg || !t->hh_vis || !t->visits || !t->op || !t->sg ||
-        !t->op_imp || !t->op_imp_rep || !t->grp_members ||
-        !t->grp_households || !t->grp_served || !t->svc || !t->svc_count ||
-        !t->svc_members || !t->rating || !t->role_reg || !t->role_part ||
-        !t->role_visits || !t->rule_count || !t->rule_err || !t->rule_warn ||
-        !t->cadre_ix) {
+        !t->op_imp || !t->op_imp_rep || !t->grp_members || !t->grp_households ||
+        !t->grp_served || !t->svc || !t->svc_count || !t->svc_members ||
+        !t->rating || !t->role_reg || !t->role_part || !t->role_visits ||
+        !t->rule_count || !t->rule_err || !t->rule_warn || !t->cadre_ix) {
         tally_free(t);
         return NULL;
     }
@@ -231,8 +230,8 @@ error_code tally_head(tally_t *t, const rd_head *h)
             return ERR_NOMEM;
     }
     for (i = 0; i < h->n_cadres; i++)
-        if (cadre_add(t, h->cadres[i].id, h->cadres[i].role,
-                      h->cadres[i].team, &c) != ERR_OK)
+        if (cadre_add(t, h->cadres[i].id, h->cadres[i].role, h->cadres[i].team,
+                      &c) != ERR_OK)
             return ERR_NOMEM;
     return ERR_OK;
 }
@@ -511,7 +510,7 @@ static cnt sum(const cnt *a, size_t n)
 
 /* Opinions or suggestions: category × status with totals. */
 static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
-                       const char *name, const cnt *m, int opinions)
+                              const char *name, const cnt *m, int opinions)
 {
     const vocab_item *cat = vocab_enum(t->v, "category", NULL);
     const vocab_item *st = vocab_enum(t->v, "status", NULL);
@@ -519,16 +518,18 @@ static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
     size_t i, j;
     if (!n || retdoc_set_count(n, "count", sum(m, t->n_cat * t->n_st)))
         return ERR_NOMEM;
-    if (opinions && (retdoc_set_count(n, "important", sum(t->op_imp, t->n_cat)) ||
-                     retdoc_set_count(n, "important-reported",
-                             sum(t->op_imp_rep, t->n_cat))))
+    if (opinions &&
+        (retdoc_set_count(n, "important", sum(t->op_imp, t->n_cat)) ||
+         retdoc_set_count(n, "important-reported",
+                          sum(t->op_imp_rep, t->n_cat))))
         return ERR_NOMEM;
     for (i = 0; i < t->n_cat; i++) {
         if (!(c = row(n, ns, "category", &cat[i])) ||
             retdoc_set_count(c, "count", sum(m + i * t->n_st, t->n_st)))
             return ERR_NOMEM;
-        if (opinions && (retdoc_set_count(c, "important", t->op_imp[i]) ||
-                         retdoc_set_count(c, "important-reported", t->op_imp_rep[i])))
+        if (opinions &&
+            (retdoc_set_count(c, "important", t->op_imp[i]) ||
+             retdoc_set_count(c, "important-reported", t->op_imp_rep[i])))
             return ERR_NOMEM;
         for (j = 0; j < t->n_st; j++)
             if (!(s = row(c, ns, "status", &st[j])) ||
@@ -539,7 +540,8 @@ static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
         cnt tot = 0;
         for (i = 0; i < t->n_cat; i++)
             tot += m[i * t->n_st + j];
-        if (!(s = row(n, ns, "status", &st[j])) || retdoc_set_count(s, "count", tot))
+        if (!(s = row(n, ns, "status", &st[j])) ||
+            retdoc_set_count(s, "count", tot))
             return ERR_NOMEM;
     }
     return ERR_OK;
@@ -575,14 +577,16 @@ static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
     }
     reg = sum(t->role_reg, t->n_role);
     tp = sum(part, t->n_role);
-    if (retdoc_set_count(n, "registered", reg) || retdoc_set_count(n, "taking-part", tp) ||
+    if (retdoc_set_count(n, "registered", reg) ||
+        retdoc_set_count(n, "taking-part", tp) ||
         !xmlSetProp(n, BAD_CAST "secretary-leads",
                     BAD_CAST(t->secretary ? "true" : "false")))
         goto fail;
     for (i = 0; i < t->n_role; i++)
         if (!(r = row(n, ns, "role", &role[i])) ||
             retdoc_set_count(r, "registered", t->role_reg[i]) ||
-            retdoc_set_count(r, "taking-part", part[i]) || retdoc_set_count(r, "visits", vis[i]))
+            retdoc_set_count(r, "taking-part", part[i]) ||
+            retdoc_set_count(r, "visits", vis[i]))
             goto fail;
     /* teams in order of first appearance on the cadre list; cadres in list
      * order (ids only, never names) */
@@ -604,7 +608,8 @@ static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             }
         if (!(r = child(n, ns, "team")) ||
             !xmlSetProp(r, BAD_CAST "name", BAD_CAST teams[j]) ||
-            retdoc_set_count(r, "registered", treg) || retdoc_set_count(r, "taking-part", tpart) ||
+            retdoc_set_count(r, "registered", treg) ||
+            retdoc_set_count(r, "taking-part", tpart) ||
             retdoc_set_count(r, "visits", tvis))
             goto fail;
     }
@@ -627,7 +632,7 @@ fail:
 }
 
 error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
-                const vocab_t *rv, const char *const *rule_severity)
+                       const vocab_t *rv, const char *const *rule_severity)
 {
     const vocab_item *dw = vocab_enum(t->v, "dwelling", NULL);
     const vocab_item *kind = vocab_enum(t->v, "visitKind", NULL);
@@ -669,7 +674,8 @@ error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
             return ERR_NOMEM;
     if (write_cadres(t, unit, ns))
         return ERR_NOMEM;
-    if (!(n = child(unit, ns, "forms")) || retdoc_set_count(n, "count", t->forms))
+    if (!(n = child(unit, ns, "forms")) ||
+        retdoc_set_count(n, "count", t->forms))
         return ERR_NOMEM;
     if (write_items(t, unit, ns, "opinions", t->op, 1) ||
         write_items(t, unit, ns, "suggestions", t->sg, 0))
@@ -724,7 +730,8 @@ error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
             !xmlSetProp(x, BAD_CAST "en", BAD_CAST rules[i].en) ||
             !xmlSetProp(x, BAD_CAST "severity",
                         BAD_CAST(rule_severity && rule_severity[i]
-                                     ? rule_severity[i] : "error")) ||
+                                     ? rule_severity[i]
+                                     : "error")) ||
             retdoc_set_count(x, "count", t->rule_count[i]))
             return ERR_NOMEM;
     }

@@ -53,6 +53,6 @@ const char *tally_field(const tally_t *t, const char *name);
  * report group "elderly" is the register schema's (type elderlyGroup).
  * ERR_OK or ERR_NOMEM. */
 error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
-                const vocab_t *rv, const char *const *rule_severity);
+                       const vocab_t *rv, const char *const *rule_severity);
 
 #endif

@@ -116,8 +116,8 @@ vocab_t *vocab_load(const char *path, char **msg)
     xmlDoc *doc;
     const xmlNode *root, *n;
 
-    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                      XML_PARSE_NOERROR);
+    doc = xmlReadFile(
+        path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         const char *why = e && e->message ? e->message : "not well-formed";

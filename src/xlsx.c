@@ -81,7 +81,7 @@
 #include "output.h"
 #include "xlsx_sheet.h"
 
-#define NAMES_MAX 8         /* communities named in the reporting unit */
+#define NAMES_MAX 8 /* communities named in the reporting unit */
 
 /* ------------------------------------------------------------ the context */
 
@@ -287,8 +287,7 @@ static int verify_part(zip_t *z, zip_int64_t i, const char *name, char *what,
 /* Re-opens the finished workbook at PATH and parses every XML part; checks
  * that sheets 1..NSHEETS are there. 0, or -1 with *WHAT naming the part.
  * Streams: memory does not grow with the workbook. */
-static int verify(const char *path, size_t nsheets, char *what,
-                  size_t whatlen)
+static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
 {
     int zerr = 0, rc = -1;
     zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
@@ -391,8 +390,10 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
     /* workbook_close can succeed on a corrupt file (full tmpdir) */
     if (verify(path, c->nsheets, what, sizeof what) != ERR_OK) {
         if (output_nospace(dir, 0))
-            xlsx_sheet_fail(c, ERR_NOSPACE, "no space left: the written "
-                            "workbook is corrupt (%s)", what);
+            xlsx_sheet_fail(c, ERR_NOSPACE,
+                            "no space left: the written "
+                            "workbook is corrupt (%s)",
+                            what);
         else
             xlsx_sheet_fail(c, ERR_XLSX, "the written workbook is corrupt (%s)",
                             what);

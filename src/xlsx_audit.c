@@ -40,10 +40,10 @@ static void by_rule(xlsx_ctx *c, const char *table, const xmlNode **rules,
         lxw_format *ft, *fn;
         xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
         xlsx_sheet_unit_cells(c, &s, r, u, 1, ft);
-        xlsx_sheet_num(c, &s, r, 3,
-                       (double)retdoc_count(c->rd, au, "errors"), fn);
-        xlsx_sheet_num(c, &s, r, 4,
-                       (double)retdoc_count(c->rd, au, "warnings"), fn);
+        xlsx_sheet_num(c, &s, r, 3, (double)retdoc_count(c->rd, au, "errors"),
+                       fn);
+        xlsx_sheet_num(c, &s, r, 4, (double)retdoc_count(c->rd, au, "warnings"),
+                       fn);
         for (j = 0; j < nr; j++) {
             const xmlNode *row = retdoc_row(
                 c->rd, au, "rule", retdoc_attr(c->rd, rules[j], "value"));
@@ -66,8 +66,8 @@ static void finding_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
 
     xlsx_sheet_str(c, s, r, 0, f->file, c->f.text, 0);
     xlsx_sheet_num(c, s, r, 1, (double)f->line, c->f.num);
-    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_vlabel(c, "rule", f->rule),
-                   c->f.text, 0);
+    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_vlabel(c, "rule", f->rule), c->f.text,
+                   0);
     xlsx_sheet_str(c, s, r, 3, xlsx_sheet_vlabel(c, "severity", f->severity),
                    c->f.text, 0);
     xlsx_sheet_str(c, s, r, 5, f->community, c->f.text, 0);
@@ -87,9 +87,9 @@ static void finding_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
 /* The findings list, and the number the return left out. */
 static void list(xlsx_ctx *c, const char *table)
 {
-    static const int heads[10] = {W_FILE,      W_LINE,    W_RULE, W_SEVERITY,
-                                  W_MESSAGE,   W_COMMUNITY,
-                                  W_HOUSEHOLD, W_VISIT,   W_ITEM, W_CADRE};
+    static const int heads[10] = {
+        W_FILE,      W_LINE,      W_RULE,  W_SEVERITY, W_MESSAGE,
+        W_COMMUNITY, W_HOUSEHOLD, W_VISIT, W_ITEM,     W_CADRE};
     xlsx_sheet s;
     retdoc_finding f;
     unsigned long long omitted;

@@ -206,7 +206,7 @@ const xmlNode *xlsx_sheet_first(const xlsx_ctx *c, const char *el)
 }
 
 error_code xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
-                    const xmlNode ***rows, size_t *n)
+                           const xmlNode ***rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
@@ -291,8 +291,9 @@ error_code xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w)
     return ERR_OK;
 }
 
-error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
-                   const char *text, lxw_format *f, double cap)
+error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                          lxw_col_t col, const char *text, lxw_format *f,
+                          double cap)
 {
     double w;
     if (c->rc != ERR_OK)
@@ -309,15 +310,16 @@ error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col
 }
 
 /* Counts the width of the number V in column COL. */
-static error_code track_number(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double v)
+static error_code track_number(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col,
+                               double v)
 {
     char digits[32];
     snprintf(digits, sizeof digits, "%.0f", v);
     return xlsx_sheet_track(c, s, col, (double)strlen(digits));
 }
 
-error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
-                   double v, lxw_format *f)
+error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                          lxw_col_t col, double v, lxw_format *f)
 {
     if (c->rc != ERR_OK)
         return c->rc;
@@ -328,7 +330,7 @@ error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col
 }
 
 error_code xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
-                       lxw_col_t col, buf_t *b, double v, lxw_format *f)
+                              lxw_col_t col, buf_t *b, double v, lxw_format *f)
 {
     lxw_error e;
     if (buf_error(b) != ERR_OK) {
@@ -346,9 +348,9 @@ error_code xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     return track_number(c, s, col, v);
 }
 
-error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
-                     lxw_row_t r2, lxw_col_t c2, const char *text,
-                     lxw_format *f)
+error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
+                            lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
+                            const char *text, lxw_format *f)
 {
     if (c->rc != ERR_OK)
         return c->rc;
@@ -356,12 +358,13 @@ error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t 
         return c->rc;
     if (r1 == r2 && c1 == c2)
         return xlsx_sheet_str(c, s, r1, c1, text, f, -1);
-    return xlsx_sheet_lxw(
-        c, worksheet_merge_range(s->ws, r1, c1, r2, c2, text, f),
-        "worksheet_merge_range");
+    return xlsx_sheet_lxw(c,
+                          worksheet_merge_range(s->ws, r1, c1, r2, c2, text, f),
+                          "worksheet_merge_range");
 }
 
-error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, double height)
+error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                             double height)
 {
     if (c->rc != ERR_OK)
         return c->rc;
@@ -369,11 +372,12 @@ error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, double hei
                           "worksheet_set_row");
 }
 
-error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
-                    const char *text)
+error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                           lxw_col_t col, const char *text)
 {
     double lines = 1, w = xlsx_sheet_text_width(text);
-    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, XLSX_HEAD_WIDTH) != ERR_OK)
+    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, XLSX_HEAD_WIDTH) !=
+        ERR_OK)
         return c->rc;
     /* rows do not grow to fit wrapped text by themselves in every reader */
     while (w > lines * XLSX_HEAD_WIDTH)
@@ -387,15 +391,14 @@ error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t co
 }
 
 error_code xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
-                          lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
-                          const char *text)
+                                 lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
+                                 const char *text)
 {
     double w = xlsx_sheet_text_width(text);
     if (xlsx_sheet_merge(c, s, r1, c1, r2, c2, text, c->f.head) != ERR_OK)
         return c->rc;
-    return c1 == c2 ? xlsx_sheet_track(c, s, c1,
-                                       w > XLSX_HEAD_WIDTH ? XLSX_HEAD_WIDTH
-                                                           : w)
+    return c1 == c2 ? xlsx_sheet_track(
+                          c, s, c1, w > XLSX_HEAD_WIDTH ? XLSX_HEAD_WIDTH : w)
                     : 0;
 }
 
@@ -403,9 +406,7 @@ void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
                              lxw_format **t, lxw_format **n, lxw_format **p)
 {
     const xlsx_formats *f = &c->f;
-    int lvl = u->rank < 0                            ? 0
-              : !strcmp(u->level, RETDOC_LEVEL_ALL) ? 2
-                                                     : 1;
+    int lvl = u->rank < 0 ? 0 : !strcmp(u->level, RETDOC_LEVEL_ALL) ? 2 : 1;
     *t = lvl == 0 ? f->text : lvl == 1 ? f->sub_text : f->tot_text;
     *n = lvl == 0 ? f->num : lvl == 1 ? f->sub_num : f->tot_num;
     if (p)
@@ -413,14 +414,13 @@ void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
 }
 
 error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
-                          const retdoc_unit *u, int level, lxw_format *f)
+                                 const retdoc_unit *u, int level, lxw_format *f)
 {
     if (xlsx_sheet_str(c, s, r, 0, u->code, f, 0) != ERR_OK ||
         xlsx_sheet_str(c, s, r, 1, u->name, f, 0) != ERR_OK)
         return c->rc;
     return level ? xlsx_sheet_str(c, s, r, 2,
-                                  xlsx_sheet_vlabel(c, "level", u->level), f,
-                                  0)
+                                  xlsx_sheet_vlabel(c, "level", u->level), f, 0)
                  : 0;
 }
 
@@ -518,7 +518,7 @@ static const char *sheet_name(xlsx_ctx *c, const char *label)
 }
 
 error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
-                     int suffix, lxw_col_t ncols)
+                            int suffix, lxw_col_t ncols)
 {
     buf_t b = BUF_INIT;
     const char *label = xlsx_sheet_vlabel(c, "table", table), *name;
@@ -543,8 +543,7 @@ error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
     xlsx_sheet_merge(c, s, 0, 0, 0, s->ncols - 1, label, c->f.title);
     xlsx_sheet_height(c, s, 0, 30);
     xlsx_sheet_merge(c, s, 1, 0, 1, s->ncols - 1, c->period, c->f.subtitle);
-    buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT),
-               c->reporting);
+    buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT), c->reporting);
     xlsx_sheet_str(c, s, 2, 0, xlsx_sheet_keep_buf(c, &b), c->f.meta, -1);
     xlsx_sheet_str(c, s, 2, s->ncols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),
                    c->f.meta_right, -1);
@@ -562,20 +561,20 @@ void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
 }
 
 error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
-                      lxw_col_t last_col)
+                             lxw_col_t last_col)
 {
     lxw_row_t last = next > s->head_last + 1 ? next - 1 : s->head_last;
     s->row = next;
     if (c->rc != ERR_OK)
         return c->rc;
-    return xlsx_sheet_lxw(c, worksheet_autofilter(s->ws, s->head_last, 0,
-                                                  last, last_col),
-                          "worksheet_autofilter");
+    return xlsx_sheet_lxw(
+        c, worksheet_autofilter(s->ws, s->head_last, 0, last, last_col),
+        "worksheet_autofilter");
 }
 
 error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
-                     const char *title, lxw_row_t r1, lxw_row_t r2,
-                     lxw_col_t lcol, lxw_col_t vcol, int rowwise)
+                            const char *title, lxw_row_t r1, lxw_row_t r2,
+                            lxw_col_t lcol, lxw_col_t vcol, int rowwise)
 {
     lxw_chart *ch;
     lxw_chart_series *se;
@@ -608,16 +607,15 @@ error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
     o.y_scale = 1.25;
     o.description = (char *)title;
     /* below the headings: repeated rows would print a slice of it */
-    return xlsx_sheet_lxw(c, worksheet_insert_chart_opt(s->ws,
-                                                        s->head_last + 1,
-                                                        s->ncols, ch, &o),
-                          "worksheet_insert_chart");
+    return xlsx_sheet_lxw(
+        c,
+        worksheet_insert_chart_opt(s->ws, s->head_last + 1, s->ncols, ch, &o),
+        "worksheet_insert_chart");
 }
 
 error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
 {
-    static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER,
-                                W_REPORT_DATE};
+    static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER, W_REPORT_DATE};
     size_t i;
 
     for (i = 0; i < 4 && c->rc == ERR_OK; i++) {
@@ -630,9 +628,10 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
     for (i = 0; i < s->nwidth && c->rc == ERR_OK; i++) {
         double w = s->width[i] ? s->width[i] + 2 : 0;
         if (w)
-            xlsx_sheet_lxw(c, worksheet_set_column(s->ws, (lxw_col_t)i,
-                                                   (lxw_col_t)i,
-                                                   w < 6 ? 6 : w, NULL),
+            xlsx_sheet_lxw(c,
+                           worksheet_set_column(s->ws, (lxw_col_t)i,
+                                                (lxw_col_t)i, w < 6 ? 6 : w,
+                                                NULL),
                            "worksheet_set_column");
     }
     free(s->width);
@@ -642,9 +641,9 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
         return c->rc;
     if (s->frozen) {
         worksheet_freeze_panes(s->ws, s->head_last + 1, s->freeze_col);
-        if (xlsx_sheet_lxw(c, worksheet_repeat_rows(s->ws, s->head_first,
-                                                    s->head_last),
-                           "worksheet_repeat_rows") != ERR_OK)
+        if (xlsx_sheet_lxw(
+                c, worksheet_repeat_rows(s->ws, s->head_first, s->head_last),
+                "worksheet_repeat_rows") != ERR_OK)
             return c->rc;
     }
     worksheet_set_paper(s->ws, 9); /* A4 */

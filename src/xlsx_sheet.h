@@ -32,24 +32,69 @@
 /* The fixed words of the workbook, by key (xlsx_sheet.c): their zh/en
  * text is the simple type "word" of the label schema (return.xsd). */
 enum {
-    W_REPORTING_UNIT, W_UNIT_OF_COUNT, W_HEAD, W_STAT_HEAD, W_PREPARER,
-    W_REPORT_DATE, W_PERIOD_TO, W_PARTIAL, W_LIST_SEP, W_MORE_PRE,
-    W_MORE_POST, W_SUBTOTAL, W_TOTAL, W_DISTINCT_TOTAL,
-    W_CODE, W_NAME, W_LEVEL, W_HH_REGISTERED, W_HH_VISITED, W_COVERAGE,
-    W_VISITS, W_FORMS, W_OPINIONS, W_IMPORTANT, W_IMPORTANT_REPORTED,
-    W_SUGGESTIONS, W_ELDERLY_MEMBERS, W_ELDERLY_SERVED, W_SERVICES,
-    W_SAT_FORMS, W_SATISFIED, W_SAT_RATE, W_CATEGORY, W_GROUP, W_MEMBERS,
-    W_HOUSEHOLDS, W_SERVED, W_KIND, W_ENTRY, W_ROLE, W_CADRES_REGISTERED,
-    W_TAKING_PART, W_TEAM, W_CADRE_ROW, W_LIST, W_FILE, W_LINE, W_RULE,
-    W_SEVERITY, W_MESSAGE, W_COMMUNITY, W_HOUSEHOLD, W_VISIT, W_ITEM,
-    W_CADRE, W_OMITTED,
+    W_REPORTING_UNIT,
+    W_UNIT_OF_COUNT,
+    W_HEAD,
+    W_STAT_HEAD,
+    W_PREPARER,
+    W_REPORT_DATE,
+    W_PERIOD_TO,
+    W_PARTIAL,
+    W_LIST_SEP,
+    W_MORE_PRE,
+    W_MORE_POST,
+    W_SUBTOTAL,
+    W_TOTAL,
+    W_DISTINCT_TOTAL,
+    W_CODE,
+    W_NAME,
+    W_LEVEL,
+    W_HH_REGISTERED,
+    W_HH_VISITED,
+    W_COVERAGE,
+    W_VISITS,
+    W_FORMS,
+    W_OPINIONS,
+    W_IMPORTANT,
+    W_IMPORTANT_REPORTED,
+    W_SUGGESTIONS,
+    W_ELDERLY_MEMBERS,
+    W_ELDERLY_SERVED,
+    W_SERVICES,
+    W_SAT_FORMS,
+    W_SATISFIED,
+    W_SAT_RATE,
+    W_CATEGORY,
+    W_GROUP,
+    W_MEMBERS,
+    W_HOUSEHOLDS,
+    W_SERVED,
+    W_KIND,
+    W_ENTRY,
+    W_ROLE,
+    W_CADRES_REGISTERED,
+    W_TAKING_PART,
+    W_TEAM,
+    W_CADRE_ROW,
+    W_LIST,
+    W_FILE,
+    W_LINE,
+    W_RULE,
+    W_SEVERITY,
+    W_MESSAGE,
+    W_COMMUNITY,
+    W_HOUSEHOLD,
+    W_VISIT,
+    W_ITEM,
+    W_CADRE,
+    W_OMITTED,
     W_COUNT_
 };
 
-#define XLSX_CELL_MAX 32000   /* chars per cell, under Excel's 32,767 */
-#define XLSX_WIDTH_MAX 60.0   /* widest column, in character units */
-#define XLSX_HEAD_WIDTH 14.0  /* wrapped column headings count up to this */
-#define XLSX_SUM_ARGS 200     /* arguments per SUM(), under Excel's 255 */
+#define XLSX_CELL_MAX 32000  /* chars per cell, under Excel's 32,767 */
+#define XLSX_WIDTH_MAX 60.0  /* widest column, in character units */
+#define XLSX_HEAD_WIDTH 14.0 /* wrapped column headings count up to this */
+#define XLSX_SUM_ARGS 200    /* arguments per SUM(), under Excel's 255 */
 
 typedef struct {
     lxw_format *title, *subtitle, *meta, *meta_right, *head, *text, *wrap, *num,
@@ -62,9 +107,9 @@ typedef struct {
 typedef struct {
     const render_opts *opts;
     int en;
-    retdoc_t *rd;                /* the return, read */
-    const retdoc_unit *top;      /* the reporting unit (borrowed from rd) */
-    const retdoc_unit *first;    /* gives the rows of every table */
+    retdoc_t *rd;             /* the return, read */
+    const retdoc_unit *top;   /* the reporting unit (borrowed from rd) */
+    const retdoc_unit *first; /* gives the rows of every table */
     const char *reporting, *period, *reported; /* arena */
     char **arena;
     size_t narena, carena;
@@ -86,9 +131,9 @@ typedef struct {
     lxw_row_t row;                   /* next free row */
     lxw_row_t head_first, head_last; /* frozen and repeated rows */
     lxw_col_t freeze_col;
-    int frozen;           /* head_first/head_last set */
-    lxw_row_t wrap_row;   /* the heading row last made taller */
-    double wrap_lines;    /* and its number of lines */
+    int frozen;         /* head_first/head_last set */
+    lxw_row_t wrap_row; /* the heading row last made taller */
+    double wrap_lines;  /* and its number of lines */
 } xlsx_sheet;
 
 /* ---- errors and strings ------------------------------------------------ */
@@ -120,7 +165,7 @@ const char *xlsx_sheet_label(xlsx_ctx *c, const xmlNode *row);
 const xmlNode *xlsx_sheet_first(const xlsx_ctx *c, const char *el);
 /* retdoc_rows, failure recorded in C. */
 error_code xlsx_sheet_rows(xlsx_ctx *c, const xmlNode *parent, const char *el,
-                    const xmlNode ***rows, size_t *n);
+                           const xmlNode ***rows, size_t *n);
 
 /* Adds the workbook's cell formats. */
 error_code xlsx_sheet_formats(xlsx_ctx *c);
@@ -128,35 +173,38 @@ error_code xlsx_sheet_formats(xlsx_ctx *c);
 /* ---- cells (each a no-op once C has failed) ------------------------------ */
 
 /* Widens column COL of S to fit width W (capped). */
-error_code xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col, double w);
+error_code xlsx_sheet_track(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t col,
+                            double w);
 /* Writes TEXT (cut to the cell limit); CAP > 0 counts its width up to CAP,
  * CAP < 0 does not count it (it may overflow into empty cells). */
-error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
-                   const char *text, lxw_format *f, double cap);
-error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
-                   double v, lxw_format *f);
+error_code xlsx_sheet_str(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                          lxw_col_t col, const char *text, lxw_format *f,
+                          double cap);
+error_code xlsx_sheet_num(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                          lxw_col_t col, double v, lxw_format *f);
 /* Writes the formula in B (consumed) with cached value V. */
 error_code xlsx_sheet_formula(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
-                       lxw_col_t col, buf_t *b, double v, lxw_format *f);
-error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1, lxw_col_t c1,
-                     lxw_row_t r2, lxw_col_t c2, const char *text,
-                     lxw_format *f);
+                              lxw_col_t col, buf_t *b, double v, lxw_format *f);
+error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
+                            lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
+                            const char *text, lxw_format *f);
 /* Row R is HEIGHT points high. */
 error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
-                      double height);
+                             double height);
 /* A wrapped column heading; a heading merged over R1..R2 x C1..C2. */
-error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r, lxw_col_t col,
-                    const char *text);
+error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                           lxw_col_t col, const char *text);
 error_code xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
-                          lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
-                          const char *text);
+                                 lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
+                                 const char *text);
 /* Formats of a unit's row: communities plain, roll-ups shaded, 'all' in
  * the total colour. P may be NULL. */
 void xlsx_sheet_unit_formats(const xlsx_ctx *c, const retdoc_unit *u,
                              lxw_format **t, lxw_format **n, lxw_format **p);
 /* Code, name (and with LEVEL the level label) of U in columns 0-2. */
 error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
-                          const retdoc_unit *u, int level, lxw_format *f);
+                                 const retdoc_unit *u, int level,
+                                 lxw_format *f);
 
 /* ---- formulas ----------------------------------------------------------- */
 
@@ -181,21 +229,21 @@ double xlsx_sheet_ratio(double num, double den);
  * title; campaign and period; reporting unit and unit of count. S is
  * cleared first, so xlsx_sheet_end may follow whatever happened. */
 error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
-                     int suffix, lxw_col_t ncols);
+                            int suffix, lxw_col_t ncols);
 /* Marks rows R1..R2 as the column headings: frozen, repeated on print. */
 void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
                       lxw_col_t freeze_col);
 /* The table ends before row NEXT: autofilter over the headings' last row
  * to the table's last row, columns 0..LAST_COL; s->row = NEXT. */
 error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
-                      lxw_col_t last_col);
+                             lxw_col_t last_col);
 /* Inserts a chart of TYPE, titled TITLE, of the values in column VCOL
  * against the labels in column LCOL, rows R1..R2 (or, with ROWWISE, of the
  * values in row R2 against the labels in row R1, columns LCOL..VCOL), to
  * the right of the table, just under its headings. */
 error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
-                     const char *title, lxw_row_t r1, lxw_row_t r2,
-                     lxw_col_t lcol, lxw_col_t vcol, int rowwise);
+                            const char *title, lxw_row_t r1, lxw_row_t r2,
+                            lxw_col_t lcol, lxw_col_t vcol, int rowwise);
 /* The common end of every sheet: the footer under the data (s->row),
  * column widths, panes and the print set-up. Frees s->width whatever
  * happened before; ERR_OK, or C's first failure (here or earlier). */
@@ -204,14 +252,16 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s);
 /* ---- the sheet families: one function per table of return.xsd ----------
  * TABLE is the table's value; EL the unit's element it reads when one
  * function serves several tables. ERR_OK, or C's first failure. */
-typedef error_code (*xlsx_sheet_fn)(xlsx_ctx *c, const char *table, const char *el);
+typedef error_code (*xlsx_sheet_fn)(xlsx_ctx *c, const char *table,
+                                    const char *el);
 
 error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el);
-error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table,
+                                    const char *el);
 error_code xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el);
 
 #endif

@@ -55,10 +55,10 @@ typedef struct {
     xlsx_sheet s;
     const retdoc_unit **comm; /* the communities, in code order */
     size_t ncomm;
-    double *vals;             /* NSUM values per community */
+    double *vals; /* NSUM values per community */
     lxw_row_t *dist_rows, *street_rows;
     size_t ndist, nstreet;
-    lxw_row_t r;              /* next row */
+    lxw_row_t r; /* next row */
 } summary;
 
 static double value_of(xlsx_ctx *c, const retdoc_unit *u, const sum_col *k)
@@ -153,8 +153,8 @@ static void write_street(xlsx_ctx *c, summary *t, size_t *i, double *district)
     memset(street, 0, sizeof street);
     while (*i < t->ncomm && same_prefix(t->comm[*i], scode, slen)) {
         const double *v = &t->vals[*i * NSUM];
-        write_row(c, t, t->comm[*i]->code, t->comm[*i]->name, v,
-                  ROW_COMMUNITY, 0, NULL, 0);
+        write_row(c, t, t->comm[*i]->code, t->comm[*i]->name, v, ROW_COMMUNITY,
+                  0, NULL, 0);
         for (j = 2; j < NSUM; j++)
             street[j] += v[j];
         (*i)++;

@@ -31,8 +31,7 @@ static double row_count(xlsx_ctx *c, const xmlNode *parent, const char *el,
                         const xmlNode *row, const char *attr)
 {
     return (double)retdoc_count(
-        c->rd,
-        retdoc_row(c->rd, parent, el, retdoc_attr(c->rd, row, "value")),
+        c->rd, retdoc_row(c->rd, parent, el, retdoc_attr(c->rd, row, "value")),
         attr);
 }
 
@@ -114,8 +113,7 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
 
     (void)el;
     memset(&s, 0, sizeof s);
-    xlsx_sheet_rows(c, xlsx_sheet_first(c, "households"), "dwelling", &dw,
-                    &nd);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "households"), "dwelling", &dw, &nd);
     xlsx_sheet_rows(c, xlsx_sheet_first(c, "visits"), "kind", &kinds, &nk);
     T = (lxw_col_t)(3 + 2 * nd);
     K = (lxw_col_t)(T + 3);
@@ -129,8 +127,7 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
         lxw_col_t col = (lxw_col_t)(3 + 2 * i);
         xlsx_sheet_head_merge(c, &s, H, col, H, col + 1,
                               xlsx_sheet_label(c, dw[i]));
-        xlsx_sheet_head(c, &s, H + 1, col,
-                        xlsx_sheet_word(c, W_HH_REGISTERED));
+        xlsx_sheet_head(c, &s, H + 1, col, xlsx_sheet_word(c, W_HH_REGISTERED));
         xlsx_sheet_head(c, &s, H + 1, col + 1,
                         xlsx_sheet_word(c, W_HH_VISITED));
     }
@@ -148,8 +145,7 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
     xlsx_sheet_heads(&s, H, H + 1, 2);
     for (r = H + 2, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
          i++, r++)
-        visits_row(c, &s, r, retdoc_unit_at(c->rd, i), dw, nd, kinds, nk, T,
-                   K);
+        visits_row(c, &s, r, retdoc_unit_at(c->rd, i), dw, nd, kinds, nk, T, K);
     xlsx_sheet_filter(c, &s, r, ncols - 1);
     rc = xlsx_sheet_end(c, &s);
     free(dw);
@@ -182,8 +178,7 @@ static void items_category(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
     size_t j;
 
     xlsx_sheet_unit_cells(c, s, r, u, 0, c->f.text);
-    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_label(c, l->cats[k]), c->f.text,
-                   0);
+    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_label(c, l->cats[k]), c->f.text, 0);
     for (j = 0; j < l->nst; j++) {
         double v = row_count(c, cr, "status", l->sts[j], "count");
         xlsx_sheet_num(c, s, r, (lxw_col_t)(3 + j), v, c->f.num);
@@ -273,8 +268,7 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     }
     xlsx_sheet_heads(&s, H, H, 3);
     r = H + 1;
-    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK && l.colsum;
-         i++) {
+    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK && l.colsum; i++) {
         const retdoc_unit *u = retdoc_unit_at(c->rd, i);
         lxw_row_t first = r;
         items_block(c, &s, &l, &r, u);
@@ -320,8 +314,8 @@ static lxw_row_t groups_block(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
         const xmlNode *g = retdoc_row(c->rd, gs, "group", gv);
         double sum = 0;
         xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
-        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_label(c, groups[k]),
-                       c->f.text, 0);
+        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_label(c, groups[k]), c->f.text,
+                       0);
         xlsx_sheet_num(c, s, *r, 3, count(c, g, "members"), c->f.num);
         xlsx_sheet_num(c, s, *r, 4, count(c, g, "households"), c->f.num);
         xlsx_sheet_num(c, s, *r, 5, count(c, g, "served"), c->f.num);
@@ -382,8 +376,7 @@ error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
     xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_CODE));
     xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_NAME));
     xlsx_sheet_head_merge(c, &s, H, 2, H + 1, 2, xlsx_sheet_word(c, W_GROUP));
-    xlsx_sheet_head_merge(c, &s, H, 3, H + 1, 3,
-                          xlsx_sheet_word(c, W_MEMBERS));
+    xlsx_sheet_head_merge(c, &s, H, 3, H + 1, 3, xlsx_sheet_word(c, W_MEMBERS));
     xlsx_sheet_head_merge(c, &s, H, 4, H + 1, 4,
                           xlsx_sheet_word(c, W_HOUSEHOLDS));
     xlsx_sheet_head_merge(c, &s, H, 5, H + 1, 5, xlsx_sheet_word(c, W_SERVED));
@@ -469,8 +462,8 @@ static void cadres_listed(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
                           const retdoc_unit *u, const xmlNode *cd)
 {
     const xmlNode *n;
-    for (n = retdoc_child(cd, "team"); n; n = retdoc_next(n->next, "team"),
-        (*r)++) {
+    for (n = retdoc_child(cd, "team"); n;
+         n = retdoc_next(n->next, "team"), (*r)++) {
         xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
         xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_TEAM), c->f.text, 0);
         xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "name"), c->f.text,
@@ -481,15 +474,14 @@ static void cadres_listed(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
         xlsx_sheet_str(c, s, *r, 7, "", c->f.text, -1);
         xlsx_sheet_str(c, s, *r, 8, "", c->f.text, -1);
     }
-    for (n = retdoc_child(cd, "cadre"); n; n = retdoc_next(n->next, "cadre"),
-        (*r)++) {
+    for (n = retdoc_child(cd, "cadre"); n;
+         n = retdoc_next(n->next, "cadre"), (*r)++) {
         const xmlNode *ro =
             retdoc_row(c->rd, cd, "role", retdoc_attr(c->rd, n, "role"));
         xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
-        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_CADRE_ROW),
-                       c->f.text, 0);
-        xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "id"), c->f.text,
+        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_CADRE_ROW), c->f.text,
                        0);
+        xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "id"), c->f.text, 0);
         xlsx_sheet_num(c, s, *r, 6, count(c, n, "visits"), c->f.num);
         xlsx_sheet_str(c, s, *r, 4, "", c->f.num, -1);
         xlsx_sheet_str(c, s, *r, 5, "", c->f.num, -1);
@@ -504,10 +496,9 @@ static void cadres_listed(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
 
 error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
 {
-    static const int heads[9] = {W_CODE,  W_NAME,  W_KIND,
-                                 W_ENTRY, W_CADRES_REGISTERED,
-                                 W_TAKING_PART,    W_VISITS,
-                                 W_ROLE,  W_TEAM};
+    static const int heads[9] = {
+        W_CODE,        W_NAME,   W_KIND, W_ENTRY, W_CADRES_REGISTERED,
+        W_TAKING_PART, W_VISITS, W_ROLE, W_TEAM};
     xlsx_sheet s;
     const xmlNode **roles = NULL;
     size_t nr, i;
@@ -567,7 +558,8 @@ static void satisfaction_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     xlsx_sheet_formula(c, s, r, F + 2, &b, xlsx_sheet_ratio(sat, forms), fp);
 }
 
-error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *el)
+error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table,
+                                    const char *el)
 {
     xlsx_sheet s;
     const xmlNode **ratings = NULL;
@@ -579,8 +571,8 @@ error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table, const char *
 
     (void)el;
     memset(&s, 0, sizeof s);
-    xlsx_sheet_rows(c, xlsx_sheet_first(c, "satisfaction"), "rating",
-                    &ratings, &nr);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "satisfaction"), "rating", &ratings,
+                    &nr);
     F = (lxw_col_t)(3 + nr);
     ncols = (lxw_col_t)(F + 3);
     xlsx_sheet_begin(c, &s, table, -1, ncols);

@@ -448,8 +448,7 @@ static void test_severity_override(void **state)
     audit_opts_default(&o);
     assert_int_equal(audit_opts_set(&o, "no-responsible-cadre=error", NULL),
                      ERR_OK);
-    run(state, &o, "audit/no-responsible-cadre.xml", as_error,
-        N_OF(as_error));
+    run(state, &o, "audit/no-responsible-cadre.xml", as_error, N_OF(as_error));
     assert_int_equal(audit_opts_set(&o, "no-responsible-cadre=off", NULL),
                      ERR_OK);
     run(state, &o, "audit/no-responsible-cadre.xml", NULL, 0);
@@ -559,12 +558,12 @@ static void same_lists(const diag_list *x, const diag_list *y)
 
 static void test_duplicate_household_batch(void **state)
 {
-    static const char *const order1[] = {
-        "audit/duplicate-household.xml", "audit/duplicate-household-other.xml",
-        "audit/clean.xml"};
-    static const char *const order2[] = {
-        "audit/clean.xml", "audit/duplicate-household-other.xml",
-        "audit/duplicate-household.xml"};
+    static const char *const order1[] = {"audit/duplicate-household.xml",
+                                         "audit/duplicate-household-other.xml",
+                                         "audit/clean.xml"};
+    static const char *const order2[] = {"audit/clean.xml",
+                                         "audit/duplicate-household-other.xml",
+                                         "audit/duplicate-household.xml"};
     /* all on the later register by path; the other register and clean.xml
      * (same ids and an address, but another community) have none */
     static const expect want[] = {
@@ -635,21 +634,26 @@ static void write_big(char *path, size_t n, unsigned *last,
     unsigned line = 7;
     size_t i;
     assert_non_null(f);
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<register xmlns=\"urn:canvass:register:1\" version=\"1\">\n"
-               "  <community code=\"620402003903\" name=\"n\" street=\"s\" "
-               "district=\"d\" city=\"c\"/>\n"
-               "  <campaign id=\"zqjfwh-2011\" title=\"t\" start=\"2011-09-01\" "
-               "end=\"2011-10-31\" reported=\"2011-11-10\"/>\n"
-               "  <cadres><cadre id=\"c01\" name=\"n\" role=\"staff\"/></cadres>\n"
-               "  <households>\n");
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<register xmlns=\"urn:canvass:register:1\" version=\"1\">\n"
+            "  <community code=\"620402003903\" name=\"n\" street=\"s\" "
+            "district=\"d\" city=\"c\"/>\n"
+            "  <campaign id=\"zqjfwh-2011\" title=\"t\" start=\"2011-09-01\" "
+            "end=\"2011-10-31\" reported=\"2011-11-10\"/>\n"
+            "  <cadres><cadre id=\"c01\" name=\"n\" role=\"staff\"/></cadres>\n"
+            "  <households>\n");
     for (i = 0; i < n; i++) {
         int lst = i == n - 1;
-        fprintf(f, "    <household id=\"h%zu\" dwelling=\"building\" "
-                   "address=\"No. %zu\" cadre=\"c01\">\n", i, lst ? 1 : i);
+        fprintf(f,
+                "    <household id=\"h%zu\" dwelling=\"building\" "
+                "address=\"No. %zu\" cadre=\"c01\">\n",
+                i, lst ? 1 : i);
         fprintf(f, "      <member id=\"m%zu\"/>\n", lst ? 0 : i);
-        fprintf(f, "      <visit id=\"v%zu\" date=\"2011-09-05\" kind=\"first\" "
-                   "by=\"c01\"/>\n    </household>\n", i);
+        fprintf(f,
+                "      <visit id=\"v%zu\" date=\"2011-09-05\" kind=\"first\" "
+                "by=\"c01\"/>\n    </household>\n",
+                i);
         if (lst) {
             *last = line;
             *last_member = line + 1;

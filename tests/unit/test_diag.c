@@ -46,7 +46,8 @@ static void test_sort(void **state)
 
 static void test_text(void **state)
 {
-    diag d = make("x.xml", 12, 5, "household-not-visited", "household h1 has no visit");
+    diag d = make("x.xml", 12, 5, "household-not-visited",
+                  "household h1 has no visit");
     char *s;
     (void)state;
     d.severity = DIAG_WARNING;
@@ -64,16 +65,17 @@ static void test_text(void **state)
 
 static void test_json(void **state)
 {
-    diag d = make("dir/\"q\".xml", 3, 4, "schema", "bad\tvalue \\ \"x\"\n\001 楼房");
+    diag d =
+        make("dir/\"q\".xml", 3, 4, "schema", "bad\tvalue \\ \"x\"\n\001 楼房");
     char *s;
     (void)state;
     d.household = "h7";
     s = diag_format_json(&d);
-    assert_string_equal(s,
-        "{\"file\":\"dir/\\\"q\\\".xml\",\"line\":3,\"col\":4,"
-        "\"severity\":\"error\",\"rule\":\"schema\","
-        "\"message\":\"bad\\tvalue \\\\ \\\"x\\\"\\n\\u0001 楼房\","
-        "\"household\":\"h7\"}");
+    assert_string_equal(
+        s, "{\"file\":\"dir/\\\"q\\\".xml\",\"line\":3,\"col\":4,"
+           "\"severity\":\"error\",\"rule\":\"schema\","
+           "\"message\":\"bad\\tvalue \\\\ \\\"x\\\"\\n\\u0001 楼房\","
+           "\"household\":\"h7\"}");
     free(s);
 }
 

@@ -88,7 +88,8 @@ static void test_write_file(void **state)
 {
     char *msg = NULL;
     (void)state;
-    assert_int_equal(output_write_file(BASE "/w.txt", "hello", 5, &msg), ERR_OK);
+    assert_int_equal(output_write_file(BASE "/w.txt", "hello", 5, &msg),
+                     ERR_OK);
     assert_string_equal(S_slurp(BASE "/w.txt"), "hello");
     assert_int_equal(output_write_file(BASE "/no-such/w.txt", "x", 1, &msg),
                      ERR_OPEN);
@@ -104,7 +105,8 @@ static void test_set_replaced(void **state)
     (void)state;
 
     /* first set: return.xml and a summary */
-    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg), ERR_OK);
+    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg),
+                     ERR_OK);
     assert_int_equal(S_count(BASE, ".out.canvass-"), 1);
     assert_int_equal(output_write(o, "return.xml", "<r/>", 4, &msg), ERR_OK);
     assert_int_equal(output_path(o, "summary-all.md", &path, &msg), ERR_OK);
@@ -133,7 +135,8 @@ static void test_set_replaced(void **state)
     /* the user's file and folder; a second set without the summary */
     S_put(BASE "/out/notes.txt", "mine");
     assert_int_equal(mkdir(BASE "/out/archive", 0777), 0);
-    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg), ERR_OK);
+    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg),
+                     ERR_OK);
     assert_int_equal(output_write(o, "return.xml", "<r2/>", 5, &msg), ERR_OK);
     assert_int_equal(output_commit(o, &note, &msg), ERR_OK);
     output_free(o);
@@ -144,7 +147,8 @@ static void test_set_replaced(void **state)
     assert_int_equal(S_count(BASE, ".out.canvass-"), 0);
 
     /* not committed: OUTDIR as it was, no private folder */
-    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg), ERR_OK);
+    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg),
+                     ERR_OK);
     assert_int_equal(output_write(o, "return.xml", "<r3/>", 5, &msg), ERR_OK);
     output_free(o);
     assert_string_equal(S_slurp(BASE "/out/return.xml"), "<r2/>");
@@ -152,7 +156,8 @@ static void test_set_replaced(void **state)
 
     /* a folder at an output name is never replaced */
     assert_int_equal(mkdir(BASE "/out/returns.xlsx", 0777), 0);
-    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg), ERR_OK);
+    assert_int_equal(output_open(BASE "/out", NULL, NULL, NULL, &o, &msg),
+                     ERR_OK);
     assert_int_equal(output_path(o, "returns.xlsx", &path, &msg), ERR_WRITE);
     assert_non_null(strstr(msg, "returns.xlsx is a folder"));
     free(msg);
@@ -198,10 +203,8 @@ static void test_sink(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_write_file),
-        cmocka_unit_test(test_set_replaced),
-        cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_names),        cmocka_unit_test(test_write_file),
+        cmocka_unit_test(test_set_replaced), cmocka_unit_test(test_inputs),
         cmocka_unit_test(test_sink),
     };
     return cmocka_run_group_tests(tests, S_setup, NULL);

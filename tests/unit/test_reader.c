@@ -121,22 +121,28 @@ static void write_tmp(char *path, const char *text, size_t len)
 static const char small[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<register xmlns=\"urn:canvass:register:1\" version=\"1\">\n"
-    "  <community code=\"620402003009\" name=\"测试社区\" street=\"s\" district=\"d\" city=\"c\"/>\n"
-    "  <campaign id=\"k\" title=\"t\" start=\"2011-09-01\" end=\"2011-10-31\" reported=\"2011-11-10\"/>\n"
+    "  <community code=\"620402003009\" name=\"测试社区\" street=\"s\" "
+    "district=\"d\" city=\"c\"/>\n"
+    "  <campaign id=\"k\" title=\"t\" start=\"2011-09-01\" end=\"2011-10-31\" "
+    "reported=\"2011-11-10\"/>\n"
     "  <cadres>\n"
     "    <cadre id=\"c1\" name=\"甲\" role=\"secretary\" team=\"工作组\"/>\n"
     "    <cadre id=\"c2\" name=\"乙\" role=\"staff\"/>\n"
     "  </cadres>\n"
     "  <households>\n"
-    "    <household id=\"h1\" dwelling=\"building\" address=\"1号楼\" cadre=\"c1\"/>\n"
+    "    <household id=\"h1\" dwelling=\"building\" address=\"1号楼\" "
+    "cadre=\"c1\"/>\n"
     "    <household id=\"h2\" dwelling=\"bungalow\"\n"
     "        address=\"平房1排\" cadre=\"c2\">\n"
-    "      <member id=\"m1\" name=\"丙\" born=\"1930\" groups=\"elderly-living-alone  disabled\"/>\n"
+    "      <member id=\"m1\" name=\"丙\" born=\"1930\" "
+    "groups=\"elderly-living-alone  disabled\"/>\n"
     "      <member id=\"m2\"/>\n"
     "      <visit id=\"v1\" date=\"2011-09-05\" kind=\"first\" by=\"c1\"/>\n"
-    "      <visit id=\"v2\" date=\"2011-10-01\" kind=\"follow-up\" by=\" c1\n c2 \">\n"
+    "      <visit id=\"v2\" date=\"2011-10-01\" kind=\"follow-up\" by=\" c1\n "
+    "c2 \">\n"
     "        <form id=\"f1\">\n"
-    "          <opinion id=\"o1\" category=\"health\" important=\"true\" status=\"resolved\" to=\"街道\" closed=\"2011-10-02\">路灯</opinion>\n"
+    "          <opinion id=\"o1\" category=\"health\" important=\"true\" "
+    "status=\"resolved\" to=\"街道\" closed=\"2011-10-02\">路灯</opinion>\n"
     "          <suggestion id=\"s1\" category=\"other\">多办活动</suggestion>\n"
     "        </form>\n"
     "        <satisfaction rating=\"satisfied\"/>\n"
@@ -144,7 +150,8 @@ static const char small[] =
     "      </visit>\n"
     "    </household>\n"
     "  </households>\n"
-    "  <narrative><section name=\"practices\"><p>\n   召开动员会。  </p></section></narrative>\n"
+    "  <narrative><section name=\"practices\"><p>\n   召开动员会。  "
+    "</p></section></narrative>\n"
     "</register>\n";
 
 static void test_small_register(void **state)
@@ -178,7 +185,8 @@ static void test_small_register(void **state)
                 ((1u << vocab_index(vocab, "group", "elderly-living-alone")) |
                  (1u << vocab_index(vocab, "group", "disabled"))));
     assert_int_equal(s.h2_v2_date, reader_parse_date("2011-10-01"));
-    assert_int_equal(s.h2_v2_kind, vocab_index(vocab, "visitKind", "follow-up"));
+    assert_int_equal(s.h2_v2_kind,
+                     vocab_index(vocab, "visitKind", "follow-up"));
     assert_int_equal(s.h2_v2_rating, vocab_index(vocab, "rating", "satisfied"));
     assert_string_equal(s.h2_v2_by, "c1;c2;");
     assert_true(s.h2_item_important);
@@ -227,8 +235,8 @@ static void test_gb18030_and_hash(void **state)
     char path[] = "/tmp/canvass-reader-XXXXXX";
     (void)state;
     memset(&s, 0, sizeof s);
-    assert_int_equal(reader_read(r, "../examples/dongfeng-2011.xml", &cb, &s,
-                                 &res), ERR_OK);
+    assert_int_equal(
+        reader_read(r, "../examples/dongfeng-2011.xml", &cb, &s, &res), ERR_OK);
     assert_true(res.valid);
     assert_string_equal(s.community, "东风社区");
     assert_int_equal(s.households, 12);
@@ -268,10 +276,10 @@ static void test_dates(void **state)
 {
     (void)state;
     assert_int_equal(reader_parse_date("1970-01-01"), 0);
-    assert_int_equal(reader_parse_date("2011-11-10") -
-                     reader_parse_date("2011-10-11"), 30);
-    assert_int_equal(reader_parse_date("2012-03-01") -
-                     reader_parse_date("2012-02-28"), 2);
+    assert_int_equal(
+        reader_parse_date("2011-11-10") - reader_parse_date("2011-10-11"), 30);
+    assert_int_equal(
+        reader_parse_date("2012-03-01") - reader_parse_date("2012-02-28"), 2);
     assert_int_equal(reader_parse_date("2011-09-05Z"),
                      reader_parse_date("2011-09-05"));
     assert_int_equal(reader_parse_date("2011-9-5"), RD_NO_DATE);

@@ -42,8 +42,8 @@ static const char doc_text[] =
 
 static xmlDocPtr parse(const char *text)
 {
-    xmlDocPtr d = xmlReadMemory(text, (int)strlen(text), "t.xml", NULL,
-                                XML_PARSE_NONET);
+    xmlDocPtr d =
+        xmlReadMemory(text, (int)strlen(text), "t.xml", NULL, XML_PARSE_NONET);
     assert_non_null(d);
     return d;
 }

@@ -84,17 +84,21 @@ static void test_reference_figures(void **state)
     assert_int_equal(num(d, "count(/t:return/t:unit)"), 1);
     assert_int_equal(num(d, J "/t:households/@visited"), 108);
     assert_int_equal(num(d, J "/t:households/@registered"), 112);
-    assert_int_equal(num(d, J "/t:households/t:dwelling[@value='building']/@visited"), 80);
-    assert_int_equal(num(d, J "/t:households/t:dwelling[@value='bungalow']/@visited"), 28);
+    assert_int_equal(
+        num(d, J "/t:households/t:dwelling[@value='building']/@visited"), 80);
+    assert_int_equal(
+        num(d, J "/t:households/t:dwelling[@value='bungalow']/@visited"), 28);
     assert_int_equal(num(d, J "/t:forms/@count"), 120);
     assert_int_equal(num(d, J "/t:suggestions/@count"), 130);
     assert_int_equal(num(d, J "/t:opinions/@count"), 168);
     assert_int_equal(num(d, J "/t:opinions/@important-reported"), 16);
-    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"), 0);
+    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"),
+                     0);
     assert_int_equal(num(d, "count(" J "/t:opinions/t:category[@count>0])"), 7);
     assert_int_equal(num(d, J "/t:satisfaction/@forms"), 30);
     assert_int_equal(num(d, J "/t:satisfaction/@satisfied"), 29);
-    assert_int_equal(num(d, J "/t:groups/t:group[@value='elderly']/@served"), 30);
+    assert_int_equal(num(d, J "/t:groups/t:group[@value='elderly']/@served"),
+                     30);
     assert_int_equal(num(d, "count(" J "/t:services/t:type[@count>0])"), 4);
     assert_int_equal(num(d, J "/t:services/@count"), 49);
     assert_int_equal(num(d, J "/t:visits/@count"), 150);
@@ -103,9 +107,12 @@ static void test_reference_figures(void **state)
     /* the warnings the reference data deserves, by rule */
     assert_int_equal(num(d, J "/t:audit/@warnings"), 8);
     assert_int_equal(num(d, J "/t:audit/@errors"), 0);
-    assert_int_equal(num(d, J "/t:audit/t:rule[@value='household-not-visited']/@count"), 4);
-    assert_int_equal(num(d, J "/t:audit/t:rule[@value='no-responsible-cadre']/@count"), 3);
-    assert_int_equal(num(d, J "/t:audit/t:rule[@value='cadre-few-visits']/@count"), 1);
+    assert_int_equal(
+        num(d, J "/t:audit/t:rule[@value='household-not-visited']/@count"), 4);
+    assert_int_equal(
+        num(d, J "/t:audit/t:rule[@value='no-responsible-cadre']/@count"), 3);
+    assert_int_equal(
+        num(d, J "/t:audit/t:rule[@value='cadre-few-visits']/@count"), 1);
     assert_int_equal(num(d, "count(/t:return/t:findings/t:finding)"), 8);
     assert_int_equal(num(d, "count(" J "/t:narrative/t:section)"), 4);
     xmlFreeDoc(d);
@@ -120,32 +127,43 @@ static void test_rollups_sum(void **state)
                            "../examples/dongfeng-2011.xml"};
     xmlDocPtr d = build(paths, 3, NULL);
     const char *levels[] = {"street", "district", "city", "all"};
-    const char *attrs[] = {
-        "t:households/@registered", "t:households/@visited",
-        "t:households/t:dwelling[1]/@visited", "t:visits/@count",
-        "t:visits/t:kind[2]/@count", "t:forms/@count", "t:opinions/@count",
-        "t:opinions/@important", "t:opinions/t:category[3]/t:status[4]/@count",
-        "t:suggestions/t:status[5]/@count", "t:groups/t:group[8]/@members",
-        "t:groups/t:group[8]/@served", "t:services/t:type[2]/t:group[3]/@count",
-        "t:satisfaction/t:rating[1]/@count", "t:satisfaction/@satisfied",
-        "t:cadres/@registered", "t:cadres/t:role[1]/@visits",
-        "t:audit/@warnings"};
+    const char *attrs[] = {"t:households/@registered",
+                           "t:households/@visited",
+                           "t:households/t:dwelling[1]/@visited",
+                           "t:visits/@count",
+                           "t:visits/t:kind[2]/@count",
+                           "t:forms/@count",
+                           "t:opinions/@count",
+                           "t:opinions/@important",
+                           "t:opinions/t:category[3]/t:status[4]/@count",
+                           "t:suggestions/t:status[5]/@count",
+                           "t:groups/t:group[8]/@members",
+                           "t:groups/t:group[8]/@served",
+                           "t:services/t:type[2]/t:group[3]/@count",
+                           "t:satisfaction/t:rating[1]/@count",
+                           "t:satisfaction/@satisfied",
+                           "t:cadres/@registered",
+                           "t:cadres/t:role[1]/@visits",
+                           "t:audit/@warnings"};
     size_t i, k;
     char a[512], b[512];
     (void)state;
     assert_int_equal(num(d, "count(/t:return/t:unit)"), 7);
     for (i = 0; i < 4; i++)
         for (k = 0; k < sizeof attrs / sizeof *attrs; k++) {
-            snprintf(a, sizeof a, "/t:return/t:unit[@level='%s']/%s",
-                     levels[i], attrs[k]);
-            snprintf(b, sizeof b, "sum(/t:return/t:unit[@level='community']/%s)",
+            snprintf(a, sizeof a, "/t:return/t:unit[@level='%s']/%s", levels[i],
                      attrs[k]);
+            snprintf(b, sizeof b,
+                     "sum(/t:return/t:unit[@level='community']/%s)", attrs[k]);
             if (num(d, a) != num(d, b))
                 fail_msg("%s: %g, sum of communities %g", a, num(d, a),
                          num(d, b));
         }
-    assert_int_equal(num(d, "/t:return/t:unit[@level='street']/@communities"), 3);
-    assert_int_equal(num(d, "count(/t:return/t:unit[@level='all']/t:covers/t:community)"), 3);
+    assert_int_equal(num(d, "/t:return/t:unit[@level='street']/@communities"),
+                     3);
+    assert_int_equal(
+        num(d, "count(/t:return/t:unit[@level='all']/t:covers/t:community)"),
+        3);
     xmlFreeDoc(d);
 }
 
@@ -155,10 +173,9 @@ static void test_order_independent(void **state)
     const char *p1[] = {"../examples/jinshan-2011.xml",
                         "../examples/hongxing-2011.xml",
                         "../examples/dongfeng-2011.xml"};
-    const char *p2[] = {"../examples/dongfeng-2011.xml",
-                        "../examples/jinshan-2011.xml",
-                        "../examples/hongxing-2011.xml",
-                        "../examples/jinshan-2011.xml"};
+    const char *p2[] = {
+        "../examples/dongfeng-2011.xml", "../examples/jinshan-2011.xml",
+        "../examples/hongxing-2011.xml", "../examples/jinshan-2011.xml"};
     xmlDocPtr d1 = build(p1, 3, NULL), d2 = build(p2, 4, NULL);
     char *b1, *b2;
     size_t l1, l2;
@@ -184,10 +201,15 @@ static void test_partial(void **state)
     assert_int_equal(b->errors, 6);
     assert_false(b->regs[1].included);
     assert_int_equal(num(d, "count(/t:return[@partial='true'])"), 1);
-    assert_int_equal(num(d, "count(/t:return/t:sources/t:source[@included='false' and @file='../examples/zz-broken-2011.xml'])"), 1);
+    assert_int_equal(
+        num(d, "count(/t:return/t:sources/t:source[@included='false' and "
+               "@file='../examples/zz-broken-2011.xml'])"),
+        1);
     assert_int_equal(num(d, "count(/t:return/t:unit)"), 1);
-    assert_int_equal(num(d, "count(/t:return/t:findings/t:finding[@rule='schema'])"), 6);
-    assert_int_equal(num(d, "string-length(/t:return/t:sources/t:source[1]/@sha256)"), 64);
+    assert_int_equal(
+        num(d, "count(/t:return/t:findings/t:finding[@rule='schema'])"), 6);
+    assert_int_equal(
+        num(d, "string-length(/t:return/t:sources/t:source[1]/@sha256)"), 64);
     batch_free(b);
     xmlFreeDoc(d);
 }

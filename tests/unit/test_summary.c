@@ -152,8 +152,7 @@ static const char *render(fixture *fx, const summary_t *s, const char *level,
     char *msg = NULL;
     error_code e;
     snprintf(path, sizeof path, "%s/%s", fx->dir, name);
-    e = summary_render(s, fx->ret, level, code, format, path, &fx->opts,
-                       &msg);
+    e = summary_render(s, fx->ret, level, code, format, path, &fx->opts, &msg);
     if (e != ERR_OK)
         fail_msg("%s %s %s: %s: %s", level, code, format, error_string(e),
                  msg ? msg : "");
@@ -187,17 +186,17 @@ static char *docx_text(const char *path)
     zip_fclose(zf);
     zip_discard(za);
 
-    doc = xmlReadMemory(xml, (int)st.size, "document.xml", NULL,
-                        XML_PARSE_NONET);
+    doc =
+        xmlReadMemory(xml, (int)st.size, "document.xml", NULL, XML_PARSE_NONET);
     free(xml);
     assert_non_null(doc);
     c = xmlXPathNewContext(doc);
     xmlXPathRegisterNs(c, BAD_CAST "w", BAD_CAST W_NS);
     /* the reference's page set-up is last in the body: A4, GB/T margins */
-    o = xmlXPathEvalExpression(
-        BAD_CAST "/w:document/w:body/*[last()][self::w:sectPr]"
-                 "/w:pgSz[@w:w='11906' and @w:h='16838']",
-        c);
+    o = xmlXPathEvalExpression(BAD_CAST
+                               "/w:document/w:body/*[last()][self::w:sectPr]"
+                               "/w:pgSz[@w:w='11906' and @w:h='16838']",
+                               c);
     assert_true(o && o->nodesetval && o->nodesetval->nodeNr == 1);
     xmlXPathFreeObject(o);
     o = xmlXPathEvalExpression(BAD_CAST "//w:p", c);
@@ -246,22 +245,22 @@ static char *docx_part(const char *path, const char *name)
     return b;
 }
 
-#define assert_has(hay, needle)                                              \
-    do {                                                                     \
-        if (!strstr((hay), (needle)))                                        \
-            fail_msg("missing \"%s\" in:\n%s", (needle), (hay));             \
+#define assert_has(hay, needle)                                                \
+    do {                                                                       \
+        if (!strstr((hay), (needle)))                                          \
+            fail_msg("missing \"%s\" in:\n%s", (needle), (hay));               \
     } while (0)
 
-#define assert_starts(hay, prefix)                                            \
-    do {                                                                     \
-        if (strncmp((hay), (prefix), strlen(prefix)))                        \
-            fail_msg("does not start with \"%s\":\n%s", (prefix), (hay));   \
+#define assert_starts(hay, prefix)                                             \
+    do {                                                                       \
+        if (strncmp((hay), (prefix), strlen(prefix)))                          \
+            fail_msg("does not start with \"%s\":\n%s", (prefix), (hay));      \
     } while (0)
 
-#define assert_lacks(hay, needle)                                            \
-    do {                                                                     \
-        if (strstr((hay), (needle)))                                         \
-            fail_msg("unexpected \"%s\" in:\n%s", (needle), (hay));          \
+#define assert_lacks(hay, needle)                                              \
+    do {                                                                       \
+        if (strstr((hay), (needle)))                                           \
+            fail_msg("unexpected \"%s\" in:\n%s", (needle), (hay));            \
     } while (0)
 
 /* ------------------------------------------------------------ fixture */
@@ -322,7 +321,9 @@ static void zh_phrases(const fixture *fx, const char *level, const char *code,
     r = xpn(fx, q);
     PUT("共走访辖区住户%.0f户", v);
     PUT("占登记住户%.0f户的%.1f%%", r, v * 100 / r);
-    snprintf(q, sizeof q, U("r:households/r:dwelling[@value='building']/@visited"), level, code);
+    snprintf(q, sizeof q,
+             U("r:households/r:dwelling[@value='building']/@visited"), level,
+             code);
     PUT("其中楼房%s户", xp(fx, q));
     snprintf(q, sizeof q, U("r:forms/@count"), level, code);
     PUT("填写民情登记表%s份", xp(fx, q));
@@ -330,7 +331,8 @@ static void zh_phrases(const fixture *fx, const char *level, const char *code,
     PUT("意见%s条", xp(fx, q));
     snprintf(q, sizeof q, U("r:opinions/@important-reported"), level, code);
     PUT("已将%s条重要合理意见上报", xp(fx, q));
-    snprintf(q, sizeof q, U("r:opinions/r:status[@value='resolved']/@count"), level, code);
+    snprintf(q, sizeof q, U("r:opinions/r:status[@value='resolved']/@count"),
+             level, code);
     PUT("解决%s条", xp(fx, q));
     snprintf(q, sizeof q, U("r:suggestions/@count"), level, code);
     PUT("收集意见建议%s条", xp(fx, q));
@@ -338,12 +340,16 @@ static void zh_phrases(const fixture *fx, const char *level, const char *code,
     v = xpn(fx, q);
     snprintf(q, sizeof q, U("r:satisfaction/@satisfied"), level, code);
     PUT("满意度测评表%.0f份，群众满意率%.1f%%", v, xpn(fx, q) * 100 / v);
-    snprintf(q, sizeof q, U("r:groups/r:group[@value='elderly']/@served"), level, code);
+    snprintf(q, sizeof q, U("r:groups/r:group[@value='elderly']/@served"),
+             level, code);
     PUT("为%s名三无老人", xp(fx, q));
     PUT("通过生活照料、家政服务、康复护理、精神慰藉等服务");
-    snprintf(q, sizeof q, U("r:audit/r:rule[@value='no-responsible-cadre']/@count"), level, code);
+    snprintf(q, sizeof q,
+             U("r:audit/r:rule[@value='no-responsible-cadre']/@count"), level,
+             code);
     PUT("有%s户住户未明确责任干部", xp(fx, q));
-    snprintf(q, sizeof q, U("r:audit/r:rule[@value='cadre-few-visits']/@count"), level, code);
+    snprintf(q, sizeof q, U("r:audit/r:rule[@value='cadre-few-visits']/@count"),
+             level, code);
     PUT("有%s名干部走访户数偏少", xp(fx, q));
     PUT("成立了以社区书记为组长的工作小组");
     PUT("党的建设、计划生育、综合治理、劳动保障、民政、城市管理、卫生等方面");
@@ -403,7 +409,8 @@ static void test_zh_community(void **state)
     check_zh(fx, "community", JINSHAN, title, t, "md");
     /* the register's narrative, each part where it belongs */
     assert_has(t, "## 二、主要做法\n\n（主要做法的叙述段落，取自登记表。）");
-    assert_has(t, "（存在的问题和不足的叙述段落，取自登记表。）\n\n## 五、下一步打算");
+    assert_has(
+        t, "（存在的问题和不足的叙述段落，取自登记表。）\n\n## 五、下一步打算");
     assert_has(t, "\n\n金山社区\n\n2011年11月10日\n");
     /* CommonMark closes ** before a Chinese full stop only */
     assert_has(t, "**（一）领导重视，落实责任**。按照");
@@ -415,7 +422,8 @@ static void test_zh_community(void **state)
     assert_has(t, "<meta charset=\"UTF-8\"/>");
     assert_has(t, "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }");
     assert_has(t, "<h1 class=\"title\">金山社区“走千家访万户”活动总结</h1>");
-    assert_has(t, "<span class=\"lead lead-2\">（一）领导重视，落实责任。</span>");
+    assert_has(t,
+               "<span class=\"lead lead-2\">（一）领导重视，落实责任。</span>");
     check_zh(fx, "community", JINSHAN, title, t, "html");
     free(t);
 
@@ -516,25 +524,28 @@ static void check_en(fixture *fx, const char *level, const char *code,
     v = xpn(fx, q);
     snprintf(q, sizeof q, U("r:households/@registered"), level, code);
     r = xpn(fx, q);
-    snprintf(line, sizeof line,
-             "visited %.0f households (building: ", v);
+    snprintf(line, sizeof line, "visited %.0f households (building: ", v);
     assert_has(text, line);
     snprintf(line, sizeof line, "%.1f%% of the %.0f households on the register",
              v * 100 / r, r);
     assert_has(text, line);
     snprintf(q, sizeof q, U("r:forms/@count"), level, code);
-    snprintf(line, sizeof line, "filled in %s public-opinion registration forms",
-             xp(fx, q));
+    snprintf(line, sizeof line,
+             "filled in %s public-opinion registration forms", xp(fx, q));
     assert_has(text, line);
     snprintf(q, sizeof q, U("r:opinions/@count"), level, code);
-    snprintf(line, sizeof line, "residents raised %s opinions on Party building, "
-             "family planning", xp(fx, q));
+    snprintf(line, sizeof line,
+             "residents raised %s opinions on Party building, "
+             "family planning",
+             xp(fx, q));
     assert_has(text, line);
     snprintf(q, sizeof q, U("r:satisfaction/@satisfied"), level, code);
     v = xpn(fx, q);
     snprintf(q, sizeof q, U("r:satisfaction/@forms"), level, code);
-    snprintf(line, sizeof line, "%s satisfaction evaluation forms gave a "
-             "satisfaction rate of %.1f%%", xp(fx, q), v * 100 / xpn(fx, q));
+    snprintf(line, sizeof line,
+             "%s satisfaction evaluation forms gave a "
+             "satisfaction rate of %.1f%%",
+             xp(fx, q), v * 100 / xpn(fx, q));
     assert_has(text, line);
     /* the sample has one cadre with few visits: singular; a roll-up
      * speaks of its registers */
@@ -589,17 +600,17 @@ static void test_zero_and_one(void **state)
     xmlXPathContextPtr c;
     char *t;
     static const char *const edits[][2] = {
-        {"r:households", "1"},                       /* @visited */
+        {"r:households", "1"}, /* @visited */
         {"r:households/r:dwelling[@value='bungalow']", "0"},
         {"r:households/r:dwelling[@value='building']", "1"},
-        {"r:opinions", "0"},                         /* @important-reported */
-        {"r:audit/r:rule", "0"},                     /* every @count */
-        {"r:satisfaction", "0"},                     /* @forms */
-        {"r:cadres", "1"},                           /* @taking-part */
+        {"r:opinions", "0"},     /* @important-reported */
+        {"r:audit/r:rule", "0"}, /* every @count */
+        {"r:satisfaction", "0"}, /* @forms */
+        {"r:cadres", "1"},       /* @taking-part */
     };
-    static const char *const attrs[] = {"visited", "visited", "visited",
-                                        "important-reported", "count",
-                                        "forms", "taking-part"};
+    static const char *const attrs[] = {
+        "visited", "visited", "visited",    "important-reported",
+        "count",   "forms",   "taking-part"};
     size_t i;
     int k;
 
@@ -609,8 +620,8 @@ static void test_zero_and_one(void **state)
     for (i = 0; i < sizeof edits / sizeof *edits; i++) {
         char q[256];
         xmlXPathObjectPtr o;
-        snprintf(q, sizeof q,
-                 "/r:return/r:unit[@code='" JINSHAN "']/%s", edits[i][0]);
+        snprintf(q, sizeof q, "/r:return/r:unit[@code='" JINSHAN "']/%s",
+                 edits[i][0]);
         o = xmlXPathEvalExpression(BAD_CAST q, c);
         assert_true(o && o->nodesetval && o->nodesetval->nodeNr > 0);
         for (k = 0; k < o->nodesetval->nodeNr; k++)
@@ -671,11 +682,14 @@ static void test_partial(void **state)
     xmlSetProp(c, BAD_CAST "included", BAD_CAST "false");
 
     t = slurp(render(fx, fx->zh, "street", STREET, "md", "part.md"), NULL);
-    assert_has(t, "说明：以下1份登记表未通过校验，未计入本总结：examples/hongxing-2011.xml。");
+    assert_has(t, "说明：以下1份登记表未通过校验，未计入本总结：examples/"
+                  "hongxing-2011.xml。");
     free(t);
-    t = docx_text(render(fx, fx->en, "community", JINSHAN, "docx", "part.docx"));
-    assert_has(t, "Note: 1 register failed validation and is not counted in this "
-                  "summary: examples/hongxing-2011.xml.");
+    t = docx_text(
+        render(fx, fx->en, "community", JINSHAN, "docx", "part.docx"));
+    assert_has(t,
+               "Note: 1 register failed validation and is not counted in this "
+               "summary: examples/hongxing-2011.xml.");
     free(t);
     xmlFreeDoc(fx->ret);
     fx->ret = saved;
@@ -728,8 +742,8 @@ static void *worker(void *arg)
         const char *code = k % 3 ? JINSHAN : STREET;
         snprintf(path, sizeof path, "%s/t%d-%d.%s", F->dir, j->id, k,
                  fmts[k % 3]);
-        if (summary_render(s, F->ret, level, code, fmts[k % 3], path,
-                           &F->opts, &msg) != ERR_OK)
+        if (summary_render(s, F->ret, level, code, fmts[k % 3], path, &F->opts,
+                           &msg) != ERR_OK)
             j->rc = 1;
         free(msg);
     }
@@ -843,8 +857,8 @@ static void expect_refused(fixture *fx, summary_t *s, const char *what,
     char path[600], *msg = NULL;
     error_code e;
     snprintf(path, sizeof path, "%s/%s", fx->dir, out_name);
-    e = summary_render(s, fx->ret, "community", JINSHAN, "md", path,
-                       &fx->opts, &msg);
+    e = summary_render(s, fx->ret, "community", JINSHAN, "md", path, &fx->opts,
+                       &msg);
     if (e != ERR_FORBIDDEN)
         fail_msg("expected ERR_FORBIDDEN, got %s: %s", error_string(e),
                  msg ? msg : "");
@@ -859,12 +873,12 @@ static void test_forbidden_read(void **state)
 {
     fixture *fx = *state;
     char set[512], *msg = NULL;
-    summary_t *s = hostile_set(
-        fx, "read",
-        "<xsl:template match=\"/\"><summary><title>"
-        "<xsl:value-of select=\"document('/etc/passwd')\"/>"
-        "</title></summary></xsl:template>",
-        set, sizeof set, &msg);
+    summary_t *s =
+        hostile_set(fx, "read",
+                    "<xsl:template match=\"/\"><summary><title>"
+                    "<xsl:value-of select=\"document('/etc/passwd')\"/>"
+                    "</title></summary></xsl:template>",
+                    set, sizeof set, &msg);
     if (!s)
         fail_msg("%s", msg);
     expect_refused(fx, s, "/etc/passwd", "read.md");
@@ -981,8 +995,8 @@ static void test_template_errors(void **state)
     if (!s)
         fail_msg("%s", msg);
     snprintf(path, sizeof path, "%s/stop.md", fx->dir);
-    e = summary_render(s, fx->ret, "community", JINSHAN, "md", path,
-                       &fx->opts, &msg);
+    e = summary_render(s, fx->ret, "community", JINSHAN, "md", path, &fx->opts,
+                       &msg);
     assert_int_equal(e, ERR_TEMPLATE);
     assert_has(msg, "STOP-HERE");
     assert_has(msg, "summary.xsl stopped");
@@ -990,8 +1004,8 @@ static void test_template_errors(void **state)
     summary_free(s);
 
     /* not well-formed: named with file and line */
-    s = hostile_set(fx, "broken", "<xsl:template match=\"/\"><oops>",
-                    set, sizeof set, &msg);
+    s = hostile_set(fx, "broken", "<xsl:template match=\"/\"><oops>", set,
+                    sizeof set, &msg);
     assert_null(s);
     assert_has(msg, "summary.xsl:");
     free(msg);
@@ -1016,14 +1030,13 @@ static void test_template_errors(void **state)
     assert_int_equal(summary_render(fx->zh, fx->ret, "community", JINSHAN,
                                     "pdf", path, &fx->opts, &msg),
                      ERR_USAGE);
-    assert_int_equal(summary_render(fx->zh, fx->ret, "community", "1'2",
-                                    "md", path, &fx->opts, &msg),
+    assert_int_equal(summary_render(fx->zh, fx->ret, "community", "1'2", "md",
+                                    path, &fx->opts, &msg),
                      ERR_USAGE);
     assert_false(exists(path));
     snprintf(path, sizeof path, "%s/no/such/folder/x.docx", fx->dir);
-    assert_int_not_equal(summary_render(fx->zh, fx->ret, "community",
-                                        JINSHAN, "docx", path, &fx->opts,
-                                        &msg),
+    assert_int_not_equal(summary_render(fx->zh, fx->ret, "community", JINSHAN,
+                                        "docx", path, &fx->opts, &msg),
                          ERR_OK);
     assert_false(exists(path));
     free(msg);

@@ -35,10 +35,13 @@ static void test_register_vocab(void **state)
     assert_int_equal(vocab_index(v, "dwelling", "bungalow"), 1);
     assert_int_equal(vocab_index(v, "dwelling", "tower"), -1);
     assert_int_equal(vocab_index(v, "nosuchtype", "x"), -1);
-    assert_string_equal(vocab_label(v, "rating", "dissatisfied", "zh"), "不满意");
-    assert_string_equal(vocab_label(v, "rating", "dissatisfied", "en"), "dissatisfied");
+    assert_string_equal(vocab_label(v, "rating", "dissatisfied", "zh"),
+                        "不满意");
+    assert_string_equal(vocab_label(v, "rating", "dissatisfied", "en"),
+                        "dissatisfied");
     assert_string_equal(vocab_label(v, "rating", "unknown", "zh"), "unknown");
-    assert_string_equal(vocab_label(v, "elderlyGroup", "elderly", "zh"), "老年人");
+    assert_string_equal(vocab_label(v, "elderlyGroup", "elderly", "zh"),
+                        "老年人");
     assert_null(vocab_enum(v, "nosuchtype", &n));
     assert_int_equal(n, 0);
     /* types without enumerations (patterns, lists) are not vocabularies */
@@ -81,7 +84,8 @@ static void test_added_value(void **state)
           "<xs:documentation xml:lang=\"zh\">甲</xs:documentation>"
           "</xs:annotation></xs:enumeration>"
           "<xs:enumeration value=\"b\"/>"
-          "</xs:restriction></xs:simpleType></xs:schema>", f);
+          "</xs:restriction></xs:simpleType></xs:schema>",
+          f);
     fclose(f);
     v = vocab_load(path, &msg);
     unlink(path);

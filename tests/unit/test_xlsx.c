@@ -175,10 +175,15 @@ static void part_has(xlsx_book *b, const char *part, const char *sheet,
 
 static void test_sheet_names_zh(void **state)
 {
-    static const char *const want[] = {
-        "汇总表", "入户走访情况表", "民情意见分类统计表",
-        "意见建议分类统计表", "特殊群体及服务情况表", "干部参与情况表",
-        "满意度测评情况表", "审核发现情况表", "审核发现情况表（明细）"};
+    static const char *const want[] = {"汇总表",
+                                       "入户走访情况表",
+                                       "民情意见分类统计表",
+                                       "意见建议分类统计表",
+                                       "特殊群体及服务情况表",
+                                       "干部参与情况表",
+                                       "满意度测评情况表",
+                                       "审核发现情况表",
+                                       "审核发现情况表（明细）"};
     xlsx_book *b = render_open(*state, "zh");
     size_t i;
 
@@ -291,7 +296,8 @@ static void test_audit_findings(void **state)
     cell_is(b, S_FINDINGS, ref('F', r), "620402003005");
     r = row_of(b, S_FINDINGS, "c11", 9);
     cell_is(b, S_FINDINGS, ref('C', r), "干部走访户数偏少");
-    cell_is(b, S_FINDINGS, ref('E', r), "cadre c11 made 3 visits, fewer than 5");
+    cell_is(b, S_FINDINGS, ref('E', r),
+            "cadre c11 made 3 visits, fewer than 5");
     part_has(b, NULL, S_FINDINGS, "<autoFilter ref=\"A5:J7\"/>");
 
     /* findings by rule, one row per unit: every rule a column */
@@ -369,8 +375,7 @@ static void test_layout_and_properties(void **state)
     part_has(b, "xl/workbook.xml", NULL, "'汇总表'!$5:$5");
     /* charts: opinions, suggestions, services (columns), satisfaction */
     part_has(b, "xl/charts/chart1.xml", NULL, "<c:barChart>");
-    part_has(b, "xl/charts/chart1.xml", NULL,
-             "<c:f>'民情意见分类统计表'!$C$");
+    part_has(b, "xl/charts/chart1.xml", NULL, "<c:f>'民情意见分类统计表'!$C$");
     part_has(b, "xl/charts/chart3.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart3.xml", NULL,
              "<c:f>'特殊群体及服务情况表'!$G$6:$J$6</c:f>");
@@ -378,8 +383,10 @@ static void test_layout_and_properties(void **state)
     assert_null(xlsx_read_part(b, "xl/charts/chart5.xml", NULL));
     /* properties */
     part_has(b, "docProps/core.xml", NULL, "<dc:title>走千家访万户</dc:title>");
-    part_has(b, "docProps/core.xml", NULL, "2011-11-10T00:00:00Z</dcterms:created>");
-    part_has(b, "docProps/app.xml", NULL, "<Company>红星社区、金山社区</Company>");
+    part_has(b, "docProps/core.xml", NULL,
+             "2011-11-10T00:00:00Z</dcterms:created>");
+    part_has(b, "docProps/app.xml", NULL,
+             "<Company>红星社区、金山社区</Company>");
     xlsx_read_close(b);
 }
 
@@ -401,8 +408,8 @@ static void test_english(void **state)
     cell_is(b, "Summary", "D10", "84");
     cell_is(b, "Summary", "A2",
             "走千家访万户 (1 September 2011 to 31 October 2011)");
-    assert_int_equal(row_of(b, "Summary", "Date reported: 10 November 2011", -1),
-                     12);
+    assert_int_equal(
+        row_of(b, "Summary", "Date reported: 10 November 2011", -1), 12);
     cell_is(b, opinions, "C6", "Party building");
     cell_is(b, opinions, "D5", "pending");
     assert_int_equal(xlsx_read_count(b, opinions, "civil affairs", 2), 6);

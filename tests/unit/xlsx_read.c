@@ -14,7 +14,7 @@
 #include <zip.h>
 
 #define XR_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define XR_REL                                                                \
+#define XR_REL                                                                 \
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define XR_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -325,8 +325,7 @@ static int xr_by_text(xlsx_book *b, const xmlNode *c, void *arg)
     struct xr_text *q = arg;
     char *r = xr_prop(c, "r"), *t;
     int hit = 0;
-    if (r && (q->col < 0 || xr_col(r) == q->col) &&
-        (t = xr_cell_text(b, c))) {
+    if (r && (q->col < 0 || xr_col(r) == q->col) && (t = xr_cell_text(b, c))) {
         hit = !strcmp(t, q->text);
         free(t);
     }
@@ -339,8 +338,8 @@ static int xr_by_text(xlsx_book *b, const xmlNode *c, void *arg)
     return hit && q->ref;
 }
 
-int xlsx_read_find(xlsx_book *b, const char *sheet, const char *text,
-                   int col, char ref[16])
+int xlsx_read_find(xlsx_book *b, const char *sheet, const char *text, int col,
+                   char ref[16])
 {
     struct xr_text q = {text, col, ref, 0};
     return xr_each(b, sheet, xr_by_text, &q) ? 0 : -1;

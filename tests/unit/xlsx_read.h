@@ -40,8 +40,8 @@ char *xlsx_read_formula(xlsx_book *b, const char *sheet, const char *ref);
 /* The reference ("B7") of the first cell of SHEET, in row order, whose text
  * (as xlsx_read_cell) equals TEXT, written into REF (16 bytes); with COL
  * >= 0 only cells in that column (0 = A). Returns 0, or -1 if none. */
-int xlsx_read_find(xlsx_book *b, const char *sheet, const char *text,
-                   int col, char ref[16]);
+int xlsx_read_find(xlsx_book *b, const char *sheet, const char *text, int col,
+                   char ref[16]);
 
 /* Number of cells of SHEET whose text equals TEXT (in column COL if >= 0). */
 size_t xlsx_read_count(xlsx_book *b, const char *sheet, const char *text,
