@@ -402,6 +402,8 @@ static error_code setup_load(setup *s, const options *o)
     }
     rc = ERR_OK;
 done:
+    if (rc != ERR_OK)
+        setup_free(s); /* what was loaded before the failure */
     free(msg);
     free(path);
     free(rpath);
