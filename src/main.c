@@ -600,16 +600,11 @@ static time_t creation_time(void)
  * summary-<level>-<code> for a roll-up, summary-all for the whole batch. */
 static char *summary_name(const char *level, const char *code, const char *ext)
 {
-    char *p = malloc(strlen(level) + strlen(code) + strlen(ext) + 16);
-    if (!p)
-        return NULL;
-    if (!strcmp(level, "community"))
-        sprintf(p, "summary-%s.%s", code, ext);
-    else if (!strcmp(level, "all"))
-        sprintf(p, "summary-all.%s", ext);
-    else
-        sprintf(p, "summary-%s-%s.%s", level, code, ext);
-    return p;
+    if (!strcmp(level, RETDOC_LEVEL_COMMUNITY))
+        return error_format("summary-%s.%s", code, ext);
+    if (!strcmp(level, RETDOC_LEVEL_ALL))
+        return error_format("summary-all.%s", ext);
+    return error_format("summary-%s-%s.%s", level, code, ext);
 }
 
 static int render_summaries(xmlDocPtr ret, const options *o,

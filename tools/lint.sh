@@ -71,7 +71,7 @@ do_rules() {
     rule "S_ prefix on a static (name it plainly)" \
         '^static [^=(]*\bS_[a-z0-9_]+\(' src/*.c
     rule "printing or exiting outside main.c (return an error_code)" \
-        '\b(printf|fprintf|puts|fputs|perror|exit|abort)\(' \
+        '\b(printf|puts|perror|exit|abort)\(|\bf(printf|puts)\((stdout|stderr)' \
         $(ls src/*.c | grep -v '^src/main\.c$')
     for f in src/*.c; do
         n=$(wc -l <"$f")
