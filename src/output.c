@@ -78,6 +78,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 #define MANIFEST OUTPUT_MANIFEST
 #define MANIFEST_NEW OUTPUT_MANIFEST ".new"
 #define MANIFEST_HEAD "canvass-manifest 1\n"
@@ -741,6 +743,8 @@ error_code output_write(output_t *o, const char *name, const void *buf,
     error_code e = output_path(o, name, &path, msg);
     if (e != ERR_OK)
         return e;
+    if (!path) /* set with ERR_OK; the analyzer cannot see error_set */
+        return ERR_INTERNAL;
     if ((e = output_write_file(path, buf, len, &m)) != ERR_OK) {
         char *u = output_unstage(o, m ? m : error_string(e));
         if (msg && u) {
@@ -772,24 +776,18 @@ int output_full(const output_t *o, int err)
 
 char *output_unstage(const output_t *o, const char *msg)
 {
-    size_t sl = strlen(o->stage ? o->stage : ""), ol = strlen(o->outdir), n = 0;
+    size_t sl = strlen(o->stage ? o->stage : "");
     const char *p, *q;
-    char *out, *w;
+    buf_t b = BUF_INIT;
 
     if (!sl)
         return strdup(msg);
-    for (p = msg; (q = strstr(p, o->stage)); p = q + sl)
-        n++;
-    if (!(out = malloc(strlen(msg) + n * (ol + 1) + 1)))
-        return NULL;
-    for (w = out, p = msg; (q = strstr(p, o->stage)); p = q + sl) {
-        memcpy(w, p, (size_t)(q - p));
-        w += q - p;
-        memcpy(w, o->outdir, ol);
-        w += ol;
+    for (p = msg; (q = strstr(p, o->stage)); p = q + sl) {
+        buf_add(&b, p, (size_t)(q - p));
+        buf_puts(&b, o->outdir);
     }
-    strcpy(w, p);
-    return out;
+    buf_puts(&b, p);
+    return buf_detach(&b);
 }
 
 /* fsync of NAME in folder DFD. */
