@@ -9,12 +9,21 @@
  * communities first, then streets, districts, cities and "all", each in
  * code order, so the document is the same whatever order the registers
  * were named in.
+ *
+ * One path writes every return: return_assemble, from community tallies,
+ * sources and findings. build gathers those from a batch of registers
+ * (return_build), merge from the returns it reads back; so a merged
+ * return's roll-ups, rates and unions are computed by the very code that
+ * computes build's, and the two agree byte for byte. Sources are written
+ * by file name (no directory), then digest; findings in diag order over
+ * those file names — an order both build and merge can reproduce.
  */
 #include "return.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/dict.h>
 #include <libxml/xmlsave.h>
 
 #include "render.h"
@@ -123,18 +132,20 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
     return 0;
 }
 
-static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
+static int write_findings(xmlNodePtr root, xmlNsPtr ns, const diag_list *l,
+                          unsigned long long omitted_before,
                           const return_opts *o)
 {
     xmlNodePtr f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL), d;
-    size_t i, n_rules, omitted = 0, *listed;
+    size_t i, n_rules, *listed;
+    unsigned long omitted = (unsigned long)omitted_before;
     int rc = -1;
 
     vocab_enum(o->rvocab, "rule", &n_rules);
     if (!f || !(listed = calloc(n_rules + 1, sizeof *listed)))
         return -1;
-    for (i = 0; i < b->diags.n; i++) {
-        const diag *x = &b->diags.v[i];
+    for (i = 0; i < l->n; i++) {
+        const diag *x = &l->v[i];
         int r = vocab_index(o->rvocab, "rule", x->rule);
         if (r < 0)
             continue; /* I/O problems are not findings of a return */
@@ -162,132 +173,118 @@ fail:
     return rc;
 }
 
-/* The first included register of B in *FIRST and whether some register
- * was left out in *PARTIAL; ERR_INVALID (said) when none is included or
- * two are of different campaigns. */
-static error_code check_campaigns(const batch_t *b, const batch_reg **first,
-                                  int *partial, char **msg)
+/* The file name of PATH without its directory (borrowed from PATH). */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+    const retdoc_source *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : strcmp(x->sha256, y->sha256);
+}
+
+int return_same_campaign(const char *const a[5], const char *const b[5])
 {
     size_t i;
-
-    *first = NULL;
-    *partial = 0;
-    for (i = 0; i < b->n; i++) {
-        const batch_reg *r = &b->regs[i];
-        if (!r->included) {
-            *partial = 1;
-        } else if (!*first) {
-            *first = r;
-        } else if (strcmp((*first)->campaign[0], r->campaign[0])) {
-            return error_set(msg, ERR_INVALID,
-                             "%s is of campaign \"%s\" and %s of campaign "
-                             "\"%s\": build one return per campaign",
-                             (*first)->path, (*first)->campaign[0], r->path,
-                             r->campaign[0]);
-        }
-    }
-    if (!*first)
-        return error_set(msg, ERR_INVALID,
-                         "no valid register to compile a return from");
-    return ERR_OK;
+    for (i = 0; i < 5; i++)
+        if (strcmp(a[i] ? a[i] : "", b[i] ? b[i] : ""))
+            return 0;
+    return 1;
 }
 
-/* The tallies of the communities of B's included registers (parts from
- * several registers added together), sorted by code, in CS (room for
- * b->n); *NC gets their number. */
-static error_code add_communities(const batch_t *b, const return_opts *o,
-                                  community *cs, size_t *nc)
+char *return_campaign_clash(const char *file_a, const char *const a[5],
+                            const char *file_b, const char *const b[5])
 {
-    size_t i, k;
-    for (i = 0; i < b->n; i++) {
-        const batch_reg *r = &b->regs[i];
-        if (!r->included)
-            continue;
-        for (k = 0; k < *nc && strcmp(cs[k].code, r->community); k++)
-            ;
-        if (k == *nc) {
-            if (!(cs[*nc].t = tally_new(o->vocab)))
-                return ERR_NOMEM;
-            (*nc)++;
-        }
-        if (tally_add(cs[k].t, r->tally, 1) != ERR_OK)
-            return ERR_NOMEM;
-        cs[k].code = tally_community_code(cs[k].t);
-    }
-    qsort(cs, *nc, sizeof *cs, cmp_comm);
-    return ERR_OK;
-}
-
-/* The root of the return, its campaign (from FIRST) and the sources (every
- * register of B) into DOC; the namespace in *NS. */
-static error_code write_head(xmlDocPtr doc, const batch_t *b,
-                             const batch_reg *first, int partial,
-                             const return_opts *o, xmlNsPtr *ns)
-{
-    xmlNodePtr root, n;
+    static const char *const what[5] = {"id", "title", "start", "end",
+                                        "reported"};
     size_t i;
-
-    if (!(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
-        return ERR_NOMEM;
-    xmlDocSetRootElement(doc, root);
-    if (!(*ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
-        return ERR_NOMEM;
-    xmlSetNs(root, *ns);
-    if (retdoc_set(root, "version", "1") ||
-        retdoc_set(root, "generator", o->generator) ||
-        retdoc_set(root, "partial", partial ? "true" : "false"))
-        return ERR_NOMEM;
-    if (!(n = xmlNewChild(root, *ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
-        retdoc_set(n, "id", first->campaign[0]) ||
-        retdoc_set(n, "title", first->campaign[1]) ||
-        retdoc_set(n, "start", first->campaign[2]) ||
-        retdoc_set(n, "end", first->campaign[3]) ||
-        retdoc_set(n, "reported", first->campaign[4]))
-        return ERR_NOMEM;
-    if (!(n = xmlNewChild(root, *ns, BAD_CAST RETDOC_SOURCES, NULL)))
-        return ERR_NOMEM;
-    for (i = 0; i < b->n; i++) {
-        const batch_reg *r = &b->regs[i];
-        xmlNodePtr s = xmlNewChild(n, *ns, BAD_CAST RETDOC_SOURCE, NULL);
-        if (!s || retdoc_set(s, "file", r->path) ||
-            retdoc_set_count(s, "size", r->rr.size) ||
-            retdoc_set(s, "sha256", r->rr.sha256) ||
-            retdoc_set(s, "included", r->included ? "true" : "false") ||
-            retdoc_set(s, "community", r->community) ||
-            retdoc_set_count(s, "errors", r->errors) ||
-            retdoc_set_count(s, "warnings", r->warnings))
-            return ERR_NOMEM;
-    }
-    return ERR_OK;
+    for (i = 0; i < 4 && !strcmp(a[i] ? a[i] : "", b[i] ? b[i] : ""); i++)
+        ;
+    if (i == 0)
+        return error_format("%s is of campaign \"%s\" and %s of campaign "
+                            "\"%s\": one return per campaign",
+                            file_a, a[0] ? a[0] : "", file_b, b[0] ? b[0] : "");
+    return error_format("%s and %s are both of campaign \"%s\" but give it "
+                        "a different %s (%s, %s): one return per campaign; "
+                        "correct the register that is wrong",
+                        file_a, file_b, a[0] ? a[0] : "", what[i],
+                        a[i] ? a[i] : "", b[i] ? b[i] : "");
 }
 
-error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
-                        char **msg)
+error_code return_assemble(const return_parts *p, const return_opts *o,
+                           xmlDocPtr *out, char **msg)
 {
     xmlDocPtr doc = NULL;
-    xmlNodePtr root;
-    xmlNsPtr ns = NULL;
+    xmlNodePtr root, n;
+    xmlNsPtr ns;
     community *cs = NULL;
+    retdoc_source *src = NULL;
     const char **sev = NULL;
-    const batch_reg *first;
     const vocab_t *v = o->vocab;
-    size_t i, nc = 0, n_rules;
-    int partial;
+    size_t i, nc = p->ncommunities, n_rules;
     error_code rc;
 
     *out = NULL;
-    if ((rc = check_campaigns(b, &first, &partial, msg)) != ERR_OK)
-        return rc;
     vocab_enum(o->rvocab, "rule", &n_rules);
-    if (!(cs = calloc(b->n, sizeof *cs)) ||
+    if (!(cs = calloc(nc ? nc : 1, sizeof *cs)) ||
+        !(src = calloc(p->nsources ? p->nsources : 1, sizeof *src)) ||
         !(sev = calloc(n_rules + 1, sizeof *sev)))
         goto nomem;
     severities(o, sev, n_rules);
-    if (add_communities(b, o, cs, &nc) != ERR_OK ||
-        !(doc = xmlNewDoc(BAD_CAST "1.0")) ||
-        write_head(doc, b, first, partial, o, &ns) != ERR_OK)
+    for (i = 0; i < nc; i++) {
+        cs[i].t = p->communities[i];
+        cs[i].code = tally_community_code(cs[i].t);
+    }
+    qsort(cs, nc, sizeof *cs, cmp_comm);
+    /* sources by file name (then digest), so the order is the same
+     * whichever folders the registers sat in and whichever returns they
+     * arrive in */
+    if (p->nsources)
+        memcpy(src, p->sources, p->nsources * sizeof *src);
+    qsort(src, p->nsources, sizeof *src, cmp_source);
+    diag_list_sort(p->findings);
+
+    if (!(doc = xmlNewDoc(BAD_CAST "1.0")))
         goto nomem;
-    root = xmlDocGetRootElement(doc);
+    /* element and attribute names interned once, as a parsed document's
+     * are: a merged return has hundreds of units of hundreds of rows */
+    if (!(doc->dict = xmlDictCreate()) ||
+        !(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
+        goto nomem;
+    xmlDocSetRootElement(doc, root);
+    if (!(ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
+        goto nomem;
+    xmlSetNs(root, ns);
+    if (retdoc_set(root, "version", RETURN_FORMAT_VERSION) ||
+        retdoc_set(root, "generator", o->generator) ||
+        retdoc_set(root, "partial", p->partial ? "true" : "false"))
+        goto nomem;
+    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
+        retdoc_set(n, "id", p->campaign[0]) ||
+        retdoc_set(n, "title", p->campaign[1]) ||
+        retdoc_set(n, "start", p->campaign[2]) ||
+        retdoc_set(n, "end", p->campaign[3]) ||
+        retdoc_set(n, "reported", p->campaign[4]))
+        goto nomem;
+    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_SOURCES, NULL)))
+        goto nomem;
+    for (i = 0; i < p->nsources; i++) {
+        const retdoc_source *r = &src[i];
+        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST RETDOC_SOURCE, NULL);
+        if (!s || retdoc_set(s, "file", r->file) ||
+            retdoc_set_count(s, "size", (unsigned long)r->size) ||
+            retdoc_set(s, "sha256", r->sha256) ||
+            retdoc_set(s, "included", r->included ? "true" : "false") ||
+            retdoc_set(s, "community",
+                       r->community && *r->community ? r->community : NULL) ||
+            retdoc_set_count(s, "errors", (unsigned long)r->errors) ||
+            retdoc_set_count(s, "warnings", (unsigned long)r->warnings))
+            goto nomem;
+    }
     for (i = 0; i < nc; i++)
         if (!write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t,
                         cs + i, 1, o, sev, tally_field(cs[i].t, "name")))
@@ -299,7 +296,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
          rollups(root, ns, RETDOC_LEVEL_CITY, "city", cs, nc, o, v, sev) ||
          rollups(root, ns, RETDOC_LEVEL_ALL, NULL, cs, nc, o, v, sev)))
         goto nomem;
-    if (write_findings(root, ns, b, o))
+    if (write_findings(root, ns, p->findings, p->omitted, o))
         goto nomem;
     *out = doc;
     doc = NULL;
@@ -309,11 +306,111 @@ nomem:
     rc = error_set(msg, ERR_NOMEM, "out of memory");
 done:
     xmlFreeDoc(doc);
+    free(cs);
+    free(src);
+    free(sev);
+    return rc;
+}
+
+error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
+                        char **msg)
+{
+    return_parts p;
+    community *cs = NULL;
+    tally_t **ts = NULL;
+    retdoc_source *src = NULL;
+    diag_list found = {0};
+    const batch_reg *first = NULL;
+    size_t i, nc = 0;
+    error_code rc;
+
+    *out = NULL;
+    memset(&p, 0, sizeof p);
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        if (!r->included) {
+            p.partial = 1;
+            continue;
+        }
+        if (!first) {
+            first = r;
+        } else if (!return_same_campaign((const char *const *)first->campaign,
+                                         (const char *const *)r->campaign)) {
+            char *m = return_campaign_clash(
+                first->path, (const char *const *)first->campaign, r->path,
+                (const char *const *)r->campaign);
+            if (!m)
+                return error_set(msg, ERR_NOMEM, "out of memory");
+            rc = error_set(msg, ERR_INVALID, "%s", m);
+            free(m);
+            return rc;
+        }
+    }
+    if (!first)
+        return error_set(msg, ERR_INVALID,
+                         "no valid register to compile a return from");
+    if (!(cs = calloc(b->n, sizeof *cs)) || !(ts = calloc(b->n, sizeof *ts)) ||
+        !(src = calloc(b->n ? b->n : 1, sizeof *src)))
+        goto nomem;
+
+    /* communities: parts from several registers are added together */
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        size_t k;
+        if (!r->included)
+            continue;
+        for (k = 0; k < nc && strcmp(cs[k].code, r->community); k++)
+            ;
+        if (k == nc) {
+            if (!(cs[nc].t = tally_new(o->vocab)))
+                goto nomem;
+            nc++;
+        }
+        if (tally_add(cs[k].t, r->tally, 1))
+            goto nomem;
+        cs[k].code = tally_community_code(cs[k].t);
+    }
+    for (i = 0; i < nc; i++)
+        ts[i] = cs[i].t;
+    /* provenance and findings name a register by its file name: a return
+     * travels, and a local path means nothing on another machine */
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        src[i].file = base_name(r->path);
+        src[i].sha256 = r->rr.sha256;
+        src[i].community = r->community;
+        src[i].size = r->rr.size;
+        src[i].errors = r->errors;
+        src[i].warnings = r->warnings;
+        src[i].included = r->included;
+    }
+    for (i = 0; i < b->diags.n; i++) {
+        diag d = b->diags.v[i];
+        if (vocab_index(o->rvocab, "rule", d.rule) < 0)
+            continue; /* I/O problems are not findings of a return */
+        d.file = (char *)base_name(d.file);
+        if (diag_list_add(&found, &d) != ERR_OK)
+            goto nomem;
+    }
+    for (i = 0; i < 5; i++)
+        p.campaign[i] = first->campaign[i];
+    p.sources = src;
+    p.nsources = b->n;
+    p.communities = ts;
+    p.ncommunities = nc;
+    p.findings = &found;
+    rc = return_assemble(&p, o, out, msg);
+    goto done;
+nomem:
+    rc = error_set(msg, ERR_NOMEM, "out of memory");
+done:
     if (cs)
         for (i = 0; i < nc; i++)
             tally_free(cs[i].t);
     free(cs);
-    free(sev);
+    free(ts);
+    free(src);
+    diag_list_clear(&found);
     return rc;
 }
 
