@@ -26,6 +26,11 @@
  * such. The tree is built by libxml2's own SAX2 handlers, without the
  * indentation (XML_PARSE_NOBLANKS).
  *
+ * Why one file: reading a return is one job whoever does it — the
+ * renderers walking units, merge and verify comparing them, and loading a
+ * file given by someone else — and the element names, the figure paths
+ * and the safe-loading rules must agree; apart, they would drift.
+ *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is
  * copied into the retdoc_t's arena. A failed copy reads as absent and
