@@ -866,8 +866,8 @@ static int print_diag_list(const diag_list *l, const options *o, FILE *out)
 {
     size_t i;
     for (i = 0; i < l->n; i++) {
-        char *line = o->json ? diag_format_json(&l->v[i])
-                             : diag_format_text(&l->v[i]);
+        char *line =
+            o->json ? diag_format_json(&l->v[i]) : diag_format_text(&l->v[i]);
         if (!line)
             return -1;
         fprintf(out, "%s\n", line);
@@ -906,9 +906,10 @@ static int cmd_merge(int argc, char **argv, options *o)
     e = merge_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &mo, &res);
     if (e != ERR_OK || interrupted) {
-        fprintf(stderr, "canvass: %s\n", interrupted || e == ERR_INTERRUPTED
-                                             ? "interrupted; nothing written"
-                                             : error_string(e));
+        fprintf(stderr, "canvass: %s\n",
+                interrupted || e == ERR_INTERRUPTED
+                    ? "interrupted; nothing written"
+                    : error_string(e));
         rc = EXIT_IO;
         goto done;
     }
@@ -931,8 +932,10 @@ static int cmd_merge(int argc, char **argv, options *o)
         fprintf(stderr, "canvass: excluded from the return: %s\n",
                 res.excluded[i]);
     if (return_validate(res.doc, s.rschema, &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: internal error: the return does not match "
-                        "return.xsd: %s\n", msg ? msg : "");
+        fprintf(stderr,
+                "canvass: internal error: the return does not match "
+                "return.xsd: %s\n",
+                msg ? msg : "");
         rc = EXIT_IO;
         goto done;
     }
@@ -971,8 +974,8 @@ static void json_str(FILE *out, const char *s)
 static int print_verify_item(void *ud, const verify_item *it)
 {
     const options *o = ud;
-    static const char *const kinds[] = {"figure", "unit-missing",
-                                        "unit-extra", "register-differs",
+    static const char *const kinds[] = {"figure",           "unit-missing",
+                                        "unit-extra",       "register-differs",
                                         "register-missing", "register-extra"};
     if (o->json) {
         printf("{\"kind\":\"%s\"", kinds[it->kind]);
@@ -1017,8 +1020,9 @@ static int print_verify_item(void *ud, const verify_item *it)
     case VERIFY_REG_DIFFERS:
         printf("register %s: differs from the one the return was made from "
                "(return lists %llu bytes, SHA-256 %s; the file has %llu "
-               "bytes, SHA-256 %s)\n", it->file, it->says_size,
-               it->says_sha256, it->gives_size, it->gives_sha256);
+               "bytes, SHA-256 %s)\n",
+               it->file, it->says_size, it->says_sha256, it->gives_size,
+               it->gives_sha256);
         break;
     case VERIFY_REG_MISSING:
         printf("register %s: listed by the return, not given (SHA-256 %s)\n",
@@ -1066,8 +1070,10 @@ static int cmd_verify(int argc, char **argv, options *o)
         e = retdoc_validate(doc, path, s.rschema, &diags);
     print_diag_list(&diags, o, stderr);
     if (kind == RETDOC_KIND_REGISTER) {
-        fprintf(stderr, "canvass: %s is a register, not a return: verify "
-                        "takes the return first, then the registers\n", path);
+        fprintf(stderr,
+                "canvass: %s is a register, not a return: verify "
+                "takes the return first, then the registers\n",
+                path);
         rc = EXIT_USAGE;
         goto done;
     }
@@ -1123,8 +1129,10 @@ static int cmd_verify(int argc, char **argv, options *o)
     if ((n = verify_compare(rd, rb, given, b->n, print_verify_item, o)) < 0)
         goto nomem;
     if (n)
-        fprintf(stderr, "canvass: %ld difference%s between %s and its "
-                        "registers\n", n, n == 1 ? "" : "s", path);
+        fprintf(stderr,
+                "canvass: %ld difference%s between %s and its "
+                "registers\n",
+                n, n == 1 ? "" : "s", path);
     else
         fprintf(stderr, "canvass: %s matches its registers\n", path);
     rc = n ? EXIT_INVALID : EXIT_CLEAN;

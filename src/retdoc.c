@@ -480,8 +480,8 @@ const char *retdoc_text(retdoc_t *rd, const xmlNode *n)
 
 static int is_label(const char *a)
 {
-    static const char *const labels[] = {"value", "zh", "en", "id", "name",
-                                         "team"};
+    static const char *const labels[] = {"value", "zh",   "en",
+                                         "id",    "name", "team"};
     size_t i;
     for (i = 0; i < sizeof labels / sizeof *labels; i++)
         if (!strcmp(a, labels[i]))
@@ -505,7 +505,7 @@ static void path_segment(retdoc_t *rd, buf_t *b, const xmlNode *n, int depth)
 }
 
 static int figures_walk(retdoc_t *rd, const xmlNode *n, int depth, buf_t *path,
-                  retdoc_figure_fn fn, void *ud)
+                        retdoc_figure_fn fn, void *ud)
 {
     const xmlNode *c;
     const xmlAttr *a;
@@ -552,8 +552,8 @@ int retdoc_figures(retdoc_t *rd, const xmlNode *unit, retdoc_figure_fn fn,
 }
 
 typedef struct {
-    xmlHashTablePtr b;     /* key -> value of B (borrowed) */
-    xmlHashTablePtr seen;  /* path -> occurrences in the current walk */
+    xmlHashTablePtr b;    /* key -> value of B (borrowed) */
+    xmlHashTablePtr seen; /* path -> occurrences in the current walk */
     buf_t key;
     retdoc_diff_fn fn;
     void *ud;
@@ -568,8 +568,8 @@ typedef struct {
 static const char *diff_key(diff_state *d, const char *path)
 {
     size_t k = (size_t)(uintptr_t)xmlHashLookup(d->seen, BAD_CAST path) + 1;
-    if (xmlHashUpdateEntry(d->seen, BAD_CAST path, (void *)(uintptr_t)k,
-                           NULL) < 0)
+    if (xmlHashUpdateEntry(d->seen, BAD_CAST path, (void *)(uintptr_t)k, NULL) <
+        0)
         d->nomem = 1;
     buf_truncate(&d->key, 0);
     buf_puts(&d->key, path);
@@ -622,7 +622,7 @@ static int diff_extra(void *ud, const char *path, const char *value)
 }
 
 static int diff_walk(diff_state *d, retdoc_t *rd, const xmlNode *u,
-                        retdoc_figure_fn fn)
+                     retdoc_figure_fn fn)
 {
     xmlHashFree(d->seen, NULL);
     if (!(d->seen = xmlHashCreate(256)))
@@ -675,8 +675,8 @@ static int same_list(const xmlNode *a, const xmlNode *b)
     return !a && !b;
 }
 
-long retdoc_diff(retdoc_t *ra, const xmlNode *a, retdoc_t *rb,
-                 const xmlNode *b, retdoc_diff_fn fn, void *ud)
+long retdoc_diff(retdoc_t *ra, const xmlNode *a, retdoc_t *rb, const xmlNode *b,
+                 retdoc_diff_fn fn, void *ud)
 {
     diff_state d;
     long rc = -1;
@@ -714,7 +714,8 @@ typedef struct {
     size_t n_held;
 } load_state;
 
-static void load_report(load_state *l, unsigned line, unsigned col, const char *msg)
+static void load_report(load_state *l, unsigned line, unsigned col,
+                        const char *msg)
 {
     diag d = {0};
     if (l->holding) {
@@ -746,7 +747,8 @@ static unsigned load_line(const load_state *l)
 static unsigned load_col(const load_state *l)
 {
     return l->ctxt && l->ctxt->input && l->ctxt->input->col > 0
-               ? (unsigned)l->ctxt->input->col : 1;
+               ? (unsigned)l->ctxt->input->col
+               : 1;
 }
 
 static void load_refuse(load_state *l, const char *msg)
@@ -772,24 +774,25 @@ static void load_error(void *data, xmlErrorPtr e)
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = 0;
     load_report(l, e->line > 0 ? (unsigned)e->line : load_line(l),
-             e->int2 > 0 ? (unsigned)e->int2 : load_col(l), msg);
+                e->int2 > 0 ? (unsigned)e->int2 : load_col(l), msg);
     if (e->level == XML_ERR_FATAL)
         l->fatal = 1;
 }
 
 static void load_internal_subset(void *ctx, const xmlChar *name,
-                              const xmlChar *eid, const xmlChar *sid)
+                                 const xmlChar *eid, const xmlChar *sid)
 {
     xmlParserCtxtPtr ctxt = ctx;
     (void)name, (void)eid, (void)sid;
-    load_refuse(ctxt->_private, "the return declares a DOCTYPE: returns have "
-                             "no use for one (and it could load files or "
-                             "expand entities); this is not a return canvass "
-                             "wrote");
+    load_refuse(ctxt->_private,
+                "the return declares a DOCTYPE: returns have "
+                "no use for one (and it could load files or "
+                "expand entities); this is not a return canvass "
+                "wrote");
 }
 
 static void load_io(const char *path, diag_list *diags, const char *what,
-                 int err)
+                    int err)
 {
     char msg[512];
     diag d = {0};
@@ -806,8 +809,8 @@ static void load_io(const char *path, diag_list *diags, const char *what,
 
 static retdoc_kind root_kind(const xmlNode *root)
 {
-    const char *ns = root && root->ns && root->ns->href
-                         ? (const char *)root->ns->href : "";
+    const char *ns =
+        root && root->ns && root->ns->href ? (const char *)root->ns->href : "";
     if (!root)
         return RETDOC_KIND_NONE;
     if (!strcmp((const char *)root->name, RETDOC_RETURN) &&
@@ -842,10 +845,11 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         load_io(path, diags,
-             S_ISDIR(st.st_mode)
-                 ? "is a directory, not a return: name the return.xml files"
-                 : "is not a regular file (a FIFO, socket or device): copy "
-                   "the return to a file first", 0);
+                S_ISDIR(st.st_mode)
+                    ? "is a directory, not a return: name the return.xml files"
+                    : "is not a regular file (a FIFO, socket or device): copy "
+                      "the return to a file first",
+                0);
         return ERR_NOT_REGULAR;
     }
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
@@ -900,7 +904,7 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         if (!l.fatal && l.ctxt->input &&
             (size_t)(l.ctxt->input->end - l.ctxt->input->cur) > PENDING_MAX)
             load_refuse(&l, "a single tag or text is larger than 4 MB: this is "
-                         "not a return canvass wrote");
+                            "not a return canvass wrote");
         if (l.ctxt->disableSAX || l.ctxt->instate == XML_PARSER_EOF)
             l.fatal = 1;
         if (l.fatal || got < LOAD_CHUNK)
@@ -914,8 +918,9 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         if (l.ctxt->nameNr > 0) {
             if (l.n_held)
                 line = l.held_line, col = l.held_col;
-            load_report(&l, line, col, "the file ends before </return>: the "
-                                    "return is truncated; copy it again");
+            load_report(&l, line, col,
+                        "the file ends before </return>: the "
+                        "return is truncated; copy it again");
         } else if (l.n_held) {
             load_report(&l, l.held_line, l.held_col, l.held);
         }
@@ -934,10 +939,11 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
     if (*kind != RETDOC_KIND_RETURN) {
         rc = ERR_INVALID;
         if (*kind == RETDOC_KIND_OTHER)
-            load_report(&l, (unsigned)xmlGetLineNo(
-                             xmlDocGetRootElement(l.ctxt->myDoc)), 1,
-                     "not a canvass return: the root element must be "
-                     "<return xmlns=\"" RETURN_NS "\">");
+            load_report(
+                &l, (unsigned)xmlGetLineNo(xmlDocGetRootElement(l.ctxt->myDoc)),
+                1,
+                "not a canvass return: the root element must be "
+                "<return xmlns=\"" RETURN_NS "\">");
         goto done;
     }
     *doc = l.ctxt->myDoc;
@@ -985,8 +991,8 @@ static void valid_error(void *ud, xmlErrorPtr e)
         v->nomem = 1;
 }
 
-error_code retdoc_validate(xmlDocPtr doc, const char *path,
-                           xmlSchemaPtr schema, diag_list *diags)
+error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
+                           diag_list *diags)
 {
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
     valid_state v;

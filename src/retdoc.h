@@ -182,8 +182,7 @@ const char *retdoc_text(retdoc_t *rd, const xmlNode *n);
  * id or name of each row, then the attribute unless it is "count") and
  * VALUE is its text. The covers list and the narrative are not figures.
  * FN returns 0 to go on. Returns 0, -1 on no memory, or FN's non-zero. */
-typedef int (*retdoc_figure_fn)(void *ud, const char *path,
-                                const char *value);
+typedef int (*retdoc_figure_fn)(void *ud, const char *path, const char *value);
 int retdoc_figures(retdoc_t *rd, const xmlNode *unit, retdoc_figure_fn fn,
                    void *ud);
 
@@ -193,17 +192,17 @@ int retdoc_figures(retdoc_t *rd, const xmlNode *unit, retdoc_figure_fn fn,
  * to go on. Returns the number of differences, or -1 on no memory. */
 typedef int (*retdoc_diff_fn)(void *ud, const char *path, const char *a,
                               const char *b);
-long retdoc_diff(retdoc_t *ra, const xmlNode *a, retdoc_t *rb,
-                 const xmlNode *b, retdoc_diff_fn fn, void *ud);
+long retdoc_diff(retdoc_t *ra, const xmlNode *a, retdoc_t *rb, const xmlNode *b,
+                 retdoc_diff_fn fn, void *ud);
 
 /* --- reading a return file ---------------------------------------------- */
 
 /* What the root element of a file given as a return says it is. */
 typedef enum {
-    RETDOC_KIND_NONE = 0,  /* not read, or not well-formed */
-    RETDOC_KIND_RETURN,    /* <return> of RETURN_NS */
-    RETDOC_KIND_REGISTER,  /* <register> of the register namespace */
-    RETDOC_KIND_OTHER      /* anything else */
+    RETDOC_KIND_NONE = 0, /* not read, or not well-formed */
+    RETDOC_KIND_RETURN,   /* <return> of RETURN_NS */
+    RETDOC_KIND_REGISTER, /* <register> of the register namespace */
+    RETDOC_KIND_OTHER     /* anything else */
 } retdoc_kind;
 
 /* Reads the file PATH into *DOC (caller frees with xmlFreeDoc), as
@@ -224,7 +223,7 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
 /* Validates DOC (read from PATH) against the return schema SCHEMA; every
  * problem goes to DIAGS as PATH:line:col. ERR_OK when valid, ERR_INVALID,
  * ERR_NOMEM. */
-error_code retdoc_validate(xmlDocPtr doc, const char *path,
-                           xmlSchemaPtr schema, diag_list *diags);
+error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
+                           diag_list *diags);
 
 #endif

@@ -537,8 +537,8 @@ error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
     }
     n = retdoc_child(un, "visits");
     for (i = 0; i < t->n_kind; i++)
-        t->visits[i] = rcount(rd, retdoc_row(rd, n, "kind", kind[i].value),
-                              "count");
+        t->visits[i] =
+            rcount(rd, retdoc_row(rd, n, "kind", kind[i].value), "count");
     /* cadres in list order: registered by role and teams follow from them */
     n = retdoc_child(un, "cadres");
     for (c = retdoc_child(n, "cadre"); c; c = retdoc_next(c->next, "cadre")) {
@@ -571,15 +571,16 @@ error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
         t->svc_count[i] = rcount(rd, r, "count");
         t->svc_members[i] = rcount(rd, r, "members");
         for (j = 0; j <= t->n_grp; j++)
-            t->svc[i * (t->n_grp + 1) + j] = rcount(
-                rd, retdoc_row(rd, r, "group",
-                               j < t->n_grp ? grp[j].value : elderly),
-                "count");
+            t->svc[i * (t->n_grp + 1) + j] =
+                rcount(rd,
+                       retdoc_row(rd, r, "group",
+                                  j < t->n_grp ? grp[j].value : elderly),
+                       "count");
     }
     n = retdoc_child(un, "satisfaction");
     for (i = 0; i < t->n_rating; i++)
-        t->rating[i] = rcount(rd, retdoc_row(rd, n, "rating", rating[i].value),
-                              "count");
+        t->rating[i] =
+            rcount(rd, retdoc_row(rd, n, "rating", rating[i].value), "count");
     /* findings by rule: all of one rule have the severity it had */
     n = retdoc_child(un, "audit");
     for (i = 0; i < n_rules && i < t->n_rule; i++) {
@@ -600,8 +601,7 @@ error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
         size_t np = 0, cap = 0;
         error_code rc;
         memset(&s, 0, sizeof s);
-        s.name = vocab_index(t->v, "sectionName",
-                             retdoc_attr0(rd, c, "value"));
+        s.name = vocab_index(t->v, "sectionName", retdoc_attr0(rd, c, "value"));
         for (p = retdoc_child(c, "p"); p; p = retdoc_next(p->next, "p")) {
             if (GROW(ps, np + 1, cap) != ERR_OK) {
                 free(ps);
