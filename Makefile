@@ -43,7 +43,7 @@ LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check check-unit check-golden check-build check-fault check-asan check-render demo bench \
+.PHONY: all check check-unit check-golden check-build check-fault check-merge check-asan check-render demo bench \
         install uninstall clean asan deps deps-render deps-fuzz deps-coverage format lint \
         fuzz fuzz-build coverage check-oom
 
@@ -104,7 +104,7 @@ deps-fuzz deps-coverage:
 # ---- tests --------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory canvass
-	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault check-oom
+	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault check-oom check-merge
 	$(Q)$(MAKE) --no-print-directory check-asan
 
 check-unit: canvass $(UNIT_BIN)
@@ -122,6 +122,9 @@ check-build: canvass
 check-fault: canvass
 	$(Q)sh tests/fault/run.sh ./canvass
 
+check-merge: canvass
+	$(Q)sh tests/merge/run.sh ./canvass
+
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
@@ -133,6 +136,7 @@ check-asan:
 	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/run-golden.sh build-asan/canvass
 	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/build/run.sh build-asan/canvass
 	$(Q)ASAN_OPTIONS=detect_leaks=1 FAULT_KILLS=15 sh tests/fault/run.sh build-asan/canvass
+	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/merge/run.sh build-asan/canvass
 
 asan: check-asan
 

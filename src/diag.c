@@ -29,6 +29,8 @@
 
 #include "buf.h"
 
+#include "buf.h"
+
 static char *dup_or_null(const char *s, int *fail)
 {
     char *d;
@@ -87,6 +89,11 @@ error_code diag_list_take(diag_list *to, diag_list *from)
     return ERR_OK;
 }
 
+static int cmp_opt(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
 static int cmp(const void *a, const void *b)
 {
     const diag *x = a, *y = b;
@@ -99,7 +106,17 @@ static int cmp(const void *a, const void *b)
         return x->col < y->col ? -1 : 1;
     if ((c = strcmp(x->rule, y->rule)))
         return c;
-    return strcmp(x->message, y->message);
+    if ((c = strcmp(x->message, y->message)))
+        return c;
+    /* then the ids and the severity, so that equal keys never depend on
+     * the order qsort met them in (merge re-sorts findings of several
+     * returns and must find build's order) */
+    if ((c = cmp_opt(x->community, y->community)) ||
+        (c = cmp_opt(x->household, y->household)) ||
+        (c = cmp_opt(x->visit, y->visit)) || (c = cmp_opt(x->item, y->item)) ||
+        (c = cmp_opt(x->cadre, y->cadre)))
+        return c;
+    return (int)x->severity - (int)y->severity;
 }
 
 void diag_list_sort(diag_list *l)

@@ -39,7 +39,8 @@ error_code diag_list_add(diag_list *l, const diag *d);
 /* Moves every diagnostic of FROM to the end of TO; FROM is left empty. */
 error_code diag_list_take(diag_list *to, diag_list *from);
 
-/* Sorts by file, line, col, rule, message (stable for equal keys). */
+/* Sorts by file, line, col, rule, message, then the ids and severity: a
+ * total order, so the result never depends on the order given. */
 void diag_list_sort(diag_list *l);
 
 /* Frees the diagnostics (not L itself); L is left empty and reusable. */

@@ -3,6 +3,8 @@
  *
  *   canvass check [options] REGISTER...
  *   canvass build -o OUTDIR [options] REGISTER...
+ *   canvass merge -o OUTDIR [options] RETURN...
+ *   canvass verify [options] RETURN REGISTER...
  *
  * Subcommands are a table (as git.c has it). Exit codes (SPEC §5):
  *   0 clean; 1 invalid registers or error findings; 2 usage;
@@ -54,11 +56,13 @@
 #include "buf.h"
 #include "diag.h"
 #include "error.h"
+#include "merge.h"
 #include "output.h"
 #include "render.h"
 #include "retdoc.h"
 #include "return.h"
 #include "summary.h"
+#include "verify.h"
 #include "vocab.h"
 #include "xlsx.h"
 
@@ -104,6 +108,8 @@ typedef struct {
     const char *outdir;    /* -o */
     const char *lang;      /* --lang */
     const char *templates; /* --templates */
+    const char *cmd;       /* the subcommand */
+    const char *inputs;    /* "register" or "return": what it takes */
     int json;              /* --format=json */
     int allow_partial;
     int formats;
@@ -119,6 +125,8 @@ typedef struct {
 static const char usage_text[] =
     "usage: canvass check [options] REGISTER...\n"
     "       canvass build -o OUTDIR [options] REGISTER...\n"
+    "       canvass merge -o OUTDIR [options] RETURN...\n"
+    "       canvass verify [options] RETURN REGISTER...\n"
     "       canvass --version | --help\n"
     "\n"
     "check  validates each register against the schema, audits it, and\n"
@@ -128,6 +136,14 @@ static const char usage_text[] =
     "       return.xml, returns.xlsx and the activity summaries\n"
     "       (summary-*.docx, .html, .md). Writes nothing if a register is\n"
     "       invalid or has an error finding, unless --allow-partial.\n"
+    "merge  compiles the return.xml files of communities (or of streets,\n"
+    "       districts) into the return one level up, with the same outputs\n"
+    "       and options as build; exactly the return build would write over\n"
+    "       all their registers. Refuses a community or register given\n"
+    "       twice, different campaigns, partial returns (unless\n"
+    "       --allow-partial) and returns whose figures do not add up.\n"
+    "verify rebuilds RETURN from the registers and prints every figure and\n"
+    "       register that differs; exit 0 when everything matches.\n"
     "\n"
     "options:\n"
     "  --format=text|json      diagnostics as text (default) or JSON lines\n"
@@ -141,7 +157,7 @@ static const char usage_text[] =
     "                          lists all); counts stay exact\n"
     "  --jobs N                registers read in parallel (default: cores)\n"
     "  --quiet                 no progress line (shown only on a terminal)\n"
-    "build only:\n"
+    "build and merge:\n"
     "  -o, --output OUTDIR     where the outputs go (created if missing)\n"
     "  --lang zh|en            labels and summary language (default zh)\n"
     "  --formats LIST          any of xml,xlsx,docx,html,md,csv (default all)\n"
@@ -344,9 +360,9 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
         }
     }
     if (optind >= argc)
-        return usage_error("%s", "name at least one register");
+        return usage_error("name at least one %s", o->inputs);
     if (build && !o->outdir)
-        return usage_error("%s", "build needs -o OUTDIR");
+        return usage_error("%s needs -o OUTDIR", o->cmd);
     return ERR_OK;
 }
 
@@ -641,6 +657,49 @@ static error_code start(int argc, char **argv, options *o, int build, FILE *out,
     return e;
 }
 
+/* Prints D to stderr when it is an error (verify: why a register keeps
+ * the return from being checked). */
+static error_code print_error(void *ud, const diag *d)
+{
+    const options *o = ud;
+    char *line;
+    if (d->severity != DIAG_ERROR)
+        return ERR_OK;
+    if (!(line = o->json ? diag_format_json(d) : diag_format_text(d)))
+        return ERR_NOMEM;
+    fprintf(stderr, "%s\n", line);
+    free(line);
+    return ERR_OK;
+}
+
+/* Prints why the valid registers of B are not of one campaign, the words
+ * build uses, and returns 1; 0 when they are. */
+static int campaigns_clash(const batch_t *b)
+{
+    const batch_reg *first = NULL;
+    size_t i;
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        char *msg;
+        if (!r->included || !r->campaign[0])
+            continue;
+        if (!first) {
+            first = r;
+            continue;
+        }
+        if (return_same_campaign((const char *const *)first->campaign,
+                                 (const char *const *)r->campaign))
+            continue;
+        msg = return_campaign_clash(first->path,
+                                    (const char *const *)first->campaign,
+                                    r->path, (const char *const *)r->campaign);
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        free(msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- check -------------------------------------------------------------- */
 
 static int cmd_check(int argc, char **argv, options *o)
@@ -652,6 +711,8 @@ static int cmd_check(int argc, char **argv, options *o)
     if (e != ERR_OK || !b)
         return exit_status(e);
     rc = interrupted ? EXIT_IO : batch_status(b);
+    if (campaigns_clash(b) && rc == EXIT_CLEAN)
+        rc = EXIT_INVALID;
     batch_free(b);
     setup_free(&s);
     return rc;
@@ -779,6 +840,23 @@ done:
  * folder of OUTDIR, then puts the whole set in place in one step
  * (output.c). Returns an exit code, or -1 when all is done; o->wrote tells
  * whether the set was put in place. */
+/* findings.csv: build's lists every finding of the registers of BT;
+ * merge (BT NULL) has no registers, and lists what its return RET lists. */
+static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
+                            const options *o, const char *path, char **msg)
+{
+    retdoc_t *rd = NULL;
+    error_code e;
+    if (bt)
+        return return_write_csv(bt, s->rvocab, o->lang, path, msg);
+    if ((e = retdoc_open(ret, s->rvocab, &rd, msg)) != ERR_OK)
+        return e;
+    e = return_write_csv_of(rd, return_each_listed, s->rvocab, o->lang, path,
+                            msg);
+    retdoc_free(rd);
+    return e;
+}
+
 static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
                          const setup *s)
 {
@@ -838,7 +916,7 @@ static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
         free(path);
         path = NULL;
         if ((e = output_path(w, "findings.csv", &path, &msg)) == ERR_OK)
-            e = return_write_csv(bt, s->rvocab, o->lang, path, &msg);
+            e = write_csv(ret, bt, s, o, path, &msg);
         if (e != ERR_OK) {
             print_output_error(w, o, "findings.csv", e, msg);
             goto fail;
@@ -933,6 +1011,296 @@ done:
     return rc;
 }
 
+/* ---- merge -------------------------------------------------------------- */
+
+static int print_diag_list(const diag_list *l, const options *o, FILE *out)
+{
+    size_t i;
+    for (i = 0; i < l->n; i++) {
+        char *line =
+            o->json ? diag_format_json(&l->v[i]) : diag_format_text(&l->v[i]);
+        if (!line)
+            return -1;
+        fprintf(out, "%s\n", line);
+        free(line);
+    }
+    return 0;
+}
+
+static int cmd_merge(int argc, char **argv, options *o)
+{
+    setup s;
+    merge_opts mo;
+    merge_result res;
+    char gen[64], *msg = NULL;
+    size_t i;
+    error_code e;
+    int rc;
+
+    int answered = 0;
+
+    o->cmd = "merge";
+    o->inputs = "return";
+    if ((e = parse_options(argc, argv, o, 1, &answered)) != ERR_OK ||
+        answered || (e = setup_load(&s, o)) != ERR_OK)
+        return exit_status(e);
+    snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
+    memset(&mo, 0, sizeof mo);
+    mo.rschema = s.rschema;
+    mo.vocab = s.vocab;
+    mo.rvocab = s.rvocab;
+    mo.allow_partial = o->allow_partial;
+    mo.max_findings = o->max_findings;
+    mo.generator = gen;
+    mo.version = CANVASS_VERSION;
+    mo.stop = &interrupted;
+    e = merge_run((const char *const *)argv + optind, (size_t)(argc - optind),
+                  &mo, &res);
+    if (e != ERR_OK || interrupted) {
+        fprintf(stderr, "canvass: %s\n",
+                interrupted || e == ERR_INTERRUPTED
+                    ? "interrupted; nothing written"
+                    : error_string(e));
+        rc = EXIT_IO;
+        goto done;
+    }
+    diag_list_sort(&res.diags);
+    print_diag_list(&res.diags, o, stderr);
+    for (i = 0; i < res.nrefusals; i++)
+        fprintf(stderr, "canvass: %s\n", res.refusals[i]);
+    if (res.io_failed) {
+        fprintf(stderr, "canvass: some returns could not be read; no return "
+                        "written\n");
+        rc = EXIT_IO;
+        goto done;
+    }
+    if (!res.doc) {
+        fprintf(stderr, "canvass: no return written\n");
+        rc = EXIT_INVALID;
+        goto done;
+    }
+    for (i = 0; i < res.nexcluded; i++)
+        fprintf(stderr, "canvass: excluded from the return: %s\n",
+                res.excluded[i]);
+    if (return_validate(res.doc, s.rschema, &msg) != ERR_OK) {
+        fprintf(stderr,
+                "canvass: internal error: the return does not match "
+                "return.xsd: %s\n",
+                msg ? msg : "");
+        rc = EXIT_IO;
+        goto done;
+    }
+    rc = write_outputs(res.doc, NULL, o, &s);
+    if (rc < 0)
+        rc = EXIT_CLEAN;
+done:
+    free(msg);
+    merge_result_clear(&res);
+    setup_free(&s);
+    return rc;
+}
+
+/* ---- verify ------------------------------------------------------------- */
+
+/* S as a JSON string (quotes included) on OUT. */
+static void json_str(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static int print_verify_item(void *ud, const verify_item *it)
+{
+    const options *o = ud;
+    static const char *const kinds[] = {"figure",           "unit-missing",
+                                        "unit-extra",       "register-differs",
+                                        "register-missing", "register-extra"};
+    if (o->json) {
+        printf("{\"kind\":\"%s\"", kinds[it->kind]);
+        if (it->kind <= VERIFY_UNIT_EXTRA) {
+            printf(",\"unit\":");
+            json_str(stdout, it->unit);
+            printf(",\"figure\":");
+            json_str(stdout, it->figure);
+            printf(",\"return\":");
+            json_str(stdout, it->says);
+            printf(",\"registers\":");
+            json_str(stdout, it->gives);
+        } else {
+            printf(",\"register\":");
+            json_str(stdout, it->file);
+            printf(",\"return_sha256\":");
+            json_str(stdout, it->says_sha256);
+            printf(",\"sha256\":");
+            json_str(stdout, it->gives_sha256);
+            if (it->says_sha256)
+                printf(",\"return_size\":%llu", it->says_size);
+            if (it->gives_sha256)
+                printf(",\"size\":%llu", it->gives_size);
+        }
+        printf("}\n");
+        return 0;
+    }
+    switch (it->kind) {
+    case VERIFY_FIGURE:
+        printf("unit %s, %s: return says %s, registers give %s\n", it->unit,
+               it->figure, it->says ? it->says : "nothing",
+               it->gives ? it->gives : "nothing");
+        break;
+    case VERIFY_UNIT_MISSING:
+        printf("unit %s (%s): in the return, not made by the registers\n",
+               it->unit, it->figure);
+        break;
+    case VERIFY_UNIT_EXTRA:
+        printf("unit %s (%s): made by the registers, not in the return\n",
+               it->unit, it->figure);
+        break;
+    case VERIFY_REG_DIFFERS:
+        printf("register %s: differs from the one the return was made from "
+               "(return lists %llu bytes, SHA-256 %s; the file has %llu "
+               "bytes, SHA-256 %s)\n",
+               it->file, it->says_size, it->says_sha256, it->gives_size,
+               it->gives_sha256);
+        break;
+    case VERIFY_REG_MISSING:
+        printf("register %s: listed by the return, not given (SHA-256 %s)\n",
+               it->file, it->says_sha256);
+        break;
+    case VERIFY_REG_EXTRA:
+        printf("register %s: given, not listed by the return\n", it->file);
+        break;
+    }
+    return 0;
+}
+
+static int cmd_verify(int argc, char **argv, options *o)
+{
+    setup s;
+    batch_t *b = NULL;
+    diag_list diags = {0};
+    xmlDocPtr doc = NULL, rebuilt = NULL;
+    retdoc_t *rd = NULL, *rb = NULL;
+    verify_register *given = NULL;
+    retdoc_kind kind;
+    return_opts ro;
+    char gen[64], *msg = NULL;
+    const char *path;
+    size_t i;
+    long n;
+    error_code e;
+    int rc;
+
+    int answered = 0;
+
+    o->cmd = "verify";
+    o->inputs = "return";
+    if ((e = parse_options(argc, argv, o, 0, &answered)) != ERR_OK || answered)
+        return exit_status(e);
+    if (argc - optind < 2)
+        return exit_status(usage_error("%s", "verify needs the RETURN, then "
+                                             "the REGISTERs it was made "
+                                             "from"));
+    if ((e = setup_load(&s, o)) != ERR_OK)
+        return exit_status(e);
+    path = argv[optind];
+    e = retdoc_load(path, &diags, &doc, &kind);
+    if (e == ERR_OK)
+        e = retdoc_validate(doc, path, s.rschema, &diags);
+    print_diag_list(&diags, o, stderr);
+    if (kind == RETDOC_KIND_REGISTER) {
+        fprintf(stderr,
+                "canvass: %s is a register, not a return: verify "
+                "takes the return first, then the registers\n",
+                path);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (e != ERR_OK) {
+        rc = e == ERR_INVALID ? EXIT_INVALID : EXIT_IO;
+        fprintf(stderr, "canvass: %s: not a return that can be verified\n",
+                path);
+        goto done;
+    }
+    if (retdoc_open(doc, s.rvocab, &rd, &msg) != ERR_OK)
+        goto nomem;
+    /* the rules as the return was made with them */
+    merge_severities(rd, &o->audit);
+    optind++;
+    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
+        rc = EXIT_IO;
+        goto done;
+    }
+    if (batch_each_diag(b, print_error, o) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", error_string(ERR_NOMEM));
+        rc = EXIT_IO;
+        goto done;
+    }
+    if (b->io_failed) {
+        fprintf(stderr, "canvass: some registers could not be read; nothing "
+                        "verified\n");
+        rc = EXIT_IO;
+        goto done;
+    }
+    snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
+    ro.vocab = s.vocab;
+    ro.rvocab = s.rvocab;
+    ro.audit = &o->audit;
+    ro.max_findings = SIZE_MAX;
+    ro.generator = gen;
+    if (return_build(b, &ro, &rebuilt, &msg) != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot build the return");
+        rc = EXIT_INVALID;
+        goto done;
+    }
+    if (retdoc_open(rebuilt, s.rvocab, &rb, &msg) != ERR_OK ||
+        !(given = calloc(b->n + 1, sizeof *given)))
+        goto nomem;
+    for (i = 0; i < b->n; i++) {
+        const char *slash = strrchr(b->regs[i].path, '/');
+        given[i].file = slash ? slash + 1 : b->regs[i].path;
+        given[i].sha256 = b->regs[i].rr.sha256;
+        given[i].size = b->regs[i].rr.size;
+    }
+    if ((n = verify_compare(rd, rb, given, b->n, print_verify_item, o)) < 0)
+        goto nomem;
+    if (n)
+        fprintf(stderr,
+                "canvass: %ld difference%s between %s and its "
+                "registers\n",
+                n, n == 1 ? "" : "s", path);
+    else
+        fprintf(stderr, "canvass: %s matches its registers\n", path);
+    rc = n ? EXIT_INVALID : EXIT_CLEAN;
+    goto done;
+nomem:
+    fprintf(stderr, "canvass: out of memory\n");
+    rc = EXIT_IO;
+done:
+    free(msg);
+    free(given);
+    retdoc_free(rd);
+    retdoc_free(rb);
+    xmlFreeDoc(doc);
+    xmlFreeDoc(rebuilt);
+    diag_list_clear(&diags);
+    batch_free(b);
+    setup_free(&s);
+    return rc;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct {
@@ -941,6 +1309,8 @@ static const struct {
 } commands[] = {
     {"check", cmd_check},
     {"build", cmd_build},
+    {"merge", cmd_merge},
+    {"verify", cmd_verify},
 };
 
 int main(int argc, char **argv)
@@ -954,6 +1324,8 @@ int main(int argc, char **argv)
     o.lang = "zh";
     o.formats = FMT_XML | FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD | FMT_CSV;
     o.max_findings = 1000;
+    o.cmd = argv[1];
+    o.inputs = "register";
     audit_opts_default(&o.audit);
 
     if (argc < 2) {

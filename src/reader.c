@@ -74,6 +74,7 @@
 #include "intake.h"
 
 #define REG_NS "urn:canvass:register:1"
+#define RET_NS "urn:canvass:return:1" /* a return given by mistake */
 #define CHUNK 65536
 #define MAX_DEPTH 32           /* the format needs 6 */
 #define PENDING_MAX (4u << 20) /* unparsed bytes of one construct */
@@ -771,6 +772,14 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     kind = uri && !strcmp((const char *)uri, REG_NS)
                ? kind_of(parent, (const char *)local)
                : E_OTHER;
+    if (r->depth == 0 && kind != E_REGISTER && uri &&
+        !strcmp((const char *)uri, RET_NS) &&
+        !strcmp((const char *)local, "return")) {
+        refuse(r, "this is a return, not a register: canvass merge takes "
+                  "returns (and canvass verify checks one against its "
+                  "registers); check and build take registers");
+        return;
+    }
     if (r->depth == 0 && kind != E_REGISTER) {
         refuse(r, "not a canvass register: the root element must be "
                   "<register xmlns=\"" REG_NS "\">");

@@ -12,6 +12,25 @@
  * 620402 after it, and 'all', code "", after everything), then by level
  * rank, then by document order, so equal keys keep the document's order.
  *
+ * Figures (retdoc_figures) are every attribute of a unit's tables but the
+ * labels and keys (value, zh, en, id, name, team); retdoc_diff first
+ * compares the two units node by node (alike: no difference, the usual
+ * case),
+ * else lists B's figures in a libxml2 hash by path, then walks A's.
+ *
+ * Loading (retdoc_load) treats a return like a hostile register, with the
+ * reader's approach: our own open (regular files only), a push parser fed
+ * 64 KiB chunks with XML_PARSE_NONET only, the DOCTYPE refused in the
+ * internalSubset callback (before an entity could be declared, let alone
+ * expanded), a 4 MB bound on one unparsed construct, a cut file named as
+ * such. The tree is built by libxml2's own SAX2 handlers, without the
+ * indentation (XML_PARSE_NOBLANKS).
+ *
+ * Why one file: reading a return is one job whoever does it — the
+ * renderers walking units, merge and verify comparing them, and loading a
+ * file given by someone else — and the element names, the figure paths
+ * and the safe-loading rules must agree; apart, they would drift.
+ *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is
  * copied into the retdoc_t's arena. A failed copy reads as absent and
@@ -19,11 +38,26 @@
  */
 #include "retdoc.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/hash.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 #include "buf.h"
+
+#define REGISTER_NS "urn:canvass:register:1"
+#define LOAD_CHUNK 65536
+#define PENDING_MAX (4u << 20) /* unparsed bytes of one construct */
+#define MAX_LOAD_DIAGS 1000    /* listed per file */
 
 struct retdoc {
     const xmlNode *root;
@@ -429,4 +463,571 @@ error_code retdoc_set_count(xmlNodePtr n, const char *name, unsigned long v)
     char digits[32];
     snprintf(digits, sizeof digits, "%lu", v);
     return xmlSetProp(n, BAD_CAST name, BAD_CAST digits) ? ERR_OK : ERR_NOMEM;
+}
+
+const char *retdoc_text(retdoc_t *rd, const xmlNode *n)
+{
+    xmlChar *v;
+    char *s;
+    if (!n || !n->children)
+        return "";
+    if (n->children->type == XML_TEXT_NODE && !n->children->next)
+        return (const char *)n->children->content;
+    v = xmlNodeGetContent(n);
+    s = v ? strdup((const char *)v) : NULL;
+    xmlFree(v);
+    if (!s || GROW(rd->arena, rd->narena + 1, rd->carena) != ERR_OK) {
+        free(s);
+        rd->oom = 1;
+        return "";
+    }
+    return rd->arena[rd->narena++] = s;
+}
+
+/* -------------------------------------------------------------- figures */
+
+static int is_label(const char *a)
+{
+    static const char *const labels[] = {"value", "zh",   "en",
+                                         "id",    "name", "team"};
+    size_t i;
+    for (i = 0; i < sizeof labels / sizeof *labels; i++)
+        if (!strcmp(a, labels[i]))
+            return 1;
+    return 0;
+}
+
+/* Appends the path segment of element N (depth 0: a table) to B. */
+static void path_segment(retdoc_t *rd, buf_t *b, const xmlNode *n, int depth)
+{
+    const char *v;
+    if (b->len)
+        buf_puts(b, "/");
+    if (depth > 0 && (v = retdoc_attr(rd, n, "value")))
+        buf_puts(b, v);
+    else if (depth > 0 && ((v = retdoc_attr(rd, n, "id")) ||
+                           (v = retdoc_attr(rd, n, "name"))))
+        buf_printf(b, "%s %s", (const char *)n->name, v);
+    else /* a table, or a row without a key */
+        buf_puts(b, (const char *)n->name);
+}
+
+static int figures_walk(retdoc_t *rd, const xmlNode *n, int depth, buf_t *path,
+                        retdoc_figure_fn fn, void *ud)
+{
+    const xmlNode *c;
+    const xmlAttr *a;
+    size_t keep = path->len;
+    int rc;
+
+    path_segment(rd, path, n, depth);
+    for (a = n->properties; a; a = a->next) {
+        size_t k = path->len;
+        const char *v;
+        if (is_label((const char *)a->name))
+            continue;
+        if (strcmp((const char *)a->name, "count"))
+            buf_printf(path, "/%s", (const char *)a->name);
+        v = retdoc_attr(rd, n, (const char *)a->name);
+        if (buf_error(path) != ERR_OK)
+            return -1;
+        if ((rc = fn(ud, buf_str(path), v ? v : "")))
+            return rc;
+        buf_truncate(path, k);
+    }
+    for (c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE &&
+            (rc = figures_walk(rd, c, depth + 1, path, fn, ud)))
+            return rc;
+    buf_truncate(path, keep);
+    return 0;
+}
+
+int retdoc_figures(retdoc_t *rd, const xmlNode *unit, retdoc_figure_fn fn,
+                   void *ud)
+{
+    const xmlNode *c;
+    buf_t path = BUF_INIT;
+    int rc = 0;
+
+    for (c = unit ? unit->children : NULL; c && !rc; c = c->next)
+        if (c->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)c->name, RETDOC_COVERS) &&
+            strcmp((const char *)c->name, "narrative"))
+            rc = figures_walk(rd, c, 0, &path, fn, ud);
+    buf_free(&path);
+    return rc;
+}
+
+typedef struct {
+    xmlHashTablePtr b;    /* key -> value of B (borrowed) */
+    xmlHashTablePtr seen; /* path -> occurrences in the current walk */
+    buf_t key;
+    retdoc_diff_fn fn;
+    void *ud;
+    long n;
+    int stop, nomem;
+} diff_state;
+
+/* The key of PATH in the current walk: the path, and its occurrence when
+ * it comes again (a table attribute and a row can share a name, as
+ * satisfaction/@satisfied and the rating "satisfied" do); both sides are
+ * walked in the same order, so the n-th occurrences pair up. */
+static const char *diff_key(diff_state *d, const char *path)
+{
+    size_t k = (size_t)(uintptr_t)xmlHashLookup(d->seen, BAD_CAST path) + 1;
+    if (xmlHashUpdateEntry(d->seen, BAD_CAST path, (void *)(uintptr_t)k, NULL) <
+        0)
+        d->nomem = 1;
+    buf_truncate(&d->key, 0);
+    buf_puts(&d->key, path);
+    if (k > 1)
+        buf_printf(&d->key, "#%zu", k);
+    if (buf_error(&d->key) != ERR_OK)
+        d->nomem = 1;
+    return buf_str(&d->key);
+}
+
+static int diff_put(void *ud, const char *path, const char *value)
+{
+    diff_state *d = ud;
+    const char *key = diff_key(d, path);
+    if (d->nomem)
+        return -1;
+    return xmlHashAddEntry(d->b, BAD_CAST key, (void *)value) ? -1 : 0;
+}
+
+static int diff_cmp(void *ud, const char *path, const char *value)
+{
+    diff_state *d = ud;
+    const char *key = diff_key(d, path), *other;
+    if (d->nomem)
+        return -1;
+    other = xmlHashLookup(d->b, BAD_CAST key);
+    if (!other || strcmp(other, value)) {
+        d->n++;
+        if (!d->stop && d->fn(d->ud, path, value, other))
+            d->stop = 1;
+    }
+    if (other)
+        xmlHashRemoveEntry(d->b, BAD_CAST key, NULL);
+    return 0;
+}
+
+static int diff_extra(void *ud, const char *path, const char *value)
+{
+    diff_state *d = ud;
+    const char *key = diff_key(d, path);
+    if (d->nomem)
+        return -1;
+    if (xmlHashLookup(d->b, BAD_CAST key)) {
+        xmlHashRemoveEntry(d->b, BAD_CAST key, NULL);
+        d->n++;
+        if (!d->stop && d->fn(d->ud, path, NULL, value))
+            d->stop = 1;
+    }
+    return 0;
+}
+
+static int diff_walk(diff_state *d, retdoc_t *rd, const xmlNode *u,
+                     retdoc_figure_fn fn)
+{
+    xmlHashFree(d->seen, NULL);
+    if (!(d->seen = xmlHashCreate(256)))
+        return -1;
+    return retdoc_figures(rd, u, fn, d);
+}
+
+/* The value of attribute A when it is one text node (as parsed or
+ * built), else NULL. */
+static const xmlChar *attr_text(const xmlAttr *a)
+{
+    if (!a->children)
+        return BAD_CAST "";
+    if (a->children->type == XML_TEXT_NODE && !a->children->next)
+        return a->children->content;
+    return NULL;
+}
+
+static int same_list(const xmlNode *a, const xmlNode *b);
+
+/* True when the nodes A and B are alike: same element, attributes in the
+ * same order with the same values, same children, same text. The common
+ * case of merge's and verify's comparisons, found without naming any
+ * figure; anything unusual (an attribute of several nodes) says "not
+ * alike", and the walk by figures decides. No allocation. */
+static int same_node(const xmlNode *a, const xmlNode *b)
+{
+    const xmlAttr *x, *y;
+    if (a->type != b->type)
+        return 0;
+    if (a->type == XML_TEXT_NODE)
+        return xmlStrEqual(a->content, b->content);
+    if (a->type != XML_ELEMENT_NODE || !xmlStrEqual(a->name, b->name))
+        return 0;
+    for (x = a->properties, y = b->properties; x && y;
+         x = x->next, y = y->next) {
+        const xmlChar *vx = attr_text(x), *vy = attr_text(y);
+        if (!vx || !vy || !xmlStrEqual(x->name, y->name) ||
+            !xmlStrEqual(vx, vy))
+            return 0;
+    }
+    return !x && !y && same_list(a->children, b->children);
+}
+
+static int same_list(const xmlNode *a, const xmlNode *b)
+{
+    for (; a && b; a = a->next, b = b->next)
+        if (!same_node(a, b))
+            return 0;
+    return !a && !b;
+}
+
+long retdoc_diff(retdoc_t *ra, const xmlNode *a, retdoc_t *rb, const xmlNode *b,
+                 retdoc_diff_fn fn, void *ud)
+{
+    diff_state d;
+    long rc = -1;
+
+    memset(&d, 0, sizeof d);
+    d.fn = fn;
+    d.ud = ud;
+    if (a && b && same_node(a, b))
+        return 0;
+    if (!(d.b = xmlHashCreate(256)))
+        return -1;
+    if (diff_walk(&d, rb, b, diff_put) || diff_walk(&d, ra, a, diff_cmp))
+        goto done;
+    /* what is left in the table is in B only: walk B again for its order */
+    if (diff_walk(&d, rb, b, diff_extra))
+        goto done;
+    rc = d.n;
+done:
+    xmlHashFree(d.b, NULL);
+    xmlHashFree(d.seen, NULL);
+    buf_free(&d.key);
+    return rc;
+}
+
+/* ------------------------------------------------------------- loading */
+
+typedef struct {
+    const char *path;
+    diag_list *diags;
+    xmlParserCtxtPtr ctxt;
+    size_t listed;
+    int fatal, holding, nomem;
+    unsigned held_line, held_col;
+    char held[256];
+    size_t n_held;
+} load_state;
+
+static void load_report(load_state *l, unsigned line, unsigned col,
+                        const char *msg)
+{
+    diag d = {0};
+    if (l->holding) {
+        /* the end of the file: kept until we know whether it was cut */
+        if (!l->n_held++) {
+            l->held_line = line;
+            l->held_col = col;
+            snprintf(l->held, sizeof l->held, "%s", msg);
+        }
+        return;
+    }
+    if (l->listed++ >= MAX_LOAD_DIAGS)
+        return;
+    d.file = (char *)l->path;
+    d.line = line;
+    d.col = col ? col : 1;
+    d.severity = DIAG_ERROR;
+    d.rule = "schema";
+    d.message = (char *)msg;
+    if (diag_list_add(l->diags, &d) != ERR_OK)
+        l->nomem = 1;
+}
+
+static unsigned load_line(const load_state *l)
+{
+    return l->ctxt && l->ctxt->input ? (unsigned)l->ctxt->input->line : 0;
+}
+
+static unsigned load_col(const load_state *l)
+{
+    return l->ctxt && l->ctxt->input && l->ctxt->input->col > 0
+               ? (unsigned)l->ctxt->input->col
+               : 1;
+}
+
+static void load_refuse(load_state *l, const char *msg)
+{
+    if (l->fatal)
+        return;
+    load_report(l, load_line(l), load_col(l), msg);
+    l->fatal = 1;
+    xmlStopParser(l->ctxt);
+}
+
+static void load_error(void *data, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = e ? e->ctxt : NULL;
+    load_state *l = ctxt ? ctxt->_private : NULL;
+    char msg[512];
+    size_t n;
+    (void)data;
+    if (!l || l->fatal)
+        return;
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not XML");
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = 0;
+    load_report(l, e->line > 0 ? (unsigned)e->line : load_line(l),
+                e->int2 > 0 ? (unsigned)e->int2 : load_col(l), msg);
+    if (e->level == XML_ERR_FATAL)
+        l->fatal = 1;
+}
+
+static void load_internal_subset(void *ctx, const xmlChar *name,
+                                 const xmlChar *eid, const xmlChar *sid)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    (void)name, (void)eid, (void)sid;
+    load_refuse(ctxt->_private,
+                "the return declares a DOCTYPE: returns have "
+                "no use for one (and it could load files or "
+                "expand entities); this is not a return canvass "
+                "wrote");
+}
+
+static void load_io(const char *path, diag_list *diags, const char *what,
+                    int err)
+{
+    char msg[512];
+    diag d = {0};
+    if (err)
+        snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+    else
+        snprintf(msg, sizeof msg, "%s", what);
+    d.file = (char *)path;
+    d.severity = DIAG_ERROR;
+    d.rule = "io";
+    d.message = msg;
+    diag_list_add(diags, &d);
+}
+
+static retdoc_kind root_kind(const xmlNode *root)
+{
+    const char *ns =
+        root && root->ns && root->ns->href ? (const char *)root->ns->href : "";
+    if (!root)
+        return RETDOC_KIND_NONE;
+    if (!strcmp((const char *)root->name, RETDOC_RETURN) &&
+        !strcmp(ns, RETURN_NS))
+        return RETDOC_KIND_RETURN;
+    if (!strcmp((const char *)root->name, "register") &&
+        !strcmp(ns, REGISTER_NS))
+        return RETDOC_KIND_REGISTER;
+    return RETDOC_KIND_OTHER;
+}
+
+error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
+                       retdoc_kind *kind)
+{
+    xmlSAXHandler sax;
+    load_state l;
+    struct stat st;
+    unsigned char *buf = NULL;
+    error_code rc = ERR_OK;
+    int fd, first = 1;
+
+    *doc = NULL;
+    *kind = RETDOC_KIND_NONE;
+    memset(&l, 0, sizeof l);
+    l.path = path;
+    l.diags = diags;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        load_io(path, diags, "cannot open the return", errno);
+        return ERR_OPEN;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        load_io(path, diags,
+                S_ISDIR(st.st_mode)
+                    ? "is a directory, not a return: name the return.xml files"
+                    : "is not a regular file (a FIFO, socket or device): copy "
+                      "the return to a file first",
+                0);
+        return ERR_NOT_REGULAR;
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+        !(buf = malloc(LOAD_CHUNK))) {
+        close(fd);
+        return ERR_NOMEM;
+    }
+    memset(&sax, 0, sizeof sax);
+    xmlSAXVersion(&sax, 2);
+    sax.internalSubset = load_internal_subset;
+    sax.externalSubset = NULL;
+    sax.serror = load_error;
+    for (;;) {
+        ssize_t n = 0;
+        size_t got = 0;
+        while (got < LOAD_CHUNK) {
+            n = read(fd, buf + got, LOAD_CHUNK - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        if (n < 0) {
+            load_io(path, diags, "cannot read the return", errno);
+            rc = ERR_READ;
+            goto done;
+        }
+        if (first) {
+            first = 0;
+            if (!got) {
+                load_report(&l, 1, 1, "the return is empty (0 bytes)");
+                l.fatal = 1;
+                break;
+            }
+            l.ctxt = xmlCreatePushParserCtxt(&sax, NULL, (const char *)buf,
+                                             got < 4 ? (int)got : 4, path);
+            if (!l.ctxt) {
+                rc = ERR_NOMEM;
+                goto done;
+            }
+            l.ctxt->_private = &l;
+            /* NOBLANKS: the indentation is no part of a return, and
+             * without it the tree is half the size */
+            xmlCtxtUseOptions(l.ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+                                          XML_PARSE_NOBLANKS);
+            if (got > 4)
+                xmlParseChunk(l.ctxt, (const char *)buf + 4, (int)got - 4, 0);
+        } else if (got) {
+            xmlParseChunk(l.ctxt, (const char *)buf, (int)got, 0);
+        }
+        if (!l.fatal && l.ctxt->input &&
+            (size_t)(l.ctxt->input->end - l.ctxt->input->cur) > PENDING_MAX)
+            load_refuse(&l, "a single tag or text is larger than 4 MB: this is "
+                            "not a return canvass wrote");
+        if (l.ctxt->disableSAX || l.ctxt->instate == XML_PARSER_EOF)
+            l.fatal = 1;
+        if (l.fatal || got < LOAD_CHUNK)
+            break;
+    }
+    if (l.ctxt && !l.fatal) {
+        unsigned line = load_line(&l), col = load_col(&l);
+        l.holding = 1;
+        xmlParseChunk(l.ctxt, NULL, 0, 1);
+        l.holding = 0;
+        if (l.ctxt->nameNr > 0) {
+            if (l.n_held)
+                line = l.held_line, col = l.held_col;
+            load_report(&l, line, col,
+                        "the file ends before </return>: the "
+                        "return is truncated; copy it again");
+        } else if (l.n_held) {
+            load_report(&l, l.held_line, l.held_col, l.held);
+        }
+    }
+    if (l.nomem) {
+        rc = ERR_NOMEM;
+        goto done;
+    }
+    if (!l.ctxt || !l.ctxt->wellFormed || l.fatal || l.listed) {
+        if (!l.listed)
+            load_report(&l, load_line(&l), load_col(&l), "not well-formed XML");
+        rc = ERR_INVALID;
+        goto done;
+    }
+    *kind = root_kind(xmlDocGetRootElement(l.ctxt->myDoc));
+    if (*kind != RETDOC_KIND_RETURN) {
+        rc = ERR_INVALID;
+        if (*kind == RETDOC_KIND_OTHER)
+            load_report(
+                &l, (unsigned)xmlGetLineNo(xmlDocGetRootElement(l.ctxt->myDoc)),
+                1,
+                "not a canvass return: the root element must be "
+                "<return xmlns=\"" RETURN_NS "\">");
+        goto done;
+    }
+    *doc = l.ctxt->myDoc;
+    l.ctxt->myDoc = NULL;
+done:
+    if (l.ctxt) {
+        xmlFreeDoc(l.ctxt->myDoc);
+        l.ctxt->myDoc = NULL;
+        xmlFreeParserCtxt(l.ctxt);
+    }
+    if (l.nomem && rc == ERR_OK)
+        rc = ERR_NOMEM;
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+typedef struct {
+    const char *path;
+    diag_list *diags;
+    size_t listed;
+    int nomem;
+} valid_state;
+
+static void valid_error(void *ud, xmlErrorPtr e)
+{
+    valid_state *v = ud;
+    char msg[512];
+    size_t n;
+    diag d = {0};
+    if (!e || v->listed++ >= MAX_LOAD_DIAGS)
+        return;
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not valid");
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = 0;
+    d.file = (char *)v->path;
+    d.line = e->node ? (unsigned)xmlGetLineNo(e->node)
+                     : (e->line > 0 ? (unsigned)e->line : 0);
+    d.col = 1;
+    d.severity = DIAG_ERROR;
+    d.rule = "schema";
+    d.message = msg;
+    if (diag_list_add(v->diags, &d) != ERR_OK)
+        v->nomem = 1;
+}
+
+error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
+                           diag_list *diags)
+{
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    valid_state v;
+    int rc;
+
+    if (!vc)
+        return ERR_NOMEM;
+    memset(&v, 0, sizeof v);
+    v.path = path;
+    v.diags = diags;
+    xmlSchemaSetValidStructuredErrors(vc, valid_error, &v);
+    rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (v.nomem)
+        return ERR_NOMEM;
+    if (rc || v.listed) {
+        if (!v.listed) {
+            diag d = {0};
+            d.file = (char *)path;
+            d.line = 1;
+            d.col = 1;
+            d.rule = "schema";
+            d.message = "the return is not valid against return.xsd";
+            if (diag_list_add(diags, &d) != ERR_OK)
+                return ERR_NOMEM;
+        }
+        return ERR_INVALID;
+    }
+    return ERR_OK;
 }

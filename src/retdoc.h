@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 #include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include "diag.h"
 #include "error.h"
 #include "vocab.h"
 
@@ -176,5 +178,59 @@ error_code retdoc_rows(const xmlNode *parent, const char *el,
  * the count V. ERR_OK or ERR_NOMEM. */
 error_code retdoc_set(xmlNodePtr n, const char *name, const char *value);
 error_code retdoc_set_count(xmlNodePtr n, const char *name, unsigned long v);
+
+/* The text content of N (a narrative <p>), borrowed; "" when none. */
+const char *retdoc_text(retdoc_t *rd, const xmlNode *n);
+
+/* --- figures ------------------------------------------------------------ */
+
+/* Calls FN for every figure of the unit element UNIT, in document order:
+ * PATH names it as "opinions/health/resolved" (the table, then the value,
+ * id or name of each row, then the attribute unless it is "count") and
+ * VALUE is its text. The covers list and the narrative are not figures.
+ * FN returns 0 to go on. Returns 0, -1 on no memory, or FN's non-zero. */
+typedef int (*retdoc_figure_fn)(void *ud, const char *path, const char *value);
+int retdoc_figures(retdoc_t *rd, const xmlNode *unit, retdoc_figure_fn fn,
+                   void *ud);
+
+/* Compares the figures of unit A (of RA) with those of unit B (of RB),
+ * calling FN once per figure that differs, in A's order then B's extras,
+ * with the value in A and in B (NULL where a side lacks it). FN returns 0
+ * to go on. Returns the number of differences, or -1 on no memory. */
+typedef int (*retdoc_diff_fn)(void *ud, const char *path, const char *a,
+                              const char *b);
+long retdoc_diff(retdoc_t *ra, const xmlNode *a, retdoc_t *rb, const xmlNode *b,
+                 retdoc_diff_fn fn, void *ud);
+
+/* --- reading a return file ---------------------------------------------- */
+
+/* What the root element of a file given as a return says it is. */
+typedef enum {
+    RETDOC_KIND_NONE = 0, /* not read, or not well-formed */
+    RETDOC_KIND_RETURN,   /* <return> of RETURN_NS */
+    RETDOC_KIND_REGISTER, /* <register> of the register namespace */
+    RETDOC_KIND_OTHER     /* anything else */
+} retdoc_kind;
+
+/* Reads the file PATH into *DOC (caller frees with xmlFreeDoc), as
+ * carefully as a register is read: the file is opened by us (regular
+ * files only), parsed in chunks with XML_PARSE_NONET only (no entity
+ * substitution, no DTD loading, no XInclude, no XML_PARSE_HUGE), a
+ * DOCTYPE is refused before anything in it is used, a single construct
+ * larger than 4 MB stops the parse, and a file cut short says so. *KIND
+ * says what the root is (a register is reported, not parsed further).
+ * Problems go to DIAGS as located diagnostics (rule "schema", or "io"
+ * when the file cannot be read). Returns ERR_OK with *DOC set when the
+ * file is a well-formed return; ERR_INVALID when it is not (diagnostics
+ * given); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ; ERR_NOMEM. Schema validity
+ * is retdoc_validate's. */
+error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
+                       retdoc_kind *kind);
+
+/* Validates DOC (read from PATH) against the return schema SCHEMA; every
+ * problem goes to DIAGS as PATH:line:col. ERR_OK when valid, ERR_INVALID,
+ * ERR_NOMEM. */
+error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
+                           diag_list *diags);
 
 #endif

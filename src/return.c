@@ -9,6 +9,14 @@
  * communities first, then streets, districts, cities and "all", each in
  * code order, so the document is the same whatever order the registers
  * were named in.
+ *
+ * One path writes every return: return_assemble, from community tallies,
+ * sources and findings. build gathers those from a batch of registers
+ * (return_build), merge from the returns it reads back; so a merged
+ * return's roll-ups, rates and unions are computed by the very code that
+ * computes build's, and the two agree byte for byte. Sources are written
+ * by file name (no directory), then digest; findings in diag order over
+ * those file names — an order both build and merge can reproduce.
  */
 #include "return.h"
 
@@ -17,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libxml/dict.h>
 #include <libxml/hash.h>
 #include <libxml/xmlsave.h>
 #include <stdint.h>
@@ -153,6 +162,26 @@ static void free_listing(void *p, const xmlChar *name)
     free(l);
 }
 
+/* The listing of RULE in COMMUNITY ("" when none), made when missing. */
+static listing *listing_of(lister *ls, const char *rule, const char *comm)
+{
+    listing *l = xmlHashLookup2(ls->by_key, BAD_CAST rule, BAD_CAST comm);
+    if (l)
+        return l;
+    if (!(l = calloc(1, sizeof *l)) || !(l->community = strdup(comm))) {
+        free(l);
+        return NULL;
+    }
+    l->rule = rule;
+    if (xmlHashAddEntry2(ls->by_key, BAD_CAST rule, BAD_CAST comm, l)) {
+        free_listing(l, NULL);
+        return NULL;
+    }
+    *ls->tail = l;
+    ls->tail = &l->next;
+    return l;
+}
+
 /* Lists D unless its rule has max_findings listed in its community
  * already; counts it either way. */
 static error_code list_one(void *ud, const diag *x)
@@ -164,20 +193,8 @@ static error_code list_one(void *ud, const diag *x)
 
     if (vocab_index(ls->o->rvocab, "rule", x->rule) < 0)
         return ERR_OK; /* I/O problems are not findings of a return */
-    l = xmlHashLookup2(ls->by_key, BAD_CAST x->rule, BAD_CAST comm);
-    if (!l) {
-        if (!(l = calloc(1, sizeof *l)) || !(l->community = strdup(comm))) {
-            free(l);
-            return ERR_NOMEM;
-        }
-        l->rule = x->rule;
-        if (xmlHashAddEntry2(ls->by_key, BAD_CAST x->rule, BAD_CAST comm, l)) {
-            free_listing(l, NULL);
-            return ERR_NOMEM;
-        }
-        *ls->tail = l;
-        ls->tail = &l->next;
-    }
+    if (!(l = listing_of(ls, x->rule, comm)))
+        return ERR_NOMEM;
     if (l->listed >= ls->o->max_findings) {
         l->omitted++;
         ls->omitted++;
@@ -201,13 +218,15 @@ static error_code list_one(void *ud, const diag *x)
 
 /* <findings limit="N" omitted="M">: at most max_findings per rule and
  * community, in (file, line) order, then one <notListed> per rule and
- * community with the count of those left out. Memory holds only what is
- * listed: the findings stream out of the batch. */
-static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
+ * community with the count of those left out (those P says were left out
+ * before, plus those over the cap). Memory holds only what is listed: the
+ * findings stream out of P's source. */
+static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
                           const return_opts *o)
 {
     lister ls;
     listing *l;
+    size_t i;
     int rc = -1;
 
     memset(&ls, 0, sizeof ls);
@@ -217,8 +236,20 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const batch_t *b,
     if (!(ls.f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL)) ||
         !(ls.by_key = xmlHashCreate(64)))
         goto fail;
-    if (batch_each_diag(b, list_one, &ls) != ERR_OK)
+    if (p->each_finding && p->each_finding(p->findings, list_one, &ls) != ERR_OK)
         goto fail;
+    for (i = 0; i < p->nnot_listed; i++) {
+        const return_not_listed *nl = &p->not_listed[i];
+        int r = vocab_index(o->rvocab, "rule", nl->rule);
+        const vocab_item *rules = vocab_enum(o->rvocab, "rule", NULL);
+        if (r < 0 || !nl->count)
+            continue;
+        if (!(l = listing_of(&ls, rules[r].value,
+                             nl->community ? nl->community : "")))
+            goto fail;
+        l->omitted += nl->count;
+        ls.omitted += nl->count;
+    }
     for (l = ls.first; l; l = l->next) {
         xmlNodePtr n;
         if (!l->omitted)
@@ -238,132 +269,117 @@ fail:
     return rc;
 }
 
-/* The first included register of B in *FIRST and whether some register
- * was left out in *PARTIAL; ERR_INVALID (said) when none is included or
- * two are of different campaigns. */
-static error_code check_campaigns(const batch_t *b, const batch_reg **first,
-                                  int *partial, char **msg)
+/* The file name of PATH without its directory (borrowed from PATH). */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+    const retdoc_source *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    return c ? c : strcmp(x->sha256, y->sha256);
+}
+
+int return_same_campaign(const char *const a[5], const char *const b[5])
 {
     size_t i;
-
-    *first = NULL;
-    *partial = 0;
-    for (i = 0; i < b->n; i++) {
-        const batch_reg *r = &b->regs[i];
-        if (!r->included) {
-            *partial = 1;
-        } else if (!*first) {
-            *first = r;
-        } else if (strcmp((*first)->campaign[0], r->campaign[0])) {
-            return error_set(msg, ERR_INVALID,
-                             "%s is of campaign \"%s\" and %s of campaign "
-                             "\"%s\": build one return per campaign",
-                             (*first)->path, (*first)->campaign[0], r->path,
-                             r->campaign[0]);
-        }
-    }
-    if (!*first)
-        return error_set(msg, ERR_INVALID,
-                         "no valid register to compile a return from");
-    return ERR_OK;
+    for (i = 0; i < 5; i++)
+        if (strcmp(a[i] ? a[i] : "", b[i] ? b[i] : ""))
+            return 0;
+    return 1;
 }
 
-/* The tallies of the communities of B's included registers (parts from
- * several registers added together), sorted by code, in CS (room for
- * b->n); *NC gets their number. */
-static error_code add_communities(const batch_t *b, const return_opts *o,
-                                  community *cs, size_t *nc)
+char *return_campaign_clash(const char *file_a, const char *const a[5],
+                            const char *file_b, const char *const b[5])
 {
-    size_t i, k;
-    for (i = 0; i < b->n; i++) {
-        const batch_reg *r = &b->regs[i];
-        if (!r->included)
-            continue;
-        for (k = 0; k < *nc && strcmp(cs[k].code, r->community); k++)
-            ;
-        if (k == *nc) {
-            if (!(cs[*nc].t = tally_new(o->vocab)))
-                return ERR_NOMEM;
-            (*nc)++;
-        }
-        if (tally_add(cs[k].t, r->tally, 1) != ERR_OK)
-            return ERR_NOMEM;
-        cs[k].code = tally_community_code(cs[k].t);
-    }
-    qsort(cs, *nc, sizeof *cs, cmp_comm);
-    return ERR_OK;
-}
-
-/* The root of the return, its campaign (from FIRST) and the sources (every
- * register of B) into DOC; the namespace in *NS. */
-static error_code write_head(xmlDocPtr doc, const batch_t *b,
-                             const batch_reg *first, int partial,
-                             const return_opts *o, xmlNsPtr *ns)
-{
-    xmlNodePtr root, n;
+    static const char *const what[5] = {"id", "title", "start", "end",
+                                        "reported"};
     size_t i;
-
-    if (!(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
-        return ERR_NOMEM;
-    xmlDocSetRootElement(doc, root);
-    if (!(*ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
-        return ERR_NOMEM;
-    xmlSetNs(root, *ns);
-    if (retdoc_set(root, "version", "1") ||
-        retdoc_set(root, "generator", o->generator) ||
-        retdoc_set(root, "partial", partial ? "true" : "false"))
-        return ERR_NOMEM;
-    if (!(n = xmlNewChild(root, *ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
-        retdoc_set(n, "id", first->campaign[0]) ||
-        retdoc_set(n, "title", first->campaign[1]) ||
-        retdoc_set(n, "start", first->campaign[2]) ||
-        retdoc_set(n, "end", first->campaign[3]) ||
-        retdoc_set(n, "reported", first->campaign[4]))
-        return ERR_NOMEM;
-    if (!(n = xmlNewChild(root, *ns, BAD_CAST RETDOC_SOURCES, NULL)))
-        return ERR_NOMEM;
-    for (i = 0; i < b->n; i++) {
-        const batch_reg *r = &b->regs[i];
-        xmlNodePtr s = xmlNewChild(n, *ns, BAD_CAST RETDOC_SOURCE, NULL);
-        if (!s || retdoc_set(s, "file", r->path) ||
-            retdoc_set_count(s, "size", r->rr.size) ||
-            retdoc_set(s, "sha256", r->rr.sha256) ||
-            retdoc_set(s, "included", r->included ? "true" : "false") ||
-            retdoc_set(s, "community", r->community) ||
-            retdoc_set_count(s, "errors", r->errors) ||
-            retdoc_set_count(s, "warnings", r->warnings))
-            return ERR_NOMEM;
-    }
-    return ERR_OK;
+    for (i = 0; i < 4 && !strcmp(a[i] ? a[i] : "", b[i] ? b[i] : ""); i++)
+        ;
+    if (i == 0)
+        return error_format("%s is of campaign \"%s\" and %s of campaign "
+                            "\"%s\": one return per campaign",
+                            file_a, a[0] ? a[0] : "", file_b, b[0] ? b[0] : "");
+    return error_format("%s and %s are both of campaign \"%s\" but give it "
+                        "a different %s (%s, %s): one return per campaign; "
+                        "correct the register that is wrong",
+                        file_a, file_b, a[0] ? a[0] : "", what[i],
+                        a[i] ? a[i] : "", b[i] ? b[i] : "");
 }
 
-error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
-                        char **msg)
+error_code return_assemble(const return_parts *p, const return_opts *o,
+                           xmlDocPtr *out, char **msg)
 {
     xmlDocPtr doc = NULL;
-    xmlNodePtr root;
-    xmlNsPtr ns = NULL;
+    xmlNodePtr root, n;
+    xmlNsPtr ns;
     community *cs = NULL;
+    retdoc_source *src = NULL;
     const char **sev = NULL;
-    const batch_reg *first;
     const vocab_t *v = o->vocab;
-    size_t i, nc = 0, n_rules;
-    int partial;
+    size_t i, nc = p->ncommunities, n_rules;
     error_code rc;
 
     *out = NULL;
-    if ((rc = check_campaigns(b, &first, &partial, msg)) != ERR_OK)
-        return rc;
     vocab_enum(o->rvocab, "rule", &n_rules);
-    if (!(cs = calloc(b->n, sizeof *cs)) ||
+    if (!(cs = calloc(nc ? nc : 1, sizeof *cs)) ||
+        !(src = calloc(p->nsources ? p->nsources : 1, sizeof *src)) ||
         !(sev = calloc(n_rules + 1, sizeof *sev)))
         goto nomem;
     severities(o, sev, n_rules);
-    if (add_communities(b, o, cs, &nc) != ERR_OK ||
-        !(doc = xmlNewDoc(BAD_CAST "1.0")) ||
-        write_head(doc, b, first, partial, o, &ns) != ERR_OK)
+    for (i = 0; i < nc; i++) {
+        cs[i].t = p->communities[i];
+        cs[i].code = tally_community_code(cs[i].t);
+    }
+    qsort(cs, nc, sizeof *cs, cmp_comm);
+    /* sources by file name (then digest), so the order is the same
+     * whichever folders the registers sat in and whichever returns they
+     * arrive in */
+    if (p->nsources)
+        memcpy(src, p->sources, p->nsources * sizeof *src);
+    qsort(src, p->nsources, sizeof *src, cmp_source);
+
+    if (!(doc = xmlNewDoc(BAD_CAST "1.0")))
         goto nomem;
-    root = xmlDocGetRootElement(doc);
+    /* element and attribute names interned once, as a parsed document's
+     * are: a merged return has hundreds of units of hundreds of rows */
+    if (!(doc->dict = xmlDictCreate()) ||
+        !(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
+        goto nomem;
+    xmlDocSetRootElement(doc, root);
+    if (!(ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
+        goto nomem;
+    xmlSetNs(root, ns);
+    if (retdoc_set(root, "version", RETURN_FORMAT_VERSION) ||
+        retdoc_set(root, "generator", o->generator) ||
+        retdoc_set(root, "partial", p->partial ? "true" : "false"))
+        goto nomem;
+    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
+        retdoc_set(n, "id", p->campaign[0]) ||
+        retdoc_set(n, "title", p->campaign[1]) ||
+        retdoc_set(n, "start", p->campaign[2]) ||
+        retdoc_set(n, "end", p->campaign[3]) ||
+        retdoc_set(n, "reported", p->campaign[4]))
+        goto nomem;
+    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_SOURCES, NULL)))
+        goto nomem;
+    for (i = 0; i < p->nsources; i++) {
+        const retdoc_source *r = &src[i];
+        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST RETDOC_SOURCE, NULL);
+        if (!s || retdoc_set(s, "file", r->file) ||
+            retdoc_set_count(s, "size", (unsigned long)r->size) ||
+            retdoc_set(s, "sha256", r->sha256) ||
+            retdoc_set(s, "included", r->included ? "true" : "false") ||
+            retdoc_set(s, "community",
+                       r->community && *r->community ? r->community : NULL) ||
+            retdoc_set_count(s, "errors", (unsigned long)r->errors) ||
+            retdoc_set_count(s, "warnings", (unsigned long)r->warnings))
+            goto nomem;
+    }
     for (i = 0; i < nc; i++)
         if (!write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t,
                         cs + i, 1, o, sev, tally_field(cs[i].t, "name")))
@@ -375,7 +391,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
          rollups(root, ns, RETDOC_LEVEL_CITY, "city", cs, nc, o, v, sev) ||
          rollups(root, ns, RETDOC_LEVEL_ALL, NULL, cs, nc, o, v, sev)))
         goto nomem;
-    if (write_findings(root, ns, b, o))
+    if (write_findings(root, ns, p, o))
         goto nomem;
     *out = doc;
     doc = NULL;
@@ -385,11 +401,125 @@ nomem:
     rc = error_set(msg, ERR_NOMEM, "out of memory");
 done:
     xmlFreeDoc(doc);
+    free(cs);
+    free(src);
+    free(sev);
+    return rc;
+}
+
+/* Hands FN each diagnostic of the batch CTX with the register named by
+ * its file name, as the return's sources name it. */
+typedef struct {
+    diag_fn fn;
+    void *ud;
+} base_names;
+
+static error_code to_base_name(void *ud, const diag *x)
+{
+    const base_names *bn = ud;
+    diag d = *x;
+    d.file = (char *)base_name(x->file);
+    return bn->fn(bn->ud, &d);
+}
+
+static error_code each_batch_finding(const void *ctx, diag_fn fn, void *ud)
+{
+    base_names bn;
+    bn.fn = fn;
+    bn.ud = ud;
+    return batch_each_diag(ctx, to_base_name, &bn);
+}
+
+error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
+                        char **msg)
+{
+    return_parts p;
+    community *cs = NULL;
+    tally_t **ts = NULL;
+    retdoc_source *src = NULL;
+    const batch_reg *first = NULL;
+    size_t i, nc = 0;
+    error_code rc;
+
+    *out = NULL;
+    memset(&p, 0, sizeof p);
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        if (!r->included) {
+            p.partial = 1;
+            continue;
+        }
+        if (!first) {
+            first = r;
+        } else if (!return_same_campaign((const char *const *)first->campaign,
+                                         (const char *const *)r->campaign)) {
+            char *m = return_campaign_clash(
+                first->path, (const char *const *)first->campaign, r->path,
+                (const char *const *)r->campaign);
+            if (!m)
+                return error_set(msg, ERR_NOMEM, "out of memory");
+            rc = error_set(msg, ERR_INVALID, "%s", m);
+            free(m);
+            return rc;
+        }
+    }
+    if (!first)
+        return error_set(msg, ERR_INVALID,
+                         "no valid register to compile a return from");
+    if (!(cs = calloc(b->n, sizeof *cs)) || !(ts = calloc(b->n, sizeof *ts)) ||
+        !(src = calloc(b->n ? b->n : 1, sizeof *src)))
+        goto nomem;
+
+    /* communities: parts from several registers are added together */
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        size_t k;
+        if (!r->included)
+            continue;
+        for (k = 0; k < nc && strcmp(cs[k].code, r->community); k++)
+            ;
+        if (k == nc) {
+            if (!(cs[nc].t = tally_new(o->vocab)))
+                goto nomem;
+            nc++;
+        }
+        if (tally_add(cs[k].t, r->tally, 1))
+            goto nomem;
+        cs[k].code = tally_community_code(cs[k].t);
+    }
+    for (i = 0; i < nc; i++)
+        ts[i] = cs[i].t;
+    /* provenance and findings name a register by its file name: a return
+     * travels, and a local path means nothing on another machine */
+    for (i = 0; i < b->n; i++) {
+        const batch_reg *r = &b->regs[i];
+        src[i].file = base_name(r->path);
+        src[i].sha256 = r->rr.sha256;
+        src[i].community = r->community;
+        src[i].size = r->rr.size;
+        src[i].errors = r->errors;
+        src[i].warnings = r->warnings;
+        src[i].included = r->included;
+    }
+    for (i = 0; i < 5; i++)
+        p.campaign[i] = first->campaign[i];
+    p.sources = src;
+    p.nsources = b->n;
+    p.communities = ts;
+    p.ncommunities = nc;
+    p.findings = (void *)b;
+    p.each_finding = each_batch_finding;
+    rc = return_assemble(&p, o, out, msg);
+    goto done;
+nomem:
+    rc = error_set(msg, ERR_NOMEM, "out of memory");
+done:
     if (cs)
         for (i = 0; i < nc; i++)
             tally_free(cs[i].t);
     free(cs);
-    free(sev);
+    free(ts);
+    free(src);
     return rc;
 }
 
@@ -518,8 +648,53 @@ static error_code csv_one(void *ud, const diag *d)
     return ferror(w->f) ? ERR_WRITE : ERR_OK;
 }
 
+/* Hands FN each diagnostic of the batch CTX, as it stored them. */
+static error_code each_batch_diag(const void *ctx, diag_fn fn, void *ud)
+{
+    return batch_each_diag(ctx, fn, ud);
+}
+
+error_code return_each_listed(const void *ctx, diag_fn fn, void *ud)
+{
+    retdoc_t *rd = (retdoc_t *)ctx;
+    size_t i;
+    error_code e = ERR_OK;
+
+    for (i = 0; e == ERR_OK && i < retdoc_nfindings(rd); i++) {
+        retdoc_finding f;
+        diag d;
+        if (retdoc_finding_at(rd, i, &f))
+            break;
+        memset(&d, 0, sizeof d);
+        d.file = (char *)f.file;
+        d.line = (unsigned)f.line;
+        d.col = (unsigned)f.col;
+        d.severity = strcmp(f.severity, "warning") ? DIAG_ERROR : DIAG_WARNING;
+        d.rule = (char *)f.rule;
+        d.message = (char *)retdoc_text(rd, f.node);
+        d.community = *f.community ? (char *)f.community : NULL;
+        d.household = *f.household ? (char *)f.household : NULL;
+        d.visit = *f.visit ? (char *)f.visit : NULL;
+        d.item = *f.item ? (char *)f.item : NULL;
+        d.cadre = *f.cadre ? (char *)f.cadre : NULL;
+        e = fn(ud, &d);
+    }
+    if (e == ERR_OK && retdoc_error(rd) != ERR_OK)
+        e = ERR_NOMEM;
+    return e;
+}
+
 error_code return_write_csv(const batch_t *b, const vocab_t *labels,
                             const char *lang, const char *path, char **msg)
+{
+    return return_write_csv_of(b, each_batch_diag, labels, lang, path, msg);
+}
+
+error_code return_write_csv_of(const void *findings,
+                               error_code (*each)(const void *, diag_fn,
+                                                  void *),
+                               const vocab_t *labels, const char *lang,
+                               const char *path, char **msg)
 {
     static const char *const heads[10] = {
         "file",      "line",      "rule",  "severity", "message",
@@ -535,7 +710,7 @@ error_code return_write_csv(const batch_t *b, const vocab_t *labels,
     fputs("\xEF\xBB\xBF", w.f); /* BOM: Excel and WPS then read UTF-8 */
     for (i = 0; i < 10; i++)
         csv_field(w.f, vocab_label(labels, "word", heads[i], w.lang), i == 9);
-    rc = batch_each_diag(b, csv_one, &w);
+    rc = each(findings, csv_one, &w);
     if (fflush(w.f) || ferror(w.f) || fsync(fileno(w.f))) {
         if (rc == ERR_OK)
             rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;

@@ -3,7 +3,7 @@
  * return.xsd) built from a batch, read from a file, validated and saved.
  *
  * The return model *is* this xmlDoc: renderers read it, return.xml is its
- * serialisation, merge will read it back. It carries no personal data.
+ * serialisation, merge reads it back (retdoc.h). It carries no personal data.
  */
 #ifndef CANVASS_RETURN_H
 #define CANVASS_RETURN_H
@@ -13,7 +13,10 @@
 #include <libxml/xmlschemas.h>
 #include "audit.h"
 #include "batch.h"
+#include "diag.h"
 #include "error.h"
+#include "retdoc.h"
+#include "tally.h"
 #include "vocab.h"
 
 typedef struct {
@@ -25,11 +28,59 @@ typedef struct {
     const char *generator;   /* "canvass VERSION" */
 } return_opts;
 
+/* Format version this program writes and reads. */
+#define RETURN_FORMAT_VERSION "1"
+
+/* Findings of one rule in one community (NULL: none) left out of a list
+ * before: a return's <notListed>. */
+typedef struct {
+    const char *rule;
+    const char *community;
+    unsigned long long count;
+} return_not_listed;
+
+/* What a return is made of: the campaign (id, title, start, end,
+ * reported), every register it was compiled from, the community tallies
+ * (one per community code, borrowed, any order), and the findings:
+ * EACH_FINDING(FINDINGS, fn, ud) hands each one to fn in (file, line)
+ * order, file names as the return shows them (build streams them from the
+ * batch, merge from its sorted list); NOT_LISTED: those already left out
+ * of the lists this one was gathered from, added to the counts of what is
+ * not listed. */
+typedef struct {
+    const char *campaign[5];
+    int partial;
+    const retdoc_source *sources;
+    size_t nsources;
+    tally_t *const *communities;
+    size_t ncommunities;
+    const void *findings;
+    error_code (*each_finding)(const void *findings, diag_fn fn, void *ud);
+    const return_not_listed *not_listed;
+    size_t nnot_listed;
+} return_parts;
+
+/* Writes the return document of P into *OUT (caller frees): units (each
+ * community, then the roll-ups), sources, findings. The only writer of
+ * returns; build and merge both call it. ERR_NOMEM with *MSG set. */
+error_code return_assemble(const return_parts *p, const return_opts *o,
+                           xmlDocPtr *out, char **msg);
+
+/* True when the campaigns A and B (id, title, start, end, reported) are
+ * the same. */
+int return_same_campaign(const char *const a[5], const char *const b[5]);
+
+/* The message refusing FILE_A and FILE_B for being of different campaigns
+ * (malloc'd; NULL on no memory). One wording for check, build and merge. */
+char *return_campaign_clash(const char *file_a, const char *const a[5],
+                            const char *file_b, const char *const b[5]);
+
 /* Builds the return of the included registers of B into *OUT (caller
  * frees with xmlFreeDoc). Units: each community (registers of one
  * community code are added together), then the street, district and city
  * roll-ups that cover two or more communities, then "all" when the batch
- * has two or more communities. ERR_INVALID when the batch cannot make one
+ * has two or more communities. Registers are named by file name without
+ * directory. ERR_INVALID when the batch cannot make one
  * return (no register included; registers of different campaigns),
  * ERR_NOMEM; *OUT is NULL and *MSG (malloc'd) says why. */
 error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
@@ -47,6 +98,19 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
  * *MSG set. */
 error_code return_write_csv(const batch_t *b, const vocab_t *labels,
                             const char *lang, const char *path, char **msg);
+
+/* The same, of the findings FINDINGS as EACH hands them out: merge writes
+ * the findings its return lists (EACH = return_each_listed, FINDINGS the
+ * retdoc_t of the merged return), having no registers to read. */
+error_code return_write_csv_of(const void *findings,
+                               error_code (*each)(const void *, diag_fn,
+                                                  void *),
+                               const vocab_t *labels, const char *lang,
+                               const char *path, char **msg);
+
+/* Hands FN each <finding> listed in the return CTX (a retdoc_t), in
+ * document order, as a diagnostic (borrowed strings). */
+error_code return_each_listed(const void *ctx, diag_fn fn, void *ud);
 
 /* Serialises DOC (UTF-8, indented) into a malloc'd buffer. */
 error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len);

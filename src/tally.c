@@ -480,6 +480,145 @@ const char *tally_field(const tally_t *t, const char *name)
     return NULL;
 }
 
+/* ---- reading back (merge) ----------------------------------------------- */
+
+static cnt rcount(retdoc_t *rd, const xmlNode *n, const char *name)
+{
+    return (cnt)retdoc_count(rd, n, name);
+}
+
+/* The rows of an items table (opinions or suggestions) into M. */
+static void read_items(tally_t *t, retdoc_t *rd, const xmlNode *n, cnt *m,
+                       int opinions)
+{
+    const vocab_item *cat = vocab_enum(t->v, "category", NULL);
+    const vocab_item *st = vocab_enum(t->v, "status", NULL);
+    size_t i, j;
+    for (i = 0; i < t->n_cat; i++) {
+        const xmlNode *c = retdoc_row(rd, n, "category", cat[i].value);
+        if (opinions) {
+            t->op_imp[i] = rcount(rd, c, "important");
+            t->op_imp_rep[i] = rcount(rd, c, "important-reported");
+        }
+        for (j = 0; j < t->n_st; j++)
+            m[i * t->n_st + j] =
+                rcount(rd, retdoc_row(rd, c, "status", st[j].value), "count");
+    }
+}
+
+error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
+                           const vocab_t *rv)
+{
+    const vocab_item *dw = vocab_enum(t->v, "dwelling", NULL);
+    const vocab_item *kind = vocab_enum(t->v, "visitKind", NULL);
+    const vocab_item *grp = vocab_enum(t->v, "group", NULL);
+    const vocab_item *eld = vocab_enum(t->v, "elderlyGroup", NULL);
+    const vocab_item *type = vocab_enum(t->v, "serviceType", NULL);
+    const vocab_item *rating = vocab_enum(t->v, "rating", NULL);
+    const vocab_item *rules;
+    const char *elderly = "elderly";
+    const xmlNode *un = u->node, *n, *r, *c;
+    size_t i, j, n_rules, n_eld;
+
+    vocab_enum(t->v, "elderlyGroup", &n_eld);
+    if (eld && n_eld)
+        elderly = eld[0].value;
+    rules = vocab_enum(rv, "rule", &n_rules);
+    t->has_head = 1;
+    if (!(t->code = strdup(u->code)) || !(t->name = strdup(u->name)) ||
+        !(t->street = strdup(u->street)) ||
+        !(t->district = strdup(u->district)) || !(t->city = strdup(u->city)))
+        return ERR_NOMEM;
+    n = retdoc_child(un, "households");
+    for (i = 0; i < t->n_dw; i++) {
+        r = retdoc_row(rd, n, "dwelling", dw[i].value);
+        t->hh_reg[i] = rcount(rd, r, "registered");
+        t->hh_vis[i] = rcount(rd, r, "visited");
+    }
+    n = retdoc_child(un, "visits");
+    for (i = 0; i < t->n_kind; i++)
+        t->visits[i] =
+            rcount(rd, retdoc_row(rd, n, "kind", kind[i].value), "count");
+    /* cadres in list order: registered by role and teams follow from them */
+    n = retdoc_child(un, "cadres");
+    for (c = retdoc_child(n, "cadre"); c; c = retdoc_next(c->next, "cadre")) {
+        const char *id = retdoc_attr0(rd, c, "id");
+        const char *role = retdoc_attr0(rd, c, "role");
+        cadre_row *k;
+        if (cadre_add(t, id, vocab_index(t->v, "role", role),
+                      retdoc_attr(rd, c, "team"), &k) != ERR_OK)
+            return ERR_NOMEM;
+        k->visits += rcount(rd, c, "visits");
+    }
+    if (!strcmp(retdoc_attr0(rd, n, "secretary-leads"), "true"))
+        t->secretary = 1;
+    t->forms = rcount(rd, retdoc_child(un, "forms"), "count");
+    read_items(t, rd, retdoc_child(un, "opinions"), t->op, 1);
+    read_items(t, rd, retdoc_child(un, "suggestions"), t->sg, 0);
+    n = retdoc_child(un, "groups");
+    t->any_members = rcount(rd, n, "members");
+    t->any_households = rcount(rd, n, "households");
+    for (i = 0; i <= t->n_grp; i++) {
+        r = retdoc_row(rd, n, "group", i < t->n_grp ? grp[i].value : elderly);
+        t->grp_members[i] = rcount(rd, r, "members");
+        t->grp_households[i] = rcount(rd, r, "households");
+        t->grp_served[i] = rcount(rd, r, "served");
+    }
+    n = retdoc_child(un, "services");
+    t->svc_any_members = rcount(rd, n, "members");
+    for (i = 0; i < t->n_type; i++) {
+        r = retdoc_row(rd, n, "type", type[i].value);
+        t->svc_count[i] = rcount(rd, r, "count");
+        t->svc_members[i] = rcount(rd, r, "members");
+        for (j = 0; j <= t->n_grp; j++)
+            t->svc[i * (t->n_grp + 1) + j] =
+                rcount(rd,
+                       retdoc_row(rd, r, "group",
+                                  j < t->n_grp ? grp[j].value : elderly),
+                       "count");
+    }
+    n = retdoc_child(un, "satisfaction");
+    for (i = 0; i < t->n_rating; i++)
+        t->rating[i] =
+            rcount(rd, retdoc_row(rd, n, "rating", rating[i].value), "count");
+    /* findings by rule: all of one rule have the severity it had */
+    n = retdoc_child(un, "audit");
+    for (i = 0; i < n_rules && i < t->n_rule; i++) {
+        r = retdoc_row(rd, n, "rule", rules[i].value);
+        t->rule_count[i] = rcount(rd, r, "count");
+        if (!strcmp(retdoc_attr0(rd, r, "severity"), "warning"))
+            t->rule_warn[i] = t->rule_count[i];
+        else
+            t->rule_err[i] = t->rule_count[i];
+    }
+    /* narrative: sections in the order written (schema order) */
+    n = retdoc_child(un, "narrative");
+    for (c = retdoc_child(n, "section"); c;
+         c = retdoc_next(c->next, "section")) {
+        rd_section s;
+        const xmlNode *p;
+        const char **ps = NULL;
+        size_t np = 0, cap = 0;
+        error_code rc;
+        memset(&s, 0, sizeof s);
+        s.name = vocab_index(t->v, "sectionName", retdoc_attr0(rd, c, "value"));
+        for (p = retdoc_child(c, "p"); p; p = retdoc_next(p->next, "p")) {
+            if (GROW(ps, np + 1, cap) != ERR_OK) {
+                free(ps);
+                return ERR_NOMEM;
+            }
+            ps[np++] = retdoc_text(rd, p);
+        }
+        s.p = ps;
+        s.n_p = np;
+        rc = tally_section(t, &s);
+        free(ps);
+        if (rc != ERR_OK)
+            return ERR_NOMEM;
+    }
+    return retdoc_error(rd);
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char *name)

@@ -6,7 +6,8 @@
  * narrative sections by the reader's callbacks, and later added into other
  * tallies (parts of one community from several registers; communities into
  * street/district/city/all roll-ups). tally_write() puts the counts into a
- * <unit> of the return document.
+ * <unit> of the return document; tally_read_unit() reads a community unit
+ * back (merge), so a merged return is rolled up by the same code.
  *
  * Every count is indexed by the enumerations of the register schema
  * (vocab), so a value added to the schema is a row here with no code
@@ -21,6 +22,7 @@
 #include "diag.h"
 #include "error.h"
 #include "reader.h"
+#include "retdoc.h"
 #include "vocab.h"
 
 typedef struct tally tally_t;
@@ -41,6 +43,14 @@ void tally_finding(tally_t *t, int rule_index, diag_severity sev);
 /* Adds FROM into INTO. KEEP_CADRES: also merge cadres by id (parts of one
  * community); roll-ups keep counts by role only. ERR_OK or ERR_NOMEM. */
 error_code tally_add(tally_t *into, const tally_t *from, int keep_cadres);
+
+/* Reads back the community unit U of the return RD into the empty tally
+ * T: head, counts, cadres, findings by rule, narrative — everything
+ * tally_write wrote, so that writing T again gives U's figures (when U
+ * adds up). RV is the return vocabulary (rules). Rows are found by value;
+ * a row missing from U reads as zero. ERR_OK or ERR_NOMEM. */
+error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
+                           const vocab_t *rv);
 
 /* Head data of the first register fed (borrowed; NULL fields if none). */
 const char *tally_community_code(const tally_t *t);

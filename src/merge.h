@@ -1,0 +1,64 @@
+/*
+ * merge.h — returns merged one level up: street, district, bureau.
+ *
+ * merge_run reads each return (retdoc_load, as carefully as a register),
+ * validates it against return.xsd, refuses what cannot be merged, reads
+ * each community unit back into a tally (tally_read_unit) and hands the
+ * tallies, the sources and the findings of every input to
+ * return_assemble, the writer build uses: roll-ups, rates and unions are
+ * recomputed by build's code from summed counts, never averaged, so the
+ * merged return is the one build would write over all the registers.
+ *
+ * Nothing is printed here: problems come back as located diagnostics
+ * (an input that is not a valid return) and as refusals (one sentence
+ * each, naming both files where two are involved).
+ */
+#ifndef CANVASS_MERGE_H
+#define CANVASS_MERGE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include "audit.h"
+#include "diag.h"
+#include "error.h"
+#include "retdoc.h"
+#include "vocab.h"
+
+typedef struct {
+    xmlSchemaPtr rschema;  /* return.xsd, compiled */
+    const vocab_t *vocab;  /* register.xsd vocabulary */
+    const vocab_t *rvocab; /* return.xsd vocabulary */
+    int allow_partial;     /* take partial returns */
+    size_t max_findings;   /* per rule in the findings list; 0: all */
+    const char *generator; /* "canvass VERSION", written */
+    const char *version;   /* VERSION: a newer generator is refused */
+    const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
+} merge_opts;
+
+typedef struct {
+    xmlDocPtr doc;   /* the merged return; NULL when anything failed */
+    diag_list diags; /* inputs that are not valid returns, located */
+    char **refusals; /* why the inputs cannot be merged (malloc'd) */
+    size_t nrefusals, crefusals;
+    char **excluded; /* partial: registers left out, "file (return)" */
+    size_t nexcluded, cexcluded;
+    int io_failed; /* an input could not be read at all */
+    int interrupted;
+} merge_result;
+
+/* Merges the returns at PATHS (N of them; the order does not matter).
+ * Fills *RES (caller frees with merge_result_clear). Returns ERR_OK when
+ * RES says what happened (a doc, or diagnostics and refusals), ERR_NOMEM
+ * or ERR_INTERRUPTED. */
+error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
+                     merge_result *res);
+
+void merge_result_clear(merge_result *res);
+
+/* The audit severities the return RD was made with (the severity of each
+ * rule in its first unit) into A, defaults for rules it does not name. */
+void merge_severities(retdoc_t *rd, audit_opts *a);
+
+#endif

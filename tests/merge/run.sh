@@ -1,0 +1,173 @@
+#!/bin/sh
+# tests/merge/run.sh — `canvass merge` is exact: merging the returns of
+# disjoint batches gives the return build gives over all their registers.
+#
+#   sh tests/merge/run.sh CANVASS_BINARY     (from anywhere; make check-merge)
+#
+# Registers: the three valid examples (one street) and four generated ones
+# (tools/gen-big.py, small) in another street, another district and
+# another city, so that every roll-up level is exercised. Each subset of
+# registers that a split needs is built once (--formats xml,xlsx,md,
+# SOURCE_DATE_EPOCH set); then, for every split, the groups' returns are
+# merged and compared with the build of the union (tests/merge/same.py:
+# return.xml and the .md summaries byte for byte, returns.xlsx cell by
+# cell). Splits: every split of the three examples into two or three
+# groups; every split of all seven registers into two groups; a fixed
+# sample of splits into three; the inputs named in reverse order; and the
+# reporting chain community -> street -> district -> city merged of
+# merged. The workbook and summaries are compared everywhere but in the
+# exhaustive two-group splits of all seven (return.xml only, for time).
+# The expectations come from build, never from hard-coded units:
+# whatever units build makes, merge must make.
+#
+# Prints "ok - ..." / "not ok - ..." per test and ends with
+# "merge: N passed, M failed"; exit 1 if any failed.
+set -u
+[ $# -eq 1 ] || { echo "usage: $0 CANVASS_BINARY" >&2; exit 2; }
+here=$(cd "$(dirname "$0")/../.." && pwd)
+case $1 in /*) bin=$1 ;; *) bin=$(pwd)/$1 ;; esac
+cd "$here" || exit 2
+work=tests/out/merge
+rm -rf "$work"
+mkdir -p "$work/reg" "$work/sub"
+SOURCE_DATE_EPOCH=1320883200
+export SOURCE_DATE_EPOCH
+LC_ALL=C
+export LC_ALL
+pass=0
+fail=0
+
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+
+# registers a..g (one letter each, so a subset is a word of letters)
+cp examples/hongxing-2011.xml "$work/reg/a.xml"
+cp examples/jinshan-2011.xml "$work/reg/b.xml"
+cp examples/dongfeng-2011.xml "$work/reg/c.xml"
+python3 tools/gen-big.py 0.15 "$work/reg/d.xml" 620402004001 东关社区
+python3 tools/gen-big.py 0.15 "$work/reg/e.xml" 620402004002 西关社区
+python3 tools/gen-big.py 0.15 "$work/reg/f.xml" 620403001001 南湖社区
+python3 tools/gen-big.py 0.15 "$work/reg/g.xml" 620501001001 北山社区
+
+# build SUBSET (letters): the return of those registers, once; with
+# FORMATS=xml only return.xml (the cheap form of the exhaustive splits)
+FORMATS=xml,xlsx,md
+built() {
+    dir=$work/sub/$1.$FORMATS
+    if [ ! -f "$dir/return.xml" ]; then
+        files=
+        for l in $(echo "$1" | sed 's/./& /g'); do
+            files="$files $work/reg/$l.xml"
+        done
+        # shellcheck disable=SC2086 # a list of files
+        "$bin" build --formats "$FORMATS" -o "$dir" $files \
+            >/dev/null 2>"$dir.err" || echo "# build $1 failed: $(cat "$dir.err")"
+    fi
+    echo "$dir/return.xml"
+}
+
+# merge GROUP... and compare with the build of their union
+split() {
+    name="split $*"
+    all=$(echo "$*" | tr -d ' ' | sed 's/./&\n/g' | sort | tr -d '\n')
+    want=$(dirname "$(built "$all")")
+    args=
+    for g in "$@"; do
+        args="$args $(built "$g")"
+    done
+    out=$work/m-$(echo "$*" | tr ' ' '-').$FORMATS
+    rm -rf "$out"
+    # shellcheck disable=SC2086
+    if ! "$bin" merge --formats "$FORMATS" -o "$out" $args >/dev/null \
+        2>"$out.err"; then
+        notok "$name: merge failed"
+        sed 's/^/# /' "$out.err" | head -5
+        return
+    fi
+    if [ "$FORMATS" = xml ]; then
+        if cmp "$want/return.xml" "$out/return.xml" >"$out.diff" 2>&1; then
+            ok "$name: merged return.xml equals build of $all"
+        else
+            notok "$name: merged return.xml differs from build of $all"
+            cat "$out.diff"
+        fi
+        return
+    fi
+    if python3 tests/merge/same.py "$want" "$out" >"$out.diff"; then
+        ok "$name: merge equals build of $all"
+    else
+        notok "$name: merge differs from build of $all"
+        cat "$out.diff"
+    fi
+}
+
+# every split of the three examples into two or three groups
+split a bc
+split b ac
+split c ab
+split a b c
+
+# every split of the seven into two groups (the group holding 'a', and
+# the rest): 63 splits, return.xml only (the workbook and summaries are
+# compared on the splits above and below)
+FORMATS=xml
+python3 - <<'PY' >"$work/splits2"
+import itertools
+rest = "bcdefg"
+for k in range(0, 6):
+    for c in itertools.combinations(rest, k):
+        g1 = "a" + "".join(c)
+        g2 = "".join(x for x in rest if x not in c)
+        print(g1, g2)
+PY
+while read -r g1 g2; do
+    split "$g1" "$g2"
+done <"$work/splits2"
+
+FORMATS=xml,xlsx,md
+
+# a fixed sample of splits into three
+split ab cd efg
+split ag bf ce d
+split adg be cf
+split a b cdefg
+
+# the order the returns are named in does not matter
+rm -rf "$work/rev"
+if "$bin" merge --formats xml,xlsx,md -o "$work/rev" "$(built efg)" \
+    "$(built d)" "$(built abc)" >/dev/null 2>&1 &&
+    python3 tests/merge/same.py "$(dirname "$(built abcdefg)")" "$work/rev"; then
+    ok "returns named in another order: the same return"
+else
+    notok "returns named in another order: the same return"
+fi
+
+# the reporting chain: communities -> streets -> district -> city -> all
+chain=$work/chain
+mkdir -p "$chain"
+m() {
+    o=$1
+    shift
+    "$bin" merge --formats xml,xlsx,md -o "$chain/$o" "$@" >/dev/null \
+        2>"$chain/$o.err" || echo "# merge $o failed: $(cat "$chain/$o.err")"
+}
+m street-620402003 "$(built a)" "$(built b)" "$(built c)"
+m street-620402004 "$(built d)" "$(built e)"
+m district-620402 "$chain/street-620402003/return.xml" "$chain/street-620402004/return.xml"
+m district-620403 "$(built f)"
+m city-6204 "$chain/district-620402/return.xml" "$chain/district-620403/return.xml"
+m city-6205 "$(built g)"
+m province "$chain/city-6204/return.xml" "$chain/city-6205/return.xml"
+for lvl in street-620402003:abc district-620402:abcde city-6204:abcdef province:abcdefg; do
+    d=${lvl%%:*}
+    s=${lvl#*:}
+    if python3 tests/merge/same.py "$(dirname "$(built "$s")")" "$chain/$d" >"$chain/$d.diff"; then
+        ok "chain: $d (merged of merged) equals build of $s"
+    else
+        notok "chain: $d (merged of merged) equals build of $s"
+        cat "$chain/$d.diff"
+    fi
+done
+
+echo "merge: $pass passed, $fail failed"
+[ "$fail" = 0 ]
