@@ -1082,6 +1082,14 @@ static int cmd_merge(int argc, char **argv, options *o)
     for (i = 0; i < res.nexcluded; i++)
         fprintf(stderr, "canvass: excluded from the return: %s\n",
                 res.excluded[i]);
+    if (res.not_relisted)
+        fprintf(stderr,
+                "canvass: %llu findings were left out of the inputs' lists "
+                "under a lower --max-findings: the merged list cannot show "
+                "them (they are counted under notListed); merge returns "
+                "made with the same --max-findings for the list build "
+                "would give\n",
+                res.not_relisted);
     if (return_validate(res.doc, s.rschema, &msg) != ERR_OK) {
         fprintf(stderr,
                 "canvass: internal error: the return does not match "

@@ -420,6 +420,12 @@ static void take(merger *m, const char *path, retdoc_t *rd)
             x->rule = strdup(rule);
             x->community = comm ? strdup(comm) : NULL;
             x->count = retdoc_count(rd, nl, "count");
+            {
+                unsigned long long cap;
+                if (!retdoc_findings_limit(rd, &cap) ||
+                    cap < m->o->max_findings)
+                    m->res->not_relisted += x->count;
+            }
             if (!x->rule || (comm && !x->community)) {
                 free((char *)x->rule);
                 free((char *)x->community);

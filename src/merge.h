@@ -31,7 +31,8 @@ typedef struct {
     const vocab_t *vocab;  /* register.xsd vocabulary */
     const vocab_t *rvocab; /* return.xsd vocabulary */
     int allow_partial;     /* take partial returns */
-    size_t max_findings;   /* per rule in the findings list; 0: all */
+    size_t max_findings;   /* listed per rule and community; SIZE_MAX:
+                            * all, 0: none */
     const char *generator; /* "canvass VERSION", written */
     const char *version;   /* VERSION: a newer generator is refused */
     const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
@@ -44,6 +45,10 @@ typedef struct {
     size_t nrefusals, crefusals;
     char **excluded; /* partial: registers left out, "file (return)" */
     size_t nexcluded, cexcluded;
+    /* findings an input left out of its lists (<notListed>) under a cap
+     * lower than max_findings: the merged list cannot be the one build
+     * over the union would give (the counts still are); their number */
+    unsigned long long not_relisted;
     int io_failed; /* an input could not be read at all */
     int interrupted;
 } merge_result;
