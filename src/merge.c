@@ -402,8 +402,7 @@ static void take(merger *m, const char *path, retdoc_t *rd)
     /* what the input left out of its lists, per rule and community: the
      * merged return adds them to its own <notListed> counts */
     {
-        const xmlNode *fl = retdoc_child(retdoc_root(rd), RETDOC_FINDINGS),
-                      *nl;
+        const xmlNode *fl = retdoc_child(retdoc_root(rd), RETDOC_FINDINGS), *nl;
         for (nl = retdoc_child(fl, RETDOC_NOT_LISTED); nl && !m->nomem;
              nl = retdoc_next(nl->next, RETDOC_NOT_LISTED)) {
             const char *rule = retdoc_attr(rd, nl, "rule");

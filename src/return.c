@@ -236,7 +236,8 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
     if (!(ls.f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL)) ||
         !(ls.by_key = xmlHashCreate(64)))
         goto fail;
-    if (p->each_finding && p->each_finding(p->findings, list_one, &ls) != ERR_OK)
+    if (p->each_finding &&
+        p->each_finding(p->findings, list_one, &ls) != ERR_OK)
         goto fail;
     for (i = 0; i < p->nnot_listed; i++) {
         const return_not_listed *nl = &p->not_listed[i];
@@ -690,11 +691,9 @@ error_code return_write_csv(const batch_t *b, const vocab_t *labels,
     return return_write_csv_of(b, each_batch_diag, labels, lang, path, msg);
 }
 
-error_code return_write_csv_of(const void *findings,
-                               error_code (*each)(const void *, diag_fn,
-                                                  void *),
-                               const vocab_t *labels, const char *lang,
-                               const char *path, char **msg)
+error_code return_write_csv_of(
+    const void *findings, error_code (*each)(const void *, diag_fn, void *),
+    const vocab_t *labels, const char *lang, const char *path, char **msg)
 {
     static const char *const heads[10] = {
         "file",      "line",      "rule",  "severity", "message",

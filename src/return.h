@@ -102,11 +102,9 @@ error_code return_write_csv(const batch_t *b, const vocab_t *labels,
 /* The same, of the findings FINDINGS as EACH hands them out: merge writes
  * the findings its return lists (EACH = return_each_listed, FINDINGS the
  * retdoc_t of the merged return), having no registers to read. */
-error_code return_write_csv_of(const void *findings,
-                               error_code (*each)(const void *, diag_fn,
-                                                  void *),
-                               const vocab_t *labels, const char *lang,
-                               const char *path, char **msg);
+error_code return_write_csv_of(
+    const void *findings, error_code (*each)(const void *, diag_fn, void *),
+    const vocab_t *labels, const char *lang, const char *path, char **msg);
 
 /* Hands FN each <finding> listed in the return CTX (a retdoc_t), in
  * document order, as a diagnostic (borrowed strings). */
