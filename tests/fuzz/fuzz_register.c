@@ -266,9 +266,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ro.rvocab = S.rvocab;
     ro.audit = &S.audit;
     ro.generator = "canvass fuzz";
-    if ((ret = return_build(b, &ro, &msg))) {
+    ro.max_findings = 1000; /* canvass build's default cap */
+    if (return_build(b, &ro, &ret, &msg) == ERR_OK) {
         char *vmsg = NULL;
-        if (return_validate(ret, S.rschema, &vmsg))
+        if (return_validate(ret, S.rschema, &vmsg) != ERR_OK)
             die("the return does not match return.xsd", vmsg);
         if (return_serialize(ret, &buf, &blen) != ERR_OK || !blen)
             die("the return does not serialise", NULL);
