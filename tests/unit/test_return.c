@@ -234,7 +234,7 @@ static void test_validate_reports_first_problem(void **state)
             break;
     assert_non_null(c);
     assert_int_equal(xmlUnsetProp(c, BAD_CAST "id"), 0);
-    assert_int_equal(return_validate(d, rschema, &msg), -1);
+    assert_int_equal(return_validate(d, rschema, &msg), ERR_INVALID);
     assert_non_null(msg);
     assert_true(!strncmp(msg, "line ", 5));
     assert_non_null(strstr(msg, "'id' is required"));
