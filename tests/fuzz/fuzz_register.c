@@ -231,8 +231,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     batch_opts bo;
     return_opts ro;
     batch_t *b;
-    xmlDocPtr ret;
-    error_code rc;
+    xmlDocPtr ret = NULL;
+    error_code rc, brc;
     char *msg = NULL, *buf = NULL;
     size_t blen = 0;
 
@@ -266,7 +266,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ro.rvocab = S.rvocab;
     ro.audit = &S.audit;
     ro.generator = "canvass fuzz";
-    if ((ret = return_build(b, &ro, &msg))) {
+    brc = return_build(b, &ro, &ret, &msg);
+    if (brc != ERR_OK && brc != ERR_INVALID)
+        die("return_build failed", error_string(brc));
+    if (brc == ERR_OK) {
         char *vmsg = NULL;
         if (return_validate(ret, S.rschema, &vmsg))
             die("the return does not match return.xsd", vmsg);
