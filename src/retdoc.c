@@ -768,19 +768,47 @@ static void load_refuse(load_state *l, const char *msg)
     xmlStopParser(l->ctxt);
 }
 
+/* Makes MSG (from libxml2) one line of valid UTF-8: cut at the first line
+ * break (libxml2 adds a "Bytes: 0x.." line that echoes the input), and at
+ * the first byte that does not begin a whole UTF-8 character (the copy may
+ * have cut one in two); trailing blanks dropped. */
+static void one_line(char *msg)
+{
+    unsigned char *p = (unsigned char *)msg;
+    size_t n;
+
+    while (*p) {
+        size_t k = *p < 0x80                  ? 0
+                   : *p >= 0xc2 && *p <= 0xdf ? 1
+                   : *p >= 0xe0 && *p <= 0xef ? 2
+                   : *p >= 0xf0 && *p <= 0xf4 ? 3
+                                              : 4;
+        size_t j;
+        if (*p == '\n' || *p == '\r' || k == 4)
+            break;
+        for (j = 1; j <= k; j++)
+            if ((p[j] & 0xc0) != 0x80)
+                break;
+        if (j <= k)
+            break;
+        p += k + 1;
+    }
+    *p = 0;
+    n = strlen(msg);
+    while (n && msg[n - 1] == ' ')
+        msg[--n] = 0;
+}
+
 static void load_error(void *data, xmlErrorPtr e)
 {
     xmlParserCtxtPtr ctxt = e ? e->ctxt : NULL;
     load_state *l = ctxt ? ctxt->_private : NULL;
     char msg[512];
-    size_t n;
     (void)data;
     if (!l || l->fatal)
         return;
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not XML");
-    n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = 0;
+    one_line(msg);
     load_report(l, e->line > 0 ? (unsigned)e->line : load_line(l),
                 e->int2 > 0 ? (unsigned)e->int2 : load_col(l), msg);
     if (e->level == XML_ERR_FATAL)
@@ -980,14 +1008,11 @@ static void valid_error(void *ud, xmlErrorPtr e)
 {
     valid_state *v = ud;
     char msg[512];
-    size_t n;
     diag d = {0};
     if (!e || v->listed++ >= MAX_LOAD_DIAGS)
         return;
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not valid");
-    n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = 0;
+    one_line(msg);
     d.file = (char *)v->path;
     d.line = e->node ? (unsigned)xmlGetLineNo(e->node)
                      : (e->line > 0 ? (unsigned)e->line : 0);
