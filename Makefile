@@ -164,7 +164,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ) | $(BUILD)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(LIB_OBJ) | $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -DFUZZ_SCHEMA_DIR='"$(CURDIR)/input-schema"' \
 	  -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDLIBS)
