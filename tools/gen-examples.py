@@ -173,13 +173,13 @@ NARRATIVE_JINSHAN = {
         "家政服务、康复护理和精神慰藉等服务，帮助解决实际困难。",
     ],
     "results": [
-        "活动期间，社区干部走进楼房和平房居民家中，面对面听取群众意见，收集的意见涉及党的建设、计划生育、"
-        "综合治理、劳动保障、民政、城市管理和卫生等方面，经分类梳理后，将其中重要的合理化意见上报街道。",
+        "活动期间，社区干部走进楼房和平房居民家中，面对面听取群众呼声，对群众反映的问题逐条登记、"
+        "分类梳理，能马上办的马上办，一时办不了的向居民说明情况、讲清原因。",
         "通过走访，干部转变了工作作风，放下架子、沉下身子，拉近了与居民的距离；居民对社区服务的满意度明显提高，"
         "社区干部做群众工作的能力也得到了锻炼。",
     ],
     "problems": [
-        "一是工作进展不平衡，个别干部对活动重视不够、投入精力不足，走访户数偏少，效果不明显。"
+        "一是工作进展不平衡，个别干部对活动重视不够、投入精力不足，走访次数偏少，效果不明显。"
         "二是责任落实不到位，新入住楼栋的包户责任尚未明确，个别住户长期不在家，未能按期走访。",
     ],
     "plans": [
@@ -497,10 +497,22 @@ def build(plan):
     scats = exact_list(plan["suggestions"], CATEGORIES)
     rng.shuffle(ocats)
     rng.shuffle(scats)
-    for f, n in zip(forms, spread(len(ocats), 1, 3)):
-        f["opinions"] = [dict(category=ocats.pop(), visit=f["visit"]) for _ in range(n)]
-    for f, n in zip(forms, spread(len(scats), 0, 3)):
-        f["suggestions"] = [dict(category=scats.pop(), visit=f["visit"]) for _ in range(n)]
+    if len(ocats) >= len(forms):
+        for f, n in zip(forms, spread(len(ocats), 1, 3)):
+            f["opinions"] = [dict(category=ocats.pop(), visit=f["visit"]) for _ in range(n)]
+        for f, n in zip(forms, spread(len(scats), 0, 3)):
+            f["suggestions"] = [dict(category=scats.pop(), visit=f["visit"]) for _ in range(n)]
+    else:
+        # fewer opinions than forms (the reference community: 120 forms,
+        # 130 opinions and suggestions in all): every form holds at least
+        # one item, opinion or suggestion
+        kinds = ["opinions"] * len(ocats) + ["suggestions"] * len(scats)
+        rng.shuffle(kinds)
+        for f, n in zip(forms, spread(len(kinds), 1, 3)):
+            for _ in range(n):
+                k = kinds.pop()
+                cat = (ocats if k == "opinions" else scats).pop()
+                f[k].append(dict(category=cat, visit=f["visit"]))
 
     # -- statuses, `to`, `closed` --------------------------------------------
     def close(item, status):
@@ -727,14 +739,15 @@ JINSHAN = dict(
         dict(kind="difficult-family", n=4, extras=["follow-up"]),
     ],
     forms=dict(first_without=6, first_with_two=6, on_extras=12),      # 102+6+12 = 120
-    opinions={"party-building": 12, "family-planning": 18, "comprehensive-management": 30,
-              "labor-security": 26, "civil-affairs": 34, "urban-management": 31, "health": 17},
-    suggestions={"party-building": 8, "family-planning": 10, "comprehensive-management": 22,
-                 "labor-security": 18, "civil-affairs": 24, "urban-management": 26,
-                 "health": 14, "other": 8},
+    # 意见建议 130 in all (the real report): 100 opinions and 30 suggestions
+    opinions={"party-building": 7, "family-planning": 11, "comprehensive-management": 18,
+              "labor-security": 15, "civil-affairs": 20, "urban-management": 19, "health": 10},
+    suggestions={"party-building": 2, "family-planning": 2, "comprehensive-management": 5,
+                 "labor-security": 4, "civil-affairs": 6, "urban-management": 6,
+                 "health": 3, "other": 2},
     important=dict(reported=6, resolved=6, explained=4),
     open_opinions=dict(reported=3, pending=2, assigned=1),
-    open_suggestions=dict(reported=2, pending=1, assigned=1),
+    open_suggestions=dict(reported=1, pending=1),
     resolved_share=0.6,
     satisfaction={"very-satisfied": 12, "satisfied": 14, "basically-satisfied": 3,
                   "dissatisfied": 1},
@@ -1058,6 +1071,8 @@ def count_register(root, enums):
 
     items("opinions", opinions, True)
     items("suggestions", suggestions, False)
+    # 意见建议 in the summary: opinions and suggestions together
+    put("opinions-and-suggestions", len(opinions) + len(suggestions))
 
     # groups
     def groups(m):
@@ -1191,7 +1206,7 @@ JINSHAN_WANT = {
     "households.not-visited.building": 2, "households.not-visited.bungalow": 2,
     "cadres": 11, "cadres.taking-part": 11,
     "visits": 150, "visits.kind.first": 108, "visits.kind.follow-up": 30, "visits.kind.regular": 12,
-    "forms": 120, "opinions": 168, "suggestions": 130,
+    "forms": 120, "opinions": 100, "suggestions": 30, "opinions-and-suggestions": 130,
     "opinions.important": 16, "opinions.important.reported-to-street-office": 16,
     "opinions.category.other": 0,
     "satisfaction": 30, "satisfaction.rating.very-satisfied": 12,

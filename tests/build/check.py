@@ -232,6 +232,7 @@ def mapping(root, unit):
         (r"cadres\.team\.([^.]+)\.(taking-part|visits)", lambda m: at(unit, "cadres/team[%s]" % m.group(1), m.group(2))),
         (r"forms", a("forms", "count")),
         (r"(opinions|suggestions)", a("{0}", "count")),
+        (r"opinions-and-suggestions", lambda m: (at(unit, "opinions", "count") or 0) + (at(unit, "suggestions", "count") or 0)),
         (r"opinions\.important", a("opinions", "important")),
         (r"opinions\.important\.reported(?:-to-street-office)?", a("opinions", "important-reported")),
         (r"(opinions|suggestions)\.category\.([a-z-]+)", a("{0}/category[{1}]", "count")),
@@ -343,7 +344,10 @@ def cmd_reference(ret_path, register):
                   ("bungalow", 28, g("households/dwelling[bungalow]", "visited"))])
     expect_equal("reference: public-opinion registration forms 120",
                  [("forms", 120, g("forms", "count"))])
-    expect_equal("reference: suggestions 130", [("suggestions", 130, g("suggestions", "count"))])
+    # the report's 130 意见建议 are opinions and suggestions together
+    expect_equal("reference: opinions and suggestions (意见建议) 130 in all",
+                 [("opinions + suggestions", 130,
+                   (g("opinions", "count") or 0) + (g("suggestions", "count") or 0))])
     expect_equal("reference: satisfaction evaluation forms 30, rated 12/14/3/1, satisfied 29",
                  [("forms", 30, g("satisfaction", "forms")),
                   ("very-satisfied", 12, g("satisfaction/rating[very-satisfied]", "count")),

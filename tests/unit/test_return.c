@@ -94,8 +94,8 @@ static void test_reference_figures(void **state)
     assert_int_equal(
         num(d, J "/t:households/t:dwelling[@value='bungalow']/@visited"), 28);
     assert_int_equal(num(d, J "/t:forms/@count"), 120);
-    assert_int_equal(num(d, J "/t:suggestions/@count"), 130);
-    assert_int_equal(num(d, J "/t:opinions/@count"), 168);
+    assert_int_equal(num(d, J "/t:suggestions/@count"), 30);
+    assert_int_equal(num(d, J "/t:opinions/@count"), 100);
     assert_int_equal(num(d, J "/t:opinions/@important-reported"), 16);
     assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"),
                      0);
