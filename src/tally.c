@@ -9,7 +9,9 @@
  *
  * Definitions (the only value names this file knows):
  *   - a household is "visited" when it has at least one visit;
- *   - "important reported" is an important opinion with a `to`;
+ *   - "important reported" is an important opinion with a `to`; the
+ *     return also counts them by their `to` (where they went: the street
+ *     office, a department), so that a summary says where from the data;
  *   - "satisfied" is every rating except "dissatisfied";
  *   - the elderly group is every group whose value starts "elderly-";
  *   - the working group is "headed by the secretary" when a cadre with the
@@ -66,6 +68,13 @@ struct tally {
     cnt *role_reg, *role_part, *role_visits; /* [role] */
     cnt *rule_count;                         /* [rule] */
     cnt *rule_err, *rule_warn;
+
+    /* important opinions reported, by `to`, sorted by name (a handful) */
+    struct dest {
+        char *to;
+        cnt important;
+    } *dests;
+    size_t n_dests, cap_dests;
 
     cadre_row *cadres;
     size_t n_cadres, cap_cadres;
@@ -171,7 +180,38 @@ void tally_free(tally_t *t)
         free(t->secs[i].p);
     }
     free(t->secs);
+    for (i = 0; i < t->n_dests; i++)
+        free(t->dests[i].to);
+    free(t->dests);
     free(t);
+}
+
+static char *dup(const char *s);
+
+/* Adds N important opinions reported to TO; keeps dests sorted by name.
+ * O(number of destinations). ERR_NOMEM when out of memory. */
+static error_code dest_add(tally_t *t, const char *to, cnt n)
+{
+    size_t i = 0;
+    struct dest *d;
+    char *copy;
+    while (i < t->n_dests && strcmp(t->dests[i].to, to) < 0)
+        i++;
+    if (i < t->n_dests && !strcmp(t->dests[i].to, to)) {
+        t->dests[i].important += n;
+        return ERR_OK;
+    }
+    if (!(copy = dup(to)) ||
+        GROW(t->dests, t->n_dests + 1, t->cap_dests) != ERR_OK) {
+        free(copy);
+        return ERR_NOMEM;
+    }
+    d = t->dests;
+    memmove(d + i + 1, d + i, (t->n_dests - i) * sizeof *d);
+    d[i].to = copy;
+    d[i].important = n;
+    t->n_dests++;
+    return ERR_OK;
 }
 
 static char *dup(const char *s)
@@ -280,8 +320,11 @@ error_code tally_household(tally_t *t, const rd_household *h)
             t->op[cell]++;
             if (it->important) {
                 t->op_imp[it->category]++;
-                if (it->to)
+                if (it->to) {
                     t->op_imp_rep[it->category]++;
+                    if (dest_add(t, it->to, 1) != ERR_OK)
+                        return ERR_NOMEM;
+                }
             }
         }
     }
@@ -415,6 +458,9 @@ error_code tally_add(tally_t *t, const tally_t *f, int keep_cadres)
     add(t->rule_err, f->rule_err, t->n_rule);
     add(t->rule_warn, f->rule_warn, t->n_rule);
     t->secretary |= f->secretary;
+    for (i = 0; i < f->n_dests; i++)
+        if (dest_add(t, f->dests[i].to, f->dests[i].important) != ERR_OK)
+            return ERR_NOMEM;
     if (keep_cadres) {
         for (i = 0; i < f->n_cadres; i++) {
             const cadre_row *c = &f->cadres[i];
@@ -554,6 +600,12 @@ error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
         t->secretary = 1;
     t->forms = rcount(rd, retdoc_child(un, "forms"), "count");
     read_items(t, rd, retdoc_child(un, "opinions"), t->op, 1);
+    /* where the important opinions went, by `to` */
+    for (c = retdoc_child(retdoc_child(un, "opinions"), "reported"); c;
+         c = retdoc_next(c->next, "reported"))
+        if (dest_add(t, retdoc_attr0(rd, c, "to"),
+                     rcount(rd, c, "important")) != ERR_OK)
+            return ERR_NOMEM;
     read_items(t, rd, retdoc_child(un, "suggestions"), t->sg, 0);
     n = retdoc_child(un, "groups");
     t->any_members = rcount(rd, n, "members");
@@ -683,6 +735,12 @@ static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
             retdoc_set_count(s, "count", tot))
             return ERR_NOMEM;
     }
+    if (opinions)
+        for (i = 0; i < t->n_dests; i++)
+            if (!(c = child(n, ns, "reported")) ||
+                !xmlSetProp(c, BAD_CAST "to", BAD_CAST t->dests[i].to) ||
+                retdoc_set_count(c, "important", t->dests[i].important))
+                return ERR_NOMEM;
     return ERR_OK;
 }
 

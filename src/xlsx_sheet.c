@@ -61,6 +61,7 @@ static const char *const word_keys[W_COUNT_] = {
     [W_ROLE] = "role",
     [W_CADRES_REGISTERED] = "cadres-registered",
     [W_TAKING_PART] = "taking-part",
+    [W_CADRE_VISITS] = "cadre-visits",
     [W_TEAM] = "team",
     [W_CADRE_ROW] = "cadre-row",
     [W_LIST] = "list",

@@ -74,6 +74,7 @@ enum {
     W_ROLE,
     W_CADRES_REGISTERED,
     W_TAKING_PART,
+    W_CADRE_VISITS, /* a visit by two cadres counts once for each */
     W_TEAM,
     W_CADRE_ROW,
     W_LIST,

@@ -52,7 +52,7 @@ h1.title {
   text-align: center;
   margin-bottom: 24pt;
 }
-p, h3, h4, h5 { text-indent: 10mm; text-align: justify; }
+p, h3, h4, h5 { text-indent: 10mm; text-align: left; }
 h2 { margin-top: 12pt; }
 h2, h3, h4, .lead-1, .lead-2, .lead-3 { font-weight: bold; }
 h3, h5, .lead-2, .lead-4 { font-style: italic; }

@@ -91,11 +91,9 @@
         </xsl:if>
       </title>
 
-      <!-- Opening -->
+      <!-- Opening (the mobilisation meeting is told once, under II) -->
       <p>
-        In line with the arrangements made by the higher authorities for the
-        “<xsl:value-of select="$campaign/@title"/>” campaign in urban street
-        communities,
+        As the higher authorities asked of urban street communities,
         <xsl:choose>
           <xsl:when test="not($roll)">
             <xsl:value-of select="@name"/>
@@ -103,20 +101,20 @@
               <xsl:text> of </xsl:text>
               <xsl:value-of select="@street"/>
             </xsl:if>
-            held a mobilisation meeting of all its cadres and planned the
-            work to suit the community's own circumstances.
+            planned the “<xsl:value-of select="$campaign/@title"/>” campaign
+            to suit its own circumstances.
           </xsl:when>
           <xsl:otherwise>
             <xsl:call-template name="communities"/>
-            planned the work to suit their own circumstances and held
-            mobilisation meetings.
+            planned the “<xsl:value-of select="$campaign/@title"/>” campaign
+            to suit their own circumstances.
           </xsl:otherwise>
         </xsl:choose>
         The campaign ran from
         <xsl:call-template name="date-range"/>.
         <xsl:choose>
-          <xsl:when test="$roll">This report brings together how it was carried out.</xsl:when>
-          <xsl:otherwise>This report sums up how it was carried out.</xsl:otherwise>
+          <xsl:when test="$roll">This report brings together how it went.</xsl:when>
+          <xsl:otherwise>This report sums up how it went.</xsl:otherwise>
         </xsl:choose>
       </p>
 
@@ -152,73 +150,124 @@
         <xsl:with-param name="we" select="$we"/>
       </xsl:call-template>
 
-      <!-- II. Main practices -->
+      <!-- II. Main practices: the register's own words replace the stock
+           paragraphs A-C; the figures follow in one paragraph -->
       <h level="1">Main practices</h>
-      <xsl:for-each select="$narr[@value = 'practices']/r:p[normalize-space()]">
-        <p><xsl:value-of select="."/></p>
-      </xsl:for-each>
-      <xsl:call-template name="practice-leadership">
-        <xsl:with-param name="roll" select="$roll"/>
-        <xsl:with-param name="we" select="$we"/>
-      </xsl:call-template>
-      <xsl:call-template name="practice-plan">
-        <xsl:with-param name="roll" select="$roll"/>
-        <xsl:with-param name="we" select="$we"/>
-      </xsl:call-template>
-      <xsl:call-template name="practice-publicity">
-        <xsl:with-param name="we" select="$we"/>
-      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="$narr[@value = 'practices']/r:p[normalize-space()]">
+          <xsl:for-each select="$narr[@value = 'practices']/r:p[normalize-space()]">
+            <p><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <xsl:variable name="facts">
+            <xsl:call-template name="fact-files"/>
+            <xsl:call-template name="fact-elderly"><xsl:with-param name="we" select="$we"/></xsl:call-template>
+            <xsl:call-template name="fact-items"><xsl:with-param name="we" select="$we"/></xsl:call-template>
+          </xsl:variable>
+          <xsl:if test="exsl:node-set($facts)/s:c">
+            <p>
+              <xsl:text>In figures: </xsl:text>
+              <xsl:for-each select="exsl:node-set($facts)/s:c">
+                <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
+                <xsl:value-of select="."/>
+                <xsl:text>.</xsl:text>
+              </xsl:for-each>
+            </p>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="practice-leadership">
+            <xsl:with-param name="roll" select="$roll"/>
+            <xsl:with-param name="we" select="$we"/>
+          </xsl:call-template>
+          <xsl:call-template name="practice-plan">
+            <xsl:with-param name="roll" select="$roll"/>
+            <xsl:with-param name="we" select="$we"/>
+          </xsl:call-template>
+          <xsl:call-template name="practice-collect">
+            <xsl:with-param name="we" select="$we"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
 
-      <!-- III. Main results -->
+      <!-- III. Main results: the figures, then the register's words or the stock -->
       <h level="1">Main results</h>
-      <p>
-        Through the joint efforts of
-        <xsl:choose>
-          <xsl:when test="$roll">the communities' cadres</xsl:when>
-          <xsl:otherwise>the community's cadres</xsl:otherwise>
-        </xsl:choose>,
-        the “<xsl:value-of select="$campaign/@title"/>” campaign achieved good
-        results.
-      </p>
+      <xsl:variable name="narr-results" select="$narr[@value = 'results']/r:p[normalize-space()]"/>
+      <xsl:if test="not($narr-results)">
+        <p>
+          Through the joint efforts of
+          <xsl:choose>
+            <xsl:when test="$roll">the communities' cadres</xsl:when>
+            <xsl:otherwise>the community's cadres</xsl:otherwise>
+          </xsl:choose>,
+          the campaign achieved good results.
+        </p>
+      </xsl:if>
       <xsl:call-template name="results-opinions"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
       <xsl:choose>
-        <xsl:when test="$narr[@value = 'results']/r:p">
-          <xsl:for-each select="$narr[@value = 'results']/r:p[normalize-space()]">
+        <xsl:when test="$narr-results">
+          <xsl:for-each select="$narr-results">
             <p><xsl:value-of select="."/></p>
           </xsl:for-each>
         </xsl:when>
         <xsl:otherwise>
           <p>
-            Second, the visits brought cadres closer to residents, changed the
-            way cadres work and strengthened their sense of service, deepened
-            the ties between residents and the community, and improved the
-            cadres' ability to work with the public.
+            The visits brought cadres closer to residents, changed the way
+            cadres work and strengthened their sense of service, deepened the
+            ties between residents and the community, and made the cadres
+            better at working with the public.
           </p>
         </xsl:otherwise>
       </xsl:choose>
 
-      <!-- IV. Problems and deficiencies -->
+      <!-- IV. Problems and deficiencies: the register's words, or one item
+           per audit rule with findings (never both) -->
       <h level="1">Problems and deficiencies</h>
-      <xsl:call-template name="problems"/>
-      <xsl:for-each select="$narr[@value = 'problems']/r:p[normalize-space()]">
-        <p><xsl:value-of select="."/></p>
-      </xsl:for-each>
-
-      <!-- Closing: the register's plans, or a closing paragraph -->
+      <xsl:variable name="narr-problems" select="$narr[@value = 'problems']/r:p[normalize-space()]"/>
       <xsl:choose>
-        <xsl:when test="$narr[@value = 'plans']/r:p">
-          <h level="1">Next steps</h>
+        <xsl:when test="$narr-problems">
+          <xsl:for-each select="$narr-problems">
+            <p><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <xsl:variable name="facts">
+            <xsl:call-template name="problem-facts"/>
+          </xsl:variable>
+          <xsl:if test="exsl:node-set($facts)/s:c">
+            <p>
+              <xsl:text>The audit of the </xsl:text>
+              <xsl:choose>
+                <xsl:when test="$roll">registers</xsl:when>
+                <xsl:otherwise>register</xsl:otherwise>
+              </xsl:choose>
+              <xsl:text> found </xsl:text>
+              <xsl:call-template name="list">
+                <xsl:with-param name="items" select="exsl:node-set($facts)/s:c"/>
+                <xsl:with-param name="sep" select="'; '"/>
+                <xsl:with-param name="last" select="'; and '"/>
+              </xsl:call-template>
+              <xsl:text>.</xsl:text>
+            </p>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="problems"/>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="not-listed"/>
+
+      <!-- V. Next steps: the register's plans, or the stock paragraph -->
+      <h level="1">Next steps</h>
+      <xsl:choose>
+        <xsl:when test="$narr[@value = 'plans']/r:p[normalize-space()]">
           <xsl:for-each select="$narr[@value = 'plans']/r:p[normalize-space()]">
             <p><xsl:value-of select="."/></p>
           </xsl:for-each>
         </xsl:when>
         <xsl:otherwise>
           <p>
-            Next, we will sum up what the campaign has taught us, correct the
-            problems found one by one within set deadlines, keep up the good
-            practices developed during the visits, keep improving the way
-            community work is done, and go on raising the standard of service
-            to residents.
+            We will take stock of what the campaign has taught us, put right
+            the problems found one by one within set deadlines, keep up the
+            good practices of the visits, and go on improving community work
+            and the service we give residents.
           </p>
         </xsl:otherwise>
       </xsl:choose>
@@ -372,61 +421,45 @@
   </xsl:template>
 
   <!-- ================================================================ -->
-  <!-- II. Main practices                                                -->
+  <!-- ================================================================ -->
+  <!-- II. Main practices (stock paragraphs, when the register is silent) -->
   <!-- ================================================================ -->
 
-  <!-- A. the working group -->
+  <!-- A. the mobilisation meeting and the working group -->
   <xsl:template name="practice-leadership">
     <xsl:param name="roll"/>
     <xsl:param name="we"/>
     <xsl:variable name="cad" select="r:cadres"/>
     <p>
       <lead level="2">Leadership and clear responsibilities.</lead>
-      Following the campaign plan,
-      <xsl:value-of select="$we"/>
       <xsl:choose>
         <xsl:when test="$roll">
-          promptly held mobilisation meetings of all their cadres to pass on
-          the guidance and study the campaign documents.
+          The communities promptly held mobilisation meetings of all their
+          cadres to pass on the guidance and study the campaign documents.
         </xsl:when>
         <xsl:otherwise>
-          promptly held a mobilisation meeting of all its cadres to pass on
-          the guidance and study the campaign documents.
+          The community promptly held a mobilisation meeting of all its
+          cadres to pass on the guidance and study the campaign documents.
         </xsl:otherwise>
       </xsl:choose>
       <xsl:choose>
         <xsl:when test="($cad/@secretary-leads = 'true' or $cad/@secretary-leads = '1') and $roll">
-          Working groups headed by the community secretaries were set up
+          Working groups headed by the community secretaries
         </xsl:when>
         <xsl:when test="$cad/@secretary-leads = 'true' or $cad/@secretary-leads = '1'">
-          A working group headed by the community secretary was set up
+          A working group headed by the community secretary
         </xsl:when>
         <xsl:when test="$roll">
-          Campaign working groups were set up
+          Campaign working groups
         </xsl:when>
         <xsl:otherwise>
-          A campaign working group was set up
+          A campaign working group
         </xsl:otherwise>
       </xsl:choose>
-      and charged with sorting out the pressing problems residents raised
-      during the visits, finding their causes, assigning a person to each or
-      referring it to the department concerned, and seeing that it was
-      resolved or properly answered as soon as possible.
-      <xsl:if test="$cad/@taking-part &gt; 0">
-        <xsl:text>In all, </xsl:text>
-        <xsl:call-template name="n">
-          <xsl:with-param name="n" select="$cad/@taking-part"/>
-          <xsl:with-param name="one" select="'cadre'"/>
-          <xsl:with-param name="many" select="'cadres'"/>
-        </xsl:call-template>
-        <xsl:text> took part in the visits</xsl:text>
-        <xsl:if test="r:visits/@count &gt; 0 and $cad/@taking-part &gt; 1">
-          <xsl:text>, making </xsl:text>
-          <xsl:value-of select="format-number(r:visits/@count div $cad/@taking-part, '0.#')"/>
-          <xsl:text> visits each on average</xsl:text>
-        </xsl:if>
-        <xsl:text>.</xsl:text>
-      </xsl:if>
+      took stock of the pressing problems residents raised, found their
+      causes, gave each to a named person or passed it to the department
+      concerned, and saw that it was resolved or answered as soon as
+      possible.
     </p>
   </xsl:template>
 
@@ -435,87 +468,116 @@
     <xsl:param name="roll"/>
     <xsl:param name="we"/>
     <xsl:variable name="grp" select="r:groups"/>
-    <!-- the "elderly" row stands for the elderly-* groups together -->
     <xsl:variable name="special-rows">
       <!-- the elderly first, then the other groups in schema order -->
       <xsl:for-each select="$grp/r:group[@value = 'elderly'][@members &gt; 0]"><c><xsl:value-of select="@en"/></c></xsl:for-each>
       <xsl:for-each select="$grp/r:group[not(starts-with(@value, 'elderly'))][@members &gt; 0]"><c><xsl:value-of select="@en"/></c></xsl:for-each>
     </xsl:variable>
     <xsl:variable name="special" select="exsl:node-set($special-rows)/s:c"/>
-    <xsl:variable name="elderly-kinds" select="$grp/r:group[starts-with(@value, 'elderly-')][@members &gt; 0]"/>
-    <xsl:variable name="elderly-served" select="sum($grp/r:group[@value = 'elderly']/@served)"/>
-    <xsl:variable name="types" select="r:services/r:type[@count &gt; 0]"/>
-    <xsl:variable name="follow" select="sum(r:visits/r:kind[@value = 'follow-up']/@count)"/>
-    <xsl:variable name="regular" select="sum(r:visits/r:kind[@value = 'regular']/@count)"/>
+    <xsl:variable name="facts">
+      <xsl:call-template name="fact-files"/>
+      <xsl:call-template name="fact-elderly"><xsl:with-param name="we" select="$we"/></xsl:call-template>
+    </xsl:variable>
     <p>
       <lead level="2">A plan and clear tasks.</lead>
       <xsl:choose>
         <xsl:when test="$roll">Each community</xsl:when>
         <xsl:otherwise>The community</xsl:otherwise>
       </xsl:choose>
-      drew up an implementation plan for the
-      “<xsl:value-of select="$campaign/@title"/>” campaign and asked every
-      cadre to use it to learn what residents need, ease their worries and do
-      practical things for them, so raising residents' satisfaction with
-      community services. Starting from the interests residents care about
-      most directly, the campaign gathered their views and kept classified
-      files on them.
+      drew up a plan for the campaign and asked every cadre to use it to
+      learn what residents need, ease their worries and do practical things
+      for them. Starting from the matters residents care about most, the
+      cadres gathered their views and kept them on file by subject.
       <xsl:if test="$special">
-        <xsl:text>It paid particular attention to the reasonable needs of these groups: </xsl:text>
+        <xsl:text>They paid particular attention to </xsl:text>
         <xsl:call-template name="list">
           <xsl:with-param name="items" select="$special"/>
         </xsl:call-template>
-        <xsl:text>, and opened special files for groups in difficulty and special groups</xsl:text>
-        <xsl:if test="$grp/@households &gt; 0">
-          <xsl:text> (</xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="$grp/@members"/>
-            <xsl:with-param name="one" select="'person'"/>
-            <xsl:with-param name="many" select="'people'"/>
-          </xsl:call-template>
-          <xsl:text> in </xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="$grp/@households"/>
-            <xsl:with-param name="one" select="'household'"/>
-            <xsl:with-param name="many" select="'households'"/>
-          </xsl:call-template>
-          <xsl:text>)</xsl:text>
-        </xsl:if>
-        <xsl:text>, with follow-up and regular visits</xsl:text>
-        <xsl:variable name="fr">
-          <xsl:if test="$follow &gt; 0">
-            <c>
-              <xsl:call-template name="n">
-                <xsl:with-param name="n" select="$follow"/>
-                <xsl:with-param name="one" select="'follow-up visit'"/>
-                <xsl:with-param name="many" select="'follow-up visits'"/>
-              </xsl:call-template>
-            </c>
-          </xsl:if>
-          <xsl:if test="$regular &gt; 0">
-            <c>
-              <xsl:call-template name="n">
-                <xsl:with-param name="n" select="$regular"/>
-                <xsl:with-param name="one" select="'regular visit'"/>
-                <xsl:with-param name="many" select="'regular visits'"/>
-              </xsl:call-template>
-            </c>
-          </xsl:if>
-        </xsl:variable>
-        <xsl:if test="exsl:node-set($fr)/s:c">
-          <xsl:text> (</xsl:text>
-          <xsl:call-template name="list">
-            <xsl:with-param name="items" select="exsl:node-set($fr)/s:c"/>
-          </xsl:call-template>
-          <xsl:text>)</xsl:text>
-        </xsl:if>
-        <xsl:text>.</xsl:text>
+        <xsl:text>, and visited them again after the first visit, some at regular intervals.</xsl:text>
       </xsl:if>
-      <xsl:choose>
-        <xsl:when test="$elderly-served &gt; 0">
-          <xsl:text> To meet the needs of older residents, </xsl:text>
-          <xsl:value-of select="$we"/>
-          <xsl:text> gave care to </xsl:text>
+      <xsl:for-each select="exsl:node-set($facts)/s:c">
+        <xsl:text> </xsl:text>
+        <xsl:value-of select="."/>
+        <xsl:text>.</xsl:text>
+      </xsl:for-each>
+    </p>
+  </xsl:template>
+
+  <!-- C. what was collected: opinions and suggestions, satisfaction -->
+  <xsl:template name="practice-collect">
+    <xsl:param name="we"/>
+    <xsl:variable name="facts">
+      <xsl:call-template name="fact-items"><xsl:with-param name="we" select="$we"/></xsl:call-template>
+    </xsl:variable>
+    <p>
+      <lead level="2">Listening to residents.</lead>
+      <xsl:text>Cadres called on households one by one to hear their opinions and suggestions.</xsl:text>
+      <xsl:for-each select="exsl:node-set($facts)/s:c">
+        <xsl:text> </xsl:text>
+        <xsl:value-of select="."/>
+        <xsl:text>.</xsl:text>
+      </xsl:for-each>
+    </p>
+  </xsl:template>
+
+  <!-- ================================================================ -->
+  <!-- Figures of II as sentences (<c>, no final stop), each stated once: -->
+  <!-- in the stock paragraphs, or after the register's own words          -->
+  <!-- ================================================================ -->
+
+  <!-- Special files were opened for 43 people in 36 households -->
+  <xsl:template name="fact-files">
+    <xsl:variable name="grp" select="r:groups"/>
+    <xsl:if test="$grp/@households &gt; 0">
+      <c>
+        <xsl:text>Special files were opened for </xsl:text>
+        <xsl:call-template name="n">
+          <xsl:with-param name="n" select="$grp/@members"/>
+          <xsl:with-param name="one" select="'person'"/>
+          <xsl:with-param name="many" select="'people'"/>
+        </xsl:call-template>
+        <xsl:text> in special groups, in </xsl:text>
+        <xsl:call-template name="n">
+          <xsl:with-param name="n" select="$grp/@households"/>
+          <xsl:with-param name="one" select="'household'"/>
+          <xsl:with-param name="many" select="'households'"/>
+        </xsl:call-template>
+      </c>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- 30 elderly people received care …; 49 services to 34 people in all -->
+  <xsl:template name="fact-elderly">
+    <xsl:param name="we"/>
+    <xsl:variable name="grp" select="r:groups"/>
+    <xsl:variable name="elderly-kinds" select="$grp/r:group[starts-with(@value, 'elderly-')][@members &gt; 0]"/>
+    <xsl:variable name="elderly-served" select="sum($grp/r:group[@value = 'elderly']/@served)"/>
+    <xsl:variable name="types" select="r:services/r:type[@count &gt; 0]"/>
+    <xsl:variable name="services">
+      <xsl:call-template name="n">
+        <xsl:with-param name="n" select="r:services/@count"/>
+        <xsl:with-param name="one" select="'service'"/>
+        <xsl:with-param name="many" select="'services'"/>
+      </xsl:call-template>
+      <xsl:text> to </xsl:text>
+      <xsl:call-template name="n">
+        <xsl:with-param name="n" select="r:services/@members"/>
+        <xsl:with-param name="one" select="'person'"/>
+        <xsl:with-param name="many" select="'people'"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$elderly-served &gt; 0">
+        <c>
+          <xsl:text>Care</xsl:text>
+          <xsl:if test="$types">
+            <xsl:text> such as </xsl:text>
+            <xsl:call-template name="list">
+              <xsl:with-param name="items" select="$types"/>
+              <xsl:with-param name="attr" select="'en'"/>
+            </xsl:call-template>
+          </xsl:if>
+          <xsl:text> went to </xsl:text>
           <xsl:call-template name="n">
             <xsl:with-param name="n" select="$elderly-served"/>
             <xsl:with-param name="one" select="'elderly person'"/>
@@ -531,33 +593,18 @@
             </xsl:call-template>
             <xsl:text>)</xsl:text>
           </xsl:if>
-          <xsl:if test="$types">
-            <xsl:text>, helping with their practical difficulties through </xsl:text>
-            <xsl:call-template name="list">
-              <xsl:with-param name="items" select="$types"/>
-              <xsl:with-param name="attr" select="'en'"/>
-            </xsl:call-template>
-          </xsl:if>
           <xsl:if test="r:services/@count &gt; 0">
-            <xsl:text>; in all, </xsl:text>
+            <xsl:text>; with the other special groups, </xsl:text>
             <xsl:value-of select="$we"/>
             <xsl:text> provided </xsl:text>
-            <xsl:call-template name="n">
-              <xsl:with-param name="n" select="r:services/@count"/>
-              <xsl:with-param name="one" select="'service'"/>
-              <xsl:with-param name="many" select="'services'"/>
-            </xsl:call-template>
-            <xsl:text> to </xsl:text>
-            <xsl:call-template name="n">
-              <xsl:with-param name="n" select="r:services/@members"/>
-              <xsl:with-param name="one" select="'person'"/>
-              <xsl:with-param name="many" select="'people'"/>
-            </xsl:call-template>
+            <xsl:value-of select="$services"/>
+            <xsl:text> in all</xsl:text>
           </xsl:if>
-          <xsl:text>.</xsl:text>
-        </xsl:when>
-        <xsl:when test="r:services/@count &gt; 0">
-          <xsl:text> Through </xsl:text>
+        </c>
+      </xsl:when>
+      <xsl:when test="r:services/@count &gt; 0">
+        <c>
+          <xsl:text>Through </xsl:text>
           <xsl:call-template name="list">
             <xsl:with-param name="items" select="$types"/>
             <xsl:with-param name="attr" select="'en'"/>
@@ -565,71 +612,65 @@
           <xsl:text>, </xsl:text>
           <xsl:value-of select="$we"/>
           <xsl:text> provided </xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="r:services/@count"/>
-            <xsl:with-param name="one" select="'service'"/>
-            <xsl:with-param name="many" select="'services'"/>
-          </xsl:call-template>
-          <xsl:text> to </xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="r:services/@members"/>
-            <xsl:with-param name="one" select="'person'"/>
-            <xsl:with-param name="many" select="'people'"/>
-          </xsl:call-template>
-          <xsl:text> in difficulty.</xsl:text>
-        </xsl:when>
-      </xsl:choose>
-    </p>
+          <xsl:value-of select="$services"/>
+          <xsl:text> in difficulty</xsl:text>
+        </c>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
-  <!-- C. suggestions, forms, satisfaction -->
-  <xsl:template name="practice-publicity">
+  <!-- 130 opinions and suggestions (100 opinions, 30 suggestions) / satisfaction -->
+  <xsl:template name="fact-items">
     <xsl:param name="we"/>
+    <xsl:variable name="o" select="number(r:opinions/@count)"/>
+    <xsl:variable name="s" select="number(r:suggestions/@count)"/>
     <xsl:variable name="sat" select="r:satisfaction"/>
-    <xsl:variable name="clauses">
-      <xsl:if test="r:suggestions/@count &gt; 0">
-        <c>
-          <xsl:text>collected </xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="r:suggestions/@count"/>
-            <xsl:with-param name="one" select="'suggestion'"/>
-            <xsl:with-param name="many" select="'suggestions'"/>
-          </xsl:call-template>
-        </c>
-      </xsl:if>
-      <xsl:if test="r:forms/@count &gt; 0">
-        <c>
-          <xsl:text>filled in </xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="r:forms/@count"/>
-            <xsl:with-param name="one" select="'public-opinion registration form'"/>
-            <xsl:with-param name="many" select="'public-opinion registration forms'"/>
-          </xsl:call-template>
-        </c>
-      </xsl:if>
-    </xsl:variable>
-    <p>
-      <lead level="2">Publicity and a lively atmosphere.</lead>
-      <xsl:choose>
-        <xsl:when test="exsl:node-set($clauses)/s:c">
-          <xsl:text>During the campaign </xsl:text>
-          <xsl:value-of select="$we"/>
-          <xsl:text> </xsl:text>
-          <xsl:call-template name="list">
-            <xsl:with-param name="items" select="exsl:node-set($clauses)/s:c"/>
-          </xsl:call-template>
-          <xsl:text>.</xsl:text>
-        </xsl:when>
-        <xsl:otherwise>The campaign was widely publicised and met with a lively response.</xsl:otherwise>
-      </xsl:choose>
-      <xsl:if test="$sat/@forms &gt; 0">
-        <xsl:text> At the end, </xsl:text>
+    <xsl:if test="$o + $s &gt; 0">
+      <c>
+        <xsl:text>The campaign gathered </xsl:text>
+        <xsl:choose>
+          <xsl:when test="$o &gt; 0 and $s &gt; 0">
+            <xsl:value-of select="format-number($o + $s, '#,##0')"/>
+            <xsl:text> opinions and suggestions (</xsl:text>
+            <xsl:call-template name="n">
+              <xsl:with-param name="n" select="$o"/>
+              <xsl:with-param name="one" select="'opinion'"/>
+              <xsl:with-param name="many" select="'opinions'"/>
+            </xsl:call-template>
+            <xsl:text>, </xsl:text>
+            <xsl:call-template name="n">
+              <xsl:with-param name="n" select="$s"/>
+              <xsl:with-param name="one" select="'suggestion'"/>
+              <xsl:with-param name="many" select="'suggestions'"/>
+            </xsl:call-template>
+            <xsl:text>)</xsl:text>
+          </xsl:when>
+          <xsl:when test="$o &gt; 0">
+            <xsl:call-template name="n">
+              <xsl:with-param name="n" select="$o"/>
+              <xsl:with-param name="one" select="'opinion'"/>
+              <xsl:with-param name="many" select="'opinions'"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="n">
+              <xsl:with-param name="n" select="$s"/>
+              <xsl:with-param name="one" select="'suggestion'"/>
+              <xsl:with-param name="many" select="'suggestions'"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </c>
+    </xsl:if>
+    <xsl:if test="$sat/@forms &gt; 0">
+      <c>
+        <xsl:text>Residents returned </xsl:text>
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$sat/@forms"/>
           <xsl:with-param name="one" select="'satisfaction evaluation form'"/>
           <xsl:with-param name="many" select="'satisfaction evaluation forms'"/>
         </xsl:call-template>
-        <xsl:text> gave a satisfaction rate of </xsl:text>
+        <xsl:text>, a satisfaction rate of </xsl:text>
         <xsl:call-template name="percent">
           <xsl:with-param name="part" select="$sat/@satisfied"/>
           <xsl:with-param name="whole" select="$sat/@forms"/>
@@ -645,77 +686,106 @@
           </xsl:for-each>
           <xsl:text>)</xsl:text>
         </xsl:if>
-        <xsl:text>.</xsl:text>
-      </xsl:if>
-    </p>
+      </c>
+    </xsl:if>
   </xsl:template>
 
   <!-- ================================================================ -->
-  <!-- III. Main results: opinions                                       -->
+  <!-- III. Main results: what the opinions and suggestions were about,    -->
+  <!-- where the important opinions went (reported/@to), progress          -->
   <!-- ================================================================ -->
   <xsl:template name="results-opinions">
     <xsl:param name="roll"/>
     <xsl:variable name="op" select="r:opinions"/>
-    <xsl:variable name="cats" select="$op/r:category[@count &gt; 0]"/>
-    <xsl:variable name="named" select="$cats[@value != 'other']"/>
-    <xsl:variable name="resolved" select="sum($op/r:status[@value = 'resolved']/@count)"/>
-    <xsl:variable name="explained" select="sum($op/r:status[@value = 'explained']/@count)"/>
+    <xsl:variable name="sg" select="r:suggestions"/>
+    <xsl:variable name="cats" select="$op/r:category[@value != 'other'][@count &gt; 0 or @value = $sg/r:category[@count &gt; 0]/@value]"/>
+    <xsl:variable name="resolved" select="sum($op/r:status[@value = 'resolved']/@count) + sum($sg/r:status[@value = 'resolved']/@count)"/>
+    <xsl:variable name="explained" select="sum($op/r:status[@value = 'explained']/@count) + sum($sg/r:status[@value = 'explained']/@count)"/>
+    <xsl:variable name="all" select="$op/@count + $sg/@count"/>
+    <xsl:variable name="open" select="$all - $resolved - $explained"/>
+    <xsl:variable name="imp" select="number($op/@important)"/>
+    <xsl:variable name="rep" select="number($op/@important-reported)"/>
+    <xsl:variable name="dest" select="$op/r:reported[@important &gt; 0]"/>
+    <xsl:variable name="unit" select="."/>
     <p>
       <xsl:choose>
-        <xsl:when test="$op/@count &gt; 0">
-          <xsl:text>First, during the visits residents raised </xsl:text>
-          <xsl:call-template name="n">
-            <xsl:with-param name="n" select="$op/@count"/>
-            <xsl:with-param name="one" select="'opinion'"/>
-            <xsl:with-param name="many" select="'opinions'"/>
-          </xsl:call-template>
-          <xsl:if test="$named">
-            <xsl:text> on </xsl:text>
-            <xsl:call-template name="list">
-              <xsl:with-param name="items" select="$named"/>
-              <xsl:with-param name="attr" select="'en'"/>
-              <xsl:with-param name="last">
-                <xsl:choose>
-                  <xsl:when test="$cats[@value = 'other']">, </xsl:when>
-                  <xsl:otherwise> and </xsl:otherwise>
-                </xsl:choose>
-              </xsl:with-param>
-            </xsl:call-template>
-            <xsl:if test="$cats[@value = 'other']"> and other matters</xsl:if>
-          </xsl:if>
+        <xsl:when test="$all &gt; 0">
+          <xsl:text>What residents raised concerned </xsl:text>
+          <xsl:choose>
+            <xsl:when test="$cats">
+              <xsl:call-template name="list">
+                <xsl:with-param name="items" select="$cats"/>
+                <xsl:with-param name="attr" select="'en'"/>
+              </xsl:call-template>
+              <xsl:text>, among other things</xsl:text>
+            </xsl:when>
+            <xsl:otherwise>every part of their lives</xsl:otherwise>
+          </xsl:choose>
           <xsl:text>.</xsl:text>
-          <xsl:if test="$op/@important &gt; 0">
-            <xsl:text> Of these, </xsl:text>
-            <xsl:value-of select="format-number($op/@important, '#,##0')"/>
+          <xsl:if test="$imp &gt; 0">
+            <xsl:text> Among them </xsl:text>
             <xsl:call-template name="be">
-              <xsl:with-param name="n" select="$op/@important"/>
-              <xsl:with-param name="one" select="' was'"/>
-              <xsl:with-param name="many" select="' were'"/>
+              <xsl:with-param name="n" select="$imp"/>
+              <xsl:with-param name="one" select="'was '"/>
+              <xsl:with-param name="many" select="'were '"/>
             </xsl:call-template>
-            <xsl:text> important</xsl:text>
-            <xsl:if test="$op/@important-reported &gt; 0">
-              <xsl:text>; sorted by category, </xsl:text>
-              <xsl:call-template name="n">
-                <xsl:with-param name="n" select="$op/@important-reported"/>
-                <xsl:with-param name="one" select="'important and reasonable opinion'"/>
-                <xsl:with-param name="many" select="'important and reasonable opinions'"/>
-              </xsl:call-template>
-              <xsl:call-template name="be">
-                <xsl:with-param name="n" select="$op/@important-reported"/>
-                <xsl:with-param name="one" select="' was'"/>
-                <xsl:with-param name="many" select="' were'"/>
-              </xsl:call-template>
-              <xsl:choose>
-                <xsl:when test="$roll"> reported to the street offices and the departments above them</xsl:when>
-                <xsl:otherwise> reported to the street office</xsl:otherwise>
-              </xsl:choose>
-            </xsl:if>
+            <xsl:call-template name="n">
+              <xsl:with-param name="n" select="$imp"/>
+              <xsl:with-param name="one" select="'important opinion'"/>
+              <xsl:with-param name="many" select="'important opinions'"/>
+            </xsl:call-template>
+            <xsl:choose>
+              <xsl:when test="$rep = 0">
+                <xsl:text>, now being looked into</xsl:text>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:choose>
+                  <xsl:when test="$rep = $imp and $imp = 1">, which was reported </xsl:when>
+                  <xsl:when test="$rep = $imp">, all of which were reported </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:text>, of which </xsl:text>
+                    <xsl:value-of select="format-number($rep, '#,##0')"/>
+                    <xsl:call-template name="be">
+                      <xsl:with-param name="n" select="$rep"/>
+                      <xsl:with-param name="one" select="' was'"/>
+                      <xsl:with-param name="many" select="' were'"/>
+                    </xsl:call-template>
+                    <xsl:text> reported </xsl:text>
+                  </xsl:otherwise>
+                </xsl:choose>
+                <xsl:choose>
+                  <xsl:when test="$dest">to </xsl:when>
+                  <xsl:otherwise>upwards</xsl:otherwise>
+                </xsl:choose>
+                <!-- where to: the register's `to`; a street's own office is
+                     "the street office" (the street never reports to itself) -->
+                <xsl:for-each select="$dest">
+                  <xsl:choose>
+                    <xsl:when test="position() = 1"/>
+                    <xsl:when test="position() = last()"> and </xsl:when>
+                    <xsl:otherwise>, </xsl:otherwise>
+                  </xsl:choose>
+                  <xsl:choose>
+                    <xsl:when test="$unit/@level = 'street' and contains(@to, $unit/@name)">this street office</xsl:when>
+                    <xsl:otherwise><xsl:value-of select="@to"/></xsl:otherwise>
+                  </xsl:choose>
+                  <xsl:if test="count($dest) &gt; 1">
+                    <xsl:text> (</xsl:text>
+                    <xsl:value-of select="format-number(@important, '#,##0')"/>
+                    <xsl:text>)</xsl:text>
+                  </xsl:if>
+                </xsl:for-each>
+                <xsl:if test="$roll"> by the communities</xsl:if>
+              </xsl:otherwise>
+            </xsl:choose>
             <xsl:text>.</xsl:text>
           </xsl:if>
           <xsl:if test="$resolved + $explained &gt; 0">
-            <xsl:text> So far </xsl:text>
+            <xsl:text> So far, </xsl:text>
             <xsl:if test="$resolved &gt; 0">
               <xsl:value-of select="format-number($resolved, '#,##0')"/>
+              <xsl:text> of the </xsl:text>
+              <xsl:value-of select="format-number($all, '#,##0')"/>
               <xsl:call-template name="be">
                 <xsl:with-param name="n" select="$resolved"/>
                 <xsl:with-param name="one" select="' has'"/>
@@ -723,27 +793,31 @@
               </xsl:call-template>
               <xsl:text> been resolved</xsl:text>
             </xsl:if>
-            <xsl:if test="$resolved &gt; 0 and $explained &gt; 0"> and </xsl:if>
+            <xsl:if test="$resolved &gt; 0 and $explained &gt; 0">
+              <xsl:choose>
+                <xsl:when test="$open &gt; 0">, </xsl:when>
+                <xsl:otherwise> and </xsl:otherwise>
+              </xsl:choose>
+            </xsl:if>
             <xsl:if test="$explained &gt; 0">
               <xsl:value-of select="format-number($explained, '#,##0')"/>
-              <xsl:choose>
-                <xsl:when test="$resolved &gt; 0"> explained and answered</xsl:when>
-                <xsl:otherwise>
-                  <xsl:call-template name="be">
-                    <xsl:with-param name="n" select="$explained"/>
-                    <xsl:with-param name="one" select="' has'"/>
-                    <xsl:with-param name="many" select="' have'"/>
-                  </xsl:call-template>
-                  <xsl:text> been explained and answered</xsl:text>
-                </xsl:otherwise>
-              </xsl:choose>
+              <xsl:text> answered with an explanation</xsl:text>
+            </xsl:if>
+            <xsl:if test="$open &gt; 0">
+              <xsl:text> and </xsl:text>
+              <xsl:value-of select="format-number($open, '#,##0')"/>
+              <xsl:call-template name="be">
+                <xsl:with-param name="n" select="$open"/>
+                <xsl:with-param name="one" select="' is'"/>
+                <xsl:with-param name="many" select="' are'"/>
+              </xsl:call-template>
+              <xsl:text> still in hand</xsl:text>
             </xsl:if>
             <xsl:text>.</xsl:text>
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
-          First, by listening to residents face to face, the cadres came to
-          know their concerns and hopes.
+          <xsl:text>Talking with residents face to face, cadres learned what they think and hope for.</xsl:text>
         </xsl:otherwise>
       </xsl:choose>
     </p>
@@ -752,14 +826,10 @@
   <!-- ================================================================ -->
   <!-- IV. Problems and deficiencies: from the audit rule counts          -->
   <!-- ================================================================ -->
-  <xsl:template name="problems">
+
+  <!-- The findings as clauses (<c lead="…">), one per rule with findings. -->
+  <xsl:template name="problem-facts">
     <xsl:variable name="a" select="r:audit/r:rule"/>
-    <xsl:variable name="shows">
-      <xsl:choose>
-        <xsl:when test="@level = 'community'">The register shows </xsl:when>
-        <xsl:otherwise>The registers show </xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
     <xsl:variable name="few" select="sum($a[@value = 'cadre-few-visits']/@count)"/>
     <xsl:variable name="nocadre" select="sum($a[@value = 'no-responsible-cadre']/@count)"/>
     <xsl:variable name="notvisited" select="sum($a[@value = 'household-not-visited']/@count)"/>
@@ -768,81 +838,70 @@
     <!-- every other rule is about how the register was kept -->
     <xsl:variable name="records" select="$a[@count &gt; 0][@value != 'cadre-few-visits' and @value != 'no-responsible-cadre' and @value != 'household-not-visited' and @value != 'special-group-not-followed-up' and @value != 'overdue-item']"/>
     <xsl:if test="$few &gt; 0">
-      <p>
-        <lead level="2">Insufficient attention from some cadres.</lead>
-        <xsl:value-of select="$shows"/>
+      <c lead="Insufficient attention from some cadres." tail=": not enough attention and effort went into the campaign, and the results are not yet evident">
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$few"/>
           <xsl:with-param name="one" select="'cadre'"/>
           <xsl:with-param name="many" select="'cadres'"/>
         </xsl:call-template>
-        with too few visits: not enough attention and effort went into the
-        campaign, and the results are not yet evident.
-      </p>
+        <xsl:text> who took part in too few visits</xsl:text>
+      </c>
     </xsl:if>
     <xsl:if test="$nocadre &gt; 0">
-      <p>
-        <lead level="2">Unclear areas of responsibility.</lead>
-        <xsl:value-of select="$shows"/>
+      <c lead="Unclear areas of responsibility." tail=", so areas of responsibility are unclear and the work is not followed through">
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$nocadre"/>
           <xsl:with-param name="one" select="'household'"/>
           <xsl:with-param name="many" select="'households'"/>
         </xsl:call-template>
-        with no responsible cadre, so areas of responsibility are unclear and
-        the work is not followed through.
-      </p>
+        <xsl:text> with no responsible cadre</xsl:text>
+      </c>
     </xsl:if>
     <xsl:if test="$notvisited &gt; 0">
-      <p>
-        <lead level="2">Visits not yet complete.</lead>
-        <xsl:value-of select="$shows"/>
+      <c lead="Visits not yet complete." tail="">
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$notvisited"/>
           <xsl:with-param name="one" select="'household'"/>
           <xsl:with-param name="many" select="'households'"/>
         </xsl:call-template>
-        <xsl:text> not yet visited.</xsl:text>
-      </p>
+        <xsl:text> not yet visited</xsl:text>
+      </c>
     </xsl:if>
     <xsl:if test="$special &gt; 0">
-      <p>
-        <lead level="2">Special groups not followed up.</lead>
-        <xsl:value-of select="$shows"/>
+      <c lead="Special groups not followed up." tail="">
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$special"/>
           <xsl:with-param name="one" select="'household'"/>
           <xsl:with-param name="many" select="'households'"/>
         </xsl:call-template>
-        <xsl:text> with members in special groups and no follow-up or regular visit after the first.</xsl:text>
-      </p>
+        <xsl:text> in special groups with no visit after the first</xsl:text>
+      </c>
     </xsl:if>
     <xsl:if test="$overdue &gt; 0">
-      <p>
-        <lead level="2">Some matters handled too slowly.</lead>
-        <xsl:value-of select="$shows"/>
+      <c lead="Some matters handled too slowly." tail="">
         <xsl:call-template name="n">
           <xsl:with-param name="n" select="$overdue"/>
           <xsl:with-param name="one" select="'opinion or suggestion'"/>
           <xsl:with-param name="many" select="'opinions and suggestions'"/>
         </xsl:call-template>
-        <xsl:text> still open after the time allowed.</xsl:text>
-      </p>
+        <xsl:text> still open after the time allowed</xsl:text>
+      </c>
     </xsl:if>
     <xsl:if test="$records">
-      <p>
-        <lead level="2">Records not yet in order.</lead>
-        <xsl:text>The audit found </xsl:text>
+      <c lead="Records not yet in order." tail=", which need checking and correcting">
         <xsl:for-each select="$records">
-          <xsl:if test="position() &gt; 1">; </xsl:if>
-          <xsl:value-of select="@en"/>
-          <xsl:text>: </xsl:text>
+          <xsl:if test="position() &gt; 1">, </xsl:if>
           <xsl:value-of select="format-number(@count, '#,##0')"/>
+          <xsl:text> × </xsl:text>
+          <xsl:value-of select="@en"/>
         </xsl:for-each>
-        <xsl:text>. These need checking and correcting.</xsl:text>
-      </p>
+      </c>
     </xsl:if>
-    <!-- findings beyond the listing cap: say how many, and where they all are -->
+  </xsl:template>
+
+  <!-- Findings beyond the return's listing cap: how many, and where they
+       all are (any section 4, narrated or not). -->
+  <xsl:template name="not-listed">
     <xsl:variable name="codes" select="@code[../@level = 'community'] | r:covers/r:community/@code"/>
     <xsl:variable name="notlisted" select="sum(/r:return/r:findings/r:notListed[@community = $codes]/@count)"/>
     <xsl:if test="$notlisted &gt; 0">
@@ -854,7 +913,29 @@
         <xsl:text> more are not listed there, and every finding is in findings.csv.</xsl:text>
       </p>
     </xsl:if>
-    <xsl:if test="not($a[@count &gt; 0]) and not(r:narrative/r:section[@value = 'problems']/r:p)">
+  </xsl:template>
+
+  <!-- The register is silent: one lettered item per finding, or a line. -->
+  <xsl:template name="problems">
+    <xsl:variable name="facts">
+      <xsl:call-template name="problem-facts"/>
+    </xsl:variable>
+    <xsl:variable name="shows">
+      <xsl:choose>
+        <xsl:when test="@level = 'community'">The register shows </xsl:when>
+        <xsl:otherwise>The registers show </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:for-each select="exsl:node-set($facts)/s:c">
+      <p>
+        <lead level="2"><xsl:value-of select="@lead"/></lead>
+        <xsl:value-of select="$shows"/>
+        <xsl:value-of select="."/>
+        <xsl:value-of select="@tail"/>
+        <xsl:text>.</xsl:text>
+      </p>
+    </xsl:for-each>
+    <xsl:if test="not(exsl:node-set($facts)/s:c)">
       <p>
         The campaign went smoothly on the whole and the audit found no marked
         problems, though the visits could go deeper and the services be more
@@ -946,7 +1027,7 @@
   <xsl:template name="percent">
     <xsl:param name="part"/>
     <xsl:param name="whole"/>
-    <xsl:value-of select="format-number($part * 100 div $whole, '0.0')"/>
+    <xsl:value-of select="format-number($part * 100 div $whole, '0.#')"/>
     <xsl:text>%</xsl:text>
   </xsl:template>
 

@@ -78,7 +78,7 @@
         <xsl:text>”活动总结</xsl:text>
       </title>
 
-      <!-- Opening -->
+      <!-- Opening (the mobilisation meeting is told once, under 二) -->
       <p>
         <xsl:text>按照上级关于在城市街道社区开展“</xsl:text>
         <xsl:value-of select="$campaign/@title"/>
@@ -87,7 +87,7 @@
           <xsl:when test="not($roll)">
             <xsl:value-of select="@street"/>
             <xsl:value-of select="@name"/>
-            <xsl:text>结合社区实际，召开全体干部动员会，对活动进行了具体安排部署。</xsl:text>
+            <xsl:text>结合社区实际，对活动进行了具体安排部署。</xsl:text>
           </xsl:when>
           <xsl:otherwise>
             <xsl:choose>
@@ -95,7 +95,7 @@
               <xsl:otherwise><xsl:value-of select="@name"/>所辖</xsl:otherwise>
             </xsl:choose>
             <xsl:call-template name="communities"/>
-            <xsl:text>结合各自实际，召开动员会，对活动进行了具体安排部署。</xsl:text>
+            <xsl:text>结合各自实际，对活动进行了具体安排部署。</xsl:text>
           </xsl:otherwise>
         </xsl:choose>
         <xsl:text>活动于</xsl:text>
@@ -134,56 +134,109 @@
       <h level="1">走访范围</h>
       <xsl:call-template name="scope"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
 
-      <!-- 二、主要做法 -->
+      <!-- 二、主要做法: the register's own words replace the stock
+           paragraphs （一）（二）（三）; the figures follow in one paragraph -->
       <h level="1">主要做法</h>
-      <xsl:for-each select="$narr[@value = 'practices']/r:p[normalize-space()]">
-        <p><xsl:value-of select="."/></p>
-      </xsl:for-each>
-      <xsl:call-template name="practice-leadership"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
-      <xsl:call-template name="practice-plan"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
-      <xsl:call-template name="practice-publicity"/>
+      <xsl:choose>
+        <xsl:when test="$narr[@value = 'practices']/r:p[normalize-space()]">
+          <xsl:for-each select="$narr[@value = 'practices']/r:p[normalize-space()]">
+            <p><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <xsl:variable name="facts">
+            <xsl:call-template name="fact-files"/>
+            <xsl:call-template name="fact-elderly"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
+            <xsl:call-template name="fact-items"/>
+          </xsl:variable>
+          <xsl:if test="exsl:node-set($facts)/s:c">
+            <p>
+              <xsl:text>据统计，活动中</xsl:text>
+              <xsl:call-template name="join">
+                <xsl:with-param name="items" select="exsl:node-set($facts)/s:c"/>
+                <xsl:with-param name="sep" select="'；'"/>
+              </xsl:call-template>
+              <xsl:text>。</xsl:text>
+            </p>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="practice-leadership"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
+          <xsl:call-template name="practice-plan"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
+          <xsl:call-template name="practice-collect"/>
+        </xsl:otherwise>
+      </xsl:choose>
 
-      <!-- 三、主要成效 -->
+      <!-- 三、主要成效: the figures, then the register's words or the stock -->
       <h level="1">主要成效</h>
-      <p>
-        <xsl:text>通过</xsl:text>
-        <xsl:choose>
-          <xsl:when test="$roll">各社区</xsl:when>
-          <xsl:otherwise>社区</xsl:otherwise>
-        </xsl:choose>
-        <xsl:text>干部的共同努力，“</xsl:text>
-        <xsl:value-of select="$campaign/@title"/>
-        <xsl:text>”活动取得了较好成效。</xsl:text>
-      </p>
+      <xsl:variable name="narr-results" select="$narr[@value = 'results']/r:p[normalize-space()]"/>
+      <xsl:if test="not($narr-results)">
+        <p>
+          <xsl:text>通过</xsl:text>
+          <xsl:choose>
+            <xsl:when test="$roll">各社区</xsl:when>
+            <xsl:otherwise>社区</xsl:otherwise>
+          </xsl:choose>
+          <xsl:text>干部的共同努力，“</xsl:text>
+          <xsl:value-of select="$campaign/@title"/>
+          <xsl:text>”活动取得了较好成效。</xsl:text>
+        </p>
+      </xsl:if>
       <xsl:call-template name="results-opinions"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
       <xsl:choose>
-        <xsl:when test="$narr[@value = 'results']/r:p">
-          <xsl:for-each select="$narr[@value = 'results']/r:p[normalize-space()]">
+        <xsl:when test="$narr-results">
+          <xsl:for-each select="$narr-results">
             <p><xsl:value-of select="."/></p>
           </xsl:for-each>
         </xsl:when>
         <xsl:otherwise>
-          <p>其次，活动把走访落到实处，拉近了干部与群众的距离，转变了社区干部的工作作风，增强了服务意识，加深了居民与社区之间的感情，提高了做好群众工作的本领。</p>
+          <p>活动把走访落到实处，拉近了干部与群众的距离，转变了社区干部的工作作风，增强了服务意识，加深了居民与社区之间的感情，提高了做好群众工作的本领。</p>
         </xsl:otherwise>
       </xsl:choose>
 
-      <!-- 四、存在的问题和不足 -->
+      <!-- 四、存在的问题和不足: the register's words, or one item per
+           audit rule with findings (never both numbering schemes) -->
       <h level="1">存在的问题和不足</h>
-      <xsl:call-template name="problems"/>
-      <xsl:for-each select="$narr[@value = 'problems']/r:p[normalize-space()]">
-        <p><xsl:value-of select="."/></p>
-      </xsl:for-each>
-
-      <!-- Closing: the register's plans, or a closing paragraph -->
+      <xsl:variable name="narr-problems" select="$narr[@value = 'problems']/r:p[normalize-space()]"/>
       <xsl:choose>
-        <xsl:when test="$narr[@value = 'plans']/r:p">
-          <h level="1">下一步打算</h>
+        <xsl:when test="$narr-problems">
+          <xsl:for-each select="$narr-problems">
+            <p><xsl:value-of select="."/></p>
+          </xsl:for-each>
+          <xsl:variable name="facts">
+            <xsl:call-template name="problem-facts"/>
+          </xsl:variable>
+          <xsl:if test="exsl:node-set($facts)/s:c">
+            <p>
+              <xsl:text>从审核情况看，</xsl:text>
+              <xsl:call-template name="join">
+                <xsl:with-param name="items" select="exsl:node-set($facts)/s:c"/>
+                <xsl:with-param name="sep" select="'；'"/>
+              </xsl:call-template>
+              <xsl:text>。</xsl:text>
+            </p>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="problems"/>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="not-listed"/>
+
+      <!-- 五、下一步打算: the register's plans, or the stock paragraph -->
+      <h level="1">下一步打算</h>
+      <xsl:choose>
+        <xsl:when test="$narr[@value = 'plans']/r:p[normalize-space()]">
           <xsl:for-each select="$narr[@value = 'plans']/r:p[normalize-space()]">
             <p><xsl:value-of select="."/></p>
           </xsl:for-each>
         </xsl:when>
         <xsl:otherwise>
-          <p>下一步，我们将认真总结活动经验，对查找出的问题逐项整改、限期解决，把走访中形成的好做法坚持下去，不断创新社区工作方法，持续提升为民服务水平。</p>
+          <p>
+            <xsl:choose>
+              <xsl:when test="$roll">各社区</xsl:when>
+              <xsl:otherwise>社区</xsl:otherwise>
+            </xsl:choose>
+            <xsl:text>将认真总结活动经验，对查找出的问题逐项整改、限期解决，把走访中形成的好做法坚持下去，不断创新社区工作方法，持续提升为民服务水平。</xsl:text>
+          </p>
         </xsl:otherwise>
       </xsl:choose>
 
@@ -311,23 +364,20 @@
   </xsl:template>
 
   <!-- ================================================================ -->
-  <!-- 二、主要做法                                                       -->
+  <!-- 二、主要做法 (stock paragraphs, used when the register is silent)   -->
   <!-- ================================================================ -->
 
-  <!-- （一）the working group -->
+  <!-- （一）the mobilisation meeting and the working group -->
   <xsl:template name="practice-leadership">
     <xsl:param name="roll"/>
     <xsl:variable name="cad" select="r:cadres"/>
-    <xsl:variable name="who">
+    <p>
+      <lead level="2">领导重视，落实责任。</lead>
+      <xsl:text>按照活动安排，</xsl:text>
       <xsl:choose>
         <xsl:when test="$roll">各社区</xsl:when>
         <xsl:otherwise>社区</xsl:otherwise>
       </xsl:choose>
-    </xsl:variable>
-    <p>
-      <lead level="2">领导重视，落实责任。</lead>
-      <xsl:text>按照活动安排，</xsl:text>
-      <xsl:value-of select="$who"/>
       <xsl:text>及时召开全体干部动员会，传达有关精神，学习走访文件。同时</xsl:text>
       <xsl:choose>
         <xsl:when test="$cad/@secretary-leads = 'true' or $cad/@secretary-leads = '1'">
@@ -338,18 +388,6 @@
         </xsl:otherwise>
       </xsl:choose>
       <xsl:text>，要求工作小组认真梳理走访中发现的群众热点难点问题，查找问题原因，安排专人负责或向有关部门反映，督促在最短时间内解决或合理解释答复。</xsl:text>
-      <xsl:if test="$cad/@taking-part &gt; 0">
-        <xsl:if test="$roll">各社区</xsl:if>
-        <xsl:text>共有</xsl:text>
-        <xsl:value-of select="$cad/@taking-part"/>
-        <xsl:text>名干部参加走访</xsl:text>
-        <xsl:if test="r:visits/@count &gt; 0">
-          <xsl:text>，人均入户</xsl:text>
-          <xsl:value-of select="format-number(r:visits/@count div $cad/@taking-part, '0.#')"/>
-          <xsl:text>次</xsl:text>
-        </xsl:if>
-        <xsl:text>。</xsl:text>
-      </xsl:if>
     </p>
   </xsl:template>
 
@@ -360,11 +398,6 @@
     <!-- the "elderly" row stands for the elderly-* groups together -->
     <xsl:variable name="elderly" select="$grp/r:group[@value = 'elderly'][@members &gt; 0]"/>
     <xsl:variable name="special" select="$grp/r:group[not(starts-with(@value, 'elderly'))][@members &gt; 0]"/>
-    <xsl:variable name="elderly-kinds" select="$grp/r:group[starts-with(@value, 'elderly-')][@members &gt; 0]"/>
-    <xsl:variable name="elderly-served" select="sum($grp/r:group[@value = 'elderly']/@served)"/>
-    <xsl:variable name="types" select="r:services/r:type[@count &gt; 0]"/>
-    <xsl:variable name="follow" select="sum(r:visits/r:kind[@value = 'follow-up']/@count)"/>
-    <xsl:variable name="regular" select="sum(r:visits/r:kind[@value = 'regular']/@count)"/>
     <p>
       <lead level="2">制定方案，明确任务。</lead>
       <xsl:choose>
@@ -374,174 +407,243 @@
       <xsl:text>制定了“</xsl:text>
       <xsl:value-of select="$campaign/@title"/>
       <xsl:text>”活动实施方案，要求全体干部以此次活动为契机，了解群众所需、解决群众所忧、为群众办实事，进一步提高群众对社区服务的满意度。活动从居民群众最直接、最关心、最现实的利益问题入手，收集民情民意，建立分类民情档案</xsl:text>
-      <xsl:choose>
-        <xsl:when test="$elderly or $special">
-          <xsl:text>，重点梳理</xsl:text>
-          <!-- the elderly first, then the other groups in schema order -->
-          <xsl:call-template name="labels"><xsl:with-param name="items" select="$elderly"/></xsl:call-template>
-          <xsl:if test="$elderly and $special">、</xsl:if>
-          <xsl:call-template name="labels"><xsl:with-param name="items" select="$special"/></xsl:call-template>
-          <xsl:text>等群体的合理诉求，为困难群体和特殊群体建立民情专档</xsl:text>
-          <xsl:if test="$grp/@households &gt; 0">
-            <xsl:text>，共建档</xsl:text>
-            <xsl:value-of select="$grp/@households"/>
-            <xsl:text>户</xsl:text>
-            <xsl:value-of select="$grp/@members"/>
-            <xsl:text>人</xsl:text>
-          </xsl:if>
-          <xsl:text>，实行回访和定期走访</xsl:text>
-          <xsl:variable name="fr">
-            <xsl:if test="$follow &gt; 0"><c>回访<xsl:value-of select="$follow"/>次</c></xsl:if>
-            <xsl:if test="$regular &gt; 0"><c>定期走访<xsl:value-of select="$regular"/>次</c></xsl:if>
-          </xsl:variable>
-          <xsl:if test="exsl:node-set($fr)/s:c">
-            <xsl:text>（</xsl:text>
-            <xsl:call-template name="join">
-              <xsl:with-param name="items" select="exsl:node-set($fr)/s:c"/>
-              <xsl:with-param name="sep" select="'、'"/>
-            </xsl:call-template>
-            <xsl:text>）</xsl:text>
-          </xsl:if>
-          <xsl:text>。</xsl:text>
-        </xsl:when>
-        <xsl:otherwise>。</xsl:otherwise>
-      </xsl:choose>
-      <xsl:choose>
-        <xsl:when test="$elderly-served &gt; 0">
+      <xsl:if test="$elderly or $special">
+        <xsl:text>，重点梳理</xsl:text>
+        <!-- the elderly first, then the other groups in schema order -->
+        <xsl:call-template name="labels"><xsl:with-param name="items" select="$elderly"/></xsl:call-template>
+        <xsl:if test="$elderly and $special">、</xsl:if>
+        <xsl:call-template name="labels"><xsl:with-param name="items" select="$special"/></xsl:call-template>
+        <xsl:text>等群体的合理诉求，</xsl:text>
+        <xsl:variable name="files">
+          <xsl:call-template name="fact-files"/>
+        </xsl:variable>
+        <xsl:value-of select="exsl:node-set($files)/s:c"/>
+        <xsl:text>，实行回访和定期走访</xsl:text>
+      </xsl:if>
+      <xsl:text>。</xsl:text>
+      <xsl:variable name="care">
+        <xsl:call-template name="fact-elderly"><xsl:with-param name="roll" select="$roll"/></xsl:call-template>
+      </xsl:variable>
+      <xsl:if test="exsl:node-set($care)/s:c">
+        <xsl:if test="sum($grp/r:group[@value = 'elderly']/@served) &gt; 0">
           <xsl:text>针对辖区老年人的实际需求，</xsl:text>
-          <xsl:choose>
-            <xsl:when test="$roll">各社区共</xsl:when>
-            <xsl:otherwise>社区</xsl:otherwise>
-          </xsl:choose>
-          <xsl:text>为</xsl:text>
-          <xsl:value-of select="$elderly-served"/>
-          <xsl:text>名</xsl:text>
-          <xsl:if test="$elderly-kinds">
-            <xsl:call-template name="labels"><xsl:with-param name="items" select="$elderly-kinds"/></xsl:call-template>
-            <xsl:text>等</xsl:text>
-          </xsl:if>
-          <xsl:text>老年人提供关爱服务</xsl:text>
-          <xsl:if test="$types">
-            <xsl:text>，通过</xsl:text>
-            <xsl:call-template name="labels"><xsl:with-param name="items" select="$types"/></xsl:call-template>
-            <xsl:text>等服务帮助他们解决实际困难</xsl:text>
-          </xsl:if>
-          <xsl:if test="r:services/@count &gt; 0">
-            <xsl:text>；活动中共开展各类服务</xsl:text>
-            <xsl:value-of select="r:services/@count"/>
-            <xsl:text>人次，服务群众</xsl:text>
-            <xsl:value-of select="r:services/@members"/>
-            <xsl:text>人</xsl:text>
-          </xsl:if>
-          <xsl:text>。</xsl:text>
-        </xsl:when>
-        <xsl:when test="r:services/@count &gt; 0">
-          <xsl:text>活动中通过</xsl:text>
-          <xsl:call-template name="labels"><xsl:with-param name="items" select="$types"/></xsl:call-template>
-          <xsl:text>等服务，为</xsl:text>
-          <xsl:value-of select="r:services/@members"/>
-          <xsl:text>名群众解决实际困难，共服务</xsl:text>
-          <xsl:value-of select="r:services/@count"/>
-          <xsl:text>人次。</xsl:text>
-        </xsl:when>
-      </xsl:choose>
+        </xsl:if>
+        <xsl:choose>
+          <xsl:when test="$roll">各社区</xsl:when>
+          <xsl:otherwise>社区</xsl:otherwise>
+        </xsl:choose>
+        <xsl:value-of select="exsl:node-set($care)/s:c"/>
+        <xsl:text>。</xsl:text>
+      </xsl:if>
     </p>
   </xsl:template>
 
-  <!-- （三）suggestions, forms, satisfaction -->
-  <xsl:template name="practice-publicity">
-    <xsl:variable name="sat" select="r:satisfaction"/>
-    <xsl:variable name="clauses">
-      <xsl:if test="r:suggestions/@count &gt; 0">
-        <c>收集意见建议<xsl:value-of select="r:suggestions/@count"/>条</c>
-      </xsl:if>
-      <xsl:if test="r:forms/@count &gt; 0">
-        <c>填写民情登记表<xsl:value-of select="r:forms/@count"/>份</c>
-      </xsl:if>
+  <!-- （三）what was collected: 意见建议, satisfaction forms -->
+  <xsl:template name="practice-collect">
+    <xsl:variable name="facts">
+      <xsl:call-template name="fact-items"/>
     </xsl:variable>
     <p>
-      <lead level="2">宣传到位，氛围浓厚。</lead>
-      <xsl:text>活动期间，</xsl:text>
-      <xsl:choose>
-        <xsl:when test="exsl:node-set($clauses)/s:c">
-          <xsl:text>共</xsl:text>
-          <xsl:call-template name="join">
-            <xsl:with-param name="items" select="exsl:node-set($clauses)/s:c"/>
-            <xsl:with-param name="sep" select="'，'"/>
-          </xsl:call-template>
-        </xsl:when>
-        <xsl:otherwise>广泛宣传发动，营造了良好的活动氛围</xsl:otherwise>
-      </xsl:choose>
-      <xsl:choose>
-        <xsl:when test="$sat/@forms &gt; 0">
-          <xsl:text>，最后收回满意度测评表</xsl:text>
-          <xsl:value-of select="$sat/@forms"/>
-          <xsl:text>份，群众满意率</xsl:text>
-          <xsl:call-template name="percent">
-            <xsl:with-param name="part" select="$sat/@satisfied"/>
-            <xsl:with-param name="whole" select="$sat/@forms"/>
-          </xsl:call-template>
-          <xsl:variable name="rt" select="$sat/r:rating[@count &gt; 0]"/>
-          <xsl:if test="$rt">
-            <xsl:text>（</xsl:text>
-            <xsl:for-each select="$rt">
-              <xsl:if test="position() &gt; 1">、</xsl:if>
-              <xsl:value-of select="@zh"/>
-              <xsl:value-of select="@count"/>
-              <xsl:text>份</xsl:text>
-            </xsl:for-each>
-            <xsl:text>）</xsl:text>
-          </xsl:if>
-          <xsl:text>。</xsl:text>
-        </xsl:when>
-        <xsl:otherwise>。</xsl:otherwise>
-      </xsl:choose>
+      <lead level="2">深入走访，广纳民意。</lead>
+      <xsl:text>活动期间，干部逐户上门听取群众意见建议</xsl:text>
+      <xsl:for-each select="exsl:node-set($facts)/s:c">
+        <xsl:choose>
+          <xsl:when test="position() = 1">，</xsl:when>
+          <xsl:otherwise>；</xsl:otherwise>
+        </xsl:choose>
+        <xsl:value-of select="."/>
+      </xsl:for-each>
+      <xsl:text>。</xsl:text>
     </p>
   </xsl:template>
 
   <!-- ================================================================ -->
-  <!-- 三、主要成效: opinions                                             -->
+  <!-- Figures of 二, as clauses (<c>), each stated once: in the stock     -->
+  <!-- paragraphs above, or after the register's own words                -->
+  <!-- ================================================================ -->
+
+  <!-- 为困难群体和特殊群体建立民情专档36户43人 -->
+  <xsl:template name="fact-files">
+    <xsl:variable name="grp" select="r:groups"/>
+    <c>
+      <xsl:text>为困难群体和特殊群体建立民情专档</xsl:text>
+      <xsl:if test="$grp/@households &gt; 0">
+        <xsl:value-of select="$grp/@households"/>
+        <xsl:text>户</xsl:text>
+        <xsl:value-of select="$grp/@members"/>
+        <xsl:text>人</xsl:text>
+      </xsl:if>
+    </c>
+  </xsl:template>
+
+  <!-- 为30名三无老人、独居老人、空巢老人提供……等关爱服务，共开展服务49人次 -->
+  <xsl:template name="fact-elderly">
+    <xsl:param name="roll"/>
+    <xsl:variable name="grp" select="r:groups"/>
+    <xsl:variable name="elderly-kinds" select="$grp/r:group[starts-with(@value, 'elderly-')][@members &gt; 0]"/>
+    <xsl:variable name="elderly-served" select="sum($grp/r:group[@value = 'elderly']/@served)"/>
+    <xsl:variable name="types" select="r:services/r:type[@count &gt; 0]"/>
+    <xsl:choose>
+      <xsl:when test="$elderly-served &gt; 0">
+        <c>
+          <xsl:text>为</xsl:text>
+          <xsl:value-of select="$elderly-served"/>
+          <xsl:text>名</xsl:text>
+          <xsl:choose>
+            <xsl:when test="$elderly-kinds">
+              <xsl:call-template name="labels"><xsl:with-param name="items" select="$elderly-kinds"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise>老年人</xsl:otherwise>
+          </xsl:choose>
+          <xsl:text>提供</xsl:text>
+          <xsl:if test="$types">
+            <xsl:call-template name="labels"><xsl:with-param name="items" select="$types"/></xsl:call-template>
+            <xsl:text>等</xsl:text>
+          </xsl:if>
+          <xsl:text>关爱服务</xsl:text>
+          <xsl:if test="r:services/@count &gt; 0">
+            <xsl:text>，连同其他特殊群体共服务</xsl:text>
+            <xsl:value-of select="r:services/@members"/>
+            <xsl:text>人、</xsl:text>
+            <xsl:value-of select="r:services/@count"/>
+            <xsl:text>人次</xsl:text>
+          </xsl:if>
+        </c>
+      </xsl:when>
+      <xsl:when test="r:services/@count &gt; 0">
+        <c>
+          <xsl:text>通过</xsl:text>
+          <xsl:call-template name="labels"><xsl:with-param name="items" select="$types"/></xsl:call-template>
+          <xsl:text>等服务为</xsl:text>
+          <xsl:value-of select="r:services/@members"/>
+          <xsl:text>名群众解决实际困难，共服务</xsl:text>
+          <xsl:value-of select="r:services/@count"/>
+          <xsl:text>人次</xsl:text>
+        </c>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- 共收集意见建议130条，其中意见100条、建议30条 / 收回满意度测评表… -->
+  <xsl:template name="fact-items">
+    <xsl:variable name="o" select="number(r:opinions/@count)"/>
+    <xsl:variable name="s" select="number(r:suggestions/@count)"/>
+    <xsl:variable name="sat" select="r:satisfaction"/>
+    <xsl:choose>
+      <xsl:when test="$o &gt; 0 and $s &gt; 0">
+        <c>
+          <xsl:text>共收集意见建议</xsl:text>
+          <xsl:value-of select="$o + $s"/>
+          <xsl:text>条，其中意见</xsl:text>
+          <xsl:value-of select="$o"/>
+          <xsl:text>条、建议</xsl:text>
+          <xsl:value-of select="$s"/>
+          <xsl:text>条</xsl:text>
+        </c>
+      </xsl:when>
+      <xsl:when test="$o &gt; 0">
+        <c>共收集意见<xsl:value-of select="$o"/>条</c>
+      </xsl:when>
+      <xsl:when test="$s &gt; 0">
+        <c>共收集建议<xsl:value-of select="$s"/>条</c>
+      </xsl:when>
+    </xsl:choose>
+    <xsl:if test="$sat/@forms &gt; 0">
+      <c>
+        <xsl:text>收回满意度测评表</xsl:text>
+        <xsl:value-of select="$sat/@forms"/>
+        <xsl:text>份，群众满意率</xsl:text>
+        <xsl:call-template name="percent">
+          <xsl:with-param name="part" select="$sat/@satisfied"/>
+          <xsl:with-param name="whole" select="$sat/@forms"/>
+        </xsl:call-template>
+        <xsl:variable name="rt" select="$sat/r:rating[@count &gt; 0]"/>
+        <xsl:if test="$rt">
+          <xsl:text>（</xsl:text>
+          <xsl:for-each select="$rt">
+            <xsl:if test="position() &gt; 1">、</xsl:if>
+            <xsl:value-of select="@zh"/>
+            <xsl:value-of select="@count"/>
+            <xsl:text>份</xsl:text>
+          </xsl:for-each>
+          <xsl:text>）</xsl:text>
+        </xsl:if>
+      </c>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ================================================================ -->
+  <!-- 三、主要成效: what the opinions and suggestions were about, where  -->
+  <!-- the important opinions went (the return's reported/@to), progress  -->
   <!-- ================================================================ -->
   <xsl:template name="results-opinions">
     <xsl:param name="roll"/>
     <xsl:variable name="op" select="r:opinions"/>
-    <xsl:variable name="cats" select="$op/r:category[@count &gt; 0]"/>
-    <xsl:variable name="named" select="$cats[@value != 'other']"/>
-    <xsl:variable name="resolved" select="sum($op/r:status[@value = 'resolved']/@count)"/>
-    <xsl:variable name="explained" select="sum($op/r:status[@value = 'explained']/@count)"/>
+    <xsl:variable name="sg" select="r:suggestions"/>
+    <xsl:variable name="cats" select="$op/r:category[@value != 'other'][@count &gt; 0 or @value = $sg/r:category[@count &gt; 0]/@value]"/>
+    <xsl:variable name="resolved" select="sum($op/r:status[@value = 'resolved']/@count) + sum($sg/r:status[@value = 'resolved']/@count)"/>
+    <xsl:variable name="explained" select="sum($op/r:status[@value = 'explained']/@count) + sum($sg/r:status[@value = 'explained']/@count)"/>
+    <xsl:variable name="all" select="$op/@count + $sg/@count"/>
+    <xsl:variable name="open" select="$all - $resolved - $explained"/>
+    <xsl:variable name="imp" select="number($op/@important)"/>
+    <xsl:variable name="rep" select="number($op/@important-reported)"/>
+    <xsl:variable name="dest" select="$op/r:reported[@important &gt; 0]"/>
+    <xsl:variable name="unit" select="."/>
     <p>
       <xsl:choose>
-        <xsl:when test="$op/@count &gt; 0">
-          <xsl:text>首先，通过入户走访，群众反映了</xsl:text>
+        <xsl:when test="$all &gt; 0">
+          <xsl:text>从收集情况看，群众反映的</xsl:text>
           <xsl:choose>
-            <xsl:when test="$named">
-              <xsl:call-template name="labels"><xsl:with-param name="items" select="$named"/></xsl:call-template>
+            <xsl:when test="$op/@count &gt; 0 and $sg/@count &gt; 0">意见建议</xsl:when>
+            <xsl:when test="$op/@count &gt; 0">意见</xsl:when>
+            <xsl:otherwise>建议</xsl:otherwise>
+          </xsl:choose>
+          <xsl:choose>
+            <xsl:when test="$cats">
+              <xsl:text>主要涉及</xsl:text>
+              <xsl:call-template name="labels"><xsl:with-param name="items" select="$cats"/></xsl:call-template>
               <xsl:text>等方面</xsl:text>
             </xsl:when>
-            <xsl:otherwise>各方面</xsl:otherwise>
+            <xsl:otherwise>涉及群众生活的各个方面</xsl:otherwise>
           </xsl:choose>
-          <xsl:text>的意见</xsl:text>
-          <xsl:value-of select="$op/@count"/>
-          <xsl:text>条</xsl:text>
-          <xsl:if test="$op/@important &gt; 0">
-            <xsl:text>，其中重要意见</xsl:text>
-            <xsl:value-of select="$op/@important"/>
-            <xsl:text>条</xsl:text>
-            <xsl:if test="$op/@important-reported &gt; 0">
-              <xsl:text>，经分类汇总，已将</xsl:text>
-              <xsl:value-of select="$op/@important-reported"/>
-              <xsl:text>条重要合理意见上报</xsl:text>
-              <xsl:choose>
-                <xsl:when test="$roll">街道及上级有关部门</xsl:when>
-                <xsl:otherwise>街道</xsl:otherwise>
-              </xsl:choose>
-            </xsl:if>
-          </xsl:if>
           <xsl:text>。</xsl:text>
+          <xsl:if test="$imp &gt; 0">
+            <xsl:text>其中重要意见</xsl:text>
+            <xsl:value-of select="$imp"/>
+            <xsl:text>条，经分类汇总，</xsl:text>
+            <xsl:if test="$roll and $rep &gt; 0">各社区</xsl:if>
+            <xsl:choose>
+              <xsl:when test="$rep = 0">正在研究办理</xsl:when>
+              <xsl:otherwise>
+                <xsl:choose>
+                  <xsl:when test="$rep = $imp">已全部上报</xsl:when>
+                  <xsl:otherwise>
+                    <xsl:text>已将其中</xsl:text>
+                    <xsl:value-of select="$rep"/>
+                    <xsl:text>条上报</xsl:text>
+                  </xsl:otherwise>
+                </xsl:choose>
+                <!-- where to: the register's `to`, by name; a street's own
+                     office is 本街道 (the street never reports to itself) -->
+                <xsl:for-each select="$dest">
+                  <xsl:if test="position() &gt; 1">、</xsl:if>
+                  <xsl:choose>
+                    <xsl:when test="$unit/@level = 'street' and contains(@to, $unit/@name)">本街道</xsl:when>
+                    <xsl:otherwise><xsl:value-of select="@to"/></xsl:otherwise>
+                  </xsl:choose>
+                  <xsl:if test="count($dest) &gt; 1">
+                    <xsl:value-of select="@important"/>
+                    <xsl:text>条</xsl:text>
+                  </xsl:if>
+                </xsl:for-each>
+              </xsl:otherwise>
+            </xsl:choose>
+            <xsl:text>。</xsl:text>
+          </xsl:if>
           <xsl:if test="$resolved + $explained &gt; 0">
-            <xsl:text>目前已</xsl:text>
+            <xsl:text>截至目前，</xsl:text>
             <xsl:if test="$resolved &gt; 0">
-              <xsl:text>解决</xsl:text>
+              <xsl:text>已解决</xsl:text>
               <xsl:value-of select="$resolved"/>
               <xsl:text>条</xsl:text>
             </xsl:if>
@@ -551,11 +653,16 @@
               <xsl:value-of select="$explained"/>
               <xsl:text>条</xsl:text>
             </xsl:if>
+            <xsl:if test="$open &gt; 0">
+              <xsl:text>，其余</xsl:text>
+              <xsl:value-of select="$open"/>
+              <xsl:text>条正在办理</xsl:text>
+            </xsl:if>
             <xsl:text>。</xsl:text>
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
-          <xsl:text>首先，通过入户走访，面对面倾听群众呼声，及时掌握了辖区居民的所思所盼。</xsl:text>
+          <xsl:text>通过入户走访，干部面对面倾听群众呼声，及时掌握了辖区居民的所思所盼。</xsl:text>
         </xsl:otherwise>
       </xsl:choose>
     </p>
@@ -564,7 +671,9 @@
   <!-- ================================================================ -->
   <!-- 四、存在的问题和不足: from the audit rule counts                     -->
   <!-- ================================================================ -->
-  <xsl:template name="problems">
+
+  <!-- The findings as clauses (<c>), one per rule with findings. -->
+  <xsl:template name="problem-facts">
     <xsl:variable name="a" select="r:audit/r:rule"/>
     <xsl:variable name="few" select="sum($a[@value = 'cadre-few-visits']/@count)"/>
     <xsl:variable name="nocadre" select="sum($a[@value = 'no-responsible-cadre']/@count)"/>
@@ -574,59 +683,36 @@
     <!-- every other rule is about how the register was kept -->
     <xsl:variable name="records" select="$a[@count &gt; 0][@value != 'cadre-few-visits' and @value != 'no-responsible-cadre' and @value != 'household-not-visited' and @value != 'special-group-not-followed-up' and @value != 'overdue-item']"/>
     <xsl:if test="$few &gt; 0">
-      <p>
-        <lead level="2">个别干部重视不够。</lead>
-        <xsl:text>有</xsl:text>
-        <xsl:value-of select="$few"/>
-        <xsl:text>名干部走访户数偏少，对活动重视不够、投入精力不足，工作不到位，效果不明显。</xsl:text>
-      </p>
+      <c lead="个别干部重视不够。" tail="，对活动重视不够、投入精力不足，工作不到位，效果不明显">有<xsl:value-of select="$few"/>名干部参与走访次数偏少</c>
     </xsl:if>
     <xsl:if test="$nocadre &gt; 0">
-      <p>
-        <lead level="2">责任区不清。</lead>
-        <xsl:text>有</xsl:text>
-        <xsl:value-of select="$nocadre"/>
-        <xsl:text>户住户未明确责任干部，存在责任区不清、工作落实不到位的问题。</xsl:text>
-      </p>
+      <c lead="责任区不清。" tail="，存在责任区不清、工作落实不到位的问题">有<xsl:value-of select="$nocadre"/>户住户未明确责任干部</c>
     </xsl:if>
     <xsl:if test="$notvisited &gt; 0">
-      <p>
-        <lead level="2">走访还不够全面。</lead>
-        <xsl:text>登记在册的住户中，尚有</xsl:text>
-        <xsl:value-of select="$notvisited"/>
-        <xsl:text>户未入户走访。</xsl:text>
-      </p>
+      <c lead="走访还不够全面。" tail="">登记在册的住户中尚有<xsl:value-of select="$notvisited"/>户未入户走访</c>
     </xsl:if>
     <xsl:if test="$special &gt; 0">
-      <p>
-        <lead level="2">特殊群体跟踪服务不到位。</lead>
-        <xsl:text>有</xsl:text>
-        <xsl:value-of select="$special"/>
-        <xsl:text>户特殊群体家庭在初访后未进行回访或定期走访。</xsl:text>
-      </p>
+      <c lead="特殊群体跟踪服务不到位。" tail="">有<xsl:value-of select="$special"/>户特殊群体家庭在初访后未进行回访或定期走访</c>
     </xsl:if>
     <xsl:if test="$overdue &gt; 0">
-      <p>
-        <lead level="2">部分事项办理不够及时。</lead>
-        <xsl:text>有</xsl:text>
-        <xsl:value-of select="$overdue"/>
-        <xsl:text>件群众意见建议超过办理时限仍未办结。</xsl:text>
-      </p>
+      <c lead="部分事项办理不够及时。" tail="">有<xsl:value-of select="$overdue"/>条意见建议超过办理时限仍未办结</c>
     </xsl:if>
     <xsl:if test="$records">
-      <p>
-        <lead level="2">登记工作还不够规范。</lead>
-        <xsl:text>审核中发现</xsl:text>
+      <c lead="登记工作还不够规范。" tail="，需进一步核实更正">
+        <xsl:text>登记表中有</xsl:text>
         <xsl:for-each select="$records">
           <xsl:if test="position() &gt; 1">、</xsl:if>
           <xsl:value-of select="@zh"/>
           <xsl:value-of select="@count"/>
           <xsl:text>处</xsl:text>
         </xsl:for-each>
-        <xsl:text>，需进一步核实更正。</xsl:text>
-      </p>
+      </c>
     </xsl:if>
-    <!-- findings beyond the listing cap: say how many, and where they all are -->
+  </xsl:template>
+
+  <!-- Findings beyond the return's listing cap: how many, and where they
+       all are (any 四, narrated or not). -->
+  <xsl:template name="not-listed">
     <xsl:variable name="codes" select="@code[../@level = 'community'] | r:covers/r:community/@code"/>
     <xsl:variable name="notlisted" select="sum(/r:return/r:findings/r:notListed[@community = $codes]/@count)"/>
     <xsl:if test="$notlisted &gt; 0">
@@ -638,7 +724,22 @@
         <xsl:text>条未列出，全部发现见 findings.csv。</xsl:text>
       </p>
     </xsl:if>
-    <xsl:if test="not($a[@count &gt; 0]) and not(r:narrative/r:section[@value = 'problems']/r:p)">
+  </xsl:template>
+
+  <!-- The register is silent: one numbered item per finding, or a line. -->
+  <xsl:template name="problems">
+    <xsl:variable name="facts">
+      <xsl:call-template name="problem-facts"/>
+    </xsl:variable>
+    <xsl:for-each select="exsl:node-set($facts)/s:c">
+      <p>
+        <lead level="2"><xsl:value-of select="@lead"/></lead>
+        <xsl:value-of select="."/>
+        <xsl:value-of select="@tail"/>
+        <xsl:text>。</xsl:text>
+      </p>
+    </xsl:for-each>
+    <xsl:if test="not(exsl:node-set($facts)/s:c)">
       <p>活动总体开展顺利，审核中未发现突出问题，但走访的深度和服务的精细化程度仍有提升空间。</p>
     </xsl:if>
   </xsl:template>
@@ -685,7 +786,7 @@
   <xsl:template name="percent">
     <xsl:param name="part"/>
     <xsl:param name="whole"/>
-    <xsl:value-of select="format-number($part * 100 div $whole, '0.0')"/>
+    <xsl:value-of select="format-number($part * 100 div $whole, '0.#')"/>
     <xsl:text>%</xsl:text>
   </xsl:template>
 

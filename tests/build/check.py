@@ -466,10 +466,10 @@ H = {
     "coverage": ("走访覆盖率", "Coverage"),
     "visits": ("走访次数", "Visits"),
     "forms": ("民情登记表（份）", "Opinion forms"),
-    "opinions": ("民情意见（件）", "Opinions"),
+    "opinions": ("民情意见（条）", "Opinions"),
     "important": ("重要意见", "Important"),
     "important-reported": ("重要意见已上报", "Important, reported"),
-    "suggestions": ("意见建议（件）", "Suggestions"),
+    "suggestions": ("建议（条）", "Suggestions"),
     "elderly": ("老年人数", "Elderly members"),
     "elderly-served": ("已服务老年人数", "Elderly served"),
     "services": ("服务次数", "Services"),
@@ -482,6 +482,8 @@ H = {
     "served": ("已服务人数", "Served"),
     "cad-registered": ("在册人数", "Registered"),
     "taking-part": ("参与人数", "Taking part"),
+    # a cadre counts once per visit taken part in (181 for 金山, not 150)
+    "cadre-visits": ("参与走访人次", "Visits taken part in"),
     "role-kind": ("职务", "Role"),
     "team-kind": ("工作组", "Team"),
     "cadre-kind": ("干部", "cadre"),
@@ -639,7 +641,7 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
     def cadres(desc):
         t = ooxml.Table(wb["cadres"], h("code", lang))
         cr, ct, cv = (t.col(h("cad-registered", lang)), t.col(h("taking-part", lang)),
-                      t.col(h("visits", lang)))
+                      t.col(h("cadre-visits", lang)))
         pairs = []
         for ro, rl in labels("role", lang):
             r = one_row(t, desc, A=code, C=h("role-kind", lang), D=rl)
@@ -868,20 +870,26 @@ def summary_checks(text, lang, figs, what):
     name = figs["community.name"]
     F = lambda k: num(figs, k)  # noqa: E731
     if lang == "zh":
-        heads = ["一、", "二、", "三、", "四、"]
+        heads = ["一、", "二、", "三、", "四、", "五、"]
         date = "2011年11月10日"
-        phrases = ["%d户" % F("households.visited"), "%d份" % F("forms"),
-                   "%d条" % F("suggestions"), "%d份" % F("satisfaction"),
-                   "%d名" % F("elderly.members"), "%d条" % F("opinions.important.reported")]
+        # 意见建议 is opinions and suggestions together, with the split
+        phrases = ["走访辖区住户%d户" % F("households.visited"),
+                   "填写民情登记表%d份" % F("forms"),
+                   "意见建议%d条，其中意见%d条、建议%d条" % (
+                       F("opinions-and-suggestions"), F("opinions"), F("suggestions")),
+                   "满意度测评表%d份" % F("satisfaction"),
+                   "为%d名" % F("elderly.served"),
+                   "重要意见%d条" % F("opinions.important")]
     else:
-        heads = ["I. ", "II. ", "III. ", "IV. "]
+        heads = ["I. ", "II. ", "III. ", "IV. ", "V. "]
         date = "10 November 2011"
         phrases = ["%d households" % F("households.visited"),
                    "%d public-opinion registration forms" % F("forms"),
-                   "%d suggestions" % F("suggestions"),
+                   "%d opinions and suggestions (%d opinions, %d suggestions)" % (
+                       F("opinions-and-suggestions"), F("opinions"), F("suggestions")),
                    "%d satisfaction evaluation forms" % F("satisfaction"),
-                   "%d elderly" % F("elderly.members"),
-                   "%d important" % F("opinions.important.reported")]
+                   "%d elderly" % F("elderly.served"),
+                   "%d important opinions" % F("opinions.important")]
     return heads, date, phrases, name
 
 
@@ -897,7 +905,7 @@ def cmd_summary_md(md, lang, fig_path):
     missing = [x for x in heads if not any(l.startswith(x) for l in h2)]
     order = [next((i for i, l in enumerate(h2) if l.startswith(x)), -1) for x in heads]
     report(not missing and order == sorted(order),
-           "%s: %s has the four part headings %s in order" % (lang, os.path.basename(md), " ".join(x.strip() for x in heads)),
+           "%s: %s has the five part headings %s in order" % (lang, os.path.basename(md), " ".join(x.strip() for x in heads)),
            ["headings: %r" % h2])
     miss = [p for p in phrases if p not in text]
     report(not miss, "%s: %s states the key figures %s"
@@ -918,7 +926,7 @@ def cmd_summary_docx(docx, lang, fig_path):
            % (lang, base, name), ["titles: %r" % titles])
     h1 = [t for s, t in paras if s == "Heading1"]
     missing = [x for x in heads if not any(l.startswith(x) for l in h1)]
-    report(not missing, "%s: %s has the four Heading1 headings %s" % (lang, base, " ".join(x.strip() for x in heads)),
+    report(not missing, "%s: %s has the five Heading1 headings %s" % (lang, base, " ".join(x.strip() for x in heads)),
            ["Heading1: %r" % h1])
     miss = [p for p in phrases if p not in text]
     report(not miss, "%s: %s states the key figures" % (lang, base), ["missing: %r" % miss])

@@ -440,8 +440,8 @@ check "--formats xml,md: return.xml is the same as in a full build" \
     cmp -s "$work/fmt/return.xml" "$work/det1/return.xml"
 
 cp -R output-templates/zh "$work/tpl"
-old_sentence='取得了较好成效'
-new_sentence='取得了显著成效（模板已改）'
+old_sentence='从收集情况看'
+new_sentence='从收集的情况看（模板已改）'
 if grep -q "$old_sentence" "$work/tpl/summary.xsl"; then
     sed "s/$old_sentence/$new_sentence/" "$work/tpl/summary.xsl" >"$work/tpl/summary.xsl.new" &&
         mv "$work/tpl/summary.xsl.new" "$work/tpl/summary.xsl"

@@ -97,8 +97,11 @@ static void test_reference_figures(void **state)
     assert_int_equal(num(d, J "/t:suggestions/@count"), 30);
     assert_int_equal(num(d, J "/t:opinions/@count"), 100);
     assert_int_equal(num(d, J "/t:opinions/@important-reported"), 16);
-    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"),
-                     0);
+    /* where they went: the register's `to`, one row per destination */
+    assert_int_equal(num(d, "count(" J "/t:opinions/t:reported)"), 1);
+    assert_int_equal(num(d, J "/t:opinions/t:reported[@to='城关街道办事处']/@important"), 16);
+    assert_int_equal(num(d, "count(" J "/t:suggestions/t:reported)"), 0);
+    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"), 0);
     assert_int_equal(num(d, "count(" J "/t:opinions/t:category[@count>0])"), 7);
     assert_int_equal(num(d, J "/t:satisfaction/@forms"), 30);
     assert_int_equal(num(d, J "/t:satisfaction/@satisfied"), 29);
@@ -132,24 +135,16 @@ static void test_rollups_sum(void **state)
                            "../examples/dongfeng-2011.xml"};
     xmlDocPtr d = build(paths, 3, NULL);
     const char *levels[] = {"street", "district", "city", "all"};
-    const char *attrs[] = {"t:households/@registered",
-                           "t:households/@visited",
-                           "t:households/t:dwelling[1]/@visited",
-                           "t:visits/@count",
-                           "t:visits/t:kind[2]/@count",
-                           "t:forms/@count",
-                           "t:opinions/@count",
-                           "t:opinions/@important",
-                           "t:opinions/t:category[3]/t:status[4]/@count",
-                           "t:suggestions/t:status[5]/@count",
-                           "t:groups/t:group[8]/@members",
-                           "t:groups/t:group[8]/@served",
-                           "t:services/t:type[2]/t:group[3]/@count",
-                           "t:satisfaction/t:rating[1]/@count",
-                           "t:satisfaction/@satisfied",
-                           "t:cadres/@registered",
-                           "t:cadres/t:role[1]/@visits",
-                           "t:audit/@warnings"};
+    const char *attrs[] = {
+        "t:households/@registered", "t:households/@visited",
+        "t:households/t:dwelling[1]/@visited", "t:visits/@count",
+        "t:visits/t:kind[2]/@count", "t:forms/@count", "t:opinions/@count",
+        "t:opinions/@important", "t:opinions/t:category[3]/t:status[4]/@count",
+        "t:suggestions/t:status[5]/@count", "t:groups/t:group[8]/@members",
+        "t:groups/t:group[8]/@served", "t:services/t:type[2]/t:group[3]/@count",
+        "t:satisfaction/t:rating[1]/@count", "t:satisfaction/@satisfied",
+        "t:cadres/@registered", "t:cadres/t:role[1]/@visits",
+        "t:audit/@warnings", "t:opinions/t:reported[@to='城关街道办事处']/@important"};
     size_t i, k;
     char a[512], b[512];
     (void)state;
