@@ -10,6 +10,16 @@
  * code order, so the document is the same whatever order the registers
  * were named in.
  *
+ * The filing unit (SPEC §3) is the lowest level that covers the whole
+ * batch: the common prefix of the lowest and highest community codes (the
+ * codes are sorted) says which — 9 digits a street, 6 a district, 4 a city,
+ * less the roll-up "all". Roll-ups stop there: three communities of one
+ * street give that street and nothing above it; two districts of one city
+ * give the districts (each where it covers two communities or more) and
+ * the city. The filing unit carries filing="true"; a single community
+ * files for itself. Being in return_assemble, this holds for merge too: a
+ * street merging its communities' returns files as the street.
+ *
  * One path writes every return: return_assemble, from community tallies,
  * sources and findings. build gathers those from a batch of registers
  * (return_build), merge from the returns it reads back; so a merged
@@ -100,12 +110,15 @@ static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
 }
 
 /* Roll-ups of LEVEL (its code prefix, retdoc_level_digits; none for
- * "all") over the sorted communities CS. */
+ * "all") over the sorted communities CS; FILING: this level is the filing
+ * unit's. */
 static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
                    const char *field, const community *cs, size_t n,
-                   const return_opts *o, const vocab_t *v, const char **sev)
+                   const return_opts *o, const vocab_t *v, const char **sev,
+                   int filing)
 {
     size_t plen = retdoc_level_digits(level), i = 0, j, k;
+    xmlNodePtr u;
     while (i < n) {
         tally_t *sum;
         char code[16];
@@ -124,8 +137,9 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
             name =
                 field ? tally_field(cs[i].t, field)
                       : vocab_label(o->rvocab, "level", RETDOC_LEVEL_ALL, "zh");
-            if (!write_unit(root, ns, level, code, sum, cs + i, j - i, o, sev,
-                            name)) {
+            if (!(u = write_unit(root, ns, level, code, sum, cs + i, j - i, o,
+                                 sev, name)) ||
+                (filing && retdoc_set(u, "filing", "true"))) {
                 tally_free(sum);
                 return -1;
             }
@@ -381,17 +395,33 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
             retdoc_set_count(s, "warnings", (unsigned long)r->warnings))
             goto nomem;
     }
-    for (i = 0; i < nc; i++)
-        if (!write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t,
-                        cs + i, 1, o, sev, tally_field(cs[i].t, "name")))
+    for (i = 0; i < nc; i++) {
+        xmlNodePtr u = write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code,
+                                  cs[i].t, cs + i, 1, o, sev,
+                                  tally_field(cs[i].t, "name"));
+        /* a single community files for itself */
+        if (!u || (nc == 1 && retdoc_set(u, "filing", "true")))
             goto nomem;
-    if (nc >= 2 &&
-        (rollups(root, ns, RETDOC_LEVEL_STREET, "street", cs, nc, o, v, sev) ||
-         rollups(root, ns, RETDOC_LEVEL_DISTRICT, "district", cs, nc, o, v,
-                 sev) ||
-         rollups(root, ns, RETDOC_LEVEL_CITY, "city", cs, nc, o, v, sev) ||
-         rollups(root, ns, RETDOC_LEVEL_ALL, NULL, cs, nc, o, v, sev)))
-        goto nomem;
+    }
+    if (nc >= 2) {
+        static const struct {
+            const char *level, *field;
+        } lv[] = {{RETDOC_LEVEL_STREET, "street"},
+                  {RETDOC_LEVEL_DISTRICT, "district"},
+                  {RETDOC_LEVEL_CITY, "city"},
+                  {RETDOC_LEVEL_ALL, NULL}};
+        size_t common = 0, filing = 0, k;
+        const char *lo = cs[0].code, *hi = cs[nc - 1].code;
+        while (lo[common] && lo[common] == hi[common])
+            common++;
+        /* the first level whose prefix the whole batch shares */
+        while (filing < 3 && common < retdoc_level_digits(lv[filing].level))
+            filing++;
+        for (k = 0; k <= filing; k++)
+            if (rollups(root, ns, lv[k].level, lv[k].field, cs, nc, o, v, sev,
+                        k == filing))
+                goto nomem;
+    }
     if (write_findings(root, ns, p, o))
         goto nomem;
     *out = doc;

@@ -310,12 +310,14 @@ def cmd_figures(ret_path, fig_path, tag=None):
         expect_equal("%s: return.xml matches figures.txt: %s (%d figures)"
                      % (tag, sec, len(pairs)), pairs)
     # the roll-up codes, when the return has roll-ups
-    if len(units(root)) > 1:
-        expect_equal("%s: roll-up units carry the street, district and city "
-                     "codes of figures.txt" % tag,
+    # (up to the filing unit: the levels the return has)
+    present = [lv for lv in ("street", "district", "city") if units(root, lv)]
+    if present:
+        expect_equal("%s: roll-up units carry the %s codes of figures.txt"
+                     % (tag, ", ".join(present)),
                      [("community.%s-code" % lv, figs["community.%s-code" % lv],
                        rollup_code(root, unit, lv))
-                      for lv in ("street", "district", "city")])
+                      for lv in present])
 
 
 def sha256(path):
@@ -419,22 +421,31 @@ def flatten(unit):
 
 
 def cmd_rollup(ret_path, expect_levels):
+    """EXPECT_LEVELS: the roll-up units in document order, the last one the
+    filing unit (SPEC 3: the lowest level covering the whole batch)."""
     root = load_return(ret_path)
     comms = units(root, "community")
     flat = {u.get("code"): flatten(u) for u in comms}
     levels = expect_levels.split(",")
     roll = [u for u in units(root) if u.get("level") != "community"]
-    report(sorted(u.get("level") for u in roll) == sorted(levels),
+    report([u.get("level") for u in roll] == levels,
            "roll-up: return.xml has the units %s over %d communities"
            % ("/".join(levels), len(comms)),
            ["units: %s" % [(u.get("level"), u.get("code")) for u in units(root)]])
+    filing = [u for u in units(root) if u.get("filing") == "true"]
+    report(len(filing) == 1 and filing[0] is roll[-1] and
+           int(filing[0].get("communities")) == len(comms),
+           "roll-up: the last unit, %s %s, is the only one marked filing and covers all %d communities"
+           % (roll[-1].get("level") if roll else "?", roll[-1].get("code") if roll else "?", len(comms)),
+           ["filing: %s" % [(u.get("level"), u.get("code")) for u in filing]])
     for r in roll:
         under = [c for c in comms if r.get("level") == "all"
                  or c.get("code").startswith(r.get("code"))]
         rf = flatten(r)
         bad = []
-        if len(under) != len(comms):
-            bad.append("%d communities under it, expected %d" % (len(under), len(comms)))
+        if len(under) < 2 or len(under) != int(r.get("communities")):
+            bad.append("%d communities under it, the unit says %s"
+                       % (len(under), r.get("communities")))
         for (path, attr), v in sorted(rf.items()):
             vals = [flat[c.get("code")].get((path, attr)) for c in under]
             if None in vals:
@@ -703,6 +714,17 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
     run("%s: workbook %s: roles, teams, each cadre's visits" % (tag, wb["cadres"].name), cadres)
     run("%s: workbook %s: ratings, forms, satisfied, rate" % (tag, wb["satisfaction"].name), satisfaction)
     run("%s: workbook %s: findings by rule and the listed findings" % (tag, wb["audit"].name), audit)
+
+
+def cmd_xlsx_filer(xlsx, name):
+    """Every sheet's 填报单位 is the filing unit NAME (SPEC 3)."""
+    order, sheets = ooxml.read_workbook(xlsx)
+    bad = []
+    for n in order:
+        got = [v for v in sheets[n].strings() if isinstance(v, str) and v.startswith("填报单位：")]
+        if got != ["填报单位：" + name]:
+            bad.append("%s: %r" % (n, got))
+    report(not bad, "workbook: 填报单位 is %s on all %d sheets" % (name, len(order)), bad)
 
 
 def cmd_xlsx_labels(xlsx, lang):
@@ -1084,7 +1106,7 @@ def cmd_listing(outdir, limit):
 COMMANDS = {
     "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
     "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
-    "xlsx-rollup": cmd_xlsx_rollup, "summary-md": cmd_summary_md,
+    "xlsx-rollup": cmd_xlsx_rollup, "summary-md": cmd_summary_md, "xlsx-filer": cmd_xlsx_filer,
     "summary-docx": cmd_summary_docx, "partial": cmd_partial,
     "whole": cmd_whole, "created": cmd_created, "listing": cmd_listing,
 }

@@ -210,7 +210,8 @@ else
     notok "batch: return.xml validates against input-schema/return.xsd (xmllint)"
     diag "$work/batch.xsd.log"
 fi
-py rollup "$work/batch/return.xml" street,district,city,all
+# three communities of one street: the street files, nothing above it
+py rollup "$work/batch/return.xml" street
 for f in $FIGS; do
     py figures "$work/batch/return.xml" "$f"
 done
@@ -220,6 +221,23 @@ check "batch: 东风社区 (GB18030 register) is named in return.xml, in UTF-8" 
     grep -q 'name="东风社区"' "$work/batch/return.xml"
 check "batch: the 东风社区 summary is titled 东风社区" \
     grep -q '^# 东风社区' "$work/batch/summary-620402003002.md"
+check "batch: summaries only up to the filing unit (the street; no district, city or all)" \
+    test "$(cd "$work/batch" && ls summary-*.md | tr '\n' ' ')" = \
+    "summary-620402003001.md summary-620402003002.md summary-$JCODE.md summary-street-620402003.md "
+
+py xlsx-filer "$work/batch/returns.xlsx" 城关街道
+
+echo "# 2b. two streets of two districts (tests/two-districts.py): the city files"
+python3 tests/two-districts.py "$work/td-in"
+cv td build -o "$work/td" "$work/td-in"/*.xml
+expect_rc td 0 "build of four communities in two streets of two districts"
+check "two districts: return.xml validates against input-schema/return.xsd" \
+    sh -c 'xmllint --noout --nonet --schema input-schema/return.xsd "$1" 2>/dev/null' - "$work/td/return.xml"
+py xlsx-filer "$work/td/returns.xlsx" 白银市
+py rollup "$work/td/return.xml" street,street,district,district,city
+check "two districts: summaries of the 4 communities, 2 streets, 2 districts and the city, nothing else" \
+    test "$(cd "$work/td" && ls summary-*.md | tr '\n' ' ')" = \
+    "summary-620402003001.md summary-620402003005.md summary-620403001002.md summary-620403001003.md summary-city-6204.md summary-district-620402.md summary-district-620403.md summary-street-620402003.md summary-street-620403001.md "
 
 # =====================================================================
 echo "# 3. determinism (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
@@ -427,13 +445,12 @@ echo "# 5. --formats and --templates"
 cv fmt build --formats xml,md -o "$work/fmt" "$H" "$J" "$D"
 expect_rc fmt 0 "build --formats xml,md"
 want=$(printf '%s\n' .canvass-manifest return.xml summary-620402003001.md summary-620402003002.md \
-    summary-$JCODE.md summary-all.md summary-city-6204.md \
-    summary-district-620402.md summary-street-620402003.md | sort)
+    summary-$JCODE.md summary-street-620402003.md | sort)
 got=$(ls -A "$work/fmt" | sort)
 if [ "$got" = "$want" ]; then
-    ok "--formats xml,md writes exactly return.xml, the 7 summary .md files and the manifest"
+    ok "--formats xml,md writes exactly return.xml, the 4 summary .md files and the manifest"
 else
-    notok "--formats xml,md writes exactly return.xml, the 7 summary .md files and the manifest"
+    notok "--formats xml,md writes exactly return.xml, the 4 summary .md files and the manifest"
     echo "$got" | sed 's/^/#   got: /'
 fi
 check "--formats xml,md: return.xml is the same as in a full build" \
