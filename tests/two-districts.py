@@ -7,8 +7,8 @@ city, made from the examples (for the golden summaries and the render test).
                                 GB18030) and 红星社区 copied there as 红旗社区
                                 (620403001003)
 
-Only the <community> element changes; the rest of each register is the
-example's own, byte for byte. The filing unit of the batch is the city 白银市.
+Only the <community> element and the street office in `to` change; the
+rest of each register is the example's own, byte for byte. The filing unit of the batch is the city 白银市.
 """
 import os
 import sys
@@ -40,7 +40,9 @@ def main():
             text = data.decode(enc)
             if text.count(old) != 1:
                 sys.exit("two-districts.py: %s no longer has %s" % (src, old))
-            data = text.replace(old, new).encode(enc)
+            # and what they reported went to their new street office
+            text = text.replace(old, new).replace('to="城关街道办事处"', 'to="长征街道办事处"')
+            data = text.encode(enc)
         with open(os.path.join(out, dst), "wb") as f:
             f.write(data)
 

@@ -445,7 +445,7 @@
     </xsl:variable>
     <p>
       <lead level="2">深入走访，广纳民意。</lead>
-      <xsl:text>活动期间，干部逐户上门听取群众意见建议</xsl:text>
+      <xsl:text>活动期间，干部逐户上门听取群众呼声</xsl:text>
       <xsl:for-each select="exsl:node-set($facts)/s:c">
         <xsl:choose>
           <xsl:when test="position() = 1">，</xsl:when>
@@ -625,6 +625,7 @@
                 </xsl:choose>
                 <!-- where to: the register's `to`, by name; a street's own
                      office is 本街道 (the street never reports to itself) -->
+                <xsl:if test="count($dest) &gt; 1">（</xsl:if>
                 <xsl:for-each select="$dest">
                   <xsl:if test="position() &gt; 1">、</xsl:if>
                   <xsl:choose>
@@ -636,6 +637,7 @@
                     <xsl:text>条</xsl:text>
                   </xsl:if>
                 </xsl:for-each>
+                <xsl:if test="count($dest) &gt; 1">）</xsl:if>
               </xsl:otherwise>
             </xsl:choose>
             <xsl:text>。</xsl:text>
