@@ -13,7 +13,8 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libxml2-utils unzip zip python3 strace time \
             libunistring-dev clang-format clang-tidy cppcheck
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
-               poppler-utils fonts-noto-cjk
+               poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming \
+               fonts-wqy-zenhei fonts-liberation2 fontconfig
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, llvm-symbolizer
 FUZZ_PKGS := clang libclang-rt-14-dev llvm
 # make coverage: gcov comes with gcc

@@ -27,6 +27,8 @@
         <title><xsl:value-of select="s:title"/></title>
         <style>
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+@page :right { @bottom-right { content: counter(page); vertical-align: top; padding-top: 7mm; font-size: 12pt; } }
+@page :left { @bottom-left { content: counter(page); vertical-align: top; padding-top: 7mm; font-size: 12pt; } }
 html { background: #eee; }
 body {
   margin: 0;

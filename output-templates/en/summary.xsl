@@ -322,7 +322,10 @@
                 <xsl:text>)</xsl:text>
               </xsl:when>
             </xsl:choose>
-            <xsl:if test="$hh/@registered &gt; 0">
+            <xsl:if test="$hh/@registered &gt; 0 and $hh/@visited = $hh/@registered">
+              <xsl:text>, every household on the register</xsl:text>
+            </xsl:if>
+            <xsl:if test="$hh/@registered &gt; 0 and $hh/@visited != $hh/@registered">
               <xsl:text>, </xsl:text>
               <xsl:call-template name="percent">
                 <xsl:with-param name="part" select="$hh/@visited"/>

@@ -58,10 +58,33 @@
     </w:p>
   </xsl:template>
 
+  <!-- The signing block of GB/T 9704-2012 7.3.5.2: the unit one line
+       below the text, 右空二字; the date on the next line, its first
+       character two characters right of the unit's first; a date longer
+       than that would allow ends two characters from the margin and the
+       unit moves left to keep the two-character step. Widths in
+       characters: a CJK character 1, a digit or Latin letter ½. -->
   <xsl:template match="s:signature">
+    <xsl:variable name="u">
+      <xsl:call-template name="width"><xsl:with-param name="s" select="string(s:unit)"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="d">
+      <xsl:call-template name="width"><xsl:with-param name="s" select="string(s:date)"/></xsl:call-template>
+    </xsl:variable>
+    <!-- right indents, in characters -->
+    <xsl:variable name="rd">
+      <xsl:choose>
+        <xsl:when test="not(s:unit) or $u - $d &lt; 2">2</xsl:when>
+        <xsl:otherwise><xsl:value-of select="$u - $d"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="ru" select="$rd + $d + 2 - $u"/>
     <xsl:for-each select="s:unit">
       <w:p>
-        <w:pPr><w:pStyle w:val="Signature"/></w:pPr>
+        <w:pPr>
+          <w:pStyle w:val="Signature"/>
+          <xsl:call-template name="right-indent"><xsl:with-param name="chars" select="$ru"/></xsl:call-template>
+        </w:pPr>
         <xsl:call-template name="run"/>
       </w:p>
     </xsl:for-each>
@@ -69,12 +92,52 @@
       <w:p>
         <w:pPr>
           <w:pStyle w:val="Date"/>
-          <!-- with no signing unit, the date keeps the space above it -->
-          <xsl:if test="not(../s:unit)"><w:spacing w:beforeLines="200" w:before="1158"/></xsl:if>
+          <!-- with no signing unit, the date keeps the line above it -->
+          <xsl:if test="not(../s:unit)"><w:spacing w:beforeLines="100" w:before="579"/></xsl:if>
+          <xsl:call-template name="right-indent"><xsl:with-param name="chars" select="$rd"/></xsl:call-template>
         </w:pPr>
         <xsl:call-template name="run"/>
       </w:p>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- w:ind of CHARS characters from the right margin (a 3号 character
+       is 16 pt = 320 twips, less the style's 0.25 pt of tightening) -->
+  <xsl:template name="right-indent">
+    <xsl:param name="chars"/>
+    <w:ind w:rightChars="{round($chars * 100)}" w:right="{round($chars * 315)}"
+           w:firstLineChars="0" w:firstLine="0"/>
+  </xsl:template>
+
+  <!-- The width of S in characters: CJK 1, ASCII ½, and ⅕ for each
+       change between the two (Word, WPS and LibreOffice space Chinese
+       apart from digits and Latin letters): 2011年11月10日 is 8. -->
+  <xsl:template name="width">
+    <xsl:param name="s"/>
+    <xsl:variable name="wide" select="string-length(translate($s, $ascii, ''))"/>
+    <xsl:variable name="changes">
+      <xsl:call-template name="changes"><xsl:with-param name="s" select="$s"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:value-of select="$wide + (string-length($s) - $wide) div 2 + $changes div 5"/>
+  </xsl:template>
+
+  <xsl:variable name="ascii" select="'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .,-()'"/>
+
+  <!-- How many times S changes between ASCII and CJK characters. -->
+  <xsl:template name="changes">
+    <xsl:param name="s"/>
+    <xsl:param name="n" select="0"/>
+    <xsl:choose>
+      <xsl:when test="string-length($s) &lt; 2"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="a" select="translate(substring($s, 1, 1), $ascii, '') = ''"/>
+        <xsl:variable name="b" select="translate(substring($s, 2, 1), $ascii, '') = ''"/>
+        <xsl:call-template name="changes">
+          <xsl:with-param name="s" select="substring($s, 2)"/>
+          <xsl:with-param name="n" select="$n + number($a != $b)"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- One run holding the string value of the context node. -->

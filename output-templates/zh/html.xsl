@@ -28,11 +28,22 @@
         <title><xsl:value-of select="s:title"/></title>
         <style>
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+/* page numbers as GB/T 9704 has them: — 1 —, 4号 宋体, right on odd pages,
+   left on even ones, 7 mm below the text block */
+@page :right {
+  @bottom-right { content: "— " counter(page) " —"; vertical-align: top; padding-top: 7mm; margin-right: 1em;
+                  font-family: "宋体", SimSun, "Noto Serif CJK SC", serif; font-size: 14pt; }
+}
+@page :left {
+  @bottom-left { content: "— " counter(page) " —"; vertical-align: top; padding-top: 7mm; margin-left: 1em;
+                 font-family: "宋体", SimSun, "Noto Serif CJK SC", serif; font-size: 14pt; }
+}
 html { background: #eee; }
 body {
   margin: 0;
   font-family: "仿宋", FangSong, "仿宋_GB2312", FangSong_GB2312, STFangsong, "Noto Serif CJK SC", "Source Han Serif SC", serif;
   font-size: 16pt;
+  letter-spacing: -0.25pt; /* 28 characters in the 156 mm line */
   line-height: 28.95pt; /* 225 mm / 22 lines */
   color: #000;
 }
@@ -57,8 +68,8 @@ p, h2, h3, h4, h5 { text-indent: 2em; text-align: justify; }
 h2, .lead-1 { font-family: "黑体", SimHei, STHeiti, "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; }
 h3, .lead-2 { font-family: "楷体", KaiTi, "楷体_GB2312", KaiTi_GB2312, STKaiti, "AR PL UKai CN", serif; }
 h4, h5, .lead-3, .lead-4 { font-weight: bold; }
-.signature { margin-top: 57.9pt; }
-.signature p { text-indent: 0; text-align: right; padding-right: 4em; }
+.signature { margin-top: 28.95pt; } /* one blank line below the text */
+.signature p { text-indent: 0; text-align: right; padding-right: 2em; }
 @media print {
   html { background: none; }
   main { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
@@ -92,10 +103,56 @@ h4, h5, .lead-3, .lead-4 { font-weight: bold; }
     </p>
   </xsl:template>
 
+  <!-- GB/T 9704-2012 7.3.5.2, as in docx.xsl: the unit 右空二字, the date
+       on the next line starting two characters further right; a longer
+       date ends two characters from the margin and the unit moves left. -->
   <xsl:template match="s:signature">
+    <xsl:variable name="u">
+      <xsl:call-template name="width"><xsl:with-param name="s" select="string(s:unit)"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="d">
+      <xsl:call-template name="width"><xsl:with-param name="s" select="string(s:date)"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="rd">
+      <xsl:choose>
+        <xsl:when test="not(s:unit) or $u - $d &lt; 2">2</xsl:when>
+        <xsl:otherwise><xsl:value-of select="$u - $d"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <div class="signature">
-      <xsl:for-each select="s:unit"><p class="unit"><xsl:value-of select="."/></p></xsl:for-each>
-      <xsl:for-each select="s:date"><p class="date"><xsl:value-of select="."/></p></xsl:for-each>
+      <xsl:for-each select="s:unit"><p class="unit" style="padding-right: {$rd + $d + 2 - $u}em"><xsl:value-of select="."/></p></xsl:for-each>
+      <xsl:for-each select="s:date"><p class="date" style="padding-right: {$rd}em"><xsl:value-of select="."/></p></xsl:for-each>
     </div>
+  </xsl:template>
+
+  <!-- The width of S in characters: CJK 1, ASCII ½, and ⅕ for each
+       change between the two (Word, WPS and LibreOffice space Chinese
+       apart from digits and Latin letters): 2011年11月10日 is 8. -->
+  <xsl:template name="width">
+    <xsl:param name="s"/>
+    <xsl:variable name="wide" select="string-length(translate($s, $ascii, ''))"/>
+    <xsl:variable name="changes">
+      <xsl:call-template name="changes"><xsl:with-param name="s" select="$s"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:value-of select="$wide + (string-length($s) - $wide) div 2 + $changes div 5"/>
+  </xsl:template>
+
+  <xsl:variable name="ascii" select="'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .,-()'"/>
+
+  <!-- How many times S changes between ASCII and CJK characters. -->
+  <xsl:template name="changes">
+    <xsl:param name="s"/>
+    <xsl:param name="n" select="0"/>
+    <xsl:choose>
+      <xsl:when test="string-length($s) &lt; 2"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="a" select="translate(substring($s, 1, 1), $ascii, '') = ''"/>
+        <xsl:variable name="b" select="translate(substring($s, 2, 1), $ascii, '') = ''"/>
+        <xsl:call-template name="changes">
+          <xsl:with-param name="s" select="substring($s, 2)"/>
+          <xsl:with-param name="n" select="$n + number($a != $b)"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

@@ -284,15 +284,22 @@
                 <xsl:value-of select="$dw/@zh"/>
               </xsl:when>
             </xsl:choose>
-            <xsl:if test="$hh/@registered &gt; 0">
-              <xsl:text>，占登记住户</xsl:text>
-              <xsl:value-of select="$hh/@registered"/>
-              <xsl:text>户的</xsl:text>
-              <xsl:call-template name="percent">
-                <xsl:with-param name="part" select="$hh/@visited"/>
-                <xsl:with-param name="whole" select="$hh/@registered"/>
-              </xsl:call-template>
-            </xsl:if>
+            <!-- every household visited: said in words, so that no
+                 sentence gives one number twice (15户 … 15户的100%) -->
+            <xsl:choose>
+              <xsl:when test="$hh/@registered &gt; 0 and $hh/@visited = $hh/@registered">
+                <xsl:text>，登记在册的住户全部走访到位</xsl:text>
+              </xsl:when>
+              <xsl:when test="$hh/@registered &gt; 0">
+                <xsl:text>，占登记住户</xsl:text>
+                <xsl:value-of select="$hh/@registered"/>
+                <xsl:text>户的</xsl:text>
+                <xsl:call-template name="percent">
+                  <xsl:with-param name="part" select="$hh/@visited"/>
+                  <xsl:with-param name="whole" select="$hh/@registered"/>
+                </xsl:call-template>
+              </xsl:when>
+            </xsl:choose>
           </c>
         </xsl:when>
         <xsl:when test="$hh/@registered &gt; 0">

@@ -9,18 +9,28 @@
 # With OUTDIRs, checks those folders (each as written by `canvass build`:
 # summary*.docx, returns.xlsx and, for the figures, return.xml). Without,
 # builds the valid examples/ into a scratch folder twice, in zh and in en
-# (--lang en), and checks both.
+# (--lang en), and the two-street, two-district batch of
+# tests/two-districts.py in zh, and checks all three.
 #
-# Each summary must show its title, the four part headings, the date
-# written in full and the key figures of its unit, read from return.xml
-# (households visited and on the register, coverage, forms, opinions,
-# important opinions reported, satisfaction forms); returns.xlsx must show
-# the campaign and every community. Each PDF must embed a CJK font. The
-# first page of each summary is also rendered to PNG (pdftoppm -r 70) in
-# OUTDIR/render/ for a person to look at.
+# Each summary must show its title, the five part headings, the date
+# written in full and the key figures of its unit, read from return.xml;
+# and, from the PDF text (check_text.py): numbered headings 一、二、三…
+# without gaps, one scheme of sub-items per part, every labelled figure
+# (意见建议, 民情登记表, 重要意见…) one number, the return's, 意见建议 =
+# opinions + suggestions, no figure twice in one sentence. Summaries exist
+# for every unit of return.xml and no other: roll-ups only up to the filing
+# unit. Headings and body must come out in different fonts (pdffonts: a
+# serif CJK face for the 仿宋 body, a sans one for the 黑体 headings, a Kai
+# one for 楷体 sub-headings), with output-templates/fonts/fontconfig.conf
+# telling fontconfig which free face stands for which GB/T 9704 face.
+# returns.xlsx must show the campaign and every community. Every page of
+# each summary is also rendered to PNG (pdftoppm -r 60) in OUTDIR/render/
+# for a person to look at.
 #
 # Needs: soffice (libreoffice-writer-nogui, libreoffice-calc-nogui),
-# pdftotext/pdffonts/pdftoppm (poppler-utils), xmllint, fonts-noto-cjk.
+# pdftotext/pdffonts/pdftoppm (poppler-utils), xmllint, python3 and the
+# free CJK faces fonts-noto-cjk (serif and sans), fonts-arphic-ukai (Kai),
+# fonts-arphic-uming, fonts-wqy-zenhei (make deps-render).
 # Exit 0 when everything is there, 1 otherwise, 2 on bad usage.
 set -eu
 
@@ -32,7 +42,7 @@ canvass=$1
 shift
 here=$(cd "$(dirname "$0")/../.." && pwd)
 
-for tool in soffice pdftotext pdffonts pdftoppm xmllint; do
+for tool in soffice pdftotext pdffonts pdftoppm xmllint python3 fc-list; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "render: $tool not found (make deps-render)" >&2
         exit 1
@@ -51,6 +61,23 @@ fail() {
     failures=$((failures + 1))
 }
 
+# Which free face stands for which GB/T 9704 face: the template set's
+# fontconfig file, on top of the system's configuration.
+cat >"$scratch/fonts.conf" <<FONTS
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include>$here/output-templates/fonts/fontconfig.conf</include>
+  <include>/etc/fonts/fonts.conf</include>
+</fontconfig>
+FONTS
+FONTCONFIG_FILE="$scratch/fonts.conf"
+export FONTCONFIG_FILE
+for face in "Noto Serif CJK SC" "Noto Sans CJK SC" "AR PL UKai CN"; do
+    fc-list "$face" family | grep -q . ||
+        { echo "render: font $face not installed (make deps-render)" >&2; exit 1; }
+done
+
 if [ $# -eq 0 ]; then
     examples=
     for f in "$here"/examples/*.xml; do
@@ -62,7 +89,10 @@ if [ $# -eq 0 ]; then
     # shellcheck disable=SC2086
     "$canvass" build -o "$scratch/en" --lang en $examples >"$scratch/en.log" 2>&1 ||
         { cat "$scratch/en.log" >&2; echo "render: canvass build --lang en failed" >&2; exit 1; }
-    set -- "$scratch/zh" "$scratch/en"
+    python3 "$here/tests/two-districts.py" "$scratch/td-in"
+    "$canvass" build -o "$scratch/two-districts" "$scratch/td-in"/*.xml >"$scratch/td.log" 2>&1 ||
+        { cat "$scratch/td.log" >&2; echo "render: canvass build of two districts failed" >&2; exit 1; }
+    set -- "$scratch/zh" "$scratch/en" "$scratch/two-districts"
 fi
 
 # ---------------------------------------------------------------- helpers
@@ -80,7 +110,9 @@ unit_path() {
 # PDF text with all white space removed (zh: lines break anywhere).
 text_zh() { pdftotext -enc UTF-8 "$1" - | tr -d ' \t\r\n\f'; }
 # PDF text with white space runs as one space (en).
-text_en() { pdftotext -enc UTF-8 "$1" - | tr -s '[:space:]' ' '; }
+# Hyphens dropped: pdftotext joins a word broken at its hyphen without it
+# (public-/opinion → publicopinion), so the needles go without them too.
+text_en() { pdftotext -enc UTF-8 "$1" - | tr -s '[:space:]' ' ' | tr -d '-'; }
 
 has() { # TEXT NEEDLE WHAT
     case $1 in
@@ -103,7 +135,8 @@ month_en() {
     esac
 }
 
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a * 100 / b }'; }
+# as the templates write it: 96.4, 100 (not 100.0)
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) { s = sprintf("%.1f", a * 100 / b); sub(/\.0$/, "", s); printf "%s", s } }'; }
 
 # ------------------------------------------------------------------ checks
 
@@ -138,35 +171,94 @@ check_summary() { # PDF RETURN.XML LEVEL CODE
         [ "$level" = all ] && name=
         # shellcheck disable=SC1111 # the quotes are the title's own
         has "$t" "$name“$ctitle”活动总结" "$what (title)"
-        for h in 一、走访范围 二、主要做法 三、主要成效 四、存在的问题和不足; do
+        for h in 一、走访范围 二、主要做法 三、主要成效 四、存在的问题和不足 五、下一步打算; do
             has "$t" "$h" "$what (heading)"
         done
         has "$t" "${y}年${m}月${d}日" "$what (date)"
         [ "$visited" -gt 0 ] && has "$t" "共走访辖区住户${visited}户" "$what"
-        [ "$visited" -gt 0 ] && [ "$registered" -gt 0 ] &&
+        if [ "$visited" -gt 0 ] && [ "$visited" = "$registered" ]; then
+            has "$t" "登记在册的住户全部走访到位" "$what (coverage)"
+        elif [ "$visited" -gt 0 ] && [ "$registered" -gt 0 ]; then
             has "$t" "占登记住户${registered}户的${cover}%" "$what (coverage)"
+        fi
         [ "$forms" -gt 0 ] && has "$t" "填写民情登记表${forms}份" "$what"
         [ "$opinions" -gt 0 ] && has "$t" "意见${opinions}条" "$what"
-        [ "${imprep:-0}" -gt 0 ] && has "$t" "已将${imprep}条重要合理意见上报" "$what"
         [ "$satf" -gt 0 ] && has "$t" "满意度测评表${satf}份" "$what"
     else
         t=$(text_en "$pdf")
         # shellcheck disable=SC1111 # the quotes are the title's own
         has "$t" "Summary of the “$ctitle” Campaign" "$what (title)"
         for h in "I. Scope of the visits" "II. Main practices" "III. Main results" \
-            "IV. Problems and deficiencies"; do
+            "IV. Problems and deficiencies" "V. Next steps"; do
             has "$t" "$h" "$what (heading)"
         done
         has "$t" "$d $(month_en "$m") $y" "$what (date)"
         [ "$visited" -gt 1 ] && has "$t" "visited $visited households" "$what"
-        [ "$visited" -gt 0 ] && [ "$registered" -gt 0 ] &&
+        if [ "$visited" -gt 0 ] && [ "$visited" = "$registered" ]; then
+            has "$t" "every household on the register" "$what (coverage)"
+        elif [ "$visited" -gt 0 ] && [ "$registered" -gt 0 ]; then
             has "$t" "$cover% of the" "$what (coverage)"
-        [ "$forms" -gt 1 ] && has "$t" "filled in $forms public-opinion registration forms" "$what"
-        [ "$opinions" -gt 1 ] && has "$t" "raised $opinions opinions" "$what"
+        fi
+        [ "$forms" -gt 1 ] && has "$t" "filled in $forms publicopinion registration forms" "$what"
+        [ "$opinions" -gt 1 ] && has "$t" "$opinions opinions" "$what"
         [ "$satf" -gt 1 ] && has "$t" "$satf satisfaction evaluation forms" "$what"
     fi
+    [ "${imprep:-0}" -ge 0 ] || fail "$what: no important-reported count"
+    # what the reader sees: headings, sub-items, figures that agree
+    pdftotext -layout -enc UTF-8 "$pdf" "$pdf.txt"
+    python3 "$here/tests/render/check_text.py" "$pdf.txt" "$ret" "$level" "$code" >"$pdf.check" 2>&1 ||
+        while read -r line; do fail "$what: $line"; done <"$pdf.check"
     cjk_embedded "$pdf" || fail "$what: no CJK font embedded (pdffonts)"
+    # the signing block (GB/T 9704 7.3.5.2), measured on the page
+    if [ "$lang" = zh ] && [ -n "$name" ]; then
+        pdftotext -bbox "$pdf" "$pdf.bbox"
+        python3 "$here/tests/render/check_text.py" --signature "$pdf.bbox" "$name" >"$pdf.sig" 2>&1 ||
+            while read -r line; do fail "$what: $line"; done <"$pdf.sig"
+    fi
+    # headings and body in different faces: 仿宋 body → serif, 黑体 headings
+    # → sans, 楷体 sub-headings → Kai (zh only: en sets CJK only in names)
+    if [ "$lang" = zh ]; then
+        fonts=$(pdffonts "$pdf" 2>/dev/null | awk 'NR > 2 { print $1 }' | tr '\n' ' ')
+        case $fonts in
+        *SerifCJK*|*UMing*) ;;
+        *) fail "$what: no serif CJK face for the 仿宋 body (pdffonts: $fonts)" ;;
+        esac
+        case $fonts in
+        *SansCJK*|*ZenHei*) ;;
+        *) fail "$what: no sans CJK face for the 黑体 headings (pdffonts: $fonts)" ;;
+        esac
+        case $t in
+        *（一）*)
+            case $fonts in
+            *UKai*) ;;
+            *) fail "$what: no Kai face for the 楷体 sub-headings (pdffonts: $fonts)" ;;
+            esac ;;
+        esac
+    fi
     return 0
+}
+
+# Summaries for the units of return.xml and no other: the roll-ups go up to
+# the filing unit (filing="true") and no higher.
+check_units() { # OUTDIR RETURN.XML
+    want=$(python3 - "$2" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+for u in ET.parse(sys.argv[1]).getroot().iter("{urn:canvass:return:1}unit"):
+    lv, code = u.get("level"), u.get("code")
+    print("summary-all.docx" if lv == "all" else
+          "summary-%s.docx" % code if lv == "community" else
+          "summary-%s-%s.docx" % (lv, code))
+PY
+)
+    want=$(echo "$want" | sort)
+    got=$(cd "$1" && ls summary*.docx 2>/dev/null | sort)
+    [ "$want" = "$got" ] ||
+        fail "$1: summaries $(echo $got) for the units $(echo $want)"
+    filing=$(xmllint --nonet --xpath "count(/*/*[local-name()='unit'][@filing='true'])" "$2" 2>/dev/null)
+    [ "$filing" = 1 ] || fail "$1: return.xml has $filing filing units, not 1"
+    top=$(xmllint --nonet --xpath "string(/*/*[local-name()='unit'][last()]/@filing)" "$2" 2>/dev/null)
+    [ "$top" = true ] || fail "$1: a unit above the filing unit in return.xml"
 }
 
 check_workbook() { # PDF RETURN.XML
@@ -195,6 +287,7 @@ for out in "$@"; do
     soffice -env:UserInstallation="$profile" --headless --convert-to pdf \
         --outdir "$pdfdir" $files >"$pdfdir/soffice.log" 2>&1 ||
         { cat "$pdfdir/soffice.log" >&2; fail "$out: soffice failed"; continue; }
+    check_units "$out" "$ret"
     for f in $files; do
         base=$(basename "$f")
         pdf="$pdfdir/${base%.*}.pdf"
@@ -217,12 +310,12 @@ for out in "$@"; do
         esac
         case $base in
         summary*.docx)
-            pdftoppm -png -r 70 -f 1 -l 1 "$pdf" "$out/render/${base%.docx}" ||
+            pdftoppm -png -r 60 "$pdf" "$out/render/${base%.docx}" ||
                 fail "$base: pdftoppm failed"
             ;;
         esac
     done
-    echo "render: $out: $(echo "$files" | wc -w) files converted; first pages in $out/render/"
+    echo "render: $out: $(echo "$files" | wc -w) files converted; pages in $out/render/"
 done
 
 if [ $# -gt 0 ] && [ "$1" = "$scratch/zh" ]; then
@@ -235,11 +328,11 @@ if [ $# -gt 0 ] && [ "$1" = "$scratch/zh" ]; then
             [ -f "$p" ] && cp "$p" "$keep/$(basename "$out")-$(basename "$p")"
         done
     done
-    echo "render: first pages kept in $keep/"
+    echo "render: pages kept in $keep/"
 fi
 
 if [ "$failures" -gt 0 ]; then
     echo "render: $failures failure(s)" >&2
     exit 1
 fi
-echo "render: all outputs show their titles, headings, figures and CJK fonts"
+echo "render: all outputs show their titles, headings, figures and CJK fonts; headings and body in different faces"

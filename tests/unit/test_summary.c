@@ -455,6 +455,13 @@ static void test_zh_community(void **state)
     assert_starts(t, "<!DOCTYPE html>\n<html lang=\"zh-CN\">");
     assert_has(t, "<meta charset=\"UTF-8\"/>");
     assert_has(t, "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }");
+    /* printed: page numbers in the margin boxes, 28 characters a line,
+     * the signing block of GB/T 9704 7.3.5.2 */
+    assert_has(t, "@bottom-right { content: \"— \" counter(page) \" —\"");
+    assert_has(t, "@bottom-left { content: \"— \" counter(page) \" —\"");
+    assert_has(t, "letter-spacing: -0.25pt;");
+    assert_has(t, "<p class=\"unit\" style=\"padding-right: 8em\">金山社区</p>");
+    assert_has(t, "<p class=\"date\" style=\"padding-right: 2em\">2011年11月10日</p>");
     assert_has(t, "<h1 class=\"title\">金山社区“走千家访万户”活动总结</h1>");
     check_zh(fx, "community", JINSHAN, title, t, "html");
     free(t);
@@ -492,8 +499,24 @@ static void test_zh_docx_package(void **state)
     assert_has(styles, "w:eastAsia=\"黑体\"");
     assert_has(styles, "w:eastAsia=\"楷体\"");
     free(core);
-    free(doc);
     free(styles);
+    /* the signing block of GB/T 9704 7.3.5.2: 金山社区 (4 characters)
+     * and 2011年11月10日 (8: digits are half width, and each of the 5
+     * changes between digits and Chinese is spaced ⅕) — the date ends two
+     * characters from the margin, the unit starts two characters left of
+     * the date: 2 + 8 + 2 - 4 = 8 characters from the margin */
+    assert_has(doc, "<w:pStyle w:val=\"Signature\"/><w:ind w:rightChars=\"800\"");
+    assert_has(doc, "<w:pStyle w:val=\"Date\"/><w:ind w:rightChars=\"200\"");
+    free(doc);
+    /* substitution hints for machines without the GB/T 9704 faces */
+    doc = docx_part(p, "word/fontTable.xml");
+    assert_has(doc, "<w:font w:name=\"仿宋\">\n    <w:altName w:val=\"FangSong\"/>");
+    assert_has(doc, "<w:altName w:val=\"SimHei\"/>");
+    assert_has(doc, "<w:altName w:val=\"KaiTi\"/>");
+    assert_has(doc, "<w:altName w:val=\"SimSun\"/>");
+    assert_has(doc, "<w:charset w:val=\"86\"/>");
+    assert_has(doc, "<w:family w:val=\"roman\"/>");
+    assert_has(doc, "<w:family w:val=\"modern\"/>");
     /* run-in headings (the stock paragraphs of a roll-up) */
     p = render(fx, fx->zh, "street", STREET, "docx", "ps.docx");
     doc = docx_part(p, "word/document.xml");
@@ -631,6 +654,10 @@ static void test_en(void **state)
     t = slurp(render(fx, fx->en, "community", JINSHAN, "html", "e.html"), NULL);
     assert_non_null(t);
     assert_has(t, "<html lang=\"en\">");
+    /* English is set ragged right, not justified; pages are numbered */
+    assert_has(t, "text-align: left;");
+    assert_lacks(t, "justify");
+    assert_has(t, "@bottom-right { content: counter(page)");
     check_en(fx, "community", JINSHAN, t, "html");
     free(t);
 
