@@ -517,6 +517,7 @@ static void test_zh_docx_package(void **state)
     assert_has(doc, "<w:charset w:val=\"86\"/>");
     assert_has(doc, "<w:family w:val=\"roman\"/>");
     assert_has(doc, "<w:family w:val=\"modern\"/>");
+    free(doc);
     /* run-in headings (the stock paragraphs of a roll-up) */
     p = render(fx, fx->zh, "street", STREET, "docx", "ps.docx");
     doc = docx_part(p, "word/document.xml");
