@@ -169,6 +169,43 @@ for lvl in street-620402003:abc district-620402:abcde city-6204:abcdef province:
     fi
 done
 
+# the filing unit (SPEC 3) in a merge: a street merging its communities
+# files as the street, a district merging its streets as the district;
+# nothing above the filing unit, no summary above it either
+filing() { # DIR LEVEL CODE
+    python3 - "$1/return.xml" "$2" "$3" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{urn:canvass:return:1}"
+units = ET.parse(sys.argv[1]).getroot().findall(ns + "unit")
+f = [(u.get("level"), u.get("code")) for u in units if u.get("filing") == "true"]
+last = (units[-1].get("level"), units[-1].get("code"))
+want = (sys.argv[2], sys.argv[3])
+if f != [want] or last != want:
+    sys.exit("filing %s, last unit %s, want %s" % (f, last, want))
+PY
+}
+for lvl in street-620402003:street:620402003 district-620402:district:620402 \
+    city-6204:city:6204 province:all:; do
+    d=${lvl%%:*}
+    rest=${lvl#*:}
+    level=${rest%%:*}
+    code=${rest#*:}
+    case $level in all) top=summary-all.md ;; *) top=summary-$level-$code.md ;; esac
+    case $level in
+    street) above=$(cd "$chain/$d" && ls summary-district-* summary-city-* summary-all.md 2>/dev/null | tr '\n' ' ') ;;
+    district) above=$(cd "$chain/$d" && ls summary-city-* summary-all.md 2>/dev/null | tr '\n' ' ') ;;
+    city) above=$(cd "$chain/$d" && ls summary-all.md 2>/dev/null | tr '\n' ' ') ;;
+    all) above= ;;
+    esac
+    if msg=$(filing "$chain/$d" "$level" "$code" 2>&1) && [ -f "$chain/$d/$top" ] &&
+        [ -z "$above" ]; then
+        ok "chain: $d files as $level $code (filing=\"true\", the last unit, $top, no summary above)"
+    else
+        notok "chain: $d files as $level $code"
+        echo "# $msg; summaries above the filing unit: $above"
+    fi
+done
+
 # capped lists (--max-findings N): each community is in one return, so the
 # first N findings of a rule in a community come whole from that return and
 # its <notListed> counts carry over: merging returns made with the same cap
