@@ -772,13 +772,15 @@ static char *summary_name(const char *level, const char *code, const char *ext)
     return error_format("summary-%s-%s.%s", level, code, ext);
 }
 
+#define NKINDS 3 /* summary formats: docx, html, md */
+
 static int render_summaries(xmlDocPtr ret, const options *o,
                             const render_opts *ro, output_t *w)
 {
     static const struct {
         int bit;
         const char *ext;
-    } kinds[] = {{FMT_DOCX, "docx"}, {FMT_HTML, "html"}, {FMT_MD, "md"}};
+    } kinds[NKINDS] = {{FMT_DOCX, "docx"}, {FMT_HTML, "html"}, {FMT_MD, "md"}};
     char *dir = o->templates ? strdup(o->templates) : NULL, *msg = NULL;
     summary_t *s = NULL;
     retdoc_t *rd = NULL;
@@ -805,27 +807,35 @@ static int render_summaries(xmlDocPtr ret, const options *o,
         fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
         goto done;
     }
+    /* each unit's formats as one set: its wording is made once */
     for (i = 0; i < retdoc_nunits(rd); i++) {
         const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
         const char *level = u->level, *code = u->code;
-        for (k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-            char *name, *path;
-            error_code e;
+        char *names[NKINDS] = {NULL}, *paths[NKINDS] = {NULL};
+        summary_out outs[NKINDS];
+        size_t n = 0, failed = 0;
+        error_code e = ERR_OK;
+        for (k = 0; k < NKINDS && e == ERR_OK; k++) {
             if (!(o->formats & kinds[k].bit))
                 continue;
-            name = summary_name(level, code, kinds[k].ext);
-            path = NULL;
-            e = name ? output_path(w, name, &path, &msg) : ERR_NOMEM;
-            if (e == ERR_OK)
-                e = summary_render(s, ret, level, code, kinds[k].ext, path, ro,
-                                   &msg);
-            if (e != ERR_OK)
-                print_output_error(w, o, name, e, msg);
-            free(name);
-            free(path);
-            if (e != ERR_OK || interrupted)
-                goto done;
+            names[n] = summary_name(level, code, kinds[k].ext);
+            e = names[n] ? output_path(w, names[n], &paths[n], &msg)
+                         : ERR_NOMEM;
+            outs[n].format = kinds[k].ext;
+            outs[n].path = paths[n];
+            failed = n++;
         }
+        if (e == ERR_OK && n)
+            e = summary_render_set(s, ret, level, code, outs, n, ro, &failed,
+                                   &msg);
+        if (e != ERR_OK)
+            print_output_error(w, o, names[failed], e, msg);
+        for (k = 0; k < n; k++) {
+            free(names[k]);
+            free(paths[k]);
+        }
+        if (e != ERR_OK || interrupted)
+            goto done;
     }
     rc = -1;
 done:

@@ -1,16 +1,17 @@
 /*
  * summary.c — the activity summary, rendered through XSLT templates.
  *
- * Data flow, per render:
+ * Data flow, per unit (summary_render_set: the view and the wording are
+ * made once for the unit, whatever the number of formats asked for):
  *
  *   return (shared, read-only)
  *     └─ view: a private copy of its campaign, sources, the chosen unit
  *        and, for a roll-up, the community units under it; of the findings
  *        only their cap and counts not listed (<findings limit omitted>
  *        with its <notListed>), never the list itself
- *          └─ summary.xsl (params level, code) ─▶ intermediate document
- *             (title, p, h, lead, signature; urn:canvass:summary:1)
- *               └─ docx.xsl | html.xsl | md.xsl ─▶ result
+ *          └─ summary.xsl (params level, code) ─▶ intermediate document,
+ *             once (title, p, h, lead, signature; urn:canvass:summary:1)
+ *               └─ docx.xsl | html.xsl | md.xsl ─▶ result, per format
  *                    ├─ .html/.md: serialized as the template's xsl:output,
  *                    │  written whole by output_write_file (output.c)
  *                    └─ .docx: the reference's w:sectPr appended to w:body,
@@ -50,7 +51,7 @@
  *
  * Invariants: a summary_t is immutable after summary_load; the only
  * process-wide changes are made once (pthread_once) and never again; every
- * failure removes PATH.
+ * failure removes every PATH of the set.
  */
 /* realpath() is XSI: not declared by _POSIX_C_SOURCE alone. */
 #define _XOPEN_SOURCE 700
@@ -72,6 +73,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <libxslt/documents.h>
+#include <libxslt/imports.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xslt.h>
@@ -719,32 +721,97 @@ static int args_ok(const char *level, const char *code)
     return 1;
 }
 
-error_code summary_render(const summary_t *s, const xmlDoc *ret,
-                          const char *level, const char *code,
-                          const char *format, const char *path,
-                          const render_opts *opts, char **msg)
+/* True when STYLE (or a stylesheet it imports) has xsl:strip-space: its
+ * transform would remove text nodes from its input. */
+static int strips_space(xsltStylesheetPtr style)
+{
+    for (; style; style = xsltNextImport(style))
+        if (style->stripSpaces || style->stripAll == 1)
+            return 1;
+    return 0;
+}
+
+/* Lays the intermediate MID out as format FMT and writes PATH. MID is
+ * shared by the formats of a set: a layout that strips space gets a copy,
+ * so each format sees the intermediate as summary.xsl made it. */
+static error_code render_format(const summary_t *s, xmlDocPtr mid, int fmt,
+                                const char **params, const char *path,
+                                const render_opts *opts, capture *cap,
+                                char **msg)
+{
+    xmlDocPtr res = NULL, in = mid, copy = NULL;
+    xmlChar *out = NULL, *title = NULL;
+    int outlen = 0;
+    error_code e = ERR_OK;
+
+    if (strips_space(s->fmt[fmt]) && !(in = copy = xmlCopyDoc(mid, 1)))
+        return error_set(msg, ERR_NOMEM, "out of memory");
+    res = apply_style(s, s->fmt[fmt], format_files[fmt], in, params, cap, &e,
+                      msg);
+    xmlFreeDoc(copy);
+    if (!res)
+        return e;
+    if (fmt == F_DOCX &&
+        (e = put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
+        goto done;
+    if (xsltSaveResultToString(&out, &outlen, res, s->fmt[fmt]) || outlen < 0) {
+        e = error_set(msg, ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (fmt == F_DOCX) {
+        title = title_of(mid);
+        e = docx_write(s->ref, path, out ? (const void *)out : "",
+                       (size_t)outlen, (const char *)title,
+                       opts ? opts->created : 0, msg);
+    } else {
+        e = output_write_file(path, out ? (const void *)out : "",
+                              (size_t)outlen, msg);
+    }
+done:
+    xmlFree(title);
+    xmlFree(out);
+    xmlFreeDoc(res);
+    return e;
+}
+
+error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
+                              const char *level, const char *code,
+                              const summary_out *outs, size_t n,
+                              const render_opts *opts, size_t *failed,
+                              char **msg)
 {
     capture cap;
     saved_handlers sv;
-    xmlDocPtr view = NULL, mid = NULL, res = NULL;
-    xmlChar *out = NULL, *title = NULL;
-    int outlen = 0, begun = 0, fmt;
+    xmlDocPtr view = NULL, mid = NULL;
+    int fmts[F_COUNT], begun = 0;
     char qlevel[40], qcode[20];
     const char *params[5];
+    size_t i, at = 0;
     error_code e;
 
-    if (!s || !ret || !level || !code || !format || !path) {
+    if (!s || !ret || !level || !code || (n && !outs) || n > F_COUNT) {
         e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
         goto fail;
     }
-    for (fmt = 0; fmt < F_COUNT && strcmp(format, format_names[fmt]); fmt++)
-        ;
-    if (fmt == F_COUNT) {
-        e = error_set(msg, ERR_USAGE,
-                      "unknown summary format \"%s\" (docx, html or md)",
-                      format);
-        goto fail;
+    for (i = 0; i < n; i++) {
+        int fmt;
+        at = i;
+        if (!outs[i].format || !outs[i].path) {
+            e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
+            goto fail;
+        }
+        for (fmt = 0; fmt < F_COUNT && strcmp(outs[i].format, format_names[fmt]);
+             fmt++)
+            ;
+        if (fmt == F_COUNT) {
+            e = error_set(msg, ERR_USAGE,
+                          "unknown summary format \"%s\" (docx, html or md)",
+                          outs[i].format);
+            goto fail;
+        }
+        fmts[i] = fmt;
     }
+    at = 0;
     if (!args_ok(level, code)) {
         e = error_set(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
                       level, code);
@@ -762,48 +829,41 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
         goto fail;
     handlers_begin(&cap, s, &sv);
     begun = 1;
+    /* the wording, once for the unit; then each format from it */
     if (!(mid =
               apply_style(s, s->text, TEXT_FILE, view, params, &cap, &e, msg)))
         goto fail;
     xmlFreeDoc(view);
     view = NULL;
-    if (!(res = apply_style(s, s->fmt[fmt], format_files[fmt], mid, params,
-                            &cap, &e, msg)))
-        goto fail;
+    for (at = 0; at < n; at++)
+        if ((e = render_format(s, mid, fmts[at], params, outs[at].path, opts,
+                               &cap, msg)) != ERR_OK)
+            goto fail;
     handlers_end(&sv);
-    begun = 0;
-    if (fmt == F_DOCX &&
-        (e = put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
-        goto fail;
-    if (xsltSaveResultToString(&out, &outlen, res, s->fmt[fmt]) || outlen < 0) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    if (fmt == F_DOCX) {
-        title = title_of(mid);
-        e = docx_write(s->ref, path, out ? (const void *)out : "",
-                       (size_t)outlen, (const char *)title,
-                       opts ? opts->created : 0, msg);
-    } else {
-        e = output_write_file(path, out ? (const void *)out : "",
-                              (size_t)outlen, msg);
-    }
-    if (e != ERR_OK)
-        goto fail;
-    xmlFree(title);
-    xmlFree(out);
-    xmlFreeDoc(res);
     xmlFreeDoc(mid);
     return ERR_OK;
 fail:
     if (begun)
         handlers_end(&sv);
-    if (path)
-        remove(path);
-    xmlFree(title);
-    xmlFree(out);
-    xmlFreeDoc(res);
+    if (failed)
+        *failed = at < n ? at : 0;
+    /* a set is whole or not at all: what was written of it goes too */
+    if (outs)
+        for (i = 0; i < n; i++)
+            if (outs[i].path)
+                remove(outs[i].path);
     xmlFreeDoc(mid);
     xmlFreeDoc(view);
     return e;
+}
+
+error_code summary_render(const summary_t *s, const xmlDoc *ret,
+                          const char *level, const char *code,
+                          const char *format, const char *path,
+                          const render_opts *opts, char **msg)
+{
+    summary_out o;
+    o.format = format;
+    o.path = path;
+    return summary_render_set(s, ret, level, code, &o, 1, opts, NULL, msg);
 }

@@ -63,4 +63,23 @@ error_code summary_render(const summary_t *s, const xmlDoc *ret,
                           const char *format, const char *path,
                           const render_opts *opts, char **msg);
 
+/* One output of a summary set: FORMAT ("docx", "html", "md") to PATH. */
+typedef struct {
+    const char *format;
+    const char *path;
+} summary_out;
+
+/* The summary of unit (LEVEL, CODE) in each of the N formats of OUTS (at
+ * most one of each): the view and summary.xsl run once for the unit, then
+ * each layout stylesheet on the one intermediate document — the same
+ * files as N calls of summary_render, at a third of the wording's cost.
+ * Same errors as summary_render; on failure every PATH of OUTS is removed
+ * and, if FAILED is not NULL, *FAILED is the index of the output that
+ * failed (0 when the failure is not one output's). */
+error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
+                              const char *level, const char *code,
+                              const summary_out *outs, size_t n,
+                              const render_opts *opts, size_t *failed,
+                              char **msg);
+
 #endif

@@ -997,6 +997,62 @@ static void test_document_self_allowed(void **state)
     free(msg);
 }
 
+/* A summary set runs summary.xsl once per unit: a wording whose title
+ * is math:random() gives the same title in every format of one set, and
+ * different ones in two separate renders (so the check can tell). A set
+ * whose second output cannot be written leaves none of its files. */
+static void test_render_set_once(void **state)
+{
+    fixture *fx = *state;
+    char set[512], md[600], html[600], md2[600], bad[700], *msg = NULL;
+    char *a, *b, *c, *p;
+    size_t failed = 99;
+    summary_out outs[2];
+    summary_t *s = hostile_set(
+        fx, "once",
+        "<xsl:template match=\"/\" xmlns:math=\"http://exslt.org/math\">"
+        "<summary><title><xsl:value-of select=\"math:random()\"/></title>"
+        "</summary></xsl:template>",
+        set, sizeof set, &msg);
+    if (!s)
+        fail_msg("%s", msg);
+    snprintf(md, sizeof md, "%s/once.md", fx->dir);
+    snprintf(html, sizeof html, "%s/once.html", fx->dir);
+    snprintf(md2, sizeof md2, "%s/once2.md", fx->dir);
+    outs[0].format = "md";
+    outs[0].path = md;
+    outs[1].format = "html";
+    outs[1].path = html;
+    assert_int_equal(summary_render_set(s, fx->ret, "community", JINSHAN,
+                                        outs, 2, &fx->opts, &failed, &msg),
+                     ERR_OK);
+    a = slurp(md, NULL);
+    b = slurp(html, NULL);
+    assert_true(!strncmp(a, "# 0.", 4) || !strncmp(a, "# 1", 3));
+    a[strcspn(a, "\n")] = '\0';
+    assert_non_null(p = strstr(b, a + 2)); /* the same number in the html */
+    /* two renders, two transforms, two numbers */
+    render(fx, s, "community", JINSHAN, "md", "once2.md");
+    c = slurp(md2, NULL);
+    c[strcspn(c, "\n")] = '\0';
+    assert_string_not_equal(a, c);
+
+    /* html cannot be written: md, written first, goes too */
+    snprintf(bad, sizeof bad, "%s/no-such-folder/once.html", fx->dir);
+    outs[1].path = bad;
+    assert_int_not_equal(summary_render_set(s, fx->ret, "community", JINSHAN,
+                                            outs, 2, &fx->opts, &failed,
+                                            &msg),
+                         ERR_OK);
+    assert_int_equal(failed, 1);
+    assert_int_equal(access(md, F_OK), -1);
+    free(a);
+    free(b);
+    free(c);
+    summary_free(s);
+    free(msg);
+}
+
 static void test_forbidden_write(void **state)
 {
     fixture *fx = *state;
@@ -1147,6 +1203,7 @@ int main(void)
         cmocka_unit_test(test_edited_template),
         cmocka_unit_test(test_forbidden_read),
         cmocka_unit_test(test_document_self_allowed),
+        cmocka_unit_test(test_render_set_once),
         cmocka_unit_test(test_forbidden_write),
         cmocka_unit_test(test_forbidden_include),
         cmocka_unit_test(test_template_errors),
