@@ -21,7 +21,9 @@
  *      communities alone and every unit of the input compared, figure by
  *      figure, with the one recomputed (retdoc_diff). A community whose
  *      category total is not the sum of its statuses, or a roll-up that
- *      is not the sum of its communities, differs there.
+ *      is not the sum of its communities, differs there. The one figure
+ *      rows cannot recompute, where important opinions went
+ *      (<reported>), must sum to important-reported.
  *
  * If anything was refused nothing is assembled. Otherwise return_assemble
  * gets every community, source and finding: the same writer as build,
@@ -180,7 +182,30 @@ static int on_diff(void *ud, const char *path, const char *a, const char *b)
     return 0;
 }
 
-/* Step 5: the input's units against those its communities make. */
+/* A unit's important opinions reported, by where they went (<reported>),
+ * must sum to its important-reported: the one figure of a community that
+ * its category rows cannot recompute. */
+static void reported_check(merger *m, const char *path, retdoc_t *rd,
+                           const retdoc_unit *u)
+{
+    const xmlNode *op = retdoc_child(u->node, "opinions"), *r;
+    unsigned long long sum = 0,
+                       want = retdoc_count(rd, op, "important-reported");
+    for (r = retdoc_child(op, "reported"); r;
+         r = retdoc_next(r->next, "reported"))
+        sum += retdoc_count(rd, r, "important");
+    if (op && sum != want)
+        refuse(m,
+               "%s: unit %s, opinions/reported: the return says %llu "
+               "important opinions were reported, its destinations add up "
+               "to %llu: the return does not add up; make it again with "
+               "canvass",
+               path, unit_name(u), want, sum);
+}
+
+/* Step 5: the input's units against those its communities make; and
+ * where each unit's important opinions went against how many were
+ * reported. */
 static void self_check(merger *m, const char *path, retdoc_t *rd,
                        tally_t *const *ts, size_t nt, const audit_opts *sev)
 {
@@ -217,6 +242,7 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
         const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
         const retdoc_unit *v = retdoc_find(re, u->level, u->code);
         d.u = u;
+        reported_check(m, path, rd, u);
         if (!v) {
             if (d.n++ < MAX_DIFFS)
                 refuse(m,
