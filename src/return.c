@@ -396,9 +396,9 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
             goto nomem;
     }
     for (i = 0; i < nc; i++) {
-        xmlNodePtr u = write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code,
-                                  cs[i].t, cs + i, 1, o, sev,
-                                  tally_field(cs[i].t, "name"));
+        xmlNodePtr u =
+            write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t,
+                       cs + i, 1, o, sev, tally_field(cs[i].t, "name"));
         /* a single community files for itself */
         if (!u || (nc == 1 && retdoc_set(u, "filing", "true")))
             goto nomem;

@@ -800,8 +800,8 @@ error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
             e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
             goto fail;
         }
-        for (fmt = 0; fmt < F_COUNT && strcmp(outs[i].format, format_names[fmt]);
-             fmt++)
+        for (fmt = 0;
+             fmt < F_COUNT && strcmp(outs[i].format, format_names[fmt]); fmt++)
             ;
         if (fmt == F_COUNT) {
             e = error_set(msg, ERR_USAGE,

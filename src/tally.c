@@ -73,7 +73,7 @@ struct tally {
     struct dest {
         char *to;
         cnt important;
-    } *dests;
+    } * dests;
     size_t n_dests, cap_dests;
 
     cadre_row *cadres;

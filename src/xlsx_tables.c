@@ -497,7 +497,7 @@ static void cadres_listed(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
 error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
 {
     static const int heads[9] = {
-        W_CODE,        W_NAME,   W_KIND, W_ENTRY, W_CADRES_REGISTERED,
+        W_CODE,        W_NAME,         W_KIND, W_ENTRY, W_CADRES_REGISTERED,
         W_TAKING_PART, W_CADRE_VISITS, W_ROLE, W_TEAM};
     xlsx_sheet s;
     const xmlNode **roles = NULL;

@@ -101,9 +101,12 @@ static void test_reference_figures(void **state)
     assert_int_equal(num(d, J "/t:opinions/@important-reported"), 16);
     /* where they went: the register's `to`, one row per destination */
     assert_int_equal(num(d, "count(" J "/t:opinions/t:reported)"), 1);
-    assert_int_equal(num(d, J "/t:opinions/t:reported[@to='城关街道办事处']/@important"), 16);
+    assert_int_equal(
+        num(d, J "/t:opinions/t:reported[@to='城关街道办事处']/@important"),
+        16);
     assert_int_equal(num(d, "count(" J "/t:suggestions/t:reported)"), 0);
-    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"), 0);
+    assert_int_equal(num(d, J "/t:opinions/t:category[@value='other']/@count"),
+                     0);
     assert_int_equal(num(d, "count(" J "/t:opinions/t:category[@count>0])"), 7);
     assert_int_equal(num(d, J "/t:satisfaction/@forms"), 30);
     assert_int_equal(num(d, J "/t:satisfaction/@satisfied"), 29);
@@ -139,21 +142,32 @@ static void test_rollups_sum(void **state)
     /* three communities of one street: the street files, nothing above */
     const char *levels[] = {"street"};
     const char *attrs[] = {
-        "t:households/@registered", "t:households/@visited",
-        "t:households/t:dwelling[1]/@visited", "t:visits/@count",
-        "t:visits/t:kind[2]/@count", "t:forms/@count", "t:opinions/@count",
-        "t:opinions/@important", "t:opinions/t:category[3]/t:status[4]/@count",
-        "t:suggestions/t:status[5]/@count", "t:groups/t:group[8]/@members",
-        "t:groups/t:group[8]/@served", "t:services/t:type[2]/t:group[3]/@count",
-        "t:satisfaction/t:rating[1]/@count", "t:satisfaction/@satisfied",
-        "t:cadres/@registered", "t:cadres/t:role[1]/@visits",
-        "t:audit/@warnings", "t:opinions/t:reported[@to='城关街道办事处']/@important"};
+        "t:households/@registered",
+        "t:households/@visited",
+        "t:households/t:dwelling[1]/@visited",
+        "t:visits/@count",
+        "t:visits/t:kind[2]/@count",
+        "t:forms/@count",
+        "t:opinions/@count",
+        "t:opinions/@important",
+        "t:opinions/t:category[3]/t:status[4]/@count",
+        "t:suggestions/t:status[5]/@count",
+        "t:groups/t:group[8]/@members",
+        "t:groups/t:group[8]/@served",
+        "t:services/t:type[2]/t:group[3]/@count",
+        "t:satisfaction/t:rating[1]/@count",
+        "t:satisfaction/@satisfied",
+        "t:cadres/@registered",
+        "t:cadres/t:role[1]/@visits",
+        "t:audit/@warnings",
+        "t:opinions/t:reported[@to='城关街道办事处']/@important"};
     size_t i, k;
     char a[512], b[512];
     (void)state;
     assert_int_equal(num(d, "count(/t:return/t:unit)"), 4);
     assert_int_equal(num(d, "count(/t:return/t:unit[@filing='true'])"), 1);
-    assert_int_equal(num(d, "count(/t:return/t:unit[@level='street'][@filing='true'])"), 1);
+    assert_int_equal(
+        num(d, "count(/t:return/t:unit[@level='street'][@filing='true'])"), 1);
     for (i = 0; i < sizeof levels / sizeof *levels; i++)
         for (k = 0; k < sizeof attrs / sizeof *attrs; k++) {
             snprintf(a, sizeof a, "/t:return/t:unit[@level='%s']/%s", levels[i],
@@ -164,8 +178,11 @@ static void test_rollups_sum(void **state)
                 fail_msg("%s: %g, sum of communities %g", a, num(d, a),
                          num(d, b));
         }
-    assert_int_equal(num(d, "/t:return/t:unit[@level='street']/@communities"), 3);
-    assert_int_equal(num(d, "count(/t:return/t:unit[@level='street']/t:covers/t:community)"), 3);
+    assert_int_equal(num(d, "/t:return/t:unit[@level='street']/@communities"),
+                     3);
+    assert_int_equal(
+        num(d, "count(/t:return/t:unit[@level='street']/t:covers/t:community)"),
+        3);
     xmlFreeDoc(d);
 }
 

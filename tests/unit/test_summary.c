@@ -333,7 +333,9 @@ static void zh_phrases(const fixture *fx, const char *level, const char *code,
     r = xpn(fx, q);
     PUT("共走访辖区住户%.0f户", v);
     PUT("占登记住户%.0f户的%s%%", r, pct(v, r, p, sizeof p));
-    snprintf(q, sizeof q, U("r:households/r:dwelling[@value='building']/@visited"), level, code);
+    snprintf(q, sizeof q,
+             U("r:households/r:dwelling[@value='building']/@visited"), level,
+             code);
     PUT("其中楼房%s户", xp(fx, q));
     snprintf(q, sizeof q, U("r:forms/@count"), level, code);
     PUT("填写民情登记表%s份", xp(fx, q));
@@ -345,22 +347,35 @@ static void zh_phrases(const fixture *fx, const char *level, const char *code,
     PUT("共收集意见建议%.0f条，其中意见%.0f条、建议%.0f条", o + sg, o, sg);
     snprintf(q, sizeof q, U("r:opinions/@important"), level, code);
     PUT("其中重要意见%s条，经分类汇总，", xp(fx, q));
-    snprintf(q, sizeof q,
-             "sum(" U("r:opinions/r:status[@value='resolved']/@count") ") + "
-             "sum(" U("r:suggestions/r:status[@value='resolved']/@count") ")",
-             level, code, level, code);
+    snprintf(
+        q, sizeof q,
+        "sum(" U(
+            "r:opinions/r:status[@value='resolved']/@count") ") + "
+                                                             "sum(" U(
+                                                                 "r:"
+                                                                 "suggestions/"
+                                                                 "r:status[@"
+                                                                 "value='"
+                                                                 "resolved']/"
+                                                                 "@count") ")",
+        level, code, level, code);
     PUT("截至目前，已解决%.0f条", xpn(fx, q));
     snprintf(q, sizeof q, U("r:satisfaction/@forms"), level, code);
     v = xpn(fx, q);
     snprintf(q, sizeof q, U("r:satisfaction/@satisfied"), level, code);
-    PUT("满意度测评表%.0f份，群众满意率%s%%", v, pct(xpn(fx, q), v, p, sizeof p));
-    snprintf(q, sizeof q, U("r:groups/r:group[@value='elderly']/@served"), level, code);
+    PUT("满意度测评表%.0f份，群众满意率%s%%", v,
+        pct(xpn(fx, q), v, p, sizeof p));
+    snprintf(q, sizeof q, U("r:groups/r:group[@value='elderly']/@served"),
+             level, code);
     PUT("为%s名三无老人", xp(fx, q));
     PUT("提供生活照料、家政服务、康复护理、精神慰藉等关爱服务");
-    snprintf(q, sizeof q, U("r:audit/r:rule[@value='no-responsible-cadre']/@count"), level, code);
+    snprintf(q, sizeof q,
+             U("r:audit/r:rule[@value='no-responsible-cadre']/@count"), level,
+             code);
     PUT("有%s户住户未明确责任干部", xp(fx, q));
     /* the rule counts visits, not households */
-    snprintf(q, sizeof q, U("r:audit/r:rule[@value='cadre-few-visits']/@count"), level, code);
+    snprintf(q, sizeof q, U("r:audit/r:rule[@value='cadre-few-visits']/@count"),
+             level, code);
     PUT("有%s名干部参与走访次数偏少", xp(fx, q));
     PUT("党的建设、计划生育、综合治理、劳动保障、民政、城市管理、卫生等方面");
     PUT("2011年9月1日至10月31日");
@@ -442,8 +457,11 @@ static void test_zh_community(void **state)
     check_zh(fx, "community", JINSHAN, title, t, "md");
     /* the register's narrative, each part where it belongs, the figures
      * after it */
-    assert_has(t, "## 二、主要做法\n\n（主要做法的叙述段落，取自登记表。）\n\n据统计，活动中");
-    assert_has(t, "（存在的问题和不足的叙述段落，取自登记表。）\n\n从审核情况看，");
+    assert_has(t, "## "
+                  "二、主要做法\n\n（主要做法的叙述段落，取自登记表。）\n\n据统"
+                  "计，活动中");
+    assert_has(
+        t, "（存在的问题和不足的叙述段落，取自登记表。）\n\n从审核情况看，");
     assert_has(t, "## 五、下一步打算\n\n（下一步打算");
     assert_has(t, "\n\n金山社区\n\n2011年11月10日\n");
     /* where the important opinions went: the register's `to` */
@@ -460,8 +478,10 @@ static void test_zh_community(void **state)
     assert_has(t, "@bottom-right { content: \"— \" counter(page) \" —\"");
     assert_has(t, "@bottom-left { content: \"— \" counter(page) \" —\"");
     assert_has(t, "letter-spacing: -0.25pt;");
-    assert_has(t, "<p class=\"unit\" style=\"padding-right: 8em\">金山社区</p>");
-    assert_has(t, "<p class=\"date\" style=\"padding-right: 2em\">2011年11月10日</p>");
+    assert_has(t,
+               "<p class=\"unit\" style=\"padding-right: 8em\">金山社区</p>");
+    assert_has(
+        t, "<p class=\"date\" style=\"padding-right: 2em\">2011年11月10日</p>");
     assert_has(t, "<h1 class=\"title\">金山社区“走千家访万户”活动总结</h1>");
     check_zh(fx, "community", JINSHAN, title, t, "html");
     free(t);
@@ -505,12 +525,14 @@ static void test_zh_docx_package(void **state)
      * changes between digits and Chinese is spaced ⅕) — the date ends two
      * characters from the margin, the unit starts two characters left of
      * the date: 2 + 8 + 2 - 4 = 8 characters from the margin */
-    assert_has(doc, "<w:pStyle w:val=\"Signature\"/><w:ind w:rightChars=\"800\"");
+    assert_has(doc,
+               "<w:pStyle w:val=\"Signature\"/><w:ind w:rightChars=\"800\"");
     assert_has(doc, "<w:pStyle w:val=\"Date\"/><w:ind w:rightChars=\"200\"");
     free(doc);
     /* substitution hints for machines without the GB/T 9704 faces */
     doc = docx_part(p, "word/fontTable.xml");
-    assert_has(doc, "<w:font w:name=\"仿宋\">\n    <w:altName w:val=\"FangSong\"/>");
+    assert_has(doc,
+               "<w:font w:name=\"仿宋\">\n    <w:altName w:val=\"FangSong\"/>");
     assert_has(doc, "<w:altName w:val=\"SimHei\"/>");
     assert_has(doc, "<w:altName w:val=\"KaiTi\"/>");
     assert_has(doc, "<w:altName w:val=\"SimSun\"/>");
@@ -547,7 +569,8 @@ static void test_zh_rollup(void **state)
 
     t = slurp(render(fx, fx->zh, "street", STREET, "html", "s.html"), NULL);
     assert_non_null(t);
-    assert_has(t, "<span class=\"lead lead-2\">（一）领导重视，落实责任。</span>");
+    assert_has(t,
+               "<span class=\"lead lead-2\">（一）领导重视，落实责任。</span>");
     free(t);
 
     t = docx_text(render(fx, fx->zh, "street", STREET, "docx", "s.docx"));
@@ -607,21 +630,26 @@ static void check_en(fixture *fx, const char *level, const char *code,
     snprintf(q, sizeof q, U("r:opinions/@count"), level, code);
     o = xpn(fx, q);
     snprintf(q, sizeof q, U("r:suggestions/@count"), level, code);
-    snprintf(line, sizeof line, "%.0f opinions and suggestions (%.0f opinions, "
-             "%.0f suggestions)", o + xpn(fx, q), o, xpn(fx, q));
+    snprintf(line, sizeof line,
+             "%.0f opinions and suggestions (%.0f opinions, "
+             "%.0f suggestions)",
+             o + xpn(fx, q), o, xpn(fx, q));
     assert_has(text, line);
     assert_has(text, "What residents raised concerned Party building, "
                      "family planning");
     snprintf(q, sizeof q, U("r:opinions/@important"), level, code);
-    snprintf(line, sizeof line, "Among them were %s important opinions, all "
-             "of which were reported to ", xp(fx, q));
+    snprintf(line, sizeof line,
+             "Among them were %s important opinions, all "
+             "of which were reported to ",
+             xp(fx, q));
     assert_has(text, line);
     snprintf(q, sizeof q, U("r:satisfaction/@satisfied"), level, code);
     v = xpn(fx, q);
     snprintf(q, sizeof q, U("r:satisfaction/@forms"), level, code);
-    snprintf(line, sizeof line, "Residents returned %s satisfaction evaluation "
-             "forms, a satisfaction rate of %s%%", xp(fx, q),
-             pct(v, xpn(fx, q), p, sizeof p));
+    snprintf(line, sizeof line,
+             "Residents returned %s satisfaction evaluation "
+             "forms, a satisfaction rate of %s%%",
+             xp(fx, q), pct(v, xpn(fx, q), p, sizeof p));
     assert_has(text, line);
     /* the sample has one cadre with few visits: singular; a roll-up
      * speaks of its registers; a register's own account of its problems
@@ -630,11 +658,11 @@ static void check_en(fixture *fx, const char *level, const char *code,
     assert_has(text, xpn(fx, q) > 0
                          ? "The audit of the register found 1 cadre who took "
                            "part in too few visits"
-                         : strcmp(level, "community")
-                               ? "The registers show 1 cadre who took part in "
-                                 "too few visits"
-                               : "The register shows 1 cadre who took part in "
-                                 "too few visits");
+                     : strcmp(level, "community")
+                         ? "The registers show 1 cadre who took part in "
+                           "too few visits"
+                         : "The register shows 1 cadre who took part in "
+                           "too few visits");
     assert_lacks(text, " 1 cadres");
     assert_lacks(text, " 0 ");
     assert_lacks(text, "  ");
@@ -672,7 +700,8 @@ static void test_en(void **state)
     check_en(fx, "street", STREET, t, "md");
     assert_has(t, "the 2 communities of 城关街道 (红星社区 and 金山社区)");
     assert_has(t, "Working groups headed by the community secretaries");
-    assert_has(t, "**A. Leadership and clear responsibilities.** The communities");
+    assert_has(t,
+               "**A. Leadership and clear responsibilities.** The communities");
     assert_has(t, "all of which were reported to this street office by the "
                   "communities.");
     free(t);
@@ -1023,8 +1052,8 @@ static void test_render_set_once(void **state)
     outs[0].path = md;
     outs[1].format = "html";
     outs[1].path = html;
-    assert_int_equal(summary_render_set(s, fx->ret, "community", JINSHAN,
-                                        outs, 2, &fx->opts, &failed, &msg),
+    assert_int_equal(summary_render_set(s, fx->ret, "community", JINSHAN, outs,
+                                        2, &fx->opts, &failed, &msg),
                      ERR_OK);
     a = slurp(md, NULL);
     b = slurp(html, NULL);
@@ -1041,8 +1070,7 @@ static void test_render_set_once(void **state)
     snprintf(bad, sizeof bad, "%s/no-such-folder/once.html", fx->dir);
     outs[1].path = bad;
     assert_int_not_equal(summary_render_set(s, fx->ret, "community", JINSHAN,
-                                            outs, 2, &fx->opts, &failed,
-                                            &msg),
+                                            outs, 2, &fx->opts, &failed, &msg),
                          ERR_OK);
     assert_int_equal(failed, 1);
     assert_int_equal(access(md, F_OK), -1);

@@ -176,9 +176,9 @@ static void part_has(xlsx_book *b, const char *part, const char *sheet,
 static void test_sheet_names_zh(void **state)
 {
     static const char *const want[] = {
-        "汇总表", "入户走访情况表", "民情意见分类统计表",
-        "建议分类统计表", "特殊群体及服务情况表", "干部参与情况表",
-        "满意度测评情况表", "审核发现情况表", "审核发现情况表（明细）"};
+        "汇总表",           "入户走访情况表",       "民情意见分类统计表",
+        "建议分类统计表",   "特殊群体及服务情况表", "干部参与情况表",
+        "满意度测评情况表", "审核发现情况表",       "审核发现情况表（明细）"};
     xlsx_book *b = render_open(*state, "zh");
     size_t i;
 
@@ -291,7 +291,8 @@ static void test_audit_findings(void **state)
     cell_is(b, S_FINDINGS, ref('F', r), "620402003005");
     r = row_of(b, S_FINDINGS, "c11", 9);
     cell_is(b, S_FINDINGS, ref('C', r), "干部走访次数偏少");
-    cell_is(b, S_FINDINGS, ref('E', r), "cadre c11 made 3 visits, fewer than 5");
+    cell_is(b, S_FINDINGS, ref('E', r),
+            "cadre c11 made 3 visits, fewer than 5");
     part_has(b, NULL, S_FINDINGS, "<autoFilter ref=\"A5:J7\"/>");
 
     /* findings by rule, one row per unit: every rule a column */
