@@ -22,7 +22,12 @@
  *
  * Cadres (community tallies only) are kept in a small array with a libxml2
  * hash from id to index: registers list tens of cadres, households name
- * them thousands of times.
+ * them thousands of times. *
+ * Why one file: the layout above is read from registers (tally_household
+ * and the rest), read back from a return (tally_read_unit, for merge),
+ * summed (tally_add) and written (tally_write); every table appears in
+ * all four, and apart they would drift — a table written but not read
+ * back is a merge that silently loses it.
  */
 #include "tally.h"
 
