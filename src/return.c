@@ -600,20 +600,32 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
 
 error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)
 {
-    xmlChar *mem = NULL;
-    int size = 0;
-    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
-    if (!mem)
+    /* Written as UTF-8 with no encoder: the tree is UTF-8 already, and
+     * libxml2's UTF-8 "conversion" copies the whole text once more into a
+     * buffer that doubles as it grows (a merged return of 500 communities
+     * is 10 MB). doc->encoding "UTF-8" gives the same declaration and the
+     * same bytes (raw UTF-8, not character references) as the encoder. */
+    const xmlChar *enc = doc->encoding;
+    xmlBufferPtr b = xmlBufferCreateSize(1 << 16);
+    xmlSaveCtxtPtr save;
+    long r;
+    if (!b)
         return ERR_NOMEM;
-    *buf = malloc((size_t)size + 1);
-    if (!*buf) {
-        xmlFree(mem);
+    xmlBufferSetAllocationScheme(b, XML_BUFFER_ALLOC_DOUBLEIT);
+    doc->encoding = BAD_CAST "UTF-8";
+    save = xmlSaveToBuffer(b, NULL, XML_SAVE_FORMAT);
+    r = save ? xmlSaveDoc(save, doc) : -1;
+    if (save && xmlSaveClose(save) < 0)
+        r = -1;
+    doc->encoding = enc;
+    if (r < 0 || !xmlBufferContent(b)) {
+        xmlBufferFree(b);
         return ERR_NOMEM;
     }
-    memcpy(*buf, mem, (size_t)size + 1);
-    *len = (size_t)size;
-    xmlFree(mem);
-    return ERR_OK;
+    *len = (size_t)xmlBufferLength(b);
+    *buf = (char *)xmlBufferDetach(b);
+    xmlBufferFree(b);
+    return *buf ? ERR_OK : ERR_NOMEM;
 }
 
 /* ---- findings.csv ---------------------------------------------------- */

@@ -688,9 +688,8 @@ static xmlNodePtr row(xmlNodePtr parent, xmlNsPtr ns, const char *name,
                       const vocab_item *it)
 {
     xmlNodePtr n = child(parent, ns, name);
-    if (!n || !xmlSetProp(n, BAD_CAST "value", BAD_CAST it->value) ||
-        !xmlSetProp(n, BAD_CAST "zh", BAD_CAST it->zh) ||
-        !xmlSetProp(n, BAD_CAST "en", BAD_CAST it->en))
+    if (!n || retdoc_set(n, "value", it->value) ||
+        retdoc_set(n, "zh", it->zh) || retdoc_set(n, "en", it->en))
         return NULL;
     return n;
 }
@@ -927,13 +926,12 @@ error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
         return ERR_NOMEM;
     for (i = 0; i < n_rules && i < t->n_rule; i++) {
         xmlNodePtr x = child(n, ns, "rule");
-        if (!x || !xmlSetProp(x, BAD_CAST "value", BAD_CAST rules[i].value) ||
-            !xmlSetProp(x, BAD_CAST "zh", BAD_CAST rules[i].zh) ||
-            !xmlSetProp(x, BAD_CAST "en", BAD_CAST rules[i].en) ||
-            !xmlSetProp(x, BAD_CAST "severity",
-                        BAD_CAST(rule_severity && rule_severity[i]
-                                     ? rule_severity[i]
-                                     : "error")) ||
+        if (!x || retdoc_set(x, "value", rules[i].value) ||
+            retdoc_set(x, "zh", rules[i].zh) ||
+            retdoc_set(x, "en", rules[i].en) ||
+            retdoc_set(x, "severity",
+                       rule_severity && rule_severity[i] ? rule_severity[i]
+                                                         : "error") ||
             retdoc_set_count(x, "count", t->rule_count[i]))
             return ERR_NOMEM;
     }
