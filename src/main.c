@@ -1037,6 +1037,32 @@ static int print_diag_list(const diag_list *l, const options *o, FILE *out)
     return 0;
 }
 
+/* A refusal of merge or verify (the inputs cannot be merged or checked;
+ * FILE the input concerned, or NULL): "canvass: MESSAGE" on stderr, or
+ * with --format=json a diagnostic line of rule "refused" and line 0 (the
+ * whole file), as every other problem with an input is given. */
+static void print_refusal(const options *o, const char *file,
+                          const char *message)
+{
+    diag d;
+    char *line;
+    if (!o->json) {
+        fprintf(stderr, "canvass: %s\n", message);
+        return;
+    }
+    memset(&d, 0, sizeof d);
+    d.file = (char *)(file ? file : "");
+    d.severity = DIAG_ERROR;
+    d.rule = (char *)"refused";
+    d.message = (char *)message;
+    if (!(line = diag_format_json(&d))) {
+        fprintf(stderr, "canvass: %s\n", message); /* out of memory */
+        return;
+    }
+    fprintf(stderr, "%s\n", line);
+    free(line);
+}
+
 static int cmd_merge(int argc, char **argv, options *o)
 {
     setup s;
@@ -1077,7 +1103,7 @@ static int cmd_merge(int argc, char **argv, options *o)
     diag_list_sort(&res.diags);
     print_diag_list(&res.diags, o, stderr);
     for (i = 0; i < res.nrefusals; i++)
-        fprintf(stderr, "canvass: %s\n", res.refusals[i]);
+        print_refusal(o, res.refusals[i].file, res.refusals[i].message);
     if (res.io_failed) {
         fprintf(stderr, "canvass: some returns could not be read; no return "
                         "written\n");
@@ -1238,18 +1264,19 @@ static int cmd_verify(int argc, char **argv, options *o)
     if (e == ERR_OK)
         e = retdoc_validate(doc, path, s.rschema, &diags);
     print_diag_list(&diags, o, stderr);
-    if (kind == RETDOC_KIND_REGISTER) {
-        fprintf(stderr,
-                "canvass: %s is a register, not a return: verify "
-                "takes the return first, then the registers\n",
-                path);
-        rc = EXIT_USAGE;
-        goto done;
-    }
-    if (e != ERR_OK) {
-        rc = e == ERR_INVALID ? EXIT_INVALID : EXIT_IO;
-        fprintf(stderr, "canvass: %s: not a return that can be verified\n",
-                path);
+    if (kind == RETDOC_KIND_REGISTER || e != ERR_OK) {
+        char *m =
+            kind == RETDOC_KIND_REGISTER
+                ? error_format("%s is a register, not a return: "
+                               "verify takes the return first, then "
+                               "the registers",
+                               path)
+                : error_format("%s: not a return that can be verified", path);
+        print_refusal(o, path, m ? m : error_string(ERR_NOMEM));
+        free(m);
+        rc = kind == RETDOC_KIND_REGISTER ? EXIT_USAGE
+             : e == ERR_INVALID           ? EXIT_INVALID
+                                          : EXIT_IO;
         goto done;
     }
     if (retdoc_open(doc, s.rvocab, &rd, &msg) != ERR_OK)

@@ -71,6 +71,7 @@ typedef struct {
     size_t nnot_listed, cnot_listed;
     char *campaign[5];
     const char *first; /* the input the campaign came from */
+    const char *cur;   /* the input being read */
     audit_opts sev;
     const char *sev_from;
     int partial;
@@ -83,18 +84,20 @@ __attribute__((format(printf, 2, 3))) static void refuse(merger *m,
     merge_result *r = m->res;
     buf_t b = BUF_INIT;
     va_list ap;
-    char buf[1024];
+    char buf[1024], *file = NULL;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     buf_puts(&b, buf);
-    if (buf_error(&b) != ERR_OK ||
+    if (buf_error(&b) != ERR_OK || (m->cur && !(file = strdup(m->cur))) ||
         GROW(r->refusals, r->nrefusals + 1, r->crefusals) != ERR_OK) {
         buf_free(&b);
+        free(file);
         m->nomem = 1;
         return;
     }
-    r->refusals[r->nrefusals++] = buf_detach(&b);
+    r->refusals[r->nrefusals].file = file;
+    r->refusals[r->nrefusals++].message = buf_detach(&b);
 }
 
 static char *mdup(merger *m, const char *s)
@@ -588,8 +591,10 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
             rc = ERR_INTERRUPTED;
             goto done;
         }
+        m.cur = sorted[i];
         read_one(&m, sorted[i]);
     }
+    m.cur = NULL;
     if (m.nomem)
         goto nomem;
     if (res->diags.n || res->nrefusals || res->io_failed)
@@ -676,8 +681,10 @@ void merge_result_clear(merge_result *res)
         return;
     xmlFreeDoc(res->doc);
     diag_list_clear(&res->diags);
-    for (i = 0; i < res->nrefusals; i++)
-        free(res->refusals[i]);
+    for (i = 0; i < res->nrefusals; i++) {
+        free(res->refusals[i].file);
+        free(res->refusals[i].message);
+    }
     free(res->refusals);
     for (i = 0; i < res->nexcluded; i++)
         free(res->excluded[i]);

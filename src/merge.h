@@ -38,10 +38,18 @@ typedef struct {
     const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
 } merge_opts;
 
+/* Why the inputs cannot be merged: one sentence (naming both files where
+ * two are involved), and the input being read when it was found (NULL
+ * when there is none); both malloc'd. */
+typedef struct {
+    char *file;
+    char *message;
+} merge_refusal;
+
 typedef struct {
     xmlDocPtr doc;   /* the merged return; NULL when anything failed */
     diag_list diags; /* inputs that are not valid returns, located */
-    char **refusals; /* why the inputs cannot be merged (malloc'd) */
+    merge_refusal *refusals;
     size_t nrefusals, crefusals;
     char **excluded; /* partial: registers left out, "file (return)" */
     size_t nexcluded, cexcluded;

@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(j);
     }
     for (k = 0; k < res.nrefusals; k++)
-        check_text("refusal", res.refusals[k]);
+        check_text("refusal", res.refusals[k].message);
     if (res.doc) {
         char *vmsg = NULL, *buf = NULL;
         size_t blen = 0;
