@@ -119,7 +119,10 @@ typedef struct {
     int list_set;        /* --max-findings given: check lists so many */
     int quiet;           /* --quiet: no progress line */
     audit_opts audit;
-    int wrote; /* set by build: the outputs are in place */
+    char rule_given[RULE_COUNT_]; /* --rule named the rule (verify: it
+                                   * overrides the return's severity) */
+    int audit_given; /* --rule, --overdue-days or --min-visits given */
+    int wrote;       /* set by build: the outputs are in place */
 } options;
 
 static const char usage_text[] =
@@ -143,7 +146,8 @@ static const char usage_text[] =
     "       twice, different campaigns, partial returns (unless\n"
     "       --allow-partial) and returns whose figures do not add up.\n"
     "verify rebuilds RETURN from the registers and prints every figure and\n"
-    "       register that differs; exit 0 when everything matches.\n"
+    "       register that differs; exit 0 when everything matches. Rules\n"
+    "       keep the severities RETURN records, but those --rule names.\n"
     "\n"
     "options:\n"
     "  --format=text|json      diagnostics as text (default) or JSON lines\n"
@@ -280,13 +284,22 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
             o->schema = optarg;
             break;
         case O_RULE:
+            o->audit_given = 1;
             if (audit_opts_set(&o->audit, optarg, &msg) != ERR_OK) {
                 error_code e = usage_error("%s", msg ? msg : "bad --rule");
                 free(msg);
                 return e;
+            } else {
+                char id[64];
+                int k;
+                snprintf(id, sizeof id, "%.*s", (int)strcspn(optarg, "="),
+                         optarg);
+                if ((k = audit_rule_find(id)) >= 0)
+                    o->rule_given[k] = 1;
             }
             break;
         case O_OVERDUE:
+            o->audit_given = 1;
             if (parse_count(optarg, 100000, &v))
                 return usage_error("--overdue-days needs a number of days, "
                                    "not '%s'",
@@ -294,6 +307,7 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
             o->audit.overdue_days = (int)v;
             break;
         case O_MINVISITS:
+            o->audit_given = 1;
             if (parse_count(optarg, 100000, &v))
                 return usage_error("--min-visits needs a number, not '%s'",
                                    optarg);
@@ -1077,8 +1091,16 @@ static int cmd_merge(int argc, char **argv, options *o)
 
     o->cmd = "merge";
     o->inputs = "return";
-    if ((e = parse_options(argc, argv, o, 1, &answered)) != ERR_OK ||
-        answered || (e = setup_load(&s, o)) != ERR_OK)
+    if ((e = parse_options(argc, argv, o, 1, &answered)) != ERR_OK || answered)
+        return exit_status(e);
+    /* merge has no registers to audit: the severities are those its
+     * returns were made with (all alike, or refused) */
+    if (o->audit_given)
+        return exit_status(usage_error(
+            "%s", "--rule, --overdue-days and --min-visits apply to "
+                  "registers: merge keeps the audit its returns were made "
+                  "with (give them to build)"));
+    if ((e = setup_load(&s, o)) != ERR_OK)
         return exit_status(e);
     snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
     memset(&mo, 0, sizeof mo);
@@ -1281,8 +1303,16 @@ static int cmd_verify(int argc, char **argv, options *o)
     }
     if (retdoc_open(doc, s.rvocab, &rd, &msg) != ERR_OK)
         goto nomem;
-    /* the rules as the return was made with them */
-    merge_severities(rd, &o->audit);
+    /* the rules as the return was made with them, but for those --rule
+     * names, as build would take them; the thresholds are the defaults or
+     * those given, as in build (a return does not record them) */
+    {
+        audit_opts made;
+        merge_severities(rd, &made);
+        for (i = 0; i < RULE_COUNT_; i++)
+            if (!o->rule_given[i])
+                o->audit.severity[i] = made.severity[i];
+    }
     optind++;
     if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
         rc = EXIT_IO;
