@@ -200,7 +200,8 @@ static int parse_count(const char *s, long max, long *out)
     return 0;
 }
 
-static int parse_formats(const char *s, int *out)
+/* ERR_OK with *OUT set, ERR_USAGE (an unknown name) or ERR_NOMEM. */
+static error_code parse_formats(const char *s, int *out)
 {
     static const struct {
         const char *name;
@@ -211,7 +212,7 @@ static int parse_formats(const char *s, int *out)
     size_t i;
     int f = 0;
     if (!copy)
-        return -1;
+        return ERR_NOMEM;
     for (tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         for (i = 0; i < sizeof names / sizeof *names; i++)
@@ -219,13 +220,13 @@ static int parse_formats(const char *s, int *out)
                 break;
         if (i == sizeof names / sizeof *names) {
             free(copy);
-            return -1;
+            return ERR_USAGE;
         }
         f |= names[i].bit;
     }
     free(copy);
     *out = f;
-    return f ? 0 : -1;
+    return f ? ERR_OK : ERR_USAGE;
 }
 
 /* Parses argv after the subcommand: ERR_OK, or ERR_USAGE (said). *DONE is
@@ -266,6 +267,7 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
     int c;
     long v;
     char *msg = NULL;
+    error_code e;
 
     opterr = 0;
     optind = 1;
@@ -286,7 +288,7 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
         case O_RULE:
             o->audit_given = 1;
             if (audit_opts_set(&o->audit, optarg, &msg) != ERR_OK) {
-                error_code e = usage_error("%s", msg ? msg : "bad --rule");
+                e = usage_error("%s", msg ? msg : "bad --rule");
                 free(msg);
                 return e;
             } else {
@@ -346,7 +348,11 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
         case O_FORMATS:
             if (!build)
                 return usage_error("%s is a build option", "--formats");
-            if (parse_formats(optarg, &o->formats))
+            if ((e = parse_formats(optarg, &o->formats)) == ERR_NOMEM) {
+                fprintf(stderr, "canvass: %s\n", error_string(e));
+                return e;
+            }
+            if (e != ERR_OK)
                 return usage_error("--formats takes a list of xml, xlsx, docx, "
                                    "html, md, csv, not '%s'",
                                    optarg);
@@ -1011,9 +1017,11 @@ static int cmd_build(int argc, char **argv, options *o)
     ro.audit = &o->audit;
     ro.max_findings = o->max_findings;
     ro.generator = gen;
-    if (return_build(b, &ro, &ret, &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot build the return");
-        rc = EXIT_INVALID;
+    if ((e = return_build(b, &ro, &ret, &msg)) != ERR_OK) {
+        /* a batch that mixes campaigns is the inputs' fault (exit 1); no
+         * memory is not */
+        fprintf(stderr, "canvass: %s\n", msg ? msg : error_string(e));
+        rc = exit_status(e);
         goto done;
     }
     if (return_validate(ret, s.rschema, &msg) != ERR_OK) {
@@ -1335,9 +1343,11 @@ static int cmd_verify(int argc, char **argv, options *o)
     ro.audit = &o->audit;
     ro.max_findings = SIZE_MAX;
     ro.generator = gen;
-    if (return_build(b, &ro, &rebuilt, &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot build the return");
-        rc = EXIT_INVALID;
+    if ((e = return_build(b, &ro, &rebuilt, &msg)) != ERR_OK) {
+        /* a batch that mixes campaigns is the inputs' fault (exit 1); no
+         * memory is not */
+        fprintf(stderr, "canvass: %s\n", msg ? msg : error_string(e));
+        rc = exit_status(e);
         goto done;
     }
     if (retdoc_open(rebuilt, s.rvocab, &rb, &msg) != ERR_OK ||

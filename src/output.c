@@ -453,8 +453,10 @@ static int retire(output_t *o, int dfd, const char *name, int staging, int cur,
     return unlinkat(o->pfd, name, AT_REMOVEDIR) ? 1 : 0;
 }
 
-/* Removes the private folders of OUTDIR's builds that died. */
-static void clean_leftovers(output_t *o)
+/* Removes the private folders of OUTDIR's builds that died: best effort
+ * (a folder that cannot be read is left for the next build), but no
+ * memory for its name is a failure like any other (ERR_NOMEM). */
+static error_code clean_leftovers(output_t *o)
 {
     char *prefix = error_format(".%s%s", o->base, PRIVATE_TAG);
     int fd =
@@ -466,7 +468,7 @@ static void clean_leftovers(output_t *o)
         if (fd >= 0)
             close(fd);
         free(prefix);
-        return;
+        return prefix ? ERR_OK : ERR_NOMEM;
     }
     while ((e = readdir(d))) {
         int lfd, staging;
@@ -487,6 +489,7 @@ static void clean_leftovers(output_t *o)
     }
     closedir(d);
     free(prefix);
+    return ERR_OK;
 }
 
 /* ---- open --------------------------------------------------------------- */
@@ -703,7 +706,10 @@ error_code output_open(const char *outdir, output_wait_fn on_wait, void *arg,
         e = error_set(msg, ERR_NOMEM, "out of memory");
         goto fail;
     }
-    clean_leftovers(o);
+    if (clean_leftovers(o) != ERR_OK) {
+        e = error_set(msg, ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     if ((e = stage(o, msg)) != ERR_OK)
         goto fail;
     *out = o;

@@ -480,7 +480,7 @@ error_code tally_add(tally_t *t, const tally_t *f, int keep_cadres)
             s.p = (const char **)f->secs[i].p;
             s.n_p = f->secs[i].n_p;
             s.line = s.col = 0;
-            if (tally_section(t, &s) < 0)
+            if (tally_section(t, &s) != ERR_OK)
                 return ERR_NOMEM;
         }
     } else {
