@@ -2,8 +2,9 @@
  * reader.c — one register, streamed: open, sniff, decode, parse, validate,
  * hash.
  *
- * Design. The file is opened by us (O_NONBLOCK so a FIFO cannot hang the
- * open, then fstat: regular files only) and read in 64 KiB chunks; each
+ * Design. The file is opened by input.c (O_NONBLOCK so a FIFO cannot hang
+ * the open, then fstat: regular files only; the same for returns) and read
+ * in 64 KiB chunks; each
  * chunk goes to the SHA-256 and through the input stage (below) to a
  * libxml2 push parser whose SAX stream has the schema validator plugged in
  * (xmlSchemaSAXPlug), 16 KiB at a time so that an interrupt is seen
@@ -55,12 +56,10 @@
 #include "reader.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -71,6 +70,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "input.h"
 #include "intake.h"
 
 #define REG_NS "urn:canvass:register:1"
@@ -1074,22 +1074,6 @@ static void io_diag(const char *path, const reader_callbacks *cb, void *ud,
         cb->diag(ud, &d);
 }
 
-static ssize_t read_full(int fd, unsigned char *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = read(fd, buf + got, n - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return -1;
-        if (k == 0)
-            break;
-        got += (size_t)k;
-    }
-    return (ssize_t)got;
-}
-
 void reader_hex(char *out, const uint8_t *d, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
@@ -1201,9 +1185,9 @@ error_code reader_read(reader_t *r, const char *path,
     uint8_t digest[SHA256_DIGEST_SIZE];
     unsigned char *buf = NULL;
     error_code rc = ERR_OK;
-    struct stat st;
     ssize_t n;
-    int fd, first = 1, wf, sv, flags;
+    input_why not_input;
+    int fd, first = 1, wf, sv, err;
     intake_t *in = NULL;
 
     memset(res, 0, sizeof *res);
@@ -1221,31 +1205,16 @@ error_code reader_read(reader_t *r, const char *path,
     household_reset(r);
     r->ctxt = NULL;
 
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        io_diag(path, cb, ud, "cannot open the register", errno);
-        return ERR_OPEN;
-    }
-    if (fstat(fd, &st) < 0) {
-        io_diag(path, cb, ud, "cannot read the register", errno);
-        close(fd);
-        return ERR_READ;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
+    if ((rc = input_open(path, &fd, &not_input, &err)) != ERR_OK) {
         io_diag(path, cb, ud,
-                S_ISDIR(st.st_mode)
+                rc == ERR_OPEN   ? "cannot open the register"
+                : rc == ERR_READ ? "cannot read the register"
+                : not_input == INPUT_DIRECTORY
                     ? "is a directory, not a register: name the XML files"
                     : "is not a regular file (a FIFO, socket or device): "
                       "copy the register to a file first",
-                0);
-        return ERR_NOT_REGULAR;
-    }
-    if ((flags = fcntl(fd, F_GETFL)) < 0 ||
-        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-        io_diag(path, cb, ud, "cannot read the register", errno);
-        close(fd);
-        return ERR_READ;
+                err);
+        return rc;
     }
     if (!(buf = malloc(CHUNK)) || !(in = intake_new())) {
         free(buf);
@@ -1273,7 +1242,7 @@ error_code reader_read(reader_t *r, const char *path,
 
     for (;;) {
         int eof;
-        n = read_full(fd, buf, CHUNK);
+        n = input_read(fd, buf, CHUNK);
         if (n < 0) {
             io_diag(path, cb, ud, "cannot read the register", errno);
             rc = ERR_READ;

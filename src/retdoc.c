@@ -19,7 +19,8 @@
  * else lists B's figures in a libxml2 hash by path, then walks A's.
  *
  * Loading (retdoc_load) treats a return like a hostile register, with the
- * reader's approach: our own open (regular files only), a push parser fed
+ * reader's approach: the reader's own open (input.c: regular files only,
+ * a FIFO never waited for), a push parser fed
  * 64 KiB chunks with XML_PARSE_NONET only, the DOCTYPE refused in the
  * internalSubset callback (before an entity could be declared, let alone
  * expanded), a 4 MB bound on one unparsed construct, a cut file named as
@@ -39,12 +40,10 @@
 #include "retdoc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/hash.h>
@@ -53,6 +52,7 @@
 #include <libxml/SAX2.h>
 
 #include "buf.h"
+#include "input.h"
 
 #define REGISTER_NS "urn:canvass:register:1"
 #define LOAD_CHUNK 65536
@@ -890,33 +890,28 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
 {
     xmlSAXHandler sax;
     load_state l;
-    struct stat st;
+    input_why why;
     unsigned char *buf = NULL;
     error_code rc = ERR_OK;
-    int fd, first = 1;
+    int fd, err, first = 1;
 
     *doc = NULL;
     *kind = RETDOC_KIND_NONE;
     memset(&l, 0, sizeof l);
     l.path = path;
     l.diags = diags;
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        load_io(path, diags, "cannot open the return", errno);
-        return ERR_OPEN;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+    if ((rc = input_open(path, &fd, &why, &err)) != ERR_OK) {
         load_io(path, diags,
-                S_ISDIR(st.st_mode)
+                rc == ERR_OPEN   ? "cannot open the return"
+                : rc == ERR_READ ? "cannot read the return"
+                : why == INPUT_DIRECTORY
                     ? "is a directory, not a return: name the return.xml files"
                     : "is not a regular file (a FIFO, socket or device): copy "
                       "the return to a file first",
-                0);
-        return ERR_NOT_REGULAR;
+                err);
+        return rc;
     }
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
-        !(buf = malloc(LOAD_CHUNK))) {
+    if (!(buf = malloc(LOAD_CHUNK))) {
         close(fd);
         return ERR_NOMEM;
     }
@@ -926,16 +921,8 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
     sax.externalSubset = NULL;
     sax.serror = load_error;
     for (;;) {
-        ssize_t n = 0;
-        size_t got = 0;
-        while (got < LOAD_CHUNK) {
-            n = read(fd, buf + got, LOAD_CHUNK - got);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            got += (size_t)n;
-        }
+        ssize_t n = input_read(fd, buf, LOAD_CHUNK);
+        size_t got = n > 0 ? (size_t)n : 0;
         if (n < 0) {
             load_io(path, diags, "cannot read the return", errno);
             rc = ERR_READ;

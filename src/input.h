@@ -1,0 +1,36 @@
+/*
+ * input.h — the one way canvass opens and reads an input (a register or a
+ * return), whoever reads it (see input.c).
+ *
+ * input_open opens PATH for reading, regular files only, without ever
+ * hanging on a FIFO; input_read fills a buffer from it, through short
+ * reads and signals. Nothing is printed: the caller words the failure for
+ * what the file should have been ("the register", "the return").
+ */
+#ifndef CANVASS_INPUT_H
+#define CANVASS_INPUT_H
+
+#include <sys/types.h>
+
+#include "error.h"
+
+/* What input_open found when it failed. */
+typedef enum {
+    INPUT_FAULT,      /* the system refused (open, fstat, fcntl): *ERR */
+    INPUT_DIRECTORY,  /* a directory */
+    INPUT_NOT_REGULAR /* a FIFO, socket or device */
+} input_why;
+
+/* Opens PATH read-only (O_NONBLOCK for the open, so that a FIFO with no
+ * writer cannot hang it; cleared once it is known to be a regular file),
+ * close-on-exec, never a controlling terminal. ERR_OK with *FD set (the
+ * caller closes it); else ERR_OPEN (it could not be opened), ERR_READ (it
+ * was opened but not examined) or ERR_NOT_REGULAR, with *WHY and *ERR
+ * (errno, 0 when none) saying why. */
+error_code input_open(const char *path, int *fd, input_why *why, int *err);
+
+/* Reads up to N bytes of FD into BUF: fewer only at the end of the file.
+ * The count, or -1 with errno set. */
+ssize_t input_read(int fd, unsigned char *buf, size_t n);
+
+#endif
