@@ -6,13 +6,17 @@
  *   canvass merge -o OUTDIR [options] RETURN...
  *   canvass verify [options] RETURN REGISTER...
  *
- * Subcommands are a table (as git.c has it). Exit codes (SPEC §5):
+ * Subcommands are a table (as git.c has it), which also says what each
+ * takes (registers or returns, -o, the audit options); every command
+ * starts the same way (begin: options, inputs against outputs, schemas).
+ * Exit codes (SPEC §5):
  *   0 clean; 1 invalid registers or error findings; 2 usage;
  *   3 input/output failure (an unreadable input, an unwritable output,
  *   a full disk, an interrupt).
  *
- * Outputs of build go through output.c: before any register is read, an
- * input an output could replace is refused (exit 2); the renderers write
+ * Outputs of build and merge go through output.c: before any input is
+ * read, an input an output could replace is refused (exit 2); the
+ * renderers write
  * into a private folder beside OUTDIR, and the whole set replaces the old
  * one in one step only when every file is complete; on any failure or
  * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines go
@@ -110,6 +114,10 @@ typedef struct {
     const char *templates; /* --templates */
     const char *cmd;       /* the subcommand */
     const char *inputs;    /* "register" or "return": what it takes */
+    int writes;            /* takes -o and the output options */
+    int audits;            /* takes --rule and the thresholds */
+    const char *too_few;   /* its usage when given one input; NULL: one
+                            * will do */
     int json;              /* --format=json */
     int allow_partial;
     int formats;
@@ -231,8 +239,7 @@ static error_code parse_formats(const char *s, int *out)
 
 /* Parses argv after the subcommand: ERR_OK, or ERR_USAGE (said). *DONE is
  * set when there is nothing more to do (--help was answered). */
-static error_code parse_options(int argc, char **argv, options *o, int build,
-                                int *done)
+static error_code parse_options(int argc, char **argv, options *o, int *done)
 {
     enum {
         O_FORMAT = 256,
@@ -334,19 +341,19 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
             o->threads = (int)v;
             break;
         case 'o':
-            if (!build)
+            if (!o->writes)
                 return usage_error("%s: only build writes outputs", "-o");
             o->outdir = optarg;
             break;
         case O_LANG:
-            if (!build)
+            if (!o->writes)
                 return usage_error("%s is a build option", "--lang");
             if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
                 return usage_error("--lang must be zh or en, not '%s'", optarg);
             o->lang = optarg;
             break;
         case O_FORMATS:
-            if (!build)
+            if (!o->writes)
                 return usage_error("%s is a build option", "--formats");
             if ((e = parse_formats(optarg, &o->formats)) == ERR_NOMEM) {
                 fprintf(stderr, "canvass: %s\n", error_string(e));
@@ -358,12 +365,12 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
                                    optarg);
             break;
         case O_TEMPLATES:
-            if (!build)
+            if (!o->writes)
                 return usage_error("%s is a build option", "--templates");
             o->templates = optarg;
             break;
         case O_PARTIAL:
-            if (!build)
+            if (!o->writes)
                 return usage_error("%s is a build option", "--allow-partial");
             o->allow_partial = 1;
             break;
@@ -381,8 +388,17 @@ static error_code parse_options(int argc, char **argv, options *o, int build,
     }
     if (optind >= argc)
         return usage_error("name at least one %s", o->inputs);
-    if (build && !o->outdir)
+    if (o->too_few && argc - optind < 2)
+        return usage_error("%s", o->too_few);
+    if (o->writes && !o->outdir)
         return usage_error("%s needs -o OUTDIR", o->cmd);
+    /* merge has no registers to audit: the severities are those its
+     * returns were made with (all alike, or refused) */
+    if (!o->audits && o->audit_given)
+        return usage_error("--rule, --overdue-days and --min-visits apply "
+                           "to registers: %s keeps the audit its returns "
+                           "were made with (give them to build)",
+                           o->cmd);
     return ERR_OK;
 }
 
@@ -637,31 +653,77 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
     return b;
 }
 
-/* What check and build share: options, (for build) the inputs checked
- * against the outputs, schemas, the batch read and its diagnostics
- * printed to OUT (every failure said). ERR_OK with *S and *B set (caller
- * frees both) to go on, or with *B NULL when --help was answered; else
- * the failure. */
-static error_code start(int argc, char **argv, options *o, int build, FILE *out,
-                        setup *s, batch_t **b)
+/* What every command does first: its options (*DONE set when --help was
+ * answered: nothing more to do), for a command that writes no input that
+ * an output could replace (checked before anything is read), then the
+ * schemas into *S (caller frees, unless *DONE). ERR_OK, or the failure
+ * (said). */
+static error_code begin(int argc, char **argv, options *o, setup *s, int *done)
 {
     error_code e;
     char *msg = NULL;
-    int answered = 0;
 
-    *b = NULL;
-    if ((e = parse_options(argc, argv, o, build, &answered)) != ERR_OK ||
-        answered)
+    *done = 0;
+    if ((e = parse_options(argc, argv, o, done)) != ERR_OK || *done)
         return e;
-    /* before reading anything: no input may be one an output replaces */
-    if (build &&
+    if (o->writes &&
         output_check_inputs(o->outdir, (const char *const *)argv + optind,
-                            (size_t)(argc - optind), &msg) != ERR_OK) {
+                            (size_t)(argc - optind), o->inputs, o->cmd,
+                            &msg) != ERR_OK) {
         fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
         free(msg);
         return ERR_USAGE;
     }
-    if ((e = setup_load(s, o)) != ERR_OK)
+    return setup_load(s, o);
+}
+
+/* The name a return gives its generator: "canvass VERSION". */
+static void generator(char gen[64])
+{
+    snprintf(gen, 64, "canvass %s", CANVASS_VERSION);
+}
+
+/* The options return_build takes, from S and O, with at most MAX
+ * findings listed; GEN holds the generator's name. */
+static void return_opts_of(const setup *s, const options *o, size_t max,
+                           char gen[64], return_opts *ro)
+{
+    generator(gen);
+    memset(ro, 0, sizeof *ro);
+    ro->vocab = s->vocab;
+    ro->rvocab = s->rvocab;
+    ro->audit = &o->audit;
+    ro->max_findings = max;
+    ro->generator = gen;
+}
+
+/* A return about to be written must match return.xsd: a bug otherwise,
+ * said as such. ERR_OK or the failure (said). */
+static error_code check_written(xmlDocPtr ret, const setup *s)
+{
+    char *msg = NULL;
+    if (return_validate(ret, s->rschema, &msg) == ERR_OK)
+        return ERR_OK;
+    fprintf(stderr,
+            "canvass: internal error: the return does not match "
+            "return.xsd: %s\n",
+            msg ? msg : "");
+    free(msg);
+    return ERR_INTERNAL;
+}
+
+/* What check and build share: begin, then the batch read and its
+ * diagnostics printed to OUT (every failure said). ERR_OK with *S and *B
+ * set (caller frees both) to go on, or with *B NULL when --help was
+ * answered; else the failure. */
+static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
+                        batch_t **b)
+{
+    error_code e;
+    int answered = 0;
+
+    *b = NULL;
+    if ((e = begin(argc, argv, o, s, &answered)) != ERR_OK || answered)
         return e;
     if (!(*b = run_batch(s, o, argc, argv)) || (*b)->interrupted) {
         e = *b ? ERR_INTERRUPTED : ERR_NOMEM; /* said by run_batch */
@@ -726,7 +788,7 @@ static int cmd_check(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    error_code e = start(argc, argv, o, 0, stdout, &s, &b);
+    error_code e = start(argc, argv, o, stdout, &s, &b);
     int rc;
     if (e != ERR_OK || !b)
         return exit_status(e);
@@ -989,7 +1051,7 @@ static int cmd_build(int argc, char **argv, options *o)
     return_opts ro;
     char *msg = NULL, gen[64];
     size_t i;
-    error_code e = start(argc, argv, o, 1, stderr, &s, &b);
+    error_code e = start(argc, argv, o, stderr, &s, &b);
     int rc, status;
 
     if (e != ERR_OK || !b)
@@ -1011,12 +1073,7 @@ static int cmd_build(int argc, char **argv, options *o)
         if (!b->regs[i].included)
             fprintf(stderr, "canvass: excluded from the return: %s\n",
                     b->regs[i].path);
-    snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
-    ro.vocab = s.vocab;
-    ro.rvocab = s.rvocab;
-    ro.audit = &o->audit;
-    ro.max_findings = o->max_findings;
-    ro.generator = gen;
+    return_opts_of(&s, o, o->max_findings, gen, &ro);
     if ((e = return_build(b, &ro, &ret, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
@@ -1024,11 +1081,7 @@ static int cmd_build(int argc, char **argv, options *o)
         rc = exit_status(e);
         goto done;
     }
-    if (return_validate(ret, s.rschema, &msg) != ERR_OK) {
-        fprintf(stderr,
-                "canvass: internal error: the return does not match "
-                "return.xsd: %s\n",
-                msg ? msg : "");
+    if (check_written(ret, &s) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
@@ -1097,20 +1150,9 @@ static int cmd_merge(int argc, char **argv, options *o)
 
     int answered = 0;
 
-    o->cmd = "merge";
-    o->inputs = "return";
-    if ((e = parse_options(argc, argv, o, 1, &answered)) != ERR_OK || answered)
+    if ((e = begin(argc, argv, o, &s, &answered)) != ERR_OK || answered)
         return exit_status(e);
-    /* merge has no registers to audit: the severities are those its
-     * returns were made with (all alike, or refused) */
-    if (o->audit_given)
-        return exit_status(usage_error(
-            "%s", "--rule, --overdue-days and --min-visits apply to "
-                  "registers: merge keeps the audit its returns were made "
-                  "with (give them to build)"));
-    if ((e = setup_load(&s, o)) != ERR_OK)
-        return exit_status(e);
-    snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
+    generator(gen);
     memset(&mo, 0, sizeof mo);
     mo.rschema = s.rschema;
     mo.vocab = s.vocab;
@@ -1156,11 +1198,7 @@ static int cmd_merge(int argc, char **argv, options *o)
                 "made with the same --max-findings for the list build "
                 "would give\n",
                 res.not_relisted);
-    if (return_validate(res.doc, s.rschema, &msg) != ERR_OK) {
-        fprintf(stderr,
-                "canvass: internal error: the return does not match "
-                "return.xsd: %s\n",
-                msg ? msg : "");
+    if (check_written(res.doc, &s) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
@@ -1279,15 +1317,7 @@ static int cmd_verify(int argc, char **argv, options *o)
 
     int answered = 0;
 
-    o->cmd = "verify";
-    o->inputs = "return";
-    if ((e = parse_options(argc, argv, o, 0, &answered)) != ERR_OK || answered)
-        return exit_status(e);
-    if (argc - optind < 2)
-        return exit_status(usage_error("%s", "verify needs the RETURN, then "
-                                             "the REGISTERs it was made "
-                                             "from"));
-    if ((e = setup_load(&s, o)) != ERR_OK)
+    if ((e = begin(argc, argv, o, &s, &answered)) != ERR_OK || answered)
         return exit_status(e);
     path = argv[optind];
     e = retdoc_load(path, &diags, &doc, &kind);
@@ -1337,12 +1367,7 @@ static int cmd_verify(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    snprintf(gen, sizeof gen, "canvass %s", CANVASS_VERSION);
-    ro.vocab = s.vocab;
-    ro.rvocab = s.rvocab;
-    ro.audit = &o->audit;
-    ro.max_findings = SIZE_MAX;
-    ro.generator = gen;
+    return_opts_of(&s, o, SIZE_MAX, gen, &ro);
     if ((e = return_build(b, &ro, &rebuilt, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
@@ -1388,14 +1413,21 @@ done:
 
 /* ---- main --------------------------------------------------------------- */
 
+/* Each command: what it takes (inputs), whether it writes (-o and the
+ * output options) and audits registers (--rule and the thresholds), and
+ * its usage when given one input where it needs two. */
 static const struct {
     const char *name;
     int (*fn)(int, char **, options *);
+    const char *inputs;
+    int writes, audits;
+    const char *too_few;
 } commands[] = {
-    {"check", cmd_check},
-    {"build", cmd_build},
-    {"merge", cmd_merge},
-    {"verify", cmd_verify},
+    {"check", cmd_check, "register", 0, 1, NULL},
+    {"build", cmd_build, "register", 1, 1, NULL},
+    {"merge", cmd_merge, "return", 1, 0, NULL},
+    {"verify", cmd_verify, "return", 0, 1,
+     "verify needs the RETURN, then the REGISTERs it was made from"},
 };
 
 int main(int argc, char **argv)
@@ -1409,8 +1441,6 @@ int main(int argc, char **argv)
     o.lang = "zh";
     o.formats = FMT_XML | FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD | FMT_CSV;
     o.max_findings = 1000;
-    o.cmd = argv[1];
-    o.inputs = "register";
     audit_opts_default(&o.audit);
 
     if (argc < 2) {
@@ -1434,8 +1464,14 @@ int main(int argc, char **argv)
     xmlInitParser();
     exsltRegisterAll();
     for (i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (!strcmp(argv[1], commands[i].name))
+        if (!strcmp(argv[1], commands[i].name)) {
+            o.cmd = commands[i].name;
+            o.inputs = commands[i].inputs;
+            o.writes = commands[i].writes;
+            o.audits = commands[i].audits;
+            o.too_few = commands[i].too_few;
             rc = commands[i].fn(argc - 1, argv + 1, &o);
+        }
     if (rc < 0) {
         fprintf(stderr,
                 "canvass: unknown command '%s'\nTry 'canvass --help'.\n",

@@ -284,7 +284,8 @@ FILE *output_sink(void)
 /* ---- the inputs --------------------------------------------------------- */
 
 error_code output_check_inputs(const char *outdir, const char *const *inputs,
-                               size_t n, char **msg)
+                               size_t n, const char *what, const char *cmd,
+                               char **msg)
 {
     char *real = realpath(outdir, NULL), *dir = NULL;
     names old = {0};
@@ -328,10 +329,10 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
         if (dir && !strcmp(dir, real) &&
             (output_is_output_name(base) || names_has(&old, base))) {
             rc = error_set(msg, ERR_USAGE,
-                           "%s: this register is in the output folder %s, "
-                           "where the build would replace it (as %s): move "
+                           "%s: this %s is in the output folder %s, "
+                           "where the %s would replace it (as %s): move "
                            "it out of %s, or choose another -o",
-                           inputs[i], outdir, base, outdir);
+                           inputs[i], what, outdir, cmd, base, outdir);
             goto done;
         }
     }
@@ -350,10 +351,10 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
         for (i = 0; i < n; i++)
             if (have[i] && (same(&in[i], &st) || same(&in[i], &lst))) {
                 rc = error_set(msg, ERR_USAGE,
-                               "%s: this register is the file %s/%s, which "
-                               "the build would replace: move it out of %s, "
+                               "%s: this %s is the file %s/%s, which "
+                               "the %s would replace: move it out of %s, "
                                "or choose another -o",
-                               inputs[i], outdir, e->d_name, outdir);
+                               inputs[i], what, outdir, e->d_name, cmd, outdir);
                 goto done;
             }
     }

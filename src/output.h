@@ -38,9 +38,12 @@ int output_is_output_name(const char *name);
  * could replace or remove: an input whose file is one of OUTDIR's entries
  * at an output name or listed in OUTDIR's manifest, compared by device and
  * inode (through symlinks and hard links) and by resolved name. A missing
- * OUTDIR holds no input. Reads only; writes nothing. */
+ * OUTDIR holds no input. Reads only; writes nothing. The message calls
+ * the input a WHAT ("register", "return") and the writer CMD ("build",
+ * "merge"). */
 error_code output_check_inputs(const char *outdir, const char *const *inputs,
-                               size_t n, char **msg);
+                               size_t n, const char *what, const char *cmd,
+                               char **msg);
 
 /* Opens OUTDIR (created if missing) for a build: takes its lock (waiting
  * for another build, after calling ON_WAIT), removes the leftovers of

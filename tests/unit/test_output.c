@@ -176,17 +176,25 @@ static void test_inputs(void **state)
     S_put(BASE "/in/mine.xml", "<register/>");
     assert_int_equal(link(BASE "/in/return.xml", BASE "/elsewhere.xml"), 0);
     in[0] = BASE "/in/mine.xml";
-    assert_int_equal(output_check_inputs(BASE "/in", in, 1, &msg), ERR_OK);
+    assert_int_equal(
+        output_check_inputs(BASE "/in", in, 1, "register", "build", &msg),
+        ERR_OK);
     in[1] = BASE "/in/../in/return.xml";
-    assert_int_equal(output_check_inputs(BASE "/in", in, 2, &msg), ERR_USAGE);
+    assert_int_equal(
+        output_check_inputs(BASE "/in", in, 2, "register", "build", &msg),
+        ERR_USAGE);
     assert_non_null(strstr(msg, "would replace"));
     free(msg);
     msg = NULL;
     in[1] = BASE "/elsewhere.xml";
-    assert_int_equal(output_check_inputs(BASE "/in", in, 2, &msg), ERR_USAGE);
+    assert_int_equal(
+        output_check_inputs(BASE "/in", in, 2, "register", "build", &msg),
+        ERR_USAGE);
     free(msg);
     msg = NULL;
-    assert_int_equal(output_check_inputs(BASE "/none", in, 2, &msg), ERR_OK);
+    assert_int_equal(
+        output_check_inputs(BASE "/none", in, 2, "register", "build", &msg),
+        ERR_OK);
 }
 
 static void test_sink(void **state)
