@@ -16,9 +16,9 @@
  *
  * Outputs of build and merge go through output.c: before any input is
  * read, an input an output could replace is refused (exit 2); the
- * renderers write
- * into a private folder beside OUTDIR, and the whole set replaces the old
- * one in one step only when every file is complete; on any failure or
+ * renderers write into a private folder beside OUTDIR, and the whole set
+ * replaces the old one in one step only when every file is complete; on
+ * any failure or
  * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines go
  * to a sink around the workbook (output_sink): one canvass message instead.
  *
