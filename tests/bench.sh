@@ -8,7 +8,8 @@
 #
 # SIZE is a number of households (10k, 100k, 1M, or a plain number), or
 # "batch" for a batch of 8 registers of 100,000 households each (8
-# communities). Default: 10k 100k 1M batch; `make bench BENCH="10k 100k"`
+# communities); "merge" alone for the merge rows only (100 and 500
+# returns). Default: 10k 100k 1M batch; `make bench BENCH="10k 100k"`
 # picks fewer (the 1M case takes a quarter of an hour on 2 cores).
 # BENCH_RUNS (default 3) runs of each command; the figures are medians.
 # BENCH_BATCH (default 100k) households in each register of the batch.
@@ -93,7 +94,7 @@ header() {
 
 off="--rule no-responsible-cadre=off --rule overdue-item=off"
 for size in "$@"; do
-    [ "$size" = batch ] && continue
+    case $size in batch | merge) continue ;; esac
     n=$(households "$size")
     for kind in sparse dense; do
         d=0
@@ -147,6 +148,8 @@ for size in "$@"; do
     rm -rf "$out/b1" "$out/b2"
     break
 done
+# "merge" alone: the merge rows only (below)
+if [ "$*" != merge ]; then
 echo
 sh "$top/tests/hostile/measure.sh" "$bin"
 
@@ -166,23 +169,39 @@ for jobs in 1 2; do
         printf "%-34s %8.2fs %8.2fs %7.1f MB\n", w, e, c, k/1024 }'
 done
 
+fi
+
 # Merging returns: N community returns (one built return copied under
 # fresh codes and digests, tools/gen-returns.py) merged into one, at two
-# sizes, to show the time and the memory per unit.
+# sizes, to show the time and the memory per unit: peak RSS divided by
+# the units of the merged return (communities and their roll-ups) should
+# be the same at both sizes. Medians of $runs runs.
 one=$out/one-return
 rm -rf "$one"
 "$bin" build --formats xml -o "$one" "$top/examples/hongxing-2011.xml" >/dev/null 2>&1
 rm -rf "$out/returns"
 python3 "$top/tools/gen-returns.py" "$one/return.xml" 500 "$out/returns"
 echo
-printf '%-34s %9s %9s %9s %10s\n' "merge of community returns" "elapsed" "cpu" "sys" "peak RSS"
+printf '%-30s %8s %8s %8s %10s %6s %9s\n' "merge of community returns" "elapsed" "cpu" "sys" "peak RSS" "units" "per unit"
 for n in 100 500; do
-    rm -rf "$out/merged-$n"
-    # shellcheck disable=SC2046 # the first N files
-    /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" \
-        "$bin" merge --formats xml -o "$out/merged-$n" \
-        $(ls "$out/returns"/*.xml | head -n $n) >/dev/null 2>&1 || true
-    read -r el cpu sys kb < "$out/time.txt"
-    awk -v w="merge $n returns (xml)" -v e="$el" -v c="$cpu" -v s="$sys" -v k="$kb" 'BEGIN {
-        printf "%-34s %8.2fs %8.2fs %8.2fs %7.1f MB\n", w, e, c, s, k/1024 }'
+    : >"$out/times.txt"
+    i=0
+    while [ $i -lt "$runs" ]; do
+        rm -rf "$out/merged-$n"
+        # shellcheck disable=SC2046 # the first N files
+        /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" \
+            "$bin" merge --formats xml -o "$out/merged-$n" \
+            $(ls "$out/returns"/*.xml | head -n $n) >/dev/null 2>&1 || true
+        tail -n 1 "$out/time.txt" >>"$out/times.txt"
+        i=$((i + 1))
+    done
+    units=$(grep -c '<unit ' "$out/merged-$n/return.xml" || echo 0)
+    awk '{ print $1, $2 + $3, $3, $4 }' "$out/times.txt" | sort -n -k2 |
+    awk -v n="$runs" -v w="merge $n returns (xml)" -v u="$units" '
+        { e[NR] = $1; c[NR] = $2; s[NR] = $3; k[NR] = $4 }
+        END {
+            m = int((n + 1) / 2)
+            printf "%-30s %7.2fs %7.2fs %7.2fs %7.1f MB %6d %6.3f MB\n",
+                w, e[m], c[m], s[m], k[m] / 1024, u, (u ? k[m] / 1024 / u : 0)
+        }'
 done
