@@ -221,7 +221,8 @@ demo: deps
 	@echo "== the outputs are in $(DEMO_OUT)/; the reference community's summary:"
 	@cat $(DEMO_OUT)/summary-620402003005.md
 
-# BENCH: sizes in households and/or "batch" (default 10k 100k 1M batch);
+# BENCH: sizes in households and/or "batch", or "merge" alone (default
+# 10k 100k 1M batch);
 # BENCH_RUNS: runs of each command (default 3, medians reported)
 bench: canvass
 	$(Q)sh tests/bench.sh ./canvass $(BENCH)
