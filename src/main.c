@@ -35,7 +35,8 @@
  * once. Moving any of it to a module would either move printing out of
  * main.c or hand the module a FILE to print to, which is the same rule
  * broken another way. The file reads top-down: exit statuses and signals,
- * options, schemas, printing, check, build, the command table.
+ * options, schemas and the start every command shares, printing, check,
+ * build, merge, verify, the command table.
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
