@@ -147,9 +147,9 @@ check-render: deps deps-render canvass
 # ---- out-of-memory faults ------------------------------------------------
 # One allocation of canvass's own code fails per run (an LD_PRELOAD shim,
 # so the plain build only: ASan's runtime must come first). make check runs
-# the check and build scenarios (about 120 runs each, 15 s for build);
-# OOM_STEP=1 tries every allocation.
-OOM_SCENARIOS ?= check build
+# the check, build and merge scenarios (about 120 runs each, 10 to 15 s
+# each); OOM_STEP=1 tries every allocation.
+OOM_SCENARIOS ?= check build merge
 
 $(BUILD)/tests/failmalloc.so: tests/fault/failmalloc.c | $(BUILD)
 	@echo "  CC      $<"

@@ -8,7 +8,8 @@
 #     silently partial; exit 1 or 2 blames the input or the command line);
 #   - no crash;
 #   - a build that fails leaves no output in its folder.
-# Scenarios (default: both): check, build — of one register. Every
+# Scenarios (default: all three): check, build — of one register; merge —
+# of two community returns (built first, without a fault). Every
 # OOM_STEP-th allocation is tried (default: about 120 runs per scenario;
 # OOM_STEP=1 tries all).
 # Not under ASan: its runtime must come first, before any LD_PRELOAD.
@@ -89,11 +90,19 @@ scenario() {
     fi
 }
 
-[ $# -gt 2 ] && shift 2 || set -- check build
+[ $# -gt 2 ] && shift 2 || set -- check build merge
 for s in "$@"; do
     case $s in
     check) scenario check check --jobs 1 $reg ;;
     build) scenario build build --jobs 1 -o OUT --formats xml,md $reg ;;
+    merge)
+        for r in hongxing jinshan; do
+            rm -rf "$w/ret-$r"
+            "$bin" build --formats xml -o "$w/ret-$r" "examples/$r-2011.xml" \
+                >/dev/null 2>&1 || echo "# oom: building the $r return failed"
+        done
+        scenario merge merge -o OUT --formats xml,md \
+            "$w/ret-hongxing/return.xml" "$w/ret-jinshan/return.xml" ;;
     *) echo "oom: no scenario $s" >&2; exit 2 ;;
     esac
 done
