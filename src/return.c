@@ -166,6 +166,7 @@ typedef struct {
     xmlHashTablePtr by_key; /* rule, community -> listing */
     listing *first, **tail;
     size_t omitted;
+    int oom; /* list_want could not make a listing */
 } lister;
 
 static void free_listing(void *p, const xmlChar *name)
@@ -196,25 +197,40 @@ static listing *listing_of(lister *ls, const char *rule, const char *comm)
     return l;
 }
 
-/* Lists D unless its rule has max_findings listed in its community
- * already; counts it either way. */
-static error_code list_one(void *ud, const diag *x)
+/* Whether X is listed: not when its rule has max_findings listed in its
+ * community already (then it is counted as not listed); asked before X's
+ * message is made. On no memory, 1 with ->oom set (list_add says it). */
+static int list_want(void *ud, const diag *x)
 {
     lister *ls = ud;
     const char *comm = x->community ? x->community : "";
     listing *l;
-    xmlNodePtr d;
 
+    if (ls->oom)
+        return 1;
     if (vocab_index(ls->o->rvocab, "rule", x->rule) < 0)
-        return ERR_OK; /* I/O problems are not findings of a return */
-    if (!(l = listing_of(ls, x->rule, comm)))
-        return ERR_NOMEM;
+        return 0; /* I/O problems are not findings of a return */
+    if (!(l = listing_of(ls, x->rule, comm))) {
+        ls->oom = 1;
+        return 1;
+    }
     if (l->listed >= ls->o->max_findings) {
         l->omitted++;
         ls->omitted++;
-        return ERR_OK;
+        return 0;
     }
     l->listed++;
+    return 1;
+}
+
+/* Lists X (list_want accepted it). */
+static error_code list_add(void *ud, const diag *x)
+{
+    lister *ls = ud;
+    xmlNodePtr d;
+
+    if (ls->oom)
+        return ERR_NOMEM;
     if (!(d = xmlNewTextChild(ls->f, ls->ns, BAD_CAST RETDOC_FINDING,
                               BAD_CAST x->message)) ||
         retdoc_set(d, "file", x->file) ||
@@ -228,6 +244,13 @@ static error_code list_one(void *ud, const diag *x)
         retdoc_set(d, "cadre", x->cadre))
         return ERR_NOMEM;
     return ERR_OK;
+}
+
+/* Lists D unless its rule has max_findings listed in its community
+ * already; counts it either way. */
+static error_code list_one(void *ud, const diag *x)
+{
+    return list_want(ud, x) ? list_add(ud, x) : ERR_OK;
 }
 
 /* <findings limit="N" omitted="M">: at most max_findings per rule and
@@ -250,8 +273,12 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
     if (!(ls.f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL)) ||
         !(ls.by_key = xmlHashCreate(64)))
         goto fail;
-    if (p->each_finding &&
-        p->each_finding(p->findings, list_one, &ls) != ERR_OK)
+    if (p->each_finding_if) {
+        if (p->each_finding_if(p->findings, list_want, list_add, &ls) !=
+            ERR_OK)
+            goto fail;
+    } else if (p->each_finding &&
+               p->each_finding(p->findings, list_one, &ls) != ERR_OK)
         goto fail;
     for (i = 0; i < p->nnot_listed; i++) {
         const return_not_listed *nl = &p->not_listed[i];
@@ -453,12 +480,32 @@ static error_code to_base_name(void *ud, const diag *x)
     return bn->fn(bn->ud, &d);
 }
 
-static error_code each_batch_finding(const void *ctx, diag_fn fn, void *ud)
-{
+/* WANT's answer for the diagnostic D of the batch (the ud of to_base_name
+ * carries WANT's own). */
+typedef struct {
     base_names bn;
-    bn.fn = fn;
-    bn.ud = ud;
-    return batch_each_diag(ctx, to_base_name, &bn);
+    diag_want_fn want;
+} base_names_if;
+
+static int want_base_name(void *ud, const diag *d)
+{
+    const base_names_if *b = ud;
+    return b->want(b->bn.ud, d); /* file unused by the listing's want */
+}
+
+static error_code to_base_name_if(void *ud, const diag *x)
+{
+    return to_base_name(&((base_names_if *)ud)->bn, x);
+}
+
+static error_code each_batch_finding_if(const void *ctx, diag_want_fn want,
+                                        diag_fn fn, void *ud)
+{
+    base_names_if b;
+    b.bn.fn = fn;
+    b.bn.ud = ud;
+    b.want = want;
+    return batch_each_diag_if(ctx, want_base_name, to_base_name_if, &b);
 }
 
 error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
@@ -539,7 +586,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
     p.communities = ts;
     p.ncommunities = nc;
     p.findings = (void *)b;
-    p.each_finding = each_batch_finding;
+    p.each_finding_if = each_batch_finding_if;
     rc = return_assemble(&p, o, out, msg);
     goto done;
 nomem:
