@@ -363,12 +363,19 @@ static int format_message(bytes *out, const char *fmt, const unsigned char *a)
             memcpy(&i, a, 8);
             memcpy(&u, a, 8);
             a += 8;
-            if (c == 'd')
-                snprintf(buf, sizeof buf, "%lld", (long long)i);
-            else
-                snprintf(buf, sizeof buf, c == 'u' ? "%llu" : "%llx",
-                         (unsigned long long)u);
-            if (bytes_add(out, buf, strlen(buf)) < 0)
+            /* by hand: snprintf was a third of formatting a message */
+            char *q = buf + sizeof buf;
+            unsigned base = c == 'x' ? 16 : 10;
+            if (c == 'd' && i < 0)
+                u = 0 - (uint64_t)i;
+            else if (c == 'd')
+                u = (uint64_t)i;
+            do
+                *--q = "0123456789abcdef"[u % base];
+            while (u /= base);
+            if (c == 'd' && i < 0)
+                *--q = '-';
+            if (bytes_add(out, q, (size_t)(buf + sizeof buf - q)) < 0)
                 return -1;
         }
     }

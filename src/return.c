@@ -665,17 +665,29 @@ error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)
 
 /* ---- findings.csv ---------------------------------------------------- */
 
+/* The rows go through ROW (one fwrite per 64 KiB: a call per field was
+ * most of the cost of a dense register's file); the labels of the last
+ * rules met are remembered by the rule's (static) pointer. */
+#define CSV_CHUNK ((size_t)64 << 10)
+#define CSV_RULES 8
+
 typedef struct {
     FILE *f;
     const vocab_t *labels;
     const char *lang;
+    buf_t row;
+    const char *sev_label[2];
+    struct {
+        const char *rule, *label; /* label NULL: not a rule of a return */
+    } seen[CSV_RULES];
+    size_t n_seen, next;
 } csv_writer;
 
-/* Writes S as one CSV field (RFC 4180: quoted when it holds a comma, a
+/* Appends S as one CSV field (RFC 4180: quoted when it holds a comma, a
  * quote or a line break; quotes doubled). A field that a spreadsheet
  * would read as a formula (= + - @ first) is quoted after a ' so that it
  * stays text. */
-static void csv_field(FILE *f, const char *s, int last)
+static void csv_field(buf_t *b, const char *s, int last)
 {
     const char *p;
     int quote = 0;
@@ -686,44 +698,81 @@ static void csv_field(FILE *f, const char *s, int last)
             quote = 1;
     if (*s == '=' || *s == '+' || *s == '-' || *s == '@') {
         quote = 1;
-        fputs("\"'", f);
+        buf_add(b, "\"'", 2);
     } else if (quote) {
-        fputc('"', f);
+        buf_add(b, "\"", 1);
     }
-    /* whole spans at a time: a character at a time was a sixth of a
-     * build's time */
+    /* whole spans at a time */
     while ((p = strchr(s, '"'))) {
-        fwrite(s, 1, (size_t)(p - s) + 1, f);
-        fputc('"', f);
+        buf_add(b, s, (size_t)(p - s) + 1);
+        buf_add(b, "\"", 1);
         s = p + 1;
     }
-    fputs(s, f);
+    buf_puts(b, s);
     if (quote)
-        fputc('"', f);
-    fputs(last ? "\r\n" : ",", f);
+        buf_add(b, "\"", 1);
+    if (last)
+        buf_add(b, "\r\n", 2);
+    else
+        buf_add(b, ",", 1);
+}
+
+/* Writes out what ROW holds: ERR_OK, ERR_NOSPACE or ERR_WRITE. */
+static error_code csv_flush(csv_writer *w)
+{
+    if (w->row.len && fwrite(w->row.s, 1, w->row.len, w->f) != w->row.len)
+        return errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
+    buf_truncate(&w->row, 0);
+    return ERR_OK;
+}
+
+/* The label of RULE, or NULL when it is not a rule of a return. What is
+ * remembered is the vocabulary's own copy of the rule's name (a finding's
+ * may be transient: merge hands those of a return document). */
+static const char *csv_rule_label(csv_writer *w, const char *rule)
+{
+    const vocab_item *rules = vocab_enum(w->labels, "rule", NULL);
+    const char *label = NULL, *key = NULL;
+    size_t i;
+    int r;
+    for (i = 0; i < w->n_seen; i++)
+        if (w->seen[i].rule == rule || !strcmp(w->seen[i].rule, rule))
+            return w->seen[i].label;
+    if ((r = vocab_index(w->labels, "rule", rule)) < 0 || !rules)
+        return NULL; /* not remembered: an "io" diagnostic is rare */
+    key = rules[r].value;
+    label = vocab_label(w->labels, "rule", key, w->lang);
+    i = w->n_seen < CSV_RULES ? w->n_seen++ : w->next++ % CSV_RULES;
+    w->seen[i].rule = key;
+    w->seen[i].label = label;
+    return label;
 }
 
 static error_code csv_one(void *ud, const diag *d)
 {
     csv_writer *w = ud;
-    char line[32];
-    if (vocab_index(w->labels, "rule", d->rule) < 0)
+    char line[16], *p = line + sizeof line;
+    unsigned n = d->line;
+    const char *rule = csv_rule_label(w, d->rule);
+    if (!rule)
         return ERR_OK; /* I/O problems are not findings of a return */
-    snprintf(line, sizeof line, "%u", d->line);
-    csv_field(w->f, d->file, 0);
-    csv_field(w->f, line, 0);
-    csv_field(w->f, vocab_label(w->labels, "rule", d->rule, w->lang), 0);
-    csv_field(w->f,
-              vocab_label(w->labels, "severity",
-                          diag_severity_name(d->severity), w->lang),
-              0);
-    csv_field(w->f, d->message, 0);
-    csv_field(w->f, d->community, 0);
-    csv_field(w->f, d->household, 0);
-    csv_field(w->f, d->visit, 0);
-    csv_field(w->f, d->item, 0);
-    csv_field(w->f, d->cadre, 1);
-    return ferror(w->f) ? ERR_WRITE : ERR_OK;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + n % 10);
+    while (n /= 10);
+    csv_field(&w->row, d->file, 0);
+    csv_field(&w->row, p, 0);
+    csv_field(&w->row, rule, 0);
+    csv_field(&w->row, w->sev_label[d->severity == DIAG_WARNING], 0);
+    csv_field(&w->row, d->message, 0);
+    csv_field(&w->row, d->community, 0);
+    csv_field(&w->row, d->household, 0);
+    csv_field(&w->row, d->visit, 0);
+    csv_field(&w->row, d->item, 0);
+    csv_field(&w->row, d->cadre, 1);
+    if (buf_error(&w->row) != ERR_OK)
+        return ERR_NOMEM;
+    return w->row.len >= CSV_CHUNK ? csv_flush(w) : ERR_OK;
 }
 
 /* Hands FN each diagnostic of the batch CTX, as it stored them. */
@@ -779,14 +828,24 @@ error_code return_write_csv_of(
     error_code rc;
     size_t i;
 
+    memset(&w, 0, sizeof w);
     w.labels = labels;
     w.lang = lang ? lang : "zh";
+    w.sev_label[0] = vocab_label(labels, "severity",
+                                 diag_severity_name(DIAG_ERROR), w.lang);
+    w.sev_label[1] = vocab_label(labels, "severity",
+                                 diag_severity_name(DIAG_WARNING), w.lang);
     if (!(w.f = fopen(path, "wb")))
         return error_set(msg, ERR_WRITE, "cannot create: %s", strerror(errno));
-    fputs("\xEF\xBB\xBF", w.f); /* BOM: Excel and WPS then read UTF-8 */
+    /* BOM: Excel and WPS then read UTF-8 */
+    buf_add(&w.row, "\xEF\xBB\xBF", 3);
     for (i = 0; i < 10; i++)
-        csv_field(w.f, vocab_label(labels, "word", heads[i], w.lang), i == 9);
-    rc = each(findings, csv_one, &w);
+        csv_field(&w.row, vocab_label(labels, "word", heads[i], w.lang),
+                  i == 9);
+    rc = buf_error(&w.row) != ERR_OK ? ERR_NOMEM : each(findings, csv_one, &w);
+    if (rc == ERR_OK)
+        rc = csv_flush(&w);
+    buf_free(&w.row);
     if (fflush(w.f) || ferror(w.f) || fsync(fileno(w.f))) {
         if (rc == ERR_OK)
             rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
