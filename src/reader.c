@@ -277,9 +277,10 @@ static void count_span(const xmlChar *p, const xmlChar *end, unsigned *nl,
         memcpy(&w, p, 8);
         t = w ^ (ones * '\n');
         /* the high bit of each byte that is '\n', of each continuation */
-        *nl += (unsigned)(((~(((t & lows) + lows) | t | lows) >> 7) * ones) >>
-                          56);
-        *chars += 8u - (unsigned)((((w & highs & ~(w << 1)) >> 7) * ones) >> 56);
+        *nl +=
+            (unsigned)(((~(((t & lows) + lows) | t | lows) >> 7) * ones) >> 56);
+        *chars +=
+            8u - (unsigned)((((w & highs & ~(w << 1)) >> 7) * ones) >> 56);
     }
     for (; p < end; p++) {
         *nl += *p == '\n';

@@ -274,8 +274,7 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
         !(ls.by_key = xmlHashCreate(64)))
         goto fail;
     if (p->each_finding_if) {
-        if (p->each_finding_if(p->findings, list_want, list_add, &ls) !=
-            ERR_OK)
+        if (p->each_finding_if(p->findings, list_want, list_add, &ls) != ERR_OK)
             goto fail;
     } else if (p->each_finding &&
                p->each_finding(p->findings, list_one, &ls) != ERR_OK)
@@ -831,8 +830,8 @@ error_code return_write_csv_of(
     memset(&w, 0, sizeof w);
     w.labels = labels;
     w.lang = lang ? lang : "zh";
-    w.sev_label[0] = vocab_label(labels, "severity",
-                                 diag_severity_name(DIAG_ERROR), w.lang);
+    w.sev_label[0] =
+        vocab_label(labels, "severity", diag_severity_name(DIAG_ERROR), w.lang);
     w.sev_label[1] = vocab_label(labels, "severity",
                                  diag_severity_name(DIAG_WARNING), w.lang);
     if (!(w.f = fopen(path, "wb")))

@@ -222,9 +222,9 @@ static void test_store_want(void **state)
     (void)state;
     assert_non_null(st);
     for (i = 1; i <= 1000; i++)
-        assert_int_equal(add(st, i, 1, "overdue-item", DIAG_WARNING, "h1",
-                             "line %u", i),
-                         ERR_OK);
+        assert_int_equal(
+            add(st, i, 1, "overdue-item", DIAG_WARNING, "h1", "line %u", i),
+            ERR_OK);
     v[0] = st;
     assert_int_equal(diag_store_each_of_if(v, 1, want_even, got_even, &w),
                      ERR_OK);
