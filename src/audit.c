@@ -489,7 +489,22 @@ static const char *fmt_date(char *buf, size_t size, int32_t days)
     d = doy - (153 * mp + 2) / 5 + 1;
     m = mp < 10 ? mp + 3 : mp - 9;
     y = yoe + era * 400 + (m <= 2);
-    snprintf(buf, size, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+    if (y < 0 || y > 9999 || size < 11) {
+        snprintf(buf, size, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+        return buf;
+    }
+    /* by hand: snprintf was a tenth of a dense register's audit */
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = '\0';
     return buf;
 }
 

@@ -368,12 +368,18 @@ void batch_free(batch_t *b)
 
 error_code batch_each_diag(const batch_t *b, diag_fn fn, void *ud)
 {
+    return batch_each_diag_if(b, NULL, fn, ud);
+}
+
+error_code batch_each_diag_if(const batch_t *b, diag_want_fn want, diag_fn fn,
+                              void *ud)
+{
     size_t i;
     error_code rc = ERR_OK;
     /* registers are in path order, and each one's stores in line order */
     for (i = 0; i < b->n && rc == ERR_OK; i++) {
         const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
-        rc = diag_store_each_of(v, 2, fn, ud);
+        rc = diag_store_each_of_if(v, 2, want, fn, ud);
     }
     return rc;
 }

@@ -74,5 +74,9 @@ void batch_free(batch_t *b);
  * message), formatted as it goes; stops at the first result other than
  * ERR_OK and returns it. */
 error_code batch_each_diag(const batch_t *b, diag_fn fn, void *ud);
+/* The same, FN called only for the diagnostics WANT accepts (asked before
+ * the message is made: see diag_store_each_of_if). */
+error_code batch_each_diag_if(const batch_t *b, diag_want_fn want, diag_fn fn,
+                              void *ud);
 
 #endif

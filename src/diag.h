@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "buf.h"
 #include "error.h"
 
 typedef enum { DIAG_ERROR = 0, DIAG_WARNING = 1 } diag_severity;
@@ -55,6 +56,11 @@ char *diag_format_text(const diag *d);
 
 /* Formats D as one JSON object (no newline), malloc'd (caller frees). */
 char *diag_format_json(const diag *d);
+
+/* The same two forms appended to B (no newline; B's failure is sticky):
+ * a caller printing many diagnostics reuses one buffer. */
+void diag_append_text(buf_t *b, const diag *d);
+void diag_append_json(buf_t *b, const diag *d);
 
 /* ---- the store: a register's diagnostics, recorded compactly ----------
  *
@@ -111,6 +117,13 @@ error_code diag_store_each(const diag_store *s, diag_fn fn, void *ud);
  * file. */
 error_code diag_store_each_of(const diag_store *const *v, size_t n, diag_fn fn,
                               void *ud);
+
+/* The same, asking WANT first with D's message not made (it may be NULL):
+ * FN is called only when WANT returns non-zero, and only then is the
+ * message formatted (listing a few of many findings formats only those). */
+typedef int (*diag_want_fn)(void *ud, const diag *d);
+error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
+                                 diag_want_fn want, diag_fn fn, void *ud);
 
 /* Appends every diagnostic to OUT, in order, and empties the store (its
  * counts too). */

@@ -542,17 +542,25 @@ static int scan_trip(intake_t *in, unsigned line, unsigned col, const char *why)
  * here. */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
+/* How many bytes of X have their high bit set (X has no other bits):
+ * a multiply, not __builtin_popcountll, which without -mpopcnt is a call
+ * into libgcc on every 8 bytes of a register. */
+static unsigned high_bits(uint64_t x)
+{
+    return (unsigned)(((x >> 7) * ONES) >> 56);
+}
+
 static unsigned count_nl(uint64_t w)
 {
     uint64_t t = w ^ (ONES * '\n'), lows = ONES * 0x7F;
     /* 0x80 in each byte of t that is zero, exactly */
-    return (unsigned)__builtin_popcountll(~(((t & lows) + lows) | t | lows));
+    return high_bits(~(((t & lows) + lows) | t | lows));
 }
 
 static unsigned count_chars(uint64_t w)
 {
     /* continuation bytes: high bit set, next bit clear */
-    return 8u - (unsigned)__builtin_popcountll(w & HIGHS & ~(w << 1));
+    return 8u - high_bits(w & HIGHS & ~(w << 1));
 }
 
 /* Moves the position over the N decoded bytes at P. */

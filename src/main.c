@@ -502,34 +502,62 @@ typedef struct {
         size_t n;
     } * seen;
     size_t n_seen, cap, hidden;
+    int oom;    /* print_want could not grow seen */
+    buf_t text; /* lines not yet written: one write per 64 KiB, not per
+                 * line (stderr, build's stream, is unbuffered) */
 } printer;
 
-static error_code print_one(void *ud, const diag *d)
+#define PRINT_CHUNK ((size_t)64 << 10)
+
+static void print_flush(printer *p)
+{
+    if (p->text.len)
+        fwrite(p->text.s, 1, p->text.len, p->out);
+    buf_truncate(&p->text, 0);
+}
+
+/* Whether D is printed: at most max_findings per rule when --max-findings
+ * was given (asked before D's message is made); those past it counted. */
+static int print_want(void *ud, const diag *d)
 {
     printer *p = ud;
     const options *o = p->o;
-    char *line;
     size_t j;
-    error_code e;
+    if (p->oom)
+        return 1; /* print_one says it */
     if (o->list_set && o->max_findings != SIZE_MAX && strcmp(d->rule, "io")) {
         for (j = 0; j < p->n_seen && strcmp(p->seen[j].rule, d->rule); j++)
             ;
         if (j == p->n_seen) {
-            if ((e = GROW(p->seen, p->n_seen + 1, p->cap)) != ERR_OK)
-                return e;
+            if (GROW(p->seen, p->n_seen + 1, p->cap) != ERR_OK) {
+                p->oom = 1;
+                return 1;
+            }
             p->seen[p->n_seen].rule = d->rule;
             p->seen[p->n_seen++].n = 0;
         }
         if (p->seen[j].n++ >= o->max_findings) {
             p->hidden++;
-            return ERR_OK;
+            return 0;
         }
     }
-    line = o->json ? diag_format_json(d) : diag_format_text(d);
-    if (!line)
+    return 1;
+}
+
+static error_code print_one(void *ud, const diag *d)
+{
+    printer *p = ud;
+    if (p->oom)
         return ERR_NOMEM;
-    fprintf(p->out, "%s\n", line);
-    free(line);
+    if (p->o->json)
+        diag_append_json(&p->text, d);
+    else
+        diag_append_text(&p->text, d);
+    buf_add(&p->text, "\n", 1);
+    if (buf_error(&p->text) != ERR_OK)
+        return ERR_NOMEM;
+    if (p->text.len >= PRINT_CHUNK)
+        print_flush(p);
     return ERR_OK;
 }
 
@@ -543,7 +571,9 @@ static error_code print_diags(const batch_t *b, const options *o, FILE *out)
     memset(&p, 0, sizeof p);
     p.o = o;
     p.out = out;
-    e = batch_each_diag(b, print_one, &p);
+    e = batch_each_diag_if(b, print_want, print_one, &p);
+    print_flush(&p);
+    buf_free(&p.text);
     free(p.seen);
     if (e != ERR_OK) {
         fprintf(stderr, "canvass: %s\n", error_string(e));

@@ -53,6 +53,7 @@
  * The file reads top-down: state, element handlers, error handlers, the
  * read loop, schema loading.
  */
+#define _GNU_SOURCE 1 /* memrchr */
 #include "reader.h"
 
 #include <errno.h>
@@ -264,6 +265,29 @@ static unsigned cur_col(const reader_t *r)
  * the end of a tag (after its '>'); editors and people want its start.
  * A '<' cannot occur inside a well-formed tag, so the nearest one before
  * the parser's position is the tag's own. Columns count characters. */
+/* Newlines and characters (bytes that do not continue a UTF-8 sequence)
+ * in [P, END): eight bytes at a time, the counts by masks. */
+static void count_span(const xmlChar *p, const xmlChar *end, unsigned *nl,
+                       unsigned *chars)
+{
+    const uint64_t ones = 0x0101010101010101ull, lows = ones * 0x7F,
+                   highs = ones * 0x80;
+    uint64_t w, t;
+    for (; end - p >= 8; p += 8) {
+        memcpy(&w, p, 8);
+        t = w ^ (ones * '\n');
+        /* the high bit of each byte that is '\n', of each continuation */
+        *nl +=
+            (unsigned)(((~(((t & lows) + lows) | t | lows) >> 7) * ones) >> 56);
+        *chars +=
+            8u - (unsigned)((((w & highs & ~(w << 1)) >> 7) * ones) >> 56);
+    }
+    for (; p < end; p++) {
+        *nl += *p == '\n';
+        *chars += (*p & 0xC0) != 0x80;
+    }
+}
+
 static void tag_pos(const reader_t *r, unsigned *line, unsigned *col)
 {
     const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
@@ -274,12 +298,12 @@ static void tag_pos(const reader_t *r, unsigned *line, unsigned *col)
     *col = cur_col(r);
     if (!in || !in->cur || !in->base || in->cur <= in->base)
         return;
-    for (p = in->cur; p > in->base && *--p != '<';) {
-        nl += *p == '\n';
-        chars += (*p & 0xC0) != 0x80;
-    }
-    if (*p != '<')
+    /* the nearest '<' before the position (memrchr: a tag is some 100
+     * bytes, walked back for every element) */
+    p = memrchr(in->base, '<', (size_t)(in->cur - in->base));
+    if (!p)
         return;
+    count_span(p + 1, in->cur, &nl, &chars);
     chars++; /* the '<' itself */
     if (!nl) {
         if (*col > chars)

@@ -166,6 +166,7 @@ typedef struct {
     xmlHashTablePtr by_key; /* rule, community -> listing */
     listing *first, **tail;
     size_t omitted;
+    int oom; /* list_want could not make a listing */
 } lister;
 
 static void free_listing(void *p, const xmlChar *name)
@@ -196,25 +197,40 @@ static listing *listing_of(lister *ls, const char *rule, const char *comm)
     return l;
 }
 
-/* Lists D unless its rule has max_findings listed in its community
- * already; counts it either way. */
-static error_code list_one(void *ud, const diag *x)
+/* Whether X is listed: not when its rule has max_findings listed in its
+ * community already (then it is counted as not listed); asked before X's
+ * message is made. On no memory, 1 with ->oom set (list_add says it). */
+static int list_want(void *ud, const diag *x)
 {
     lister *ls = ud;
     const char *comm = x->community ? x->community : "";
     listing *l;
-    xmlNodePtr d;
 
+    if (ls->oom)
+        return 1;
     if (vocab_index(ls->o->rvocab, "rule", x->rule) < 0)
-        return ERR_OK; /* I/O problems are not findings of a return */
-    if (!(l = listing_of(ls, x->rule, comm)))
-        return ERR_NOMEM;
+        return 0; /* I/O problems are not findings of a return */
+    if (!(l = listing_of(ls, x->rule, comm))) {
+        ls->oom = 1;
+        return 1;
+    }
     if (l->listed >= ls->o->max_findings) {
         l->omitted++;
         ls->omitted++;
-        return ERR_OK;
+        return 0;
     }
     l->listed++;
+    return 1;
+}
+
+/* Lists X (list_want accepted it). */
+static error_code list_add(void *ud, const diag *x)
+{
+    lister *ls = ud;
+    xmlNodePtr d;
+
+    if (ls->oom)
+        return ERR_NOMEM;
     if (!(d = xmlNewTextChild(ls->f, ls->ns, BAD_CAST RETDOC_FINDING,
                               BAD_CAST x->message)) ||
         retdoc_set(d, "file", x->file) ||
@@ -228,6 +244,13 @@ static error_code list_one(void *ud, const diag *x)
         retdoc_set(d, "cadre", x->cadre))
         return ERR_NOMEM;
     return ERR_OK;
+}
+
+/* Lists D unless its rule has max_findings listed in its community
+ * already; counts it either way. */
+static error_code list_one(void *ud, const diag *x)
+{
+    return list_want(ud, x) ? list_add(ud, x) : ERR_OK;
 }
 
 /* <findings limit="N" omitted="M">: at most max_findings per rule and
@@ -250,8 +273,11 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
     if (!(ls.f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL)) ||
         !(ls.by_key = xmlHashCreate(64)))
         goto fail;
-    if (p->each_finding &&
-        p->each_finding(p->findings, list_one, &ls) != ERR_OK)
+    if (p->each_finding_if) {
+        if (p->each_finding_if(p->findings, list_want, list_add, &ls) != ERR_OK)
+            goto fail;
+    } else if (p->each_finding &&
+               p->each_finding(p->findings, list_one, &ls) != ERR_OK)
         goto fail;
     for (i = 0; i < p->nnot_listed; i++) {
         const return_not_listed *nl = &p->not_listed[i];
@@ -453,12 +479,32 @@ static error_code to_base_name(void *ud, const diag *x)
     return bn->fn(bn->ud, &d);
 }
 
-static error_code each_batch_finding(const void *ctx, diag_fn fn, void *ud)
-{
+/* WANT's answer for the diagnostic D of the batch (the ud of to_base_name
+ * carries WANT's own). */
+typedef struct {
     base_names bn;
-    bn.fn = fn;
-    bn.ud = ud;
-    return batch_each_diag(ctx, to_base_name, &bn);
+    diag_want_fn want;
+} base_names_if;
+
+static int want_base_name(void *ud, const diag *d)
+{
+    const base_names_if *b = ud;
+    return b->want(b->bn.ud, d); /* file unused by the listing's want */
+}
+
+static error_code to_base_name_if(void *ud, const diag *x)
+{
+    return to_base_name(&((base_names_if *)ud)->bn, x);
+}
+
+static error_code each_batch_finding_if(const void *ctx, diag_want_fn want,
+                                        diag_fn fn, void *ud)
+{
+    base_names_if b;
+    b.bn.fn = fn;
+    b.bn.ud = ud;
+    b.want = want;
+    return batch_each_diag_if(ctx, want_base_name, to_base_name_if, &b);
 }
 
 error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
@@ -539,7 +585,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
     p.communities = ts;
     p.ncommunities = nc;
     p.findings = (void *)b;
-    p.each_finding = each_batch_finding;
+    p.each_finding_if = each_batch_finding_if;
     rc = return_assemble(&p, o, out, msg);
     goto done;
 nomem:
@@ -630,17 +676,29 @@ error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)
 
 /* ---- findings.csv ---------------------------------------------------- */
 
+/* The rows go through ROW (one fwrite per 64 KiB: a call per field was
+ * most of the cost of a dense register's file); the labels of the last
+ * rules met are remembered by the rule's (static) pointer. */
+#define CSV_CHUNK ((size_t)64 << 10)
+#define CSV_RULES 8
+
 typedef struct {
     FILE *f;
     const vocab_t *labels;
     const char *lang;
+    buf_t row;
+    const char *sev_label[2];
+    struct {
+        const char *rule, *label; /* label NULL: not a rule of a return */
+    } seen[CSV_RULES];
+    size_t n_seen, next;
 } csv_writer;
 
-/* Writes S as one CSV field (RFC 4180: quoted when it holds a comma, a
+/* Appends S as one CSV field (RFC 4180: quoted when it holds a comma, a
  * quote or a line break; quotes doubled). A field that a spreadsheet
  * would read as a formula (= + - @ first) is quoted after a ' so that it
  * stays text. */
-static void csv_field(FILE *f, const char *s, int last)
+static void csv_field(buf_t *b, const char *s, int last)
 {
     const char *p;
     int quote = 0;
@@ -651,44 +709,81 @@ static void csv_field(FILE *f, const char *s, int last)
             quote = 1;
     if (*s == '=' || *s == '+' || *s == '-' || *s == '@') {
         quote = 1;
-        fputs("\"'", f);
+        buf_add(b, "\"'", 2);
     } else if (quote) {
-        fputc('"', f);
+        buf_add(b, "\"", 1);
     }
-    /* whole spans at a time: a character at a time was a sixth of a
-     * build's time */
+    /* whole spans at a time */
     while ((p = strchr(s, '"'))) {
-        fwrite(s, 1, (size_t)(p - s) + 1, f);
-        fputc('"', f);
+        buf_add(b, s, (size_t)(p - s) + 1);
+        buf_add(b, "\"", 1);
         s = p + 1;
     }
-    fputs(s, f);
+    buf_puts(b, s);
     if (quote)
-        fputc('"', f);
-    fputs(last ? "\r\n" : ",", f);
+        buf_add(b, "\"", 1);
+    if (last)
+        buf_add(b, "\r\n", 2);
+    else
+        buf_add(b, ",", 1);
+}
+
+/* Writes out what ROW holds: ERR_OK, ERR_NOSPACE or ERR_WRITE. */
+static error_code csv_flush(csv_writer *w)
+{
+    if (w->row.len && fwrite(w->row.s, 1, w->row.len, w->f) != w->row.len)
+        return errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
+    buf_truncate(&w->row, 0);
+    return ERR_OK;
+}
+
+/* The label of RULE, or NULL when it is not a rule of a return. What is
+ * remembered is the vocabulary's own copy of the rule's name (a finding's
+ * may be transient: merge hands those of a return document). */
+static const char *csv_rule_label(csv_writer *w, const char *rule)
+{
+    const vocab_item *rules = vocab_enum(w->labels, "rule", NULL);
+    const char *label = NULL, *key = NULL;
+    size_t i;
+    int r;
+    for (i = 0; i < w->n_seen; i++)
+        if (w->seen[i].rule == rule || !strcmp(w->seen[i].rule, rule))
+            return w->seen[i].label;
+    if ((r = vocab_index(w->labels, "rule", rule)) < 0 || !rules)
+        return NULL; /* not remembered: an "io" diagnostic is rare */
+    key = rules[r].value;
+    label = vocab_label(w->labels, "rule", key, w->lang);
+    i = w->n_seen < CSV_RULES ? w->n_seen++ : w->next++ % CSV_RULES;
+    w->seen[i].rule = key;
+    w->seen[i].label = label;
+    return label;
 }
 
 static error_code csv_one(void *ud, const diag *d)
 {
     csv_writer *w = ud;
-    char line[32];
-    if (vocab_index(w->labels, "rule", d->rule) < 0)
+    char line[16], *p = line + sizeof line;
+    unsigned n = d->line;
+    const char *rule = csv_rule_label(w, d->rule);
+    if (!rule)
         return ERR_OK; /* I/O problems are not findings of a return */
-    snprintf(line, sizeof line, "%u", d->line);
-    csv_field(w->f, d->file, 0);
-    csv_field(w->f, line, 0);
-    csv_field(w->f, vocab_label(w->labels, "rule", d->rule, w->lang), 0);
-    csv_field(w->f,
-              vocab_label(w->labels, "severity",
-                          diag_severity_name(d->severity), w->lang),
-              0);
-    csv_field(w->f, d->message, 0);
-    csv_field(w->f, d->community, 0);
-    csv_field(w->f, d->household, 0);
-    csv_field(w->f, d->visit, 0);
-    csv_field(w->f, d->item, 0);
-    csv_field(w->f, d->cadre, 1);
-    return ferror(w->f) ? ERR_WRITE : ERR_OK;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + n % 10);
+    while (n /= 10);
+    csv_field(&w->row, d->file, 0);
+    csv_field(&w->row, p, 0);
+    csv_field(&w->row, rule, 0);
+    csv_field(&w->row, w->sev_label[d->severity == DIAG_WARNING], 0);
+    csv_field(&w->row, d->message, 0);
+    csv_field(&w->row, d->community, 0);
+    csv_field(&w->row, d->household, 0);
+    csv_field(&w->row, d->visit, 0);
+    csv_field(&w->row, d->item, 0);
+    csv_field(&w->row, d->cadre, 1);
+    if (buf_error(&w->row) != ERR_OK)
+        return ERR_NOMEM;
+    return w->row.len >= CSV_CHUNK ? csv_flush(w) : ERR_OK;
 }
 
 /* Hands FN each diagnostic of the batch CTX, as it stored them. */
@@ -744,14 +839,24 @@ error_code return_write_csv_of(
     error_code rc;
     size_t i;
 
+    memset(&w, 0, sizeof w);
     w.labels = labels;
     w.lang = lang ? lang : "zh";
+    w.sev_label[0] =
+        vocab_label(labels, "severity", diag_severity_name(DIAG_ERROR), w.lang);
+    w.sev_label[1] = vocab_label(labels, "severity",
+                                 diag_severity_name(DIAG_WARNING), w.lang);
     if (!(w.f = fopen(path, "wb")))
         return error_set(msg, ERR_WRITE, "cannot create: %s", strerror(errno));
-    fputs("\xEF\xBB\xBF", w.f); /* BOM: Excel and WPS then read UTF-8 */
+    /* BOM: Excel and WPS then read UTF-8 */
+    buf_add(&w.row, "\xEF\xBB\xBF", 3);
     for (i = 0; i < 10; i++)
-        csv_field(w.f, vocab_label(labels, "word", heads[i], w.lang), i == 9);
-    rc = each(findings, csv_one, &w);
+        csv_field(&w.row, vocab_label(labels, "word", heads[i], w.lang),
+                  i == 9);
+    rc = buf_error(&w.row) != ERR_OK ? ERR_NOMEM : each(findings, csv_one, &w);
+    if (rc == ERR_OK)
+        rc = csv_flush(&w);
+    buf_free(&w.row);
     if (fflush(w.f) || ferror(w.f) || fsync(fileno(w.f))) {
         if (rc == ERR_OK)
             rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;

@@ -56,6 +56,10 @@ typedef struct {
     size_t ncommunities;
     const void *findings;
     error_code (*each_finding)(const void *findings, diag_fn fn, void *ud);
+    /* when set, used instead: FN only for what WANT accepts, asked before
+     * the finding's message is made (a store of many findings) */
+    error_code (*each_finding_if)(const void *findings, diag_want_fn want,
+                                  diag_fn fn, void *ud);
     const return_not_listed *not_listed;
     size_t nnot_listed;
 } return_parts;

@@ -25,6 +25,9 @@
 #   check -rules   dense only: the same with the two rules off
 #   build          canvass build -o DIR, every output
 #   build -rules   dense only: the same with the two rules off
+# then "dense, twice the visits": the dense register's households, each
+# visit (with its opinions) written twice (gen-big.py --visits 2):
+# xmllint and build, to show that memory does not grow with them.
 # Columns: wall and CPU (user + system) seconds, peak RSS, MB/s of wall
 # time, and CPU seconds as a multiple of xmllint's on the same file.
 # The batch: check and build with --jobs 1 and --jobs 2, and whether the
@@ -50,12 +53,12 @@ households() {
     esac
 }
 
-# gen FILE HOUSEHOLDS DENSITY [CODE NAME]
+# gen FILE HOUSEHOLDS DENSITY VISITS [CODE NAME]
 gen() {
     [ -f "$1" ] && return 0
     echo "  (generating $(basename "$1"))" >&2
     python3 "$top/tools/gen-big.py" --households "$2" --density "$3" \
-        --seed 1 "$1.tmp" ${4:+"$4"} ${5:+"$5"}
+        --visits "$4" --seed 1 "$1.tmp" ${5:+"$5"} ${6:+"$6"}
     mv "$1.tmp" "$1" # a run stopped half-way leaves no half register
 }
 
@@ -100,7 +103,7 @@ for size in "$@"; do
         d=0
         [ $kind = dense ] && d=1
         reg=$out/reg-$size-$kind.xml
-        gen "$reg" "$n" "$d"
+        gen "$reg" "$n" "$d" 1
         mb=$(awk -v s="$(wc -c <"$reg")" 'BEGIN { printf "%.1f", s / 1e6 }')
         w=$("$bin" check --quiet "$reg" 2>&1 >/dev/null | tail -n 1)
         echo
@@ -113,6 +116,17 @@ for size in "$@"; do
         measure "canvass build" "$mb" "$x" "$bin" build --quiet -o "$out/o" "$reg"
         [ $kind = dense ] && measure "canvass build, rules off" "$mb" "$x" "$bin" build --quiet $off -o "$out/o" "$reg"
     done
+    # the same households carrying twice the visits and opinions: what
+    # grows with them (findings, counts) must not grow memory
+    reg=$out/reg-$size-dense-2v.xml
+    gen "$reg" "$n" 1 2
+    mb=$(awk -v s="$(wc -c <"$reg")" 'BEGIN { printf "%.1f", s / 1e6 }')
+    w=$("$bin" check --quiet "$reg" 2>&1 >/dev/null | tail -n 1)
+    echo
+    header "$size households, dense, twice the visits and opinions ($w)"
+    measure "xmllint --stream --schema" "$mb" 0 xmllint --stream --noout --schema "$xsd" "$reg"
+    x=$cpu_med
+    measure "canvass build" "$mb" "$x" "$bin" build --quiet -o "$out/o" "$reg"
 done
 
 for size in "$@"; do
@@ -122,7 +136,7 @@ for size in "$@"; do
     k=1
     while [ $k -le 8 ]; do
         reg=$out/batch-$bsize-$k.xml
-        gen "$reg" "$(households "$bsize")" 1 "62040200301$k" "第${k}社区"
+        gen "$reg" "$(households "$bsize")" 1 1 "62040200301$k" "第${k}社区"
         set -- "$@" "$reg"
         k=$((k + 1))
     done

@@ -5,7 +5,7 @@ until the file reaches the size, or the number of households, asked for.
 
     python3 tools/gen-big.py SIZE_MB OUT.xml [CODE NAME]
     python3 tools/gen-big.py --households N [--density D] [--seed S] \\
-        OUT.xml [CODE NAME]
+        [--visits K] OUT.xml [CODE NAME]
 
 CODE and NAME give the register another community (12-digit code and
 name), so that several big registers make a batch of distinct communities.
@@ -16,6 +16,11 @@ mid-campaign does: such a household loses its responsible cadre
 (no-responsible-cadre) and its opinions and suggestions are still pending
 (overdue-item, about 2.7 a household). --seed makes the choice
 reproducible (default 1). The register stays valid.
+
+--visits K (default 1) writes every visit of a household, with its forms,
+opinions and suggestions, K times (the copies under fresh ids, ".2" to
+".K" added): the same households carrying K times the visits and
+opinions, to show what grows with them and what does not.
 """
 import argparse
 import random
@@ -28,6 +33,7 @@ def main():
     ap.add_argument('--households', type=int)
     ap.add_argument('--density', type=float, default=0.0)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--visits', type=int, default=1)
     ap.add_argument('args', nargs='+')
     a = ap.parse_args()
     args = a.args
@@ -49,6 +55,14 @@ def main():
                             body, re.S)
     idre = re.compile(r'\b(id|member|address)="([^"]*)"')
     cadre = re.compile(r' cadre="[^"]*"')
+    visit = re.compile(r'      <visit [^\n]*/>\n'
+                       r'|      <visit [^\n]*[^/]>\n.*?</visit>\n', re.S)
+    vid = re.compile(r'\bid="([^"]*)"')
+
+    def more_visits(m):
+        v = m.group(0)
+        return v + ''.join(vid.sub(lambda i: 'id="%s.%d"' % (i.group(1), k), v)
+                           for k in range(2, a.visits + 1))
     status = re.compile(r'status="(?:explained|resolved)" closed="[^"]*"')
     with open(out, 'w', encoding='utf-8') as f:
         f.write(head + '<households>\n')
@@ -62,6 +76,8 @@ def main():
                     break
                 s = idre.sub(lambda m: '%s="%s-%d"' % (m.group(1),
                                                       m.group(2), rep), h)
+                if a.visits > 1:
+                    s = visit.sub(more_visits, s)
                 if a.density > 0 and rng.random() < a.density:
                     first, nl, more = s.partition('\n')
                     s = cadre.sub('', first, 1) + nl + \

@@ -166,6 +166,74 @@ static void test_store_order_spill(void **state)
     diag_store_free(st);
 }
 
+/* Numbers in messages: every conversion, their extremes. */
+static void test_store_numbers(void **state)
+{
+    diag_store *st = diag_store_new("r.xml", 0);
+    diag_list l = {0};
+    (void)state;
+    assert_non_null(st);
+    assert_int_equal(add(st, 1, 1, "overdue-item", DIAG_WARNING, "h1",
+                         "%d %d %ld %ld %u %lu %zu %x %lx %d%%", 0, -7,
+                         (long)INT64_MIN, (long)INT64_MAX, 4294967295u,
+                         (unsigned long)UINT64_MAX, (size_t)42, 0xbeefu,
+                         (unsigned long)0, 1234567),
+                     ERR_OK);
+    assert_int_equal(diag_store_drain(st, &l), ERR_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].message,
+                        "0 -7 -9223372036854775808 9223372036854775807 "
+                        "4294967295 18446744073709551615 42 beef 0 1234567%");
+    diag_list_clear(&l);
+    diag_store_free(st);
+}
+
+/* A reader that wants a few of many: FN sees exactly those WANT accepts,
+ * in order, with their messages; WANT sees every one. */
+typedef struct {
+    unsigned asked, got, last_line;
+} want_state;
+
+static int want_even(void *ud, const diag *d)
+{
+    want_state *w = ud;
+    w->asked++;
+    return d->line % 2 == 0;
+}
+
+static error_code got_even(void *ud, const diag *d)
+{
+    want_state *w = ud;
+    assert_true(d->line % 2 == 0);
+    assert_true(d->line > w->last_line);
+    assert_non_null(d->message);
+    assert_non_null(strstr(d->message, "line "));
+    w->last_line = d->line;
+    w->got++;
+    return ERR_OK;
+}
+
+static void test_store_want(void **state)
+{
+    diag_store *st = diag_store_new("r.xml", 128);
+    const diag_store *v[1];
+    want_state w = {0, 0, 0};
+    unsigned i;
+    (void)state;
+    assert_non_null(st);
+    for (i = 1; i <= 1000; i++)
+        assert_int_equal(
+            add(st, i, 1, "overdue-item", DIAG_WARNING, "h1", "line %u", i),
+            ERR_OK);
+    v[0] = st;
+    assert_int_equal(diag_store_each_of_if(v, 1, want_even, got_even, &w),
+                     ERR_OK);
+    assert_int_equal(w.asked, 1000);
+    assert_int_equal(w.got, 500);
+    assert_int_equal(w.last_line, 1000);
+    diag_store_free(st);
+}
+
 /* The same findings with and without spilling read back the same. */
 static void test_store_spill_same(void **state)
 {
@@ -217,6 +285,8 @@ int main(void)
         cmocka_unit_test(test_take),
         cmocka_unit_test(test_store_order_spill),
         cmocka_unit_test(test_store_spill_same),
+        cmocka_unit_test(test_store_numbers),
+        cmocka_unit_test(test_store_want),
         cmocka_unit_test(test_store_bad_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
