@@ -155,80 +155,153 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
 
 /* ------------------------------------------------- opinions, suggestions */
 
-/* The layout of an items sheet: categories x statuses, the total column X
- * and, with IMP, important and important-reported after it. */
+/* The layout of an items sheet, a cross-table: the unit's name (甲) and
+ * code (乙) in columns 0-1; from T the 合计 block: the total, the total by
+ * status (NST) and, with IMP, important and important-reported; from C a
+ * block per category (NCAT): its total, then by status. */
 typedef struct {
     const char *el;
     const xmlNode **cats, **sts;
     size_t ncat, nst;
-    lxw_col_t X, ncols;
+    lxw_col_t T, C, ncols;
     int imp;
-    double *colsum; /* per column, of the unit being written */
 } items_layout;
 
-/* One category row of unit U's block at row R. */
-static void items_category(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                           lxw_row_t r, const retdoc_unit *u,
-                           const xmlNode *items, size_t k)
+/* The first column of category K's block. */
+static lxw_col_t items_cat_col(const items_layout *l, size_t k)
 {
-    const xmlNode *cr = retdoc_row(c->rd, items, "category",
-                                   retdoc_attr(c->rd, l->cats[k], "value"));
-    double sum = 0;
-    buf_t b = BUF_INIT;
-    size_t j;
+    return (lxw_col_t)(l->C + k * (l->nst + 1));
+}
 
-    xlsx_sheet_unit_cells(c, s, r, u, 0, c->f.text);
-    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_label(c, l->cats[k]), c->f.text, 0);
+/* Unit U's row R. Each category's total is the SUM of its statuses; the
+ * 合计 block's status totals the SUM of the categories' cells, its total
+ * the SUM of those (formulas, each cached with the exact sum). Without
+ * categories or statuses the return's own counts stand instead. */
+static void items_row(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                      lxw_row_t r, const retdoc_unit *u)
+{
+    const xmlNode *items = retdoc_child(u->node, l->el);
+    lxw_format *ft, *fn;
+    double all = 0;
+    size_t j, k;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
+    for (k = 0; k < l->ncat; k++) {
+        const xmlNode *cr = retdoc_row(c->rd, items, "category",
+                                       retdoc_attr(c->rd, l->cats[k], "value"));
+        lxw_col_t col = items_cat_col(l, k);
+        double sum = 0;
+        buf_t b = BUF_INIT;
+        for (j = 0; j < l->nst; j++) {
+            double v = row_count(c, cr, "status", l->sts[j], "count");
+            xlsx_sheet_num(c, s, r, (lxw_col_t)(col + 1 + j), v, fn);
+            sum += v;
+        }
+        if (l->nst) {
+            xlsx_sheet_sum_range(&b, r, col + 1, r,
+                                 (lxw_col_t)(col + l->nst));
+            xlsx_sheet_formula(c, s, r, col, &b, sum, fn);
+        } else {
+            xlsx_sheet_num(c, s, r, col, sum = count(c, cr, "count"), fn);
+        }
+    }
     for (j = 0; j < l->nst; j++) {
-        double v = row_count(c, cr, "status", l->sts[j], "count");
-        xlsx_sheet_num(c, s, r, (lxw_col_t)(3 + j), v, c->f.num);
-        sum += v;
-        l->colsum[3 + j] += v;
+        lxw_col_t col = (lxw_col_t)(l->T + 1 + j);
+        double v = 0;
+        buf_t b = BUF_INIT;
+        if (!l->ncat) {
+            v = row_count(c, items, "status", l->sts[j], "count");
+            xlsx_sheet_num(c, s, r, col, v, fn);
+        } else {
+            buf_puts(&b, "SUM(");
+            for (k = 0; k < l->ncat; k++) {
+                const xmlNode *cr =
+                    retdoc_row(c->rd, items, "category",
+                               retdoc_attr(c->rd, l->cats[k], "value"));
+                v += row_count(c, cr, "status", l->sts[j], "count");
+                buf_puts(&b, k ? "," : "");
+                xlsx_sheet_ref(&b, r, (lxw_col_t)(items_cat_col(l, k) + 1 + j));
+            }
+            buf_puts(&b, ")");
+            xlsx_sheet_formula(c, s, r, col, &b, v, fn);
+        }
+        all += v;
     }
     if (l->nst) {
-        xlsx_sheet_sum_range(&b, r, 3, r, l->X - 1);
-        xlsx_sheet_formula(c, s, r, l->X, &b, sum, c->f.num);
+        buf_t b = BUF_INIT;
+        xlsx_sheet_sum_range(&b, r, l->T + 1, r, (lxw_col_t)(l->T + l->nst));
+        xlsx_sheet_formula(c, s, r, l->T, &b, all, fn);
     } else {
-        xlsx_sheet_num(c, s, r, l->X, sum = count(c, cr, "count"), c->f.num);
+        xlsx_sheet_num(c, s, r, l->T, count(c, items, "count"), fn);
     }
-    l->colsum[l->X] += sum;
     if (l->imp) {
-        double v1 = count(c, cr, "important");
-        double v2 = count(c, cr, "important-reported");
-        xlsx_sheet_num(c, s, r, l->X + 1, v1, c->f.num);
-        xlsx_sheet_num(c, s, r, l->X + 2, v2, c->f.num);
-        l->colsum[l->X + 1] += v1;
-        l->colsum[l->X + 2] += v2;
+        lxw_col_t col = (lxw_col_t)(l->T + 1 + l->nst);
+        xlsx_sheet_num(c, s, r, col, count(c, items, "important"), fn);
+        xlsx_sheet_num(c, s, r, col + 1, count(c, items, "important-reported"),
+                       fn);
     }
 }
 
-/* Unit U's block from row *R: a row per category, then the total row. */
-static void items_block(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                        lxw_row_t *r, const retdoc_unit *u)
+/* The two-level heading from row H, then the column numbers under it:
+ * 合计 and each category over their total and statuses. */
+static void items_heads(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        lxw_row_t H)
 {
-    const xmlNode *items = retdoc_child(u->node, l->el);
-    lxw_row_t first = *r;
-    lxw_format *ft, *fn;
-    lxw_col_t col;
+    const char *total = xlsx_sheet_word(c, W_TOTAL);
+    size_t j, k;
+
+    xlsx_sheet_head_merge(c, s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head_merge(c, s, H, l->T, H, l->C - 1, total);
+    xlsx_sheet_head(c, s, H + 1, l->T, total);
+    for (j = 0; j < l->nst; j++)
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->T + 1 + j),
+                        xlsx_sheet_label(c, l->sts[j]));
+    if (l->imp) {
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->T + 1 + l->nst),
+                        xlsx_sheet_word(c, W_IMPORTANT));
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->T + 2 + l->nst),
+                        xlsx_sheet_word(c, W_IMPORTANT_REPORTED));
+    }
+    for (k = 0; k < l->ncat; k++) {
+        lxw_col_t col = items_cat_col(l, k);
+        xlsx_sheet_head_merge(c, s, H, col, H, (lxw_col_t)(col + l->nst),
+                              xlsx_sheet_label(c, l->cats[k]));
+        xlsx_sheet_head(c, s, H + 1, col, total);
+        for (j = 0; j < l->nst; j++)
+            xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(col + 1 + j),
+                            xlsx_sheet_label(c, l->sts[j]));
+    }
+    xlsx_sheet_numbers(c, s, H + 2, 2, l->ncols);
+    xlsx_sheet_heads(s, H, H + 2, 2);
+}
+
+/* The chart of the reporting unit's items by category: its data, the
+ * categories beside the 合计 row's category totals (formulas), go below
+ * the table and its footer, the chart beside them; the categories' totals
+ * are not adjacent in the table, and a chart series takes one range. */
+static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        const char *title, lxw_row_t top)
+{
+    lxw_row_t r0 = s->row + 3;
     size_t k;
 
-    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
-    for (col = 0; col < l->ncols; col++)
-        l->colsum[col] = 0;
-    for (k = 0; k < l->ncat; k++, (*r)++)
-        items_category(c, s, l, *r, u, items, k);
-    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
-    xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_TOTAL), ft, 0);
-    for (col = 3; col < l->ncols; col++) {
+    xlsx_sheet_head(c, s, r0, 0, xlsx_sheet_word(c, W_CATEGORY));
+    xlsx_sheet_head(c, s, r0, 1, xlsx_sheet_word(c, W_TOTAL));
+    for (k = 0; k < l->ncat; k++) {
         buf_t b = BUF_INIT;
-        if (!l->ncat) {
-            xlsx_sheet_num(c, s, *r, col, 0, fn);
-            continue;
-        }
-        xlsx_sheet_sum_range(&b, first, col, *r - 1, col);
-        xlsx_sheet_formula(c, s, *r, col, &b, l->colsum[col], fn);
+        lxw_row_t r = r0 + 1 + (lxw_row_t)k;
+        const xmlNode *cr =
+            retdoc_row(c->rd, retdoc_child(c->top->node, l->el), "category",
+                       retdoc_attr(c->rd, l->cats[k], "value"));
+        xlsx_sheet_str(c, s, r, 0, xlsx_sheet_label(c, l->cats[k]), c->f.text,
+                       0);
+        xlsx_sheet_ref(&b, top, items_cat_col(l, k));
+        xlsx_sheet_formula(c, s, r, 1, &b, count(c, cr, "count"), c->f.num);
     }
-    (*r)++;
+    xlsx_sheet_chart_at(c, s, LXW_CHART_COLUMN, title, r0 + 1,
+                        r0 + (lxw_row_t)l->ncat, 0, 1, 0, r0, 3);
 }
 
 error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
@@ -236,57 +309,36 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     xlsx_sheet s;
     items_layout l;
     const xmlNode *items0 = xlsx_sheet_first(c, el);
-    size_t i, j;
-    lxw_row_t H, r, top_first = 0, top_last = 0;
+    const retdoc_unit **units = NULL;
+    size_t i, nu = 0;
+    lxw_row_t H, r;
     error_code rc;
-    int chart = 0;
 
     memset(&s, 0, sizeof s);
     memset(&l, 0, sizeof l);
     l.el = el;
     xlsx_sheet_rows(c, items0, "category", &l.cats, &l.ncat);
     xlsx_sheet_rows(c, l.ncat ? l.cats[0] : items0, "status", &l.sts, &l.nst);
-    l.imp = retdoc_attr(c->rd, items0, "important") ||
-            (l.ncat && retdoc_attr(c->rd, l.cats[0], "important"));
-    l.X = (lxw_col_t)(3 + l.nst);
-    l.ncols = (lxw_col_t)(l.X + 1 + (l.imp ? 2 : 0));
-    if (!(l.colsum = calloc(l.ncols, sizeof *l.colsum)))
-        xlsx_sheet_nomem(c);
+    l.imp = retdoc_attr(c->rd, items0, "important") != NULL;
+    l.T = 2;
+    l.C = (lxw_col_t)(l.T + 1 + l.nst + (l.imp ? 2 : 0));
+    l.ncols = items_cat_col(&l, l.ncat);
+    xlsx_sheet_units(c, &units, &nu);
     xlsx_sheet_begin(c, &s, table, -1, l.ncols);
+    s.block_from = l.C; /* printed pages begin with a category */
+    s.block = (lxw_col_t)(l.nst + 1);
+    s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
-    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_CATEGORY));
-    for (j = 0; j < l.nst; j++)
-        xlsx_sheet_head(c, &s, H, (lxw_col_t)(3 + j),
-                        xlsx_sheet_label(c, l.sts[j]));
-    xlsx_sheet_head(c, &s, H, l.X, xlsx_sheet_word(c, W_TOTAL));
-    if (l.imp) {
-        xlsx_sheet_head(c, &s, H, l.X + 1, xlsx_sheet_word(c, W_IMPORTANT));
-        xlsx_sheet_head(c, &s, H, l.X + 2,
-                        xlsx_sheet_word(c, W_IMPORTANT_REPORTED));
-    }
-    xlsx_sheet_heads(&s, H, H, 3);
-    r = H + 1;
-    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK && l.colsum; i++) {
-        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
-        lxw_row_t first = r;
-        items_block(c, &s, &l, &r, u);
-        if (u == c->top && l.ncat) {
-            top_first = first;
-            top_last = first + (lxw_row_t)l.ncat - 1;
-            chart = 1;
-        }
-    }
+    items_heads(c, &s, &l, H);
+    for (r = H + 3, i = 0; i < nu && c->rc == ERR_OK; i++, r++)
+        items_row(c, &s, &l, r, units[i]);
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
-    if (chart)
-        xlsx_sheet_chart(c, &s, LXW_CHART_COLUMN,
-                         xlsx_sheet_vlabel(c, "table", table), top_first,
-                         top_last, 2, l.X, 0);
+    if (c->top && l.ncat)
+        items_chart(c, &s, &l, xlsx_sheet_vlabel(c, "table", table), H + 3);
     rc = xlsx_sheet_end(c, &s);
+    free(units);
     free(l.cats);
     free(l.sts);
-    free(l.colsum);
     return rc;
 }
 
@@ -335,12 +387,13 @@ static lxw_row_t groups_block(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
     }
     /* groups overlap (elderly is the three elderly-* groups, a member may
      * be in several): this row holds the return's counts of members in at
-     * least one group and of services by type, not sums of the rows above */
+     * least one group, of members served (each once) and of services by
+     * type, not sums of the rows above; no cell of it is empty */
     xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
     xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_DISTINCT_TOTAL), ft, 0);
     xlsx_sheet_num(c, s, *r, 3, count(c, gs, "members"), fn);
     xlsx_sheet_num(c, s, *r, 4, count(c, gs, "households"), fn);
-    xlsx_sheet_str(c, s, *r, 5, "", fn, -1);
+    xlsx_sheet_num(c, s, *r, 5, count(c, sv, "members"), fn);
     for (j = 0; j < nt; j++) {
         double v = row_count(c, sv, "type", types[j], "count");
         xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, fn);
