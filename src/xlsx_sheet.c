@@ -459,7 +459,8 @@ error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units,
 error_code xlsx_sheet_unit_cross(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                                  const retdoc_unit *u, lxw_format *f)
 {
-    const char *name = u == c->top ? xlsx_sheet_word(c, W_TOTAL) : u->name;
+    const char *name =
+        u == c->top && u->rank >= 0 ? xlsx_sheet_word(c, W_TOTAL) : u->name;
     if (xlsx_sheet_str(c, s, r, 0, name, f, 0) != ERR_OK)
         return c->rc;
     return xlsx_sheet_str(c, s, r, 1, u->code, f, 0);
@@ -720,7 +721,7 @@ static size_t page_breaks(const xlsx_sheet *s, lxw_col_t *breaks, size_t nmax)
     for (i = 0; i < s->ncols; i++)
         total += col_width(s, i);
     breaks[0] = 0;
-    if (total <= XLSX_PAGE_WIDTH * XLSX_PAGE_ONE)
+    if (s->one_page || total <= XLSX_PAGE_WIDTH * XLSX_PAGE_ONE)
         return 0;
     for (i = 0; i < s->freeze_col; i++)
         rep += col_width(s, i);

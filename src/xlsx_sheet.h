@@ -153,6 +153,7 @@ typedef struct {
      * BLOCK (a two-level heading's blocks are not split) */
     lxw_col_t block_from, block;
     double head_width; /* headings wrap at this width */
+    int one_page;      /* fitted to one page across whatever its width */
     const char *table; /* table value, borrowed */
     lxw_col_t ncols;   /* width of the header block */
     double *width;     /* display width per column (owned) */
@@ -241,7 +242,8 @@ error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
 error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units,
                             size_t *n);
 /* Name (甲) and code (乙) of U in columns 0-1, as a cross-table has them:
- * the reporting unit's name is the word 合计. */
+ * the reporting unit's name is the word 合计 (unless it is a community
+ * alone: the one row is its own). */
 error_code xlsx_sheet_unit_cross(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                                  const retdoc_unit *u, lxw_format *f);
 /* The row of column numbers under the headings of a statistical return:

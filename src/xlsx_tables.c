@@ -173,73 +173,80 @@ static lxw_col_t items_cat_col(const items_layout *l, size_t k)
     return (lxw_col_t)(l->C + k * (l->nst + 1));
 }
 
-/* Unit U's row R. Each category's total is the SUM of its statuses; the
- * 合计 block's status totals the SUM of the categories' cells, its total
- * the SUM of those (formulas, each cached with the exact sum). Without
+/* The figures of unit U's row into V (l->ncols, from column 2): by
+ * category and status, the categories' totals, the 合计 block. Without
  * categories or statuses the return's own counts stand instead. */
-static void items_row(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                      lxw_row_t r, const retdoc_unit *u)
+static void items_values(xlsx_ctx *c, const items_layout *l,
+                         const retdoc_unit *u, double *v)
 {
     const xmlNode *items = retdoc_child(u->node, l->el);
-    lxw_format *ft, *fn;
-    double all = 0;
     size_t j, k;
 
-    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
-    xlsx_sheet_unit_cross(c, s, r, u, ft);
+    memset(v, 0, l->ncols * sizeof *v);
     for (k = 0; k < l->ncat; k++) {
         const xmlNode *cr = retdoc_row(c->rd, items, "category",
                                        retdoc_attr(c->rd, l->cats[k], "value"));
         lxw_col_t col = items_cat_col(l, k);
-        double sum = 0;
-        buf_t b = BUF_INIT;
         for (j = 0; j < l->nst; j++) {
-            double v = row_count(c, cr, "status", l->sts[j], "count");
-            xlsx_sheet_num(c, s, r, (lxw_col_t)(col + 1 + j), v, fn);
-            sum += v;
+            double x = row_count(c, cr, "status", l->sts[j], "count");
+            v[col + 1 + j] = x;
+            v[col] += x;
+            v[l->T + 1 + j] += x;
         }
-        if (l->nst) {
-            xlsx_sheet_sum_range(&b, r, col + 1, r,
-                                 (lxw_col_t)(col + l->nst));
-            xlsx_sheet_formula(c, s, r, col, &b, sum, fn);
-        } else {
-            xlsx_sheet_num(c, s, r, col, sum = count(c, cr, "count"), fn);
-        }
+        if (!l->nst)
+            v[col] = count(c, cr, "count");
+        v[l->T] += v[col];
     }
-    for (j = 0; j < l->nst; j++) {
-        lxw_col_t col = (lxw_col_t)(l->T + 1 + j);
-        double v = 0;
+    for (j = 0; j < l->nst && !l->ncat; j++) {
+        v[l->T + 1 + j] = row_count(c, items, "status", l->sts[j], "count");
+        v[l->T] += v[l->T + 1 + j];
+    }
+    if (!l->ncat && !l->nst)
+        v[l->T] = count(c, items, "count");
+    if (l->imp) {
+        v[l->T + 1 + l->nst] = count(c, items, "important");
+        v[l->T + 2 + l->nst] = count(c, items, "important-reported");
+    }
+}
+
+/* Row R of unit U with figures V. A category's total is the SUM of its
+ * statuses, the 合计 block's status totals the SUM of the categories'
+ * cells, its total the SUM of those. With SUMROWS (N), the 合计 row of the
+ * reporting unit: every figure is the SUM of those rows (the communities
+ * it covers), as the summary sheet has it. Formulas are cached with V. */
+static void items_write(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        lxw_row_t r, const retdoc_unit *u, const double *v,
+                        const lxw_row_t *sumrows, size_t n)
+{
+    lxw_format *ft, *fn;
+    lxw_col_t col;
+    size_t j, k;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
+    for (col = l->T; col < l->ncols && c->rc == ERR_OK; col++) {
         buf_t b = BUF_INIT;
-        if (!l->ncat) {
-            v = row_count(c, items, "status", l->sts[j], "count");
-            xlsx_sheet_num(c, s, r, col, v, fn);
-        } else {
+        int is_cat_total = col >= l->C && (col - l->C) % (l->nst + 1) == 0;
+        int is_st_total = col > l->T && col <= l->T + l->nst;
+        if (sumrows) {
+            xlsx_sheet_sum_list(&b, sumrows, n, col);
+        } else if (col == l->T && l->nst) {
+            xlsx_sheet_sum_range(&b, r, l->T + 1, r, (lxw_col_t)(l->T + l->nst));
+        } else if (is_cat_total && l->nst) {
+            xlsx_sheet_sum_range(&b, r, col + 1, r, (lxw_col_t)(col + l->nst));
+        } else if (is_st_total && l->ncat) {
+            j = col - l->T - 1;
             buf_puts(&b, "SUM(");
             for (k = 0; k < l->ncat; k++) {
-                const xmlNode *cr =
-                    retdoc_row(c->rd, items, "category",
-                               retdoc_attr(c->rd, l->cats[k], "value"));
-                v += row_count(c, cr, "status", l->sts[j], "count");
                 buf_puts(&b, k ? "," : "");
                 xlsx_sheet_ref(&b, r, (lxw_col_t)(items_cat_col(l, k) + 1 + j));
             }
             buf_puts(&b, ")");
-            xlsx_sheet_formula(c, s, r, col, &b, v, fn);
+        } else {
+            xlsx_sheet_num(c, s, r, col, v[col], fn);
+            continue;
         }
-        all += v;
-    }
-    if (l->nst) {
-        buf_t b = BUF_INIT;
-        xlsx_sheet_sum_range(&b, r, l->T + 1, r, (lxw_col_t)(l->T + l->nst));
-        xlsx_sheet_formula(c, s, r, l->T, &b, all, fn);
-    } else {
-        xlsx_sheet_num(c, s, r, l->T, count(c, items, "count"), fn);
-    }
-    if (l->imp) {
-        lxw_col_t col = (lxw_col_t)(l->T + 1 + l->nst);
-        xlsx_sheet_num(c, s, r, col, count(c, items, "important"), fn);
-        xlsx_sheet_num(c, s, r, col + 1, count(c, items, "important-reported"),
-                       fn);
+        xlsx_sheet_formula(c, s, r, col, &b, v[col], fn);
     }
 }
 
@@ -278,11 +285,12 @@ static void items_heads(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
 }
 
 /* The chart of the reporting unit's items by category: its data, the
- * categories beside the 合计 row's category totals (formulas), go below
+ * categories beside the 合计 row's category totals (formulas, cached with
+ * V, that row's figures), go below
  * the table and its footer, the chart beside them; the categories' totals
  * are not adjacent in the table, and a chart series takes one range. */
 static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                        const char *title, lxw_row_t top)
+                        const char *title, lxw_row_t top, const double *v)
 {
     lxw_row_t r0 = s->row + 3;
     size_t k;
@@ -292,13 +300,10 @@ static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
     for (k = 0; k < l->ncat; k++) {
         buf_t b = BUF_INIT;
         lxw_row_t r = r0 + 1 + (lxw_row_t)k;
-        const xmlNode *cr =
-            retdoc_row(c->rd, retdoc_child(c->top->node, l->el), "category",
-                       retdoc_attr(c->rd, l->cats[k], "value"));
         xlsx_sheet_str(c, s, r, 0, xlsx_sheet_label(c, l->cats[k]), c->f.text,
                        0);
         xlsx_sheet_ref(&b, top, items_cat_col(l, k));
-        xlsx_sheet_formula(c, s, r, 1, &b, count(c, cr, "count"), c->f.num);
+        xlsx_sheet_formula(c, s, r, 1, &b, v[items_cat_col(l, k)], c->f.num);
     }
     xlsx_sheet_chart_at(c, s, LXW_CHART_COLUMN, title, r0 + 1,
                         r0 + (lxw_row_t)l->ncat, 0, 1, 0, r0, 3);
@@ -310,7 +315,9 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     items_layout l;
     const xmlNode *items0 = xlsx_sheet_first(c, el);
     const retdoc_unit **units = NULL;
-    size_t i, nu = 0;
+    double *v = NULL, *tot = NULL;
+    lxw_row_t *sumrows = NULL;
+    size_t i, nu = 0, nsum = 0;
     lxw_row_t H, r;
     error_code rc;
 
@@ -324,19 +331,46 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     l.C = (lxw_col_t)(l.T + 1 + l.nst + (l.imp ? 2 : 0));
     l.ncols = items_cat_col(&l, l.ncat);
     xlsx_sheet_units(c, &units, &nu);
+    if (!(v = calloc(l.ncols, sizeof *v)) ||
+        !(tot = calloc(l.ncols, sizeof *tot)) ||
+        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
+        xlsx_sheet_nomem(c);
     xlsx_sheet_begin(c, &s, table, -1, l.ncols);
     s.block_from = l.C; /* printed pages begin with a category */
     s.block = (lxw_col_t)(l.nst + 1);
     s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
     items_heads(c, &s, &l, H);
-    for (r = H + 3, i = 0; i < nu && c->rc == ERR_OK; i++, r++)
-        items_row(c, &s, &l, r, units[i]);
+    /* the units after the 合计 row, then the 合计 row: the sums of the
+     * communities it covers */
+    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK; i++) {
+        lxw_col_t col;
+        if (units[i] == c->top)
+            continue;
+        items_values(c, &l, units[i], v);
+        items_write(c, &s, &l, r, units[i], v, NULL, 0);
+        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
+            for (col = l.T; col < l.ncols; col++)
+                tot[col] += v[col];
+            sumrows[nsum++] = r;
+        }
+        r++;
+    }
+    if (c->top && !nsum) { /* a community alone: its own figures */
+        items_values(c, &l, c->top, tot);
+        items_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
+    } else if (c->top) {
+        items_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
+    }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
     if (c->top && l.ncat)
-        items_chart(c, &s, &l, xlsx_sheet_vlabel(c, "table", table), H + 3);
+        items_chart(c, &s, &l, xlsx_sheet_vlabel(c, "table", table), H + 3,
+                    tot);
     rc = xlsx_sheet_end(c, &s);
     free(units);
+    free(v);
+    free(tot);
+    free(sumrows);
     free(l.cats);
     free(l.sts);
     return rc;

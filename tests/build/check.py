@@ -474,6 +474,7 @@ def cmd_rollup(ret_path, expect_levels):
 # Column headers of the workbook, as a user reads them (zh, en).
 H = {
     "code": ("代码", "Code"),
+    "name": ("单位名称", "Unit"),
     "registered": ("登记户数", "Households registered"),
     "visited": ("走访户数", "Households visited"),
     "coverage": ("走访覆盖率", "Coverage"),
@@ -611,21 +612,25 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         expect_equal(desc, cell_pairs(t, r, cols))
 
     def items(kind, desc):
-        t = ooxml.Table(wb[kind], h("code", lang))
+        # a cross-table: the unit's row (A name, B code), the 合计 block
+        # (total, by status, important) and a block per category (its
+        # total, by status) under a two-level heading
+        t = ooxml.Table(wb[kind], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
+        tot = h("total", lang)
         pairs = []
-        rows = [(c, cl) for c, cl in labels("category", lang)] + [(None, h("total", lang))]
-        for c, cl in rows:
-            r = one_row(t, desc, A=code, C=cl)
+        for c, cl in [(c, cl) for c, cl in labels("category", lang)] + [(None, tot)]:
             pre = "%s.category.%s" % (kind, c) if c else kind
-            spre = pre + ".status." if c else kind + ".status."
             for s, sl in labels("status", lang):
-                pairs.append(("%s %s" % (c or "total", s), F(spre + s), t.sheet.value(t.col(sl), r)))
-            pairs.append(("%s total" % (c or "total"), F(pre), t.sheet.value(t.col(h("total", lang)), r)))
-            if kind == "opinions":
-                pairs.append(("%s important" % (c or "total"), F(pre + ".important"),
-                              t.sheet.value(t.col(h("important", lang)), r)))
-                pairs.append(("%s important reported" % (c or "total"), F(pre + ".important.reported"),
-                              t.sheet.value(t.col(h("important-reported", lang)), r)))
+                pairs.append(("%s %s" % (c or "total", s), F(pre + ".status." + s),
+                              t.sheet.value(t.col(cl, sl), r)))
+            pairs.append(("%s total" % (c or "total"), F(pre),
+                          t.sheet.value(t.col(cl, tot) if c else t.col(tot), r)))
+        if kind == "opinions":
+            pairs.append(("important", F(kind + ".important"),
+                          t.sheet.value(t.col(tot, h("important", lang)), r)))
+            pairs.append(("important reported", F(kind + ".important.reported"),
+                          t.sheet.value(t.col(tot, h("important-reported", lang)), r)))
         expect_equal(desc, pairs)
 
     def groups(desc):
@@ -743,12 +748,15 @@ def cmd_xlsx_labels(xlsx, lang):
     if order == want:
         wb = dict(zip(["summary", "visits", "opinions", "suggestions", "groups",
                        "cadres", "satisfaction", "audit", "audit-list"], order))
-        for key, sheet_type, col in (("opinions", "category", 3), ("suggestions", "category", 3)):
+        for key in ("opinions", "suggestions"):
+            # a cross-table: the categories head the blocks of its first
+            # heading row
             sh = sheets[wb[key]]
-            found = [sh.value(col, r) for r in sh.rows()]
-            for v, l in labels(sheet_type, lang):
+            t = ooxml.Table(sh, h("name", lang), name_col=1)
+            found = [sh.value(c, t.header_rows[0]) for c in t.labels]
+            for v, l in labels("category", lang):
                 if l not in found:
-                    bad.append("%s: no row labelled %r (%s)" % (wb[key], l, v))
+                    bad.append("%s: no column block headed %r (%s)" % (wb[key], l, v))
         for key, types in (("opinions", ["status"]), ("suggestions", ["status"]),
                            ("satisfaction", ["rating"]), ("groups", ["serviceType"]),
                            ("visits", ["dwelling", "visitKind"])):
@@ -850,7 +858,37 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
                 % (lang, len(comm)), tot[0] if len(tot) == 1 else None, comm)
 
     # the other table sheets: a row per unit (and per category/group/role)
-    for key in ("visits", "opinions", "suggestions", "groups", "cadres", "satisfaction", "audit"):
+    for key in ("opinions", "suggestions"):
+        # cross-tables: one row per unit (A name, B code) under the row of
+        # column numbers; the 合计 row (the reporting unit, first) and every
+        # roll-up row equal the sums of their communities' rows
+        tb = ooxml.Table(wb[key], h("name", lang), name_col=1)
+        s2 = tb.sheet
+        rows = [r for r in tb.data_rows if not isinstance(s2.value(3, r), str)]
+        crow = [r for r in rows if len(str(s2.value(2, r) or "")) == 12]
+        rolls = [r for r in rows if r not in crow]
+        bad, checked = [], 0
+        if not rolls or s2.value(1, rolls[0]) != h("total", lang) or rolls[0] != rows[0]:
+            bad.append("the 合计 row is not first: %r" % [s2.value(1, r) for r in rows])
+        for r in rolls:
+            code = str(s2.value(2, r) or "")
+            under = [m for m in crow if str(s2.value(2, m)).startswith(code)]
+            if len(under) != len(figs):
+                bad.append("row %d %s: %d community rows under it, expected %d"
+                           % (r, code, len(under), len(figs)))
+                continue
+            for c in sorted(tb.labels):
+                if c < 3:
+                    continue
+                want = sum(s2.value(c, m) or 0 for m in under)
+                checked += 1
+                if s2.value(c, r) != want:
+                    bad.append("%s %s: %r, communities sum to %r"
+                               % (ooxml.col_letters(c) + str(r), code, s2.value(c, r), want))
+        report(not bad, "%s: sheet %s: the 合计 row first, it and every roll-up row equal "
+               "the sums of their communities' rows (%d rows, %d cells)"
+               % (lang, s2.name, len(rolls), checked), bad)
+    for key in ("visits", "groups", "cadres", "satisfaction", "audit"):
         tb = ooxml.Table(wb[key], h("code", lang))
         s2 = tb.sheet
         level_col = [c for c, l in tb.labels.items() if l and l[0] in ("层级", "Level")]

@@ -142,9 +142,11 @@ def read_workbook(path):
 class Table:
     """The data block of a sheet: the header row whose column A reads
     CODE_LABEL (and the row under it when the header takes two rows),
-    then the data rows until the first row without a unit name."""
+    then the data rows until the first row without a unit name (in
+    column NAME_COL, 1 = A; a cross-table's first data row is its row of
+    column numbers 甲 乙 1 2 3…)."""
 
-    def __init__(self, sheet, code_label):
+    def __init__(self, sheet, code_label, name_col=2):
         self.sheet = sheet
         hr = None
         for r in sheet.rows():
@@ -171,7 +173,7 @@ class Table:
         self.data_rows = []
         r = self.header_rows[-1] + 1
         while True:
-            name = sheet.value(2, r)
+            name = sheet.value(name_col, r)
             if name in (None, ""):
                 break
             self.data_rows.append(r)
