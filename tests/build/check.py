@@ -734,6 +734,70 @@ def cmd_xlsx_filer(xlsx, name):
     report(not bad, "workbook: 填报单位 is %s on all %d sheets" % (name, len(order)), bad)
 
 
+def cmd_xlsx_form(xlsx, lang):
+    """The statistical-return form of every sheet: the 表号 block (民访N表,
+    N the sheet's number; 制定机关) at the right of the title rows, the
+    print footer 第 &P 页 共 &N 页, A4 landscape, fitted one page across or
+    printed over several at a legible scale; the cross-tables' row of
+    column numbers (甲 乙 1 2 3…) under their headings, and their row
+    totals adding up (the column totals: xlsx-rollup)."""
+    order, sheets = ooxml.read_workbook(xlsx)
+    words = dict(labels("word", lang, RETURN_XSD))
+    letters = words["column-letters"].split()
+    for i, name in enumerate(order, 1):
+        sh = sheets[name]
+        bad = []
+        number = "%s%d%s" % (words["table-number"], i, words["table-number-after"])
+        row1 = [c for c in sorted(sh.row(1)) if sh.value(c, 1) not in (None, "")]
+        row2 = [c for c in sorted(sh.row(2)) if sh.value(c, 2) not in (None, "")]
+        if [sh.value(c, 1) for c in row1[1:]] != [number] or row1[0] != 1:
+            bad.append("row 1: %r, expected the title then %r" % ([sh.value(c, 1) for c in row1], number))
+        if [sh.value(c, 2) for c in row2[1:]] != [words["issuer"]]:
+            bad.append("row 2: %r, expected the period then %r" % ([sh.value(c, 2) for c in row2], words["issuer"]))
+        if sh.footer != words["page-footer"]:
+            bad.append("print footer %r, expected %r" % (sh.footer, words["page-footer"]))
+        ps = sh.page_setup
+        if ps.get("paperSize") != "9" or ps.get("orientation") != "landscape":
+            bad.append("page set-up %r: not A4 landscape" % ps)
+        if sh.col_breaks:
+            if int(ps.get("scale", "100")) < 75 or sh.fit.get("fitToPage") == "1":
+                bad.append("printed over %d pages across at %r, fit %r"
+                           % (len(sh.col_breaks) + 1, ps.get("scale"), sh.fit))
+        elif sh.fit.get("fitToPage") != "1" or ps.get("fitToWidth", "1") != "1":
+            bad.append("not fitted to one page across: %r %r" % (sh.fit, ps))
+        report(not bad, "%s: sheet %d %s: 表号 block, print footer, A4 landscape, legible print"
+               % (lang, i, name), bad)
+    wb = workbook(xlsx, lang)
+    for key in ("opinions", "suggestions"):
+        t = ooxml.Table(wb[key], h("name", lang), name_col=1)
+        sh = t.sheet
+        bad = []
+        nr = t.data_rows[0]
+        ncols = max(c for c in t.labels)
+        want = letters[:2] + [str(c - 2) for c in range(3, ncols + 1)]
+        got = [sh.value(c, nr) for c in range(1, ncols + 2)]
+        if got != want + [None]:
+            bad.append("row %d under the headings: %r, expected %r" % (nr, got, want))
+        tot = h("total", lang)
+        sts = [sl for _, sl in labels("status", lang)]
+        cats = [cl for _, cl in labels("category", lang)]
+        for r in t.data_rows[1:]:
+            v = lambda *l: sh.value(t.col(*l), r)  # noqa: E731
+            for cl in cats:
+                if v(cl, tot) != sum(v(cl, sl) for sl in sts):
+                    bad.append("row %d %s: total %r, statuses sum to %r"
+                               % (r, cl, v(cl, tot), sum(v(cl, sl) for sl in sts)))
+            for sl in sts:
+                if v(tot, sl) != sum(v(cl, sl) for cl in cats):
+                    bad.append("row %d %s: total %r, categories sum to %r"
+                               % (r, sl, v(tot, sl), sum(v(cl, sl) for cl in cats)))
+            if v(tot) != sum(v(cl, tot) for cl in cats) or v(tot) != sum(v(tot, sl) for sl in sts):
+                bad.append("row %d: total %r" % (r, v(tot)))
+        report(not bad and len(t.data_rows) > 1,
+               "%s: sheet %s: columns numbered %s, %s 1 2 3…; every row's totals add up (%d rows)"
+               % (lang, sh.name, letters[0], letters[1], len(t.data_rows) - 1), bad)
+
+
 def cmd_xlsx_labels(xlsx, lang):
     """Sheet names and row/column labels of LANG, from the schemas."""
     order, sheets = ooxml.read_workbook(xlsx)
@@ -1146,7 +1210,8 @@ def cmd_listing(outdir, limit):
 COMMANDS = {
     "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
     "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
-    "xlsx-rollup": cmd_xlsx_rollup, "summary-md": cmd_summary_md, "xlsx-filer": cmd_xlsx_filer,
+    "xlsx-rollup": cmd_xlsx_rollup, "xlsx-filer": cmd_xlsx_filer,
+    "xlsx-form": cmd_xlsx_form, "summary-md": cmd_summary_md,
     "summary-docx": cmd_summary_docx, "partial": cmd_partial,
     "whole": cmd_whole, "created": cmd_created, "listing": cmd_listing,
 }
