@@ -9,6 +9,13 @@
  * tracked as cells are written (East Asian characters count 2) and set at
  * xlsx_sheet_end. Strings made here live in the context's arena until the
  * end of the render (libxlsxwriter copies what it is given).
+ *
+ * The header block (title, period, 表号 block, reporting unit, 计量单位)
+ * is written by xlsx_sheet_end, once the column widths are known: it
+ * spans the columns of the first printed page. A sheet up to
+ * XLSX_PAGE_ONE pages wide is fitted to one page across; a wider one (a
+ * cross-table) prints at 100/XLSX_PAGE_SHRINK % over several, left to
+ * right, breaking between its blocks, its unit columns repeated.
  */
 #include "xlsx_sheet.h"
 

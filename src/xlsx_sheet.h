@@ -271,8 +271,9 @@ double xlsx_sheet_ratio(double num, double den);
 /* ---- sheets ------------------------------------------------------------- */
 
 /* Adds the sheet of TABLE (its label, and with SUFFIX >= 0 that word, is
- * the title and the sheet name) and writes its header block (rows 0-2):
- * title; campaign and period; reporting unit and unit of count. S is
+ * the title and the sheet name) and keeps rows 0-2 for its header block
+ * (title; campaign and period; reporting unit and unit of count; the 表号
+ * block), which xlsx_sheet_end writes. The table starts at s->row. S is
  * cleared first, so xlsx_sheet_end may follow whatever happened. */
 error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
                             int suffix, lxw_col_t ncols);
@@ -296,8 +297,10 @@ error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                                const char *title, lxw_row_t r1, lxw_row_t r2,
                                lxw_col_t lcol, lxw_col_t vcol, int rowwise,
                                lxw_row_t at_row, lxw_col_t at_col);
-/* The common end of every sheet: the footer under the data (s->row),
- * column widths, panes and the print set-up. Frees s->width whatever
+/* The common end of every sheet: the header block over the first printed
+ * page, the footer under the data (s->row), column widths, panes and the
+ * print set-up (page footer, one page across or several, see
+ * xlsx_sheet.c). Frees s->width whatever
  * happened before; ERR_OK, or C's first failure (here or earlier). */
 error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s);
 

@@ -4,12 +4,20 @@
  * order:
  *
  *   visits        households by dwelling, coverage, visits by kind
- *   opinions,     category x status, with a row total, important and
- *   suggestions   important-reported columns and a total row (formulas);
- *                 column chart of the reporting unit
- *   groups        per group its members, households, members served and
- *                 the services its members received by type; the unit's
- *                 row of members in at least one group; column chart
+ *   opinions,     cross-tables in the statistical-return convention: one
+ *   suggestions   row per unit, the reporting unit's 合计 row first (every
+ *                 figure the SUM of the communities it covers), then the
+ *                 others in report order; across, a 合计 block (total, by
+ *                 status, important, important-reported) and a block per
+ *                 category (its total, by status) under a two-level
+ *                 heading, columns numbered 甲 乙 1 2 3… under it; row
+ *                 totals are formulas; a column chart of the 合计 row by
+ *                 category, with its data, below the table
+ *   groups        the same form: a 合计（不重复计） block (members in any
+ *                 group, their households, members served each once,
+ *                 services by type and in all: the return's own counts,
+ *                 groups overlap), then per group its members, households,
+ *                 served and services; chart of services by type
  *   cadres        by role (total row as formulas), then for communities
  *                 the teams and the cadres by id (never by name)
  *   satisfaction  forms by rating, rate; pie chart
@@ -378,118 +386,179 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
 
 /* ------------------------------------------------------------------ groups */
 
-/* Unit U's block from row *R: a row per group (GROUPS, NG) with the
- * services its members received by type (TYPES, NT), then the row of
- * members in at least one group and services by type. Returns the
- * latter's row. */
-static lxw_row_t groups_block(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
-                              const retdoc_unit *u, const xmlNode **groups,
-                              size_t ng, const xmlNode **types, size_t nt)
+/* The layout of the groups sheet, a cross-table: the unit's name (甲) and
+ * code (乙) in columns 0-1; from column 2 the 合计（不重复计） block:
+ * members in at least one group, their households, members served (each
+ * once), services by type (NT) and in all; from G a block per group (NG):
+ * members, households, served, services. Groups overlap (elderly is the
+ * three elderly-* groups, a member may be in several): the first block
+ * holds the return's own counts, not sums of the groups'. */
+typedef struct {
+    const xmlNode **groups, **types;
+    size_t ng, nt;
+    lxw_col_t S, G, ncols; /* services by type; the first group block */
+} groups_layout;
+
+#define GROUP_COLS 4 /* members, households, served, services */
+
+static lxw_col_t groups_col(const groups_layout *l, size_t k)
+{
+    return (lxw_col_t)(l->G + k * GROUP_COLS);
+}
+
+/* The figures of unit U's row into V (l->ncols). */
+static void groups_values(xlsx_ctx *c, const groups_layout *l,
+                          const retdoc_unit *u, double *v)
 {
     const xmlNode *gs = retdoc_child(u->node, "groups");
     const xmlNode *sv = retdoc_child(u->node, "services");
-    lxw_col_t T = (lxw_col_t)(6 + nt);
-    lxw_format *ft, *fn;
-    double all = 0;
-    buf_t b = BUF_INIT;
     size_t j, k;
 
-    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
-    for (k = 0; k < ng; k++, (*r)++) {
-        const char *gv = retdoc_attr(c->rd, groups[k], "value");
+    memset(v, 0, l->ncols * sizeof *v);
+    v[2] = count(c, gs, "members");
+    v[3] = count(c, gs, "households");
+    v[4] = count(c, sv, "members");
+    for (j = 0; j < l->nt; j++) {
+        v[l->S + j] = row_count(c, sv, "type", l->types[j], "count");
+        v[l->S + l->nt] += v[l->S + j];
+    }
+    if (!l->nt)
+        v[l->S] = count(c, sv, "count");
+    for (k = 0; k < l->ng; k++) {
+        const char *gv = retdoc_attr(c->rd, l->groups[k], "value");
         const xmlNode *g = retdoc_row(c->rd, gs, "group", gv);
-        double sum = 0;
-        xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
-        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_label(c, groups[k]), c->f.text,
-                       0);
-        xlsx_sheet_num(c, s, *r, 3, count(c, g, "members"), c->f.num);
-        xlsx_sheet_num(c, s, *r, 4, count(c, g, "households"), c->f.num);
-        xlsx_sheet_num(c, s, *r, 5, count(c, g, "served"), c->f.num);
-        for (j = 0; j < nt; j++) {
+        lxw_col_t col = groups_col(l, k);
+        v[col] = count(c, g, "members");
+        v[col + 1] = count(c, g, "households");
+        v[col + 2] = count(c, g, "served");
+        for (j = 0; j < l->nt; j++) {
             const xmlNode *t = retdoc_row(
-                c->rd, sv, "type", retdoc_attr(c->rd, types[j], "value"));
-            double v = count(c, retdoc_row(c->rd, t, "group", gv), "count");
-            xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, c->f.num);
-            sum += v;
+                c->rd, sv, "type", retdoc_attr(c->rd, l->types[j], "value"));
+            v[col + 3] += count(c, retdoc_row(c->rd, t, "group", gv), "count");
         }
-        if (nt) {
-            xlsx_sheet_sum_range(&b, *r, 6, *r, T - 1);
-            xlsx_sheet_formula(c, s, *r, T, &b, sum, c->f.num);
+    }
+}
+
+/* Row R of unit U with figures V; the services in all are the SUM of
+ * those by type. With SUMROWS (N), the 合计 row: every figure the SUM of
+ * those rows (the communities it covers). Formulas cached with V. */
+static void groups_write(xlsx_ctx *c, xlsx_sheet *s, const groups_layout *l,
+                         lxw_row_t r, const retdoc_unit *u, const double *v,
+                         const lxw_row_t *sumrows, size_t n)
+{
+    lxw_format *ft, *fn;
+    lxw_col_t col;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
+    for (col = 2; col < l->ncols && c->rc == ERR_OK; col++) {
+        buf_t b = BUF_INIT;
+        if (sumrows) {
+            xlsx_sheet_sum_list(&b, sumrows, n, col);
+        } else if (col == l->S + l->nt && l->nt) {
+            xlsx_sheet_sum_range(&b, r, l->S, r, (lxw_col_t)(col - 1));
         } else {
-            xlsx_sheet_num(c, s, *r, T, 0, c->f.num);
+            xlsx_sheet_num(c, s, r, col, v[col], fn);
+            continue;
         }
+        xlsx_sheet_formula(c, s, r, col, &b, v[col], fn);
     }
-    /* groups overlap (elderly is the three elderly-* groups, a member may
-     * be in several): this row holds the return's counts of members in at
-     * least one group, of members served (each once) and of services by
-     * type, not sums of the rows above; no cell of it is empty */
-    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
-    xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_DISTINCT_TOTAL), ft, 0);
-    xlsx_sheet_num(c, s, *r, 3, count(c, gs, "members"), fn);
-    xlsx_sheet_num(c, s, *r, 4, count(c, gs, "households"), fn);
-    xlsx_sheet_num(c, s, *r, 5, count(c, sv, "members"), fn);
-    for (j = 0; j < nt; j++) {
-        double v = row_count(c, sv, "type", types[j], "count");
-        xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, fn);
-        all += v;
+}
+
+static void groups_heads(xlsx_ctx *c, xlsx_sheet *s, const groups_layout *l,
+                         lxw_row_t H)
+{
+    static const int w[GROUP_COLS] = {W_MEMBERS, W_HOUSEHOLDS, W_SERVED,
+                                      W_SERVICES};
+    size_t j, k;
+
+    xlsx_sheet_head_merge(c, s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head_merge(c, s, H, 2, H, l->G - 1,
+                          xlsx_sheet_word(c, W_DISTINCT_TOTAL));
+    for (j = 0; j < 3; j++)
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(2 + j),
+                        xlsx_sheet_word(c, w[j]));
+    for (j = 0; j < l->nt; j++)
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->S + j),
+                        xlsx_sheet_label(c, l->types[j]));
+    xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->S + l->nt),
+                    xlsx_sheet_word(c, W_SERVICES));
+    for (k = 0; k < l->ng; k++) {
+        lxw_col_t col = groups_col(l, k);
+        xlsx_sheet_head_merge(c, s, H, col, H, col + GROUP_COLS - 1,
+                              xlsx_sheet_label(c, l->groups[k]));
+        for (j = 0; j < GROUP_COLS; j++)
+            xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(col + j),
+                            xlsx_sheet_word(c, w[j]));
     }
-    if (nt) {
-        xlsx_sheet_sum_range(&b, *r, 6, *r, T - 1);
-        xlsx_sheet_formula(c, s, *r, T, &b, all, fn);
-    } else {
-        xlsx_sheet_num(c, s, *r, T, count(c, sv, "count"), fn);
-    }
-    return (*r)++;
+    xlsx_sheet_numbers(c, s, H + 2, 2, l->ncols);
+    xlsx_sheet_heads(s, H, H + 2, 2);
 }
 
 error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
-    const xmlNode **groups = NULL, **types = NULL;
-    size_t ng, nt, i, j;
-    lxw_col_t T, ncols;
-    lxw_row_t H, r, top_row = 0;
+    groups_layout l;
+    const retdoc_unit **units = NULL;
+    double *v = NULL, *tot = NULL;
+    lxw_row_t *sumrows = NULL, H, r;
+    size_t i, nu = 0, nsum = 0;
     error_code rc;
-    int chart = 0;
 
     (void)el;
     memset(&s, 0, sizeof s);
-    xlsx_sheet_rows(c, xlsx_sheet_first(c, "groups"), "group", &groups, &ng);
-    xlsx_sheet_rows(c, xlsx_sheet_first(c, "services"), "type", &types, &nt);
-    T = (lxw_col_t)(6 + nt); /* services, all types */
-    ncols = (lxw_col_t)(T + 1);
-    xlsx_sheet_begin(c, &s, table, -1, ncols);
+    memset(&l, 0, sizeof l);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "groups"), "group", &l.groups,
+                    &l.ng);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "services"), "type", &l.types,
+                    &l.nt);
+    l.S = 5;
+    l.G = (lxw_col_t)(l.S + l.nt + 1);
+    l.ncols = groups_col(&l, l.ng);
+    xlsx_sheet_units(c, &units, &nu);
+    if (!(v = calloc(l.ncols, sizeof *v)) ||
+        !(tot = calloc(l.ncols, sizeof *tot)) ||
+        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
+        xlsx_sheet_nomem(c);
+    xlsx_sheet_begin(c, &s, table, -1, l.ncols);
+    s.block_from = l.G; /* printed pages begin with a group */
+    s.block = GROUP_COLS;
+    s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
-    xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head_merge(c, &s, H, 2, H + 1, 2, xlsx_sheet_word(c, W_GROUP));
-    xlsx_sheet_head_merge(c, &s, H, 3, H + 1, 3, xlsx_sheet_word(c, W_MEMBERS));
-    xlsx_sheet_head_merge(c, &s, H, 4, H + 1, 4,
-                          xlsx_sheet_word(c, W_HOUSEHOLDS));
-    xlsx_sheet_head_merge(c, &s, H, 5, H + 1, 5, xlsx_sheet_word(c, W_SERVED));
-    xlsx_sheet_head_merge(c, &s, H, 6, H, T, xlsx_sheet_word(c, W_SERVICES));
-    for (j = 0; j < nt; j++)
-        xlsx_sheet_head(c, &s, H + 1, (lxw_col_t)(6 + j),
-                        xlsx_sheet_label(c, types[j]));
-    xlsx_sheet_head(c, &s, H + 1, T, xlsx_sheet_word(c, W_TOTAL));
-    xlsx_sheet_heads(&s, H, H + 1, 3);
-    r = H + 2;
-    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK; i++) {
-        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
-        lxw_row_t row = groups_block(c, &s, &r, u, groups, ng, types, nt);
-        if (u == c->top && nt) {
-            top_row = row;
-            chart = 1;
+    groups_heads(c, &s, &l, H);
+    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK; i++) {
+        lxw_col_t col;
+        if (units[i] == c->top)
+            continue;
+        groups_values(c, &l, units[i], v);
+        groups_write(c, &s, &l, r, units[i], v, NULL, 0);
+        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
+            for (col = 2; col < l.ncols; col++)
+                tot[col] += v[col];
+            sumrows[nsum++] = r;
         }
+        r++;
     }
-    xlsx_sheet_filter(c, &s, r, ncols - 1);
-    if (chart)
+    if (c->top && !nsum) { /* a community alone: its own figures */
+        groups_values(c, &l, c->top, tot);
+        groups_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
+    } else if (c->top) {
+        groups_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
+    }
+    xlsx_sheet_filter(c, &s, r, l.ncols - 1);
+    /* the 合计 row's services by type, below the table */
+    if (c->top && l.nt)
         xlsx_sheet_chart(c, &s, LXW_CHART_COLUMN,
-                         xlsx_sheet_word(c, W_SERVICES), H + 1, top_row, 6,
-                         T - 1, 1);
+                         xlsx_sheet_word(c, W_SERVICES), H + 1, H + 3, l.S,
+                         (lxw_col_t)(l.S + l.nt - 1), 1);
     rc = xlsx_sheet_end(c, &s);
-    free(groups);
-    free(types);
+    free(units);
+    free(v);
+    free(tot);
+    free(sumrows);
+    free(l.groups);
+    free(l.types);
     return rc;
 }
 

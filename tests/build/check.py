@@ -634,28 +634,27 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         expect_equal(desc, pairs)
 
     def groups(desc):
-        t = ooxml.Table(wb["groups"], h("code", lang))
+        # a cross-table: the 合计（不重复计） block (members in any group,
+        # their households, members served, services by type and in all),
+        # then per group its members, households, served and services
+        t = ooxml.Table(wb["groups"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
         types = labels("serviceType", lang)
+        dt = h("distinct-total", lang)
+        val = lambda *l: t.sheet.value(t.col(*l), r)  # noqa: E731
         pairs = []
         for g, gl in group_labels(lang):
-            r = one_row(t, desc, A=code, C=gl)
-            pairs += [(g + " members", F("members.group.%s" % g), t.sheet.value(t.col(h("members", lang)), r)),
-                      (g + " households", F("households.group.%s" % g), t.sheet.value(t.col(h("households", lang)), r)),
-                      (g + " served", F("members.group.%s.served" % g), t.sheet.value(t.col(h("served", lang)), r))]
-            tot = 0
-            for s, sl in types:
-                n = F("services.type.%s.group.%s" % (s, g))
-                tot += n
-                pairs.append(("%s %s" % (g, s), n, t.sheet.value(t.col(sl), r)))
-            pairs.append((g + " services", tot, t.sheet.value(t.col(h("services", lang), h("total", lang)), r)))
-        r = one_row(t, desc, A=code, C=h("distinct-total", lang))
-        pairs += [("any group members", F("members.in-any-group"), t.sheet.value(t.col(h("members", lang)), r)),
-                  ("any group households", F("households.with-group-member"), t.sheet.value(t.col(h("households", lang)), r))]
+            tot = sum(F("services.type.%s.group.%s" % (s, g)) for s, _ in types)
+            pairs += [(g + " members", F("members.group.%s" % g), val(gl, h("members", lang))),
+                      (g + " households", F("households.group.%s" % g), val(gl, h("households", lang))),
+                      (g + " served", F("members.group.%s.served" % g), val(gl, h("served", lang))),
+                      (g + " services", tot, val(gl, h("services", lang)))]
+        pairs += [("any group members", F("members.in-any-group"), val(dt, h("members", lang))),
+                  ("any group households", F("households.with-group-member"), val(dt, h("households", lang)))]
         for s, sl in types:
-            pairs.append(("services " + s, F("services.type." + s), t.sheet.value(t.col(sl), r)))
-        pairs.append(("services", F("services"), t.sheet.value(t.col(h("services", lang), h("total", lang)), r)))
+            pairs.append(("services " + s, F("services.type." + s), val(dt, sl)))
+        pairs.append(("services", F("services"), val(dt, h("services", lang))))
         expect_equal(desc, pairs)
-
     def cadres(desc):
         t = ooxml.Table(wb["cadres"], h("code", lang))
         cr, ct, cv = (t.col(h("cad-registered", lang)), t.col(h("taking-part", lang)),
@@ -717,7 +716,7 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         lambda d: items("opinions", d))
     run("%s: workbook %s: every category x status" % (tag, wb["suggestions"].name),
         lambda d: items("suggestions", d))
-    run("%s: workbook %s: members, households, served, services by type x group" % (tag, wb["groups"].name), groups)
+    run("%s: workbook %s: members, households, served, services by group; services by type" % (tag, wb["groups"].name), groups)
     run("%s: workbook %s: roles, teams, each cadre's visits" % (tag, wb["cadres"].name), cadres)
     run("%s: workbook %s: ratings, forms, satisfied, rate" % (tag, wb["satisfaction"].name), satisfaction)
     run("%s: workbook %s: findings by rule and the listed findings" % (tag, wb["audit"].name), audit)
@@ -768,7 +767,7 @@ def cmd_xlsx_form(xlsx, lang):
         report(not bad, "%s: sheet %d %s: 表号 block, print footer, A4 landscape, legible print"
                % (lang, i, name), bad)
     wb = workbook(xlsx, lang)
-    for key in ("opinions", "suggestions"):
+    for key in ("opinions", "suggestions", "groups"):
         t = ooxml.Table(wb[key], h("name", lang), name_col=1)
         sh = t.sheet
         bad = []
@@ -778,6 +777,17 @@ def cmd_xlsx_form(xlsx, lang):
         got = [sh.value(c, nr) for c in range(1, ncols + 2)]
         if got != want + [None]:
             bad.append("row %d under the headings: %r, expected %r" % (nr, got, want))
+        if key == "groups":
+            dt, types = h("distinct-total", lang), [sl for _, sl in labels("serviceType", lang)]
+            for r in t.data_rows[1:]:
+                v = lambda *l: sh.value(t.col(*l), r)  # noqa: E731
+                if v(dt, h("services", lang)) != sum(v(dt, sl) for sl in types):
+                    bad.append("row %d: services %r, by type %r"
+                               % (r, v(dt, h("services", lang)), [v(dt, sl) for sl in types]))
+            report(not bad and len(t.data_rows) > 1,
+                   "%s: sheet %s: columns numbered %s, %s 1 2 3…; services by type add up (%d rows)"
+                   % (lang, sh.name, letters[0], letters[1], len(t.data_rows) - 1), bad)
+            continue
         tot = h("total", lang)
         sts = [sl for _, sl in labels("status", lang)]
         cats = [cl for _, cl in labels("category", lang)]
@@ -832,7 +842,7 @@ def cmd_xlsx_labels(xlsx, lang):
         strings = sheets[wb["groups"]].strings()
         for v, l in group_labels(lang):
             if l not in strings:
-                bad.append("%s: no row %r (%s)" % (wb["groups"], l, v))
+                bad.append("%s: no column block %r (%s)" % (wb["groups"], l, v))
         strings = sheets[wb["audit"]].strings()
         for v, l in labels("rule", lang, RETURN_XSD):
             if l not in strings:
@@ -922,7 +932,7 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
                 % (lang, len(comm)), tot[0] if len(tot) == 1 else None, comm)
 
     # the other table sheets: a row per unit (and per category/group/role)
-    for key in ("opinions", "suggestions"):
+    for key in ("opinions", "suggestions", "groups"):
         # cross-tables: one row per unit (A name, B code) under the row of
         # column numbers; the 合计 row (the reporting unit, first) and every
         # roll-up row equal the sums of their communities' rows
@@ -952,7 +962,7 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
         report(not bad, "%s: sheet %s: the 合计 row first, it and every roll-up row equal "
                "the sums of their communities' rows (%d rows, %d cells)"
                % (lang, s2.name, len(rolls), checked), bad)
-    for key in ("visits", "groups", "cadres", "satisfaction", "audit"):
+    for key in ("visits", "cadres", "satisfaction", "audit"):
         tb = ooxml.Table(wb[key], h("code", lang))
         s2 = tb.sheet
         level_col = [c for c, l in tb.labels.items() if l and l[0] in ("层级", "Level")]

@@ -491,28 +491,41 @@ static void test_groups_and_cadres(void **state)
 
     /* 红星社区, 三无老人: 1 member, 3 households, 1 served; services by
      * type life-care 1, housekeeping 0, rehabilitation 1, spiritual 0 */
-    cell_is(b, S_GROUPS, "J1", "表号：民访5表"); /* the fifth sheet */
-    cell_is(b, S_GROUPS, "G5", "服务次数");
-    cell_is(b, S_GROUPS, "G6", "生活照料");
-    cell_is(b, S_GROUPS, "K6", "合计");
-    cell_is(b, S_GROUPS, "C7", "三无老人");
-    cell_is(b, S_GROUPS, "D7", "1");
-    cell_is(b, S_GROUPS, "E7", "3");
-    cell_is(b, S_GROUPS, "G7", "1");
-    cell_is(b, S_GROUPS, "I7", "1");
-    formula_is(b, S_GROUPS, "K7", "SUM(G7:J7)");
-    cell_is(b, S_GROUPS, "K7", "2");
-    /* every group of the register schema, once per unit */
-    assert_int_equal(xlsx_read_count(b, S_GROUPS, "重点困难家庭", 2), 6);
-    assert_int_equal(xlsx_read_count(b, S_GROUPS, "老年人", 2), 6);
-    /* the unit row: members in at least one group, services by type */
-    cell_is(b, S_GROUPS, "C15", "合计（不重复计）");
-    cell_is(b, S_GROUPS, "D15", "47");
-    /* members served, each once (services/@members): no empty cell */
-    cell_is(b, S_GROUPS, "F15", "30");
-    cell_is(b, S_GROUPS, "G15", "3");
-    formula_is(b, S_GROUPS, "K15", "SUM(G15:J15)");
-    cell_is(b, S_GROUPS, "K15", "9");
+    /* a cross-table: the 合计（不重复计） block, then a block of four per
+     * group; the 表号 block closes the first printed page */
+    cell_is(b, S_GROUPS, "Q1", "表号：民访5表"); /* the fifth sheet */
+    cell_is(b, S_GROUPS, "A5", "单位名称");
+    cell_is(b, S_GROUPS, "C5", "合计（不重复计）");
+    part_has(b, NULL, S_GROUPS, "<mergeCell ref=\"C5:J5\"/>");
+    cell_is(b, S_GROUPS, "E6", "已服务人数");
+    cell_is(b, S_GROUPS, "F6", "生活照料");
+    cell_is(b, S_GROUPS, "J6", "服务次数");
+    cell_is(b, S_GROUPS, "K5", "三无老人");
+    cell_is(b, S_GROUPS, "K6", "人数");
+    cell_is(b, S_GROUPS, "N6", "服务次数");
+    cell_is(b, S_GROUPS, "A7", "甲");
+    cell_is(b, S_GROUPS, "C7", "1");
+    /* every group of the register schema heads a block */
+    assert_int_equal(xlsx_read_count(b, S_GROUPS, "重点困难家庭", -1), 1);
+    assert_int_equal(xlsx_read_count(b, S_GROUPS, "老年人", -1), 1);
+    /* 红星社区 (row 9): 47 members in any group, 30 served (each once:
+     * services/@members, no empty cell), services by type 3 ... in all
+     * 9; 三无老人 1 member, 3 households, 1 served, 2 services */
+    cell_is(b, S_GROUPS, "A9", "红星社区");
+    cell_is(b, S_GROUPS, "C9", "47");
+    cell_is(b, S_GROUPS, "E9", "30");
+    cell_is(b, S_GROUPS, "F9", "3");
+    formula_is(b, S_GROUPS, "J9", "SUM(F9:I9)");
+    cell_is(b, S_GROUPS, "J9", "9");
+    cell_is(b, S_GROUPS, "K9", "1");
+    cell_is(b, S_GROUPS, "L9", "3");
+    cell_is(b, S_GROUPS, "M9", "1");
+    cell_is(b, S_GROUPS, "N9", "2");
+    /* the 合计 row: the sums of the two communities */
+    cell_is(b, S_GROUPS, "A8", "合计");
+    formula_is(b, S_GROUPS, "C8", "SUM(C9,C10)");
+    assert_int_equal(cell_num(b, S_GROUPS, "N8"),
+                     cell_num(b, S_GROUPS, "N9") + cell_num(b, S_GROUPS, "N10"));
 
     /* cadres: 7 roles, a total row of formulas, then teams and ids */
     cell_is(b, S_CADRES, "D6", "书记");
@@ -550,7 +563,8 @@ static void test_layout_and_properties(void **state)
         /* a table a page or so wide is fitted to one page across; the
          * cross-tables print at 80 % over several, left to right, broken
          * between the blocks of their categories */
-        if (!strcmp(s, S_OPINIONS) || !strcmp(s, "意见建议分类统计表")) {
+        if (!strcmp(s, S_OPINIONS) || !strcmp(s, "意见建议分类统计表") ||
+            !strcmp(s, S_GROUPS)) {
             part_has(b, NULL, s, "scale=\"80\"");
             part_has(b, NULL, s, "pageOrder=\"overThenDown\"");
             part_has(b, NULL, s, "<colBreaks count=");
@@ -569,7 +583,9 @@ static void test_layout_and_properties(void **state)
              "<c:f>'民情意见分类统计表'!$B$18:$B$25</c:f>");
     part_has(b, "xl/charts/chart3.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart3.xml", NULL,
-             "<c:f>'特殊群体及服务情况表'!$G$6:$J$6</c:f>");
+             "<c:f>'特殊群体及服务情况表'!$F$6:$I$6</c:f>");
+    part_has(b, "xl/charts/chart3.xml", NULL,
+             "<c:f>'特殊群体及服务情况表'!$F$8:$I$8</c:f>");
     part_has(b, "xl/charts/chart4.xml", NULL, "<c:pieChart>");
     assert_null(xlsx_read_part(b, "xl/charts/chart5.xml", NULL));
     /* charts sit below their table, at the left (the opinions' beside
