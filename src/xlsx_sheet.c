@@ -653,9 +653,10 @@ error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
 {
     /* below the table and its signature footer, at the left: beside the
      * table it would widen the page, and fitting the page to the paper
-     * would print the table too small to read */
+     * would print the table too small to read; a cross-table's unit
+     * columns repeat on every printed page, so after them */
     return xlsx_sheet_chart_at(c, s, type, title, r1, r2, lcol, vcol, rowwise,
-                               s->row + 3, 0);
+                               s->row + 3, s->block ? s->freeze_col : 0);
 }
 
 error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
@@ -753,22 +754,31 @@ static size_t page_breaks(const xlsx_sheet *s, lxw_col_t *breaks, size_t nmax)
 
 /* The header block of S (rows 0-2) over its first COLS columns: title;
  * campaign and period; reporting unit; at the top right the 表号 block
- * over the last two of them: 表号 民访N表 (N the sheet's number),
- * 制定机关, and 计量单位 under them. */
+ * over as many of the last columns as its text needs (two at least; a
+ * merged cell clips what does not fit): 表号 民访N表 (N the sheet's
+ * number), 制定机关, and 计量单位 under them. */
 static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols)
 {
     buf_t b = BUF_INIT;
+    const char *number, *issuer = xlsx_sheet_word(c, W_ISSUER);
+    double need, have = 0;
+    lxw_col_t first;
 
     if (cols < 4)
         cols = 4;
-    xlsx_sheet_merge(c, s, 0, 0, 0, cols - 3, s->title, c->f.title);
-    xlsx_sheet_merge(c, s, 1, 0, 1, cols - 3, c->period, c->f.subtitle);
     buf_printf(&b, "%s%zu%s", xlsx_sheet_word(c, W_TABLE_NO), s->number,
                xlsx_sheet_word(c, W_TABLE_NO_AFTER));
-    xlsx_sheet_merge(c, s, 0, cols - 2, 0, cols - 1,
-                     xlsx_sheet_keep_buf(c, &b), c->f.meta_right);
-    xlsx_sheet_merge(c, s, 1, cols - 2, 1, cols - 1,
-                     xlsx_sheet_word(c, W_ISSUER), c->f.meta_right);
+    if (!(number = xlsx_sheet_keep_buf(c, &b)))
+        return;
+    need = xlsx_sheet_text_width(number);
+    if (xlsx_sheet_text_width(issuer) > need)
+        need = xlsx_sheet_text_width(issuer);
+    for (first = cols; first > 2 && (first > cols - 2 || have < need + 1);)
+        have += col_width(s, --first);
+    xlsx_sheet_merge(c, s, 0, 0, 0, first - 1, s->title, c->f.title);
+    xlsx_sheet_merge(c, s, 1, 0, 1, first - 1, c->period, c->f.subtitle);
+    xlsx_sheet_merge(c, s, 0, first, 0, cols - 1, number, c->f.meta_right);
+    xlsx_sheet_merge(c, s, 1, first, 1, cols - 1, issuer, c->f.meta_right);
     buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT), c->reporting);
     xlsx_sheet_str(c, s, 2, 0, xlsx_sheet_keep_buf(c, &b), c->f.meta, -1);
     xlsx_sheet_str(c, s, 2, cols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),

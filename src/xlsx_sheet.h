@@ -111,10 +111,10 @@ enum {
 #define XLSX_CROSS_HEAD_WIDTH_EN 8.0
 #define XLSX_SUM_ARGS 200    /* arguments per SUM(), under Excel's 255 */
 /* What a landscape A4 page holds at 100 %, in character units: 297 mm
- * less the default margins, at 2.6 mm a unit, as LibreOffice lays it out
+ * less the default margins, at 2.8 mm a unit, as LibreOffice lays it out
  * where Calibri is missing (Excel's 1.9 mm leaves room to spare); and how
  * far a table may be shrunk to fit a page across (1/SHRINK). */
-#define XLSX_PAGE_WIDTH 100.0
+#define XLSX_PAGE_WIDTH 92.0
 #define XLSX_PAGE_SHRINK 1.25
 #define XLSX_PAGE_ONE 1.6 /* up to this many pages wide: shrunk onto one */
 #define XLSX_PAGES_MAX 64 /* printed pages across a sheet, at most */
@@ -288,7 +288,8 @@ error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
  * against the labels in column LCOL, rows R1..R2 (or, with ROWWISE, of the
  * values in row R2 against the labels in row R1, columns LCOL..VCOL),
  * below the table (s->row is the row after it) and its signature footer,
- * at the left: beside the table it would widen the printed page. */
+ * at the left (of a cross-table, after its unit columns, which repeat on
+ * every printed page): beside the table it would widen the page. */
 error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                             const char *title, lxw_row_t r1, lxw_row_t r2,
                             lxw_col_t lcol, lxw_col_t vcol, int rowwise);

@@ -300,21 +300,24 @@ static void items_heads(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
 static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
                         const char *title, lxw_row_t top, const double *v)
 {
+    /* from column 2: the unit columns repeat on every printed page */
+    const lxw_col_t C0 = 2;
     lxw_row_t r0 = s->row + 3;
     size_t k;
 
-    xlsx_sheet_head(c, s, r0, 0, xlsx_sheet_word(c, W_CATEGORY));
-    xlsx_sheet_head(c, s, r0, 1, xlsx_sheet_word(c, W_TOTAL));
+    xlsx_sheet_head(c, s, r0, C0, xlsx_sheet_word(c, W_CATEGORY));
+    xlsx_sheet_head(c, s, r0, C0 + 1, xlsx_sheet_word(c, W_TOTAL));
     for (k = 0; k < l->ncat; k++) {
         buf_t b = BUF_INIT;
         lxw_row_t r = r0 + 1 + (lxw_row_t)k;
-        xlsx_sheet_str(c, s, r, 0, xlsx_sheet_label(c, l->cats[k]), c->f.text,
-                       0);
+        xlsx_sheet_str(c, s, r, C0, xlsx_sheet_label(c, l->cats[k]),
+                       c->f.text, 0);
         xlsx_sheet_ref(&b, top, items_cat_col(l, k));
-        xlsx_sheet_formula(c, s, r, 1, &b, v[items_cat_col(l, k)], c->f.num);
+        xlsx_sheet_formula(c, s, r, C0 + 1, &b, v[items_cat_col(l, k)],
+                           c->f.num);
     }
     xlsx_sheet_chart_at(c, s, LXW_CHART_COLUMN, title, r0 + 1,
-                        r0 + (lxw_row_t)l->ncat, 0, 1, 0, r0, 3);
+                        r0 + (lxw_row_t)l->ncat, C0, C0 + 1, 0, r0, C0 + 3);
 }
 
 error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)

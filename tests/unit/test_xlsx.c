@@ -171,6 +171,28 @@ static void part_has(xlsx_book *b, const char *part, const char *sheet,
     free(text);
 }
 
+/* The 表号 block of SHEET: NUMBER at the right of row 1 (after the title
+ * in A1), ISSUER under it, UNITS at the right of row 3, and the title and
+ * the period merged up to the block. */
+static void form_block(xlsx_book *b, const char *sheet, const char *number,
+                       const char *issuer, const char *units)
+{
+    char r1[16], r2[16], r3[16], merge[64];
+    assert_int_equal(xlsx_read_find(b, sheet, number, -1, r1), 0);
+    assert_int_equal(xlsx_read_find(b, sheet, issuer, -1, r2), 0);
+    assert_int_equal(xlsx_read_find(b, sheet, units, -1, r3), 0);
+    assert_string_equal(r1 + strlen(r1) - 1, "1");
+    assert_string_equal(r2 + strlen(r2) - 1, "2");
+    assert_string_equal(r3 + strlen(r3) - 1, "3");
+    assert_int_equal(strlen(r1), strlen(r2));
+    assert_memory_equal(r1, r2, strlen(r1) - 1); /* one column */
+    assert_int_equal(strlen(r1), 2); /* a column A-Z, after C */
+    assert_true(r1[0] > 'C');
+    /* the title ends where the block begins */
+    snprintf(merge, sizeof merge, "<mergeCell ref=\"A1:%c1\"/>", r1[0] - 1);
+    part_has(b, NULL, sheet, merge);
+}
+
 /* --------------------------------------------------------------- tests */
 
 static void test_sheet_names_zh(void **state)
@@ -197,10 +219,10 @@ static void test_summary_counts(void **state)
     cell_is(b, S_SUMMARY, "A1", "汇总表");
     cell_is(b, S_SUMMARY, "A2", "走千家访万户（2011年9月1日至2011年10月31日）");
     cell_is(b, S_SUMMARY, "A3", "填报单位：红星社区、金山社区");
-    cell_is(b, S_SUMMARY, ref('Q', 3), "计量单位：户、人、次、份、条");
-    /* the 表号 block, top right: the sheet's number, 制定机关 */
-    cell_is(b, S_SUMMARY, "P1", "表号：民访1表"); /* P1:Q1 */
-    cell_is(b, S_SUMMARY, "P2", "制定机关：民政局");
+    /* the 表号 block, top right of the first printed page: the sheet's
+     * number, 制定机关, 计量单位 */
+    form_block(b, S_SUMMARY, "表号：民访1表", "制定机关：民政局",
+               "计量单位：户、人、次、份、条");
     cell_is(b, S_SUMMARY, "C5", "登记户数");
     cell_is(b, S_SUMMARY, "D5", "走访户数");
 
@@ -390,10 +412,10 @@ static void test_opinions_every_category(void **state)
      * chart's data, the reporting unit's totals by category, below */
     part_has(b, "xl/workbook.xml", NULL, "'民情意见分类统计表'!$A:$B,'民情意见分类统计表'!$5:$7");
     cell_is(b, S_OPINIONS, "A15", "单位负责人：");
-    cell_is(b, S_OPINIONS, "A17", "类别");
-    cell_is(b, S_OPINIONS, "A18", "党的建设");
-    formula_is(b, S_OPINIONS, "B18", "K8");
-    cell_is(b, S_OPINIONS, "B18", cell_text(b, S_OPINIONS, "K8"));
+    cell_is(b, S_OPINIONS, "C17", "类别");
+    cell_is(b, S_OPINIONS, "C18", "党的建设");
+    formula_is(b, S_OPINIONS, "D18", "K8");
+    cell_is(b, S_OPINIONS, "D18", cell_text(b, S_OPINIONS, "K8"));
     part_has(b, NULL, S_OPINIONS, "<autoFilter ref=\"A7:");
     xlsx_read_close(b);
 }
@@ -493,7 +515,8 @@ static void test_groups_and_cadres(void **state)
      * type life-care 1, housekeeping 0, rehabilitation 1, spiritual 0 */
     /* a cross-table: the 合计（不重复计） block, then a block of four per
      * group; the 表号 block closes the first printed page */
-    cell_is(b, S_GROUPS, "Q1", "表号：民访5表"); /* the fifth sheet */
+    form_block(b, S_GROUPS, "表号：民访5表", "制定机关：民政局",
+               "计量单位：户、人、次、份、条"); /* the fifth sheet */
     cell_is(b, S_GROUPS, "A5", "单位名称");
     cell_is(b, S_GROUPS, "C5", "合计（不重复计）");
     part_has(b, NULL, S_GROUPS, "<mergeCell ref=\"C5:J5\"/>");
@@ -548,6 +571,7 @@ static void test_groups_and_cadres(void **state)
 static void test_layout_and_properties(void **state)
 {
     xlsx_book *b = render_open(*state, "zh");
+    char *text;
     size_t i;
 
     for (i = 0; i < xlsx_read_nsheets(b); i++) {
@@ -563,14 +587,19 @@ static void test_layout_and_properties(void **state)
         /* a table a page or so wide is fitted to one page across; the
          * cross-tables print at 80 % over several, left to right, broken
          * between the blocks of their categories */
+        text = xlsx_read_part(b, NULL, s);
+        assert_non_null(text);
         if (!strcmp(s, S_OPINIONS) || !strcmp(s, "意见建议分类统计表") ||
-            !strcmp(s, S_GROUPS)) {
+            !strcmp(s, S_GROUPS))
+            assert_non_null(strstr(text, "<colBreaks count="));
+        if (strstr(text, "<colBreaks count=")) {
             part_has(b, NULL, s, "scale=\"80\"");
             part_has(b, NULL, s, "pageOrder=\"overThenDown\"");
-            part_has(b, NULL, s, "<colBreaks count=");
+            assert_null(strstr(text, "fitToPage"));
         } else {
             part_has(b, NULL, s, "fitToHeight=\"0\"");
         }
+        free(text);
     }
     part_has(b, NULL, S_OPINIONS, "<brk id=\"16\"");
     part_has(b, "xl/workbook.xml", NULL, "_xlnm.Print_Titles");
@@ -578,9 +607,9 @@ static void test_layout_and_properties(void **state)
     /* charts: opinions, suggestions, services (columns), satisfaction */
     part_has(b, "xl/charts/chart1.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart1.xml", NULL,
-             "<c:f>'民情意见分类统计表'!$A$18:$A$25</c:f>");
+             "<c:f>'民情意见分类统计表'!$C$18:$C$25</c:f>");
     part_has(b, "xl/charts/chart1.xml", NULL,
-             "<c:f>'民情意见分类统计表'!$B$18:$B$25</c:f>");
+             "<c:f>'民情意见分类统计表'!$D$18:$D$25</c:f>");
     part_has(b, "xl/charts/chart3.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart3.xml", NULL,
              "<c:f>'特殊群体及服务情况表'!$F$6:$I$6</c:f>");
@@ -590,10 +619,12 @@ static void test_layout_and_properties(void **state)
     assert_null(xlsx_read_part(b, "xl/charts/chart5.xml", NULL));
     /* charts sit below their table, at the left (the opinions' beside
      * their data): beside the table they would widen the printed page */
-    part_has(b, "xl/drawings/drawing3.xml", NULL,
+    part_has(b, "xl/drawings/drawing4.xml", NULL,
              "<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>");
+    part_has(b, "xl/drawings/drawing3.xml", NULL,
+             "<xdr:from><xdr:col>2</xdr:col><xdr:colOff>0</xdr:colOff>");
     part_has(b, "xl/drawings/drawing1.xml", NULL,
-             "<xdr:from><xdr:col>3</xdr:col><xdr:colOff>0</xdr:colOff>"
+             "<xdr:from><xdr:col>5</xdr:col><xdr:colOff>0</xdr:colOff>"
              "<xdr:row>16</xdr:row>");
     /* properties */
     part_has(b, "docProps/core.xml", NULL, "<dc:title>走千家访万户</dc:title>");
@@ -629,10 +660,9 @@ static void test_english(void **state)
     cell_is(b, opinions, "A7", "A"); /* the column letters */
     cell_is(b, opinions, "C7", "1");
     cell_is(b, opinions, "A8", "Total");
-    /* the English headings are wider: the 表号 block closes the first of
-     * the two pages the summary prints on */
-    cell_is(b, "Summary", "H1", "Form: CA-1");
-    cell_is(b, "Summary", "H2", "Issued by: Civil Affairs Bureau");
+    /* the 表号 block in English */
+    form_block(b, "Summary", "Form: CA-1", "Issued by: Civil Affairs Bureau",
+               "Units: households, persons, visits, forms, items");
     part_has(b, NULL, "Summary",
              "<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>");
     /* a heading, and a row of the chart's data */
