@@ -691,7 +691,9 @@ error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
     chart_title_set_name(ch, title);
     memset(&o, 0, sizeof o);
     o.x_offset = 0;
-    o.x_scale = 1.25;
+    /* a cross-table's first printed page holds its 合计 block and a block
+     * or two: the chart fits it at its natural width */
+    o.x_scale = s->block ? 0.85 : 1.25;
     o.y_scale = 1.25;
     o.description = (char *)title;
     return xlsx_sheet_lxw(
