@@ -126,7 +126,6 @@ static void list(xlsx_ctx *c, const char *table)
     size_t i, cut = 0;
 
     xlsx_sheet_begin(c, &s, table, W_LIST, 10);
-    s.one_page = 1; /* its messages wrap: always one page across */
     H = s.row;
     for (i = 0; i < 10; i++)
         xlsx_sheet_head(c, &s, H, (lxw_col_t)i, xlsx_sheet_word(c, heads[i]));

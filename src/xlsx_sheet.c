@@ -12,10 +12,10 @@
  *
  * The header block (title, period, 表号 block, reporting unit, 计量单位)
  * is written by xlsx_sheet_end, once the column widths are known: it
- * spans the columns of the first printed page. A sheet up to
- * XLSX_PAGE_ONE pages wide is fitted to one page across; a wider one (a
- * cross-table) prints at 100/XLSX_PAGE_SHRINK % over several, left to
- * right, breaking between its blocks, its unit columns repeated.
+ * spans the columns of the first printed page. A sheet is fitted to one
+ * page across, unless it is a cross-table wider than XLSX_PAGE_ONE pages:
+ * that prints at 100/XLSX_PAGE_SHRINK % over several, left to right,
+ * breaking between its blocks, its unit columns repeated.
  */
 #include "xlsx_sheet.h"
 
@@ -715,8 +715,9 @@ static int may_break(const xlsx_sheet *s, lxw_col_t col)
                          (col - s->block_from) % s->block == 0);
 }
 
-/* The printed pages across of S: a table up to XLSX_PAGE_ONE pages wide
- * is shrunk onto one (returns 0); a wider one prints at
+/* The printed pages across of S: a table up to XLSX_PAGE_ONE pages wide,
+ * or one without blocks (its headings wrap narrow: it stays legible), is
+ * shrunk onto one (returns 0); a wider cross-table prints at
  * 100/XLSX_PAGE_SHRINK % over several pages, the unit columns (0 ..
  * freeze_col-1) repeated on each: BREAKS (at most NMAX-1, 0-terminated)
  * get the columns that begin a new page, each where the sheet allows one
@@ -731,7 +732,7 @@ static size_t page_breaks(const xlsx_sheet *s, lxw_col_t *breaks, size_t nmax)
     for (i = 0; i < s->ncols; i++)
         total += col_width(s, i);
     breaks[0] = 0;
-    if (s->one_page || total <= XLSX_PAGE_WIDTH * XLSX_PAGE_ONE)
+    if (!s->block || total <= XLSX_PAGE_WIDTH * XLSX_PAGE_ONE)
         return 0;
     for (i = 0; i < s->freeze_col; i++)
         rep += col_width(s, i);

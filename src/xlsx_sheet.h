@@ -106,7 +106,7 @@ enum {
  * characters a line (a statistical return's narrow columns), or a word or
  * two of English; a cross-table's many columns, two characters a line. */
 #define XLSX_HEAD_WIDTH_ZH 6.0
-#define XLSX_HEAD_WIDTH_EN 12.0
+#define XLSX_HEAD_WIDTH_EN 10.0
 #define XLSX_CROSS_HEAD_WIDTH_ZH 4.0
 #define XLSX_CROSS_HEAD_WIDTH_EN 8.0
 #define XLSX_SUM_ARGS 200    /* arguments per SUM(), under Excel's 255 */
@@ -153,7 +153,6 @@ typedef struct {
      * BLOCK (a two-level heading's blocks are not split) */
     lxw_col_t block_from, block;
     double head_width; /* headings wrap at this width */
-    int one_page;      /* fitted to one page across whatever its width */
     const char *table; /* table value, borrowed */
     lxw_col_t ncols;   /* width of the header block */
     double *width;     /* display width per column (owned) */
