@@ -310,8 +310,12 @@ static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
     for (k = 0; k < l->ncat; k++) {
         buf_t b = BUF_INIT;
         lxw_row_t r = r0 + 1 + (lxw_row_t)k;
-        xlsx_sheet_str(c, s, r, C0, xlsx_sheet_label(c, l->cats[k]),
-                       c->f.text, 0);
+        const char *label = xlsx_sheet_label(c, l->cats[k]);
+        double w = xlsx_sheet_text_width(label);
+        /* wrapped at a heading's width: the column is the 合计 column */
+        xlsx_sheet_str(c, s, r, C0, label, c->f.wrap, XLSX_HEAD_WIDTH_EN);
+        if (w > XLSX_HEAD_WIDTH_EN)
+            xlsx_sheet_height(c, s, r, 15 * (1 + (int)(w / XLSX_HEAD_WIDTH_EN)));
         xlsx_sheet_ref(&b, top, items_cat_col(l, k));
         xlsx_sheet_formula(c, s, r, C0 + 1, &b, v[items_cat_col(l, k)],
                            c->f.num);
