@@ -414,8 +414,8 @@ error_code xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
     double w = xlsx_sheet_text_width(text);
     if (xlsx_sheet_merge(c, s, r1, c1, r2, c2, text, c->f.head) != ERR_OK)
         return c->rc;
-    return c1 == c2 ? xlsx_sheet_track(
-                          c, s, c1, w > s->head_width ? s->head_width : w)
+    return c1 == c2 ? xlsx_sheet_track(c, s, c1,
+                                       w > s->head_width ? s->head_width : w)
                     : 0;
 }
 
@@ -441,8 +441,7 @@ error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                  : 0;
 }
 
-error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units,
-                            size_t *n)
+error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units, size_t *n)
 {
     size_t i, k = 0, nu = retdoc_nunits(c->rd);
 
@@ -711,8 +710,8 @@ static double col_width(const xlsx_sheet *s, size_t i)
 /* May a printed page of S begin at column COL? */
 static int may_break(const xlsx_sheet *s, lxw_col_t col)
 {
-    return !s->block || (col >= s->block_from &&
-                         (col - s->block_from) % s->block == 0);
+    return !s->block ||
+           (col >= s->block_from && (col - s->block_from) % s->block == 0);
 }
 
 /* The printed pages across of S: a table up to XLSX_PAGE_ONE pages wide,
@@ -835,17 +834,15 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
     worksheet_set_paper(s->ws, 9); /* A4 */
     worksheet_set_landscape(s->ws);
     /* 第 1 页 共 3 页 on every printed page */
-    if (xlsx_sheet_lxw(c,
-                       worksheet_set_footer(s->ws,
-                                            xlsx_sheet_word(c, W_PAGE_FOOTER)),
-                       "worksheet_set_footer") != ERR_OK)
+    if (xlsx_sheet_lxw(
+            c, worksheet_set_footer(s->ws, xlsx_sheet_word(c, W_PAGE_FOOTER)),
+            "worksheet_set_footer") != ERR_OK)
         return c->rc;
     if (nb) {
         if (xlsx_sheet_lxw(c, worksheet_set_v_pagebreaks(s->ws, breaks),
                            "worksheet_set_v_pagebreaks") != ERR_OK)
             return c->rc;
-        worksheet_set_print_scale(s->ws,
-                                  (uint16_t)(100 / XLSX_PAGE_SHRINK));
+        worksheet_set_print_scale(s->ws, (uint16_t)(100 / XLSX_PAGE_SHRINK));
         worksheet_print_across(s->ws); /* pages left to right */
     } else {
         worksheet_fit_to_pages(s->ws, 1, 0);

@@ -100,8 +100,8 @@ enum {
     W_COUNT_
 };
 
-#define XLSX_CELL_MAX 32000  /* chars per cell, under Excel's 32,767 */
-#define XLSX_WIDTH_MAX 60.0  /* widest column, in character units */
+#define XLSX_CELL_MAX 32000 /* chars per cell, under Excel's 32,767 */
+#define XLSX_WIDTH_MAX 60.0 /* widest column, in character units */
 /* Wrapped column headings count up to this width: three Chinese
  * characters a line (a statistical return's narrow columns), or a word or
  * two of English; a cross-table's many columns, two characters a line. */
@@ -109,7 +109,7 @@ enum {
 #define XLSX_HEAD_WIDTH_EN 10.0
 #define XLSX_CROSS_HEAD_WIDTH_ZH 4.0
 #define XLSX_CROSS_HEAD_WIDTH_EN 8.0
-#define XLSX_SUM_ARGS 200    /* arguments per SUM(), under Excel's 255 */
+#define XLSX_SUM_ARGS 200 /* arguments per SUM(), under Excel's 255 */
 /* What a landscape A4 page holds at 100 %, in character units: 297 mm
  * less the default margins, at 2.8 mm a unit, as LibreOffice lays it out
  * where Calibri is missing (Excel's 1.9 mm leaves room to spare); and how
@@ -238,8 +238,7 @@ error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
 /* The units of a cross-table, in its row order: the reporting unit first
  * (the 合计 row of a statistical return), then the others in report
  * order. *UNITS is malloc'd (caller frees); failure recorded in C. */
-error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units,
-                            size_t *n);
+error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units, size_t *n);
 /* Name (甲) and code (乙) of U in columns 0-1, as a cross-table has them:
  * the reporting unit's name is the word 合计 (unless it is a community
  * alone: the one row is its own). */

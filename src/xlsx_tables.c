@@ -234,12 +234,14 @@ static void items_write(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
     xlsx_sheet_unit_cross(c, s, r, u, ft);
     for (col = l->T; col < l->ncols && c->rc == ERR_OK; col++) {
         buf_t b = BUF_INIT;
-        int is_cat_total = col >= l->C && (col - l->C) % (l->nst + 1) == 0;
+        size_t bw = l->nst + 1; /* a category's block */
+        int is_cat_total = bw && col >= l->C && (col - l->C) % bw == 0;
         int is_st_total = col > l->T && col <= l->T + l->nst;
         if (sumrows) {
             xlsx_sheet_sum_list(&b, sumrows, n, col);
         } else if (col == l->T && l->nst) {
-            xlsx_sheet_sum_range(&b, r, l->T + 1, r, (lxw_col_t)(l->T + l->nst));
+            xlsx_sheet_sum_range(&b, r, l->T + 1, r,
+                                 (lxw_col_t)(l->T + l->nst));
         } else if (is_cat_total && l->nst) {
             xlsx_sheet_sum_range(&b, r, col + 1, r, (lxw_col_t)(col + l->nst));
         } else if (is_st_total && l->ncat) {
@@ -315,7 +317,8 @@ static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
         /* wrapped at a heading's width: the column is the 合计 column */
         xlsx_sheet_str(c, s, r, C0, label, c->f.wrap, XLSX_HEAD_WIDTH_EN);
         if (w > XLSX_HEAD_WIDTH_EN)
-            xlsx_sheet_height(c, s, r, 15 * (1 + (int)(w / XLSX_HEAD_WIDTH_EN)));
+            xlsx_sheet_height(c, s, r,
+                              15 * (1 + (int)(w / XLSX_HEAD_WIDTH_EN)));
         xlsx_sheet_ref(&b, top, items_cat_col(l, k));
         xlsx_sheet_formula(c, s, r, C0 + 1, &b, v[items_cat_col(l, k)],
                            c->f.num);
@@ -358,7 +361,8 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     items_heads(c, &s, &l, H);
     /* the units after the 合计 row, then the 合计 row: the sums of the
      * communities it covers */
-    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK; i++) {
+    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
+         i++) {
         lxw_col_t col;
         if (units[i] == c->top)
             continue;
@@ -371,14 +375,16 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
         }
         r++;
     }
-    if (c->top && !nsum) { /* a community alone: its own figures */
+    if (!c->top || !tot || c->rc != ERR_OK) {
+        /* nothing more to write */
+    } else if (!nsum) { /* a community alone: its own figures */
         items_values(c, &l, c->top, tot);
         items_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
-    } else if (c->top) {
+    } else {
         items_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
-    if (c->top && l.ncat)
+    if (c->top && l.ncat && tot)
         items_chart(c, &s, &l, xlsx_sheet_vlabel(c, "table", table), H + 3,
                     tot);
     rc = xlsx_sheet_end(c, &s);
@@ -534,7 +540,8 @@ error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
     s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
     groups_heads(c, &s, &l, H);
-    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK; i++) {
+    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
+         i++) {
         lxw_col_t col;
         if (units[i] == c->top)
             continue;
@@ -547,10 +554,12 @@ error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
         }
         r++;
     }
-    if (c->top && !nsum) { /* a community alone: its own figures */
+    if (!c->top || !tot || c->rc != ERR_OK) {
+        /* nothing more to write */
+    } else if (!nsum) { /* a community alone: its own figures */
         groups_values(c, &l, c->top, tot);
         groups_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
-    } else if (c->top) {
+    } else {
         groups_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);

@@ -186,7 +186,7 @@ static void form_block(xlsx_book *b, const char *sheet, const char *number,
     assert_string_equal(r3 + strlen(r3) - 1, "3");
     assert_int_equal(strlen(r1), strlen(r2));
     assert_memory_equal(r1, r2, strlen(r1) - 1); /* one column */
-    assert_int_equal(strlen(r1), 2); /* a column A-Z, after C */
+    assert_int_equal(strlen(r1), 2);             /* a column A-Z, after C */
     assert_true(r1[0] > 'C');
     /* the title ends where the block begins */
     snprintf(merge, sizeof merge, "<mergeCell ref=\"A1:%c1\"/>", r1[0] - 1);
@@ -388,7 +388,8 @@ static void test_opinions_every_category(void **state)
             int j;
             for (j = 1; j <= 5; j++)
                 cs += cell_num(b, S_OPINIONS, cref(10 + 6 * k + j, row));
-            assert_int_equal(cs, cell_num(b, S_OPINIONS, cref(10 + 6 * k, row)));
+            assert_int_equal(cs,
+                             cell_num(b, S_OPINIONS, cref(10 + 6 * k, row)));
             sum += cs;
         }
         assert_int_equal(sum, cell_num(b, S_OPINIONS, cref(2, row)));
@@ -410,7 +411,8 @@ static void test_opinions_every_category(void **state)
     }
     /* the headings and their numbers repeat on every printed page; the
      * chart's data, the reporting unit's totals by category, below */
-    part_has(b, "xl/workbook.xml", NULL, "'民情意见分类统计表'!$A:$B,'民情意见分类统计表'!$5:$7");
+    part_has(b, "xl/workbook.xml", NULL,
+             "'民情意见分类统计表'!$A:$B,'民情意见分类统计表'!$5:$7");
     cell_is(b, S_OPINIONS, "A15", "单位负责人：");
     cell_is(b, S_OPINIONS, "C17", "类别");
     cell_is(b, S_OPINIONS, "C18", "党的建设");
@@ -548,7 +550,8 @@ static void test_groups_and_cadres(void **state)
     cell_is(b, S_GROUPS, "A8", "合计");
     formula_is(b, S_GROUPS, "C8", "SUM(C9,C10)");
     assert_int_equal(cell_num(b, S_GROUPS, "N8"),
-                     cell_num(b, S_GROUPS, "N9") + cell_num(b, S_GROUPS, "N10"));
+                     cell_num(b, S_GROUPS, "N9") +
+                         cell_num(b, S_GROUPS, "N10"));
 
     /* cadres: 7 roles, a total row of formulas, then teams and ids */
     cell_is(b, S_CADRES, "D6", "书记");
