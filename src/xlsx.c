@@ -13,13 +13,12 @@
  *                 return's roll-up units give only the subtotal names).
  *   visits        one row per unit: households by dwelling, coverage,
  *                 visits by kind.
- *   opinions,     one block of rows per unit: category x status, with a row
- *   suggestions   total, important and important-reported columns and a
- *                 total row (formulas); column chart of the top unit.
- *   groups        one block of rows per unit: per group its members,
- *                 households, members served and the services its members
- *                 received by type; the unit's row of members in at least
- *                 one group and services by type; column chart.
+ *   opinions,     cross-tables (xlsx_tables.c): one row per unit, the
+ *   suggestions,  reporting unit's 合计 row first (SUM formulas over the
+ *   groups        communities it covers), categories (groups) x statuses
+ *                 (measures) as a two-level heading with a 合计 block
+ *                 first, the columns numbered 甲 乙 1 2 3… under it;
+ *                 a column chart below the table.
  *   cadres        one block per unit: by role (total row as formulas), then
  *                 for communities the teams and the cadres by id (never by
  *                 name), told apart by a "kind" column.
@@ -29,10 +28,14 @@
  *                 rule, severity, message, community, ids).
  *
  * Every sheet opens with the header block of a statistical return (title,
- * campaign and period, reporting unit, unit of count) and ends with the
+ * campaign and period, reporting unit; at the top right the 表号 block:
+ * 表号 民访N表 (N the sheet's number), 制定机关, 计量单位) and ends with the
  * signature footer (单位负责人 ... 报出日期). Each sheet holds one table, so
  * its column headings can be frozen, carry the autofilter and repeat on
- * every printed page; A4 landscape, one page wide. Units come in one order
+ * every printed page; A4 landscape, 第 &P 页 共 &N 页 in the print footer,
+ * one page wide or, for a cross-table too wide to read so, at 80 % over
+ * several pages with its unit columns repeated. Charts go below their
+ * table (beside it they would widen the page). Units come in one order
  * everywhere: communities by code, each roll-up right after the
  * communities it covers, 'all' last.
  *

@@ -9,6 +9,13 @@
  * tracked as cells are written (East Asian characters count 2) and set at
  * xlsx_sheet_end. Strings made here live in the context's arena until the
  * end of the render (libxlsxwriter copies what it is given).
+ *
+ * The header block (title, period, 表号 block, reporting unit, 计量单位)
+ * is written by xlsx_sheet_end, once the column widths are known: it
+ * spans the columns of the first printed page. A sheet is fitted to one
+ * page across, unless it is a cross-table wider than XLSX_PAGE_ONE pages:
+ * that prints at 100/XLSX_PAGE_SHRINK % over several, left to right,
+ * breaking between its blocks, its unit columns repeated.
  */
 #include "xlsx_sheet.h"
 
@@ -25,6 +32,11 @@ static const char *const word_keys[W_COUNT_] = {
     [W_STAT_HEAD] = "statistics-head",
     [W_PREPARER] = "preparer",
     [W_REPORT_DATE] = "report-date",
+    [W_PAGE_FOOTER] = "page-footer",
+    [W_TABLE_NO] = "table-number",
+    [W_TABLE_NO_AFTER] = "table-number-after",
+    [W_ISSUER] = "issuer",
+    [W_COLUMN_LETTERS] = "column-letters",
     [W_PERIOD_TO] = "period-to",
     [W_PARTIAL] = "partial",
     [W_LIST_SEP] = "list-separator",
@@ -267,6 +279,7 @@ error_code xlsx_sheet_formats(xlsx_ctx *c)
     f->tot_pct = format(c, 1, 1, 0, tot, "0.0%");
     f->note = format(c, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
     f->foot = format(c, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
+    f->colno = format(c, 0, 1, LXW_ALIGN_CENTER, 0, NULL);
     if (c->rc != ERR_OK)
         return c->rc;
     format_set_font_size(f->title, 16);
@@ -380,11 +393,11 @@ error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                            lxw_col_t col, const char *text)
 {
     double lines = 1, w = xlsx_sheet_text_width(text);
-    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, XLSX_HEAD_WIDTH) !=
-        ERR_OK)
+    double cap = s->head_width;
+    if (xlsx_sheet_str(c, s, r, col, text, c->f.head, cap) != ERR_OK)
         return c->rc;
     /* rows do not grow to fit wrapped text by themselves in every reader */
-    while (w > lines * XLSX_HEAD_WIDTH)
+    while (w > lines * cap)
         lines++;
     if (r != s->wrap_row)
         s->wrap_row = r, s->wrap_lines = 1;
@@ -401,8 +414,8 @@ error_code xlsx_sheet_head_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
     double w = xlsx_sheet_text_width(text);
     if (xlsx_sheet_merge(c, s, r1, c1, r2, c2, text, c->f.head) != ERR_OK)
         return c->rc;
-    return c1 == c2 ? xlsx_sheet_track(
-                          c, s, c1, w > XLSX_HEAD_WIDTH ? XLSX_HEAD_WIDTH : w)
+    return c1 == c2 ? xlsx_sheet_track(c, s, c1,
+                                       w > s->head_width ? s->head_width : w)
                     : 0;
 }
 
@@ -426,6 +439,64 @@ error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     return level ? xlsx_sheet_str(c, s, r, 2,
                                   xlsx_sheet_vlabel(c, "level", u->level), f, 0)
                  : 0;
+}
+
+error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units, size_t *n)
+{
+    size_t i, k = 0, nu = retdoc_nunits(c->rd);
+
+    *units = NULL;
+    *n = 0;
+    if (c->rc != ERR_OK)
+        return c->rc;
+    if (!(*units = calloc(nu ? nu : 1, sizeof **units)))
+        return xlsx_sheet_nomem(c);
+    if (c->top)
+        (*units)[k++] = c->top;
+    for (i = 0; i < nu; i++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        if (u != c->top)
+            (*units)[k++] = u;
+    }
+    *n = k;
+    return ERR_OK;
+}
+
+error_code xlsx_sheet_unit_cross(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                                 const retdoc_unit *u, lxw_format *f)
+{
+    const char *name =
+        u == c->top && u->rank >= 0 ? xlsx_sheet_word(c, W_TOTAL) : u->name;
+    if (xlsx_sheet_str(c, s, r, 0, name, f, 0) != ERR_OK)
+        return c->rc;
+    return xlsx_sheet_str(c, s, r, 1, u->code, f, 0);
+}
+
+error_code xlsx_sheet_numbers(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                              lxw_col_t ntext, lxw_col_t ncols)
+{
+    const char *p = xlsx_sheet_word(c, W_COLUMN_LETTERS);
+    lxw_col_t col;
+    char no[16];
+
+    for (col = 0; col < ncols && c->rc == ERR_OK; col++) {
+        if (col < ntext) {
+            /* the next space-separated letter; past the last, none */
+            size_t len;
+            char *letter;
+            while (*p == ' ')
+                p++;
+            len = strcspn(p, " ");
+            if (!(letter = xlsx_sheet_keep(c, strndup(p, len))))
+                return c->rc;
+            p += len;
+            xlsx_sheet_str(c, s, r, col, letter, c->f.colno, -1);
+        } else {
+            snprintf(no, sizeof no, "%u", (unsigned)(col - ntext + 1));
+            xlsx_sheet_str(c, s, r, col, no, c->f.colno, -1);
+        }
+    }
+    return c->rc;
 }
 
 /* --------------------------------------------------------------- formulas */
@@ -536,7 +607,8 @@ error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
             return c->rc;
     }
     s->table = table;
-    s->ncols = ncols < 3 ? 3 : ncols;
+    s->ncols = ncols < 4 ? 4 : ncols;
+    s->head_width = c->en ? XLSX_HEAD_WIDTH_EN : XLSX_HEAD_WIDTH_ZH;
     if (!(name = sheet_name(c, label)))
         return c->rc;
     s->name = name;
@@ -544,13 +616,11 @@ error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
         return xlsx_sheet_fail(c, ERR_XLSX, "cannot add worksheet \"%s\"",
                                name);
     c->nsheets++;
-    xlsx_sheet_merge(c, s, 0, 0, 0, s->ncols - 1, label, c->f.title);
+    s->title = label;
+    s->number = c->nsheets;
+    /* the header block itself is written by xlsx_sheet_end, over the
+     * columns of the first printed page (known once the widths are) */
     xlsx_sheet_height(c, s, 0, 30);
-    xlsx_sheet_merge(c, s, 1, 0, 1, s->ncols - 1, c->period, c->f.subtitle);
-    buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT), c->reporting);
-    xlsx_sheet_str(c, s, 2, 0, xlsx_sheet_keep_buf(c, &b), c->f.meta, -1);
-    xlsx_sheet_str(c, s, 2, s->ncols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),
-                   c->f.meta_right, -1);
     s->row = 4; /* one blank row before the table */
     return c->rc;
 }
@@ -580,6 +650,19 @@ error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                             const char *title, lxw_row_t r1, lxw_row_t r2,
                             lxw_col_t lcol, lxw_col_t vcol, int rowwise)
 {
+    /* below the table and its signature footer, at the left: beside the
+     * table it would widen the page, and fitting the page to the paper
+     * would print the table too small to read; a cross-table's unit
+     * columns repeat on every printed page, so after them */
+    return xlsx_sheet_chart_at(c, s, type, title, r1, r2, lcol, vcol, rowwise,
+                               s->row + 3, s->block ? s->freeze_col : 0);
+}
+
+error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+                               const char *title, lxw_row_t r1, lxw_row_t r2,
+                               lxw_col_t lcol, lxw_col_t vcol, int rowwise,
+                               lxw_row_t at_row, lxw_col_t at_col)
+{
     lxw_chart *ch;
     lxw_chart_series *se;
     lxw_chart_options o;
@@ -606,35 +689,127 @@ error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
     }
     chart_title_set_name(ch, title);
     memset(&o, 0, sizeof o);
-    o.x_offset = 10;
-    o.x_scale = 1.25;
+    o.x_offset = 0;
+    /* a cross-table's first printed page holds its 合计 block and a block
+     * or two: the chart fits it at its natural width */
+    o.x_scale = s->block ? 0.85 : 1.25;
     o.y_scale = 1.25;
     o.description = (char *)title;
-    /* below the headings: repeated rows would print a slice of it */
     return xlsx_sheet_lxw(
-        c,
-        worksheet_insert_chart_opt(s->ws, s->head_last + 1, s->ncols, ch, &o),
+        c, worksheet_insert_chart_opt(s->ws, at_row, at_col, ch, &o),
         "worksheet_insert_chart");
+}
+
+/* Width of column I of S as xlsx_sheet_end sets it (8.43 when unset). */
+static double col_width(const xlsx_sheet *s, size_t i)
+{
+    double w = i < s->nwidth && s->width[i] ? s->width[i] + 2 : 8.43;
+    return w < 6 ? 6 : w;
+}
+
+/* May a printed page of S begin at column COL? */
+static int may_break(const xlsx_sheet *s, lxw_col_t col)
+{
+    return !s->block ||
+           (col >= s->block_from && (col - s->block_from) % s->block == 0);
+}
+
+/* The printed pages across of S: a table up to XLSX_PAGE_ONE pages wide,
+ * or one without blocks (its headings wrap narrow: it stays legible), is
+ * shrunk onto one (returns 0); a wider cross-table prints at
+ * 100/XLSX_PAGE_SHRINK % over several pages, the unit columns (0 ..
+ * freeze_col-1) repeated on each: BREAKS (at most NMAX-1, 0-terminated)
+ * get the columns that begin a new page, each where the sheet allows one
+ * (a category's block is not split). Returns the number of breaks. */
+static size_t page_breaks(const xlsx_sheet *s, lxw_col_t *breaks, size_t nmax)
+{
+    const double cap = XLSX_PAGE_WIDTH * XLSX_PAGE_SHRINK;
+    double total = 0, rep = 0, used = 0;
+    lxw_col_t i, last_ok = 0;
+    size_t n = 0;
+
+    for (i = 0; i < s->ncols; i++)
+        total += col_width(s, i);
+    breaks[0] = 0;
+    if (!s->block || total <= XLSX_PAGE_WIDTH * XLSX_PAGE_ONE)
+        return 0;
+    for (i = 0; i < s->freeze_col; i++)
+        rep += col_width(s, i);
+    for (i = 0; i < s->ncols; i++) {
+        double w = col_width(s, i);
+        if (i >= s->freeze_col && may_break(s, i))
+            last_ok = i;
+        if (used + w > cap && last_ok > (n ? breaks[n - 1] : 0) &&
+            n + 1 < nmax) {
+            /* the page ends before the last column a page may begin at */
+            lxw_col_t k;
+            breaks[n++] = last_ok;
+            used = rep;
+            for (k = last_ok; k < i; k++)
+                used += col_width(s, k);
+        }
+        used += w;
+    }
+    breaks[n] = 0;
+    return n;
+}
+
+/* The header block of S (rows 0-2) over its first COLS columns: title;
+ * campaign and period; reporting unit; at the top right the 表号 block
+ * over as many of the last columns as its text needs (two at least; a
+ * merged cell clips what does not fit): 表号 民访N表 (N the sheet's
+ * number), 制定机关, and 计量单位 under them. */
+static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols)
+{
+    buf_t b = BUF_INIT;
+    const char *number, *issuer = xlsx_sheet_word(c, W_ISSUER);
+    double need, have = 0;
+    lxw_col_t first;
+
+    if (cols < 4)
+        cols = 4;
+    buf_printf(&b, "%s%zu%s", xlsx_sheet_word(c, W_TABLE_NO), s->number,
+               xlsx_sheet_word(c, W_TABLE_NO_AFTER));
+    if (!(number = xlsx_sheet_keep_buf(c, &b)))
+        return;
+    need = xlsx_sheet_text_width(number);
+    if (xlsx_sheet_text_width(issuer) > need)
+        need = xlsx_sheet_text_width(issuer);
+    for (first = cols; first > 2 && (first > cols - 2 || have < need + 1);)
+        have += col_width(s, --first);
+    xlsx_sheet_merge(c, s, 0, 0, 0, first - 1, s->title, c->f.title);
+    xlsx_sheet_merge(c, s, 1, 0, 1, first - 1, c->period, c->f.subtitle);
+    xlsx_sheet_merge(c, s, 0, first, 0, cols - 1, number, c->f.meta_right);
+    xlsx_sheet_merge(c, s, 1, first, 1, cols - 1, issuer, c->f.meta_right);
+    buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT), c->reporting);
+    xlsx_sheet_str(c, s, 2, 0, xlsx_sheet_keep_buf(c, &b), c->f.meta, -1);
+    xlsx_sheet_str(c, s, 2, cols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),
+                   c->f.meta_right, -1);
 }
 
 error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
 {
     static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER, W_REPORT_DATE};
-    size_t i;
+    lxw_col_t breaks[XLSX_PAGES_MAX + 1], first;
+    size_t i, nb = 0;
 
-    for (i = 0; i < 4 && c->rc == ERR_OK; i++) {
-        buf_t b = BUF_INIT;
-        buf_printf(&b, "%s%s", xlsx_sheet_word(c, foot[i]),
-                   foot[i] == W_REPORT_DATE ? c->reported : "");
-        xlsx_sheet_str(c, s, s->row + 1, (lxw_col_t)(i * s->ncols / 4),
-                       xlsx_sheet_keep_buf(c, &b), c->f.foot, -1);
+    if (s->ws) {
+        nb = page_breaks(s, breaks, XLSX_PAGES_MAX + 1);
+        first = nb ? breaks[0] : s->ncols;
+        header_block(c, s, first);
+        for (i = 0; i < 4 && c->rc == ERR_OK; i++) {
+            buf_t b = BUF_INIT;
+            buf_printf(&b, "%s%s", xlsx_sheet_word(c, foot[i]),
+                       foot[i] == W_REPORT_DATE ? c->reported : "");
+            xlsx_sheet_str(c, s, s->row + 1, (lxw_col_t)(i * first / 4),
+                           xlsx_sheet_keep_buf(c, &b), c->f.foot, -1);
+        }
     }
     for (i = 0; i < s->nwidth && c->rc == ERR_OK; i++) {
-        double w = s->width[i] ? s->width[i] + 2 : 0;
-        if (w)
+        if (s->width[i])
             xlsx_sheet_lxw(c,
                            worksheet_set_column(s->ws, (lxw_col_t)i,
-                                                (lxw_col_t)i, w < 6 ? 6 : w,
+                                                (lxw_col_t)i, col_width(s, i),
                                                 NULL),
                            "worksheet_set_column");
     }
@@ -649,10 +824,29 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
                 c, worksheet_repeat_rows(s->ws, s->head_first, s->head_last),
                 "worksheet_repeat_rows") != ERR_OK)
             return c->rc;
+        /* a table printed over several pages across repeats the units */
+        if (nb && s->freeze_col > 0 &&
+            xlsx_sheet_lxw(
+                c, worksheet_repeat_columns(s->ws, 0, s->freeze_col - 1),
+                "worksheet_repeat_columns") != ERR_OK)
+            return c->rc;
     }
     worksheet_set_paper(s->ws, 9); /* A4 */
     worksheet_set_landscape(s->ws);
-    worksheet_fit_to_pages(s->ws, 1, 0);
+    /* 第 1 页 共 3 页 on every printed page */
+    if (xlsx_sheet_lxw(
+            c, worksheet_set_footer(s->ws, xlsx_sheet_word(c, W_PAGE_FOOTER)),
+            "worksheet_set_footer") != ERR_OK)
+        return c->rc;
+    if (nb) {
+        if (xlsx_sheet_lxw(c, worksheet_set_v_pagebreaks(s->ws, breaks),
+                           "worksheet_set_v_pagebreaks") != ERR_OK)
+            return c->rc;
+        worksheet_set_print_scale(s->ws, (uint16_t)(100 / XLSX_PAGE_SHRINK));
+        worksheet_print_across(s->ws); /* pages left to right */
+    } else {
+        worksheet_fit_to_pages(s->ws, 1, 0);
+    }
     worksheet_center_horizontally(s->ws);
     return ERR_OK;
 }

@@ -38,6 +38,11 @@ enum {
     W_STAT_HEAD,
     W_PREPARER,
     W_REPORT_DATE,
+    W_PAGE_FOOTER,
+    W_TABLE_NO,
+    W_TABLE_NO_AFTER,
+    W_ISSUER,
+    W_COLUMN_LETTERS,
     W_PERIOD_TO,
     W_PARTIAL,
     W_LIST_SEP,
@@ -95,15 +100,29 @@ enum {
     W_COUNT_
 };
 
-#define XLSX_CELL_MAX 32000  /* chars per cell, under Excel's 32,767 */
-#define XLSX_WIDTH_MAX 60.0  /* widest column, in character units */
-#define XLSX_HEAD_WIDTH 14.0 /* wrapped column headings count up to this */
-#define XLSX_SUM_ARGS 200    /* arguments per SUM(), under Excel's 255 */
+#define XLSX_CELL_MAX 32000 /* chars per cell, under Excel's 32,767 */
+#define XLSX_WIDTH_MAX 60.0 /* widest column, in character units */
+/* Wrapped column headings count up to this width: three Chinese
+ * characters a line (a statistical return's narrow columns), or a word or
+ * two of English; a cross-table's many columns, two characters a line. */
+#define XLSX_HEAD_WIDTH_ZH 6.0
+#define XLSX_HEAD_WIDTH_EN 10.0
+#define XLSX_CROSS_HEAD_WIDTH_ZH 4.0
+#define XLSX_CROSS_HEAD_WIDTH_EN 8.0
+#define XLSX_SUM_ARGS 200 /* arguments per SUM(), under Excel's 255 */
+/* What a landscape A4 page holds at 100 %, in character units: 297 mm
+ * less the default margins, at 2.8 mm a unit, as LibreOffice lays it out
+ * where Calibri is missing (Excel's 1.9 mm leaves room to spare); and how
+ * far a table may be shrunk to fit a page across (1/SHRINK). */
+#define XLSX_PAGE_WIDTH 92.0
+#define XLSX_PAGE_SHRINK 1.25
+#define XLSX_PAGE_ONE 1.6 /* up to this many pages wide: shrunk onto one */
+#define XLSX_PAGES_MAX 64 /* printed pages across a sheet, at most */
 
 typedef struct {
     lxw_format *title, *subtitle, *meta, *meta_right, *head, *text, *wrap, *num,
         *pct, *sub_text, *sub_num, *sub_pct, *tot_text, *tot_num, *tot_pct,
-        *note, *foot;
+        *note, *foot, *colno;
 } xlsx_formats;
 
 /* The render context. Everything in it is owned by it (freed by
@@ -128,6 +147,12 @@ typedef struct {
 typedef struct {
     lxw_worksheet *ws;
     const char *name;  /* arena */
+    const char *title; /* the table's label (arena or borrowed) */
+    size_t number;     /* the sheet's number: 表号 民访N表 */
+    /* with BLOCK > 0 a printed page may begin only at BLOCK_FROM + k *
+     * BLOCK (a two-level heading's blocks are not split) */
+    lxw_col_t block_from, block;
+    double head_width; /* headings wrap at this width */
     const char *table; /* table value, borrowed */
     lxw_col_t ncols;   /* width of the header block */
     double *width;     /* display width per column (owned) */
@@ -210,6 +235,21 @@ error_code xlsx_sheet_unit_cells(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                                  const retdoc_unit *u, int level,
                                  lxw_format *f);
 
+/* The units of a cross-table, in its row order: the reporting unit first
+ * (the 合计 row of a statistical return), then the others in report
+ * order. *UNITS is malloc'd (caller frees); failure recorded in C. */
+error_code xlsx_sheet_units(xlsx_ctx *c, const retdoc_unit ***units, size_t *n);
+/* Name (甲) and code (乙) of U in columns 0-1, as a cross-table has them:
+ * the reporting unit's name is the word 合计 (unless it is a community
+ * alone: the one row is its own). */
+error_code xlsx_sheet_unit_cross(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                                 const retdoc_unit *u, lxw_format *f);
+/* The row of column numbers under the headings of a statistical return:
+ * the first NTEXT columns lettered 甲、乙、丙… (word column-letters), the
+ * columns after them up to NCOLS numbered 1, 2, 3… */
+error_code xlsx_sheet_numbers(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
+                              lxw_col_t ntext, lxw_col_t ncols);
+
 /* ---- formulas ----------------------------------------------------------- */
 
 /* Appends the reference of cell (ROW, COL) to B. */
@@ -229,8 +269,9 @@ double xlsx_sheet_ratio(double num, double den);
 /* ---- sheets ------------------------------------------------------------- */
 
 /* Adds the sheet of TABLE (its label, and with SUFFIX >= 0 that word, is
- * the title and the sheet name) and writes its header block (rows 0-2):
- * title; campaign and period; reporting unit and unit of count. S is
+ * the title and the sheet name) and keeps rows 0-2 for its header block
+ * (title; campaign and period; reporting unit and unit of count; the 表号
+ * block), which xlsx_sheet_end writes. The table starts at s->row. S is
  * cleared first, so xlsx_sheet_end may follow whatever happened. */
 error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
                             int suffix, lxw_col_t ncols);
@@ -243,13 +284,22 @@ error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
                              lxw_col_t last_col);
 /* Inserts a chart of TYPE, titled TITLE, of the values in column VCOL
  * against the labels in column LCOL, rows R1..R2 (or, with ROWWISE, of the
- * values in row R2 against the labels in row R1, columns LCOL..VCOL), to
- * the right of the table, just under its headings. */
+ * values in row R2 against the labels in row R1, columns LCOL..VCOL),
+ * below the table (s->row is the row after it) and its signature footer,
+ * at the left (of a cross-table, after its unit columns, which repeat on
+ * every printed page): beside the table it would widen the page. */
 error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                             const char *title, lxw_row_t r1, lxw_row_t r2,
                             lxw_col_t lcol, lxw_col_t vcol, int rowwise);
-/* The common end of every sheet: the footer under the data (s->row),
- * column widths, panes and the print set-up. Frees s->width whatever
+/* The same with its top left corner at cell (AT_ROW, AT_COL). */
+error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+                               const char *title, lxw_row_t r1, lxw_row_t r2,
+                               lxw_col_t lcol, lxw_col_t vcol, int rowwise,
+                               lxw_row_t at_row, lxw_col_t at_col);
+/* The common end of every sheet: the header block over the first printed
+ * page, the footer under the data (s->row), column widths, panes and the
+ * print set-up (page footer, one page across or several, see
+ * xlsx_sheet.c). Frees s->width whatever
  * happened before; ERR_OK, or C's first failure (here or earlier). */
 error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s);
 

@@ -4,12 +4,20 @@
  * order:
  *
  *   visits        households by dwelling, coverage, visits by kind
- *   opinions,     category x status, with a row total, important and
- *   suggestions   important-reported columns and a total row (formulas);
- *                 column chart of the reporting unit
- *   groups        per group its members, households, members served and
- *                 the services its members received by type; the unit's
- *                 row of members in at least one group; column chart
+ *   opinions,     cross-tables in the statistical-return convention: one
+ *   suggestions   row per unit, the reporting unit's 合计 row first (every
+ *                 figure the SUM of the communities it covers), then the
+ *                 others in report order; across, a 合计 block (total, by
+ *                 status, important, important-reported) and a block per
+ *                 category (its total, by status) under a two-level
+ *                 heading, columns numbered 甲 乙 1 2 3… under it; row
+ *                 totals are formulas; a column chart of the 合计 row by
+ *                 category, with its data, below the table
+ *   groups        the same form: a 合计（不重复计） block (members in any
+ *                 group, their households, members served each once,
+ *                 services by type and in all: the return's own counts,
+ *                 groups overlap), then per group its members, households,
+ *                 served and services; chart of services by type
  *   cadres        by role (total row as formulas), then for communities
  *                 the teams and the cadres by id (never by name)
  *   satisfaction  forms by rating, rate; pie chart
@@ -155,80 +163,168 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
 
 /* ------------------------------------------------- opinions, suggestions */
 
-/* The layout of an items sheet: categories x statuses, the total column X
- * and, with IMP, important and important-reported after it. */
+/* The layout of an items sheet, a cross-table: the unit's name (甲) and
+ * code (乙) in columns 0-1; from T the 合计 block: the total, the total by
+ * status (NST) and, with IMP, important and important-reported; from C a
+ * block per category (NCAT): its total, then by status. */
 typedef struct {
     const char *el;
     const xmlNode **cats, **sts;
     size_t ncat, nst;
-    lxw_col_t X, ncols;
+    lxw_col_t T, C, ncols;
     int imp;
-    double *colsum; /* per column, of the unit being written */
 } items_layout;
 
-/* One category row of unit U's block at row R. */
-static void items_category(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                           lxw_row_t r, const retdoc_unit *u,
-                           const xmlNode *items, size_t k)
+/* The first column of category K's block. */
+static lxw_col_t items_cat_col(const items_layout *l, size_t k)
 {
-    const xmlNode *cr = retdoc_row(c->rd, items, "category",
-                                   retdoc_attr(c->rd, l->cats[k], "value"));
-    double sum = 0;
-    buf_t b = BUF_INIT;
-    size_t j;
+    return (lxw_col_t)(l->C + k * (l->nst + 1));
+}
 
-    xlsx_sheet_unit_cells(c, s, r, u, 0, c->f.text);
-    xlsx_sheet_str(c, s, r, 2, xlsx_sheet_label(c, l->cats[k]), c->f.text, 0);
-    for (j = 0; j < l->nst; j++) {
-        double v = row_count(c, cr, "status", l->sts[j], "count");
-        xlsx_sheet_num(c, s, r, (lxw_col_t)(3 + j), v, c->f.num);
-        sum += v;
-        l->colsum[3 + j] += v;
+/* The figures of unit U's row into V (l->ncols, from column 2): by
+ * category and status, the categories' totals, the 合计 block. Without
+ * categories or statuses the return's own counts stand instead. */
+static void items_values(xlsx_ctx *c, const items_layout *l,
+                         const retdoc_unit *u, double *v)
+{
+    const xmlNode *items = retdoc_child(u->node, l->el);
+    size_t j, k;
+
+    memset(v, 0, l->ncols * sizeof *v);
+    for (k = 0; k < l->ncat; k++) {
+        const xmlNode *cr = retdoc_row(c->rd, items, "category",
+                                       retdoc_attr(c->rd, l->cats[k], "value"));
+        lxw_col_t col = items_cat_col(l, k);
+        for (j = 0; j < l->nst; j++) {
+            double x = row_count(c, cr, "status", l->sts[j], "count");
+            v[col + 1 + j] = x;
+            v[col] += x;
+            v[l->T + 1 + j] += x;
+        }
+        if (!l->nst)
+            v[col] = count(c, cr, "count");
+        v[l->T] += v[col];
     }
-    if (l->nst) {
-        xlsx_sheet_sum_range(&b, r, 3, r, l->X - 1);
-        xlsx_sheet_formula(c, s, r, l->X, &b, sum, c->f.num);
-    } else {
-        xlsx_sheet_num(c, s, r, l->X, sum = count(c, cr, "count"), c->f.num);
+    for (j = 0; j < l->nst && !l->ncat; j++) {
+        v[l->T + 1 + j] = row_count(c, items, "status", l->sts[j], "count");
+        v[l->T] += v[l->T + 1 + j];
     }
-    l->colsum[l->X] += sum;
+    if (!l->ncat && !l->nst)
+        v[l->T] = count(c, items, "count");
     if (l->imp) {
-        double v1 = count(c, cr, "important");
-        double v2 = count(c, cr, "important-reported");
-        xlsx_sheet_num(c, s, r, l->X + 1, v1, c->f.num);
-        xlsx_sheet_num(c, s, r, l->X + 2, v2, c->f.num);
-        l->colsum[l->X + 1] += v1;
-        l->colsum[l->X + 2] += v2;
+        v[l->T + 1 + l->nst] = count(c, items, "important");
+        v[l->T + 2 + l->nst] = count(c, items, "important-reported");
     }
 }
 
-/* Unit U's block from row *R: a row per category, then the total row. */
-static void items_block(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                        lxw_row_t *r, const retdoc_unit *u)
+/* Row R of unit U with figures V. A category's total is the SUM of its
+ * statuses, the 合计 block's status totals the SUM of the categories'
+ * cells, its total the SUM of those. With SUMROWS (N), the 合计 row of the
+ * reporting unit: every figure is the SUM of those rows (the communities
+ * it covers), as the summary sheet has it. Formulas are cached with V. */
+static void items_write(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        lxw_row_t r, const retdoc_unit *u, const double *v,
+                        const lxw_row_t *sumrows, size_t n)
 {
-    const xmlNode *items = retdoc_child(u->node, l->el);
-    lxw_row_t first = *r;
     lxw_format *ft, *fn;
     lxw_col_t col;
-    size_t k;
+    size_t j, k;
 
     xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
-    for (col = 0; col < l->ncols; col++)
-        l->colsum[col] = 0;
-    for (k = 0; k < l->ncat; k++, (*r)++)
-        items_category(c, s, l, *r, u, items, k);
-    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
-    xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_TOTAL), ft, 0);
-    for (col = 3; col < l->ncols; col++) {
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
+    for (col = l->T; col < l->ncols && c->rc == ERR_OK; col++) {
         buf_t b = BUF_INIT;
-        if (!l->ncat) {
-            xlsx_sheet_num(c, s, *r, col, 0, fn);
+        size_t bw = l->nst + 1; /* a category's block */
+        int is_cat_total = bw && col >= l->C && (col - l->C) % bw == 0;
+        int is_st_total = col > l->T && col <= l->T + l->nst;
+        if (sumrows) {
+            xlsx_sheet_sum_list(&b, sumrows, n, col);
+        } else if (col == l->T && l->nst) {
+            xlsx_sheet_sum_range(&b, r, l->T + 1, r,
+                                 (lxw_col_t)(l->T + l->nst));
+        } else if (is_cat_total && l->nst) {
+            xlsx_sheet_sum_range(&b, r, col + 1, r, (lxw_col_t)(col + l->nst));
+        } else if (is_st_total && l->ncat) {
+            j = col - l->T - 1;
+            buf_puts(&b, "SUM(");
+            for (k = 0; k < l->ncat; k++) {
+                buf_puts(&b, k ? "," : "");
+                xlsx_sheet_ref(&b, r, (lxw_col_t)(items_cat_col(l, k) + 1 + j));
+            }
+            buf_puts(&b, ")");
+        } else {
+            xlsx_sheet_num(c, s, r, col, v[col], fn);
             continue;
         }
-        xlsx_sheet_sum_range(&b, first, col, *r - 1, col);
-        xlsx_sheet_formula(c, s, *r, col, &b, l->colsum[col], fn);
+        xlsx_sheet_formula(c, s, r, col, &b, v[col], fn);
     }
-    (*r)++;
+}
+
+/* The two-level heading from row H, then the column numbers under it:
+ * 合计 and each category over their total and statuses. */
+static void items_heads(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        lxw_row_t H)
+{
+    const char *total = xlsx_sheet_word(c, W_TOTAL);
+    size_t j, k;
+
+    xlsx_sheet_head_merge(c, s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head_merge(c, s, H, l->T, H, l->C - 1, total);
+    xlsx_sheet_head(c, s, H + 1, l->T, total);
+    for (j = 0; j < l->nst; j++)
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->T + 1 + j),
+                        xlsx_sheet_label(c, l->sts[j]));
+    if (l->imp) {
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->T + 1 + l->nst),
+                        xlsx_sheet_word(c, W_IMPORTANT));
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->T + 2 + l->nst),
+                        xlsx_sheet_word(c, W_IMPORTANT_REPORTED));
+    }
+    for (k = 0; k < l->ncat; k++) {
+        lxw_col_t col = items_cat_col(l, k);
+        xlsx_sheet_head_merge(c, s, H, col, H, (lxw_col_t)(col + l->nst),
+                              xlsx_sheet_label(c, l->cats[k]));
+        xlsx_sheet_head(c, s, H + 1, col, total);
+        for (j = 0; j < l->nst; j++)
+            xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(col + 1 + j),
+                            xlsx_sheet_label(c, l->sts[j]));
+    }
+    xlsx_sheet_numbers(c, s, H + 2, 2, l->ncols);
+    xlsx_sheet_heads(s, H, H + 2, 2);
+}
+
+/* The chart of the reporting unit's items by category: its data, the
+ * categories beside the 合计 row's category totals (formulas, cached with
+ * V, that row's figures), go below
+ * the table and its footer, the chart beside them; the categories' totals
+ * are not adjacent in the table, and a chart series takes one range. */
+static void items_chart(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
+                        const char *title, lxw_row_t top, const double *v)
+{
+    /* from column 2: the unit columns repeat on every printed page */
+    const lxw_col_t C0 = 2;
+    lxw_row_t r0 = s->row + 3;
+    size_t k;
+
+    xlsx_sheet_head(c, s, r0, C0, xlsx_sheet_word(c, W_CATEGORY));
+    xlsx_sheet_head(c, s, r0, C0 + 1, xlsx_sheet_word(c, W_TOTAL));
+    for (k = 0; k < l->ncat; k++) {
+        buf_t b = BUF_INIT;
+        lxw_row_t r = r0 + 1 + (lxw_row_t)k;
+        const char *label = xlsx_sheet_label(c, l->cats[k]);
+        double w = xlsx_sheet_text_width(label);
+        /* wrapped at a heading's width: the column is the 合计 column */
+        xlsx_sheet_str(c, s, r, C0, label, c->f.wrap, XLSX_HEAD_WIDTH_EN);
+        if (w > XLSX_HEAD_WIDTH_EN)
+            xlsx_sheet_height(c, s, r,
+                              15 * (1 + (int)(w / XLSX_HEAD_WIDTH_EN)));
+        xlsx_sheet_ref(&b, top, items_cat_col(l, k));
+        xlsx_sheet_formula(c, s, r, C0 + 1, &b, v[items_cat_col(l, k)],
+                           c->f.num);
+    }
+    xlsx_sheet_chart_at(c, s, LXW_CHART_COLUMN, title, r0 + 1,
+                        r0 + (lxw_row_t)l->ncat, C0, C0 + 1, 0, r0, C0 + 3);
 }
 
 error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
@@ -236,173 +332,249 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     xlsx_sheet s;
     items_layout l;
     const xmlNode *items0 = xlsx_sheet_first(c, el);
-    size_t i, j;
-    lxw_row_t H, r, top_first = 0, top_last = 0;
+    const retdoc_unit **units = NULL;
+    double *v = NULL, *tot = NULL;
+    lxw_row_t *sumrows = NULL;
+    size_t i, nu = 0, nsum = 0;
+    lxw_row_t H, r;
     error_code rc;
-    int chart = 0;
 
     memset(&s, 0, sizeof s);
     memset(&l, 0, sizeof l);
     l.el = el;
     xlsx_sheet_rows(c, items0, "category", &l.cats, &l.ncat);
     xlsx_sheet_rows(c, l.ncat ? l.cats[0] : items0, "status", &l.sts, &l.nst);
-    l.imp = retdoc_attr(c->rd, items0, "important") ||
-            (l.ncat && retdoc_attr(c->rd, l.cats[0], "important"));
-    l.X = (lxw_col_t)(3 + l.nst);
-    l.ncols = (lxw_col_t)(l.X + 1 + (l.imp ? 2 : 0));
-    if (!(l.colsum = calloc(l.ncols, sizeof *l.colsum)))
+    l.imp = retdoc_attr(c->rd, items0, "important") != NULL;
+    l.T = 2;
+    l.C = (lxw_col_t)(l.T + 1 + l.nst + (l.imp ? 2 : 0));
+    l.ncols = items_cat_col(&l, l.ncat);
+    xlsx_sheet_units(c, &units, &nu);
+    if (!(v = calloc(l.ncols, sizeof *v)) ||
+        !(tot = calloc(l.ncols, sizeof *tot)) ||
+        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
         xlsx_sheet_nomem(c);
     xlsx_sheet_begin(c, &s, table, -1, l.ncols);
+    s.block_from = l.C; /* printed pages begin with a category */
+    s.block = (lxw_col_t)(l.nst + 1);
+    s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
-    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_CATEGORY));
-    for (j = 0; j < l.nst; j++)
-        xlsx_sheet_head(c, &s, H, (lxw_col_t)(3 + j),
-                        xlsx_sheet_label(c, l.sts[j]));
-    xlsx_sheet_head(c, &s, H, l.X, xlsx_sheet_word(c, W_TOTAL));
-    if (l.imp) {
-        xlsx_sheet_head(c, &s, H, l.X + 1, xlsx_sheet_word(c, W_IMPORTANT));
-        xlsx_sheet_head(c, &s, H, l.X + 2,
-                        xlsx_sheet_word(c, W_IMPORTANT_REPORTED));
-    }
-    xlsx_sheet_heads(&s, H, H, 3);
-    r = H + 1;
-    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK && l.colsum; i++) {
-        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
-        lxw_row_t first = r;
-        items_block(c, &s, &l, &r, u);
-        if (u == c->top && l.ncat) {
-            top_first = first;
-            top_last = first + (lxw_row_t)l.ncat - 1;
-            chart = 1;
+    items_heads(c, &s, &l, H);
+    /* the units after the 合计 row, then the 合计 row: the sums of the
+     * communities it covers */
+    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
+         i++) {
+        lxw_col_t col;
+        if (units[i] == c->top)
+            continue;
+        items_values(c, &l, units[i], v);
+        items_write(c, &s, &l, r, units[i], v, NULL, 0);
+        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
+            for (col = l.T; col < l.ncols; col++)
+                tot[col] += v[col];
+            sumrows[nsum++] = r;
         }
+        r++;
+    }
+    if (!c->top || !tot || c->rc != ERR_OK) {
+        /* nothing more to write */
+    } else if (!nsum) { /* a community alone: its own figures */
+        items_values(c, &l, c->top, tot);
+        items_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
+    } else {
+        items_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
-    if (chart)
-        xlsx_sheet_chart(c, &s, LXW_CHART_COLUMN,
-                         xlsx_sheet_vlabel(c, "table", table), top_first,
-                         top_last, 2, l.X, 0);
+    if (c->top && l.ncat && tot)
+        items_chart(c, &s, &l, xlsx_sheet_vlabel(c, "table", table), H + 3,
+                    tot);
     rc = xlsx_sheet_end(c, &s);
+    free(units);
+    free(v);
+    free(tot);
+    free(sumrows);
     free(l.cats);
     free(l.sts);
-    free(l.colsum);
     return rc;
 }
 
 /* ------------------------------------------------------------------ groups */
 
-/* Unit U's block from row *R: a row per group (GROUPS, NG) with the
- * services its members received by type (TYPES, NT), then the row of
- * members in at least one group and services by type. Returns the
- * latter's row. */
-static lxw_row_t groups_block(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
-                              const retdoc_unit *u, const xmlNode **groups,
-                              size_t ng, const xmlNode **types, size_t nt)
+/* The layout of the groups sheet, a cross-table: the unit's name (甲) and
+ * code (乙) in columns 0-1; from column 2 the 合计（不重复计） block:
+ * members in at least one group, their households, members served (each
+ * once), services by type (NT) and in all; from G a block per group (NG):
+ * members, households, served, services. Groups overlap (elderly is the
+ * three elderly-* groups, a member may be in several): the first block
+ * holds the return's own counts, not sums of the groups'. */
+typedef struct {
+    const xmlNode **groups, **types;
+    size_t ng, nt;
+    lxw_col_t S, G, ncols; /* services by type; the first group block */
+} groups_layout;
+
+#define GROUP_COLS 4 /* members, households, served, services */
+
+static lxw_col_t groups_col(const groups_layout *l, size_t k)
+{
+    return (lxw_col_t)(l->G + k * GROUP_COLS);
+}
+
+/* The figures of unit U's row into V (l->ncols). */
+static void groups_values(xlsx_ctx *c, const groups_layout *l,
+                          const retdoc_unit *u, double *v)
 {
     const xmlNode *gs = retdoc_child(u->node, "groups");
     const xmlNode *sv = retdoc_child(u->node, "services");
-    lxw_col_t T = (lxw_col_t)(6 + nt);
-    lxw_format *ft, *fn;
-    double all = 0;
-    buf_t b = BUF_INIT;
     size_t j, k;
 
-    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
-    for (k = 0; k < ng; k++, (*r)++) {
-        const char *gv = retdoc_attr(c->rd, groups[k], "value");
+    memset(v, 0, l->ncols * sizeof *v);
+    v[2] = count(c, gs, "members");
+    v[3] = count(c, gs, "households");
+    v[4] = count(c, sv, "members");
+    for (j = 0; j < l->nt; j++) {
+        v[l->S + j] = row_count(c, sv, "type", l->types[j], "count");
+        v[l->S + l->nt] += v[l->S + j];
+    }
+    if (!l->nt)
+        v[l->S] = count(c, sv, "count");
+    for (k = 0; k < l->ng; k++) {
+        const char *gv = retdoc_attr(c->rd, l->groups[k], "value");
         const xmlNode *g = retdoc_row(c->rd, gs, "group", gv);
-        double sum = 0;
-        xlsx_sheet_unit_cells(c, s, *r, u, 0, c->f.text);
-        xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_label(c, groups[k]), c->f.text,
-                       0);
-        xlsx_sheet_num(c, s, *r, 3, count(c, g, "members"), c->f.num);
-        xlsx_sheet_num(c, s, *r, 4, count(c, g, "households"), c->f.num);
-        xlsx_sheet_num(c, s, *r, 5, count(c, g, "served"), c->f.num);
-        for (j = 0; j < nt; j++) {
+        lxw_col_t col = groups_col(l, k);
+        v[col] = count(c, g, "members");
+        v[col + 1] = count(c, g, "households");
+        v[col + 2] = count(c, g, "served");
+        for (j = 0; j < l->nt; j++) {
             const xmlNode *t = retdoc_row(
-                c->rd, sv, "type", retdoc_attr(c->rd, types[j], "value"));
-            double v = count(c, retdoc_row(c->rd, t, "group", gv), "count");
-            xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, c->f.num);
-            sum += v;
+                c->rd, sv, "type", retdoc_attr(c->rd, l->types[j], "value"));
+            v[col + 3] += count(c, retdoc_row(c->rd, t, "group", gv), "count");
         }
-        if (nt) {
-            xlsx_sheet_sum_range(&b, *r, 6, *r, T - 1);
-            xlsx_sheet_formula(c, s, *r, T, &b, sum, c->f.num);
+    }
+}
+
+/* Row R of unit U with figures V; the services in all are the SUM of
+ * those by type. With SUMROWS (N), the 合计 row: every figure the SUM of
+ * those rows (the communities it covers). Formulas cached with V. */
+static void groups_write(xlsx_ctx *c, xlsx_sheet *s, const groups_layout *l,
+                         lxw_row_t r, const retdoc_unit *u, const double *v,
+                         const lxw_row_t *sumrows, size_t n)
+{
+    lxw_format *ft, *fn;
+    lxw_col_t col;
+
+    xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
+    for (col = 2; col < l->ncols && c->rc == ERR_OK; col++) {
+        buf_t b = BUF_INIT;
+        if (sumrows) {
+            xlsx_sheet_sum_list(&b, sumrows, n, col);
+        } else if (col == l->S + l->nt && l->nt) {
+            xlsx_sheet_sum_range(&b, r, l->S, r, (lxw_col_t)(col - 1));
         } else {
-            xlsx_sheet_num(c, s, *r, T, 0, c->f.num);
+            xlsx_sheet_num(c, s, r, col, v[col], fn);
+            continue;
         }
+        xlsx_sheet_formula(c, s, r, col, &b, v[col], fn);
     }
-    /* groups overlap (elderly is the three elderly-* groups, a member may
-     * be in several): this row holds the return's counts of members in at
-     * least one group and of services by type, not sums of the rows above */
-    xlsx_sheet_unit_cells(c, s, *r, u, 0, ft);
-    xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_DISTINCT_TOTAL), ft, 0);
-    xlsx_sheet_num(c, s, *r, 3, count(c, gs, "members"), fn);
-    xlsx_sheet_num(c, s, *r, 4, count(c, gs, "households"), fn);
-    xlsx_sheet_str(c, s, *r, 5, "", fn, -1);
-    for (j = 0; j < nt; j++) {
-        double v = row_count(c, sv, "type", types[j], "count");
-        xlsx_sheet_num(c, s, *r, (lxw_col_t)(6 + j), v, fn);
-        all += v;
+}
+
+static void groups_heads(xlsx_ctx *c, xlsx_sheet *s, const groups_layout *l,
+                         lxw_row_t H)
+{
+    static const int w[GROUP_COLS] = {W_MEMBERS, W_HOUSEHOLDS, W_SERVED,
+                                      W_SERVICES};
+    size_t j, k;
+
+    xlsx_sheet_head_merge(c, s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head_merge(c, s, H, 2, H, l->G - 1,
+                          xlsx_sheet_word(c, W_DISTINCT_TOTAL));
+    for (j = 0; j < 3; j++)
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(2 + j),
+                        xlsx_sheet_word(c, w[j]));
+    for (j = 0; j < l->nt; j++)
+        xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->S + j),
+                        xlsx_sheet_label(c, l->types[j]));
+    xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(l->S + l->nt),
+                    xlsx_sheet_word(c, W_SERVICES));
+    for (k = 0; k < l->ng; k++) {
+        lxw_col_t col = groups_col(l, k);
+        xlsx_sheet_head_merge(c, s, H, col, H, col + GROUP_COLS - 1,
+                              xlsx_sheet_label(c, l->groups[k]));
+        for (j = 0; j < GROUP_COLS; j++)
+            xlsx_sheet_head(c, s, H + 1, (lxw_col_t)(col + j),
+                            xlsx_sheet_word(c, w[j]));
     }
-    if (nt) {
-        xlsx_sheet_sum_range(&b, *r, 6, *r, T - 1);
-        xlsx_sheet_formula(c, s, *r, T, &b, all, fn);
-    } else {
-        xlsx_sheet_num(c, s, *r, T, count(c, sv, "count"), fn);
-    }
-    return (*r)++;
+    xlsx_sheet_numbers(c, s, H + 2, 2, l->ncols);
+    xlsx_sheet_heads(s, H, H + 2, 2);
 }
 
 error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
-    const xmlNode **groups = NULL, **types = NULL;
-    size_t ng, nt, i, j;
-    lxw_col_t T, ncols;
-    lxw_row_t H, r, top_row = 0;
+    groups_layout l;
+    const retdoc_unit **units = NULL;
+    double *v = NULL, *tot = NULL;
+    lxw_row_t *sumrows = NULL, H, r;
+    size_t i, nu = 0, nsum = 0;
     error_code rc;
-    int chart = 0;
 
     (void)el;
     memset(&s, 0, sizeof s);
-    xlsx_sheet_rows(c, xlsx_sheet_first(c, "groups"), "group", &groups, &ng);
-    xlsx_sheet_rows(c, xlsx_sheet_first(c, "services"), "type", &types, &nt);
-    T = (lxw_col_t)(6 + nt); /* services, all types */
-    ncols = (lxw_col_t)(T + 1);
-    xlsx_sheet_begin(c, &s, table, -1, ncols);
+    memset(&l, 0, sizeof l);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "groups"), "group", &l.groups,
+                    &l.ng);
+    xlsx_sheet_rows(c, xlsx_sheet_first(c, "services"), "type", &l.types,
+                    &l.nt);
+    l.S = 5;
+    l.G = (lxw_col_t)(l.S + l.nt + 1);
+    l.ncols = groups_col(&l, l.ng);
+    xlsx_sheet_units(c, &units, &nu);
+    if (!(v = calloc(l.ncols, sizeof *v)) ||
+        !(tot = calloc(l.ncols, sizeof *tot)) ||
+        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
+        xlsx_sheet_nomem(c);
+    xlsx_sheet_begin(c, &s, table, -1, l.ncols);
+    s.block_from = l.G; /* printed pages begin with a group */
+    s.block = GROUP_COLS;
+    s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
-    xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head_merge(c, &s, H, 2, H + 1, 2, xlsx_sheet_word(c, W_GROUP));
-    xlsx_sheet_head_merge(c, &s, H, 3, H + 1, 3, xlsx_sheet_word(c, W_MEMBERS));
-    xlsx_sheet_head_merge(c, &s, H, 4, H + 1, 4,
-                          xlsx_sheet_word(c, W_HOUSEHOLDS));
-    xlsx_sheet_head_merge(c, &s, H, 5, H + 1, 5, xlsx_sheet_word(c, W_SERVED));
-    xlsx_sheet_head_merge(c, &s, H, 6, H, T, xlsx_sheet_word(c, W_SERVICES));
-    for (j = 0; j < nt; j++)
-        xlsx_sheet_head(c, &s, H + 1, (lxw_col_t)(6 + j),
-                        xlsx_sheet_label(c, types[j]));
-    xlsx_sheet_head(c, &s, H + 1, T, xlsx_sheet_word(c, W_TOTAL));
-    xlsx_sheet_heads(&s, H, H + 1, 3);
-    r = H + 2;
-    for (i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK; i++) {
-        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
-        lxw_row_t row = groups_block(c, &s, &r, u, groups, ng, types, nt);
-        if (u == c->top && nt) {
-            top_row = row;
-            chart = 1;
+    groups_heads(c, &s, &l, H);
+    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
+         i++) {
+        lxw_col_t col;
+        if (units[i] == c->top)
+            continue;
+        groups_values(c, &l, units[i], v);
+        groups_write(c, &s, &l, r, units[i], v, NULL, 0);
+        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
+            for (col = 2; col < l.ncols; col++)
+                tot[col] += v[col];
+            sumrows[nsum++] = r;
         }
+        r++;
     }
-    xlsx_sheet_filter(c, &s, r, ncols - 1);
-    if (chart)
+    if (!c->top || !tot || c->rc != ERR_OK) {
+        /* nothing more to write */
+    } else if (!nsum) { /* a community alone: its own figures */
+        groups_values(c, &l, c->top, tot);
+        groups_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
+    } else {
+        groups_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
+    }
+    xlsx_sheet_filter(c, &s, r, l.ncols - 1);
+    /* the 合计 row's services by type, below the table */
+    if (c->top && l.nt)
         xlsx_sheet_chart(c, &s, LXW_CHART_COLUMN,
-                         xlsx_sheet_word(c, W_SERVICES), H + 1, top_row, 6,
-                         T - 1, 1);
+                         xlsx_sheet_word(c, W_SERVICES), H + 1, H + 3, l.S,
+                         (lxw_col_t)(l.S + l.nt - 1), 1);
     rc = xlsx_sheet_end(c, &s);
-    free(groups);
-    free(types);
+    free(units);
+    free(v);
+    free(tot);
+    free(sumrows);
+    free(l.groups);
+    free(l.types);
     return rc;
 }
 

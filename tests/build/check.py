@@ -474,6 +474,7 @@ def cmd_rollup(ret_path, expect_levels):
 # Column headers of the workbook, as a user reads them (zh, en).
 H = {
     "code": ("代码", "Code"),
+    "name": ("单位名称", "Unit"),
     "registered": ("登记户数", "Households registered"),
     "visited": ("走访户数", "Households visited"),
     "coverage": ("走访覆盖率", "Coverage"),
@@ -611,46 +612,49 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         expect_equal(desc, cell_pairs(t, r, cols))
 
     def items(kind, desc):
-        t = ooxml.Table(wb[kind], h("code", lang))
+        # a cross-table: the unit's row (A name, B code), the 合计 block
+        # (total, by status, important) and a block per category (its
+        # total, by status) under a two-level heading
+        t = ooxml.Table(wb[kind], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
+        tot = h("total", lang)
         pairs = []
-        rows = [(c, cl) for c, cl in labels("category", lang)] + [(None, h("total", lang))]
-        for c, cl in rows:
-            r = one_row(t, desc, A=code, C=cl)
+        for c, cl in [(c, cl) for c, cl in labels("category", lang)] + [(None, tot)]:
             pre = "%s.category.%s" % (kind, c) if c else kind
-            spre = pre + ".status." if c else kind + ".status."
             for s, sl in labels("status", lang):
-                pairs.append(("%s %s" % (c or "total", s), F(spre + s), t.sheet.value(t.col(sl), r)))
-            pairs.append(("%s total" % (c or "total"), F(pre), t.sheet.value(t.col(h("total", lang)), r)))
-            if kind == "opinions":
-                pairs.append(("%s important" % (c or "total"), F(pre + ".important"),
-                              t.sheet.value(t.col(h("important", lang)), r)))
-                pairs.append(("%s important reported" % (c or "total"), F(pre + ".important.reported"),
-                              t.sheet.value(t.col(h("important-reported", lang)), r)))
+                pairs.append(("%s %s" % (c or "total", s), F(pre + ".status." + s),
+                              t.sheet.value(t.col(cl, sl), r)))
+            pairs.append(("%s total" % (c or "total"), F(pre),
+                          t.sheet.value(t.col(cl, tot) if c else t.col(tot), r)))
+        if kind == "opinions":
+            pairs.append(("important", F(kind + ".important"),
+                          t.sheet.value(t.col(tot, h("important", lang)), r)))
+            pairs.append(("important reported", F(kind + ".important.reported"),
+                          t.sheet.value(t.col(tot, h("important-reported", lang)), r)))
         expect_equal(desc, pairs)
 
     def groups(desc):
-        t = ooxml.Table(wb["groups"], h("code", lang))
+        # a cross-table: the 合计（不重复计） block (members in any group,
+        # their households, members served, services by type and in all),
+        # then per group its members, households, served and services
+        t = ooxml.Table(wb["groups"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
         types = labels("serviceType", lang)
+        dt = h("distinct-total", lang)
+        val = lambda *l: t.sheet.value(t.col(*l), r)  # noqa: E731
         pairs = []
         for g, gl in group_labels(lang):
-            r = one_row(t, desc, A=code, C=gl)
-            pairs += [(g + " members", F("members.group.%s" % g), t.sheet.value(t.col(h("members", lang)), r)),
-                      (g + " households", F("households.group.%s" % g), t.sheet.value(t.col(h("households", lang)), r)),
-                      (g + " served", F("members.group.%s.served" % g), t.sheet.value(t.col(h("served", lang)), r))]
-            tot = 0
-            for s, sl in types:
-                n = F("services.type.%s.group.%s" % (s, g))
-                tot += n
-                pairs.append(("%s %s" % (g, s), n, t.sheet.value(t.col(sl), r)))
-            pairs.append((g + " services", tot, t.sheet.value(t.col(h("services", lang), h("total", lang)), r)))
-        r = one_row(t, desc, A=code, C=h("distinct-total", lang))
-        pairs += [("any group members", F("members.in-any-group"), t.sheet.value(t.col(h("members", lang)), r)),
-                  ("any group households", F("households.with-group-member"), t.sheet.value(t.col(h("households", lang)), r))]
+            tot = sum(F("services.type.%s.group.%s" % (s, g)) for s, _ in types)
+            pairs += [(g + " members", F("members.group.%s" % g), val(gl, h("members", lang))),
+                      (g + " households", F("households.group.%s" % g), val(gl, h("households", lang))),
+                      (g + " served", F("members.group.%s.served" % g), val(gl, h("served", lang))),
+                      (g + " services", tot, val(gl, h("services", lang)))]
+        pairs += [("any group members", F("members.in-any-group"), val(dt, h("members", lang))),
+                  ("any group households", F("households.with-group-member"), val(dt, h("households", lang)))]
         for s, sl in types:
-            pairs.append(("services " + s, F("services.type." + s), t.sheet.value(t.col(sl), r)))
-        pairs.append(("services", F("services"), t.sheet.value(t.col(h("services", lang), h("total", lang)), r)))
+            pairs.append(("services " + s, F("services.type." + s), val(dt, sl)))
+        pairs.append(("services", F("services"), val(dt, h("services", lang))))
         expect_equal(desc, pairs)
-
     def cadres(desc):
         t = ooxml.Table(wb["cadres"], h("code", lang))
         cr, ct, cv = (t.col(h("cad-registered", lang)), t.col(h("taking-part", lang)),
@@ -712,7 +716,7 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         lambda d: items("opinions", d))
     run("%s: workbook %s: every category x status" % (tag, wb["suggestions"].name),
         lambda d: items("suggestions", d))
-    run("%s: workbook %s: members, households, served, services by type x group" % (tag, wb["groups"].name), groups)
+    run("%s: workbook %s: members, households, served, services by group; services by type" % (tag, wb["groups"].name), groups)
     run("%s: workbook %s: roles, teams, each cadre's visits" % (tag, wb["cadres"].name), cadres)
     run("%s: workbook %s: ratings, forms, satisfied, rate" % (tag, wb["satisfaction"].name), satisfaction)
     run("%s: workbook %s: findings by rule and the listed findings" % (tag, wb["audit"].name), audit)
@@ -729,6 +733,81 @@ def cmd_xlsx_filer(xlsx, name):
     report(not bad, "workbook: 填报单位 is %s on all %d sheets" % (name, len(order)), bad)
 
 
+def cmd_xlsx_form(xlsx, lang):
+    """The statistical-return form of every sheet: the 表号 block (民访N表,
+    N the sheet's number; 制定机关) at the right of the title rows, the
+    print footer 第 &P 页 共 &N 页, A4 landscape, fitted one page across or
+    printed over several at a legible scale; the cross-tables' row of
+    column numbers (甲 乙 1 2 3…) under their headings, and their row
+    totals adding up (the column totals: xlsx-rollup)."""
+    order, sheets = ooxml.read_workbook(xlsx)
+    words = dict(labels("word", lang, RETURN_XSD))
+    letters = words["column-letters"].split()
+    for i, name in enumerate(order, 1):
+        sh = sheets[name]
+        bad = []
+        number = "%s%d%s" % (words["table-number"], i, words["table-number-after"])
+        row1 = [c for c in sorted(sh.row(1)) if sh.value(c, 1) not in (None, "")]
+        row2 = [c for c in sorted(sh.row(2)) if sh.value(c, 2) not in (None, "")]
+        if [sh.value(c, 1) for c in row1[1:]] != [number] or row1[0] != 1:
+            bad.append("row 1: %r, expected the title then %r" % ([sh.value(c, 1) for c in row1], number))
+        if [sh.value(c, 2) for c in row2[1:]] != [words["issuer"]]:
+            bad.append("row 2: %r, expected the period then %r" % ([sh.value(c, 2) for c in row2], words["issuer"]))
+        if sh.footer != words["page-footer"]:
+            bad.append("print footer %r, expected %r" % (sh.footer, words["page-footer"]))
+        ps = sh.page_setup
+        if ps.get("paperSize") != "9" or ps.get("orientation") != "landscape":
+            bad.append("page set-up %r: not A4 landscape" % ps)
+        if sh.col_breaks:
+            if int(ps.get("scale", "100")) < 75 or sh.fit.get("fitToPage") == "1":
+                bad.append("printed over %d pages across at %r, fit %r"
+                           % (len(sh.col_breaks) + 1, ps.get("scale"), sh.fit))
+        elif sh.fit.get("fitToPage") != "1" or ps.get("fitToWidth", "1") != "1":
+            bad.append("not fitted to one page across: %r %r" % (sh.fit, ps))
+        report(not bad, "%s: sheet %d %s: 表号 block, print footer, A4 landscape, legible print"
+               % (lang, i, name), bad)
+    wb = workbook(xlsx, lang)
+    for key in ("opinions", "suggestions", "groups"):
+        t = ooxml.Table(wb[key], h("name", lang), name_col=1)
+        sh = t.sheet
+        bad = []
+        nr = t.data_rows[0]
+        ncols = max(c for c in t.labels)
+        want = letters[:2] + [str(c - 2) for c in range(3, ncols + 1)]
+        got = [sh.value(c, nr) for c in range(1, ncols + 2)]
+        if got != want + [None]:
+            bad.append("row %d under the headings: %r, expected %r" % (nr, got, want))
+        if key == "groups":
+            dt, types = h("distinct-total", lang), [sl for _, sl in labels("serviceType", lang)]
+            for r in t.data_rows[1:]:
+                v = lambda *l: sh.value(t.col(*l), r)  # noqa: E731
+                if v(dt, h("services", lang)) != sum(v(dt, sl) for sl in types):
+                    bad.append("row %d: services %r, by type %r"
+                               % (r, v(dt, h("services", lang)), [v(dt, sl) for sl in types]))
+            report(not bad and len(t.data_rows) > 1,
+                   "%s: sheet %s: columns numbered %s, %s 1 2 3…; services by type add up (%d rows)"
+                   % (lang, sh.name, letters[0], letters[1], len(t.data_rows) - 1), bad)
+            continue
+        tot = h("total", lang)
+        sts = [sl for _, sl in labels("status", lang)]
+        cats = [cl for _, cl in labels("category", lang)]
+        for r in t.data_rows[1:]:
+            v = lambda *l: sh.value(t.col(*l), r)  # noqa: E731
+            for cl in cats:
+                if v(cl, tot) != sum(v(cl, sl) for sl in sts):
+                    bad.append("row %d %s: total %r, statuses sum to %r"
+                               % (r, cl, v(cl, tot), sum(v(cl, sl) for sl in sts)))
+            for sl in sts:
+                if v(tot, sl) != sum(v(cl, sl) for cl in cats):
+                    bad.append("row %d %s: total %r, categories sum to %r"
+                               % (r, sl, v(tot, sl), sum(v(cl, sl) for cl in cats)))
+            if v(tot) != sum(v(cl, tot) for cl in cats) or v(tot) != sum(v(tot, sl) for sl in sts):
+                bad.append("row %d: total %r" % (r, v(tot)))
+        report(not bad and len(t.data_rows) > 1,
+               "%s: sheet %s: columns numbered %s, %s 1 2 3…; every row's totals add up (%d rows)"
+               % (lang, sh.name, letters[0], letters[1], len(t.data_rows) - 1), bad)
+
+
 def cmd_xlsx_labels(xlsx, lang):
     """Sheet names and row/column labels of LANG, from the schemas."""
     order, sheets = ooxml.read_workbook(xlsx)
@@ -743,12 +822,15 @@ def cmd_xlsx_labels(xlsx, lang):
     if order == want:
         wb = dict(zip(["summary", "visits", "opinions", "suggestions", "groups",
                        "cadres", "satisfaction", "audit", "audit-list"], order))
-        for key, sheet_type, col in (("opinions", "category", 3), ("suggestions", "category", 3)):
+        for key in ("opinions", "suggestions"):
+            # a cross-table: the categories head the blocks of its first
+            # heading row
             sh = sheets[wb[key]]
-            found = [sh.value(col, r) for r in sh.rows()]
-            for v, l in labels(sheet_type, lang):
+            t = ooxml.Table(sh, h("name", lang), name_col=1)
+            found = [sh.value(c, t.header_rows[0]) for c in t.labels]
+            for v, l in labels("category", lang):
                 if l not in found:
-                    bad.append("%s: no row labelled %r (%s)" % (wb[key], l, v))
+                    bad.append("%s: no column block headed %r (%s)" % (wb[key], l, v))
         for key, types in (("opinions", ["status"]), ("suggestions", ["status"]),
                            ("satisfaction", ["rating"]), ("groups", ["serviceType"]),
                            ("visits", ["dwelling", "visitKind"])):
@@ -760,7 +842,7 @@ def cmd_xlsx_labels(xlsx, lang):
         strings = sheets[wb["groups"]].strings()
         for v, l in group_labels(lang):
             if l not in strings:
-                bad.append("%s: no row %r (%s)" % (wb["groups"], l, v))
+                bad.append("%s: no column block %r (%s)" % (wb["groups"], l, v))
         strings = sheets[wb["audit"]].strings()
         for v, l in labels("rule", lang, RETURN_XSD):
             if l not in strings:
@@ -850,7 +932,37 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
                 % (lang, len(comm)), tot[0] if len(tot) == 1 else None, comm)
 
     # the other table sheets: a row per unit (and per category/group/role)
-    for key in ("visits", "opinions", "suggestions", "groups", "cadres", "satisfaction", "audit"):
+    for key in ("opinions", "suggestions", "groups"):
+        # cross-tables: one row per unit (A name, B code) under the row of
+        # column numbers; the 合计 row (the reporting unit, first) and every
+        # roll-up row equal the sums of their communities' rows
+        tb = ooxml.Table(wb[key], h("name", lang), name_col=1)
+        s2 = tb.sheet
+        rows = [r for r in tb.data_rows if not isinstance(s2.value(3, r), str)]
+        crow = [r for r in rows if len(str(s2.value(2, r) or "")) == 12]
+        rolls = [r for r in rows if r not in crow]
+        bad, checked = [], 0
+        if not rolls or s2.value(1, rolls[0]) != h("total", lang) or rolls[0] != rows[0]:
+            bad.append("the 合计 row is not first: %r" % [s2.value(1, r) for r in rows])
+        for r in rolls:
+            code = str(s2.value(2, r) or "")
+            under = [m for m in crow if str(s2.value(2, m)).startswith(code)]
+            if len(under) != len(figs):
+                bad.append("row %d %s: %d community rows under it, expected %d"
+                           % (r, code, len(under), len(figs)))
+                continue
+            for c in sorted(tb.labels):
+                if c < 3:
+                    continue
+                want = sum(s2.value(c, m) or 0 for m in under)
+                checked += 1
+                if s2.value(c, r) != want:
+                    bad.append("%s %s: %r, communities sum to %r"
+                               % (ooxml.col_letters(c) + str(r), code, s2.value(c, r), want))
+        report(not bad, "%s: sheet %s: the 合计 row first, it and every roll-up row equal "
+               "the sums of their communities' rows (%d rows, %d cells)"
+               % (lang, s2.name, len(rolls), checked), bad)
+    for key in ("visits", "cadres", "satisfaction", "audit"):
         tb = ooxml.Table(wb[key], h("code", lang))
         s2 = tb.sheet
         level_col = [c for c, l in tb.labels.items() if l and l[0] in ("层级", "Level")]
@@ -1108,7 +1220,8 @@ def cmd_listing(outdir, limit):
 COMMANDS = {
     "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
     "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
-    "xlsx-rollup": cmd_xlsx_rollup, "summary-md": cmd_summary_md, "xlsx-filer": cmd_xlsx_filer,
+    "xlsx-rollup": cmd_xlsx_rollup, "xlsx-filer": cmd_xlsx_filer,
+    "xlsx-form": cmd_xlsx_form, "summary-md": cmd_summary_md,
     "summary-docx": cmd_summary_docx, "partial": cmd_partial,
     "whole": cmd_whole, "created": cmd_created, "listing": cmd_listing,
 }

@@ -52,6 +52,10 @@ class Sheet:
         self.name, self.path = name, path
         self.cells = {}       # (col, row) -> Cell
         self.merges = []      # (c1, r1, c2, r2)
+        self.footer = None    # headerFooter/oddFooter text
+        self.page_setup = {}  # pageSetup attributes
+        self.fit = {}         # sheetPr/pageSetUpPr and the like: fitToPage
+        self.col_breaks = []  # colBreaks/brk/@id: the columns pages end after
 
     def get(self, col, row):
         return self.cells.get((col, row))
@@ -127,6 +131,14 @@ def read_workbook(path):
             sh.cells[split_ref(ref)] = Cell(ref, val,
                                             f.text if f is not None else None,
                                             typ)
+        of = root.find(M + "headerFooter/" + M + "oddFooter")
+        sh.footer = of.text if of is not None else None
+        ps = root.find(M + "pageSetup")
+        sh.page_setup = dict(ps.attrib) if ps is not None else {}
+        fp = root.find(M + "sheetPr/" + M + "pageSetUpPr")
+        sh.fit = dict(fp.attrib) if fp is not None else {}
+        cb = root.find(M + "colBreaks")
+        sh.col_breaks = [int(b.get("id")) for b in cb] if cb is not None else []
         mc = root.find(M + "mergeCells")
         if mc is not None:
             for m in mc:
@@ -142,9 +154,11 @@ def read_workbook(path):
 class Table:
     """The data block of a sheet: the header row whose column A reads
     CODE_LABEL (and the row under it when the header takes two rows),
-    then the data rows until the first row without a unit name."""
+    then the data rows until the first row without a unit name (in
+    column NAME_COL, 1 = A; a cross-table's first data row is its row of
+    column numbers 甲 乙 1 2 3…)."""
 
-    def __init__(self, sheet, code_label):
+    def __init__(self, sheet, code_label, name_col=2):
         self.sheet = sheet
         hr = None
         for r in sheet.rows():
@@ -171,7 +185,7 @@ class Table:
         self.data_rows = []
         r = self.header_rows[-1] + 1
         while True:
-            name = sheet.value(2, r)
+            name = sheet.value(name_col, r)
             if name in (None, ""):
                 break
             self.data_rows.append(r)

@@ -23,9 +23,11 @@
 # serif CJK face for the 仿宋 body, a sans one for the 黑体 headings, a Kai
 # one for 楷体 sub-headings), with output-templates/fonts/fontconfig.conf
 # telling fontconfig which free face stands for which GB/T 9704 face.
-# returns.xlsx must show the campaign and every community. Every page of
-# each summary is also rendered to PNG (pdftoppm -r 60) in OUTDIR/render/
-# for a person to look at.
+# returns.xlsx must show the campaign and every community, the 表号 block
+# of each of its nine sheets, the column numbers of its cross-tables, and
+# on every printed page its footer 第 k 页 共 N 页. Every page of each
+# summary and of the workbook is also rendered to PNG (pdftoppm) in
+# OUTDIR/render/ for a person to look at.
 #
 # Needs: soffice (libreoffice-writer-nogui, libreoffice-calc-nogui),
 # pdftotext/pdffonts/pdftoppm (poppler-utils), xmllint, python3 and the
@@ -42,7 +44,7 @@ canvass=$1
 shift
 here=$(cd "$(dirname "$0")/../.." && pwd)
 
-for tool in soffice pdftotext pdffonts pdftoppm xmllint python3 fc-list; do
+for tool in soffice pdftotext pdffonts pdfinfo pdftoppm xmllint python3 fc-list; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "render: $tool not found (make deps-render)" >&2
         exit 1
@@ -270,6 +272,33 @@ check_workbook() { # PDF RETURN.XML
         n=$(xq "$ret" "$(unit_path community "$code")/@name")
         has "$t" "$n" "$what (community $code)"
     done
+    # the 表号 block of a statistical return, top right of each sheet, and
+    # the cross-tables' columns numbered 甲 乙 1 2 3… under their headings
+    case $t in
+    *表号*)
+        k=1
+        while [ "$k" -le 9 ]; do
+            has "$t" "表号：民访${k}表" "$what (表号 of sheet $k)"
+            k=$((k + 1))
+        done
+        has "$t" "制定机关：" "$what (制定机关)"
+        has "$(pdftotext -layout -enc UTF-8 "$pdf" - | tr -d ' \t\r\n\f')" \
+            "甲乙123456" "$what (column numbers)"
+        ;;
+    *) has "$t" "Form:CA-1" "$what (form number)" ;;
+    esac
+    # every printed page says which of how many (the sheets' print footer)
+    pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+    [ "${pages:-0}" -gt 0 ] || fail "$what: no pages (pdfinfo)"
+    k=1
+    while [ "$k" -le "${pages:-0}" ]; do
+        pt=$(pdftotext -enc UTF-8 -f "$k" -l "$k" "$pdf" - | tr -d ' \t\r\n\f')
+        case $t in
+        *表号*) has "$pt" "第${k}页共${pages}页" "$what (page $k footer)" ;;
+        *) has "$pt" "Page${k}of${pages}" "$what (page $k footer)" ;;
+        esac
+        k=$((k + 1))
+    done
     cjk_embedded "$pdf" || fail "$what: no CJK font embedded (pdffonts)"
     return 0
 }
@@ -311,6 +340,10 @@ for out in "$@"; do
         case $base in
         summary*.docx)
             pdftoppm -png -r 60 "$pdf" "$out/render/${base%.docx}" ||
+                fail "$base: pdftoppm failed"
+            ;;
+        returns.xlsx) # every page: a person looks at each sheet
+            pdftoppm -png -r 60 "$pdf" "$out/render/returns" ||
                 fail "$base: pdftoppm failed"
             ;;
         esac

@@ -171,6 +171,28 @@ static void part_has(xlsx_book *b, const char *part, const char *sheet,
     free(text);
 }
 
+/* The 表号 block of SHEET: NUMBER at the right of row 1 (after the title
+ * in A1), ISSUER under it, UNITS at the right of row 3, and the title and
+ * the period merged up to the block. */
+static void form_block(xlsx_book *b, const char *sheet, const char *number,
+                       const char *issuer, const char *units)
+{
+    char r1[16], r2[16], r3[16], merge[64];
+    assert_int_equal(xlsx_read_find(b, sheet, number, -1, r1), 0);
+    assert_int_equal(xlsx_read_find(b, sheet, issuer, -1, r2), 0);
+    assert_int_equal(xlsx_read_find(b, sheet, units, -1, r3), 0);
+    assert_string_equal(r1 + strlen(r1) - 1, "1");
+    assert_string_equal(r2 + strlen(r2) - 1, "2");
+    assert_string_equal(r3 + strlen(r3) - 1, "3");
+    assert_int_equal(strlen(r1), strlen(r2));
+    assert_memory_equal(r1, r2, strlen(r1) - 1); /* one column */
+    assert_int_equal(strlen(r1), 2);             /* a column A-Z, after C */
+    assert_true(r1[0] > 'C');
+    /* the title ends where the block begins */
+    snprintf(merge, sizeof merge, "<mergeCell ref=\"A1:%c1\"/>", r1[0] - 1);
+    part_has(b, NULL, sheet, merge);
+}
+
 /* --------------------------------------------------------------- tests */
 
 static void test_sheet_names_zh(void **state)
@@ -197,7 +219,10 @@ static void test_summary_counts(void **state)
     cell_is(b, S_SUMMARY, "A1", "汇总表");
     cell_is(b, S_SUMMARY, "A2", "走千家访万户（2011年9月1日至2011年10月31日）");
     cell_is(b, S_SUMMARY, "A3", "填报单位：红星社区、金山社区");
-    cell_is(b, S_SUMMARY, ref('Q', 3), "计量单位：户、人、次、件");
+    /* the 表号 block, top right of the first printed page: the sheet's
+     * number, 制定机关, 计量单位 */
+    form_block(b, S_SUMMARY, "表号：民访1表", "制定机关：民政局",
+               "计量单位：户、人、次、份、条");
     cell_is(b, S_SUMMARY, "C5", "登记户数");
     cell_is(b, S_SUMMARY, "D5", "走访户数");
 
@@ -245,35 +270,155 @@ static void test_summary_counts(void **state)
     xlsx_read_close(b);
 }
 
+/* The column letters of the opinions cross-table: A name, B code, C the
+ * total, D-H by status, I important, J important reported; then from K a
+ * block of six per category (its total, then by status). */
+static const char *col_name(int col)
+{
+    static char buf[8][4];
+    static int k;
+    k = (k + 1) % 8;
+    if (col < 26)
+        snprintf(buf[k], sizeof buf[k], "%c", 'A' + col);
+    else
+        snprintf(buf[k], sizeof buf[k], "%c%c", 'A' + col / 26 - 1,
+                 'A' + col % 26);
+    return buf[k];
+}
+
+static char *cref(int col, int row)
+{
+    static char buf[8][16];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s%d", col_name(col), row);
+    return buf[k];
+}
+
+static long cell_num(xlsx_book *b, const char *sheet, const char *r)
+{
+    char *v = xlsx_read_cell(b, sheet, r);
+    long n;
+    if (!v)
+        fprintf(stderr, "%s!%s: no value\n", sheet, r);
+    assert_non_null(v);
+    n = strtol(v, NULL, 10);
+    free(v);
+    return n;
+}
+
+/* Cell REF's text, kept until the next call. */
+static const char *cell_text(xlsx_book *b, const char *sheet, const char *r)
+{
+    static char buf[64];
+    char *v = xlsx_read_cell(b, sheet, r);
+    assert_non_null(v);
+    snprintf(buf, sizeof buf, "%s", v);
+    free(v);
+    return buf;
+}
+
 static void test_opinions_every_category(void **state)
 {
     fixture *f = *state;
     xlsx_book *b = render_open(f, "zh");
     size_t n, i;
     const vocab_item *cat = vocab_enum(f->reg, "category", &n);
+    int col, row, k;
 
-    /* every category of the register schema, once per unit (6 units) */
+    /* a cross-table: every category of the register schema heads one
+     * block of the first heading row (row 5), once */
     assert_true(n >= 8);
-    for (i = 0; i < n; i++)
-        assert_int_equal(xlsx_read_count(b, S_OPINIONS, cat[i].zh, 2), 6);
-    assert_int_equal(xlsx_read_count(b, S_OPINIONS, "合计", 2), 6);
+    for (i = 0; i < n; i++) {
+        char r[16];
+        /* (and once in the chart's data below the table) */
+        assert_int_equal(xlsx_read_count(b, S_OPINIONS, cat[i].zh, -1), 2);
+        assert_int_equal(xlsx_read_find(b, S_OPINIONS, cat[i].zh, -1, r), 0);
+        assert_string_equal(r, cref(10 + 6 * (int)i, 5));
+    }
+    /* the two-level heading, then the columns numbered 甲 乙 1 2 3… */
+    cell_is(b, S_OPINIONS, "A5", "单位名称");
+    cell_is(b, S_OPINIONS, "B5", "代码");
+    cell_is(b, S_OPINIONS, "C5", "合计");
+    cell_is(b, S_OPINIONS, "C6", "合计");
+    cell_is(b, S_OPINIONS, "D6", "待办");
+    cell_is(b, S_OPINIONS, "H6", "已解释答复");
+    cell_is(b, S_OPINIONS, "I6", "重要意见");
+    cell_is(b, S_OPINIONS, "J6", "重要意见已上报");
+    cell_is(b, S_OPINIONS, "K5", "党的建设");
+    cell_is(b, S_OPINIONS, "K6", "合计");
+    cell_is(b, S_OPINIONS, "L6", "待办");
+    cell_is(b, S_OPINIONS, "A7", "甲");
+    cell_is(b, S_OPINIONS, "B7", "乙");
+    for (col = 2; col < 10 + 6 * (int)n; col++) {
+        char no[16];
+        snprintf(no, sizeof no, "%d", col - 1);
+        cell_is(b, S_OPINIONS, cref(col, 7), no);
+    }
+    assert_null(xlsx_read_cell(b, S_OPINIONS, cref(10 + 6 * (int)n, 7)));
+    part_has(b, NULL, S_OPINIONS, "<mergeCell ref=\"K5:P5\"/>");
+    part_has(b, NULL, S_OPINIONS, "<mergeCell ref=\"A5:A6\"/>");
 
-    /* 红星社区, party building: 0 1 1 0 2, total 4, important 2 */
-    cell_is(b, S_OPINIONS, "C5", "类别");
-    cell_is(b, S_OPINIONS, "D5", "待办");
-    cell_is(b, S_OPINIONS, "H5", "已解释答复");
-    cell_is(b, S_OPINIONS, "B6", "红星社区");
-    cell_is(b, S_OPINIONS, "C6", "党的建设");
-    cell_is(b, S_OPINIONS, "E6", "1");
-    cell_is(b, S_OPINIONS, "H6", "2");
-    formula_is(b, S_OPINIONS, "I6", "SUM(D6:H6)");
-    cell_is(b, S_OPINIONS, "I6", "4");
-    cell_is(b, S_OPINIONS, "J6", "2");
-    /* its total row: 32 opinions */
-    cell_is(b, S_OPINIONS, "C14", "合计");
-    formula_is(b, S_OPINIONS, "I14", "SUM(I6:I13)");
-    cell_is(b, S_OPINIONS, "I14", "32");
-    part_has(b, NULL, S_OPINIONS, "<autoFilter ref=\"A5:K");
+    /* one row per unit, 合计 (the reporting unit) first */
+    cell_is(b, S_OPINIONS, "A8", "合计");
+    cell_is(b, S_OPINIONS, "A9", "红星社区");
+    cell_is(b, S_OPINIONS, "B9", "620402003001");
+    cell_is(b, S_OPINIONS, "A10", "金山社区");
+    cell_is(b, S_OPINIONS, "A11", "城关街道");
+    assert_int_equal(xlsx_read_count(b, S_OPINIONS, "红星社区", 0), 1);
+
+    /* 红星社区, party building: 0 1 1 0 2, total 4; in all 32 opinions,
+     * 2 important */
+    cell_is(b, S_OPINIONS, "L9", "0");
+    cell_is(b, S_OPINIONS, "M9", "1");
+    cell_is(b, S_OPINIONS, "P9", "2");
+    formula_is(b, S_OPINIONS, "K9", "SUM(L9:P9)");
+    cell_is(b, S_OPINIONS, "K9", "4");
+    formula_is(b, S_OPINIONS, "C9", "SUM(D9:H9)");
+    cell_is(b, S_OPINIONS, "C9", "32");
+    formula_is(b, S_OPINIONS, "D9", "SUM(L9,R9,X9,AD9,AJ9,AP9,AV9,BB9)");
+
+    /* totals add up: across, every unit's total is the sum of its
+     * categories' and its status totals those of the categories; down,
+     * the 合计 row is the sum of the two communities in every column */
+    for (row = 8; row <= 13; row++) {
+        long sum = 0;
+        for (k = 0; k < (int)n; k++) {
+            long cs = 0;
+            int j;
+            for (j = 1; j <= 5; j++)
+                cs += cell_num(b, S_OPINIONS, cref(10 + 6 * k + j, row));
+            assert_int_equal(cs,
+                             cell_num(b, S_OPINIONS, cref(10 + 6 * k, row)));
+            sum += cs;
+        }
+        assert_int_equal(sum, cell_num(b, S_OPINIONS, cref(2, row)));
+        for (k = 0; k < 5; k++) {
+            long ss = 0;
+            int j;
+            for (j = 0; j < (int)n; j++)
+                ss += cell_num(b, S_OPINIONS, cref(11 + 6 * j + k, row));
+            assert_int_equal(ss, cell_num(b, S_OPINIONS, cref(3 + k, row)));
+        }
+    }
+    for (col = 2; col < 10 + 6 * (int)n; col++) {
+        char want[32];
+        assert_int_equal(cell_num(b, S_OPINIONS, cref(col, 8)),
+                         cell_num(b, S_OPINIONS, cref(col, 9)) +
+                             cell_num(b, S_OPINIONS, cref(col, 10)));
+        snprintf(want, sizeof want, "SUM(%s,%s)", cref(col, 9), cref(col, 10));
+        formula_is(b, S_OPINIONS, cref(col, 8), want);
+    }
+    /* the headings and their numbers repeat on every printed page; the
+     * chart's data, the reporting unit's totals by category, below */
+    part_has(b, "xl/workbook.xml", NULL,
+             "'民情意见分类统计表'!$A:$B,'民情意见分类统计表'!$5:$7");
+    cell_is(b, S_OPINIONS, "A15", "单位负责人：");
+    cell_is(b, S_OPINIONS, "C17", "类别");
+    cell_is(b, S_OPINIONS, "C18", "党的建设");
+    formula_is(b, S_OPINIONS, "D18", "K8");
+    cell_is(b, S_OPINIONS, "D18", cell_text(b, S_OPINIONS, "K8"));
+    part_has(b, NULL, S_OPINIONS, "<autoFilter ref=\"A7:");
     xlsx_read_close(b);
 }
 
@@ -370,25 +515,43 @@ static void test_groups_and_cadres(void **state)
 
     /* 红星社区, 三无老人: 1 member, 3 households, 1 served; services by
      * type life-care 1, housekeeping 0, rehabilitation 1, spiritual 0 */
-    cell_is(b, S_GROUPS, "G5", "服务次数");
-    cell_is(b, S_GROUPS, "G6", "生活照料");
-    cell_is(b, S_GROUPS, "K6", "合计");
-    cell_is(b, S_GROUPS, "C7", "三无老人");
-    cell_is(b, S_GROUPS, "D7", "1");
-    cell_is(b, S_GROUPS, "E7", "3");
-    cell_is(b, S_GROUPS, "G7", "1");
-    cell_is(b, S_GROUPS, "I7", "1");
-    formula_is(b, S_GROUPS, "K7", "SUM(G7:J7)");
-    cell_is(b, S_GROUPS, "K7", "2");
-    /* every group of the register schema, once per unit */
-    assert_int_equal(xlsx_read_count(b, S_GROUPS, "重点困难家庭", 2), 6);
-    assert_int_equal(xlsx_read_count(b, S_GROUPS, "老年人", 2), 6);
-    /* the unit row: members in at least one group, services by type */
-    cell_is(b, S_GROUPS, "C15", "合计（不重复计）");
-    cell_is(b, S_GROUPS, "D15", "47");
-    cell_is(b, S_GROUPS, "G15", "3");
-    formula_is(b, S_GROUPS, "K15", "SUM(G15:J15)");
-    cell_is(b, S_GROUPS, "K15", "9");
+    /* a cross-table: the 合计（不重复计） block, then a block of four per
+     * group; the 表号 block closes the first printed page */
+    form_block(b, S_GROUPS, "表号：民访5表", "制定机关：民政局",
+               "计量单位：户、人、次、份、条"); /* the fifth sheet */
+    cell_is(b, S_GROUPS, "A5", "单位名称");
+    cell_is(b, S_GROUPS, "C5", "合计（不重复计）");
+    part_has(b, NULL, S_GROUPS, "<mergeCell ref=\"C5:J5\"/>");
+    cell_is(b, S_GROUPS, "E6", "已服务人数");
+    cell_is(b, S_GROUPS, "F6", "生活照料");
+    cell_is(b, S_GROUPS, "J6", "服务次数");
+    cell_is(b, S_GROUPS, "K5", "三无老人");
+    cell_is(b, S_GROUPS, "K6", "人数");
+    cell_is(b, S_GROUPS, "N6", "服务次数");
+    cell_is(b, S_GROUPS, "A7", "甲");
+    cell_is(b, S_GROUPS, "C7", "1");
+    /* every group of the register schema heads a block */
+    assert_int_equal(xlsx_read_count(b, S_GROUPS, "重点困难家庭", -1), 1);
+    assert_int_equal(xlsx_read_count(b, S_GROUPS, "老年人", -1), 1);
+    /* 红星社区 (row 9): 47 members in any group, 30 served (each once:
+     * services/@members, no empty cell), services by type 3 ... in all
+     * 9; 三无老人 1 member, 3 households, 1 served, 2 services */
+    cell_is(b, S_GROUPS, "A9", "红星社区");
+    cell_is(b, S_GROUPS, "C9", "47");
+    cell_is(b, S_GROUPS, "E9", "30");
+    cell_is(b, S_GROUPS, "F9", "3");
+    formula_is(b, S_GROUPS, "J9", "SUM(F9:I9)");
+    cell_is(b, S_GROUPS, "J9", "9");
+    cell_is(b, S_GROUPS, "K9", "1");
+    cell_is(b, S_GROUPS, "L9", "3");
+    cell_is(b, S_GROUPS, "M9", "1");
+    cell_is(b, S_GROUPS, "N9", "2");
+    /* the 合计 row: the sums of the two communities */
+    cell_is(b, S_GROUPS, "A8", "合计");
+    formula_is(b, S_GROUPS, "C8", "SUM(C9,C10)");
+    assert_int_equal(cell_num(b, S_GROUPS, "N8"),
+                     cell_num(b, S_GROUPS, "N9") +
+                         cell_num(b, S_GROUPS, "N10"));
 
     /* cadres: 7 roles, a total row of formulas, then teams and ids */
     cell_is(b, S_CADRES, "D6", "书记");
@@ -411,6 +574,7 @@ static void test_groups_and_cadres(void **state)
 static void test_layout_and_properties(void **state)
 {
     xlsx_book *b = render_open(*state, "zh");
+    char *text;
     size_t i;
 
     for (i = 0; i < xlsx_read_nsheets(b); i++) {
@@ -418,20 +582,53 @@ static void test_layout_and_properties(void **state)
         part_has(b, NULL, s, "state=\"frozen\"");
         part_has(b, NULL, s, "paperSize=\"9\"");
         part_has(b, NULL, s, "orientation=\"landscape\"");
-        part_has(b, NULL, s, "fitToHeight=\"0\"");
         part_has(b, NULL, s, "<autoFilter ref=");
         part_has(b, NULL, s, "<col ");
+        /* every printed page says which of how many */
+        part_has(b, NULL, s,
+                 "<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>");
+        /* a table a page or so wide is fitted to one page across; the
+         * cross-tables print at 80 % over several, left to right, broken
+         * between the blocks of their categories */
+        text = xlsx_read_part(b, NULL, s);
+        assert_non_null(text);
+        if (!strcmp(s, S_OPINIONS) || !strcmp(s, "意见建议分类统计表") ||
+            !strcmp(s, S_GROUPS))
+            assert_non_null(strstr(text, "<colBreaks count="));
+        if (strstr(text, "<colBreaks count=")) {
+            part_has(b, NULL, s, "scale=\"80\"");
+            part_has(b, NULL, s, "pageOrder=\"overThenDown\"");
+            assert_null(strstr(text, "fitToPage"));
+        } else {
+            part_has(b, NULL, s, "fitToHeight=\"0\"");
+        }
+        free(text);
     }
+    part_has(b, NULL, S_OPINIONS, "<brk id=\"16\"");
     part_has(b, "xl/workbook.xml", NULL, "_xlnm.Print_Titles");
     part_has(b, "xl/workbook.xml", NULL, "'汇总表'!$5:$5");
     /* charts: opinions, suggestions, services (columns), satisfaction */
     part_has(b, "xl/charts/chart1.xml", NULL, "<c:barChart>");
-    part_has(b, "xl/charts/chart1.xml", NULL, "<c:f>'民情意见分类统计表'!$C$");
+    part_has(b, "xl/charts/chart1.xml", NULL,
+             "<c:f>'民情意见分类统计表'!$C$18:$C$25</c:f>");
+    part_has(b, "xl/charts/chart1.xml", NULL,
+             "<c:f>'民情意见分类统计表'!$D$18:$D$25</c:f>");
     part_has(b, "xl/charts/chart3.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart3.xml", NULL,
-             "<c:f>'特殊群体及服务情况表'!$G$6:$J$6</c:f>");
+             "<c:f>'特殊群体及服务情况表'!$F$6:$I$6</c:f>");
+    part_has(b, "xl/charts/chart3.xml", NULL,
+             "<c:f>'特殊群体及服务情况表'!$F$8:$I$8</c:f>");
     part_has(b, "xl/charts/chart4.xml", NULL, "<c:pieChart>");
     assert_null(xlsx_read_part(b, "xl/charts/chart5.xml", NULL));
+    /* charts sit below their table, at the left (the opinions' beside
+     * their data): beside the table they would widen the printed page */
+    part_has(b, "xl/drawings/drawing4.xml", NULL,
+             "<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>");
+    part_has(b, "xl/drawings/drawing3.xml", NULL,
+             "<xdr:from><xdr:col>2</xdr:col><xdr:colOff>0</xdr:colOff>");
+    part_has(b, "xl/drawings/drawing1.xml", NULL,
+             "<xdr:from><xdr:col>5</xdr:col><xdr:colOff>0</xdr:colOff>"
+             "<xdr:row>16</xdr:row>");
     /* properties */
     part_has(b, "docProps/core.xml", NULL, "<dc:title>走千家访万户</dc:title>");
     part_has(b, "docProps/core.xml", NULL,
@@ -461,9 +658,18 @@ static void test_english(void **state)
             "走千家访万户 (1 September 2011 to 31 October 2011)");
     assert_int_equal(
         row_of(b, "Summary", "Date reported: 10 November 2011", -1), 12);
-    cell_is(b, opinions, "C6", "Party building");
-    cell_is(b, opinions, "D5", "pending");
-    assert_int_equal(xlsx_read_count(b, opinions, "civil affairs", 2), 6);
+    cell_is(b, opinions, "K5", "Party building");
+    cell_is(b, opinions, "D6", "pending");
+    cell_is(b, opinions, "A7", "A"); /* the column letters */
+    cell_is(b, opinions, "C7", "1");
+    cell_is(b, opinions, "A8", "Total");
+    /* the 表号 block in English */
+    form_block(b, "Summary", "Form: CA-1", "Issued by: Civil Affairs Bureau",
+               "Units: households, persons, visits, forms, items");
+    part_has(b, NULL, "Summary",
+             "<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>");
+    /* a heading, and a row of the chart's data */
+    assert_int_equal(xlsx_read_count(b, opinions, "civil affairs", -1), 2);
     assert_int_equal(xlsx_read_count(b, opinions, "党的建设", -1), 0);
     assert_string_equal(xlsx_read_sheet_name(b, 8), "Audit findings (list)");
     cell_is(b, "Audit findings (list)", "D6", "warning");
