@@ -15,6 +15,15 @@
  * Memory: the buffer, the last record, the open group, and a few counts;
  * reading holds one record and a 64 KiB chunk per run.
  *
+ * Languages. The format recorded is the English message id; reading
+ * formats it in the language asked for (diag_lang: the locale's for the
+ * terminal, --lang's for the documents), the order staying that of the
+ * English text. A translation may number its arguments (%2$s before
+ * %1$s, as Chinese word order needs); it is checked against the
+ * arguments recorded before it is used, and English is used in its place
+ * when it does not fit, so a bad catalogue can garble nothing. A %-s
+ * argument is a word (N_()) translated with the message.
+ *
  * The JSON form escapes everything that JSON requires and passes UTF-8
  * through unchanged.
  */
@@ -28,8 +37,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-
-#include "buf.h"
+#include "i18n.h"
 
 static char *dup_or_null(const char *s, int *fail)
 {
@@ -142,13 +150,35 @@ const char *diag_severity_name(diag_severity s)
 
 char *diag_format_text(const diag *d)
 {
+    /* the severity in the user's words; JSON keeps the stable English */
+    const char *sev = d->severity == DIAG_WARNING ? _("warning") : _("error");
     if (d->line)
-        return error_format("%s:%u:%u: %s: %s [%s]", d->file, d->line, d->col,
-                            diag_severity_name(d->severity), d->message,
-                            d->rule);
+        /* TRANSLATORS: file, line, column, severity, message, rule id */
+        return error_format(_("%s:%u:%u: %s: %s [%s]"), d->file, d->line,
+                            d->col, sev, d->message, d->rule);
     /* the whole file: no position to give */
-    return error_format("%s: %s: %s [%s]", d->file,
-                        diag_severity_name(d->severity), d->message, d->rule);
+    /* TRANSLATORS: file, severity, message, rule id */
+    return error_format(_("%s: %s: %s [%s]"), d->file, sev, d->message,
+                        d->rule);
+}
+
+static const char *locale_text(const diag_lang *l, const char *msgid)
+{
+    (void)l;
+    return dgettext(I18N_DOMAIN, msgid);
+}
+
+static const char *locale_plural(const diag_lang *l, const char *singular,
+                                 const char *plural, unsigned long n)
+{
+    (void)l;
+    return dngettext(I18N_DOMAIN, singular, plural, n);
+}
+
+const diag_lang *diag_lang_locale(void)
+{
+    static const diag_lang locale = {locale_text, locale_plural, NULL};
+    return &locale;
 }
 
 /* Appends the JSON string literal of S to B. */
@@ -210,11 +240,14 @@ char *diag_format_json(const diag *d)
  *   u32 size       the whole record
  *   u32 line, col
  *   u8  severity, mask (bit i: id i present, in the order of ID_NAMES)
- *   u16 unused
+ *   u8  flags (REC_PLURAL), u8 unused
  *   const char *rule, *fmt
- *   the ids present, then the arguments of fmt in order: a string is u32
- *   length, its bytes and a NUL; a number is 8 bytes (int64_t, uint64_t).
+ *   the ids present; with REC_PLURAL the plural format (a pointer) and
+ *   its number (u64); then the arguments of fmt by their number: a string
+ *   is u32 length, its bytes and a NUL; a number is 8 bytes (int64_t,
+ *   uint64_t).
  */
+#define REC_PLURAL 1
 #define N_IDS 5
 #define SPILL_DEFAULT ((size_t)1 << 20)
 #define READ_CHUNK ((size_t)64 << 10)
@@ -279,10 +312,12 @@ struct diag_store {
  * tie in the order. */
 typedef struct {
     diag d;
-    const char *fmt;
+    const char *fmt, *plural; /* plural: NULL when one form */
+    uint64_t n;               /* the number choosing the plural form */
     const unsigned char *args;
-    bytes msg;
-    int oom; /* a message could not be made */
+    bytes msg; /* the English message (for the order) */
+    bytes out; /* the message handed out, in the language asked for */
+    int oom;   /* a message could not be made */
 } decoded;
 
 static uint32_t rec_size(const unsigned char *r)
@@ -292,34 +327,141 @@ static uint32_t rec_size(const unsigned char *r)
     return n;
 }
 
-/* Parses one conversion of FMT at P (just after '%'): its length modifier
- * and conversion. Returns the conversion, or 0 when not supported. */
-static char conversion(const char **p, char *len)
+/* The most arguments a message may have. */
+#define MAX_ARGS 16
+
+/* One conversion: the argument's number (0-based; -1 for %%), its kind
+ * ('s', 'd', 'u', 'x'), the length modifier ('l', 'z' or 0), whether it is
+ * a word (%-s) and whether it was numbered (%N$). */
+typedef struct {
+    int arg;
+    char c, len, word, numbered;
+} conv;
+
+/* Parses the conversion at *P (just after '%') into CV and moves *P past
+ * it; SEQ is the number of the next unnumbered argument. 0, or -1 when it
+ * is not one diag.h allows. */
+static int parse_conv(const char **p, int seq, conv *cv)
 {
-    *len = 0;
-    if (**p == 'l' || **p == 'z')
-        *len = *(*p)++;
-    switch (**p) {
-    case 's':
-        return *len ? 0 : *(*p)++;
-    case 'd':
-    case 'u':
-    case 'x':
-        return *(*p)++;
-    case '%':
-        return *len ? 0 : *(*p)++;
-    default:
+    const char *q = *p;
+    memset(cv, 0, sizeof *cv);
+    cv->arg = seq;
+    if (*q == '%') {
+        *p = q + 1;
+        cv->c = '%';
+        cv->arg = -1;
         return 0;
     }
+    if (*q >= '1' && *q <= '9') {
+        int n = 0;
+        while (*q >= '0' && *q <= '9' && n <= MAX_ARGS)
+            n = n * 10 + (*q++ - '0');
+        if (*q != '$' || n > MAX_ARGS)
+            return -1;
+        q++;
+        cv->arg = n - 1;
+        cv->numbered = 1;
+    }
+    if (*q == '-') {
+        cv->word = 1;
+        q++;
+    }
+    if (*q == 'l' || *q == 'z')
+        cv->len = *q++;
+    cv->c = *q;
+    if (!(cv->c == 's' || cv->c == 'd' || cv->c == 'u' || cv->c == 'x') ||
+        (cv->c == 's' && cv->len) || (cv->word && cv->c != 's') ||
+        cv->arg >= MAX_ARGS)
+        return -1;
+    *p = q + 1;
+    return 0;
 }
 
-/* Formats the message of a record: FMT with the arguments at A. */
-static int format_message(bytes *out, const char *fmt, const unsigned char *a)
+/* Reads the arguments FMT takes into SPEC (by number): the count, or -1
+ * when FMT breaks diag.h's rules (a conversion not allowed, numbered and
+ * unnumbered arguments mixed, a number left out, one argument taken as
+ * two kinds). */
+static int parse_fmt(const char *fmt, conv spec[MAX_ARGS])
 {
+    int seq = 0, n = 0, numbered = -1, i;
+    char seen[MAX_ARGS] = {0};
     const char *p = fmt;
+    while ((p = strchr(p, '%'))) {
+        conv cv;
+        p++;
+        if (parse_conv(&p, seq, &cv) < 0)
+            return -1;
+        if (cv.c == '%')
+            continue;
+        if (numbered >= 0 && numbered != cv.numbered)
+            return -1;
+        numbered = cv.numbered;
+        if (!cv.numbered)
+            seq++;
+        if (seen[cv.arg] && (spec[cv.arg].c == 's') != (cv.c == 's'))
+            return -1;
+        if (!seen[cv.arg])
+            spec[cv.arg] = cv;
+        seen[cv.arg] = 1;
+        if (cv.arg + 1 > n)
+            n = cv.arg + 1;
+    }
+    for (i = 0; i < n; i++)
+        if (!seen[i])
+            return -1;
+    return n;
+}
+
+/* Whether the translation T takes only arguments of SPEC (N of them), each
+ * as its kind (a string as a string, a number as a number). */
+static int fits(const char *t, const conv *spec, int n)
+{
+    conv ts[MAX_ARGS];
+    int m = parse_fmt(t, ts), i;
+    if (m < 0 || m > n)
+        return 0;
+    for (i = 0; i < m; i++)
+        if ((ts[i].c == 's') != (spec[i].c == 's'))
+            return 0;
+    return 1;
+}
+
+/* Formats the message of record X in LANG (NULL: English) into OUT: the
+ * translation of its format when it fits the arguments recorded, else the
+ * English. */
+static int format_message(bytes *out, const decoded *x, const diag_lang *lang)
+{
+    conv spec[MAX_ARGS];
+    const unsigned char *at[MAX_ARGS];
+    const unsigned char *a = x->args;
+    const char *fmt, *p;
+    int n = parse_fmt(x->fmt, spec), i, seq = 0;
+
+    if (n < 0)
+        return -1; /* not recorded by diag_store_vadd: cannot happen */
+    for (i = 0; i < n; i++) {
+        uint32_t len;
+        at[i] = a;
+        if (spec[i].c == 's') {
+            memcpy(&len, a, 4);
+            a += 4 + (size_t)len + 1;
+        } else {
+            a += 8;
+        }
+    }
+    fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
+    if (lang) {
+        const char *t = x->plural ? lang->plural(lang, x->fmt, x->plural,
+                                                 (unsigned long)x->n)
+                                  : lang->text(lang, x->fmt);
+        if (t && fits(t, spec, n))
+            fmt = t;
+    }
     out->n = 0;
+    p = fmt;
     while (*p) {
-        char len, c, buf[32];
+        char buf[32];
+        conv cv;
         const char *pct = strchr(p, '%');
         size_t lit = pct ? (size_t)(pct - p) : strlen(p);
         if (bytes_add(out, p, lit) < 0)
@@ -328,26 +470,31 @@ static int format_message(bytes *out, const char *fmt, const unsigned char *a)
         if (!*p)
             break;
         p++;
-        c = conversion(&p, &len);
-        if (c == '%') {
+        if (parse_conv(&p, seq, &cv) < 0)
+            return -1; /* checked by fits: cannot happen */
+        if (cv.c == '%') {
             if (bytes_add(out, "%", 1) < 0)
                 return -1;
-        } else if (c == 's') {
-            uint32_t n;
-            memcpy(&n, a, 4);
-            if (bytes_add(out, a + 4, n) < 0)
+            continue;
+        }
+        if (!cv.numbered)
+            seq++;
+        if (spec[cv.arg].c == 's') {
+            const char *v = (const char *)at[cv.arg] + 4;
+            if (spec[cv.arg].word && lang)
+                v = lang->text(lang, v);
+            if (bytes_add(out, v, strlen(v)) < 0)
                 return -1;
-            a += 4 + (size_t)n + 1;
         } else {
-            int64_t i;
+            int64_t iv;
             uint64_t u;
-            memcpy(&i, a, 8);
-            memcpy(&u, a, 8);
-            a += 8;
-            if (c == 'd')
-                snprintf(buf, sizeof buf, "%lld", (long long)i);
+            memcpy(&iv, at[cv.arg], 8);
+            memcpy(&u, at[cv.arg], 8);
+            if (spec[cv.arg].c == 'd')
+                snprintf(buf, sizeof buf, "%lld", (long long)iv);
             else
-                snprintf(buf, sizeof buf, c == 'u' ? "%llu" : "%llx",
+                snprintf(buf, sizeof buf,
+                         spec[cv.arg].c == 'u' ? "%llu" : "%llx",
                          (unsigned long long)u);
             if (bytes_add(out, buf, strlen(buf)) < 0)
                 return -1;
@@ -365,7 +512,7 @@ static void decode(const char *file, const unsigned char *r, decoded *x)
         offsetof(diag, visit), offsetof(diag, item), offsetof(diag, cadre)};
     const unsigned char *p = r + 4;
     const char *fmt;
-    unsigned mask, i;
+    unsigned mask, flags, i;
 
     memset(&x->d, 0, sizeof x->d);
     x->d.file = (char *)file;
@@ -373,6 +520,7 @@ static void decode(const char *file, const unsigned char *r, decoded *x)
     memcpy(&x->d.col, p + 4, 4);
     x->d.severity = p[8] ? DIAG_WARNING : DIAG_ERROR;
     mask = p[9];
+    flags = p[10];
     p += 12;
     memcpy(&x->d.rule, p, sizeof x->d.rule);
     memcpy(&fmt, p + sizeof x->d.rule, sizeof fmt);
@@ -385,6 +533,13 @@ static void decode(const char *file, const unsigned char *r, decoded *x)
             p += 4 + (size_t)n + 1;
         }
     x->fmt = fmt;
+    x->plural = NULL;
+    x->n = 0;
+    if (flags & REC_PLURAL) {
+        memcpy(&x->plural, p, sizeof x->plural);
+        memcpy(&x->n, p + sizeof x->plural, 8);
+        p += sizeof x->plural + 8;
+    }
     x->args = p;
     x->oom = 0;
 }
@@ -394,7 +549,7 @@ static int need_msg(decoded *x)
 {
     if (x->d.message)
         return 0;
-    if (format_message(&x->msg, x->fmt, x->args) < 0) {
+    if (format_message(&x->msg, x, NULL) < 0) {
         x->oom = 1;
         return -1;
     }
@@ -466,7 +621,7 @@ static error_code flush_mem(diag_store *s)
     size_t done = 0;
     if (s->fd < 0) {
         const char *dir = getenv("TMPDIR");
-        char *path = error_format("%s/canvass-findings-XXXXXX",
+        char *path = error_format("%s/canvass-findings-XXXXXX", /* i18n: not prose */
                                   dir && *dir ? dir : "/tmp");
         if (!path)
             return fail(s, ERR_NOMEM);
@@ -594,26 +749,32 @@ done:
     return rc;
 }
 
-error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
-                           va_list ap)
+/* Records D with FMT (and PLURAL for N, when not NULL) and the
+ * arguments AP. */
+static error_code add(diag_store *s, const diag *d, const char *fmt,
+                      const char *plural, uint64_t n, va_list ap)
 {
     const char *ids[N_IDS] = {d->community, d->household, d->visit, d->item,
                               d->cadre};
-    const char *rule = d->rule ? d->rule : "schema", *p = fmt;
+    const char *rule = d->rule ? d->rule : "schema";
+    conv spec[MAX_ARGS];
     size_t start;
     uint32_t zero = 0, size;
     unsigned char sm[4] = {0};
-    unsigned i;
+    int i, nargs;
     bytes *b = &s->group;
     error_code rc;
 
     if (s->err != ERR_OK)
         return s->err;
+    if ((nargs = parse_fmt(fmt, spec)) < 0)
+        return fail(s, ERR_INTERNAL);
     start = b->n;
     sm[0] = d->severity == DIAG_WARNING;
     for (i = 0; i < N_IDS; i++)
         if (ids[i])
             sm[1] |= (unsigned char)(1u << i);
+    sm[2] = plural ? REC_PLURAL : 0;
     if (bytes_add(b, &zero, 4) || bytes_add(b, &d->line, 4) ||
         bytes_add(b, &d->col, 4) || bytes_add(b, sm, 4) ||
         bytes_add(b, &rule, sizeof rule) || bytes_add(b, &fmt, sizeof fmt))
@@ -621,16 +782,11 @@ error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
     for (i = 0; i < N_IDS; i++)
         if (ids[i] && bytes_str(b, ids[i]) < 0)
             goto nomem;
-    while ((p = strchr(p, '%'))) {
-        char len, c;
-        p++;
-        c = conversion(&p, &len);
-        if (!c) {
-            b->n = start;
-            return fail(s, ERR_INTERNAL);
-        }
-        if (c == '%')
-            continue;
+    if (plural && (bytes_add(b, &plural, sizeof plural) || bytes_add(b, &n, 8)))
+        goto nomem;
+    /* in the order of their numbers: the order of the call's arguments */
+    for (i = 0; i < nargs; i++) {
+        char c = spec[i].c, len = spec[i].len;
         if (c == 's') {
             const char *v = va_arg(ap, const char *);
             if (bytes_str(b, v ? v : "(null)") < 0)
@@ -660,6 +816,25 @@ error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
 nomem:
     b->n = start;
     return fail(s, ERR_NOMEM);
+}
+
+error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
+                           va_list ap)
+{
+    return add(s, d, fmt, NULL, 0, ap);
+}
+
+error_code diag_store_vaddn(diag_store *s, const diag *d, const char *singular,
+                            const char *plural, unsigned long n, va_list ap)
+{
+    conv a[MAX_ARGS], b[MAX_ARGS];
+    int na = parse_fmt(singular, a), nb = parse_fmt(plural, b), i;
+    if (na < 0 || na != nb)
+        return fail(s, ERR_INTERNAL);
+    for (i = 0; i < na; i++)
+        if (a[i].c != b[i].c || a[i].len != b[i].len)
+            return fail(s, ERR_INTERNAL);
+    return add(s, d, singular, plural, n, ap);
 }
 
 static error_code store_addf(diag_store *s, const diag *d, const char *fmt, ...)
@@ -758,8 +933,8 @@ static error_code load(const diag_store *s, cursor *c)
     return ERR_OK;
 }
 
-error_code diag_store_each_of(const diag_store *const *v, size_t n, diag_fn fn,
-                              void *ud)
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              const diag_lang *lang, diag_fn fn, void *ud)
 {
     cursor *c = NULL;
     size_t i, k, nc = 0, best;
@@ -793,25 +968,33 @@ error_code diag_store_each_of(const diag_store *const *v, size_t n, diag_fn fn,
         for (i = 0; i < nc; i++)
             if (c[i].x.oom)
                 rc = ERR_NOMEM;
-        if (rc != ERR_OK || need_msg(&c[best].x) < 0) {
+        if (rc != ERR_OK ||
+            format_message(&c[best].x.out, &c[best].x, lang) < 0) {
             rc = ERR_NOMEM;
             break;
         }
-        if ((rc = fn(ud, &c[best].x.d)) == ERR_OK)
+        {
+            diag d = c[best].x.d;
+            d.message = (char *)c[best].x.out.v;
+            rc = fn(ud, &d);
+        }
+        if (rc == ERR_OK)
             rc = load(c[best].s, &c[best]);
     }
     for (i = 0; i < nc; i++) {
         free(c[i].chunk.v);
         free(c[i].rec.v);
         free(c[i].x.msg.v);
+        free(c[i].x.out.v);
     }
     free(c);
     return rc;
 }
 
-error_code diag_store_each(const diag_store *s, diag_fn fn, void *ud)
+error_code diag_store_each(const diag_store *s, const diag_lang *lang,
+                           diag_fn fn, void *ud)
 {
-    return diag_store_each_of(&s, 1, fn, ud);
+    return diag_store_each_of(&s, 1, lang, fn, ud);
 }
 
 static error_code to_list(void *ud, const diag *d)
@@ -821,7 +1004,7 @@ static error_code to_list(void *ud, const diag *d)
 
 error_code diag_store_drain(diag_store *s, diag_list *out)
 {
-    error_code rc = diag_store_each(s, to_list, out);
+    error_code rc = diag_store_each(s, NULL, to_list, out);
     if (rc != ERR_OK)
         return rc;
     if (s->fd >= 0 && ftruncate(s->fd, 0) < 0)

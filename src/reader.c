@@ -72,6 +72,8 @@
 #include "buf.h"
 #include "input.h"
 #include "intake.h"
+#include "i18n.h"
+#include "schemaerr.h"
 
 #define REG_NS "urn:canvass:register:1"
 #define RET_NS "urn:canvass:return:1" /* a return given by mistake */
@@ -325,7 +327,7 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
     d.rule = "schema";
     r->listed++;
     if (r->listed == MAX_DIAGS)
-        d.message = "too many errors; the rest are counted, not listed";
+        d.message = _("too many errors; the rest are counted, not listed");
     else
         d.message = (char *)msg;
     if (r->cb->diag && r->cb->diag(r->ud, &d))
@@ -425,7 +427,7 @@ static const char *const text_elements[] = {"opinion", "suggestion", "p"};
 static const char *const vocab_types[] = {
     "dwelling", "role",   "group",  "elderlyGroup", "sex",        "visitKind",
     "category", "status", "rating", "serviceType",  "sectionName"};
-#define WITHHELD "(personal data, not shown)"
+#define WITHHELD _("(personal data, not shown)")
 #define MAX_CODE 64
 
 /* "a 1-character", "an 8-character": the article for the number N. */
@@ -487,7 +489,7 @@ static void describe(const char *v, size_t len, char *out, size_t size)
             (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
     }
     if (digits)
-        snprintf(out, size, "(%s %zu-digit number, not shown)", article(chars),
+        snprintf(out, size, _("(%s %zu-digit number, not shown)"), article(chars),
                  chars);
     else
         snprintf(out, size, "(%s %zu-character %s, not shown)", article(chars),
@@ -571,13 +573,13 @@ unsafe:
                out, size);
         o = strlen(out);
         snprintf(out + o, size - o,
-                 ": the value is not valid here (not "
-                 "shown: it may be personal data)");
+                 _(": the value is not valid here (not "
+                 "shown: it may be personal data)"));
     } else {
         snprintf(out, size,
-                 "an error whose message would quote the "
+                 _("an error whose message would quote the "
                  "register's text, which may be personal data: "
-                 "look at this place");
+                 "look at this place"));
     }
 }
 
@@ -587,6 +589,20 @@ static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
     char raw[1024], buf[1024] = {0}; /* zeroed for the analyzer */
     if (e->level == XML_ERR_WARNING)
         return;
+    /* in the user's words (schemaerr.c), the value quoted only when it
+     * can be shown (see above; personal attributes are withheld there
+     * too); an error it does not rewrite: libxml2's text, redacted */
+    {
+        int rewritten = 0;
+        char *m = schemaerr_message_withheld(
+            e, r->vocab, e->str1 && !showable(r, e->str1, strlen(e->str1)),
+            &rewritten);
+        if (rewritten) {
+            report(r, line, col, m ? m : _("out of memory"));
+            free(m);
+            return;
+        }
+    }
     /* tidied first: the namespace is not part of a quoted name */
     snprintf(raw, sizeof raw, "%s", e->message ? e->message : "error");
     tidy(raw);
@@ -765,8 +781,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     tag_pos(r, &line, &col);
     if (r->depth >= MAX_DEPTH) {
-        refuse(r, "elements nested deeper than any register can be: "
-                  "this is not a canvass register");
+        refuse(r, _("elements nested deeper than any register can be: "
+                  "this is not a canvass register"));
         return;
     }
     kind = uri && !strcmp((const char *)uri, REG_NS)
@@ -775,14 +791,15 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     if (r->depth == 0 && kind != E_REGISTER && uri &&
         !strcmp((const char *)uri, RET_NS) &&
         !strcmp((const char *)local, "return")) {
-        refuse(r, "this is a return, not a register: canvass merge takes "
+        refuse(r, _("this is a return, not a register: canvass merge takes "
                   "returns (and canvass verify checks one against its "
-                  "registers); check and build take registers");
+                  "registers); check and build take registers"));
         return;
     }
     if (r->depth == 0 && kind != E_REGISTER) {
-        refuse(r, "not a canvass register: the root element must be "
-                  "<register xmlns=\"" REG_NS "\">");
+        /* the namespace spelled out: xgettext does not expand REG_NS */
+        refuse(r, _("not a canvass register: the root element must be "
+                    "<register xmlns=\"urn:canvass:register:1\">"));
         return;
     }
     r->stack[++r->depth] = kind;
@@ -949,7 +966,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         oom = 1;
     if (oom) {
         r->cb_failed = 1;
-        refuse(r, "out of memory");
+        refuse(r, _("out of memory"));
     }
 }
 
@@ -963,7 +980,7 @@ static void characters(void *ud, const xmlChar *ch, int len)
         n = r->text_n < MAX_PARA ? MAX_PARA - r->text_n : 0;
     if (GROW(r->text, r->text_n + n + 1, r->text_cap) != ERR_OK) {
         r->cb_failed = 1;
-        refuse(r, "out of memory");
+        refuse(r, _("out of memory"));
         return;
     }
     memcpy(r->text + r->text_n, ch, n);
@@ -1042,7 +1059,7 @@ static void end_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     }
     if (rc) {
         r->cb_failed = 1;
-        refuse(r, "out of memory");
+        refuse(r, _("out of memory"));
     }
 }
 
@@ -1050,9 +1067,9 @@ static void internal_subset(void *ud, const xmlChar *name, const xmlChar *eid,
                             const xmlChar *sid)
 {
     (void)name, (void)eid, (void)sid;
-    refuse(ud, "the register declares a DOCTYPE: registers have no use for "
+    refuse(ud, _("the register declares a DOCTYPE: registers have no use for "
                "one (and it could load files or expand entities); remove "
-               "the <!DOCTYPE ...> declaration");
+               "the <!DOCTYPE ...> declaration"));
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1113,19 +1130,19 @@ static void after_parse(reader_t *r)
     if (!r->fatal && c->input &&
         (size_t)(c->input->end - c->input->cur) > PENDING_MAX)
         refuse_at(r, cur_line(r), cur_col(r),
-                  "a single tag or text is larger than 4 MB: this is not "
-                  "a register a community system exports");
+                  _("a single tag or text is larger than 4 MB: this is not "
+                  "a register a community system exports"));
     if (!r->fatal && r->stray)
         refuse_at(r, cur_line(r), cur_col(r),
-                  "the XML parser failed here (an error it reports without "
+                  _("the XML parser failed here (an error it reports without "
                   "a position): the register cannot be read past this "
-                  "point; export it again");
+                  "point; export it again"));
     if (c->disableSAX || c->instate == XML_PARSER_EOF) {
         if (!r->fatal && !r->res->errors)
             report(r, cur_line(r), cur_col(r),
-                   "the XML parser stopped here without saying why: the "
+                   _("the XML parser stopped here without saying why: the "
                    "register cannot be read past this point; export it "
-                   "again");
+                   "again"));
         r->fatal = 1;
     }
 }
@@ -1207,12 +1224,12 @@ error_code reader_read(reader_t *r, const char *path,
 
     if ((rc = input_open(path, &fd, &not_input, &err)) != ERR_OK) {
         io_diag(path, cb, ud,
-                rc == ERR_OPEN   ? "cannot open the register"
-                : rc == ERR_READ ? "cannot read the register"
+                rc == ERR_OPEN   ? _("cannot open the register")
+                : rc == ERR_READ ? _("cannot read the register")
                 : not_input == INPUT_DIRECTORY
-                    ? "is a directory, not a register: name the XML files"
-                    : "is not a regular file (a FIFO, socket or device): "
-                      "copy the register to a file first",
+                    ? _("is a directory, not a register: name the XML files")
+                    : _("is not a regular file (a FIFO, socket or device): "
+                      "copy the register to a file first"),
                 err);
         return rc;
     }
@@ -1244,7 +1261,7 @@ error_code reader_read(reader_t *r, const char *path,
         int eof;
         n = input_read(fd, buf, CHUNK);
         if (n < 0) {
-            io_diag(path, cb, ud, "cannot read the register", errno);
+            io_diag(path, cb, ud, _("cannot read the register"), errno);
             rc = ERR_READ;
             goto done;
         }
@@ -1262,7 +1279,7 @@ error_code reader_read(reader_t *r, const char *path,
             const char *why;
             size_t skip = 0;
             first = 0;
-            why = n == 0 ? "the register is empty (0 bytes): export it again"
+            why = n == 0 ? _("the register is empty (0 bytes): export it again")
                          : intake_begin(in, buf, (size_t)n, &skip);
             if (why) {
                 report(r, 1, 1, why);
@@ -1299,8 +1316,8 @@ error_code reader_read(reader_t *r, const char *path,
     if (r->ctxt && !r->fatal && !intake_has_content(in)) {
         /* libxml2 would say "Extra content at the end of the document" */
         report(r, 1, 1,
-               "the register holds no XML (nothing but blanks or "
-               "a byte order mark): export it again");
+               _("the register holds no XML (nothing but blanks or "
+               "a byte order mark): export it again"));
         r->fatal = 1;
     }
     if (r->ctxt && !r->fatal) {
@@ -1313,8 +1330,8 @@ error_code reader_read(reader_t *r, const char *path,
             if (r->n_held)
                 line = r->held[0].line, col = r->held[0].col;
             report(r, line, col,
-                   "the file ends before </register>: the "
-                   "register is truncated; export it again");
+                   _("the file ends before </register>: the "
+                   "register is truncated; export it again"));
         } else {
             size_t i;
             for (i = 0; i < r->n_held && i < HELD; i++)
@@ -1324,8 +1341,8 @@ error_code reader_read(reader_t *r, const char *path,
         }
         if (r->stray && !res->errors)
             report(r, cur_line(r), cur_col(r),
-                   "the XML parser failed at the end of the file (an error "
-                   "it reports without a position): export it again");
+                   _("the XML parser failed at the end of the file (an error "
+                   "it reports without a position): export it again"));
     }
 
     /* Whatever stopped the parser (libxml2 halts on an encoding error
@@ -1333,16 +1350,16 @@ error_code reader_read(reader_t *r, const char *path,
      * it was parsed to its </register>. */
     if (r->ctxt && !r->closed && !res->errors)
         report(r, cur_line(r), cur_col(r),
-               "the register could not be read to its </register> (the "
+               _("the register could not be read to its </register> (the "
                "parser stopped at or after this point, often on bytes that "
                "are not in the declared encoding): check the encoding and "
-               "export it again");
+               "export it again"));
     wf = r->ctxt && r->ctxt->wellFormed;
     sv = xmlSchemaIsValid(vctxt);
     if (r->ctxt && !wf && !res->errors)
-        report(r, cur_line(r), cur_col(r), "the register is not well-formed");
+        report(r, cur_line(r), cur_col(r), _("the register is not well-formed"));
     if (r->ctxt && wf && !sv && !res->errors)
-        report(r, cur_line(r), cur_col(r), "the register is not valid");
+        report(r, cur_line(r), cur_col(r), _("the register is not valid"));
     res->valid = r->ctxt && wf && sv && !res->errors && !r->fatal;
     if (r->cb_failed)
         rc = ERR_NOMEM;
@@ -1373,7 +1390,7 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     doc = xmlReadFile(
         path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        error_set(msg, ERR_SCHEMA, "%s: cannot read the schema", path);
+        error_set(msg, ERR_SCHEMA, _("%s: cannot read the schema"), path);
         return NULL;
     }
     if ((pc = xmlSchemaNewDocParserCtxt(doc))) {
@@ -1383,7 +1400,7 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     }
     xmlFreeDoc(doc);
     if (!s)
-        error_set(msg, ERR_SCHEMA, "%s: not a valid XML Schema", path);
+        error_set(msg, ERR_SCHEMA, _("%s: not a valid XML Schema"), path);
     return s;
 }
 
@@ -1394,9 +1411,9 @@ error_code reader_check_vocab(const vocab_t *vocab, const char *path,
     vocab_enum(vocab, "group", &ng);
     if (ng > RD_MAX_GROUPS)
         return error_set(msg, ERR_SCHEMA,
-                         "%s defines %zu groups; canvass counts at most %d "
+                         _("%s defines %zu groups; canvass counts at most %d "
                          "(a member's groups are one 64-bit set): merge or "
-                         "drop groups",
+                         "drop groups"),
                          path, ng, RD_MAX_GROUPS);
     return ERR_OK;
 }
