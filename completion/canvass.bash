@@ -28,7 +28,7 @@ _canvass()
     fi
 
     local common='--format= --schema --rule --overdue-days --min-visits
-                  --max-findings --jobs -h --help'
+                  --max-findings --jobs --quiet -h --help'
     local output='-o --output --lang --formats --templates --allow-partial'
 
     case $prev in
@@ -56,10 +56,13 @@ _canvass()
     --formats)
         local done=${cur%,*} last=${cur##*,}
         [[ $cur == *,* ]] && done="$done," || done=""
-        COMPREPLY=($(compgen -P "$done" -W 'xml xlsx docx html md' -- "$last"))
+        COMPREPLY=($(compgen -P "$done" -W 'xml xlsx docx html md csv' -- "$last"))
         compopt -o nospace 2>/dev/null
         return ;;
-    --overdue-days | --min-visits | --max-findings | --jobs)
+    --max-findings)
+        COMPREPLY=($(compgen -W 'all' -- "$cur"))
+        return ;;
+    --overdue-days | --min-visits | --jobs)
         return ;;
     esac
 

@@ -17,6 +17,9 @@
 #              --help; both pages render with no groff warning;
 #   completion the bash completion offers the commands, the options and
 #              the rule ids the program lists;
+#   languages  documents follow --lang, the terminal the locale: the same
+#              build under LC_ALL=C and LANG=zh_CN.UTF-8 writes the same
+#              findings.csv and return.xml, and different stderr;
 #   documents  a Chinese build of every example (workbook, summaries) holds
 #              no run of three English words (tests/i18n/zh_docs.py);
 #   install    make install DESTDIR=... installs binary, schemas,
@@ -137,6 +140,12 @@ got=$(complete_words "canvass " | tr '\n' ' ')
     bad "completing a command: $got"
 got=$(complete_words "canvass build --allow" | tr '\n' ' ')
 [ "$got" = "--allow-partial " ] && ok || bad "completing --allow: $got"
+got=$(complete_words "canvass merge --allow" | tr '\n' ' ')
+[ "$got" = "--allow-partial " ] && ok || bad "completing merge --allow: $got"
+got=$(complete_words "canvass verify --ou" | tr -d "\n ")
+[ -z "$got" ] && ok || bad "verify offers an output option: $got"
+got=$(complete_words "canvass verify --q" | tr '\n' ' ')
+[ "$got" = "--quiet " ] && ok || bad "completing verify --q: $got"
 got=$(complete_words "canvass check --rule " | tr '\n' ' ')
 want=$("$bin" --list-rules | sed 's/$/=/' | tr '\n' ' ')
 [ -n "$want" ] && [ "$got" = "$want" ] && ok ||
@@ -163,6 +172,40 @@ if LANG=zh_CN.UTF-8 "$bin" build -o "$out/docs-zh" --allow-partial \
 else
     bad "build --lang zh failed: $(tail -3 "$out/docs-zh.err")"
 fi
+
+# ---- documents follow --lang, the terminal the locale --------------------
+# the same build under an English and a Chinese locale: findings.csv and
+# return.xml identical (the language of --lang), stderr not
+for lang in zh en; do
+    for loc in C zh; do
+        d=$out/lang-$lang-$loc
+        rm -rf "$d"
+        if [ $loc = C ]; then
+            LC_ALL=C "$bin" build --lang $lang --allow-partial --formats xml,csv \
+                -o "$d" examples/jinshan-2011.xml examples/zz-untidy-2011.xml \
+                >/dev/null 2>"$d.err"
+        else
+            LANG=zh_CN.UTF-8 "$bin" build --lang $lang --allow-partial \
+                --formats xml,csv -o "$d" examples/jinshan-2011.xml \
+                examples/zz-untidy-2011.xml >/dev/null 2>"$d.err"
+        fi
+    done
+    if cmp -s "$out/lang-$lang-C/findings.csv" "$out/lang-$lang-zh/findings.csv" &&
+        cmp -s "$out/lang-$lang-C/return.xml" "$out/lang-$lang-zh/return.xml"; then
+        ok
+    else
+        bad "--lang $lang: findings.csv or return.xml depend on the locale"
+    fi
+    if cmp -s "$out/lang-$lang-C.err" "$out/lang-$lang-zh.err"; then
+        bad "--lang $lang: stderr does not follow the locale"
+    else ok; fi
+done
+grep -q '待办' "$out/lang-zh-C/findings.csv" && ok ||
+    bad "--lang zh under LC_ALL=C: findings.csv is not Chinese"
+grep -q 'is still pending' "$out/lang-en-zh/findings.csv" && ok ||
+    bad "--lang en under LANG=zh_CN.UTF-8: findings.csv is not English"
+grep -q '：第' "$out/lang-en-zh.err" && ok ||
+    bad "LANG=zh_CN.UTF-8 --lang en: stderr is not Chinese"
 
 # ---- install, then move the installed tree --------------------------------
 dest=$out/dest
