@@ -831,12 +831,16 @@ static void load_error(void *data, xmlErrorPtr e)
 {
     xmlParserCtxtPtr ctxt = e ? e->ctxt : NULL;
     load_state *l = ctxt ? ctxt->_private : NULL;
-    char msg[512];
+    char raw[400], msg[512];
     (void)data;
     if (!l || l->fatal)
         return;
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not XML");
-    one_line(msg);
+    /* libxml2's English, said to be such (a return is canvass's own
+     * output: rewriting each parser error for people is the registers'
+     * business, schemaerr.c) */
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : _("not XML"));
+    one_line(raw);
+    snprintf(msg, sizeof msg, _("%s (libxml2's words, not rewritten)"), raw);
     load_report(l, e->line > 0 ? (unsigned)e->line : load_line(l),
                 e->int2 > 0 ? (unsigned)e->int2 : load_col(l), msg);
     if (e->level == XML_ERR_FATAL)
@@ -1022,12 +1026,13 @@ typedef struct {
 static void valid_error(void *ud, xmlErrorPtr e)
 {
     valid_state *v = ud;
-    char msg[512];
+    char raw[400], msg[512];
     diag d = {0};
     if (!e || v->listed++ >= MAX_LOAD_DIAGS)
         return;
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not valid");
-    one_line(msg);
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : _("not valid"));
+    one_line(raw);
+    snprintf(msg, sizeof msg, _("%s (libxml2's words, not rewritten)"), raw);
     d.file = (char *)v->path;
     d.line = e->node ? (unsigned)xmlGetLineNo(e->node)
                      : (e->line > 0 ? (unsigned)e->line : 0);
