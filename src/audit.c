@@ -290,7 +290,7 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     if (!eq) {
         m = error_format(
             _("\"%s\" is not a rule setting: write RULE=off, "
-            "RULE=warning or RULE=error, e.g. cadre-few-visits=off"),
+              "RULE=warning or RULE=error, e.g. cadre-few-visits=off"),
             spec ? spec : "");
         rc = ERR_USAGE;
         goto fail;
@@ -303,8 +303,9 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
         if (buf_error(&list) != ERR_OK)
             goto fail;
         m = !strcmp(name, "schema")
-                ? error_format(_("schema errors cannot be turned off or down: an "
-                               "invalid register is never counted"))
+                ? error_format(
+                      _("schema errors cannot be turned off or down: an "
+                        "invalid register is never counted"))
                 : error_format(_("unknown audit rule \"%s\": the rules are %s"),
                                name, buf_str(&list));
         rc = ERR_USAGE;
@@ -319,7 +320,7 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
     else {
         m = error_format(
             _("rule %s: \"%s\" is not a severity: write off, warning "
-            "or error"),
+              "or error"),
             name, eq + 1);
         rc = ERR_USAGE;
         goto fail;
@@ -748,12 +749,13 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
         first_use *f;
         if (htab_find(&a->exact, fp, &key, &prev)) {
             f = &a->firsts[value_index(prev)];
-            return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
-                        u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
-                        N_("%-s id %s is already used by the %-s at line %u: ids "
-                        "must be unique within a register; give one of them "
-                        "a new id"),
-                        kind_name[u->kind], u->id, kind_name[f->kind], f->line);
+            return FIND(
+                a, RULE_DUPLICATE_ID, u->line, u->col, household, u->visit,
+                u->item, u->kind == K_CADRE ? u->id : NULL,
+                N_("%-s id %s is already used by the %-s at line %u: ids "
+                   "must be unique within a register; give one of them "
+                   "a new id"),
+                kind_name[u->kind], u->id, kind_name[f->kind], f->line);
         }
         if (GROW(a->firsts, a->n_firsts + 1, a->cap_firsts) != ERR_OK)
             return -1;
@@ -955,22 +957,23 @@ static int household_rules(audit_reg *a, const rd_household *h)
         if (FIND(a, RULE_NO_RESPONSIBLE_CADRE, h->line, h->col, h->id, NULL,
                  NULL, NULL,
                  N_("household %s has no responsible cadre: add cadre=\"...\" "
-                 "naming the cadre responsible for it"),
+                    "naming the cadre responsible for it"),
                  h->id) < 0)
             return -1;
     } else if (!find_cadre(a, h->cadre)) {
-        if (FIND(a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
-                 h->cadre,
-                 N_("household %s names responsible cadre %s, who is not in the "
-                 "cadres list: correct the id or add the cadre to <cadres>"),
-                 h->id, h->cadre) < 0)
+        if (FIND(
+                a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
+                h->cadre,
+                N_("household %s names responsible cadre %s, who is not in the "
+                   "cadres list: correct the id or add the cadre to <cadres>"),
+                h->id, h->cadre) < 0)
             return -1;
     }
     if (!h->n_visits &&
         FIND(a, RULE_HOUSEHOLD_NOT_VISITED, h->line, h->col, h->id, NULL, NULL,
              NULL,
              N_("household %s has no visit: visit it, or record the visits "
-             "made to it"),
+                "made to it"),
              h->id) < 0)
         return -1;
     for (i = 0; i < h->n_members && !special; i++)
@@ -979,11 +982,12 @@ static int household_rules(audit_reg *a, const rd_household *h)
     for (i = 0; i < h->n_visits && !followed; i++)
         followed = is_follow(a, h->visits[i].kind);
     if (special && !followed &&
-        FIND(a, RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP, h->line, h->col, h->id,
-             NULL, NULL, NULL,
-             N_("household %s has a member in a special group (%s) but no "
-             "follow-up or regular visit: follow it up and record the visit"),
-             h->id, special->id) < 0)
+        FIND(
+            a, RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP, h->line, h->col, h->id, NULL,
+            NULL, NULL,
+            N_("household %s has a member in a special group (%s) but no "
+               "follow-up or regular visit: follow it up and record the visit"),
+            h->id, special->id) < 0)
         return -1;
     return 0;
 }
@@ -1054,8 +1058,8 @@ static int household_key(audit_reg *a, const rd_household *h)
         return FIND(a, RULE_DUPLICATE_HOUSEHOLD, h->line, h->col, h->id, NULL,
                     NULL, NULL,
                     N_("household %s has the same address as household %s at "
-                    "line %u: a household is registered once; merge the two "
-                    "entries or correct the address"),
+                       "line %u: a household is registered once; merge the two "
+                       "entries or correct the address"),
                     h->id, hh_id(a, first), first->line);
     }
     return 0;
@@ -1085,8 +1089,8 @@ static int visit_cadres(audit_reg *a, const rd_household *h, const rd_visit *v)
             continue;
         if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL, id,
                  N_("visit %s of household %s names cadre %s in by, who is not "
-                 "in the cadres list: correct the id or add the cadre to "
-                 "<cadres>"),
+                    "in the cadres list: correct the id or add the cadre to "
+                    "<cadres>"),
                  v->id, h->id, id) < 0)
             return -1;
     }
@@ -1112,23 +1116,25 @@ static int visit_rules(audit_reg *a, const rd_household *h)
         if (v->date != RD_NO_DATE &&
             ((a->start != RD_NO_DATE && v->date < a->start) ||
              (a->end != RD_NO_DATE && v->date > a->end)) &&
-            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id, v->id,
-                 NULL, NULL,
-                 N_("visit %s of household %s is dated %s, outside the campaign "
-                 "(%s to %s): correct the date, or leave the visit out of "
-                 "this campaign's register"),
-                 v->id, h->id, fmt_date(d1, sizeof d1, v->date),
-                 fmt_date(d2, sizeof d2, a->start),
-                 fmt_date(d3, sizeof d3, a->end)) < 0)
+            FIND(
+                a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id, v->id,
+                NULL, NULL,
+                N_("visit %s of household %s is dated %s, outside the campaign "
+                   "(%s to %s): correct the date, or leave the visit out of "
+                   "this campaign's register"),
+                v->id, h->id, fmt_date(d1, sizeof d1, v->date),
+                fmt_date(d2, sizeof d2, a->start),
+                fmt_date(d3, sizeof d3, a->end)) < 0)
             return -1;
         /* a first visit strictly earlier, or on the same day listed before */
         if (is_follow(a, v->kind) && v->date != RD_NO_DATE &&
             !(first_min < v->date || prefix_min <= v->date) &&
             FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id, v->id,
                  NULL, NULL,
-                 N_("%-s visit %s of household %s (%s) has no earlier first visit "
-                 "in the household: record the first visit, or correct this "
-                 "visit's kind or date"),
+                 N_("%-s visit %s of household %s (%s) has no earlier first "
+                    "visit "
+                    "in the household: record the first visit, or correct this "
+                    "visit's kind or date"),
                  kind_value(a, v->kind), v->id, h->id,
                  fmt_date(d1, sizeof d1, v->date)) < 0)
             return -1;
@@ -1158,8 +1164,9 @@ static int item_rules(audit_reg *a, const rd_household *h)
             it->closed < v->date &&
             FIND(a, RULE_CLOSED_BEFORE_VISIT, it->line, it->col, h->id, v->id,
                  it->id, NULL,
-                 N_("%-s %s (visit %s, household %s) was closed on %s, before its "
-                 "visit on %s: correct the closed date or the visit date"),
+                 N_("%-s %s (visit %s, household %s) was closed on %s, before "
+                    "its "
+                    "visit on %s: correct the closed date or the visit date"),
                  what, it->id, v->id, h->id,
                  fmt_date(d1, sizeof d1, it->closed),
                  fmt_date(d2, sizeof d2, v->date)) < 0)
@@ -1167,18 +1174,21 @@ static int item_rules(audit_reg *a, const rd_household *h)
         if (it->status >= 0 && it->status == a->st_reported && blank(it->to) &&
             FIND(a, RULE_REPORTED_WITHOUT_TARGET, it->line, it->col, h->id,
                  v->id, it->id, NULL,
-                 N_("%-s %s (visit %s, household %s) is reported but does not say "
-                 "where to: add to=\"...\" naming the office or department it "
-                 "was reported to"),
+                 N_("%-s %s (visit %s, household %s) is reported but does not "
+                    "say "
+                    "where to: add to=\"...\" naming the office or department "
+                    "it "
+                    "was reported to"),
                  what, it->id, v->id, h->id) < 0)
             return -1;
         if (open && v->date != RD_NO_DATE && a->reported != RD_NO_DATE &&
             (int64_t)a->reported - v->date > a->o->overdue_days &&
             FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id, it->id,
                  NULL,
-                 N_("%-s %s (visit %s on %s, household %s) is still %-s %ld days "
-                 "after its visit, as of %s (limit %d days): resolve or "
-                 "explain it, or record its present status"),
+                 N_("%-s %s (visit %s on %s, household %s) is still %-s %ld "
+                    "days "
+                    "after its visit, as of %s (limit %d days): resolve or "
+                    "explain it, or record its present status"),
                  what, it->id, v->id, fmt_date(d1, sizeof d1, v->date), h->id,
                  status_value(a, it->status),
                  (long)((int64_t)a->reported - v->date),
@@ -1223,8 +1233,8 @@ static int service_rules(audit_reg *a, const rd_household *h)
             FIND(a, RULE_UNKNOWN_MEMBER, s->line, s->col, h->id, vid, NULL,
                  NULL,
                  N_("a service in visit %s of household %s is for member %s, "
-                 "who is not a member of that household: correct the member "
-                 "id or add the member to the household"),
+                    "who is not a member of that household: correct the member "
+                    "id or add the member to the household"),
                  vid, h->id, s->member) < 0)
             goto fail;
     }
@@ -1270,8 +1280,8 @@ error_code audit_reg_finish(audit_reg *a, diag_list *out)
                                                 ? a->o->min_visits
                                                 : 0) &&
                 add_finding_n(
-                    a->sink, a->o, a->community, RULE_CADRE_FEW_VISITS,
-                    c->line, c->col, id,
+                    a->sink, a->o, a->community, RULE_CADRE_FEW_VISITS, c->line,
+                    c->col, id,
                     NP_("cadre %s took part in %lu visit, fewer than %d: "
                         "check that all the cadre's visits are recorded, or "
                         "give the cadre more households to visit",
@@ -1421,9 +1431,9 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                                 RULE_DUPLICATE_HOUSEHOLD, k->line, k->col,
                                 bk.id, NULL, NULL, NULL,
                                 N_("household %s is also on register %s as "
-                                "household %s at line %u (same %-s in "
-                                "community %s): a household belongs on one "
-                                "register only; remove it from one of them"),
+                                   "household %s at line %u (same %-s in "
+                                   "community %s): a household belongs on one "
+                                   "register only; remove it from one of them"),
                                 bk.id, r[o]->path, hh_id(r[o], first),
                                 first->line, how, a->community) < 0) {
                     diag_store_end(a->sink);

@@ -128,7 +128,7 @@ static error_code confirm(reader_t *rd, job *j)
     d.severity = DIAG_ERROR;
     d.rule = "io";
     d.message = _("the file changed while it was being read: read it again "
-                "once nothing is writing to it");
+                  "once nothing is writing to it");
     if (diag_store_add(r->diags, &d) != ERR_OK)
         return ERR_NOMEM;
     return ERR_READ;

@@ -125,8 +125,9 @@ error_code catalog_load(const char *path, catalog_t **out, char **msg)
 
     *out = NULL;
     if (!(f = fopen(path, "rb"))) {
-        e = error_set(msg, ERR_OPEN, _("%s: cannot open the message catalogue: %s"),
-                      path, strerror(errno));
+        e = error_set(msg, ERR_OPEN,
+                      _("%s: cannot open the message catalogue: %s"), path,
+                      strerror(errno));
         goto fail;
     }
     if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size < 28 ||
@@ -142,9 +143,9 @@ error_code catalog_load(const char *path, catalog_t **out, char **msg)
     }
     c->size = (size_t)st.st_size;
     if (fread(c->data, 1, c->size, f) != c->size) {
-        e = error_set(msg, ERR_READ,
-                      _("%s: cannot read the message catalogue: %s"), path,
-                      ferror(f) ? strerror(errno) : _("it is shorter than it was"));
+        e = error_set(
+            msg, ERR_READ, _("%s: cannot read the message catalogue: %s"), path,
+            ferror(f) ? strerror(errno) : _("it is shorter than it was"));
         goto fail;
     }
     c->data[c->size] = 0;

@@ -134,8 +134,9 @@ static error_code read_entry(zip_t *za, zip_uint64_t i, const char *path,
         goto fail;
     }
     if (st.size > MAX_PART_SIZE) {
-        e = error_set(msg, ERR_INVALID, _("%s: part %s is larger than %u bytes"),
-                      path, st.name, MAX_PART_SIZE);
+        e = error_set(msg, ERR_INVALID,
+                      _("%s: part %s is larger than %u bytes"), path, st.name,
+                      MAX_PART_SIZE);
         goto fail;
     }
     p->len = (size_t)st.size;
@@ -211,8 +212,8 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
             goto fail;
         }
         if (find_part(r, r->parts[r->n].name)) { /* among those before it */
-            e = error_set(msg, ERR_INVALID, _("%s: part %s appears twice"), path,
-                          r->parts[r->n].name);
+            e = error_set(msg, ERR_INVALID, _("%s: part %s appears twice"),
+                          path, r->parts[r->n].name);
             r->n++;
             goto fail;
         }
@@ -222,8 +223,8 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     za = NULL;
 
     if (!find_part(r, TYPES_PART) || !(doc = find_part(r, DOCUMENT_PART))) {
-        e = error_set(msg, ERR_INVALID, _("%s: not a .docx (no %s or %s)"), path,
-                      TYPES_PART, DOCUMENT_PART);
+        e = error_set(msg, ERR_INVALID, _("%s: not a .docx (no %s or %s)"),
+                      path, TYPES_PART, DOCUMENT_PART);
         goto fail;
     }
     if (doc->len > (size_t)INT_MAX || !(pc = xmlNewParserCtxt())) {

@@ -30,8 +30,8 @@
 #define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
 
 /* pgettext as gettext.h has it: the catalogue keys "context\004msgid". */
-__attribute__((format_arg(2)))
-static inline const char *i18n_pgettext(const char *key, const char *s)
+__attribute__((format_arg(2))) static inline const char *
+i18n_pgettext(const char *key, const char *s)
 {
     const char *t = dgettext(I18N_DOMAIN, key);
     return t == key ? s : t;

@@ -304,7 +304,7 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         in->cd = iconv_open("UTF-8", in->name);
         return in->cd == (iconv_t)-1
                    ? _("this system cannot decode UTF-16 (iconv): save the "
-                     "register as UTF-8")
+                       "register as UTF-8")
                    : NULL;
     }
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
@@ -323,7 +323,7 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
         (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
         return _("the register is compressed (gzip, xz, bzip2, zip or zstd): "
-               "canvass reads plain XML only; decompress it first");
+                 "canvass reads plain XML only; decompress it first");
     for (i = 0; i < n && strchr(" \t\r\n", p[i]) && p[i]; i++)
         ;
     if (i < n && p[i] != '<')
@@ -359,16 +359,16 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
                 enc[i] = '?';
         snprintf(in->why, sizeof in->why,
                  _("the register declares encoding \"%s\", which canvass does "
-                 "not accept: save it as UTF-8 (or GB18030, GBK, GB2312, "
-                 "UTF-16)"),
+                   "not accept: save it as UTF-8 (or GB18030, GBK, GB2312, "
+                   "UTF-16)"),
                  enc);
         return in->why;
     }
     if (!strncasecmp(enc, "UTF-16", 6)) {
         snprintf(in->why, sizeof in->why,
                  _("the register declares encoding \"%s\" but its bytes are "
-                 "8-bit, not UTF-16 (no byte order mark, and '<' is one "
-                 "byte): declare encoding=\"UTF-8\" or save it as UTF-16"),
+                   "8-bit, not UTF-16 (no byte order mark, and '<' is one "
+                   "byte): declare encoding=\"UTF-8\" or save it as UTF-16"),
                  ok[i].name);
         return in->why;
     }
@@ -378,8 +378,8 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     if (bom) {
         snprintf(in->why, sizeof in->why,
                  _("the register declares encoding \"%s\" but begins with a "
-                 "UTF-8 byte order mark: declare encoding=\"UTF-8\", or save "
-                 "it as %s without the mark"),
+                   "UTF-8 byte order mark: declare encoding=\"UTF-8\", or save "
+                   "it as %s without the mark"),
                  use, use);
         return in->why;
     }
@@ -389,7 +389,7 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     if (in->cd == (iconv_t)-1) {
         snprintf(in->why, sizeof in->why,
                  _("this system cannot decode %s (iconv): save the register as "
-                 "UTF-8"),
+                   "UTF-8"),
                  use);
         return in->why;
     }
@@ -431,7 +431,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
         if (partial)
             snprintf(in->why, sizeof in->why,
                      _("the file ends in the middle of a UTF-8 character: the "
-                     "register is truncated; export it again"));
+                       "register is truncated; export it again"));
         else {
             size_t k = utf8_bad_len(in->in + good, total - good);
             snprintf(in->why, sizeof in->why,
@@ -503,13 +503,13 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
         if (errno == EINVAL)
             snprintf(in->why, sizeof in->why,
                      _("the file ends in the middle of a %s character: the "
-                     "register is truncated; export it again"),
+                       "register is truncated; export it again"),
                      in->name);
         else if (!strncmp(in->name, "UTF-16", 6))
             snprintf(in->why, sizeof in->why,
                      _("an unpaired UTF-16 surrogate (2 bytes): the register "
-                     "is not valid %s here; correct the character at this "
-                     "place or export the register again"),
+                       "is not valid %s here; correct the character at this "
+                       "place or export the register again"),
                      in->name);
         else {
             size_t b = gb_bad_len((const unsigned char *)ip, left,
@@ -530,9 +530,9 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     if (bad == 2) {
         snprintf(in->why, sizeof in->why,
                  _("the register declares encoding \"%s\" but is UTF-8 (its "
-                 "Chinese text up to here reads as UTF-8, and as %s would "
-                 "be garbled): change the declaration to "
-                 "encoding=\"UTF-8\", or save the file as %s"),
+                   "Chinese text up to here reads as UTF-8, and as %s would "
+                   "be garbled): change the declaration to "
+                   "encoding=\"UTF-8\", or save the file as %s"),
                  in->name, in->name, in->name);
         return 1;
     }
@@ -682,8 +682,8 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
                 return scan_trip(
                     in, in->tag_line, in->tag_col,
                     _("a tag with more than 100 attributes: no element of a "
-                    "register has more than 8; this is not a register a "
-                    "community system exports"));
+                      "register has more than 8; this is not a register a "
+                      "community system exports"));
             }
             break;
         case L_AVAL: /* c is the closing quote */

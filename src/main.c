@@ -330,7 +330,7 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
             o->audit_given = 1;
             if (parse_count(optarg, 100000, &v))
                 return usage_error(_("--overdue-days needs a number of days, "
-                                   "not '%s'"),
+                                     "not '%s'"),
                                    optarg);
             o->audit.overdue_days = (int)v;
             break;
@@ -346,7 +346,7 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
                 o->max_findings = SIZE_MAX;
             else if (parse_count(optarg, LONG_MAX, &v))
                 return usage_error(_("--max-findings needs a number or 'all', "
-                                   "not '%s'"),
+                                     "not '%s'"),
                                    optarg);
             else
                 o->max_findings = (size_t)v;
@@ -355,7 +355,7 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
         case O_JOBS:
             if (parse_count(optarg, 256, &v) || v < 1)
                 return usage_error(_("--jobs needs a number from 1 to 256, not "
-                                   "'%s'"),
+                                     "'%s'"),
                                    optarg);
             o->threads = (int)v;
             break;
@@ -368,7 +368,8 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
             if (!o->writes)
                 return usage_error(_("%s is a build option"), "--lang");
             if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
-                return usage_error(_("--lang must be zh or en, not '%s'"), optarg);
+                return usage_error(_("--lang must be zh or en, not '%s'"),
+                                   optarg);
             o->lang = optarg;
             break;
         case O_FORMATS:
@@ -379,9 +380,10 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
                 return e;
             }
             if (e != ERR_OK)
-                return usage_error(_("--formats takes a list of xml, xlsx, docx, "
-                                   "html, md, csv, not '%s'"),
-                                   optarg);
+                return usage_error(
+                    _("--formats takes a list of xml, xlsx, docx, "
+                      "html, md, csv, not '%s'"),
+                    optarg);
             break;
         case O_TEMPLATES:
             if (!o->writes)
@@ -390,7 +392,8 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
             break;
         case O_PARTIAL:
             if (!o->writes)
-                return usage_error(_("%s is a build option"), "--allow-partial");
+                return usage_error(_("%s is a build option"),
+                                   "--allow-partial");
             o->allow_partial = 1;
             break;
         case O_QUIET:
@@ -417,8 +420,8 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
      * returns were made with (all alike, or refused) */
     if (!o->audits && o->audit_given)
         return usage_error(_("--rule, --overdue-days and --min-visits apply "
-                           "to registers: %s keeps the audit its returns "
-                           "were made with (give them to build)"),
+                             "to registers: %s keeps the audit its returns "
+                             "were made with (give them to build)"),
                            o->cmd);
     return ERR_OK;
 }
@@ -615,8 +618,8 @@ static error_code setup_load(setup *s, const options *o)
     if (!path || !rpath) {
         fprintf(stderr,
                 _("canvass: cannot find the schemas (input-schema/"
-                "register.xsd, return.xsd) next to the program or in "
-                "%s; reinstall canvass or pass --schema FILE\n"),
+                  "register.xsd, return.xsd) next to the program or in "
+                  "%s; reinstall canvass or pass --schema FILE\n"),
                 CANVASS_DATADIR);
         goto done;
     }
@@ -625,7 +628,8 @@ static error_code setup_load(setup *s, const options *o)
         !(s->rschema = reader_load_schema(rpath, &msg)) ||
         !(s->rvocab = vocab_load(rpath, &msg)) ||
         reader_check_vocab(s->vocab, path, &msg) != ERR_OK) {
-        fprintf(stderr, _("canvass: %s\n"), msg ? msg : _("cannot load a schema"));
+        fprintf(stderr, _("canvass: %s\n"),
+                msg ? msg : _("cannot load a schema"));
         goto done;
     }
     rc = ERR_OK;
@@ -768,8 +772,8 @@ static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
     fputs("\r\033[K", stderr); /* back to the start of the line, erased */
     /* TRANSLATORS: the progress line: registers read of all, megabytes
      * read, the rate, and the time left (", 1:05 left") */
-    fprintf(stderr, _("canvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s"),
-            done, total, (double)bytes / 1e6, rate, eta);
+    fprintf(stderr, _("canvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s"), done,
+            total, (double)bytes / 1e6, rate, eta);
     fflush(stderr);
     p->shown = 1;
 }
@@ -868,7 +872,7 @@ static error_code check_written(xmlDocPtr ret, const setup *s)
         return ERR_OK;
     fprintf(stderr,
             _("canvass: internal error: the return does not match "
-            "return.xsd: %s\n"),
+              "return.xsd: %s\n"),
             msg ? msg : "");
     free(msg);
     return ERR_INTERNAL;
@@ -969,7 +973,7 @@ static void on_wait(void *arg, const char *outdir)
     (void)arg;
     fprintf(stderr,
             _("canvass: %s: another canvass build is writing there; "
-            "waiting for it to finish\n"),
+              "waiting for it to finish\n"),
             outdir);
 }
 
@@ -1018,7 +1022,7 @@ static char *summary_name(const char *level, const char *code, const char *ext)
     if (!strcmp(level, RETDOC_LEVEL_COMMUNITY))
         return error_format("summary-%s.%s", code, ext); /* i18n: not prose */
     if (!strcmp(level, RETDOC_LEVEL_ALL))
-        return error_format("summary-all.%s", ext); /* i18n: not prose */
+        return error_format("summary-all.%s", ext);      /* i18n: not prose */
     return error_format("summary-%s-%s.%s", level, code, /* i18n: not prose */
                         ext);
 }
@@ -1046,12 +1050,13 @@ static int render_summaries(xmlDocPtr ret, const options *o,
     if (!dir) {
         fprintf(stderr,
                 _("canvass: cannot find the summary templates "
-                "(output-templates/%s); pass --templates DIR\n"),
+                  "(output-templates/%s); pass --templates DIR\n"),
                 o->lang);
         return EXIT_IO;
     }
     if (!(s = summary_load(dir, &msg))) {
-        fprintf(stderr, _("canvass: %s\n"), msg ? msg : _("cannot load templates"));
+        fprintf(stderr, _("canvass: %s\n"),
+                msg ? msg : _("cannot load templates"));
         goto done;
     }
     if (retdoc_open(ret, NULL, &rd, &msg) != ERR_OK) {
@@ -1109,8 +1114,7 @@ static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
     retdoc_t *rd = NULL;
     error_code e;
     if (bt)
-        return return_write_csv(bt, s->rvocab, o->lang, o->doc_lang, path,
-                                msg);
+        return return_write_csv(bt, s->rvocab, o->lang, o->doc_lang, path, msg);
     if ((e = retdoc_open(ret, s->rvocab, &rd, msg)) != ERR_OK)
         return e;
     e = return_write_csv_of(rd, return_each_listed, s->rvocab, o->lang, path,
@@ -1230,13 +1234,13 @@ static int cmd_build(int argc, char **argv, options *o)
     rc = status;
     if (status == EXIT_IO) {
         fprintf(stderr, _("canvass: some registers could not be read; no "
-                        "return written\n"));
+                          "return written\n"));
         goto done;
     }
     if (status == EXIT_INVALID && !o->allow_partial) {
         fprintf(stderr, _("canvass: invalid registers or error findings; no "
-                        "return written (fix them, or use --allow-partial to "
-                        "write a return without them)\n"));
+                          "return written (fix them, or use --allow-partial to "
+                          "write a return without them)\n"));
         goto done;
     }
     for (i = 0; i < b->n; i++)
@@ -1349,7 +1353,7 @@ static int cmd_merge(int argc, char **argv, options *o)
         print_refusal(o, res.refusals[i].file, res.refusals[i].message);
     if (res.io_failed) {
         fprintf(stderr, _("canvass: some returns could not be read; no return "
-                        "written\n"));
+                          "written\n"));
         rc = EXIT_IO;
         goto done;
     }
@@ -1364,10 +1368,10 @@ static int cmd_merge(int argc, char **argv, options *o)
     if (res.not_relisted)
         fprintf(stderr,
                 _("canvass: %llu findings were left out of the inputs' lists "
-                "under a lower --max-findings: the merged list cannot show "
-                "them (they are counted under notListed); merge returns "
-                "made with the same --max-findings for the list build "
-                "would give\n"),
+                  "under a lower --max-findings: the merged list cannot show "
+                  "them (they are counted under notListed); merge returns "
+                  "made with the same --max-findings for the list build "
+                  "would give\n"),
                 res.not_relisted);
     if (check_written(res.doc, &s) != ERR_OK) {
         rc = EXIT_IO;
@@ -1453,8 +1457,8 @@ static int print_verify_item(void *ud, const verify_item *it)
         break;
     case VERIFY_REG_DIFFERS:
         printf(_("register %s: differs from the one the return was made from "
-               "(return lists %llu bytes, SHA-256 %s; the file has %llu "
-               "bytes, SHA-256 %s)\n"),
+                 "(return lists %llu bytes, SHA-256 %s; the file has %llu "
+                 "bytes, SHA-256 %s)\n"),
                it->file, it->says_size, it->says_sha256, it->gives_size,
                it->gives_sha256);
         break;
@@ -1496,13 +1500,13 @@ static int cmd_verify(int argc, char **argv, options *o)
         e = retdoc_validate(doc, path, s.rschema, &diags);
     print_diag_list(&diags, o, stderr);
     if (kind == RETDOC_KIND_REGISTER || e != ERR_OK) {
-        char *m =
-            kind == RETDOC_KIND_REGISTER
-                ? error_format(_("%s is a register, not a return: "
-                               "verify takes the return first, then "
-                               "the registers"),
-                               path)
-                : error_format(_("%s: not a return that can be verified"), path);
+        char *m = kind == RETDOC_KIND_REGISTER
+                      ? error_format(_("%s is a register, not a return: "
+                                       "verify takes the return first, then "
+                                       "the registers"),
+                                     path)
+                      : error_format(_("%s: not a return that can be verified"),
+                                     path);
         print_refusal(o, path, m ? m : error_string(ERR_NOMEM));
         free(m);
         rc = kind == RETDOC_KIND_REGISTER ? EXIT_USAGE
@@ -1534,7 +1538,7 @@ static int cmd_verify(int argc, char **argv, options *o)
     }
     if (b->io_failed) {
         fprintf(stderr, _("canvass: some registers could not be read; nothing "
-                        "verified\n"));
+                          "verified\n"));
         rc = EXIT_IO;
         goto done;
     }
@@ -1671,7 +1675,7 @@ int main(int argc, char **argv)
         fprintf(stderr, _("canvass: cannot write to standard output%s%s%s\n"),
                 err ? ": " : "", err ? strerror(err) : "",
                 o.wrote ? _("; the outputs are complete in the output folder, "
-                          "only their list on standard output was lost")
+                            "only their list on standard output was lost")
                         : "");
         return EXIT_IO;
     }

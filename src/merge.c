@@ -203,9 +203,9 @@ static void reported_check(merger *m, const char *path, retdoc_t *rd,
     if (op && sum != want)
         refuse(m,
                _("%s: unit %s, opinions/reported: the return says %llu "
-               "important opinions were reported, its destinations add up "
-               "to %llu: the return does not add up; make it again with "
-               "canvass"),
+                 "important opinions were reported, its destinations add up "
+                 "to %llu: the return does not add up; make it again with "
+                 "canvass"),
                path, unit_name(u), want, sum);
 }
 
@@ -254,8 +254,8 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
             if (d.n++ < MAX_DIFFS)
                 refuse(m,
                        _("%s: unit %s (%s) does not follow from the "
-                       "communities of the return: the return does not "
-                       "add up; make it again with canvass"),
+                         "communities of the return: the return does not "
+                         "add up; make it again with canvass"),
                        path, unit_name(u), u->level);
         } else if (retdoc_diff(rd, u->node, re, v->node, on_diff, &d) < 0) {
             m->nomem = 1;
@@ -266,12 +266,13 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
         if (!retdoc_find(rd, v->level, v->code) && d.n++ < MAX_DIFFS)
             refuse(m,
                    _("%s: the return lacks the %s unit %s that its "
-                   "communities make: the return does not add up; make "
-                   "it again with canvass"),
+                     "communities make: the return does not add up; make "
+                     "it again with canvass"),
                    path, v->level, unit_name(v));
     }
     if (d.n > MAX_DIFFS)
-        refuse(m, _("%s: %zu more figures do not add up"), path, d.n - MAX_DIFFS);
+        refuse(m, _("%s: %zu more figures do not add up"), path,
+               d.n - MAX_DIFFS);
 done:
     free(msg);
     retdoc_free(re);
@@ -307,9 +308,9 @@ static void take(merger *m, const char *path, retdoc_t *rd)
         if (!m->o->allow_partial) {
             refuse(m,
                    _("%s is a partial return (registers were left out of "
-                   "it): merge it with --allow-partial, which marks the "
-                   "merged return partial, or have it made again "
-                   "complete"),
+                     "it): merge it with --allow-partial, which marks the "
+                     "merged return partial, or have it made again "
+                     "complete"),
                    path);
             return;
         }
@@ -323,9 +324,9 @@ static void take(merger *m, const char *path, retdoc_t *rd)
         } else if (memcmp(m->sev.severity, sev.severity, sizeof sev.severity)) {
             refuse(m,
                    _("%s and %s were made with different rule severities "
-                   "(--rule): a finding that is an error in one and a "
-                   "warning in the other cannot be added up; make them "
-                   "with the same --rule options"),
+                     "(--rule): a finding that is an error in one and a "
+                     "warning in the other cannot be added up; make them "
+                     "with the same --rule options"),
                    m->sev_from, path);
             return;
         }
@@ -348,7 +349,7 @@ static void take(merger *m, const char *path, retdoc_t *rd)
         if ((seen = xmlHashLookup(m->by_code, BAD_CAST u->code))) {
             refuse(m,
                    _("community %s is in both %s and %s: a community is "
-                   "merged once; leave one of them out"),
+                     "merged once; leave one of them out"),
                    u->code, m->cs[(size_t)(uintptr_t)seen - 1].from, path);
             continue;
         }
@@ -376,8 +377,8 @@ static void take(merger *m, const char *path, retdoc_t *rd)
             const msource *o = &m->src[(size_t)(uintptr_t)seen - 1];
             refuse(m,
                    _("register %s (SHA-256 %.12s...) is in both %s (as "
-                   "%s) and %s: a register is counted once; leave one "
-                   "of them out"),
+                     "%s) and %s: a register is counted once; leave one "
+                     "of them out"),
                    s->file, s->sha256, o->from, o->file, path);
             continue;
         }
@@ -499,8 +500,8 @@ static void read_one(merger *m, const char *path)
     if (kind == RETDOC_KIND_REGISTER) {
         refuse(m,
                _("%s is a register, not a return: canvass build takes "
-               "registers (and writes return.xml); canvass merge takes "
-               "the return.xml files that build and merge write"),
+                 "registers (and writes return.xml); canvass merge takes "
+                 "the return.xml files that build and merge write"),
                path);
         return;
     }
@@ -515,18 +516,18 @@ static void read_one(merger *m, const char *path)
         if (strcmp(ver, RETURN_FORMAT_VERSION))
             refuse(m,
                    _("%s is a return of format version \"%s\"; this "
-                   "canvass reads format version %s: merge it with the "
-                   "canvass that made it"),
+                     "canvass reads format version %s: merge it with the "
+                     "canvass that made it"),
                    path, ver, RETURN_FORMAT_VERSION);
         else if (!parse_version(gen, have))
             refuse(m,
                    _("%s was made by \"%s\", not by canvass: merge "
-                   "returns that canvass wrote"),
+                     "returns that canvass wrote"),
                    path, gen);
         else if (parse_version(m->o->version, mine) && newer(have, mine))
             refuse(m,
                    _("%s was made by %s, newer than this canvass %s: "
-                   "merge it with canvass %ld.%ld.%ld or later"),
+                     "merge it with canvass %ld.%ld.%ld or later"),
                    path, gen, m->o->version, have[0], have[1], have[2]);
         else
             ver = NULL; /* go on */

@@ -537,7 +537,7 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
                 close(fd);
                 return error_set(msg, ERR_OPEN,
                                  _("%s: cannot lock the output "
-                                 "folder: %s"),
+                                   "folder: %s"),
                                  o->outdir, strerror(err));
             }
             if (!waited++ && on_wait)
@@ -550,11 +550,11 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
                 if (err == EINTR)
                     return error_set(msg, ERR_INTERRUPTED,
                                      _("%s: interrupted while waiting for the "
-                                     "other build; nothing written"),
+                                       "other build; nothing written"),
                                      o->outdir);
                 return error_set(msg, ERR_OPEN,
                                  _("%s: cannot lock the output "
-                                 "folder: %s"),
+                                   "folder: %s"),
                                  o->outdir, strerror(err));
             }
         }
@@ -567,7 +567,7 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
     }
     return error_set(msg, ERR_OPEN,
                      _("%s: the output folder keeps changing; "
-                     "is another program replacing it?"),
+                       "is another program replacing it?"),
                      o->outdir);
 }
 
@@ -580,12 +580,12 @@ static error_code place(output_t *o, char **msg)
     if (!(o->real = realpath(o->outdir, NULL)))
         return error_set(msg, ERR_OPEN,
                          _("%s: cannot resolve the output "
-                         "folder: %s"),
+                           "folder: %s"),
                          o->outdir, strerror(errno));
     if (!strcmp(o->real, "/"))
         return error_set(msg, ERR_USAGE,
                          _("%s: the root folder cannot be the "
-                         "output folder; name a folder of its own"),
+                           "output folder; name a folder of its own"),
                          o->outdir);
     slash = strrchr(o->real, '/');
     if (!(o->base = strdup(slash + 1)) ||
@@ -596,36 +596,36 @@ static error_code place(output_t *o, char **msg)
         (o->pfd = open(o->parent, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
         return error_set(msg, ERR_OPEN,
                          _("%s: cannot open the folder that "
-                         "holds the output folder: %s"),
+                           "holds the output folder: %s"),
                          o->parent, strerror(errno));
     if (fstat(o->pfd, &pst) ||
         fstatat(o->pfd, o->base, &now, AT_SYMLINK_NOFOLLOW) ||
         !same(&now, &o->ost))
         return error_set(msg, ERR_OPEN,
                          _("%s: the output folder changed while "
-                         "canvass was opening it"),
+                           "canvass was opening it"),
                          o->outdir);
     if (faccessat(o->ofd, ".", W_OK, AT_EACCESS))
         return error_set(msg, ERR_OPEN,
                          _("%s: cannot write in the output "
-                         "folder: %s"),
+                           "folder: %s"),
                          o->outdir, strerror(errno));
     if (faccessat(o->pfd, ".", W_OK, AT_EACCESS))
-        return error_set(msg, ERR_OPEN,
-                         _("%s: cannot write in %s, the folder "
-                         "that holds the output folder: %s; canvass writes the "
-                         "new outputs into a private folder there and swaps "
-                         "it with %s in one step (make %s writable, or choose "
-                         "another -o)"),
-                         o->outdir, o->parent, strerror(errno), o->outdir,
-                         o->parent);
+        return error_set(
+            msg, ERR_OPEN,
+            _("%s: cannot write in %s, the folder "
+              "that holds the output folder: %s; canvass writes the "
+              "new outputs into a private folder there and swaps "
+              "it with %s in one step (make %s writable, or choose "
+              "another -o)"),
+            o->outdir, o->parent, strerror(errno), o->outdir, o->parent);
     if (pst.st_dev != o->ost.st_dev)
         return error_set(msg, ERR_USAGE,
                          _("%s: the output folder is the root "
-                         "of a mounted file system; canvass replaces its "
-                         "outputs by swapping the output folder with a new "
-                         "one beside it, which cannot cross file systems: "
-                         "use a folder inside it"),
+                           "of a mounted file system; canvass replaces its "
+                           "outputs by swapping the output folder with a new "
+                           "one beside it, which cannot cross file systems: "
+                           "use a folder inside it"),
                          o->outdir);
     if ((cwd = getcwd(NULL, 0))) {
         size_t n = strlen(o->real);
@@ -633,13 +633,14 @@ static error_code place(output_t *o, char **msg)
             !strncmp(cwd, o->real, n) && (cwd[n] == 0 || cwd[n] == '/');
         free(cwd);
         if (inside)
-            return error_set(msg, ERR_USAGE,
-                             _("%s: the output folder holds the "
-                             "current folder; canvass replaces the output "
-                             "folder as a whole, which would leave you in a "
-                             "removed folder: run canvass from another folder "
-                             "(e.g. cd %s, then -o %s)"),
-                             o->outdir, o->parent, o->base);
+            return error_set(
+                msg, ERR_USAGE,
+                _("%s: the output folder holds the "
+                  "current folder; canvass replaces the output "
+                  "folder as a whole, which would leave you in a "
+                  "removed folder: run canvass from another folder "
+                  "(e.g. cd %s, then -o %s)"),
+                o->outdir, o->parent, o->base);
     }
     return ERR_OK;
 }
@@ -660,7 +661,7 @@ static error_code stage(output_t *o, char **msg)
         o->stage = NULL;
         return error_set(msg, err == ENOSPC ? ERR_NOSPACE : ERR_OPEN,
                          _("%s: cannot make a private folder beside the output "
-                         "folder, in %s: %s"),
+                           "folder, in %s: %s"),
                          o->outdir, o->parent, strerror(err));
     }
     o->stage_name = strrchr(o->stage, '/') + 1;
@@ -694,7 +695,7 @@ fail:
     }
     return error_set(msg, output_nospace(NULL, err) ? ERR_NOSPACE : ERR_WRITE,
                      _("%s: cannot prepare a private folder beside the output "
-                     "folder, in %s: %s"),
+                       "folder, in %s: %s"),
                      o->outdir, o->parent, strerror(err));
 }
 
@@ -743,13 +744,14 @@ error_code output_path(output_t *o, const char *name, char **path, char **msg)
 
     *path = NULL;
     if (!output_is_output_name(name) || !strcmp(name, MANIFEST))
-        return error_set(msg, ERR_INTERNAL, _("%s is not an output name"), name);
+        return error_set(msg, ERR_INTERNAL, _("%s is not an output name"),
+                         name);
     if (names_has(&o->set, name))
         return error_set(msg, ERR_INTERNAL, _("%s written twice"), name);
     if (!fstatat(o->ofd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode))
         return error_set(msg, ERR_WRITE,
                          _("%s/%s is a folder: canvass never "
-                         "replaces a folder with an output; move it away"),
+                           "replaces a folder with an output; move it away"),
                          o->outdir, name);
     if (names_add(&o->set, name) || !(*path = join(o->stage, name)))
         return error_set(msg, ERR_NOMEM, _("out of memory"));
@@ -904,14 +906,14 @@ error_code output_commit(output_t *o, char **note, char **msg)
             S_ISDIR(st.st_mode))
             return error_set(msg, ERR_WRITE,
                              _("%s/%s is a folder: canvass "
-                             "never replaces a folder with an output; move "
-                             "it away; nothing was replaced"),
+                               "never replaces a folder with an output; move "
+                               "it away; nothing was replaced"),
                              o->outdir, o->set.v[i]);
         if (sync_entry(o->sfd, o->set.v[i])) {
             err = errno;
             return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
-                             _("%s/%s: cannot write: %s"), o->outdir, o->set.v[i],
-                             strerror(err));
+                             _("%s/%s: cannot write: %s"), o->outdir,
+                             o->set.v[i], strerror(err));
         }
     }
     if (write_manifest(o)) {
@@ -934,13 +936,13 @@ error_code output_commit(output_t *o, char **note, char **msg)
             renameat(o->pfd, o->stage_name, o->pfd, o->base))
             return error_set(msg, ERR_WRITE,
                              _("%s: cannot put the new outputs "
-                             "in place: %s%s; nothing was replaced"),
+                               "in place: %s%s; nothing was replaced"),
                              o->outdir, strerror(err),
                              err == EINVAL || err == ENOSYS
                                  ? _(" (this file system cannot swap two "
-                                   "folders in one step, so canvass writes "
-                                   "there only into a new or empty output "
-                                   "folder)")
+                                     "folders in one step, so canvass writes "
+                                     "there only into a new or empty output "
+                                     "folder)")
                                  : "");
         /* OUTDIR was empty and is gone: nothing to retire */
         o->committed = 2;
@@ -955,7 +957,7 @@ error_code output_commit(output_t *o, char **note, char **msg)
     if (o->committed == 1 &&
         retire(o, o->sfd, o->stage_name, 0, o->ofd, &o->set) && note)
         *note = error_format(_("%s/%s keeps files that were in %s during the "
-                             "build and could not be put back: look there"),
+                               "build and could not be put back: look there"),
                              o->parent, o->stage_name, o->outdir);
     return ERR_OK;
 }

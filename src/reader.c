@@ -489,8 +489,8 @@ static void describe(const char *v, size_t len, char *out, size_t size)
             (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
     }
     if (digits)
-        snprintf(out, size, _("(%s %zu-digit number, not shown)"), article(chars),
-                 chars);
+        snprintf(out, size, _("(%s %zu-digit number, not shown)"),
+                 article(chars), chars);
     else
         snprintf(out, size, "(%s %zu-character %s, not shown)", article(chars),
                  chars, han ? "Chinese text" : "text");
@@ -574,12 +574,12 @@ unsafe:
         o = strlen(out);
         snprintf(out + o, size - o,
                  _(": the value is not valid here (not "
-                 "shown: it may be personal data)"));
+                   "shown: it may be personal data)"));
     } else {
         snprintf(out, size,
                  _("an error whose message would quote the "
-                 "register's text, which may be personal data: "
-                 "look at this place"));
+                   "register's text, which may be personal data: "
+                   "look at this place"));
     }
 }
 
@@ -782,7 +782,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     tag_pos(r, &line, &col);
     if (r->depth >= MAX_DEPTH) {
         refuse(r, _("elements nested deeper than any register can be: "
-                  "this is not a canvass register"));
+                    "this is not a canvass register"));
         return;
     }
     kind = uri && !strcmp((const char *)uri, REG_NS)
@@ -792,8 +792,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         !strcmp((const char *)uri, RET_NS) &&
         !strcmp((const char *)local, "return")) {
         refuse(r, _("this is a return, not a register: canvass merge takes "
-                  "returns (and canvass verify checks one against its "
-                  "registers); check and build take registers"));
+                    "returns (and canvass verify checks one against its "
+                    "registers); check and build take registers"));
         return;
     }
     if (r->depth == 0 && kind != E_REGISTER) {
@@ -1068,8 +1068,8 @@ static void internal_subset(void *ud, const xmlChar *name, const xmlChar *eid,
 {
     (void)name, (void)eid, (void)sid;
     refuse(ud, _("the register declares a DOCTYPE: registers have no use for "
-               "one (and it could load files or expand entities); remove "
-               "the <!DOCTYPE ...> declaration"));
+                 "one (and it could load files or expand entities); remove "
+                 "the <!DOCTYPE ...> declaration"));
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1131,18 +1131,18 @@ static void after_parse(reader_t *r)
         (size_t)(c->input->end - c->input->cur) > PENDING_MAX)
         refuse_at(r, cur_line(r), cur_col(r),
                   _("a single tag or text is larger than 4 MB: this is not "
-                  "a register a community system exports"));
+                    "a register a community system exports"));
     if (!r->fatal && r->stray)
         refuse_at(r, cur_line(r), cur_col(r),
                   _("the XML parser failed here (an error it reports without "
-                  "a position): the register cannot be read past this "
-                  "point; export it again"));
+                    "a position): the register cannot be read past this "
+                    "point; export it again"));
     if (c->disableSAX || c->instate == XML_PARSER_EOF) {
         if (!r->fatal && !r->res->errors)
             report(r, cur_line(r), cur_col(r),
                    _("the XML parser stopped here without saying why: the "
-                   "register cannot be read past this point; export it "
-                   "again"));
+                     "register cannot be read past this point; export it "
+                     "again"));
         r->fatal = 1;
     }
 }
@@ -1229,7 +1229,7 @@ error_code reader_read(reader_t *r, const char *path,
                 : not_input == INPUT_DIRECTORY
                     ? _("is a directory, not a register: name the XML files")
                     : _("is not a regular file (a FIFO, socket or device): "
-                      "copy the register to a file first"),
+                        "copy the register to a file first"),
                 err);
         return rc;
     }
@@ -1317,7 +1317,7 @@ error_code reader_read(reader_t *r, const char *path,
         /* libxml2 would say "Extra content at the end of the document" */
         report(r, 1, 1,
                _("the register holds no XML (nothing but blanks or "
-               "a byte order mark): export it again"));
+                 "a byte order mark): export it again"));
         r->fatal = 1;
     }
     if (r->ctxt && !r->fatal) {
@@ -1331,7 +1331,7 @@ error_code reader_read(reader_t *r, const char *path,
                 line = r->held[0].line, col = r->held[0].col;
             report(r, line, col,
                    _("the file ends before </register>: the "
-                   "register is truncated; export it again"));
+                     "register is truncated; export it again"));
         } else {
             size_t i;
             for (i = 0; i < r->n_held && i < HELD; i++)
@@ -1342,7 +1342,7 @@ error_code reader_read(reader_t *r, const char *path,
         if (r->stray && !res->errors)
             report(r, cur_line(r), cur_col(r),
                    _("the XML parser failed at the end of the file (an error "
-                   "it reports without a position): export it again"));
+                     "it reports without a position): export it again"));
     }
 
     /* Whatever stopped the parser (libxml2 halts on an encoding error
@@ -1351,13 +1351,14 @@ error_code reader_read(reader_t *r, const char *path,
     if (r->ctxt && !r->closed && !res->errors)
         report(r, cur_line(r), cur_col(r),
                _("the register could not be read to its </register> (the "
-               "parser stopped at or after this point, often on bytes that "
-               "are not in the declared encoding): check the encoding and "
-               "export it again"));
+                 "parser stopped at or after this point, often on bytes that "
+                 "are not in the declared encoding): check the encoding and "
+                 "export it again"));
     wf = r->ctxt && r->ctxt->wellFormed;
     sv = xmlSchemaIsValid(vctxt);
     if (r->ctxt && !wf && !res->errors)
-        report(r, cur_line(r), cur_col(r), _("the register is not well-formed"));
+        report(r, cur_line(r), cur_col(r),
+               _("the register is not well-formed"));
     if (r->ctxt && wf && !sv && !res->errors)
         report(r, cur_line(r), cur_col(r), _("the register is not valid"));
     res->valid = r->ctxt && wf && sv && !res->errors && !r->fatal;
@@ -1412,8 +1413,8 @@ error_code reader_check_vocab(const vocab_t *vocab, const char *path,
     if (ng > RD_MAX_GROUPS)
         return error_set(msg, ERR_SCHEMA,
                          _("%s defines %zu groups; canvass counts at most %d "
-                         "(a member's groups are one 64-bit set): merge or "
-                         "drop groups"),
+                           "(a member's groups are one 64-bit set): merge or "
+                           "drop groups"),
                          path, ng, RD_MAX_GROUPS);
     return ERR_OK;
 }

@@ -854,9 +854,9 @@ static void load_internal_subset(void *ctx, const xmlChar *name,
     (void)name, (void)eid, (void)sid;
     load_refuse(ctxt->_private,
                 _("the return declares a DOCTYPE: returns have "
-                "no use for one (and it could load files or "
-                "expand entities); this is not a return canvass "
-                "wrote"));
+                  "no use for one (and it could load files or "
+                  "expand entities); this is not a return canvass "
+                  "wrote"));
 }
 
 static void load_io(const char *path, diag_list *diags, const char *what,
@@ -906,14 +906,15 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
     l.path = path;
     l.diags = diags;
     if ((rc = input_open(path, &fd, &why, &err)) != ERR_OK) {
-        load_io(path, diags,
-                rc == ERR_OPEN   ? _("cannot open the return")
-                : rc == ERR_READ ? _("cannot read the return")
-                : why == INPUT_DIRECTORY
-                    ? _("is a directory, not a return: name the return.xml files")
-                    : _("is not a regular file (a FIFO, socket or device): copy "
-                      "the return to a file first"),
-                err);
+        load_io(
+            path, diags,
+            rc == ERR_OPEN   ? _("cannot open the return")
+            : rc == ERR_READ ? _("cannot read the return")
+            : why == INPUT_DIRECTORY
+                ? _("is a directory, not a return: name the return.xml files")
+                : _("is not a regular file (a FIFO, socket or device): copy "
+                    "the return to a file first"),
+            err);
         return rc;
     }
     if (!(buf = malloc(LOAD_CHUNK))) {
@@ -958,8 +959,9 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         }
         if (!l.fatal && l.ctxt->input &&
             (size_t)(l.ctxt->input->end - l.ctxt->input->cur) > PENDING_MAX)
-            load_refuse(&l, _("a single tag or text is larger than 4 MB: this is "
-                            "not a return canvass wrote"));
+            load_refuse(&l,
+                        _("a single tag or text is larger than 4 MB: this is "
+                          "not a return canvass wrote"));
         if (l.ctxt->disableSAX || l.ctxt->instate == XML_PARSER_EOF)
             l.fatal = 1;
         if (l.fatal || got < LOAD_CHUNK)
@@ -975,7 +977,7 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
                 line = l.held_line, col = l.held_col;
             load_report(&l, line, col,
                         _("the file ends before </return>: the "
-                        "return is truncated; copy it again"));
+                          "return is truncated; copy it again"));
         } else if (l.n_held) {
             load_report(&l, l.held_line, l.held_col, l.held);
         }
@@ -998,7 +1000,7 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
                 &l, (unsigned)xmlGetLineNo(xmlDocGetRootElement(l.ctxt->myDoc)),
                 1,
                 _("not a canvass return: the root element must be "
-                "<return xmlns=\"urn:canvass:return:1\">"));
+                  "<return xmlns=\"urn:canvass:return:1\">"));
         goto done;
     }
     *doc = l.ctxt->myDoc;

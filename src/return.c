@@ -318,11 +318,11 @@ char *return_campaign_clash(const char *file_a, const char *const a[5],
         ;
     if (i == 0)
         return error_format(_("%s is of campaign \"%s\" and %s of campaign "
-                            "\"%s\": one return per campaign"),
+                              "\"%s\": one return per campaign"),
                             file_a, a[0] ? a[0] : "", file_b, b[0] ? b[0] : "");
     return error_format(_("%s and %s are both of campaign \"%s\" but give it "
-                        "a different %s (%s, %s): one return per campaign; "
-                        "correct the register that is wrong"),
+                          "a different %s (%s, %s): one return per campaign; "
+                          "correct the register that is wrong"),
                         file_a, file_b, a[0] ? a[0] : "", what[i],
                         a[i] ? a[i] : "", b[i] ? b[i] : "");
 }
@@ -596,7 +596,7 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
         free(first);
         return error_set(msg, ERR_INTERNAL,
                          _("libxml2 could not validate "
-                         "the return"));
+                           "the return"));
     }
     if (!first)
         return error_set(msg, ERR_INVALID, _("the return is not valid"));
@@ -763,8 +763,10 @@ error_code return_write_csv_of(
     w.labels = labels;
     w.lang = lang ? lang : "zh";
     if (!(w.f = fopen(path, "wb")))
-        return error_set(msg, ERR_WRITE, _("cannot create: %s"), strerror(errno));
-    fputs("\xEF\xBB\xBF", w.f); /* i18n: not prose. BOM: Excel and WPS then read UTF-8 */
+        return error_set(msg, ERR_WRITE, _("cannot create: %s"),
+                         strerror(errno));
+    fputs("\xEF\xBB\xBF",
+          w.f); /* i18n: not prose. BOM: Excel and WPS then read UTF-8 */
     for (i = 0; i < 10; i++)
         csv_field(w.f, vocab_label(labels, "word", heads[i], w.lang), i == 9);
     rc = each(findings, csv_one, &w);

@@ -37,8 +37,7 @@
 #define REG_NS "urn:canvass:register:1"
 #define MAX_NAME 128
 
-static const char *const personal_attrs[] = {"name", "born", "sex",
-                                             "address"};
+static const char *const personal_attrs[] = {"name", "born", "sex", "address"};
 static const char *const text_elements[] = {"opinion", "suggestion", "p"};
 
 const char *schemaerr_label_lang(void)
@@ -290,7 +289,7 @@ static void put_libxml2(buf_t *b, const char *m, const subject *s)
             const char *q = strchr(p + lead, '\'');
             if (q) {
                 buf_printf(&t, "%.*s%s'", (int)lead, p,
-                          _("(personal data, not shown)"));
+                           _("(personal data, not shown)"));
                 p = q + 1;
                 continue;
             }
@@ -400,8 +399,8 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         put_allowed(&b, v, d ? d->type : NULL, e->str2, e->str1, lang, &hold,
                     &label_of);
         if (label_of && !s.personal)
-            buf_printf(&b, _(" (\"%s\" is the label of %s: write %s)"),
-                      e->str1, label_of, label_of);
+            buf_printf(&b, _(" (\"%s\" is the label of %s: write %s)"), e->str1,
+                       label_of, label_of);
         break;
     case XML_SCHEMAV_CVC_PATTERN_VALID:
         if (!*s.attribute)
@@ -415,7 +414,7 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
             buf_printf(&b, _(" is not in the required form: write %s"), words);
         else
             buf_printf(&b, _(" does not match the pattern %s"),
-                      e->str2 ? e->str2 : "?");
+                       e->str2 ? e->str2 : "?");
         break;
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2:
@@ -452,17 +451,20 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
             buf_printf(&b, "%s", _("the text"));
         limit = strtoul(q, NULL, 10);
         if (e->code == XML_SCHEMAV_CVC_MINLENGTH_VALID)
-            buf_printf(&b, P_(" is too short: at least %lu character",
-                             " is too short: at least %lu characters", limit),
-                      limit);
+            buf_printf(&b,
+                       P_(" is too short: at least %lu character",
+                          " is too short: at least %lu characters", limit),
+                       limit);
         else if (e->code == XML_SCHEMAV_CVC_MAXLENGTH_VALID)
-            buf_printf(&b, P_(" is too long: at most %lu character",
-                             " is too long: at most %lu characters", limit),
-                      limit);
+            buf_printf(&b,
+                       P_(" is too long: at most %lu character",
+                          " is too long: at most %lu characters", limit),
+                       limit);
         else if (e->code == XML_SCHEMAV_CVC_LENGTH_VALID)
-            buf_printf(&b, P_(" must have exactly %lu character",
-                             " must have exactly %lu characters", limit),
-                      limit);
+            buf_printf(&b,
+                       P_(" must have exactly %lu character",
+                          " must have exactly %lu characters", limit),
+                       limit);
         else if (e->code == XML_SCHEMAV_CVC_MININCLUSIVE_VALID)
             buf_printf(&b, _(" is too small: at least %lu"), limit);
         else
@@ -482,18 +484,22 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         if (!*s.attribute)
             goto fallback;
         put_element(&b, v, s.element, lang);
-        buf_printf(&b, _(" does not take an attribute %s: remove it, or "
-                        "check its spelling"), s.attribute);
+        buf_printf(&b,
+                   _(" does not take an attribute %s: remove it, or "
+                     "check its spelling"),
+                   s.attribute);
         break;
     case XML_SCHEMAV_ELEMENT_CONTENT:
         /* libxml2's words, matched */
-        if (strstr(s.rest, "This element is not expected")) { /* i18n: not prose */
+        if (strstr(s.rest,
+                   "This element is not expected")) { /* i18n: not prose */
             buf_printf(&b, _("element <%s> is not expected here"), s.element);
             if (strstr(s.rest, "Expected is ")) {
                 buf_printf(&b, "%s", _(": expected here is "));
                 put_expected(&b, v, s.rest, lang);
             }
-        } else if (strstr(s.rest, "Missing child element")) { /* i18n: not prose */
+        } else if (strstr(s.rest,
+                          "Missing child element")) { /* i18n: not prose */
             put_element(&b, v, s.element, lang);
             buf_printf(&b, "%s", _(" lacks an element: expected is "));
             put_expected(&b, v, s.rest, lang);

@@ -288,7 +288,7 @@ static void refuse(capture *c, xsltTransformContextPtr ctxt, const char *what,
     snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where, what,
              value ? value : "(nothing)",
              c->s ? _("templates may read only files in their own folder, "
-                    "and may not write files or use the network")
+                      "and may not write files or use the network")
                   : _("templates may not do this"));
 }
 
@@ -588,7 +588,7 @@ static error_code make_view(const xmlDoc *ret, const char *level,
     if (!(unit = retdoc_find(rd, level, code))) {
         e = error_set(msg, ERR_USAGE,
                       _("the return has no unit with level \"%s\" and code "
-                      "\"%s\""),
+                        "\"%s\""),
                       level, code);
         goto fail;
     }
@@ -676,7 +676,8 @@ static error_code put_sectpr(xmlDocPtr res, const xmlNode *sect, char **msg)
     for (body = body->children; body && !is_elem(body, W_NS, "body");)
         body = body->next;
     if (!body)
-        return error_set(msg, ERR_TEMPLATE, _("docx.xsl did not write a w:body"));
+        return error_set(msg, ERR_TEMPLATE,
+                         _("docx.xsl did not write a w:body"));
     if (!sect)
         return ERR_OK;
     for (c = body->children; c; c = next) {
@@ -798,7 +799,8 @@ error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
         int fmt;
         at = i;
         if (!outs[i].format || !outs[i].path) {
-            e = error_set(msg, ERR_USAGE, _("summary_render: missing argument"));
+            e = error_set(msg, ERR_USAGE,
+                          _("summary_render: missing argument"));
             goto fail;
         }
         for (fmt = 0;

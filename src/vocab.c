@@ -230,8 +230,7 @@ done:
 
 /* Keeps the base of named simple type ST as a declaration "~NAME" whose
  * typeref is the base (a type of ours) or xstype (a built-in type). */
-static error_code add_simple(vocab_t *v, const xmlNode *st,
-                             const xmlChar *name)
+static error_code add_simple(vocab_t *v, const xmlNode *st, const xmlChar *name)
 {
     const xmlNode *r;
     xmlChar *base;
@@ -271,12 +270,13 @@ static error_code load_decls(vocab_t *v, const xmlNode *n, const char *owner)
         name = xmlGetProp(c, BAD_CAST "name");
         if (name && is_xs(c, "simpleType"))
             rc = add_simple(v, c, name);
-        if (name && is_xs(c, "element") &&
-            !(key = strdup((const char *)name)))
-            rc = ERR_NOMEM;
-        else if (name && is_xs(c, "complexType") &&
-                 !(key = error_format("#%s", (const char *)name)))
-            rc = ERR_NOMEM;
+        /* the owner key of what is declared inside: "E" or "#T" */
+        if (name && (is_xs(c, "element") || is_xs(c, "complexType"))) {
+            key = error_format("%s%s", is_xs(c, "element") ? "" : "#",
+                               (const char *)name);
+            if (!key)
+                rc = ERR_NOMEM;
+        }
         xmlFree(name);
         if (rc == ERR_OK)
             rc = load_decls(v, c, key ? key : owner);

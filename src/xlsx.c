@@ -271,7 +271,8 @@ static int verify_part(zip_t *z, zip_int64_t i, const char *name, char *what,
                             XML_PARSE_NOWARNING);
     if (!rd) {
         zip_fclose(zf);
-        snprintf(what, whatlen, _("%s cannot be parsed (out of memory?)"), name);
+        snprintf(what, whatlen, _("%s cannot be parsed (out of memory?)"),
+                 name);
         return -1;
     }
     xmlTextReaderSetStructuredErrorHandler(rd, quiet, NULL);
@@ -305,7 +306,8 @@ static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
         size_t len = name ? strlen(name) : 0;
 
         if (!name) {
-            snprintf(what, whatlen, _("unreadable zip entry %lld"), (long long)i);
+            snprintf(what, whatlen, _("unreadable zip entry %lld"),
+                     (long long)i);
             goto fail;
         }
         if (!(len > 4 && !strcmp(name + len - 4, ".xml")) &&
@@ -393,11 +395,11 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
         if (output_nospace(dir, 0))
             xlsx_sheet_fail(c, ERR_NOSPACE,
                             _("no space left: the written "
-                            "workbook is corrupt (%s)"),
+                              "workbook is corrupt (%s)"),
                             what);
         else
-            xlsx_sheet_fail(c, ERR_XLSX, _("the written workbook is corrupt (%s)"),
-                            what);
+            xlsx_sheet_fail(c, ERR_XLSX,
+                            _("the written workbook is corrupt (%s)"), what);
     }
 }
 

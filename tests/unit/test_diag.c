@@ -197,7 +197,6 @@ static void test_store_spill_same(void **state)
     diag_store_free(b);
 }
 
-
 static error_code addn(diag_store *st, const diag *d, const char *one,
                        const char *many, unsigned long n, ...)
 {
@@ -240,7 +239,7 @@ static const char *toy_plural(const diag_lang *l, const char *one,
 {
     (void)l, (void)many, (void)n;
     return !strcmp(one, "%s took part in %lu visit") ? "%1$s 参加走访 %2$lu 次"
-                                                      : "?";
+                                                     : "?";
 }
 
 static const diag_lang toy_lang = {toy_text, toy_plural, NULL};
@@ -311,8 +310,8 @@ static void test_store_languages(void **state)
               "40");
     check_one("household %s has %d visits", "household h1 has 3 visits",
               "household h1 has 3 visits", "h1", 3);
-    check_one("cadre %s, %d visits", "cadre c1, 2 visits",
-              "cadre c1, 2 visits", "c1", 2);
+    check_one("cadre %s, %d visits", "cadre c1, 2 visits", "cadre c1, 2 visits",
+              "c1", 2);
     check_one("id %s, %u more", "id x, 7 more", "另有 7 条，编号 x", "x", 7u);
     check_one("%s and %s", "a and b", "a 和 b", "a", "b");
     /* an id that is not a message: as it is, in any language */
@@ -328,9 +327,9 @@ static void test_store_numbered_format(void **state)
     diag_store *st = diag_store_new("r.xml", 0);
     char *m;
     (void)state;
-    assert_int_equal(add_raw(st, "%2$s 的 %1$s（%3$zu 次）", "o1", "h1",
-                             (size_t)12),
-                     ERR_OK);
+    assert_int_equal(
+        add_raw(st, "%2$s 的 %1$s（%3$zu 次）", "o1", "h1", (size_t)12),
+        ERR_OK);
     m = read_in(st, NULL);
     assert_string_equal(m, "h1 的 o1（12 次）");
     free(m);
@@ -379,9 +378,9 @@ static void test_store_plural(void **state)
     diag_store_free(st);
     /* two forms that do not take the same arguments are refused */
     st = diag_store_new("r.xml", 0);
-    assert_int_equal(addn(st, &d, "%s: %lu visit", "%s: %d visits", 2, "c",
-                          2ul),
-                     ERR_INTERNAL);
+    assert_int_equal(
+        addn(st, &d, "%s: %lu visit", "%s: %d visits", 2, "c", 2ul),
+        ERR_INTERNAL);
     diag_store_free(st);
 }
 

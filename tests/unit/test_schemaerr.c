@@ -47,9 +47,9 @@ static char *msg(int domain, int code, const char *text, const char *s1,
 }
 
 #define NS "{urn:canvass:register:1}"
-#define ENUM_DWELLING                                                        \
-    "Element '" NS "household', attribute 'dwelling': [facet 'enumeration'] " \
-    "The value '平房' is not an element of the set {'building', "           \
+#define ENUM_DWELLING                                                          \
+    "Element '" NS "household', attribute 'dwelling': [facet 'enumeration'] "  \
+    "The value '平房' is not an element of the set {'building', "            \
     "'bungalow'}.\n"
 
 static void test_enumeration_label_given(void **state)
@@ -57,15 +57,15 @@ static void test_enumeration_label_given(void **state)
     char *m;
     (void)state;
     lang(NULL);
-    m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_ENUMERATION_VALID,
-            ENUM_DWELLING, "平房", "'building', 'bungalow'");
+    m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_ENUMERATION_VALID, ENUM_DWELLING,
+            "平房", "'building', 'bungalow'");
     assert_string_equal(m, "<household>: dwelling value \"平房\" is not "
                            "allowed: use building or bungalow (\"平房\" is "
                            "the label of bungalow: write bungalow)");
     free(m);
     lang("zh_CN");
-    m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_ENUMERATION_VALID,
-            ENUM_DWELLING, "平房", "'building', 'bungalow'");
+    m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_ENUMERATION_VALID, ENUM_DWELLING,
+            "平房", "'building', 'bungalow'");
     assert_string_equal(m, "住户的 dwelling（住房类型）取值“平房”无效，应为 "
                            "building（楼房）或 bungalow（平房）——“平房”是 "
                            "bungalow 的名称，请填写 bungalow");
@@ -83,9 +83,10 @@ static void test_enumeration_many(void **state)
             "'enumeration'] The value 'traffic' is not an element of the set "
             "{'party-building', 'health', 'other'}.",
             "traffic", "'party-building', 'health', 'other'");
-    assert_string_equal(m, "民情意见的 category（类别）取值“traffic”无效，应为 "
-                           "以下之一：party-building（党的建设）、health（卫生）"
-                           "、other（其他）");
+    assert_string_equal(m,
+                        "民情意见的 category（类别）取值“traffic”无效，应为 "
+                        "以下之一：party-building（党的建设）、health（卫生）"
+                        "、other（其他）");
     free(m);
     lang(NULL);
 }
@@ -117,22 +118,28 @@ static void test_pattern_date_required_unexpected(void **state)
             "Element '" NS "visit', attribute 'date': '2011-9-30' is not a "
             "valid value of the atomic type 'xs:date'.",
             "2011-9-30", NULL);
-    assert_string_equal(m, "走访记录的 date（走访日期）取值“2011-9-30”无效，应为"
-                           "“年-月-日”格式的日期，月和日都写两位，如 2011-09-30");
+    assert_string_equal(m,
+                        "走访记录的 date（走访日期）取值“2011-9-30”无效，应为"
+                        "“年-月-日”格式的日期，月和日都写两位，如 2011-09-30");
     free(m);
     m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_COMPLEX_TYPE_4,
             "Element '" NS "visit': The attribute 'by' is required but "
-            "missing.", "by", NULL);
-    assert_string_equal(m, "走访记录缺少必填属性 by（走访干部）：请补上 by=\"…\"");
+            "missing.",
+            "by", NULL);
+    assert_string_equal(m,
+                        "走访记录缺少必填属性 by（走访干部）：请补上 by=\"…\"");
     free(m);
     m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_ELEMENT_CONTENT,
             "Element '" NS "remark': This element is not expected. Expected "
-            "is ( " NS "service ).", NULL, NULL);
-    assert_string_equal(m, "此处不应出现元素 <remark>，此处应为 service（服务记录）");
+            "is ( " NS "service ).",
+            NULL, NULL);
+    assert_string_equal(
+        m, "此处不应出现元素 <remark>，此处应为 service（服务记录）");
     free(m);
     m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_ELEMENT_CONTENT,
             "Element '" NS "register': Missing child element(s). Expected is "
-            "( " NS "cadres ).", NULL, NULL);
+            "( " NS "cadres ).",
+            NULL, NULL);
     assert_string_equal(m, "台账缺少下级元素，应有 cadres（干部名单）");
     free(m);
     lang(NULL);
@@ -146,23 +153,27 @@ static void test_personal_values_withheld(void **state)
     /* a birth year is personal: in our sentence... */
     m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1,
             "Element '" NS "member', attribute 'born': '19x4' is not a valid "
-            "value of the atomic type 'xs:gYear'.", "19x4", NULL);
+            "value of the atomic type 'xs:gYear'.",
+            "19x4", NULL);
     assert_null(strstr(m, "19x4"));
     assert_non_null(strstr(m, "(personal data, not shown)"));
     free(m);
     /* ...and in libxml2's, when we fall back to it */
     m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_MAXLENGTH_VALID + 100,
             "Element '" NS "member', attribute 'name': [facet 'x'] The value "
-            "'张三' is odd.", "张三", NULL);
+            "'张三' is odd.",
+            "张三", NULL);
     assert_null(strstr(m, "张三"));
     assert_non_null(strstr(m, "libxml2's words"));
     free(m);
     lang("zh_CN");
     m = msg(XML_FROM_SCHEMASV, XML_SCHEMAV_CVC_MAXLENGTH_VALID + 100,
             "Element '" NS "household', attribute 'address': 'x 路 1 号' is "
-            "odd.", "x 路 1 号", NULL);
+            "odd.",
+            "x 路 1 号", NULL);
     assert_null(strstr(m, "1 号"));
-    assert_non_null(strstr(m, "libxml2 原始提示（未改写）：Element 'household'"));
+    assert_non_null(
+        strstr(m, "libxml2 原始提示（未改写）：Element 'household'"));
     free(m);
     lang(NULL);
 }
@@ -179,7 +190,8 @@ static void test_parser_errors(void **state)
     free(m);
     m = msg(XML_FROM_PARSER, XML_ERR_TAG_NOT_FINISHED,
             "Premature end of data in tag households line 5\n", NULL, NULL);
-    assert_string_equal(m, "文件在元素结束之前就已结束：台账不完整，请重新导出");
+    assert_string_equal(m,
+                        "文件在元素结束之前就已结束：台账不完整，请重新导出");
     free(m);
     /* a parser error we do not rewrite is libxml2's, marked, on one line */
     m = msg(XML_FROM_PARSER, XML_ERR_INTERNAL_ERROR, "odd\nthing\n", NULL,
@@ -214,12 +226,19 @@ static void test_labels_of_declarations(void **state)
     assert_null(vocab_decl_find(v, "nosuch", NULL));
     /* every element and attribute of the register format has its labels */
     {
-        static const char *const pairs[][2] = {
-            {"register", "version"}, {"community", "code"}, {"campaign", "start"},
-            {"cadre", "role"}, {"household", "cadre"}, {"member", "groups"},
-            {"visit", "by"}, {"form", "id"}, {"opinion", "closed"},
-            {"suggestion", "status"}, {"satisfaction", "rating"},
-            {"service", "member"}, {"section", "name"}};
+        static const char *const pairs[][2] = {{"register", "version"},
+                                               {"community", "code"},
+                                               {"campaign", "start"},
+                                               {"cadre", "role"},
+                                               {"household", "cadre"},
+                                               {"member", "groups"},
+                                               {"visit", "by"},
+                                               {"form", "id"},
+                                               {"opinion", "closed"},
+                                               {"suggestion", "status"},
+                                               {"satisfaction", "rating"},
+                                               {"service", "member"},
+                                               {"section", "name"}};
         size_t i;
         for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
             d = vocab_decl_find(v, pairs[i][0], pairs[i][1]);
