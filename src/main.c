@@ -466,8 +466,8 @@ static char *find_data(const char *rel)
  * source tree, locale/ beside build/canvass, ../share/locale beside an
  * installed (and perhaps moved) binary, else the PREFIX it was built for.
  * A folder counts when it holds our Chinese catalogue. Returns a malloc'd
- * path or NULL. */
-static char *find_localedir(void)
+ * path, or NULL: none found, or no memory (*NOMEM set). */
+static char *find_localedir(int *nomem)
 {
     static const char *const mid[] = {"/build/locale", "/locale",
                                       "/../share/locale"};
@@ -489,8 +489,10 @@ static char *find_localedir(void)
             p = error_format("%s%s%s", exe, mid[i], probe);
         else
             p = error_format("%s%s", CANVASS_LOCALEDIR, probe);
-        if (!p)
+        if (!p) {
+            *nomem = 1;
             return NULL;
+        }
         if (!stat(p, &st)) {
             p[strlen(p) - (sizeof probe - 1)] = 0;
             return p;
@@ -509,13 +511,15 @@ static char *find_localedir(void)
  * - the locale is "C" but LANGUAGE names a language: glibc ignores
  *   LANGUAGE in the "C" locale (its output would be ASCII); C.UTF-8 is
  *   built into glibc, so we take it and LANGUAGE is honoured.
- * LC_ALL=C with no LANGUAGE gives today's English. */
-static void locale_init(void)
+ * LC_ALL=C with no LANGUAGE gives today's English. ERR_OK, or ERR_NOMEM
+ * (the catalogues could not be looked for: said by the caller). */
+static error_code locale_init(void)
 {
     static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
     const char *language = getenv("LANGUAGE"), *v = NULL, *cur;
     char *dir, want[64];
     size_t i;
+    int nomem = 0;
 
     if (!setlocale(LC_ALL, "")) {
         for (i = 0; i < sizeof vars / sizeof *vars && !(v && *v); i++)
@@ -533,10 +537,11 @@ static void locale_init(void)
         setlocale(LC_MESSAGES, "C.UTF-8");
         setlocale(LC_CTYPE, "C.UTF-8");
     }
-    if ((dir = find_localedir())) {
+    if ((dir = find_localedir(&nomem))) {
         bindtextdomain(I18N_DOMAIN, dir);
         free(dir);
     }
+    return nomem ? ERR_NOMEM : ERR_OK;
 }
 
 static const char *doc_text(const diag_lang *l, const char *msgid)
@@ -558,9 +563,14 @@ static error_code doc_lang_load(options *o)
 {
     char *dir, *path, *msg = NULL;
     error_code e;
+    int nomem = 0;
     if (strcmp(o->lang, "zh"))
         return ERR_OK;
-    if (!(dir = find_localedir())) {
+    if (!(dir = find_localedir(&nomem))) {
+        if (nomem) {
+            fprintf(stderr, _("canvass: %s\n"), error_string(ERR_NOMEM));
+            return ERR_NOMEM;
+        }
         fprintf(stderr,
                 _("canvass: cannot find the Chinese message catalogue "
                   "(zh_CN/LC_MESSAGES/canvass.mo) next to the program or in "
@@ -1621,7 +1631,10 @@ int main(int argc, char **argv)
     o.max_findings = 1000;
     audit_opts_default(&o.audit);
 
-    locale_init();
+    if (locale_init() != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", error_string(ERR_NOMEM));
+        return exit_status(ERR_NOMEM);
+    }
     if (argc < 2) {
         fputs(_(usage_text), stderr);
         return EXIT_USAGE;

@@ -765,8 +765,7 @@ error_code return_write_csv_of(
     if (!(w.f = fopen(path, "wb")))
         return error_set(msg, ERR_WRITE, _("cannot create: %s"),
                          strerror(errno));
-    fputs("\xEF\xBB\xBF",
-          w.f); /* i18n: not prose. BOM: Excel and WPS then read UTF-8 */
+    fputs("\xEF\xBB\xBF", w.f); /* BOM: Excel and WPS then read UTF-8 */
     for (i = 0; i < 10; i++)
         csv_field(w.f, vocab_label(labels, "word", heads[i], w.lang), i == 9);
     rc = each(findings, csv_one, &w);

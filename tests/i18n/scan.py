@@ -101,7 +101,9 @@ JSON_RE = re.compile(r'^[{,]\\"[a-z_0-9]+\\":')
 def prose(text):
     if JSON_RE.match(text):
         return []
-    text = CONV_RE.sub(" ", text.replace("\\n", " "))
+    # escapes are not words ("\xEF\xBB\xBF" is a byte order mark)
+    text = re.sub(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)", " ", text)
+    text = CONV_RE.sub(" ", text)
     words = [w for w in re.findall(r"[A-Za-z]{2,}", text) if not w.isupper()]
     return [w for w in words if w not in ALLOWED]
 
