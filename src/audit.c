@@ -482,7 +482,9 @@ static const char *fmt_date(char *buf, size_t size, int32_t days)
 {
     int64_t z = (int64_t)days + 719468, era, doe, yoe, doy, mp, d, m, y;
     if (days == RD_NO_DATE) {
-        snprintf(buf, size, "(no date)");
+        /* an argument of a finding, recorded as it is (a date the
+         * validator let through cannot be missing: never seen) */
+        snprintf(buf, size, "(no date)"); /* i18n: not prose */
         return buf;
     }
     era = (z >= 0 ? z : z - 146096) / 146097;

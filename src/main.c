@@ -1054,7 +1054,8 @@ static int render_summaries(xmlDocPtr ret, const options *o,
 
     if (!dir) {
         char rel[64];
-        snprintf(rel, sizeof rel, "output-templates/%s", o->lang);
+        snprintf(rel, sizeof rel, "output-templates/%s", /* i18n: not prose */
+                 o->lang);
         dir = find_data(rel);
     }
     if (!dir) {

@@ -202,10 +202,15 @@ static void reported_check(merger *m, const char *path, retdoc_t *rd,
         sum += retdoc_count(rd, r, "important");
     if (op && sum != want)
         refuse(m,
-               _("%s: unit %s, opinions/reported: the return says %llu "
-                 "important opinions were reported, its destinations add up "
-                 "to %llu: the return does not add up; make it again with "
-                 "canvass"),
+               P_("%s: unit %s, opinions/reported: the return says %llu "
+                  "important opinion was reported, its destinations add up "
+                  "to %llu: the return does not add up; make it again with "
+                  "canvass",
+                  "%s: unit %s, opinions/reported: the return says %llu "
+                  "important opinions were reported, its destinations add up "
+                  "to %llu: the return does not add up; make it again with "
+                  "canvass",
+                  want),
                path, unit_name(u), want, sum);
 }
 
@@ -400,7 +405,8 @@ static void take(merger *m, const char *path, retdoc_t *rd)
         d->from = path;
         if (!s->included) {
             buf_t b = BUF_INIT;
-            buf_printf(&b, "%s (in %s)", s->file, path);
+            /* TRANSLATORS: a register left out, and the return naming it */
+            buf_printf(&b, _("%s (in %s)"), s->file, path);
             if (buf_error(&b) != ERR_OK ||
                 GROW(m->res->excluded, m->res->nexcluded + 1,
                      m->res->cexcluded) != ERR_OK) {

@@ -492,8 +492,10 @@ static void describe(const char *v, size_t len, char *out, size_t size)
         snprintf(out, size, _("(%s %zu-digit number, not shown)"),
                  article(chars), chars);
     else
-        snprintf(out, size, "(%s %zu-character %s, not shown)", article(chars),
-                 chars, han ? "Chinese text" : "text");
+        /* TRANSLATORS: "a"/"an", a number of characters, "Chinese
+         * text" or "text" */
+        snprintf(out, size, _("(%s %zu-character %s, not shown)"),
+                 article(chars), chars, han ? _("Chinese text") : _("text"));
 }
 
 /* Whether the token quoted at Q (its opening quote) in M is in the place
@@ -607,7 +609,9 @@ static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
     snprintf(raw, sizeof raw, "%s", e->message ? e->message : "error");
     tidy(raw);
     redact(r, raw, buf, sizeof buf);
-    report(r, line, col, buf);
+    /* said to be libxml2's English, as schemaerr.c says it */
+    snprintf(raw, sizeof raw, _("%s (libxml2's words, not rewritten)"), buf);
+    report(r, line, col, raw);
 }
 
 static void parser_error(void *data, xmlErrorPtr e)

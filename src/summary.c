@@ -285,8 +285,10 @@ static void refuse(capture *c, xsltTransformContextPtr ctxt, const char *what,
         snprintf(where, sizeof where,
                  "%s:%ld: ", (const char *)ctxt->inst->doc->URL,
                  xmlGetLineNo(ctxt->inst));
-    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where, what,
-             value ? value : "(nothing)",
+    /* TRANSLATORS: where, what was tried, on what, then why: "summary.xsl:3:
+     * reading the file /etc/passwd refused: templates may read..." */
+    snprintf(c->refused, sizeof c->refused, _("%s%s %s refused: %s"), where,
+             what, value ? value : _("(nothing)"),
              c->s ? _("templates may read only files in their own folder, "
                       "and may not write files or use the network")
                   : _("templates may not do this"));

@@ -297,7 +297,7 @@ static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
     size_t k;
 
     if (!z) {
-        snprintf(what, whatlen, "not a zip file (libzip error %d)", zerr);
+        snprintf(what, whatlen, _("not a zip file (libzip error %d)"), zerr);
         return -1;
     }
     n = zip_get_num_entries(z, 0);
@@ -318,9 +318,11 @@ static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
     }
     for (k = 1; k <= nsheets; k++) {
         char name[64];
-        snprintf(name, sizeof name, "xl/worksheets/sheet%zu.xml", k);
+        snprintf(name, sizeof name,
+                 "xl/worksheets/sheet%zu.xml", /* i18n: not prose */
+                 k);
         if (zip_name_locate(z, name, 0) < 0) {
-            snprintf(what, whatlen, "%s is missing", name);
+            snprintf(what, whatlen, _("%s is missing"), name);
             goto fail;
         }
     }

@@ -21,7 +21,8 @@ import sys
 
 CALLS = {  # function -> index of its message argument
     "fprintf": 1, "printf": 0, "fputs": 0, "puts": 0,
-    "usage_error": 0, "error_set": 2, "error_format": 0,
+    "usage_error": 0, "error_set": 2, "error_format": 0, "snprintf": 2,
+    "buf_printf": 1, "vfprintf": 1,
     # the modules' own message helpers
     "refuse": 1, "refuse_at": 3, "report": 3, "io_diag": 3, "set_msg": 1,
     "S_fail": 2, "S_refuse": 2, "S_cap_text": 1, "add_finding": 11,
