@@ -331,16 +331,17 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
             (output_is_output_name(base) || names_has(&old, base))) {
             /* TRANSLATORS: the input, the output folder, the command
              * (build or merge), the output's name, the folder again */
-            rc = error_set(msg, ERR_USAGE,
-                           strcmp(what, "return")
-                               ? _("%s: this register is in the output "
-                                   "folder %s, where %s would replace it (as "
-                                   "%s): move it out of %s, or choose another "
-                                   "-o")
-                               : _("%s: this return is in the output folder "
-                                   "%s, where %s would replace it (as %s): "
-                                   "move it out of %s, or choose another -o"),
-                           inputs[i], outdir, cmd, base, outdir);
+            rc = error_set(
+                msg, ERR_USAGE,
+                strcmp(what, "return")
+                    ? _("%s: this register is in the output "
+                        "folder %s, where the %s would replace it (as "
+                        "%s): move it out of %s, or choose another "
+                        "-o")
+                    : _("%s: this return is in the output folder "
+                        "%s, where the %s would replace it (as %s): "
+                        "move it out of %s, or choose another -o"),
+                inputs[i], outdir, cmd, base, outdir);
             goto done;
         }
     }
@@ -361,10 +362,10 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
                 rc = error_set(
                     msg, ERR_USAGE,
                     strcmp(what, "return")
-                        ? _("%s: this register is the file %s/%s, which %s "
-                            "would replace: move it out of %s, or choose "
+                        ? _("%s: this register is the file %s/%s, which the "
+                            "%s would replace: move it out of %s, or choose "
                             "another -o")
-                        : _("%s: this return is the file %s/%s, which %s "
+                        : _("%s: this return is the file %s/%s, which the %s "
                             "would replace: move it out of %s, or choose "
                             "another -o"),
                     inputs[i], outdir, e->d_name, cmd, outdir);
