@@ -11,7 +11,8 @@ PKGS := libxml-2.0 libxslt libexslt xlsxwriter libzip nettle libxxhash
 DEB_PKGS := build-essential pkg-config libxml2-dev libxslt1-dev \
             libxlsxwriter-dev libzip-dev nettle-dev libxxhash-dev libcmocka-dev \
             libxml2-utils unzip zip python3 strace time \
-            libunistring-dev clang-format clang-tidy cppcheck
+            libunistring-dev clang-format clang-tidy cppcheck \
+            gettext groff-base man-db libc-l10n
 RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
                poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming \
                fonts-wqy-zenhei fonts-liberation2 fontconfig
@@ -26,7 +27,8 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wformat=2
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-             -DCANVASS_VERSION='"$(VERSION)"' -DCANVASS_DATADIR='"$(PREFIX)/share/canvass"'
+             -DCANVASS_VERSION='"$(VERSION)"' -DCANVASS_DATADIR='"$(PREFIX)/share/canvass"' \
+             -DCANVASS_LOCALEDIR='"$(PREFIX)/share/locale"'
 # libunistring (NFKC/NFC of addresses and team names) has no .pc file
 LDLIBS = $(PKG_LIBS) -lunistring -lpthread
 
@@ -43,15 +45,37 @@ OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
 LIB_OBJ := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+LINGUAS := $(shell cat po/LINGUAS 2>/dev/null)
+MO := $(foreach l,$(LINGUAS),$(BUILD)/locale/$(l)/LC_MESSAGES/canvass.mo)
 
 .PHONY: all check check-unit check-golden check-build check-fault check-merge check-asan check-render demo bench \
         install uninstall clean asan deps deps-render deps-fuzz deps-coverage format lint \
-        fuzz fuzz-build coverage check-oom
+        fuzz fuzz-build coverage check-oom pot check-i18n
 
 all: canvass
 
-canvass: $(BUILD)/canvass
+canvass: $(BUILD)/canvass $(MO)
 	$(Q)cp $< $@
+
+# ---- messages (GNU gettext) ----------------------------------------------
+# po/canvass.pot is extracted from src/*.c (make pot, which also merges it
+# into every po/LL.po); each po/LL.po is compiled into the catalogue that
+# ./canvass finds in $(BUILD)/locale and make install puts under
+# $(PREFIX)/share/locale.
+XGETTEXT_OPTS := --from-code=UTF-8 --language=C -k_ -kN_ -kP_:1,2 -kNP_:1,2 \
+                 -kC_:1c,2 -kngettext:1,2 --add-comments=TRANSLATORS: \
+                 --sort-by-file --package-name=canvass \
+                 --package-version=$(VERSION) --msgid-bugs-address= \
+                 --add-location=file
+
+$(BUILD)/locale/%/LC_MESSAGES/canvass.mo: po/%.po | $(BUILD)
+	@echo "  MSGFMT  $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)msgfmt --check -o $@ $<
+
+pot:
+	xgettext $(XGETTEXT_OPTS) -o po/canvass.pot $(sort $(wildcard src/*.c src/*.h))
+	for l in $(LINGUAS); do msgmerge -q --update --backup=none --add-location=file po/$$l.po po/canvass.pot; done
 
 $(BUILD)/canvass: $(OBJ)
 	@echo "  LD      $@"
@@ -64,9 +88,9 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 $(BUILD):
 	$(Q)mkdir -p $(BUILD)/tests
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*.h tests/unit/xlsx_read.c) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*.h tests/unit/xlsx_read.c) $(MO) | $(BUILD)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) -DCANVASS_TEST_LOCALEDIR='"../$(BUILD)/locale"' -Isrc -o $@ $< $(LIB_OBJ) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # ---- dependencies -------------------------------------------------------
 deps:
@@ -105,7 +129,7 @@ deps-fuzz deps-coverage:
 # ---- tests --------------------------------------------------------------
 check: deps
 	$(Q)$(MAKE) --no-print-directory canvass
-	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault check-oom check-merge
+	$(Q)$(MAKE) --no-print-directory check-unit check-golden check-build check-fault check-oom check-merge check-i18n
 	$(Q)$(MAKE) --no-print-directory check-asan
 
 check-unit: canvass $(UNIT_BIN)
@@ -126,11 +150,16 @@ check-fault: canvass
 check-merge: canvass
 	$(Q)sh tests/merge/run.sh ./canvass
 
+# catalogues complete and current, manual in step with --help, install
+check-i18n: canvass
+	$(Q)sh tests/i18n/run.sh ./canvass
+
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  LDFLAGS="-fsanitize=address,undefined" build-asan/canvass $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BIN))
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/canvass \
+	  $(patsubst $(BUILD)/%,build-asan/%,$(MO)) $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BIN))
 	$(Q)pass=0; fail=0; for t in $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BIN)); do \
 	  if (cd tests && ASAN_OPTIONS=detect_leaks=1 ../$$t); then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAIL: $$t"; fi; \
 	done; echo "unit (asan): $$pass passed, $$fail failed"; [ $$fail = 0 ]
@@ -234,10 +263,25 @@ install: canvass
 	install -m 644 input-schema/*.xsd $(DESTDIR)$(PREFIX)/share/canvass/input-schema/
 	cp -R output-templates $(DESTDIR)$(PREFIX)/share/canvass/
 	chmod -R a+rX $(DESTDIR)$(PREFIX)/share/canvass
+	for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/canvass.mo \
+	    $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/canvass.mo || exit 1; \
+	done
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/zh_CN/man1
+	install -m 644 man/canvass.1 $(DESTDIR)$(PREFIX)/share/man/man1/canvass.1
+	install -m 644 man/zh_CN/canvass.1 $(DESTDIR)$(PREFIX)/share/man/zh_CN/man1/canvass.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 completion/canvass.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/canvass
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/canvass
 	rm -rf $(DESTDIR)$(PREFIX)/share/canvass
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/canvass.mo; done
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/canvass.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/zh_CN/man1/canvass.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/canvass
 
 clean:
 	rm -rf build build-asan $(FUZZ_BUILD) build-coverage canvass $(DEMO_OUT)

@@ -110,6 +110,7 @@
 #include <uninorm.h>
 
 #include "arena.h"
+#include "i18n.h"
 #include "buf.h"
 
 #define HASH_START 256
@@ -146,8 +147,10 @@ enum {
     K_CADRE,
     K_COUNT_
 };
+/* The words findings name them by (%-s: translated with the message). */
 static const char *const kind_name[K_COUNT_] = {
-    "household", "member", "visit", "form", "opinion", "suggestion", "cadre"};
+    N_("household"), N_("member"),     N_("visit"), N_("form"),
+    N_("opinion"),   N_("suggestion"), N_("cadre")};
 
 typedef struct {
     const char *id; /* in a->strings */
@@ -286,8 +289,8 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
 
     if (!eq) {
         m = error_format(
-            "\"%s\" is not a rule setting: write RULE=off, "
-            "RULE=warning or RULE=error, e.g. cadre-few-visits=off",
+            _("\"%s\" is not a rule setting: write RULE=off, "
+              "RULE=warning or RULE=error, e.g. cadre-few-visits=off"),
             spec ? spec : "");
         rc = ERR_USAGE;
         goto fail;
@@ -300,9 +303,10 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
         if (buf_error(&list) != ERR_OK)
             goto fail;
         m = !strcmp(name, "schema")
-                ? error_format("schema errors cannot be turned off or down: an "
-                               "invalid register is never counted")
-                : error_format("unknown audit rule \"%s\": the rules are %s",
+                ? error_format(
+                      _("schema errors cannot be turned off or down: an "
+                        "invalid register is never counted"))
+                : error_format(_("unknown audit rule \"%s\": the rules are %s"),
                                name, buf_str(&list));
         rc = ERR_USAGE;
         goto fail;
@@ -315,8 +319,8 @@ error_code audit_opts_set(audit_opts *o, const char *spec, char **msg)
         s = AUDIT_ERROR;
     else {
         m = error_format(
-            "rule %s: \"%s\" is not a severity: write off, warning "
-            "or error",
+            _("rule %s: \"%s\" is not a severity: write off, warning "
+              "or error"),
             name, eq + 1);
         rc = ERR_USAGE;
         goto fail;
@@ -478,7 +482,9 @@ static const char *fmt_date(char *buf, size_t size, int32_t days)
 {
     int64_t z = (int64_t)days + 719468, era, doe, yoe, doy, mp, d, m, y;
     if (days == RD_NO_DATE) {
-        snprintf(buf, size, "(no date)");
+        /* an argument of a finding, recorded as it is (a date the
+         * validator let through cannot be missing: never seen) */
+        snprintf(buf, size, "(no date)"); /* i18n: not prose */
         return buf;
     }
     era = (z >= 0 ? z : z - 146096) / 146097;
@@ -574,22 +580,17 @@ static int blank(const char *s)
 }
 
 /* Records a finding of rule R in S unless the rule is off: the ids and
- * the message's arguments are copied, the message formatted only when the
- * store is read (diag.h). 0, or -1 on failure (the store keeps which). */
-static int add_finding(diag_store *s, const audit_opts *o,
-                       const char *community, audit_rule r, unsigned line,
-                       unsigned col, const char *household, const char *visit,
-                       const char *item, const char *cadre, const char *fmt,
-                       ...) __attribute__((format(printf, 11, 12)));
-static int add_finding(diag_store *s, const audit_opts *o,
-                       const char *community, audit_rule r, unsigned line,
-                       unsigned col, const char *household, const char *visit,
-                       const char *item, const char *cadre, const char *fmt,
-                       ...)
+ * the message's arguments are copied, the message (FMT, or FMT and PLURAL
+ * chosen by N when PLURAL is not NULL) formatted only when the store is
+ * read, in the language of where it goes (diag.h): FMT is marked N_(),
+ * not translated here. 0, or -1 on failure (the store keeps which). */
+static int add_finding_v(diag_store *s, const audit_opts *o,
+                         const char *community, audit_rule r, unsigned line,
+                         unsigned col, const char *household, const char *visit,
+                         const char *item, const char *cadre, const char *fmt,
+                         const char *plural, unsigned long n, va_list ap)
 {
     diag d = {0};
-    va_list ap;
-    error_code rc;
 
     if (o->severity[r] == AUDIT_OFF)
         return 0;
@@ -602,10 +603,50 @@ static int add_finding(diag_store *s, const audit_opts *o,
     d.visit = (char *)visit;
     d.item = (char *)item;
     d.cadre = (char *)cadre;
+    return (plural ? diag_store_vaddn(s, &d, fmt, plural, n, ap)
+                   : diag_store_vadd(s, &d, fmt, ap)) == ERR_OK
+               ? 0
+               : -1;
+}
+
+static int add_finding(diag_store *s, const audit_opts *o,
+                       const char *community, audit_rule r, unsigned line,
+                       unsigned col, const char *household, const char *visit,
+                       const char *item, const char *cadre, const char *fmt,
+                       ...) __attribute__((format(printf, 11, 12)));
+static int add_finding(diag_store *s, const audit_opts *o,
+                       const char *community, audit_rule r, unsigned line,
+                       unsigned col, const char *household, const char *visit,
+                       const char *item, const char *cadre, const char *fmt,
+                       ...)
+{
+    va_list ap;
+    int rc;
     va_start(ap, fmt);
-    rc = diag_store_vadd(s, &d, fmt, ap);
+    rc = add_finding_v(s, o, community, r, line, col, household, visit, item,
+                       cadre, fmt, NULL, 0, ap);
     va_end(ap);
-    return rc == ERR_OK ? 0 : -1;
+    return rc;
+}
+
+/* The same with a singular and a plural form, N choosing (ngettext). */
+static int add_finding_n(diag_store *s, const audit_opts *o,
+                         const char *community, audit_rule r, unsigned line,
+                         unsigned col, const char *cadre, const char *singular,
+                         const char *plural, unsigned long n, ...)
+    __attribute__((format(printf, 8, 11), format(printf, 9, 11)));
+static int add_finding_n(diag_store *s, const audit_opts *o,
+                         const char *community, audit_rule r, unsigned line,
+                         unsigned col, const char *cadre, const char *singular,
+                         const char *plural, unsigned long n, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, n);
+    rc = add_finding_v(s, o, community, r, line, col, NULL, NULL, NULL, cadre,
+                       singular, plural, n, ap);
+    va_end(ap);
+    return rc;
 }
 
 /* A finding of the register being streamed. */
@@ -725,12 +766,13 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
         first_use *f;
         if (htab_find(&a->exact, fp, &key, &prev)) {
             f = &a->firsts[value_index(prev)];
-            return FIND(a, RULE_DUPLICATE_ID, u->line, u->col, household,
-                        u->visit, u->item, u->kind == K_CADRE ? u->id : NULL,
-                        "%s id %s is already used by the %s at line %u: ids "
-                        "must be unique within a register; give one of them "
-                        "a new id",
-                        kind_name[u->kind], u->id, kind_name[f->kind], f->line);
+            return FIND(
+                a, RULE_DUPLICATE_ID, u->line, u->col, household, u->visit,
+                u->item, u->kind == K_CADRE ? u->id : NULL,
+                N_("%-s id %s is already used by the %-s at line %u: ids "
+                   "must be unique within a register; give one of them "
+                   "a new id"),
+                kind_name[u->kind], u->id, kind_name[f->kind], f->line);
         }
         if (GROW(a->firsts, a->n_firsts + 1, a->cap_firsts) != ERR_OK)
             return -1;
@@ -889,18 +931,36 @@ static int is_follow(const audit_reg *a, int kind)
            (kind == a->kind_follow_up || kind == a->kind_regular);
 }
 
+/* The register's values findings name (visit kinds, statuses) as words
+ * (%-s): each is its own message id, so it is translated with the
+ * message; a value not listed here (another schema) is shown as it is. */
+static const char *value_word(const char *v)
+{
+    static const char *const words[] = {
+        N_("first"),    N_("follow-up"), N_("regular"),  N_("pending"),
+        N_("assigned"), N_("reported"),  N_("resolved"), N_("explained")};
+    size_t i;
+    for (i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(v, words[i]))
+            return words[i];
+    return v;
+}
+
 static const char *kind_value(const audit_reg *a, int kind)
 {
     size_t n;
     const vocab_item *it = vocab_enum(a->vocab, "visitKind", &n);
-    return it && kind >= 0 && (size_t)kind < n ? it[kind].value : "visit";
+    return it && kind >= 0 && (size_t)kind < n ? value_word(it[kind].value)
+                                               : N_("visit");
 }
 
 static const char *status_value(const audit_reg *a, int status)
 {
     size_t n;
     const vocab_item *it = vocab_enum(a->vocab, "status", &n);
-    return it && status >= 0 && (size_t)status < n ? it[status].value : "open";
+    return it && status >= 0 && (size_t)status < n
+               ? value_word(it[status].value)
+               : N_("open");
 }
 
 /* The responsible cadre, the visits at all, the special groups. */
@@ -913,23 +973,24 @@ static int household_rules(audit_reg *a, const rd_household *h)
     if (!h->cadre) {
         if (FIND(a, RULE_NO_RESPONSIBLE_CADRE, h->line, h->col, h->id, NULL,
                  NULL, NULL,
-                 "household %s has no responsible cadre: add cadre=\"...\" "
-                 "naming the cadre responsible for it",
+                 N_("household %s has no responsible cadre: add cadre=\"...\" "
+                    "naming the cadre responsible for it"),
                  h->id) < 0)
             return -1;
     } else if (!find_cadre(a, h->cadre)) {
-        if (FIND(a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
-                 h->cadre,
-                 "household %s names responsible cadre %s, who is not in the "
-                 "cadres list: correct the id or add the cadre to <cadres>",
-                 h->id, h->cadre) < 0)
+        if (FIND(
+                a, RULE_UNKNOWN_CADRE, h->line, h->col, h->id, NULL, NULL,
+                h->cadre,
+                N_("household %s names responsible cadre %s, who is not in the "
+                   "cadres list: correct the id or add the cadre to <cadres>"),
+                h->id, h->cadre) < 0)
             return -1;
     }
     if (!h->n_visits &&
         FIND(a, RULE_HOUSEHOLD_NOT_VISITED, h->line, h->col, h->id, NULL, NULL,
              NULL,
-             "household %s has no visit: visit it, or record the visits "
-             "made to it",
+             N_("household %s has no visit: visit it, or record the visits "
+                "made to it"),
              h->id) < 0)
         return -1;
     for (i = 0; i < h->n_members && !special; i++)
@@ -938,11 +999,12 @@ static int household_rules(audit_reg *a, const rd_household *h)
     for (i = 0; i < h->n_visits && !followed; i++)
         followed = is_follow(a, h->visits[i].kind);
     if (special && !followed &&
-        FIND(a, RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP, h->line, h->col, h->id,
-             NULL, NULL, NULL,
-             "household %s has a member in a special group (%s) but no "
-             "follow-up or regular visit: follow it up and record the visit",
-             h->id, special->id) < 0)
+        FIND(
+            a, RULE_SPECIAL_GROUP_NOT_FOLLOWED_UP, h->line, h->col, h->id, NULL,
+            NULL, NULL,
+            N_("household %s has a member in a special group (%s) but no "
+               "follow-up or regular visit: follow it up and record the visit"),
+            h->id, special->id) < 0)
         return -1;
     return 0;
 }
@@ -1012,9 +1074,9 @@ static int household_key(audit_reg *a, const rd_household *h)
         k->dup_in_reg = 1;
         return FIND(a, RULE_DUPLICATE_HOUSEHOLD, h->line, h->col, h->id, NULL,
                     NULL, NULL,
-                    "household %s has the same address as household %s at "
-                    "line %u: a household is registered once; merge the two "
-                    "entries or correct the address",
+                    N_("household %s has the same address as household %s at "
+                       "line %u: a household is registered once; merge the two "
+                       "entries or correct the address"),
                     h->id, hh_id(a, first), first->line);
     }
     return 0;
@@ -1043,9 +1105,9 @@ static int visit_cadres(audit_reg *a, const rd_household *h, const rd_visit *v)
         if (j < i)
             continue;
         if (FIND(a, RULE_UNKNOWN_CADRE, v->line, v->col, h->id, v->id, NULL, id,
-                 "visit %s of household %s names cadre %s in by, who is not "
-                 "in the cadres list: correct the id or add the cadre to "
-                 "<cadres>",
+                 N_("visit %s of household %s names cadre %s in by, who is not "
+                    "in the cadres list: correct the id or add the cadre to "
+                    "<cadres>"),
                  v->id, h->id, id) < 0)
             return -1;
     }
@@ -1071,23 +1133,25 @@ static int visit_rules(audit_reg *a, const rd_household *h)
         if (v->date != RD_NO_DATE &&
             ((a->start != RD_NO_DATE && v->date < a->start) ||
              (a->end != RD_NO_DATE && v->date > a->end)) &&
-            FIND(a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id, v->id,
-                 NULL, NULL,
-                 "visit %s of household %s is dated %s, outside the campaign "
-                 "(%s to %s): correct the date, or leave the visit out of "
-                 "this campaign's register",
-                 v->id, h->id, fmt_date(d1, sizeof d1, v->date),
-                 fmt_date(d2, sizeof d2, a->start),
-                 fmt_date(d3, sizeof d3, a->end)) < 0)
+            FIND(
+                a, RULE_VISIT_OUTSIDE_CAMPAIGN, v->line, v->col, h->id, v->id,
+                NULL, NULL,
+                N_("visit %s of household %s is dated %s, outside the campaign "
+                   "(%s to %s): correct the date, or leave the visit out of "
+                   "this campaign's register"),
+                v->id, h->id, fmt_date(d1, sizeof d1, v->date),
+                fmt_date(d2, sizeof d2, a->start),
+                fmt_date(d3, sizeof d3, a->end)) < 0)
             return -1;
         /* a first visit strictly earlier, or on the same day listed before */
         if (is_follow(a, v->kind) && v->date != RD_NO_DATE &&
             !(first_min < v->date || prefix_min <= v->date) &&
             FIND(a, RULE_FOLLOW_UP_WITHOUT_FIRST, v->line, v->col, h->id, v->id,
                  NULL, NULL,
-                 "%s visit %s of household %s (%s) has no earlier first visit "
-                 "in the household: record the first visit, or correct this "
-                 "visit's kind or date",
+                 N_("%-s visit %s of household %s (%s) has no earlier first "
+                    "visit "
+                    "in the household: record the first visit, or correct this "
+                    "visit's kind or date"),
                  kind_value(a, v->kind), v->id, h->id,
                  fmt_date(d1, sizeof d1, v->date)) < 0)
             return -1;
@@ -1106,7 +1170,7 @@ static int item_rules(audit_reg *a, const rd_household *h)
     for (i = 0; i < h->n_items; i++) {
         const rd_item *it = &h->items[i];
         const rd_visit *v;
-        const char *what = it->suggestion ? "suggestion" : "opinion";
+        const char *what = it->suggestion ? N_("suggestion") : N_("opinion");
         int open = it->status >= 0 && (it->status == a->st_pending ||
                                        it->status == a->st_assigned ||
                                        it->status == a->st_reported);
@@ -1117,8 +1181,9 @@ static int item_rules(audit_reg *a, const rd_household *h)
             it->closed < v->date &&
             FIND(a, RULE_CLOSED_BEFORE_VISIT, it->line, it->col, h->id, v->id,
                  it->id, NULL,
-                 "%s %s (visit %s, household %s) was closed on %s, before its "
-                 "visit on %s: correct the closed date or the visit date",
+                 N_("%-s %s (visit %s, household %s) was closed on %s, before "
+                    "its "
+                    "visit on %s: correct the closed date or the visit date"),
                  what, it->id, v->id, h->id,
                  fmt_date(d1, sizeof d1, it->closed),
                  fmt_date(d2, sizeof d2, v->date)) < 0)
@@ -1126,18 +1191,21 @@ static int item_rules(audit_reg *a, const rd_household *h)
         if (it->status >= 0 && it->status == a->st_reported && blank(it->to) &&
             FIND(a, RULE_REPORTED_WITHOUT_TARGET, it->line, it->col, h->id,
                  v->id, it->id, NULL,
-                 "%s %s (visit %s, household %s) is reported but does not say "
-                 "where to: add to=\"...\" naming the office or department it "
-                 "was reported to",
+                 N_("%-s %s (visit %s, household %s) is reported but does not "
+                    "say "
+                    "where to: add to=\"...\" naming the office or department "
+                    "it "
+                    "was reported to"),
                  what, it->id, v->id, h->id) < 0)
             return -1;
         if (open && v->date != RD_NO_DATE && a->reported != RD_NO_DATE &&
             (int64_t)a->reported - v->date > a->o->overdue_days &&
             FIND(a, RULE_OVERDUE_ITEM, it->line, it->col, h->id, v->id, it->id,
                  NULL,
-                 "%s %s (visit %s on %s, household %s) is still %s %ld days "
-                 "after its visit, as of %s (limit %d days): resolve or "
-                 "explain it, or record its present status",
+                 N_("%-s %s (visit %s on %s, household %s) is still %-s %ld "
+                    "days "
+                    "after its visit, as of %s (limit %d days): resolve or "
+                    "explain it, or record its present status"),
                  what, it->id, v->id, fmt_date(d1, sizeof d1, v->date), h->id,
                  status_value(a, it->status),
                  (long)((int64_t)a->reported - v->date),
@@ -1181,9 +1249,9 @@ static int service_rules(audit_reg *a, const rd_household *h)
         if (!found &&
             FIND(a, RULE_UNKNOWN_MEMBER, s->line, s->col, h->id, vid, NULL,
                  NULL,
-                 "a service in visit %s of household %s is for member %s, "
-                 "who is not a member of that household: correct the member "
-                 "id or add the member to the household",
+                 N_("a service in visit %s of household %s is for member %s, "
+                    "who is not a member of that household: correct the member "
+                    "id or add the member to the household"),
                  vid, h->id, s->member) < 0)
             goto fail;
     }
@@ -1228,13 +1296,16 @@ error_code audit_reg_finish(audit_reg *a, diag_list *out)
             if (c->visits < (unsigned long)(a->o->min_visits > 0
                                                 ? a->o->min_visits
                                                 : 0) &&
-                FIND(a, RULE_CADRE_FEW_VISITS, c->line, c->col, NULL, NULL,
-                     NULL, id,
-                     "cadre %s took part in %lu visit%s, fewer than %d: check "
-                     "that all the cadre's visits are recorded, or give the "
-                     "cadre more households to visit",
-                     id, c->visits, c->visits == 1 ? "" : "s",
-                     a->o->min_visits) < 0)
+                add_finding_n(
+                    a->sink, a->o, a->community, RULE_CADRE_FEW_VISITS, c->line,
+                    c->col, id,
+                    NP_("cadre %s took part in %lu visit, fewer than %d: "
+                        "check that all the cadre's visits are recorded, or "
+                        "give the cadre more households to visit",
+                        "cadre %s took part in %lu visits, fewer than %d: "
+                        "check that all the cadre's visits are recorded, or "
+                        "give the cadre more households to visit"),
+                    c->visits, id, c->visits, a->o->min_visits) < 0)
                 break;
         }
         stream_state_free(a);
@@ -1347,7 +1418,7 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
             const hh_rec *k = &a->hh[j];
             uint32_t prev, prev_addr = 0;
             uint32_t here = index_value(base[i] + j);
-            const char *how = "household id";
+            const char *how = N_("household id");
             bk.code = code;
             bk.id = hh_id(a, k);
             bk.addr = k->addr;
@@ -1366,7 +1437,7 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                 prev = 0; /* same register: duplicate-id's business */
             if (!prev && k->has_addr) {
                 prev = prev_addr;
-                how = "address";
+                how = N_("address");
                 if (prev && owner_of(base, n, value_index(prev)) == i)
                     prev = 0; /* reported while streaming */
             }
@@ -1376,10 +1447,10 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
                 if (add_finding(a->sink, a->o, a->community,
                                 RULE_DUPLICATE_HOUSEHOLD, k->line, k->col,
                                 bk.id, NULL, NULL, NULL,
-                                "household %s is also on register %s as "
-                                "household %s at line %u (same %s in "
-                                "community %s): a household belongs on one "
-                                "register only; remove it from one of them",
+                                N_("household %s is also on register %s as "
+                                   "household %s at line %u (same %-s in "
+                                   "community %s): a household belongs on one "
+                                   "register only; remove it from one of them"),
                                 bk.id, r[o]->path, hh_id(r[o], first),
                                 first->line, how, a->community) < 0) {
                     diag_store_end(a->sink);

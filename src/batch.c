@@ -18,6 +18,7 @@
  * the lock.
  */
 #include "batch.h"
+#include "i18n.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -126,8 +127,8 @@ static error_code confirm(reader_t *rd, job *j)
     d.file = r->path;
     d.severity = DIAG_ERROR;
     d.rule = "io";
-    d.message = "the file changed while it was being read: read it again "
-                "once nothing is writing to it";
+    d.message = _("the file changed while it was being read: read it again "
+                  "once nothing is writing to it");
     if (diag_store_add(r->diags, &d) != ERR_OK)
         return ERR_NOMEM;
     return ERR_READ;
@@ -366,20 +367,21 @@ void batch_free(batch_t *b)
     free(b);
 }
 
-error_code batch_each_diag(const batch_t *b, diag_fn fn, void *ud)
+error_code batch_each_diag(const batch_t *b, const diag_lang *lang, diag_fn fn,
+                           void *ud)
 {
-    return batch_each_diag_if(b, NULL, fn, ud);
+    return batch_each_diag_if(b, lang, NULL, fn, ud);
 }
 
-error_code batch_each_diag_if(const batch_t *b, diag_want_fn want, diag_fn fn,
-                              void *ud)
+error_code batch_each_diag_if(const batch_t *b, const diag_lang *lang,
+                              diag_want_fn want, diag_fn fn, void *ud)
 {
     size_t i;
     error_code rc = ERR_OK;
     /* registers are in path order, and each one's stores in line order */
     for (i = 0; i < b->n && rc == ERR_OK; i++) {
         const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
-        rc = diag_store_each_of_if(v, 2, want, fn, ud);
+        rc = diag_store_each_of_if(v, 2, lang, want, fn, ud);
     }
     return rc;
 }

@@ -71,12 +71,13 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
 void batch_free(batch_t *b);
 
 /* Calls FN with every diagnostic of B in order (file, line, col, rule,
- * message), formatted as it goes; stops at the first result other than
- * ERR_OK and returns it. */
-error_code batch_each_diag(const batch_t *b, diag_fn fn, void *ud);
+ * message), formatted as it goes in LANG (NULL: English; diag.h); stops
+ * at the first result other than ERR_OK and returns it. */
+error_code batch_each_diag(const batch_t *b, const diag_lang *lang, diag_fn fn,
+                           void *ud);
 /* The same, FN called only for the diagnostics WANT accepts (asked before
  * the message is made: see diag_store_each_of_if). */
-error_code batch_each_diag_if(const batch_t *b, diag_want_fn want, diag_fn fn,
-                              void *ud);
+error_code batch_each_diag_if(const batch_t *b, const diag_lang *lang,
+                              diag_want_fn want, diag_fn fn, void *ud);
 
 #endif

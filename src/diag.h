@@ -51,16 +51,41 @@ void diag_list_clear(diag_list *l);
 const char *diag_severity_name(diag_severity s);
 
 /* Formats D as "file:line:col: severity: message [rule]" (GCC form) into a
- * malloc'd string (caller frees), without newline. */
+ * malloc'd string (caller frees), without newline, in the language of the
+ * locale (the terminal's): 文件：第N行第M列：错误：... in Chinese. */
 char *diag_format_text(const diag *d);
 
-/* Formats D as one JSON object (no newline), malloc'd (caller frees). */
+/* Formats D as one JSON object (no newline), malloc'd (caller frees): the
+ * keys, the severity and the rule stay English (stable), the message is
+ * as D has it. */
 char *diag_format_json(const diag *d);
 
 /* The same two forms appended to B (no newline; B's failure is sticky):
- * a caller printing many diagnostics reuses one buffer. */
+ * in the
+ * locale's language as diag_format_text: a caller printing many diagnostics reuses one buffer. */
 void diag_append_text(buf_t *b, const diag *d);
 void diag_append_json(buf_t *b, const diag *d);
+
+/* ---- the language of messages ------------------------------------------
+ *
+ * A store's message is formatted when it is read, in the language of
+ * where it goes: the terminal's (the locale: diag_lang_locale()) or a
+ * document's (--lang, whatever the locale: a catalogue main.c loads).
+ * TEXT gives the text of a message id (the English format, or a word) in
+ * that language; PLURAL the form for N of a message with two English
+ * forms. A NULL diag_lang is English, as recorded. Both return their
+ * argument (or a string that lives as long as the language) when they have
+ * no translation. */
+typedef struct diag_lang diag_lang;
+struct diag_lang {
+    const char *(*text)(const diag_lang *l, const char *msgid);
+    const char *(*plural)(const diag_lang *l, const char *singular,
+                          const char *plural, unsigned long n);
+    const void *ctx; /* the translator's own (a catalogue) */
+};
+
+/* The locale's language (gettext, text domain "canvass"). */
+const diag_lang *diag_lang_locale(void);
 
 /* ---- the store: a register's diagnostics, recorded compactly ----------
  *
@@ -86,12 +111,25 @@ diag_store *diag_store_new(const char *file, size_t spill);
 void diag_store_free(diag_store *s);
 
 /* Records D (its file is ignored: the store's) with the message FMT and
- * its arguments. D->rule and FMT must be static strings. FMT's
- * conversions: %s %d %u %x with no flags, width or precision, l or z
- * allowed before d u x; %%. ERR_OK, ERR_NOMEM, ERR_WRITE/ERR_NOSPACE
- * (temporary file), ERR_INTERNAL (another conversion). */
+ * its arguments. D->rule and FMT must be static strings; FMT is the
+ * message id (English, marked N_()), translated when the store is read.
+ * FMT's conversions: %s %d %u %x with no width or precision, l or z
+ * allowed before d u x, and %-s: a word (a static English string marked
+ * N_(), "opinion"), translated with the message; %%. Arguments may be
+ * numbered as in POSIX printf (%1$s, %2$zu: all or none, none left out).
+ * The translations are held to the same rules when the message is read;
+ * one that is not (an argument it does not have, a number where there is
+ * a string) is not used: the message is then given in English. ERR_OK,
+ * ERR_NOMEM, ERR_WRITE/ERR_NOSPACE (temporary file), ERR_INTERNAL (a
+ * conversion not listed here). */
 error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
                            va_list ap);
+/* The same for a message with a singular and a plural form (English
+ * "visit" and "visits"), as ngettext: N chooses the form in the language
+ * it is read in. The arguments are those of SINGULAR (PLURAL must take
+ * the same). */
+error_code diag_store_vaddn(diag_store *s, const diag *d, const char *singular,
+                            const char *plural, unsigned long n, va_list ap);
 /* Records D with its message as it is (copied). */
 error_code diag_store_add(diag_store *s, const diag *d);
 
@@ -108,25 +146,29 @@ size_t diag_store_count(const diag_store *s, const char *rule, int sev);
 /* All of them, of severity SEV (any when < 0). */
 size_t diag_store_total(const diag_store *s, int sev);
 
-/* Calls FN with each diagnostic in order (file, line, col, rule,
- * message); D and its strings are valid during the call only. Stops at the
- * first FN result other than ERR_OK and returns it. */
+/* Calls FN with each diagnostic in order (file, line, col, rule, then
+ * the English message: the order is the same in every language), its
+ * message in LANG (NULL: English); D and its strings are valid during the
+ * call only. Stops at the first FN result other than ERR_OK and returns
+ * it. */
 typedef error_code (*diag_fn)(void *ud, const diag *d);
-error_code diag_store_each(const diag_store *s, diag_fn fn, void *ud);
+error_code diag_store_each(const diag_store *s, const diag_lang *lang,
+                           diag_fn fn, void *ud);
 /* The same over the N stores at V (NULLs skipped), merged: stores of one
  * file. */
-error_code diag_store_each_of(const diag_store *const *v, size_t n, diag_fn fn,
-                              void *ud);
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              const diag_lang *lang, diag_fn fn, void *ud);
 
 /* The same, asking WANT first with D's message not made (it may be NULL):
  * FN is called only when WANT returns non-zero, and only then is the
  * message formatted (listing a few of many findings formats only those). */
 typedef int (*diag_want_fn)(void *ud, const diag *d);
 error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
-                                 diag_want_fn want, diag_fn fn, void *ud);
+                                 const diag_lang *lang, diag_want_fn want,
+                                 diag_fn fn, void *ud);
 
-/* Appends every diagnostic to OUT, in order, and empties the store (its
- * counts too). */
+/* Appends every diagnostic to OUT, in order, messages in English, and
+ * empties the store (its counts too). */
 error_code diag_store_drain(diag_store *s, diag_list *out);
 
 #endif

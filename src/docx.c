@@ -36,6 +36,7 @@
 #include <libxml/parser.h>
 
 #include "output.h"
+#include "i18n.h"
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
@@ -123,33 +124,34 @@ static error_code read_entry(zip_t *za, zip_uint64_t i, const char *path,
     zip_stat_init(&st);
     if (zip_stat_index(za, i, 0, &st) || !(st.valid & ZIP_STAT_NAME) ||
         !(st.valid & ZIP_STAT_SIZE)) {
-        e = error_set(msg, ERR_READ, "%s: cannot read entry %llu: %s", path,
+        e = error_set(msg, ERR_READ, _("%s: cannot read entry %llu: %s"), path,
                       (unsigned long long)i, zip_strerror(za));
         goto fail;
     }
     if (!name_ok(st.name)) {
-        e = error_set(msg, ERR_INVALID, "%s: bad part name \"%s\"", path,
+        e = error_set(msg, ERR_INVALID, _("%s: bad part name \"%s\""), path,
                       st.name);
         goto fail;
     }
     if (st.size > MAX_PART_SIZE) {
-        e = error_set(msg, ERR_INVALID, "%s: part %s is larger than %u bytes",
-                      path, st.name, MAX_PART_SIZE);
+        e = error_set(msg, ERR_INVALID,
+                      _("%s: part %s is larger than %u bytes"), path, st.name,
+                      MAX_PART_SIZE);
         goto fail;
     }
     p->len = (size_t)st.size;
     if (!(p->name = strdup(st.name)) || !(p->data = malloc(p->len + 1))) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (!(zf = zip_fopen_index(za, i, 0))) {
-        e = error_set(msg, ERR_READ, "%s: cannot open part %s: %s", path,
+        e = error_set(msg, ERR_READ, _("%s: cannot open part %s: %s"), path,
                       st.name, zip_strerror(za));
         goto fail;
     }
     got = p->len ? zip_fread(zf, p->data, p->len) : 0;
     if (got < 0 || (size_t)got != p->len) {
-        e = error_set(msg, ERR_READ, "%s: cannot read part %s: %s", path,
+        e = error_set(msg, ERR_READ, _("%s: cannot read part %s: %s"), path,
                       st.name, zip_file_strerror(zf));
         goto fail;
     }
@@ -176,7 +178,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
 
     *out = NULL;
     if (!(r = calloc(1, sizeof *r))) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (!(za = zip_open(path, ZIP_RDONLY, &zerr))) {
@@ -185,19 +187,19 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
         e = error_set(msg,
                       zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? ERR_OPEN
                                                                   : ERR_INVALID,
-                      "%s: cannot open as a .docx: %s", path,
+                      _("%s: cannot open as a .docx: %s"), path,
                       zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto fail;
     }
     n = zip_get_num_entries(za, 0);
     if (n < 0 || n > MAX_PARTS) {
-        e = error_set(msg, ERR_INVALID, "%s: %lld parts (at most %d)", path,
+        e = error_set(msg, ERR_INVALID, _("%s: %lld parts (at most %d)"), path,
                       (long long)n, MAX_PARTS);
         goto fail;
     }
     if (!(r->parts = calloc((size_t)n + 1, sizeof *r->parts))) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     for (i = 0; i < (zip_uint64_t)n; i++) {
@@ -210,8 +212,8 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
             goto fail;
         }
         if (find_part(r, r->parts[r->n].name)) { /* among those before it */
-            e = error_set(msg, ERR_INVALID, "%s: part %s appears twice", path,
-                          r->parts[r->n].name);
+            e = error_set(msg, ERR_INVALID, _("%s: part %s appears twice"),
+                          path, r->parts[r->n].name);
             r->n++;
             goto fail;
         }
@@ -221,12 +223,12 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     za = NULL;
 
     if (!find_part(r, TYPES_PART) || !(doc = find_part(r, DOCUMENT_PART))) {
-        e = error_set(msg, ERR_INVALID, "%s: not a .docx (no %s or %s)", path,
-                      TYPES_PART, DOCUMENT_PART);
+        e = error_set(msg, ERR_INVALID, _("%s: not a .docx (no %s or %s)"),
+                      path, TYPES_PART, DOCUMENT_PART);
         goto fail;
     }
     if (doc->len > (size_t)INT_MAX || !(pc = xmlNewParserCtxt())) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     r->document = xmlCtxtReadMemory(pc, (const char *)doc->data, (int)doc->len,
@@ -242,7 +244,7 @@ error_code docx_ref_load(const char *path, docx_ref **out, char **msg)
     pc = NULL;
     body = xmlDocGetRootElement(r->document);
     if (!is_elem(body, W_NS, "document")) {
-        e = error_set(msg, ERR_INVALID, "%s: %s is not a w:document", path,
+        e = error_set(msg, ERR_INVALID, _("%s: %s is not a w:document"), path,
                       DOCUMENT_PART);
         goto fail;
     }
@@ -306,51 +308,51 @@ static error_code core_part(const part *p, const char *title, time_t created,
 
     *out = NULL;
     if (p->len > (size_t)INT_MAX || !(pc = xmlNewParserCtxt())) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (!(doc = xmlCtxtReadMemory(pc, (const char *)p->data, (int)p->len,
                                   CORE_PART, NULL, XML_SAFE)) ||
         !(root = xmlDocGetRootElement(doc))) {
-        e = error_set(msg, ERR_INVALID, "reference %s is not well-formed",
+        e = error_set(msg, ERR_INVALID, _("reference %s is not well-formed"),
                       CORE_PART);
         goto fail;
     }
     if (!gmtime_r(&created, &tm) ||
         !strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-        e = error_set(msg, ERR_INVALID, "document time out of range");
+        e = error_set(msg, ERR_INVALID, _("document time out of range"));
         goto fail;
     }
     if (title && *title) {
         if (!(n = child_of(doc, root, DC_NS, "dc", "title")) ||
             set_text(n, title)) {
-            e = error_set(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, _("out of memory"));
             goto fail;
         }
     }
     if (!(xsi = xmlSearchNsByHref(doc, root, BAD_CAST XSI_NS)) &&
         !(xsi = xmlNewNs(root, BAD_CAST XSI_NS, BAD_CAST "xsi"))) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     for (i = 0; i < sizeof dates / sizeof *dates; i++) {
         char type[64];
         if (!(n = child_of(doc, root, DCTERMS_NS, "dcterms", dates[i])) ||
             set_text(n, iso)) {
-            e = error_set(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, _("out of memory"));
             goto fail;
         }
         snprintf(type, sizeof type, "%s:W3CDTF",
                  n->ns && n->ns->prefix ? (const char *)n->ns->prefix
                                         : "dcterms");
         if (!xmlSetNsProp(n, xsi, BAD_CAST "type", BAD_CAST type)) {
-            e = error_set(msg, ERR_NOMEM, "out of memory");
+            e = error_set(msg, ERR_NOMEM, _("out of memory"));
             goto fail;
         }
     }
     xmlDocDumpMemoryEnc(doc, out, outlen, "UTF-8");
     if (!*out) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     xmlFreeDoc(doc);
@@ -397,7 +399,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
     if (!(za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        e = error_set(msg, ERR_OPEN, "%s: cannot create: %s", path,
+        e = error_set(msg, ERR_OPEN, _("%s: cannot create: %s"), path,
                       zip_error_strerror(&ze));
         zip_error_fini(&ze);
         goto fail;
@@ -441,7 +443,7 @@ error_code docx_write(const docx_ref *r, const char *path, const void *doc,
         zip_error_t *ze = zip_get_error(za);
         int sys = zip_error_code_system(ze);
         e = error_set(msg, output_nospace(NULL, sys) ? ERR_NOSPACE : ERR_WRITE,
-                      "%s: cannot write: %s", path, zip_strerror(za));
+                      _("%s: cannot write: %s"), path, zip_strerror(za));
         goto fail;
     }
     za = NULL;

@@ -1,36 +1,38 @@
 /*
  * error.c — strings for error_code. Keep the table in the enum's order;
  * the unit test checks that every code has a distinct, non-empty string.
+ * The strings are marked for gettext and translated when asked for.
  */
 #include "error.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 static const char *const strings[ERR_COUNT_] = {
-    [ERR_OK] = "no error",
-    [ERR_NOMEM] = "out of memory",
-    [ERR_USAGE] = "bad command line",
-    [ERR_OPEN] = "cannot open file",
-    [ERR_NOT_REGULAR] = "not a regular file",
-    [ERR_READ] = "read error",
-    [ERR_WRITE] = "write error",
-    [ERR_NOSPACE] = "no space left on device",
-    [ERR_SCHEMA] = "cannot load schema",
-    [ERR_INVALID] = "invalid input",
-    [ERR_TEMPLATE] = "document template failed",
-    [ERR_FORBIDDEN] = "forbidden access by a template",
-    [ERR_XLSX] = "workbook writer failed",
-    [ERR_ZIP] = "zip writer failed",
-    [ERR_INTERRUPTED] = "interrupted",
-    [ERR_INTERNAL] = "internal error",
+    [ERR_OK] = N_("no error"),
+    [ERR_NOMEM] = N_("out of memory"),
+    [ERR_USAGE] = N_("bad command line"),
+    [ERR_OPEN] = N_("cannot open file"),
+    [ERR_NOT_REGULAR] = N_("not a regular file"),
+    [ERR_READ] = N_("read error"),
+    [ERR_WRITE] = N_("write error"),
+    [ERR_NOSPACE] = N_("no space left on device"),
+    [ERR_SCHEMA] = N_("cannot load schema"),
+    [ERR_INVALID] = N_("invalid input"),
+    [ERR_TEMPLATE] = N_("document template failed"),
+    [ERR_FORBIDDEN] = N_("forbidden access by a template"),
+    [ERR_XLSX] = N_("workbook writer failed"),
+    [ERR_ZIP] = N_("zip writer failed"),
+    [ERR_INTERRUPTED] = N_("interrupted"),
+    [ERR_INTERNAL] = N_("internal error"),
 };
 
 const char *error_string(error_code code)
 {
     if ((int)code < 0 || code >= ERR_COUNT_ || !strings[code])
-        return "unknown error";
-    return strings[code];
+        return _("unknown error");
+    return _(strings[code]);
 }
 
 char *error_vformat(const char *fmt, va_list ap)

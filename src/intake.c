@@ -40,12 +40,13 @@
 #define MAX_ATTRS 100       /* per start tag; the format needs 8 */
 #define MAX_TEXT (1u << 20) /* bytes of text between two tags */
 #define TOO_MUCH_TEXT                                                          \
-    "a text of more than 1 MB between two tags: no register has one (a "       \
-    "narrative paragraph or an opinion is a few hundred characters); split "   \
-    "it, or export the register again"
+    _("a text of more than 1 MB between two tags: no register has one (a "     \
+      "narrative paragraph or an opinion is a few hundred characters); split " \
+      "it, or export the register again")
 #define GB_HITS 3 /* such runs that make a GB file UTF-8 */
 
 #include "buf.h"
+#include "i18n.h"
 
 /* Lexer states. */
 enum {
@@ -302,8 +303,8 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         *skip = bom;
         in->cd = iconv_open("UTF-8", in->name);
         return in->cd == (iconv_t)-1
-                   ? "this system cannot decode UTF-16 (iconv): save the "
-                     "register as UTF-8"
+                   ? _("this system cannot decode UTF-16 (iconv): save the "
+                       "register as UTF-8")
                    : NULL;
     }
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
@@ -321,12 +322,12 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         (n >= 3 && !memcmp(p, "BZh", 3)) ||
         (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) ||
         (n >= 4 && !memcmp(p, "\x28\xB5\x2F\xFD", 4)))
-        return "the register is compressed (gzip, xz, bzip2, zip or zstd): "
-               "canvass reads plain XML only; decompress it first";
+        return _("the register is compressed (gzip, xz, bzip2, zip or zstd): "
+                 "canvass reads plain XML only; decompress it first");
     for (i = 0; i < n && strchr(" \t\r\n", p[i]) && p[i]; i++)
         ;
     if (i < n && p[i] != '<')
-        return "not an XML file: a register begins with <?xml or <register";
+        return _("not an XML file: a register begins with <?xml or <register");
     if (n < 5 || memcmp(p, "<?xml", 5))
         return NULL; /* no declaration: UTF-8 */
     q = memchr(p, '>', n);
@@ -357,17 +358,17 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
                         enc[i]))
                 enc[i] = '?';
         snprintf(in->why, sizeof in->why,
-                 "the register declares encoding \"%s\", which canvass does "
-                 "not accept: save it as UTF-8 (or GB18030, GBK, GB2312, "
-                 "UTF-16)",
+                 _("the register declares encoding \"%s\", which canvass does "
+                   "not accept: save it as UTF-8 (or GB18030, GBK, GB2312, "
+                   "UTF-16)"),
                  enc);
         return in->why;
     }
     if (!strncasecmp(enc, "UTF-16", 6)) {
         snprintf(in->why, sizeof in->why,
-                 "the register declares encoding \"%s\" but its bytes are "
-                 "8-bit, not UTF-16 (no byte order mark, and '<' is one "
-                 "byte): declare encoding=\"UTF-8\" or save it as UTF-16",
+                 _("the register declares encoding \"%s\" but its bytes are "
+                   "8-bit, not UTF-16 (no byte order mark, and '<' is one "
+                   "byte): declare encoding=\"UTF-8\" or save it as UTF-16"),
                  ok[i].name);
         return in->why;
     }
@@ -376,9 +377,9 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
         return NULL;
     if (bom) {
         snprintf(in->why, sizeof in->why,
-                 "the register declares encoding \"%s\" but begins with a "
-                 "UTF-8 byte order mark: declare encoding=\"UTF-8\", or save "
-                 "it as %s without the mark",
+                 _("the register declares encoding \"%s\" but begins with a "
+                   "UTF-8 byte order mark: declare encoding=\"UTF-8\", or save "
+                   "it as %s without the mark"),
                  use, use);
         return in->why;
     }
@@ -387,8 +388,8 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     in->cd = iconv_open("UTF-8", use);
     if (in->cd == (iconv_t)-1) {
         snprintf(in->why, sizeof in->why,
-                 "this system cannot decode %s (iconv): save the register as "
-                 "UTF-8",
+                 _("this system cannot decode %s (iconv): save the register as "
+                   "UTF-8"),
                  use);
         return in->why;
     }
@@ -429,17 +430,23 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
         }
         if (partial)
             snprintf(in->why, sizeof in->why,
-                     "the file ends in the middle of a UTF-8 character: the "
-                     "register is truncated; export it again");
+                     _("the file ends in the middle of a UTF-8 character: the "
+                       "register is truncated; export it again"));
         else {
             size_t k = utf8_bad_len(in->in + good, total - good);
             snprintf(in->why, sizeof in->why,
-                     "an invalid UTF-8 byte sequence of %zu byte%s: the "
-                     "register is not UTF-8 here; if it was saved as GBK or "
-                     "GB18030, declare that in its first line "
-                     "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
-                     "correct the character at this place",
-                     k, k == 1 ? "" : "s");
+                     P_("an invalid UTF-8 byte sequence of %zu byte: the "
+                        "register is not UTF-8 here; if it was saved as GBK or "
+                        "GB18030, declare that in its first line "
+                        "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
+                        "correct the character at this place",
+                        "an invalid UTF-8 byte sequence of %zu bytes: the "
+                        "register is not UTF-8 here; if it was saved as GBK or "
+                        "GB18030, declare that in its first line "
+                        "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
+                        "correct the character at this place",
+                        k),
+                     k);
         }
         return 1;
     }
@@ -495,33 +502,37 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
         *out_n = (size_t)(op - (char *)in->out);
         if (errno == EINVAL)
             snprintf(in->why, sizeof in->why,
-                     "the file ends in the middle of a %s character: the "
-                     "register is truncated; export it again",
+                     _("the file ends in the middle of a %s character: the "
+                       "register is truncated; export it again"),
                      in->name);
         else if (!strncmp(in->name, "UTF-16", 6))
             snprintf(in->why, sizeof in->why,
-                     "an unpaired UTF-16 surrogate (2 bytes): the register "
-                     "is not valid %s here; correct the character at this "
-                     "place or export the register again",
+                     _("an unpaired UTF-16 surrogate (2 bytes): the register "
+                       "is not valid %s here; correct the character at this "
+                       "place or export the register again"),
                      in->name);
         else {
             size_t b = gb_bad_len((const unsigned char *)ip, left,
                                   !strcmp(in->name, "GB18030"));
             snprintf(in->why, sizeof in->why,
-                     "an invalid %s byte sequence of %zu byte%s: the "
-                     "register is not valid %s here; correct the character "
-                     "at this place or export the register again",
-                     in->name, b, b == 1 ? "" : "s", in->name);
+                     P_("an invalid %s byte sequence of %zu byte: the "
+                        "register is not valid %s here; correct the character "
+                        "at this place or export the register again",
+                        "an invalid %s byte sequence of %zu bytes: the "
+                        "register is not valid %s here; correct the character "
+                        "at this place or export the register again",
+                        b),
+                     in->name, b, in->name);
         }
         return 1;
     }
     *out_n = (size_t)(op - (char *)in->out);
     if (bad == 2) {
         snprintf(in->why, sizeof in->why,
-                 "the register declares encoding \"%s\" but is UTF-8 (its "
-                 "Chinese text up to here reads as UTF-8, and as %s would "
-                 "be garbled): change the declaration to "
-                 "encoding=\"UTF-8\", or save the file as %s",
+                 _("the register declares encoding \"%s\" but is UTF-8 (its "
+                   "Chinese text up to here reads as UTF-8, and as %s would "
+                   "be garbled): change the declaration to "
+                   "encoding=\"UTF-8\", or save the file as %s"),
                  in->name, in->name, in->name);
         return 1;
     }
@@ -678,9 +689,9 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
                 *stop = i;
                 return scan_trip(
                     in, in->tag_line, in->tag_col,
-                    "a tag with more than 100 attributes: no element of a "
-                    "register has more than 8; this is not a register a "
-                    "community system exports");
+                    _("a tag with more than 100 attributes: no element of a "
+                      "register has more than 8; this is not a register a "
+                      "community system exports"));
             }
             break;
         case L_AVAL: /* c is the closing quote */

@@ -25,6 +25,13 @@
  * Failures travel as error_code up to the command, which says what went
  * wrong; exit_status() is the one place a code becomes an exit status.
  *
+ * Languages: the terminal (stderr, stdout, --help) speaks the locale's
+ * language through gettext (locale_init picks it, even where the locale
+ * named is not generated); the documents (return.xml's finding messages,
+ * so the workbook's; findings.csv; the summaries' templates) speak
+ * --lang's, whatever the locale: for zh the Chinese catalogue is read by
+ * catalog.c and handed to the writers as a diag_lang (options.doc_lang).
+ *
  * Globals: only the interrupt flag, which the signal handler sets, and
  * stdio's stderr, pointed at a sink while the workbook is written.
  *
@@ -42,6 +49,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,6 +67,7 @@
 #include "audit.h"
 #include "batch.h"
 #include "buf.h"
+#include "catalog.h"
 #include "diag.h"
 #include "error.h"
 #include "merge.h"
@@ -70,6 +79,7 @@
 #include "verify.h"
 #include "vocab.h"
 #include "xlsx.h"
+#include "i18n.h"
 
 enum { EXIT_CLEAN = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -132,9 +142,14 @@ typedef struct {
                                    * overrides the return's severity) */
     int audit_given; /* --rule, --overdue-days or --min-visits given */
     int wrote;       /* set by build: the outputs are in place */
+    /* the language of the documents' messages (--lang): NULL for English,
+     * else &doc_tr over the catalogue doc_cat (doc_lang_load) */
+    const diag_lang *doc_lang;
+    diag_lang doc_tr;
+    catalog_t *doc_cat;
 } options;
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
     "usage: canvass check [options] REGISTER...\n"
     "       canvass build -o OUTDIR [options] REGISTER...\n"
     "       canvass merge -o OUTDIR [options] RETURN...\n"
@@ -170,9 +185,12 @@ static const char usage_text[] =
     "                          lists all); counts stay exact\n"
     "  --jobs N                registers read in parallel (default: cores)\n"
     "  --quiet                 no progress line (shown only on a terminal)\n"
+    "  -h, --help              print this help and exit\n"
+    "  --version               print the version and exit\n"
     "build and merge:\n"
     "  -o, --output OUTDIR     where the outputs go (created if missing)\n"
-    "  --lang zh|en            labels and summary language (default zh)\n"
+    "  --lang zh|en            language of the outputs: labels, finding\n"
+    "                          messages, summaries (default zh)\n"
     "  --formats LIST          any of xml,xlsx,docx,html,md,csv (default all)\n"
     "  --templates DIR         summary template set (default: installed\n"
     "                          output-templates/LANG)\n"
@@ -180,7 +198,7 @@ static const char usage_text[] =
     "                          registers, naming them in every output\n"
     "\n"
     "exit status: 0 clean, 1 invalid registers or error findings, 2 usage,\n"
-    "3 input/output failure.\n";
+    "3 input/output failure.\n");
 
 /* Prints a usage message; returns ERR_USAGE. */
 static error_code usage_error(const char *fmt, ...)
@@ -190,10 +208,10 @@ static error_code usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "canvass: ");
+    fputs(_("canvass: "), stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'canvass --help'.\n");
+    fprintf(stderr, _("\nTry 'canvass --help'.\n"));
     return ERR_USAGE;
 }
 
@@ -287,7 +305,7 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
             else if (!strcmp(optarg, "text"))
                 o->json = 0;
             else
-                return usage_error("--format must be text or json, not '%s'",
+                return usage_error(_("--format must be text or json, not '%s'"),
                                    optarg);
             break;
         case O_SCHEMA:
@@ -311,15 +329,15 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
         case O_OVERDUE:
             o->audit_given = 1;
             if (parse_count(optarg, 100000, &v))
-                return usage_error("--overdue-days needs a number of days, "
-                                   "not '%s'",
+                return usage_error(_("--overdue-days needs a number of days, "
+                                     "not '%s'"),
                                    optarg);
             o->audit.overdue_days = (int)v;
             break;
         case O_MINVISITS:
             o->audit_given = 1;
             if (parse_count(optarg, 100000, &v))
-                return usage_error("--min-visits needs a number, not '%s'",
+                return usage_error(_("--min-visits needs a number, not '%s'"),
                                    optarg);
             o->audit.min_visits = (int)v;
             break;
@@ -327,8 +345,8 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
             if (!strcmp(optarg, "all"))
                 o->max_findings = SIZE_MAX;
             else if (parse_count(optarg, LONG_MAX, &v))
-                return usage_error("--max-findings needs a number or 'all', "
-                                   "not '%s'",
+                return usage_error(_("--max-findings needs a number or 'all', "
+                                     "not '%s'"),
                                    optarg);
             else
                 o->max_findings = (size_t)v;
@@ -336,69 +354,74 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
             break;
         case O_JOBS:
             if (parse_count(optarg, 256, &v) || v < 1)
-                return usage_error("--jobs needs a number from 1 to 256, not "
-                                   "'%s'",
+                return usage_error(_("--jobs needs a number from 1 to 256, not "
+                                     "'%s'"),
                                    optarg);
             o->threads = (int)v;
             break;
         case 'o':
             if (!o->writes)
-                return usage_error("%s: only build writes outputs", "-o");
+                return usage_error(_("%s: only build writes outputs"), "-o");
             o->outdir = optarg;
             break;
         case O_LANG:
             if (!o->writes)
-                return usage_error("%s is a build option", "--lang");
+                return usage_error(_("%s is a build option"), "--lang");
             if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
-                return usage_error("--lang must be zh or en, not '%s'", optarg);
+                return usage_error(_("--lang must be zh or en, not '%s'"),
+                                   optarg);
             o->lang = optarg;
             break;
         case O_FORMATS:
             if (!o->writes)
-                return usage_error("%s is a build option", "--formats");
+                return usage_error(_("%s is a build option"), "--formats");
             if ((e = parse_formats(optarg, &o->formats)) == ERR_NOMEM) {
-                fprintf(stderr, "canvass: %s\n", error_string(e));
+                fprintf(stderr, _("canvass: %s\n"), error_string(e));
                 return e;
             }
             if (e != ERR_OK)
-                return usage_error("--formats takes a list of xml, xlsx, docx, "
-                                   "html, md, csv, not '%s'",
-                                   optarg);
+                return usage_error(
+                    _("--formats takes a list of xml, xlsx, docx, "
+                      "html, md, csv, not '%s'"),
+                    optarg);
             break;
         case O_TEMPLATES:
             if (!o->writes)
-                return usage_error("%s is a build option", "--templates");
+                return usage_error(_("%s is a build option"), "--templates");
             o->templates = optarg;
             break;
         case O_PARTIAL:
             if (!o->writes)
-                return usage_error("%s is a build option", "--allow-partial");
+                return usage_error(_("%s is a build option"),
+                                   "--allow-partial");
             o->allow_partial = 1;
             break;
         case O_QUIET:
             o->quiet = 1;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            fputs(_(usage_text), stdout);
             *done = 1;
             return ERR_OK;
         default:
-            return usage_error("unknown or incomplete option '%s'",
+            return usage_error(_("unknown or incomplete option '%s'"),
                                argv[optind - 1]);
         }
     }
     if (optind >= argc)
-        return usage_error("name at least one %s", o->inputs);
+        return usage_error("%s", strcmp(o->inputs, "return")
+                                     ? _("name at least one register")
+                                     : _("name at least one return"));
     if (o->too_few && argc - optind < 2)
-        return usage_error("%s", o->too_few);
+        return usage_error("%s", _(o->too_few));
     if (o->writes && !o->outdir)
-        return usage_error("%s needs -o OUTDIR", o->cmd);
+        return usage_error(_("%s needs -o OUTDIR"), o->cmd);
     /* merge has no registers to audit: the severities are those its
      * returns were made with (all alike, or refused) */
     if (!o->audits && o->audit_given)
-        return usage_error("--rule, --overdue-days and --min-visits apply "
-                           "to registers: %s keeps the audit its returns "
-                           "were made with (give them to build)",
+        return usage_error(_("--rule, --overdue-days and --min-visits apply "
+                             "to registers: %s keeps the audit its returns "
+                             "were made with (give them to build)"),
                            o->cmd);
     return ERR_OK;
 }
@@ -439,6 +462,142 @@ static char *find_data(const char *rel)
     return NULL;
 }
 
+/* Finds the message catalogues: build/locale beside ./canvass in the
+ * source tree, locale/ beside build/canvass, ../share/locale beside an
+ * installed (and perhaps moved) binary, else the PREFIX it was built for.
+ * A folder counts when it holds our Chinese catalogue. Returns a malloc'd
+ * path, or NULL: none found, or no memory (*NOMEM set). */
+static char *find_localedir(int *nomem)
+{
+    static const char *const mid[] = {"/build/locale", "/locale",
+                                      "/../share/locale"};
+    static const char probe[] = "/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo";
+    char exe[PATH_MAX], *slash, *p;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t i;
+    struct stat st;
+
+    if (n > 0) {
+        exe[n] = 0;
+        if ((slash = strrchr(exe, '/')))
+            *slash = 0;
+    } else {
+        strcpy(exe, ".");
+    }
+    for (i = 0; i <= sizeof mid / sizeof *mid; i++) {
+        if (i < sizeof mid / sizeof *mid)
+            p = error_format("%s%s%s", exe, mid[i], probe);
+        else
+            p = error_format("%s%s", CANVASS_LOCALEDIR, probe);
+        if (!p) {
+            *nomem = 1;
+            return NULL;
+        }
+        if (!stat(p, &st)) {
+            p[strlen(p) - (sizeof probe - 1)] = 0;
+            return p;
+        }
+        free(p);
+    }
+    return NULL;
+}
+
+/* Sets the locale from the environment and binds the catalogues. Two
+ * cases gettext alone would get wrong on a bare machine:
+ * - the locale the environment names (LANG=zh_CN.UTF-8) is not generated:
+ *   setlocale fails and everything would stay in the "C" locale, English;
+ *   we then run in C.UTF-8 and ask gettext for the language named, through
+ *   LANGUAGE (unless the user set LANGUAGE);
+ * - the locale is "C" but LANGUAGE names a language: glibc ignores
+ *   LANGUAGE in the "C" locale (its output would be ASCII); C.UTF-8 is
+ *   built into glibc, so we take it and LANGUAGE is honoured.
+ * LC_ALL=C with no LANGUAGE gives today's English. ERR_OK, or ERR_NOMEM
+ * (the catalogues could not be looked for: said by the caller). */
+static error_code locale_init(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    const char *language = getenv("LANGUAGE"), *v = NULL, *cur;
+    char *dir, want[64];
+    size_t i;
+    int nomem = 0;
+
+    if (!setlocale(LC_ALL, "")) {
+        for (i = 0; i < sizeof vars / sizeof *vars && !(v && *v); i++)
+            v = getenv(vars[i]);
+        if (v && *v && (!language || !*language) && strcmp(v, "C") &&
+            strcmp(v, "POSIX") && strlen(v) < sizeof want) {
+            /* zh_CN.UTF-8@x -> zh_CN: the language, not the codeset */
+            snprintf(want, sizeof want, "%s", v);
+            want[strcspn(want, ".@")] = 0;
+            setenv("LANGUAGE", want, 1);
+        }
+        setlocale(LC_ALL, "C.UTF-8");
+    } else if (language && *language && (cur = setlocale(LC_MESSAGES, NULL)) &&
+               (!strcmp(cur, "C") || !strcmp(cur, "POSIX"))) {
+        setlocale(LC_MESSAGES, "C.UTF-8");
+        setlocale(LC_CTYPE, "C.UTF-8");
+    }
+    if ((dir = find_localedir(&nomem))) {
+        bindtextdomain(I18N_DOMAIN, dir);
+        free(dir);
+    }
+    return nomem ? ERR_NOMEM : ERR_OK;
+}
+
+static const char *doc_text(const diag_lang *l, const char *msgid)
+{
+    return catalog_text(l->ctx, msgid);
+}
+
+static const char *doc_plural(const diag_lang *l, const char *singular,
+                              const char *plural, unsigned long n)
+{
+    return catalog_plural(l->ctx, singular, plural, n);
+}
+
+/* The documents' language (--lang): English as the messages are written,
+ * or Chinese from our catalogue, read directly (catalog.c): the locale
+ * has no say. ERR_OK, or ERR_OPEN/ERR_INVALID... (said): Chinese
+ * documents with English findings would be half a translation. */
+static error_code doc_lang_load(options *o)
+{
+    char *dir, *path, *msg = NULL;
+    error_code e;
+    int nomem = 0;
+    if (strcmp(o->lang, "zh"))
+        return ERR_OK;
+    if (!(dir = find_localedir(&nomem))) {
+        if (nomem) {
+            fprintf(stderr, _("canvass: %s\n"), error_string(ERR_NOMEM));
+            return ERR_NOMEM;
+        }
+        fprintf(stderr,
+                _("canvass: cannot find the Chinese message catalogue "
+                  "(zh_CN/LC_MESSAGES/canvass.mo) next to the program or in "
+                  "%s, which --lang zh needs for the findings in the "
+                  "documents; reinstall canvass\n"),
+                CANVASS_LOCALEDIR);
+        return ERR_OPEN;
+    }
+    path = error_format("%s/zh_CN/LC_MESSAGES/%s.mo", dir, /* i18n: not prose */
+                        I18N_DOMAIN);
+    free(dir);
+    if (!path)
+        return ERR_NOMEM;
+    e = catalog_load(path, &o->doc_cat, &msg);
+    free(path);
+    if (e != ERR_OK) {
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
+        free(msg);
+        return e;
+    }
+    o->doc_tr.text = doc_text;
+    o->doc_tr.plural = doc_plural;
+    o->doc_tr.ctx = o->doc_cat;
+    o->doc_lang = &o->doc_tr;
+    return ERR_OK;
+}
+
 /* ---- shared set-up ------------------------------------------------------ */
 
 typedef struct {
@@ -468,9 +627,9 @@ static error_code setup_load(setup *s, const options *o)
     memset(s, 0, sizeof *s);
     if (!path || !rpath) {
         fprintf(stderr,
-                "canvass: cannot find the schemas (input-schema/"
-                "register.xsd, return.xsd) next to the program or in "
-                "%s; reinstall canvass or pass --schema FILE\n",
+                _("canvass: cannot find the schemas (input-schema/"
+                  "register.xsd, return.xsd) next to the program or in "
+                  "%s; reinstall canvass or pass --schema FILE\n"),
                 CANVASS_DATADIR);
         goto done;
     }
@@ -479,7 +638,8 @@ static error_code setup_load(setup *s, const options *o)
         !(s->rschema = reader_load_schema(rpath, &msg)) ||
         !(s->rvocab = vocab_load(rpath, &msg)) ||
         reader_check_vocab(s->vocab, path, &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load a schema");
+        fprintf(stderr, _("canvass: %s\n"),
+                msg ? msg : _("cannot load a schema"));
         goto done;
     }
     rc = ERR_OK;
@@ -571,18 +731,21 @@ static error_code print_diags(const batch_t *b, const options *o, FILE *out)
     memset(&p, 0, sizeof p);
     p.o = o;
     p.out = out;
-    e = batch_each_diag_if(b, print_want, print_one, &p);
+    e = batch_each_diag_if(b, diag_lang_locale(), print_want, print_one, &p);
     print_flush(&p);
     buf_free(&p.text);
     free(p.seen);
     if (e != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", error_string(e));
+        fprintf(stderr, _("canvass: %s\n"), error_string(e));
         return e;
     }
     if (p.hidden)
         fprintf(stderr,
-                "canvass: %zu more findings not listed "
-                "(--max-findings %zu per rule)\n",
+                P_("canvass: %zu more finding not listed "
+                   "(--max-findings %zu per rule)\n",
+                   "canvass: %zu more findings not listed "
+                   "(--max-findings %zu per rule)\n",
+                   p.hidden),
                 p.hidden, o->max_findings);
     return ERR_OK;
 }
@@ -590,12 +753,17 @@ static error_code print_diags(const batch_t *b, const options *o, FILE *out)
 static void print_summary(const batch_t *b)
 {
     size_t i, valid = 0;
+    char regs[64], errs[64], warns[64];
     for (i = 0; i < b->n; i++)
         valid += b->regs[i].io == ERR_OK && b->regs[i].rr.valid;
-    fprintf(stderr, "%zu register%s, %zu valid, %u error%s, %u warning%s\n",
-            b->n, b->n == 1 ? "" : "s", valid, b->errors,
-            b->errors == 1 ? "" : "s", b->warnings,
-            b->warnings == 1 ? "" : "s");
+    snprintf(regs, sizeof regs, P_("%zu register", "%zu registers", b->n),
+             b->n);
+    snprintf(errs, sizeof errs, P_("%u error", "%u errors", b->errors),
+             b->errors);
+    snprintf(warns, sizeof warns, P_("%u warning", "%u warnings", b->warnings),
+             b->warnings);
+    /* TRANSLATORS: "5 registers, 4 valid, 13 errors, 16 warnings" */
+    fprintf(stderr, _("%s, %zu valid, %s, %s\n"), regs, valid, errs, warns);
 }
 
 static int batch_status(const batch_t *b)
@@ -636,12 +804,16 @@ static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
                ? (double)(p->total - bytes) / 1e6 / rate
                : 0;
     if (rate > 0 && done < total)
-        snprintf(eta, sizeof eta, ", %d:%02d left", (int)left / 60,
+        /* TRANSLATORS: minutes:seconds left, after the rate */
+        snprintf(eta, sizeof eta, _(", %d:%02d left"), (int)left / 60,
                  (int)left % 60);
     else
         eta[0] = 0;
-    fprintf(stderr, "\r\033[Kcanvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s",
-            done, total, (double)bytes / 1e6, rate, eta);
+    fputs("\r\033[K", stderr); /* back to the start of the line, erased */
+    /* TRANSLATORS: the progress line: registers read of all, megabytes
+     * read, the rate, and the time left (", 1:05 left") */
+    fprintf(stderr, _("canvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s"), done,
+            total, (double)bytes / 1e6, rate, eta);
     fflush(stderr);
     p->shown = 1;
 }
@@ -678,9 +850,9 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
         fflush(stderr);
     }
     if (!b)
-        fprintf(stderr, "canvass: %s\n", error_string(rc));
+        fprintf(stderr, _("canvass: %s\n"), error_string(rc));
     else if (b->interrupted)
-        fprintf(stderr, "canvass: interrupted; nothing written\n");
+        fprintf(stderr, _("canvass: interrupted; nothing written\n"));
     return b;
 }
 
@@ -701,10 +873,13 @@ static error_code begin(int argc, char **argv, options *o, setup *s, int *done)
         output_check_inputs(o->outdir, (const char *const *)argv + optind,
                             (size_t)(argc - optind), o->inputs, o->cmd,
                             &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : _("out of memory"));
         free(msg);
         return ERR_USAGE;
     }
+    /* the documents' language: before anything is read */
+    if (o->writes && (e = doc_lang_load(o)) != ERR_OK)
+        return e;
     return setup_load(s, o);
 }
 
@@ -736,8 +911,8 @@ static error_code check_written(xmlDocPtr ret, const setup *s)
     if (return_validate(ret, s->rschema, &msg) == ERR_OK)
         return ERR_OK;
     fprintf(stderr,
-            "canvass: internal error: the return does not match "
-            "return.xsd: %s\n",
+            _("canvass: internal error: the return does not match "
+              "return.xsd: %s\n"),
             msg ? msg : "");
     free(msg);
     return ERR_INTERNAL;
@@ -806,7 +981,7 @@ static int campaigns_clash(const batch_t *b)
         msg = return_campaign_clash(first->path,
                                     (const char *const *)first->campaign,
                                     r->path, (const char *const *)r->campaign);
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : _("out of memory"));
         free(msg);
         return 1;
     }
@@ -837,8 +1012,8 @@ static void on_wait(void *arg, const char *outdir)
 {
     (void)arg;
     fprintf(stderr,
-            "canvass: %s: another canvass build is writing there; "
-            "waiting for it to finish\n",
+            _("canvass: %s: another canvass build is writing there; "
+              "waiting for it to finish\n"),
             outdir);
 }
 
@@ -850,18 +1025,24 @@ static void print_output_error(const output_t *w, const options *o,
 {
     char *m;
     if (e == ERR_NOSPACE || (e != ERR_INTERRUPTED && output_full(w, 0))) {
-        fprintf(stderr,
-                "canvass: %s: no space left on device%s%s; nothing "
-                "was replaced (the outputs there are as they were)\n",
-                o->outdir, name ? " for " : "", name ? name : "");
+        if (name)
+            fprintf(stderr,
+                    _("canvass: %s: no space left on device for %s; nothing "
+                      "was replaced (the outputs there are as they were)\n"),
+                    o->outdir, name);
+        else
+            fprintf(stderr,
+                    _("canvass: %s: no space left on device; nothing was "
+                      "replaced (the outputs there are as they were)\n"),
+                    o->outdir);
         return;
     }
     m = msg ? output_unstage(w, msg) : NULL;
     if (name && !(m && strstr(m, name)))
-        fprintf(stderr, "canvass: %s/%s: %s%s%s\n", o->outdir, name,
+        fprintf(stderr, _("canvass: %s/%s: %s%s%s\n"), o->outdir, name,
                 error_string(e), m ? ": " : "", m ? m : "");
     else
-        fprintf(stderr, "canvass: %s\n", m ? m : error_string(e));
+        fprintf(stderr, _("canvass: %s\n"), m ? m : error_string(e));
     free(m);
 }
 
@@ -879,10 +1060,11 @@ static time_t creation_time(void)
 static char *summary_name(const char *level, const char *code, const char *ext)
 {
     if (!strcmp(level, RETDOC_LEVEL_COMMUNITY))
-        return error_format("summary-%s.%s", code, ext);
+        return error_format("summary-%s.%s", code, ext); /* i18n: not prose */
     if (!strcmp(level, RETDOC_LEVEL_ALL))
-        return error_format("summary-all.%s", ext);
-    return error_format("summary-%s-%s.%s", level, code, ext);
+        return error_format("summary-all.%s", ext);      /* i18n: not prose */
+    return error_format("summary-%s-%s.%s", level, code, /* i18n: not prose */
+                        ext);
 }
 
 #define NKINDS 3 /* summary formats: docx, html, md */
@@ -902,22 +1084,24 @@ static int render_summaries(xmlDocPtr ret, const options *o,
 
     if (!dir) {
         char rel[64];
-        snprintf(rel, sizeof rel, "output-templates/%s", o->lang);
+        snprintf(rel, sizeof rel, "output-templates/%s", /* i18n: not prose */
+                 o->lang);
         dir = find_data(rel);
     }
     if (!dir) {
         fprintf(stderr,
-                "canvass: cannot find the summary templates "
-                "(output-templates/%s); pass --templates DIR\n",
+                _("canvass: cannot find the summary templates "
+                  "(output-templates/%s); pass --templates DIR\n"),
                 o->lang);
         return EXIT_IO;
     }
     if (!(s = summary_load(dir, &msg))) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "cannot load templates");
+        fprintf(stderr, _("canvass: %s\n"),
+                msg ? msg : _("cannot load templates"));
         goto done;
     }
     if (retdoc_open(ret, NULL, &rd, &msg) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : "out of memory");
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : _("out of memory"));
         goto done;
     }
     /* each unit's formats as one set: its wording is made once */
@@ -971,7 +1155,7 @@ static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
     retdoc_t *rd = NULL;
     error_code e;
     if (bt)
-        return return_write_csv(bt, s->rvocab, o->lang, path, msg);
+        return return_write_csv(bt, s->rvocab, o->lang, o->doc_lang, path, msg);
     if ((e = retdoc_open(ret, s->rvocab, &rd, msg)) != ERR_OK)
         return e;
     e = return_write_csv_of(rd, return_each_listed, s->rvocab, o->lang, path,
@@ -993,7 +1177,7 @@ static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
     o->wrote = 0;
     if ((e = output_open(o->outdir, on_wait, NULL, &interrupted, &w, &msg)) !=
         ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", msg ? msg : error_string(e));
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         free(msg);
         return EXIT_IO;
     }
@@ -1059,13 +1243,13 @@ static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
     }
     o->wrote = 1;
     if (note)
-        fprintf(stderr, "canvass: note: %s\n", note);
+        fprintf(stderr, _("canvass: note: %s\n"), note);
     for (i = 0; i < output_count(w); i++)
         printf("%s/%s\n", o->outdir, output_name(w, i));
     rc = -1;
 fail:
     if (interrupted && rc != -1)
-        fprintf(stderr, "canvass: interrupted; nothing written\n");
+        fprintf(stderr, _("canvass: interrupted; nothing written\n"));
     output_free(w); /* without commit: removes the private folder */
     free(buf);
     free(msg);
@@ -1090,25 +1274,26 @@ static int cmd_build(int argc, char **argv, options *o)
     status = batch_status(b);
     rc = status;
     if (status == EXIT_IO) {
-        fprintf(stderr, "canvass: some registers could not be read; no "
-                        "return written\n");
+        fprintf(stderr, _("canvass: some registers could not be read; no "
+                          "return written\n"));
         goto done;
     }
     if (status == EXIT_INVALID && !o->allow_partial) {
-        fprintf(stderr, "canvass: invalid registers or error findings; no "
-                        "return written (fix them, or use --allow-partial to "
-                        "write a return without them)\n");
+        fprintf(stderr, _("canvass: invalid registers or error findings; no "
+                          "return written (fix them, or use --allow-partial to "
+                          "write a return without them)\n"));
         goto done;
     }
     for (i = 0; i < b->n; i++)
         if (!b->regs[i].included)
-            fprintf(stderr, "canvass: excluded from the return: %s\n",
+            fprintf(stderr, _("canvass: excluded from the return: %s\n"),
                     b->regs[i].path);
     return_opts_of(&s, o, o->max_findings, gen, &ro);
+    ro.lang = o->doc_lang; /* the findings in --lang's language */
     if ((e = return_build(b, &ro, &ret, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
-        fprintf(stderr, "canvass: %s\n", msg ? msg : error_string(e));
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         rc = exit_status(e);
         goto done;
     }
@@ -1153,7 +1338,7 @@ static void print_refusal(const options *o, const char *file,
     diag d;
     char *line;
     if (!o->json) {
-        fprintf(stderr, "canvass: %s\n", message);
+        fprintf(stderr, _("canvass: %s\n"), message);
         return;
     }
     memset(&d, 0, sizeof d);
@@ -1162,7 +1347,7 @@ static void print_refusal(const options *o, const char *file,
     d.rule = (char *)"refused";
     d.message = (char *)message;
     if (!(line = diag_format_json(&d))) {
-        fprintf(stderr, "canvass: %s\n", message); /* out of memory */
+        fprintf(stderr, _("canvass: %s\n"), message); /* out of memory */
         return;
     }
     fprintf(stderr, "%s\n", line);
@@ -1196,9 +1381,9 @@ static int cmd_merge(int argc, char **argv, options *o)
     e = merge_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &mo, &res);
     if (e != ERR_OK || interrupted) {
-        fprintf(stderr, "canvass: %s\n",
+        fprintf(stderr, _("canvass: %s\n"),
                 interrupted || e == ERR_INTERRUPTED
-                    ? "interrupted; nothing written"
+                    ? _("interrupted; nothing written")
                     : error_string(e));
         rc = EXIT_IO;
         goto done;
@@ -1208,26 +1393,26 @@ static int cmd_merge(int argc, char **argv, options *o)
     for (i = 0; i < res.nrefusals; i++)
         print_refusal(o, res.refusals[i].file, res.refusals[i].message);
     if (res.io_failed) {
-        fprintf(stderr, "canvass: some returns could not be read; no return "
-                        "written\n");
+        fprintf(stderr, _("canvass: some returns could not be read; no return "
+                          "written\n"));
         rc = EXIT_IO;
         goto done;
     }
     if (!res.doc) {
-        fprintf(stderr, "canvass: no return written\n");
+        fprintf(stderr, _("canvass: no return written\n"));
         rc = EXIT_INVALID;
         goto done;
     }
     for (i = 0; i < res.nexcluded; i++)
-        fprintf(stderr, "canvass: excluded from the return: %s\n",
+        fprintf(stderr, _("canvass: excluded from the return: %s\n"),
                 res.excluded[i]);
     if (res.not_relisted)
         fprintf(stderr,
-                "canvass: %llu findings were left out of the inputs' lists "
-                "under a lower --max-findings: the merged list cannot show "
-                "them (they are counted under notListed); merge returns "
-                "made with the same --max-findings for the list build "
-                "would give\n",
+                _("canvass: %llu findings were left out of the inputs' lists "
+                  "under a lower --max-findings: the merged list cannot show "
+                  "them (they are counted under notListed); merge returns "
+                  "made with the same --max-findings for the list build "
+                  "would give\n"),
                 res.not_relisted);
     if (check_written(res.doc, &s) != ERR_OK) {
         rc = EXIT_IO;
@@ -1249,7 +1434,7 @@ done:
 static void json_str(FILE *out, const char *s)
 {
     if (!s) {
-        fputs("null", out);
+        fputs("null", out); /* i18n: not prose: JSON */
         return;
     }
     fputc('"', out);
@@ -1272,7 +1457,7 @@ static int print_verify_item(void *ud, const verify_item *it)
                                         "unit-extra",       "register-differs",
                                         "register-missing", "register-extra"};
     if (o->json) {
-        printf("{\"kind\":\"%s\"", kinds[it->kind]);
+        printf("{\"kind\":\"%s\"", kinds[it->kind]); /* i18n: not prose */
         if (it->kind <= VERIFY_UNIT_EXTRA) {
             printf(",\"unit\":");
             json_str(stdout, it->unit);
@@ -1299,31 +1484,31 @@ static int print_verify_item(void *ud, const verify_item *it)
     }
     switch (it->kind) {
     case VERIFY_FIGURE:
-        printf("unit %s, %s: return says %s, registers give %s\n", it->unit,
+        printf(_("unit %s, %s: return says %s, registers give %s\n"), it->unit,
                it->figure, it->says ? it->says : "nothing",
                it->gives ? it->gives : "nothing");
         break;
     case VERIFY_UNIT_MISSING:
-        printf("unit %s (%s): in the return, not made by the registers\n",
+        printf(_("unit %s (%s): in the return, not made by the registers\n"),
                it->unit, it->figure);
         break;
     case VERIFY_UNIT_EXTRA:
-        printf("unit %s (%s): made by the registers, not in the return\n",
+        printf(_("unit %s (%s): made by the registers, not in the return\n"),
                it->unit, it->figure);
         break;
     case VERIFY_REG_DIFFERS:
-        printf("register %s: differs from the one the return was made from "
-               "(return lists %llu bytes, SHA-256 %s; the file has %llu "
-               "bytes, SHA-256 %s)\n",
+        printf(_("register %s: differs from the one the return was made from "
+                 "(return lists %llu bytes, SHA-256 %s; the file has %llu "
+                 "bytes, SHA-256 %s)\n"),
                it->file, it->says_size, it->says_sha256, it->gives_size,
                it->gives_sha256);
         break;
     case VERIFY_REG_MISSING:
-        printf("register %s: listed by the return, not given (SHA-256 %s)\n",
+        printf(_("register %s: listed by the return, not given (SHA-256 %s)\n"),
                it->file, it->says_sha256);
         break;
     case VERIFY_REG_EXTRA:
-        printf("register %s: given, not listed by the return\n", it->file);
+        printf(_("register %s: given, not listed by the return\n"), it->file);
         break;
     }
     return 0;
@@ -1356,13 +1541,13 @@ static int cmd_verify(int argc, char **argv, options *o)
         e = retdoc_validate(doc, path, s.rschema, &diags);
     print_diag_list(&diags, o, stderr);
     if (kind == RETDOC_KIND_REGISTER || e != ERR_OK) {
-        char *m =
-            kind == RETDOC_KIND_REGISTER
-                ? error_format("%s is a register, not a return: "
-                               "verify takes the return first, then "
-                               "the registers",
-                               path)
-                : error_format("%s: not a return that can be verified", path);
+        char *m = kind == RETDOC_KIND_REGISTER
+                      ? error_format(_("%s is a register, not a return: "
+                                       "verify takes the return first, then "
+                                       "the registers"),
+                                     path)
+                      : error_format(_("%s: not a return that can be verified"),
+                                     path);
         print_refusal(o, path, m ? m : error_string(ERR_NOMEM));
         free(m);
         rc = kind == RETDOC_KIND_REGISTER ? EXIT_USAGE
@@ -1387,14 +1572,14 @@ static int cmd_verify(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    if (batch_each_diag(b, print_error, o) != ERR_OK) {
-        fprintf(stderr, "canvass: %s\n", error_string(ERR_NOMEM));
+    if (batch_each_diag(b, diag_lang_locale(), print_error, o) != ERR_OK) {
+        fprintf(stderr, _("canvass: %s\n"), error_string(ERR_NOMEM));
         rc = EXIT_IO;
         goto done;
     }
     if (b->io_failed) {
-        fprintf(stderr, "canvass: some registers could not be read; nothing "
-                        "verified\n");
+        fprintf(stderr, _("canvass: some registers could not be read; nothing "
+                          "verified\n"));
         rc = EXIT_IO;
         goto done;
     }
@@ -1402,7 +1587,7 @@ static int cmd_verify(int argc, char **argv, options *o)
     if ((e = return_build(b, &ro, &rebuilt, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
-        fprintf(stderr, "canvass: %s\n", msg ? msg : error_string(e));
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         rc = exit_status(e);
         goto done;
     }
@@ -1419,15 +1604,18 @@ static int cmd_verify(int argc, char **argv, options *o)
         goto nomem;
     if (n)
         fprintf(stderr,
-                "canvass: %ld difference%s between %s and its "
-                "registers\n",
-                n, n == 1 ? "" : "s", path);
+                P_("canvass: %ld difference between %s and its "
+                   "registers\n",
+                   "canvass: %ld differences between %s and its "
+                   "registers\n",
+                   (unsigned long)n),
+                n, path);
     else
-        fprintf(stderr, "canvass: %s matches its registers\n", path);
+        fprintf(stderr, _("canvass: %s matches its registers\n"), path);
     rc = n ? EXIT_INVALID : EXIT_CLEAN;
     goto done;
 nomem:
-    fprintf(stderr, "canvass: out of memory\n");
+    fprintf(stderr, _("canvass: out of memory\n"));
     rc = EXIT_IO;
 done:
     free(msg);
@@ -1458,7 +1646,7 @@ static const struct {
     {"build", cmd_build, "register", 1, 1, NULL},
     {"merge", cmd_merge, "return", 1, 0, NULL},
     {"verify", cmd_verify, "return", 0, 1,
-     "verify needs the RETURN, then the REGISTERs it was made from"},
+     N_("verify needs the RETURN, then the REGISTERs it was made from")},
 };
 
 int main(int argc, char **argv)
@@ -1474,16 +1662,26 @@ int main(int argc, char **argv)
     o.max_findings = 1000;
     audit_opts_default(&o.audit);
 
+    if (locale_init() != ERR_OK) {
+        fprintf(stderr, "canvass: %s\n", error_string(ERR_NOMEM));
+        return exit_status(ERR_NOMEM);
+    }
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        fputs(_(usage_text), stderr);
         return EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--version")) {
         printf("canvass %s\n", CANVASS_VERSION);
         return EXIT_CLEAN;
     }
+    if (!strcmp(argv[1], "--list-rules")) {
+        /* hidden: the audit rule ids, one a line (for shell completion) */
+        for (i = 0; i < RULE_COUNT_; i++)
+            printf("%s\n", audit_rule_id((audit_rule)i));
+        return EXIT_CLEAN;
+    }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(usage_text, stdout);
+        fputs(_(usage_text), stdout);
         return EXIT_CLEAN;
     }
     memset(&sa, 0, sizeof sa);
@@ -1505,10 +1703,11 @@ int main(int argc, char **argv)
         }
     if (rc < 0) {
         fprintf(stderr,
-                "canvass: unknown command '%s'\nTry 'canvass --help'.\n",
+                _("canvass: unknown command '%s'\nTry 'canvass --help'.\n"),
                 argv[1]);
         rc = EXIT_USAGE;
     }
+    catalog_free(o.doc_cat);
     xsltCleanupGlobals();
     xmlCleanupParser();
     /* standard output that could not be written is a failure (ENOSPC,
@@ -1517,10 +1716,10 @@ int main(int argc, char **argv)
     errno = 0;
     if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
         int err = errno;
-        fprintf(stderr, "canvass: cannot write to standard output%s%s%s\n",
+        fprintf(stderr, _("canvass: cannot write to standard output%s%s%s\n"),
                 err ? ": " : "", err ? strerror(err) : "",
-                o.wrote ? "; the outputs are complete in the output folder, "
-                          "only their list on standard output was lost"
+                o.wrote ? _("; the outputs are complete in the output folder, "
+                            "only their list on standard output was lost")
                         : "");
         return EXIT_IO;
     }

@@ -41,6 +41,7 @@
 #include "buf.h"
 #include "return.h"
 #include "tally.h"
+#include "i18n.h"
 
 #define MAX_DIFFS 20 /* figure differences listed per input */
 
@@ -175,13 +176,15 @@ static int on_diff(void *ud, const char *path, const char *a, const char *b)
     diffctx *d = ud;
     if (d->n++ < MAX_DIFFS)
         refuse(d->m,
-               "%s: unit %s, %s: the return says %s, its %s give %s:"
-               " the return does not add up; make it again with "
-               "canvass",
-               d->path, unit_name(d->u), path, a ? a : "nothing",
-               strcmp(d->u->level, RETDOC_LEVEL_COMMUNITY) ? "communities"
-                                                           : "own rows",
-               b ? b : "nothing");
+               strcmp(d->u->level, RETDOC_LEVEL_COMMUNITY)
+                   ? _("%s: unit %s, %s: the return says %s, its communities "
+                       "give %s: the return does not add up; make it again "
+                       "with canvass")
+                   : _("%s: unit %s, %s: the return says %s, its own rows "
+                       "give %s: the return does not add up; make it again "
+                       "with canvass"),
+               d->path, unit_name(d->u), path, a ? a : _("nothing"),
+               b ? b : _("nothing"));
     return 0;
 }
 
@@ -199,10 +202,15 @@ static void reported_check(merger *m, const char *path, retdoc_t *rd,
         sum += retdoc_count(rd, r, "important");
     if (op && sum != want)
         refuse(m,
-               "%s: unit %s, opinions/reported: the return says %llu "
-               "important opinions were reported, its destinations add up "
-               "to %llu: the return does not add up; make it again with "
-               "canvass",
+               P_("%s: unit %s, opinions/reported: the return says %llu "
+                  "important opinion was reported, its destinations add up "
+                  "to %llu: the return does not add up; make it again with "
+                  "canvass",
+                  "%s: unit %s, opinions/reported: the return says %llu "
+                  "important opinions were reported, its destinations add up "
+                  "to %llu: the return does not add up; make it again with "
+                  "canvass",
+                  want),
                path, unit_name(u), want, sum);
 }
 
@@ -233,6 +241,7 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
     ro.audit = sev;
     ro.max_findings = SIZE_MAX;
     ro.generator = m->o->generator;
+    ro.lang = NULL; /* no findings: the figures only */
     if (return_assemble(&p, &ro, &doc, &msg) != ERR_OK ||
         retdoc_open(doc, NULL, &re, &msg) != ERR_OK) {
         m->nomem = 1;
@@ -249,9 +258,9 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
         if (!v) {
             if (d.n++ < MAX_DIFFS)
                 refuse(m,
-                       "%s: unit %s (%s) does not follow from the "
-                       "communities of the return: the return does not "
-                       "add up; make it again with canvass",
+                       _("%s: unit %s (%s) does not follow from the "
+                         "communities of the return: the return does not "
+                         "add up; make it again with canvass"),
                        path, unit_name(u), u->level);
         } else if (retdoc_diff(rd, u->node, re, v->node, on_diff, &d) < 0) {
             m->nomem = 1;
@@ -261,13 +270,14 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
         const retdoc_unit *v = retdoc_unit_in_doc(re, i);
         if (!retdoc_find(rd, v->level, v->code) && d.n++ < MAX_DIFFS)
             refuse(m,
-                   "%s: the return lacks the %s unit %s that its "
-                   "communities make: the return does not add up; make "
-                   "it again with canvass",
+                   _("%s: the return lacks the %s unit %s that its "
+                     "communities make: the return does not add up; make "
+                     "it again with canvass"),
                    path, v->level, unit_name(v));
     }
     if (d.n > MAX_DIFFS)
-        refuse(m, "%s: %zu more figures do not add up", path, d.n - MAX_DIFFS);
+        refuse(m, _("%s: %zu more figures do not add up"), path,
+               d.n - MAX_DIFFS);
 done:
     free(msg);
     retdoc_free(re);
@@ -302,10 +312,10 @@ static void take(merger *m, const char *path, retdoc_t *rd)
     if (retdoc_partial(rd)) {
         if (!m->o->allow_partial) {
             refuse(m,
-                   "%s is a partial return (registers were left out of "
-                   "it): merge it with --allow-partial, which marks the "
-                   "merged return partial, or have it made again "
-                   "complete",
+                   _("%s is a partial return (registers were left out of "
+                     "it): merge it with --allow-partial, which marks the "
+                     "merged return partial, or have it made again "
+                     "complete"),
                    path);
             return;
         }
@@ -318,10 +328,10 @@ static void take(merger *m, const char *path, retdoc_t *rd)
             m->sev_from = path;
         } else if (memcmp(m->sev.severity, sev.severity, sizeof sev.severity)) {
             refuse(m,
-                   "%s and %s were made with different rule severities "
-                   "(--rule): a finding that is an error in one and a "
-                   "warning in the other cannot be added up; make them "
-                   "with the same --rule options",
+                   _("%s and %s were made with different rule severities "
+                     "(--rule): a finding that is an error in one and a "
+                     "warning in the other cannot be added up; make them "
+                     "with the same --rule options"),
                    m->sev_from, path);
             return;
         }
@@ -343,8 +353,8 @@ static void take(merger *m, const char *path, retdoc_t *rd)
             continue;
         if ((seen = xmlHashLookup(m->by_code, BAD_CAST u->code))) {
             refuse(m,
-                   "community %s is in both %s and %s: a community is "
-                   "merged once; leave one of them out",
+                   _("community %s is in both %s and %s: a community is "
+                     "merged once; leave one of them out"),
                    u->code, m->cs[(size_t)(uintptr_t)seen - 1].from, path);
             continue;
         }
@@ -371,9 +381,9 @@ static void take(merger *m, const char *path, retdoc_t *rd)
         if (seen) {
             const msource *o = &m->src[(size_t)(uintptr_t)seen - 1];
             refuse(m,
-                   "register %s (SHA-256 %.12s...) is in both %s (as "
-                   "%s) and %s: a register is counted once; leave one "
-                   "of them out",
+                   _("register %s (SHA-256 %.12s...) is in both %s (as "
+                     "%s) and %s: a register is counted once; leave one "
+                     "of them out"),
                    s->file, s->sha256, o->from, o->file, path);
             continue;
         }
@@ -395,7 +405,8 @@ static void take(merger *m, const char *path, retdoc_t *rd)
         d->from = path;
         if (!s->included) {
             buf_t b = BUF_INIT;
-            buf_printf(&b, "%s (in %s)", s->file, path);
+            /* TRANSLATORS: a register left out, and the return naming it */
+            buf_printf(&b, _("%s (in %s)"), s->file, path);
             if (buf_error(&b) != ERR_OK ||
                 GROW(m->res->excluded, m->res->nexcluded + 1,
                      m->res->cexcluded) != ERR_OK) {
@@ -494,9 +505,9 @@ static void read_one(merger *m, const char *path)
     }
     if (kind == RETDOC_KIND_REGISTER) {
         refuse(m,
-               "%s is a register, not a return: canvass build takes "
-               "registers (and writes return.xml); canvass merge takes "
-               "the return.xml files that build and merge write",
+               _("%s is a register, not a return: canvass build takes "
+                 "registers (and writes return.xml); canvass merge takes "
+                 "the return.xml files that build and merge write"),
                path);
         return;
     }
@@ -510,19 +521,19 @@ static void read_one(merger *m, const char *path)
         gen = g ? (const char *)g : "";
         if (strcmp(ver, RETURN_FORMAT_VERSION))
             refuse(m,
-                   "%s is a return of format version \"%s\"; this "
-                   "canvass reads format version %s: merge it with the "
-                   "canvass that made it",
+                   _("%s is a return of format version \"%s\"; this "
+                     "canvass reads format version %s: merge it with the "
+                     "canvass that made it"),
                    path, ver, RETURN_FORMAT_VERSION);
         else if (!parse_version(gen, have))
             refuse(m,
-                   "%s was made by \"%s\", not by canvass: merge "
-                   "returns that canvass wrote",
+                   _("%s was made by \"%s\", not by canvass: merge "
+                     "returns that canvass wrote"),
                    path, gen);
         else if (parse_version(m->o->version, mine) && newer(have, mine))
             refuse(m,
-                   "%s was made by %s, newer than this canvass %s: "
-                   "merge it with canvass %ld.%ld.%ld or later",
+                   _("%s was made by %s, newer than this canvass %s: "
+                     "merge it with canvass %ld.%ld.%ld or later"),
                    path, gen, m->o->version, have[0], have[1], have[2]);
         else
             ver = NULL; /* go on */
@@ -600,7 +611,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
     if (res->diags.n || res->nrefusals || res->io_failed)
         goto done;
     if (!m.first) {
-        refuse(&m, "no return to merge");
+        refuse(&m, _("no return to merge"));
         goto done;
     }
     if (!(src = calloc(m.nsrc ? m.nsrc : 1, sizeof *src)) ||
@@ -639,6 +650,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         ro.audit = &m.sev;
         ro.max_findings = o->max_findings;
         ro.generator = o->generator;
+        ro.lang = NULL; /* the findings are the inputs' text */
         if (return_assemble(&p, &ro, &res->doc, &msg) != ERR_OK) {
             free(msg);
             goto nomem;

@@ -85,6 +85,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 #define MANIFEST OUTPUT_MANIFEST
 #define MANIFEST_NEW OUTPUT_MANIFEST ".new"
@@ -240,7 +241,7 @@ error_code output_write_file(const char *path, const void *buf, size_t len,
 
     if (fd < 0)
         return error_set(msg, errno == ENOSPC ? ERR_NOSPACE : ERR_OPEN,
-                         "%s: cannot create: %s", path, strerror(errno));
+                         _("%s: cannot create: %s"), path, strerror(errno));
     while (len) {
         if ((w = write(fd, p, len)) < 0) {
             if (errno == EINTR)
@@ -263,7 +264,7 @@ fail:
         close(fd);
     unlink(path);
     return error_set(msg, output_nospace(NULL, err) ? ERR_NOSPACE : ERR_WRITE,
-                     "%s: cannot write: %s", path, strerror(err));
+                     _("%s: cannot write: %s"), path, strerror(err));
 }
 
 /* ---- stderr of libxlsxwriter -------------------------------------------- */
@@ -303,7 +304,7 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
     if (!(in = calloc(n ? n : 1, sizeof *in)) ||
         !(have = calloc(n ? n : 1, sizeof *have)) ||
         read_manifest(dfd, MANIFEST, &old)) {
-        rc = error_set(msg, ERR_NOMEM, "out of memory");
+        rc = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto done;
     }
     for (i = 0; i < n; i++) {
@@ -316,11 +317,11 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
         if (slash) {
             size_t len = slash == inputs[i] ? 1 : (size_t)(slash - inputs[i]);
             if (!(idir = strndup(inputs[i], len))) {
-                rc = error_set(msg, ERR_NOMEM, "out of memory");
+                rc = error_set(msg, ERR_NOMEM, _("out of memory"));
                 goto done;
             }
         } else if (!(idir = strdup("."))) {
-            rc = error_set(msg, ERR_NOMEM, "out of memory");
+            rc = error_set(msg, ERR_NOMEM, _("out of memory"));
             goto done;
         }
         free(dir);
@@ -328,11 +329,19 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
         free(idir);
         if (dir && !strcmp(dir, real) &&
             (output_is_output_name(base) || names_has(&old, base))) {
-            rc = error_set(msg, ERR_USAGE,
-                           "%s: this %s is in the output folder %s, "
-                           "where the %s would replace it (as %s): move "
-                           "it out of %s, or choose another -o",
-                           inputs[i], what, outdir, cmd, base, outdir);
+            /* TRANSLATORS: the input, the output folder, the command
+             * (build or merge), the output's name, the folder again */
+            rc = error_set(
+                msg, ERR_USAGE,
+                strcmp(what, "return")
+                    ? _("%s: this register is in the output "
+                        "folder %s, where the %s would replace it (as "
+                        "%s): move it out of %s, or choose another "
+                        "-o")
+                    : _("%s: this return is in the output folder "
+                        "%s, where the %s would replace it (as %s): "
+                        "move it out of %s, or choose another -o"),
+                inputs[i], outdir, cmd, base, outdir);
             goto done;
         }
     }
@@ -350,11 +359,16 @@ error_code output_check_inputs(const char *outdir, const char *const *inputs,
             st = lst;
         for (i = 0; i < n; i++)
             if (have[i] && (same(&in[i], &st) || same(&in[i], &lst))) {
-                rc = error_set(msg, ERR_USAGE,
-                               "%s: this %s is the file %s/%s, which "
-                               "the %s would replace: move it out of %s, "
-                               "or choose another -o",
-                               inputs[i], what, outdir, e->d_name, cmd, outdir);
+                rc = error_set(
+                    msg, ERR_USAGE,
+                    strcmp(what, "return")
+                        ? _("%s: this register is the file %s/%s, which the "
+                            "%s would replace: move it out of %s, or choose "
+                            "another -o")
+                        : _("%s: this return is the file %s/%s, which the %s "
+                            "would replace: move it out of %s, or choose "
+                            "another -o"),
+                    inputs[i], outdir, e->d_name, cmd, outdir);
                 goto done;
             }
     }
@@ -511,9 +525,11 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
             if (err == ENOENT)
                 err = errno;
             return error_set(msg, err == ENOSPC ? ERR_NOSPACE : ERR_OPEN,
-                             "%s: cannot %s the output folder: %s", o->outdir,
-                             err == ENOTDIR || err == EACCES ? "use" : "create",
-                             err == ENOTDIR ? "a file is in the way"
+                             err == ENOTDIR || err == EACCES
+                                 ? _("%s: cannot use the output folder: %s")
+                                 : _("%s: cannot create the output folder: %s"),
+                             o->outdir,
+                             err == ENOTDIR ? _("a file is in the way")
                                             : strerror(err));
         }
         if (flock(fd, LOCK_EX | LOCK_NB)) {
@@ -521,8 +537,8 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
                 int err = errno;
                 close(fd);
                 return error_set(msg, ERR_OPEN,
-                                 "%s: cannot lock the output "
-                                 "folder: %s",
+                                 _("%s: cannot lock the output "
+                                   "folder: %s"),
                                  o->outdir, strerror(err));
             }
             if (!waited++ && on_wait)
@@ -534,12 +550,12 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
                 close(fd);
                 if (err == EINTR)
                     return error_set(msg, ERR_INTERRUPTED,
-                                     "%s: interrupted while waiting for the "
-                                     "other build; nothing written",
+                                     _("%s: interrupted while waiting for the "
+                                       "other build; nothing written"),
                                      o->outdir);
                 return error_set(msg, ERR_OPEN,
-                                 "%s: cannot lock the output "
-                                 "folder: %s",
+                                 _("%s: cannot lock the output "
+                                   "folder: %s"),
                                  o->outdir, strerror(err));
             }
         }
@@ -551,8 +567,8 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
         close(fd); /* swapped by the build we waited for: lock the new one */
     }
     return error_set(msg, ERR_OPEN,
-                     "%s: the output folder keeps changing; "
-                     "is another program replacing it?",
+                     _("%s: the output folder keeps changing; "
+                       "is another program replacing it?"),
                      o->outdir);
 }
 
@@ -564,53 +580,53 @@ static error_code place(output_t *o, char **msg)
 
     if (!(o->real = realpath(o->outdir, NULL)))
         return error_set(msg, ERR_OPEN,
-                         "%s: cannot resolve the output "
-                         "folder: %s",
+                         _("%s: cannot resolve the output "
+                           "folder: %s"),
                          o->outdir, strerror(errno));
     if (!strcmp(o->real, "/"))
         return error_set(msg, ERR_USAGE,
-                         "%s: the root folder cannot be the "
-                         "output folder; name a folder of its own",
+                         _("%s: the root folder cannot be the "
+                           "output folder; name a folder of its own"),
                          o->outdir);
     slash = strrchr(o->real, '/');
     if (!(o->base = strdup(slash + 1)) ||
         !(o->parent = strndup(
               o->real, slash == o->real ? 1 : (size_t)(slash - o->real))))
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     if ((o->pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 &&
         (o->pfd = open(o->parent, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
         return error_set(msg, ERR_OPEN,
-                         "%s: cannot open the folder that "
-                         "holds the output folder: %s",
+                         _("%s: cannot open the folder that "
+                           "holds the output folder: %s"),
                          o->parent, strerror(errno));
     if (fstat(o->pfd, &pst) ||
         fstatat(o->pfd, o->base, &now, AT_SYMLINK_NOFOLLOW) ||
         !same(&now, &o->ost))
         return error_set(msg, ERR_OPEN,
-                         "%s: the output folder changed while "
-                         "canvass was opening it",
+                         _("%s: the output folder changed while "
+                           "canvass was opening it"),
                          o->outdir);
     if (faccessat(o->ofd, ".", W_OK, AT_EACCESS))
         return error_set(msg, ERR_OPEN,
-                         "%s: cannot write in the output "
-                         "folder: %s",
+                         _("%s: cannot write in the output "
+                           "folder: %s"),
                          o->outdir, strerror(errno));
     if (faccessat(o->pfd, ".", W_OK, AT_EACCESS))
-        return error_set(msg, ERR_OPEN,
-                         "%s: cannot write in %s, the folder "
-                         "that holds the output folder: %s; canvass writes the "
-                         "new outputs into a private folder there and swaps "
-                         "it with %s in one step (make %s writable, or choose "
-                         "another -o)",
-                         o->outdir, o->parent, strerror(errno), o->outdir,
-                         o->parent);
+        return error_set(
+            msg, ERR_OPEN,
+            _("%s: cannot write in %s, the folder "
+              "that holds the output folder: %s; canvass writes the "
+              "new outputs into a private folder there and swaps "
+              "it with %s in one step (make %s writable, or choose "
+              "another -o)"),
+            o->outdir, o->parent, strerror(errno), o->outdir, o->parent);
     if (pst.st_dev != o->ost.st_dev)
         return error_set(msg, ERR_USAGE,
-                         "%s: the output folder is the root "
-                         "of a mounted file system; canvass replaces its "
-                         "outputs by swapping the output folder with a new "
-                         "one beside it, which cannot cross file systems: "
-                         "use a folder inside it",
+                         _("%s: the output folder is the root "
+                           "of a mounted file system; canvass replaces its "
+                           "outputs by swapping the output folder with a new "
+                           "one beside it, which cannot cross file systems: "
+                           "use a folder inside it"),
                          o->outdir);
     if ((cwd = getcwd(NULL, 0))) {
         size_t n = strlen(o->real);
@@ -618,13 +634,14 @@ static error_code place(output_t *o, char **msg)
             !strncmp(cwd, o->real, n) && (cwd[n] == 0 || cwd[n] == '/');
         free(cwd);
         if (inside)
-            return error_set(msg, ERR_USAGE,
-                             "%s: the output folder holds the "
-                             "current folder; canvass replaces the output "
-                             "folder as a whole, which would leave you in a "
-                             "removed folder: run canvass from another folder "
-                             "(e.g. cd %s, then -o %s)",
-                             o->outdir, o->parent, o->base);
+            return error_set(
+                msg, ERR_USAGE,
+                _("%s: the output folder holds the "
+                  "current folder; canvass replaces the output "
+                  "folder as a whole, which would leave you in a "
+                  "removed folder: run canvass from another folder "
+                  "(e.g. cd %s, then -o %s)"),
+                o->outdir, o->parent, o->base);
     }
     return ERR_OK;
 }
@@ -638,14 +655,14 @@ static error_code stage(output_t *o, char **msg)
     if (!(o->stage = error_format("%s/.%s%sXXXXXX",
                                   strcmp(o->parent, "/") ? o->parent : "",
                                   o->base, PRIVATE_TAG)))
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     if (!mkdtemp(o->stage)) {
         err = errno;
         free(o->stage);
         o->stage = NULL;
         return error_set(msg, err == ENOSPC ? ERR_NOSPACE : ERR_OPEN,
-                         "%s: cannot make a private folder beside the output "
-                         "folder, in %s: %s",
+                         _("%s: cannot make a private folder beside the output "
+                           "folder, in %s: %s"),
                          o->outdir, o->parent, strerror(err));
     }
     o->stage_name = strrchr(o->stage, '/') + 1;
@@ -678,8 +695,8 @@ fail:
         o->stage = NULL;
     }
     return error_set(msg, output_nospace(NULL, err) ? ERR_NOSPACE : ERR_WRITE,
-                     "%s: cannot prepare a private folder beside the output "
-                     "folder, in %s: %s",
+                     _("%s: cannot prepare a private folder beside the output "
+                       "folder, in %s: %s"),
                      o->outdir, o->parent, strerror(err));
 }
 
@@ -692,23 +709,23 @@ error_code output_open(const char *outdir, output_wait_fn on_wait, void *arg,
 
     *out = NULL;
     if (!o)
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     o->outdir = outdir;
     o->stop = stop;
     o->pfd = o->ofd = o->sfd = -1;
     if (!*outdir) {
-        e = error_set(msg, ERR_USAGE, "the output folder has no name");
+        e = error_set(msg, ERR_USAGE, _("the output folder has no name"));
         goto fail;
     }
     if ((e = lock(o, on_wait, arg, msg)) != ERR_OK ||
         (e = place(o, msg)) != ERR_OK)
         goto fail;
     if (read_manifest(o->ofd, MANIFEST, &o->old)) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (clean_leftovers(o) != ERR_OK) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if ((e = stage(o, msg)) != ERR_OK)
@@ -728,16 +745,17 @@ error_code output_path(output_t *o, const char *name, char **path, char **msg)
 
     *path = NULL;
     if (!output_is_output_name(name) || !strcmp(name, MANIFEST))
-        return error_set(msg, ERR_INTERNAL, "%s is not an output name", name);
+        return error_set(msg, ERR_INTERNAL, _("%s is not an output name"),
+                         name);
     if (names_has(&o->set, name))
-        return error_set(msg, ERR_INTERNAL, "%s written twice", name);
+        return error_set(msg, ERR_INTERNAL, _("%s written twice"), name);
     if (!fstatat(o->ofd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode))
         return error_set(msg, ERR_WRITE,
-                         "%s/%s is a folder: canvass never "
-                         "replaces a folder with an output; move it away",
+                         _("%s/%s is a folder: canvass never "
+                           "replaces a folder with an output; move it away"),
                          o->outdir, name);
     if (names_add(&o->set, name) || !(*path = join(o->stage, name)))
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     return ERR_OK;
 }
 
@@ -883,49 +901,49 @@ error_code output_commit(output_t *o, char **note, char **msg)
     if (note)
         *note = NULL;
     if (o->committed)
-        return error_set(msg, ERR_INTERNAL, "output set committed twice");
+        return error_set(msg, ERR_INTERNAL, _("output set committed twice"));
     for (i = 0; i < o->set.n; i++) {
         if (!fstatat(o->ofd, o->set.v[i], &st, AT_SYMLINK_NOFOLLOW) &&
             S_ISDIR(st.st_mode))
             return error_set(msg, ERR_WRITE,
-                             "%s/%s is a folder: canvass "
-                             "never replaces a folder with an output; move "
-                             "it away; nothing was replaced",
+                             _("%s/%s is a folder: canvass "
+                               "never replaces a folder with an output; move "
+                               "it away; nothing was replaced"),
                              o->outdir, o->set.v[i]);
         if (sync_entry(o->sfd, o->set.v[i])) {
             err = errno;
             return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
-                             "%s/%s: cannot write: %s", o->outdir, o->set.v[i],
-                             strerror(err));
+                             _("%s/%s: cannot write: %s"), o->outdir,
+                             o->set.v[i], strerror(err));
         }
     }
     if (write_manifest(o)) {
         err = errno;
         return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
-                         "%s/%s: cannot write: %s", o->outdir, MANIFEST,
+                         _("%s/%s: cannot write: %s"), o->outdir, MANIFEST,
                          strerror(err));
     }
     carry_over(o);
     if (fsync(o->sfd)) {
         err = errno;
         return error_set(msg, output_full(o, err) ? ERR_NOSPACE : ERR_WRITE,
-                         "%s: cannot write: %s", o->outdir, strerror(err));
+                         _("%s: cannot write: %s"), o->outdir, strerror(err));
     }
     if (o->stop && *o->stop)
-        return error_set(msg, ERR_INTERRUPTED, "interrupted");
+        return error_set(msg, ERR_INTERRUPTED, _("interrupted"));
     if (renameat2(o->pfd, o->stage_name, o->pfd, o->base, RENAME_EXCHANGE)) {
         err = errno;
         if ((err != EINVAL && err != ENOSYS) || !empty(o->ofd) ||
             renameat(o->pfd, o->stage_name, o->pfd, o->base))
             return error_set(msg, ERR_WRITE,
-                             "%s: cannot put the new outputs "
-                             "in place: %s%s; nothing was replaced",
+                             _("%s: cannot put the new outputs "
+                               "in place: %s%s; nothing was replaced"),
                              o->outdir, strerror(err),
                              err == EINVAL || err == ENOSYS
-                                 ? " (this file system cannot swap two "
-                                   "folders in one step, so canvass writes "
-                                   "there only into a new or empty output "
-                                   "folder)"
+                                 ? _(" (this file system cannot swap two "
+                                     "folders in one step, so canvass writes "
+                                     "there only into a new or empty output "
+                                     "folder)")
                                  : "");
         /* OUTDIR was empty and is gone: nothing to retire */
         o->committed = 2;
@@ -939,8 +957,8 @@ error_code output_commit(output_t *o, char **note, char **msg)
     o->sfd = tmp;
     if (o->committed == 1 &&
         retire(o, o->sfd, o->stage_name, 0, o->ofd, &o->set) && note)
-        *note = error_format("%s/%s keeps files that were in %s during the "
-                             "build and could not be put back: look there",
+        *note = error_format(_("%s/%s keeps files that were in %s during the "
+                               "build and could not be put back: look there"),
                              o->parent, o->stage_name, o->outdir);
     return ERR_OK;
 }

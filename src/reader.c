@@ -73,6 +73,8 @@
 #include "buf.h"
 #include "input.h"
 #include "intake.h"
+#include "i18n.h"
+#include "schemaerr.h"
 
 #define REG_NS "urn:canvass:register:1"
 #define RET_NS "urn:canvass:return:1" /* a return given by mistake */
@@ -349,7 +351,7 @@ static void report(reader_t *r, unsigned line, unsigned col, const char *msg)
     d.rule = "schema";
     r->listed++;
     if (r->listed == MAX_DIAGS)
-        d.message = "too many errors; the rest are counted, not listed";
+        d.message = _("too many errors; the rest are counted, not listed");
     else
         d.message = (char *)msg;
     if (r->cb->diag && r->cb->diag(r->ud, &d))
@@ -449,7 +451,7 @@ static const char *const text_elements[] = {"opinion", "suggestion", "p"};
 static const char *const vocab_types[] = {
     "dwelling", "role",   "group",  "elderlyGroup", "sex",        "visitKind",
     "category", "status", "rating", "serviceType",  "sectionName"};
-#define WITHHELD "(personal data, not shown)"
+#define WITHHELD _("(personal data, not shown)")
 #define MAX_CODE 64
 
 /* "a 1-character", "an 8-character": the article for the number N. */
@@ -511,11 +513,13 @@ static void describe(const char *v, size_t len, char *out, size_t size)
             (c == 0xF0 && i + 1 < len && (unsigned char)v[i + 1] >= 0xA0);
     }
     if (digits)
-        snprintf(out, size, "(%s %zu-digit number, not shown)", article(chars),
-                 chars);
+        snprintf(out, size, _("(%s %zu-digit number, not shown)"),
+                 article(chars), chars);
     else
-        snprintf(out, size, "(%s %zu-character %s, not shown)", article(chars),
-                 chars, han ? "Chinese text" : "text");
+        /* TRANSLATORS: "a"/"an", a number of characters, "Chinese
+         * text" or "text" */
+        snprintf(out, size, _("(%s %zu-character %s, not shown)"),
+                 article(chars), chars, han ? _("Chinese text") : _("text"));
 }
 
 /* Whether the token quoted at Q (its opening quote) in M is in the place
@@ -595,13 +599,13 @@ unsafe:
                out, size);
         o = strlen(out);
         snprintf(out + o, size - o,
-                 ": the value is not valid here (not "
-                 "shown: it may be personal data)");
+                 _(": the value is not valid here (not "
+                   "shown: it may be personal data)"));
     } else {
         snprintf(out, size,
-                 "an error whose message would quote the "
-                 "register's text, which may be personal data: "
-                 "look at this place");
+                 _("an error whose message would quote the "
+                   "register's text, which may be personal data: "
+                   "look at this place"));
     }
 }
 
@@ -611,11 +615,27 @@ static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
     char raw[1024], buf[1024] = {0}; /* zeroed for the analyzer */
     if (e->level == XML_ERR_WARNING)
         return;
+    /* in the user's words (schemaerr.c), the value quoted only when it
+     * can be shown (see above; personal attributes are withheld there
+     * too); an error it does not rewrite: libxml2's text, redacted */
+    {
+        int rewritten = 0;
+        char *m = schemaerr_message_withheld(
+            e, r->vocab, e->str1 && !showable(r, e->str1, strlen(e->str1)),
+            &rewritten);
+        if (rewritten) {
+            report(r, line, col, m ? m : _("out of memory"));
+            free(m);
+            return;
+        }
+    }
     /* tidied first: the namespace is not part of a quoted name */
     snprintf(raw, sizeof raw, "%s", e->message ? e->message : "error");
     tidy(raw);
     redact(r, raw, buf, sizeof buf);
-    report(r, line, col, buf);
+    /* said to be libxml2's English, as schemaerr.c says it */
+    snprintf(raw, sizeof raw, _("%s (libxml2's words, not rewritten)"), buf);
+    report(r, line, col, raw);
 }
 
 static void parser_error(void *data, xmlErrorPtr e)
@@ -789,8 +809,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     tag_pos(r, &line, &col);
     if (r->depth >= MAX_DEPTH) {
-        refuse(r, "elements nested deeper than any register can be: "
-                  "this is not a canvass register");
+        refuse(r, _("elements nested deeper than any register can be: "
+                    "this is not a canvass register"));
         return;
     }
     kind = uri && !strcmp((const char *)uri, REG_NS)
@@ -799,14 +819,15 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     if (r->depth == 0 && kind != E_REGISTER && uri &&
         !strcmp((const char *)uri, RET_NS) &&
         !strcmp((const char *)local, "return")) {
-        refuse(r, "this is a return, not a register: canvass merge takes "
-                  "returns (and canvass verify checks one against its "
-                  "registers); check and build take registers");
+        refuse(r, _("this is a return, not a register: canvass merge takes "
+                    "returns (and canvass verify checks one against its "
+                    "registers); check and build take registers"));
         return;
     }
     if (r->depth == 0 && kind != E_REGISTER) {
-        refuse(r, "not a canvass register: the root element must be "
-                  "<register xmlns=\"" REG_NS "\">");
+        /* the namespace spelled out: xgettext does not expand REG_NS */
+        refuse(r, _("not a canvass register: the root element must be "
+                    "<register xmlns=\"urn:canvass:register:1\">"));
         return;
     }
     r->stack[++r->depth] = kind;
@@ -973,7 +994,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         oom = 1;
     if (oom) {
         r->cb_failed = 1;
-        refuse(r, "out of memory");
+        refuse(r, _("out of memory"));
     }
 }
 
@@ -987,7 +1008,7 @@ static void characters(void *ud, const xmlChar *ch, int len)
         n = r->text_n < MAX_PARA ? MAX_PARA - r->text_n : 0;
     if (GROW(r->text, r->text_n + n + 1, r->text_cap) != ERR_OK) {
         r->cb_failed = 1;
-        refuse(r, "out of memory");
+        refuse(r, _("out of memory"));
         return;
     }
     memcpy(r->text + r->text_n, ch, n);
@@ -1066,7 +1087,7 @@ static void end_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     }
     if (rc) {
         r->cb_failed = 1;
-        refuse(r, "out of memory");
+        refuse(r, _("out of memory"));
     }
 }
 
@@ -1074,9 +1095,9 @@ static void internal_subset(void *ud, const xmlChar *name, const xmlChar *eid,
                             const xmlChar *sid)
 {
     (void)name, (void)eid, (void)sid;
-    refuse(ud, "the register declares a DOCTYPE: registers have no use for "
-               "one (and it could load files or expand entities); remove "
-               "the <!DOCTYPE ...> declaration");
+    refuse(ud, _("the register declares a DOCTYPE: registers have no use for "
+                 "one (and it could load files or expand entities); remove "
+                 "the <!DOCTYPE ...> declaration"));
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1137,19 +1158,19 @@ static void after_parse(reader_t *r)
     if (!r->fatal && c->input &&
         (size_t)(c->input->end - c->input->cur) > PENDING_MAX)
         refuse_at(r, cur_line(r), cur_col(r),
-                  "a single tag or text is larger than 4 MB: this is not "
-                  "a register a community system exports");
+                  _("a single tag or text is larger than 4 MB: this is not "
+                    "a register a community system exports"));
     if (!r->fatal && r->stray)
         refuse_at(r, cur_line(r), cur_col(r),
-                  "the XML parser failed here (an error it reports without "
-                  "a position): the register cannot be read past this "
-                  "point; export it again");
+                  _("the XML parser failed here (an error it reports without "
+                    "a position): the register cannot be read past this "
+                    "point; export it again"));
     if (c->disableSAX || c->instate == XML_PARSER_EOF) {
         if (!r->fatal && !r->res->errors)
             report(r, cur_line(r), cur_col(r),
-                   "the XML parser stopped here without saying why: the "
-                   "register cannot be read past this point; export it "
-                   "again");
+                   _("the XML parser stopped here without saying why: the "
+                     "register cannot be read past this point; export it "
+                     "again"));
         r->fatal = 1;
     }
 }
@@ -1231,12 +1252,12 @@ error_code reader_read(reader_t *r, const char *path,
 
     if ((rc = input_open(path, &fd, &not_input, &err)) != ERR_OK) {
         io_diag(path, cb, ud,
-                rc == ERR_OPEN   ? "cannot open the register"
-                : rc == ERR_READ ? "cannot read the register"
+                rc == ERR_OPEN   ? _("cannot open the register")
+                : rc == ERR_READ ? _("cannot read the register")
                 : not_input == INPUT_DIRECTORY
-                    ? "is a directory, not a register: name the XML files"
-                    : "is not a regular file (a FIFO, socket or device): "
-                      "copy the register to a file first",
+                    ? _("is a directory, not a register: name the XML files")
+                    : _("is not a regular file (a FIFO, socket or device): "
+                        "copy the register to a file first"),
                 err);
         return rc;
     }
@@ -1268,7 +1289,7 @@ error_code reader_read(reader_t *r, const char *path,
         int eof;
         n = input_read(fd, buf, CHUNK);
         if (n < 0) {
-            io_diag(path, cb, ud, "cannot read the register", errno);
+            io_diag(path, cb, ud, _("cannot read the register"), errno);
             rc = ERR_READ;
             goto done;
         }
@@ -1286,7 +1307,7 @@ error_code reader_read(reader_t *r, const char *path,
             const char *why;
             size_t skip = 0;
             first = 0;
-            why = n == 0 ? "the register is empty (0 bytes): export it again"
+            why = n == 0 ? _("the register is empty (0 bytes): export it again")
                          : intake_begin(in, buf, (size_t)n, &skip);
             if (why) {
                 report(r, 1, 1, why);
@@ -1323,8 +1344,8 @@ error_code reader_read(reader_t *r, const char *path,
     if (r->ctxt && !r->fatal && !intake_has_content(in)) {
         /* libxml2 would say "Extra content at the end of the document" */
         report(r, 1, 1,
-               "the register holds no XML (nothing but blanks or "
-               "a byte order mark): export it again");
+               _("the register holds no XML (nothing but blanks or "
+                 "a byte order mark): export it again"));
         r->fatal = 1;
     }
     if (r->ctxt && !r->fatal) {
@@ -1337,8 +1358,8 @@ error_code reader_read(reader_t *r, const char *path,
             if (r->n_held)
                 line = r->held[0].line, col = r->held[0].col;
             report(r, line, col,
-                   "the file ends before </register>: the "
-                   "register is truncated; export it again");
+                   _("the file ends before </register>: the "
+                     "register is truncated; export it again"));
         } else {
             size_t i;
             for (i = 0; i < r->n_held && i < HELD; i++)
@@ -1348,8 +1369,8 @@ error_code reader_read(reader_t *r, const char *path,
         }
         if (r->stray && !res->errors)
             report(r, cur_line(r), cur_col(r),
-                   "the XML parser failed at the end of the file (an error "
-                   "it reports without a position): export it again");
+                   _("the XML parser failed at the end of the file (an error "
+                     "it reports without a position): export it again"));
     }
 
     /* Whatever stopped the parser (libxml2 halts on an encoding error
@@ -1357,16 +1378,17 @@ error_code reader_read(reader_t *r, const char *path,
      * it was parsed to its </register>. */
     if (r->ctxt && !r->closed && !res->errors)
         report(r, cur_line(r), cur_col(r),
-               "the register could not be read to its </register> (the "
-               "parser stopped at or after this point, often on bytes that "
-               "are not in the declared encoding): check the encoding and "
-               "export it again");
+               _("the register could not be read to its </register> (the "
+                 "parser stopped at or after this point, often on bytes that "
+                 "are not in the declared encoding): check the encoding and "
+                 "export it again"));
     wf = r->ctxt && r->ctxt->wellFormed;
     sv = xmlSchemaIsValid(vctxt);
     if (r->ctxt && !wf && !res->errors)
-        report(r, cur_line(r), cur_col(r), "the register is not well-formed");
+        report(r, cur_line(r), cur_col(r),
+               _("the register is not well-formed"));
     if (r->ctxt && wf && !sv && !res->errors)
-        report(r, cur_line(r), cur_col(r), "the register is not valid");
+        report(r, cur_line(r), cur_col(r), _("the register is not valid"));
     res->valid = r->ctxt && wf && sv && !res->errors && !r->fatal;
     if (r->cb_failed)
         rc = ERR_NOMEM;
@@ -1397,7 +1419,7 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     doc = xmlReadFile(
         path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        error_set(msg, ERR_SCHEMA, "%s: cannot read the schema", path);
+        error_set(msg, ERR_SCHEMA, _("%s: cannot read the schema"), path);
         return NULL;
     }
     if ((pc = xmlSchemaNewDocParserCtxt(doc))) {
@@ -1407,7 +1429,7 @@ xmlSchemaPtr reader_load_schema(const char *path, char **msg)
     }
     xmlFreeDoc(doc);
     if (!s)
-        error_set(msg, ERR_SCHEMA, "%s: not a valid XML Schema", path);
+        error_set(msg, ERR_SCHEMA, _("%s: not a valid XML Schema"), path);
     return s;
 }
 
@@ -1418,9 +1440,9 @@ error_code reader_check_vocab(const vocab_t *vocab, const char *path,
     vocab_enum(vocab, "group", &ng);
     if (ng > RD_MAX_GROUPS)
         return error_set(msg, ERR_SCHEMA,
-                         "%s defines %zu groups; canvass counts at most %d "
-                         "(a member's groups are one 64-bit set): merge or "
-                         "drop groups",
+                         _("%s defines %zu groups; canvass counts at most %d "
+                           "(a member's groups are one 64-bit set): merge or "
+                           "drop groups"),
                          path, ng, RD_MAX_GROUPS);
     return ERR_OK;
 }

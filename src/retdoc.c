@@ -52,6 +52,7 @@
 #include <libxml/SAX2.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "input.h"
 
 #define REGISTER_NS "urn:canvass:register:1"
@@ -277,11 +278,11 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
 
     *out = NULL;
     if (!(rd = calloc(1, sizeof *rd)))
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     rd->root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!is_elem(rd->root, RETDOC_RETURN)) {
         retdoc_free(rd);
-        return error_set(msg, ERR_INVALID, "not a return document (%s)",
+        return error_set(msg, ERR_INVALID, _("not a return document (%s)"),
                          RETURN_NS);
     }
     rd->partial = is_true(retdoc_attr(rd, rd->root, "partial"));
@@ -321,7 +322,7 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
     return ERR_OK;
 nomem:
     retdoc_free(rd);
-    return error_set(msg, ERR_NOMEM, "out of memory");
+    return error_set(msg, ERR_NOMEM, _("out of memory"));
 }
 
 void retdoc_free(retdoc_t *rd)
@@ -830,12 +831,16 @@ static void load_error(void *data, xmlErrorPtr e)
 {
     xmlParserCtxtPtr ctxt = e ? e->ctxt : NULL;
     load_state *l = ctxt ? ctxt->_private : NULL;
-    char msg[512];
+    char raw[400], msg[512];
     (void)data;
     if (!l || l->fatal)
         return;
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not XML");
-    one_line(msg);
+    /* libxml2's English, said to be such (a return is canvass's own
+     * output: rewriting each parser error for people is the registers'
+     * business, schemaerr.c) */
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : _("not XML"));
+    one_line(raw);
+    snprintf(msg, sizeof msg, _("%s (libxml2's words, not rewritten)"), raw);
     load_report(l, e->line > 0 ? (unsigned)e->line : load_line(l),
                 e->int2 > 0 ? (unsigned)e->int2 : load_col(l), msg);
     if (e->level == XML_ERR_FATAL)
@@ -848,10 +853,10 @@ static void load_internal_subset(void *ctx, const xmlChar *name,
     xmlParserCtxtPtr ctxt = ctx;
     (void)name, (void)eid, (void)sid;
     load_refuse(ctxt->_private,
-                "the return declares a DOCTYPE: returns have "
-                "no use for one (and it could load files or "
-                "expand entities); this is not a return canvass "
-                "wrote");
+                _("the return declares a DOCTYPE: returns have "
+                  "no use for one (and it could load files or "
+                  "expand entities); this is not a return canvass "
+                  "wrote"));
 }
 
 static void load_io(const char *path, diag_list *diags, const char *what,
@@ -901,14 +906,15 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
     l.path = path;
     l.diags = diags;
     if ((rc = input_open(path, &fd, &why, &err)) != ERR_OK) {
-        load_io(path, diags,
-                rc == ERR_OPEN   ? "cannot open the return"
-                : rc == ERR_READ ? "cannot read the return"
-                : why == INPUT_DIRECTORY
-                    ? "is a directory, not a return: name the return.xml files"
-                    : "is not a regular file (a FIFO, socket or device): copy "
-                      "the return to a file first",
-                err);
+        load_io(
+            path, diags,
+            rc == ERR_OPEN   ? _("cannot open the return")
+            : rc == ERR_READ ? _("cannot read the return")
+            : why == INPUT_DIRECTORY
+                ? _("is a directory, not a return: name the return.xml files")
+                : _("is not a regular file (a FIFO, socket or device): copy "
+                    "the return to a file first"),
+            err);
         return rc;
     }
     if (!(buf = malloc(LOAD_CHUNK))) {
@@ -924,14 +930,14 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         ssize_t n = input_read(fd, buf, LOAD_CHUNK);
         size_t got = n > 0 ? (size_t)n : 0;
         if (n < 0) {
-            load_io(path, diags, "cannot read the return", errno);
+            load_io(path, diags, _("cannot read the return"), errno);
             rc = ERR_READ;
             goto done;
         }
         if (first) {
             first = 0;
             if (!got) {
-                load_report(&l, 1, 1, "the return is empty (0 bytes)");
+                load_report(&l, 1, 1, _("the return is empty (0 bytes)"));
                 l.fatal = 1;
                 break;
             }
@@ -953,8 +959,9 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         }
         if (!l.fatal && l.ctxt->input &&
             (size_t)(l.ctxt->input->end - l.ctxt->input->cur) > PENDING_MAX)
-            load_refuse(&l, "a single tag or text is larger than 4 MB: this is "
-                            "not a return canvass wrote");
+            load_refuse(&l,
+                        _("a single tag or text is larger than 4 MB: this is "
+                          "not a return canvass wrote"));
         if (l.ctxt->disableSAX || l.ctxt->instate == XML_PARSER_EOF)
             l.fatal = 1;
         if (l.fatal || got < LOAD_CHUNK)
@@ -969,8 +976,8 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
             if (l.n_held)
                 line = l.held_line, col = l.held_col;
             load_report(&l, line, col,
-                        "the file ends before </return>: the "
-                        "return is truncated; copy it again");
+                        _("the file ends before </return>: the "
+                          "return is truncated; copy it again"));
         } else if (l.n_held) {
             load_report(&l, l.held_line, l.held_col, l.held);
         }
@@ -992,8 +999,8 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
             load_report(
                 &l, (unsigned)xmlGetLineNo(xmlDocGetRootElement(l.ctxt->myDoc)),
                 1,
-                "not a canvass return: the root element must be "
-                "<return xmlns=\"" RETURN_NS "\">");
+                _("not a canvass return: the root element must be "
+                  "<return xmlns=\"urn:canvass:return:1\">"));
         goto done;
     }
     *doc = l.ctxt->myDoc;
@@ -1021,12 +1028,13 @@ typedef struct {
 static void valid_error(void *ud, xmlErrorPtr e)
 {
     valid_state *v = ud;
-    char msg[512];
+    char raw[400], msg[512];
     diag d = {0};
     if (!e || v->listed++ >= MAX_LOAD_DIAGS)
         return;
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not valid");
-    one_line(msg);
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : _("not valid"));
+    one_line(raw);
+    snprintf(msg, sizeof msg, _("%s (libxml2's words, not rewritten)"), raw);
     d.file = (char *)v->path;
     d.line = e->node ? (unsigned)xmlGetLineNo(e->node)
                      : (e->line > 0 ? (unsigned)e->line : 0);
@@ -1062,7 +1070,7 @@ error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
             d.line = 1;
             d.col = 1;
             d.rule = "schema";
-            d.message = "the return is not valid against return.xsd";
+            d.message = _("the return is not valid against return.xsd");
             if (diag_list_add(diags, &d) != ERR_OK)
                 return ERR_NOMEM;
         }

@@ -43,6 +43,7 @@
 #include "render.h"
 #include "retdoc.h"
 #include "tally.h"
+#include "i18n.h"
 
 typedef struct {
     const char *code; /* community code (borrowed from the tally) */
@@ -342,12 +343,12 @@ char *return_campaign_clash(const char *file_a, const char *const a[5],
     for (i = 0; i < 4 && !strcmp(a[i] ? a[i] : "", b[i] ? b[i] : ""); i++)
         ;
     if (i == 0)
-        return error_format("%s is of campaign \"%s\" and %s of campaign "
-                            "\"%s\": one return per campaign",
+        return error_format(_("%s is of campaign \"%s\" and %s of campaign "
+                              "\"%s\": one return per campaign"),
                             file_a, a[0] ? a[0] : "", file_b, b[0] ? b[0] : "");
-    return error_format("%s and %s are both of campaign \"%s\" but give it "
-                        "a different %s (%s, %s): one return per campaign; "
-                        "correct the register that is wrong",
+    return error_format(_("%s and %s are both of campaign \"%s\" but give it "
+                          "a different %s (%s, %s): one return per campaign; "
+                          "correct the register that is wrong"),
                         file_a, file_b, a[0] ? a[0] : "", what[i],
                         a[i] ? a[i] : "", b[i] ? b[i] : "");
 }
@@ -455,7 +456,7 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
     rc = ERR_OK;
     goto done;
 nomem:
-    rc = error_set(msg, ERR_NOMEM, "out of memory");
+    rc = error_set(msg, ERR_NOMEM, _("out of memory"));
 done:
     xmlFreeDoc(doc);
     free(cs);
@@ -479,6 +480,12 @@ static error_code to_base_name(void *ud, const diag *x)
     return bn->fn(bn->ud, &d);
 }
 
+/* A batch and the language its findings are to be read in. */
+typedef struct {
+    const batch_t *b;
+    const diag_lang *lang;
+} batch_in;
+
 /* WANT's answer for the diagnostic D of the batch (the ud of to_base_name
  * carries WANT's own). */
 typedef struct {
@@ -500,17 +507,20 @@ static error_code to_base_name_if(void *ud, const diag *x)
 static error_code each_batch_finding_if(const void *ctx, diag_want_fn want,
                                         diag_fn fn, void *ud)
 {
+    const batch_in *in = ctx;
     base_names_if b;
     b.bn.fn = fn;
     b.bn.ud = ud;
     b.want = want;
-    return batch_each_diag_if(ctx, want_base_name, to_base_name_if, &b);
+    return batch_each_diag_if(in->b, in->lang, want_base_name, to_base_name_if,
+                              &b);
 }
 
 error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
                         char **msg)
 {
     return_parts p;
+    batch_in in;
     community *cs = NULL;
     tally_t **ts = NULL;
     retdoc_source *src = NULL;
@@ -534,7 +544,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
                 first->path, (const char *const *)first->campaign, r->path,
                 (const char *const *)r->campaign);
             if (!m)
-                return error_set(msg, ERR_NOMEM, "out of memory");
+                return error_set(msg, ERR_NOMEM, _("out of memory"));
             rc = error_set(msg, ERR_INVALID, "%s", m);
             free(m);
             return rc;
@@ -542,7 +552,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
     }
     if (!first)
         return error_set(msg, ERR_INVALID,
-                         "no valid register to compile a return from");
+                         _("no valid register to compile a return from"));
     if (!(cs = calloc(b->n, sizeof *cs)) || !(ts = calloc(b->n, sizeof *ts)) ||
         !(src = calloc(b->n ? b->n : 1, sizeof *src)))
         goto nomem;
@@ -584,12 +594,14 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
     p.nsources = b->n;
     p.communities = ts;
     p.ncommunities = nc;
-    p.findings = (void *)b;
+    in.b = b;
+    in.lang = o->lang;
+    p.findings = &in;
     p.each_finding_if = each_batch_finding_if;
     rc = return_assemble(&p, o, out, msg);
     goto done;
 nomem:
-    rc = error_set(msg, ERR_NOMEM, "out of memory");
+    rc = error_set(msg, ERR_NOMEM, _("out of memory"));
 done:
     if (cs)
         for (i = 0; i < nc; i++)
@@ -608,7 +620,7 @@ static void first_error(void *ctx, xmlErrorPtr e)
     if (*msg || !e || !e->message)
         return;
     n = strlen(e->message);
-    *msg = error_format("line %d: %.*s", e->line,
+    *msg = error_format(_("line %d: %.*s"), e->line,
                         (int)(n && e->message[n - 1] == '\n' ? n - 1 : n),
                         e->message);
 }
@@ -619,7 +631,7 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
     char *first = NULL;
     int rc;
     if (!v)
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     xmlSchemaSetValidStructuredErrors(v, first_error, &first);
     rc = xmlSchemaValidateDoc(v, doc);
     xmlSchemaFreeValidCtxt(v);
@@ -630,11 +642,11 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
     if (rc < 0) { /* libxml2 failed, not the return */
         free(first);
         return error_set(msg, ERR_INTERNAL,
-                         "libxml2 could not validate "
-                         "the return");
+                         _("libxml2 could not validate "
+                           "the return"));
     }
     if (!first)
-        return error_set(msg, ERR_INVALID, "the return is not valid");
+        return error_set(msg, ERR_INVALID, _("the return is not valid"));
     if (msg) {
         free(*msg);
         *msg = first;
@@ -786,10 +798,11 @@ static error_code csv_one(void *ud, const diag *d)
     return w->row.len >= CSV_CHUNK ? csv_flush(w) : ERR_OK;
 }
 
-/* Hands FN each diagnostic of the batch CTX, as it stored them. */
+/* Hands FN each diagnostic of the batch_in CTX, as it stored them. */
 static error_code each_batch_diag(const void *ctx, diag_fn fn, void *ud)
 {
-    return batch_each_diag(ctx, fn, ud);
+    const batch_in *in = ctx;
+    return batch_each_diag(in->b, in->lang, fn, ud);
 }
 
 error_code return_each_listed(const void *ctx, diag_fn fn, void *ud)
@@ -823,9 +836,13 @@ error_code return_each_listed(const void *ctx, diag_fn fn, void *ud)
 }
 
 error_code return_write_csv(const batch_t *b, const vocab_t *labels,
-                            const char *lang, const char *path, char **msg)
+                            const char *lang, const diag_lang *mlang,
+                            const char *path, char **msg)
 {
-    return return_write_csv_of(b, each_batch_diag, labels, lang, path, msg);
+    batch_in in;
+    in.b = b;
+    in.lang = mlang;
+    return return_write_csv_of(&in, each_batch_diag, labels, lang, path, msg);
 }
 
 error_code return_write_csv_of(
@@ -847,7 +864,8 @@ error_code return_write_csv_of(
     w.sev_label[1] = vocab_label(labels, "severity",
                                  diag_severity_name(DIAG_WARNING), w.lang);
     if (!(w.f = fopen(path, "wb")))
-        return error_set(msg, ERR_WRITE, "cannot create: %s", strerror(errno));
+        return error_set(msg, ERR_WRITE, _("cannot create: %s"),
+                         strerror(errno));
     /* BOM: Excel and WPS then read UTF-8 */
     buf_add(&w.row, "\xEF\xBB\xBF", 3);
     for (i = 0; i < 10; i++)
@@ -864,7 +882,7 @@ error_code return_write_csv_of(
     if (fclose(w.f) && rc == ERR_OK)
         rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
     if (rc == ERR_NOSPACE)
-        error_set(msg, rc, "no space left on device");
+        error_set(msg, rc, _("no space left on device"));
     else if (rc != ERR_OK)
         error_set(msg, rc, "%s", error_string(rc));
     return rc;

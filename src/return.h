@@ -26,6 +26,8 @@ typedef struct {
     size_t max_findings;     /* listed per rule and community; SIZE_MAX:
                                  * all, 0: none (counts stay exact) */
     const char *generator;   /* "canvass VERSION" */
+    const diag_lang *lang;   /* return_build: the language of the finding
+                              * messages (--lang's; NULL: English) */
 } return_opts;
 
 /* Format version this program writes and reads. */
@@ -97,11 +99,12 @@ error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
 /* Writes every diagnostic of B to PATH as CSV (UTF-8 with a BOM, CRLF
  * lines; columns as the workbook's findings list: file, line, rule,
  * severity, message, community, household, visit, item, cadre, with labels
- * in LANG from LABELS, return.xsd), streamed as the batch reads them back:
+ * in LANG from LABELS, return.xsd, and messages in MLANG: diag.h), streamed as the batch reads them back:
  * however many there are. ERR_OK, or ERR_WRITE/ERR_NOSPACE/ERR_NOMEM with
  * *MSG set. */
 error_code return_write_csv(const batch_t *b, const vocab_t *labels,
-                            const char *lang, const char *path, char **msg);
+                            const char *lang, const diag_lang *mlang,
+                            const char *path, char **msg);
 
 /* The same, of the findings FINDINGS as EACH hands them out: merge writes
  * the findings its return lists (EACH = return_each_listed, FINDINGS the

@@ -84,6 +84,7 @@
 #include "docx.h"
 #include "output.h"
 #include "retdoc.h"
+#include "i18n.h"
 
 #define SUMMARY_NS "urn:canvass:summary:1"
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -284,11 +285,13 @@ static void refuse(capture *c, xsltTransformContextPtr ctxt, const char *what,
         snprintf(where, sizeof where,
                  "%s:%ld: ", (const char *)ctxt->inst->doc->URL,
                  xmlGetLineNo(ctxt->inst));
-    snprintf(c->refused, sizeof c->refused, "%s%s %s refused: %s", where, what,
-             value ? value : "(nothing)",
-             c->s ? "templates may read only files in their own folder, "
-                    "and may not write files or use the network"
-                  : "templates may not do this");
+    /* TRANSLATORS: where, what was tried, on what, then why: "summary.xsl:3:
+     * reading the file /etc/passwd refused: templates may read..." */
+    snprintf(c->refused, sizeof c->refused, _("%s%s %s refused: %s"), where,
+             what, value ? value : _("(nothing)"),
+             c->s ? _("templates may read only files in their own folder, "
+                      "and may not write files or use the network")
+                  : _("templates may not do this"));
 }
 
 static capture *ctxt_capture(xsltTransformContextPtr ctxt)
@@ -303,7 +306,7 @@ static int sec_read_file(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
     (void)sec;
     if (c && c->s && value && path_inside(c->s, value))
         return 1;
-    refuse(c, ctxt, "reading the file", value);
+    refuse(c, ctxt, _("reading the file"), value);
     return 0;
 }
 
@@ -311,7 +314,7 @@ static int sec_write_file(xsltSecurityPrefsPtr sec,
                           xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
-    refuse(ctxt_capture(ctxt), ctxt, "writing the file", value);
+    refuse(ctxt_capture(ctxt), ctxt, _("writing the file"), value);
     return 0;
 }
 
@@ -319,7 +322,7 @@ static int sec_create_dir(xsltSecurityPrefsPtr sec,
                           xsltTransformContextPtr ctxt, const char *value)
 {
     (void)sec;
-    refuse(ctxt_capture(ctxt), ctxt, "creating the folder", value);
+    refuse(ctxt_capture(ctxt), ctxt, _("creating the folder"), value);
     return 0;
 }
 
@@ -327,7 +330,7 @@ static int sec_read_net(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
                         const char *value)
 {
     (void)sec;
-    refuse(ctxt_capture(ctxt), ctxt, "reading from the network", value);
+    refuse(ctxt_capture(ctxt), ctxt, _("reading from the network"), value);
     return 0;
 }
 
@@ -335,7 +338,7 @@ static int sec_write_net(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
                          const char *value)
 {
     (void)sec;
-    refuse(ctxt_capture(ctxt), ctxt, "writing to the network", value);
+    refuse(ctxt_capture(ctxt), ctxt, _("writing to the network"), value);
     return 0;
 }
 
@@ -350,7 +353,7 @@ static xmlDocPtr loader(const xmlChar *uri, xmlDictPtr dict, int options,
 
     options = (options & ~UNSAFE_OPTIONS) | XML_PARSE_NONET;
     if (type == XSLT_LOAD_STYLESHEET && c && c->s && !uri_inside(c->s, uri)) {
-        refuse(c, NULL, "xsl:include or xsl:import of", (const char *)uri);
+        refuse(c, NULL, _("xsl:include or xsl:import of"), (const char *)uri);
         return NULL;
     }
     doc = default_loader(uri, dict, options, ctxt, type);
@@ -392,22 +395,22 @@ static error_code compile_file(summary_t *s, capture *c, const char *name,
     c->len = 0;
     c->text[0] = '\0';
     if (!path || !(pc = xmlNewParserCtxt())) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (stat(path, &st)) {
         e = error_set(msg, ERR_OPEN, "%s: %s", path,
-                      errno == ENOENT ? "missing from the template set"
+                      errno == ENOENT ? _("missing from the template set")
                                       : strerror(errno));
         goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
-        e = error_set(msg, ERR_OPEN, "%s: not a regular file", path);
+        e = error_set(msg, ERR_OPEN, _("%s: not a regular file"), path);
         goto fail;
     }
     if (!path_inside(s, path)) {
         e = error_set(msg, ERR_FORBIDDEN,
-                      "%s: links outside the template folder", path);
+                      _("%s: links outside the template folder"), path);
         goto fail;
     }
     if (!(doc = xmlCtxtReadFile(pc, path, NULL, SAFE_OPTIONS))) {
@@ -416,14 +419,14 @@ static error_code compile_file(summary_t *s, capture *c, const char *name,
     }
     if (doc->intSubset) {
         e = error_set(msg, ERR_FORBIDDEN,
-                      "%s: templates may not have a DOCTYPE", path);
+                      _("%s: templates may not have a DOCTYPE"), path);
         goto fail;
     }
     if (!(*out = xsltParseStylesheetDoc(doc))) {
         e = c->forbidden
                 ? error_set(msg, ERR_FORBIDDEN, "%s: %s", path, c->refused)
                 : error_set(msg, ERR_TEMPLATE, "%s: %s", path,
-                            cap_text(c, "not a valid XSLT stylesheet"));
+                            cap_text(c, _("not a valid XSLT stylesheet")));
         goto fail;
     }
     xmlFreeParserCtxt(pc);
@@ -482,18 +485,18 @@ summary_t *summary_load(const char *dir, char **msg)
 
     pthread_once(&once_flag, init_once);
     if (!dir || !(s = calloc(1, sizeof *s))) {
-        error_set(msg, ERR_NOMEM, "out of memory");
+        error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (!(s->dir = realpath(dir, NULL)) || stat(s->dir, &st) ||
         !S_ISDIR(st.st_mode)) {
-        error_set(msg, ERR_OPEN, "%s: not a template folder: %s", dir,
+        error_set(msg, ERR_OPEN, _("%s: not a template folder: %s"), dir,
                   s->dir ? "not a folder" : strerror(errno));
         goto fail;
     }
     s->dirlen = strlen(s->dir);
     if (!(s->sec = new_prefs())) {
-        error_set(msg, ERR_NOMEM, "out of memory");
+        error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     handlers_begin(&cap, s, &sv);
@@ -506,7 +509,7 @@ summary_t *summary_load(const char *dir, char **msg)
     handlers_end(&sv);
     begun = 0;
     if (!(path = join_path(s->dir, REFERENCE_FILE))) {
-        error_set(msg, ERR_NOMEM, "out of memory");
+        error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     if (docx_ref_load(path, &s->ref, msg) != ERR_OK)
@@ -540,7 +543,7 @@ static error_code copy_node(xmlDocPtr view, xmlNodePtr vroot, const xmlNode *n,
     if (!(copy = xmlDocCopyNode((xmlNodePtr)n, view, 1)) ||
         !xmlAddChild(vroot, copy)) {
         xmlFreeNode(copy);
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     }
     return ERR_OK;
 }
@@ -557,7 +560,7 @@ static error_code copy_findings(xmlDocPtr view, xmlNodePtr vroot,
     if (!(copy = xmlDocCopyNode((xmlNodePtr)f, view, 2)) ||
         !xmlAddChild(vroot, copy)) {
         xmlFreeNode(copy);
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     }
     for (n = retdoc_child(f, RETDOC_NOT_LISTED); n;
          n = retdoc_next(n->next, RETDOC_NOT_LISTED))
@@ -586,15 +589,15 @@ static error_code make_view(const xmlDoc *ret, const char *level,
         return e;
     if (!(unit = retdoc_find(rd, level, code))) {
         e = error_set(msg, ERR_USAGE,
-                      "the return has no unit with level \"%s\" and code "
-                      "\"%s\"",
+                      _("the return has no unit with level \"%s\" and code "
+                        "\"%s\""),
                       level, code);
         goto fail;
     }
     root = retdoc_root(rd);
     if (!(view = xmlNewDoc(BAD_CAST "1.0")) ||
         !(vroot = xmlDocCopyNode((xmlNodePtr)root, view, 2))) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
     xmlDocSetRootElement(view, vroot);
@@ -634,7 +637,7 @@ static xmlDocPtr apply_style(const summary_t *s, xsltStylesheetPtr style,
     c->len = 0;
     c->text[0] = '\0';
     if (!(ctxt = xsltNewTransformContext(style, in))) {
-        *e = error_set(msg, ERR_NOMEM, "out of memory");
+        *e = error_set(msg, ERR_NOMEM, _("out of memory"));
         return NULL;
     }
     ctxt->_private = c;
@@ -642,7 +645,7 @@ static xmlDocPtr apply_style(const summary_t *s, xsltStylesheetPtr style,
     xsltSetCtxtParseOptions(ctxt, SAFE_OPTIONS);
     if (xsltSetCtxtSecurityPrefs(s->sec, ctxt)) {
         xsltFreeTransformContext(ctxt);
-        *e = error_set(msg, ERR_NOMEM, "out of memory");
+        *e = error_set(msg, ERR_NOMEM, _("out of memory"));
         return NULL;
     }
     res = xsltApplyStylesheetUser(style, in, params, NULL, NULL, ctxt);
@@ -671,11 +674,12 @@ static error_code put_sectpr(xmlDocPtr res, const xmlNode *sect, char **msg)
 
     if (!is_elem(body, W_NS, "document"))
         return error_set(msg, ERR_TEMPLATE,
-                         "docx.xsl did not write a w:document");
+                         _("docx.xsl did not write a w:document"));
     for (body = body->children; body && !is_elem(body, W_NS, "body");)
         body = body->next;
     if (!body)
-        return error_set(msg, ERR_TEMPLATE, "docx.xsl did not write a w:body");
+        return error_set(msg, ERR_TEMPLATE,
+                         _("docx.xsl did not write a w:body"));
     if (!sect)
         return ERR_OK;
     for (c = body->children; c; c = next) {
@@ -688,7 +692,7 @@ static error_code put_sectpr(xmlDocPtr res, const xmlNode *sect, char **msg)
     if (!(copy = xmlDocCopyNode((xmlNodePtr)sect, res, 1)) ||
         !xmlAddChild(body, copy)) {
         xmlFreeNode(copy);
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     }
     return ERR_OK;
 }
@@ -745,7 +749,7 @@ static error_code render_format(const summary_t *s, xmlDocPtr mid, int fmt,
     error_code e = ERR_OK;
 
     if (strips_space(s->fmt[fmt]) && !(in = copy = xmlCopyDoc(mid, 1)))
-        return error_set(msg, ERR_NOMEM, "out of memory");
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
     res = apply_style(s, s->fmt[fmt], format_files[fmt], in, params, cap, &e,
                       msg);
     xmlFreeDoc(copy);
@@ -755,7 +759,7 @@ static error_code render_format(const summary_t *s, xmlDocPtr mid, int fmt,
         (e = put_sectpr(res, docx_ref_sectpr(s->ref), msg)) != ERR_OK)
         goto done;
     if (xsltSaveResultToString(&out, &outlen, res, s->fmt[fmt]) || outlen < 0) {
-        e = error_set(msg, ERR_NOMEM, "out of memory");
+        e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto done;
     }
     if (fmt == F_DOCX) {
@@ -790,14 +794,15 @@ error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
     error_code e;
 
     if (!s || !ret || !level || !code || (n && !outs) || n > F_COUNT) {
-        e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
+        e = error_set(msg, ERR_USAGE, _("summary_render: missing argument"));
         goto fail;
     }
     for (i = 0; i < n; i++) {
         int fmt;
         at = i;
         if (!outs[i].format || !outs[i].path) {
-            e = error_set(msg, ERR_USAGE, "summary_render: missing argument");
+            e = error_set(msg, ERR_USAGE,
+                          _("summary_render: missing argument"));
             goto fail;
         }
         for (fmt = 0;
@@ -805,7 +810,7 @@ error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
             ;
         if (fmt == F_COUNT) {
             e = error_set(msg, ERR_USAGE,
-                          "unknown summary format \"%s\" (docx, html or md)",
+                          _("unknown summary format \"%s\" (docx, html or md)"),
                           outs[i].format);
             goto fail;
         }
@@ -813,7 +818,7 @@ error_code summary_render_set(const summary_t *s, const xmlDoc *ret,
     }
     at = 0;
     if (!args_ok(level, code)) {
-        e = error_set(msg, ERR_USAGE, "bad unit level \"%s\" or code \"%s\"",
+        e = error_set(msg, ERR_USAGE, _("bad unit level \"%s\" or code \"%s\""),
                       level, code);
         goto fail;
     }

@@ -43,4 +43,29 @@ int vocab_index(const vocab_t *v, const char *type, const char *value);
 const char *vocab_label(const vocab_t *v, const char *type, const char *value,
                         const char *lang);
 
+/* A declared element or attribute of the schema: its simple type (the
+ * local name of its type="r:..." attribute; NULL when anonymous or a
+ * built-in type, whose name is in XSTYPE, e.g. "xs:date") and its labels
+ * (xs:annotation/xs:documentation xml:lang="zh"/"en" on the declaration;
+ * NULL when absent). */
+typedef struct {
+    const char *type;
+    const char *xstype;
+    const char *zh;
+    const char *en;
+} vocab_decl;
+
+/* The declaration of attribute ATTRIBUTE of element ELEMENT, or of element
+ * ELEMENT itself when ATTRIBUTE is NULL; NULL if the schema declares no
+ * such thing. Attributes are found both in an anonymous complex type
+ * inside the element's declaration and in the named complex type the
+ * element declares as its type. Borrowed from V. O(declarations). */
+const vocab_decl *vocab_decl_find(const vocab_t *v, const char *element,
+                                  const char *attribute);
+
+/* The built-in type ("xs:gYear") that simple type TYPE ("bornYear", or
+ * "xs:..." itself) restricts, following restrictions of our own types;
+ * NULL if unknown. Borrowed. */
+const char *vocab_xstype(const vocab_t *v, const char *type);
+
 #endif

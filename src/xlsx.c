@@ -83,6 +83,7 @@
 
 #include "output.h"
 #include "xlsx_sheet.h"
+#include "i18n.h"
 
 #define NAMES_MAX 8 /* communities named in the reporting unit */
 
@@ -265,7 +266,7 @@ static int verify_part(zip_t *z, zip_int64_t i, const char *name, char *what,
     int ret;
 
     if (!(zf = zip_fopen_index(z, (zip_uint64_t)i, 0))) {
-        snprintf(what, whatlen, "%s cannot be read", name);
+        snprintf(what, whatlen, _("%s cannot be read"), name);
         return -1;
     }
     rd = xmlReaderForIO(zip_read, NULL, zf, name, NULL,
@@ -273,7 +274,8 @@ static int verify_part(zip_t *z, zip_int64_t i, const char *name, char *what,
                             XML_PARSE_NOWARNING);
     if (!rd) {
         zip_fclose(zf);
-        snprintf(what, whatlen, "%s cannot be parsed (out of memory?)", name);
+        snprintf(what, whatlen, _("%s cannot be parsed (out of memory?)"),
+                 name);
         return -1;
     }
     xmlTextReaderSetStructuredErrorHandler(rd, quiet, NULL);
@@ -281,7 +283,7 @@ static int verify_part(zip_t *z, zip_int64_t i, const char *name, char *what,
         ;
     xmlFreeTextReader(rd);
     if (zip_fclose(zf) != 0 || ret != 0) {
-        snprintf(what, whatlen, "%s is not well-formed", name);
+        snprintf(what, whatlen, _("%s is not well-formed"), name);
         return -1;
     }
     return 0;
@@ -298,7 +300,7 @@ static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
     size_t k;
 
     if (!z) {
-        snprintf(what, whatlen, "not a zip file (libzip error %d)", zerr);
+        snprintf(what, whatlen, _("not a zip file (libzip error %d)"), zerr);
         return -1;
     }
     n = zip_get_num_entries(z, 0);
@@ -307,7 +309,8 @@ static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
         size_t len = name ? strlen(name) : 0;
 
         if (!name) {
-            snprintf(what, whatlen, "unreadable zip entry %lld", (long long)i);
+            snprintf(what, whatlen, _("unreadable zip entry %lld"),
+                     (long long)i);
             goto fail;
         }
         if (!(len > 4 && !strcmp(name + len - 4, ".xml")) &&
@@ -318,9 +321,11 @@ static int verify(const char *path, size_t nsheets, char *what, size_t whatlen)
     }
     for (k = 1; k <= nsheets; k++) {
         char name[64];
-        snprintf(name, sizeof name, "xl/worksheets/sheet%zu.xml", k);
+        snprintf(name, sizeof name,
+                 "xl/worksheets/sheet%zu.xml", /* i18n: not prose */
+                 k);
         if (zip_name_locate(z, name, 0) < 0) {
-            snprintf(what, whatlen, "%s is missing", name);
+            snprintf(what, whatlen, _("%s is missing"), name);
             goto fail;
         }
     }
@@ -367,7 +372,7 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
     memset(&wo, 0, sizeof wo);
     wo.tmpdir = (char *)dir;
     if (!(c->wb = workbook_new_opt(path, &wo))) {
-        xlsx_sheet_fail(c, ERR_XLSX, "cannot start the workbook");
+        xlsx_sheet_fail(c, ERR_XLSX, _("cannot start the workbook"));
         return;
     }
     if (properties(c) != ERR_OK || xlsx_sheet_formats(c) != ERR_OK ||
@@ -383,7 +388,7 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
     c->wb = NULL;
     if (e != LXW_NO_ERROR) {
         if (output_nospace(dir, err))
-            xlsx_sheet_fail(c, ERR_NOSPACE, "no space left: %s",
+            xlsx_sheet_fail(c, ERR_NOSPACE, _("no space left: %s"),
                             lxw_strerror(e));
         else
             xlsx_sheet_fail(c, ERR_XLSX, "%s%s%s", lxw_strerror(e),
@@ -394,12 +399,12 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
     if (verify(path, c->nsheets, what, sizeof what) != ERR_OK) {
         if (output_nospace(dir, 0))
             xlsx_sheet_fail(c, ERR_NOSPACE,
-                            "no space left: the written "
-                            "workbook is corrupt (%s)",
+                            _("no space left: the written "
+                              "workbook is corrupt (%s)"),
                             what);
         else
-            xlsx_sheet_fail(c, ERR_XLSX, "the written workbook is corrupt (%s)",
-                            what);
+            xlsx_sheet_fail(c, ERR_XLSX,
+                            _("the written workbook is corrupt (%s)"), what);
     }
 }
 
@@ -415,7 +420,7 @@ error_code xlsx_render(const xmlDoc *ret, const char *path,
     if (msg)
         *msg = NULL;
     if (!ret || !path || !*path || !opts) {
-        xlsx_sheet_fail(&c, ERR_INTERNAL, "xlsx_render: missing argument");
+        xlsx_sheet_fail(&c, ERR_INTERNAL, _("xlsx_render: missing argument"));
         goto done;
     }
     c.opts = opts;
@@ -441,7 +446,7 @@ done:
         if (path && *path)
             unlink(path);
         if (msg)
-            *msg = error_format("%s: cannot write the workbook: %s",
+            *msg = error_format(_("%s: cannot write the workbook: %s"),
                                 path ? path : "(null)",
                                 c.msg ? c.msg : error_string(rc));
     }

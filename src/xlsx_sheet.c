@@ -18,6 +18,7 @@
  * breaking between its blocks, its unit columns repeated.
  */
 #include "xlsx_sheet.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,7 +111,7 @@ error_code xlsx_sheet_fail(xlsx_ctx *c, error_code code, const char *fmt, ...)
 
 error_code xlsx_sheet_nomem(xlsx_ctx *c)
 {
-    return xlsx_sheet_fail(c, ERR_NOMEM, "out of memory");
+    return xlsx_sheet_fail(c, ERR_NOMEM, _("out of memory"));
 }
 
 error_code xlsx_sheet_lxw(xlsx_ctx *c, lxw_error e, const char *what)
@@ -588,7 +589,7 @@ static const char *sheet_name(xlsx_ctx *c, const char *label)
         if (*name && workbook_validate_sheet_name(c->wb, name) == LXW_NO_ERROR)
             return name;
     }
-    xlsx_sheet_fail(c, ERR_XLSX, "no valid sheet name for \"%s\"", label);
+    xlsx_sheet_fail(c, ERR_XLSX, _("no valid sheet name for \"%s\""), label);
     return NULL;
 }
 
@@ -613,7 +614,7 @@ error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
         return c->rc;
     s->name = name;
     if (!(s->ws = workbook_add_worksheet(c->wb, name)))
-        return xlsx_sheet_fail(c, ERR_XLSX, "cannot add worksheet \"%s\"",
+        return xlsx_sheet_fail(c, ERR_XLSX, _("cannot add worksheet \"%s\""),
                                name);
     c->nsheets++;
     s->title = label;

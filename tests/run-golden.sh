@@ -11,6 +11,11 @@
 #   stdout    what it must print on standard output
 #   stderr    what it must print on standard error
 #   rc        its exit code, as one line
+#   stdout.zh, stderr.zh
+#             the same in Chinese: every case runs twice, in English
+#             (LC_ALL=C) and in Chinese (LANG=zh_CN.UTF-8, which canvass
+#             honours even where that locale is not generated); the exit
+#             code must be the same in both
 #   requires  (optional) commands the case needs, separated by blanks; when
 #             one is missing the case is skipped, not failed
 # Outputs are compared with cmp; a failure shows a diff. Expected files hold
@@ -40,9 +45,8 @@ cd "$(dirname "$0")" || exit 2
 
 CANVASS=$bin
 export CANVASS
-# messages that come from the C library (strerror) in one language
-LC_ALL=C
-export LC_ALL
+# the language is chosen per run below; nothing of the caller's leaks in
+unset LANGUAGE LC_ALL LC_MESSAGES LANG
 
 # fresh hostile inputs (a FIFO and a directory among them)
 rm -rf out/hostile
@@ -96,11 +100,16 @@ for dir in "$@"; do
     got=out/golden/$name
     rm -rf "$got"
     mkdir -p "$got"
-    $limit sh "$dir/cmd" >"$got/stdout" 2>"$got/stderr" </dev/null
+    # English: messages of canvass and of the C library (strerror) alike
+    LC_ALL=C $limit sh "$dir/cmd" >"$got/stdout" 2>"$got/stderr" </dev/null
     echo $? >"$got/rc"
+    # Chinese, as a user in China has it
+    LANG=zh_CN.UTF-8 $limit sh "$dir/cmd" >"$got/stdout.zh" \
+        2>"$got/stderr.zh" </dev/null
+    echo $? >"$got/rc.zh"
 
     if [ -n "${UPDATE:-}" ]; then
-        for f in stdout stderr rc; do
+        for f in stdout stderr rc stdout.zh stderr.zh; do
             cp "$got/$f" "$dir/$f"
         done
         echo "updated: $name"
@@ -108,7 +117,7 @@ for dir in "$@"; do
         continue
     fi
     ok=1
-    for f in stdout stderr rc; do
+    for f in stdout stderr rc stdout.zh stderr.zh; do
         if [ ! -f "$dir/$f" ]; then
             [ $ok = 1 ] && echo "FAIL: $name"
             echo "  no expected $f (make it with UPDATE=1, then read it)"
@@ -120,6 +129,11 @@ for dir in "$@"; do
             ok=0
         fi
     done
+    if ! cmp -s "$got/rc" "$got/rc.zh"; then
+        [ $ok = 1 ] && echo "FAIL: $name"
+        echo "  exit code $(cat "$got/rc") in English, $(cat "$got/rc.zh") in Chinese"
+        ok=0
+    fi
     if [ $ok = 1 ]; then
         pass=$((pass + 1))
     else

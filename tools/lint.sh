@@ -94,7 +94,8 @@ do_cppcheck() {
     # shellcheck disable=SC2086
     if ! cppcheck --std=c11 --enable=warning,portability,performance \
         --inline-suppr -q --error-exitcode=1 -D_POSIX_C_SOURCE=200809L \
-        -DCANVASS_VERSION=\"lint\" -DCANVASS_DATADIR=\"lint\" src/; then
+        -DCANVASS_VERSION=\"lint\" -DCANVASS_DATADIR=\"lint\" \
+        -DCANVASS_LOCALEDIR=\"lint\" src/; then
         bad "cppcheck: see above"
     fi
 }
@@ -105,6 +106,7 @@ tidy_one() {
     # shellcheck disable=SC2046
     clang-tidy -quiet "$1" -- -std=c11 -D_POSIX_C_SOURCE=200809L \
         -DCANVASS_VERSION='"lint"' -DCANVASS_DATADIR='"lint"' \
+        -DCANVASS_LOCALEDIR='"lint"' \
         $(pkg-config --cflags $PKGS) >"$2/$(basename "$1").txt" 2>&1 ||
         echo "$1" >>"$2/failed"
 }

@@ -129,7 +129,7 @@ static void check_diags(const batch_t *b, const size_t *len)
 
     memset(&c, 0, sizeof c);
     c.b = b;
-    if (batch_each_diag(b, check_one, &c) != ERR_OK)
+    if (batch_each_diag(b, NULL, check_one, &c) != ERR_OK)
         die("the diagnostics could not be read back", NULL);
     for (i = 0; i < b->n && i < MAX_REGS; i++) {
         const batch_reg *r = &b->regs[i];

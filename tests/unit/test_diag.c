@@ -226,7 +226,7 @@ static void test_store_want(void **state)
             add(st, i, 1, "overdue-item", DIAG_WARNING, "h1", "line %u", i),
             ERR_OK);
     v[0] = st;
-    assert_int_equal(diag_store_each_of_if(v, 1, want_even, got_even, &w),
+    assert_int_equal(diag_store_each_of_if(v, 1, NULL, want_even, got_even, &w),
                      ERR_OK);
     assert_int_equal(w.asked, 1000);
     assert_int_equal(w.got, 500);
@@ -265,6 +265,193 @@ static void test_store_spill_same(void **state)
     diag_store_free(b);
 }
 
+static error_code addn(diag_store *st, const diag *d, const char *one,
+                       const char *many, unsigned long n, ...)
+{
+    va_list ap;
+    error_code rc;
+    va_start(ap, n);
+    rc = diag_store_vaddn(st, d, one, many, n, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* ---- languages: a message formatted when read, in the language asked ---
+ *
+ * A toy language: a table of message ids and their "translations", the
+ * Chinese word order included (numbered arguments), and some a careless
+ * translator could write: an argument the message does not have, a
+ * number where there is a string. */
+static const char *const toy[][2] = {
+    {"%-s %s (household %s) is %s days late",
+     "住户 %3$s 的%1$s %2$s 已逾期 %4$s 天"},
+    {"household %s has %d visits", "住户 %1$s 有 %3$d 次走访"}, /* no %3 */
+    {"cadre %s, %d visits", "干部 %2$s，走访 %1$d 次"}, /* kinds swapped */
+    {"id %s, %u more", "另有 %2$u 条，编号 %1$s"},
+    {"opinion", "民情意见"},
+    {"%s and %s", "%s 和 %s"}, /* unnumbered: in order */
+};
+
+static const char *toy_text(const diag_lang *l, const char *id)
+{
+    size_t i;
+    (void)l;
+    for (i = 0; i < sizeof toy / sizeof *toy; i++)
+        if (!strcmp(toy[i][0], id))
+            return toy[i][1];
+    return id;
+}
+
+static const char *toy_plural(const diag_lang *l, const char *one,
+                              const char *many, unsigned long n)
+{
+    (void)l, (void)many, (void)n;
+    return !strcmp(one, "%s took part in %lu visit") ? "%1$s 参加走访 %2$lu 次"
+                                                     : "?";
+}
+
+static const diag_lang toy_lang = {toy_text, toy_plural, NULL};
+
+static error_code first_message(void *ud, const diag *d)
+{
+    char **out = ud;
+    if (!*out)
+        *out = strdup(d->message);
+    return ERR_OK;
+}
+
+/* The message of the one diagnostic of ST in LANG (caller frees). */
+static char *read_in(const diag_store *st, const diag_lang *lang)
+{
+    char *m = NULL;
+    assert_int_equal(diag_store_each(st, lang, first_message, &m), ERR_OK);
+    assert_non_null(m);
+    return m;
+}
+
+/* Records FMT with its arguments as they come (no format checking: some
+ * of the formats are wrong on purpose). */
+static error_code add_raw(diag_store *st, const char *fmt, ...)
+{
+    diag d = {0};
+    va_list ap;
+    error_code rc;
+    d.line = 1;
+    d.rule = "schema";
+    va_start(ap, fmt);
+    rc = diag_store_vadd(st, &d, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static void check_one(const char *fmt, const char *english,
+                      const char *translated, ...)
+{
+    diag_store *st = diag_store_new("r.xml", 0);
+    diag d = {0};
+    va_list ap;
+    char *m;
+    d.line = 1;
+    d.rule = "schema";
+    va_start(ap, translated);
+    assert_int_equal(diag_store_vadd(st, &d, fmt, ap), ERR_OK);
+    va_end(ap);
+    m = read_in(st, NULL);
+    assert_string_equal(m, english);
+    free(m);
+    m = read_in(st, &toy_lang);
+    assert_string_equal(m, translated);
+    free(m);
+    diag_store_free(st);
+}
+
+/* Translations with numbered arguments are used, in their order; words
+ * (%-s) are translated with the message; a translation that takes an
+ * argument the message lacks, or a string as a number, is not used (the
+ * English is); an unnumbered translation takes the arguments in order. */
+static void test_store_languages(void **state)
+{
+    (void)state;
+    check_one("%-s %s (household %s) is %s days late",
+              "opinion o1 (household h1) is 40 days late",
+              "住户 h1 的民情意见 o1 已逾期 40 天", "opinion", "o1", "h1",
+              "40");
+    check_one("household %s has %d visits", "household h1 has 3 visits",
+              "household h1 has 3 visits", "h1", 3);
+    check_one("cadre %s, %d visits", "cadre c1, 2 visits", "cadre c1, 2 visits",
+              "c1", 2);
+    check_one("id %s, %u more", "id x, 7 more", "另有 7 条，编号 x", "x", 7u);
+    check_one("%s and %s", "a and b", "a 和 b", "a", "b");
+    /* an id that is not a message: as it is, in any language */
+    check_one("%s", "opinion", "opinion", "opinion");
+}
+
+/* A format recorded with numbered arguments (a message already in the
+ * order of its language) is read back in that order; one that mixes
+ * numbered and unnumbered arguments, leaves a number out, or numbers
+ * beyond the most the store keeps is refused, not misread. */
+static void test_store_numbered_format(void **state)
+{
+    diag_store *st = diag_store_new("r.xml", 0);
+    char *m;
+    (void)state;
+    assert_int_equal(
+        add_raw(st, "%2$s 的 %1$s（%3$zu 次）", "o1", "h1", (size_t)12),
+        ERR_OK);
+    m = read_in(st, NULL);
+    assert_string_equal(m, "h1 的 o1（12 次）");
+    free(m);
+    diag_store_free(st);
+
+    st = diag_store_new("r.xml", 0);
+    assert_int_equal(add_raw(st, "%1$s and %s", "a", "b"), ERR_INTERNAL);
+    diag_store_free(st);
+    st = diag_store_new("r.xml", 0);
+    assert_int_equal(add_raw(st, "%2$s only", "a", "b"), ERR_INTERNAL);
+    diag_store_free(st);
+    st = diag_store_new("r.xml", 0);
+    assert_int_equal(add_raw(st, "%17$s", "a"), ERR_INTERNAL);
+    diag_store_free(st);
+    st = diag_store_new("r.xml", 0);
+    assert_int_equal(add_raw(st, "%-d", 1), ERR_INTERNAL); /* a number word */
+    diag_store_free(st);
+}
+
+/* A plural: English chooses by N, the language's plural form is asked. */
+static void test_store_plural(void **state)
+{
+    diag_store *st = diag_store_new("r.xml", 0);
+    diag d = {0};
+    char *m;
+    (void)state;
+    d.line = 1;
+    d.rule = "cadre-few-visits";
+    assert_int_equal(addn(st, &d, "%s took part in %lu visit",
+                          "%s took part in %lu visits", 1, "c1", 1ul),
+                     ERR_OK);
+    m = read_in(st, NULL);
+    assert_string_equal(m, "c1 took part in 1 visit");
+    free(m);
+    m = read_in(st, &toy_lang);
+    assert_string_equal(m, "c1 参加走访 1 次");
+    free(m);
+    diag_store_free(st);
+    st = diag_store_new("r.xml", 0);
+    assert_int_equal(addn(st, &d, "%s took part in %lu visit",
+                          "%s took part in %lu visits", 2, "c2", 2ul),
+                     ERR_OK);
+    m = read_in(st, NULL);
+    assert_string_equal(m, "c2 took part in 2 visits");
+    free(m);
+    diag_store_free(st);
+    /* two forms that do not take the same arguments are refused */
+    st = diag_store_new("r.xml", 0);
+    assert_int_equal(
+        addn(st, &d, "%s: %lu visit", "%s: %d visits", 2, "c", 2ul),
+        ERR_INTERNAL);
+    diag_store_free(st);
+}
+
 /* A conversion the store does not know is refused, not misread. */
 static void test_store_bad_format(void **state)
 {
@@ -288,6 +475,9 @@ int main(void)
         cmocka_unit_test(test_store_numbers),
         cmocka_unit_test(test_store_want),
         cmocka_unit_test(test_store_bad_format),
+        cmocka_unit_test(test_store_languages),
+        cmocka_unit_test(test_store_numbered_format),
+        cmocka_unit_test(test_store_plural),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,7 +48,7 @@ static xmlDocPtr build(const char *const *paths, size_t n, batch_t **bp)
                      .rvocab = rvocab,
                      .audit = &aopts,
                      .threads = 2};
-    return_opts ro = {vocab, rvocab, &aopts, SIZE_MAX, "canvass test"};
+    return_opts ro = {vocab, rvocab, &aopts, SIZE_MAX, "canvass test", NULL};
     error_code rc;
     char *msg = NULL;
     xmlDocPtr doc;

@@ -1,0 +1,854 @@
+/*
+ * diag_store.c — the store of diag.h: a register's diagnostics, held
+ * compactly, formatted when read.
+ *
+ * The store keeps each diagnostic as a record: position, rule,
+ * severity, the ids it names and the message as a format with its
+ * argument values (format pointer = message id). The message is formatted
+ * only when read. Records come in groups (a household's findings), sorted
+ * when the group closes; a group that follows the last record extends the
+ * current run, else starts a new one; reading merges the runs, so the
+ * order is (line, col, rule, message) whatever order the groups came in.
+ * Records live in a memory buffer until it passes the spill size (1 MiB),
+ * then in an unlinked temporary file in $TMPDIR (a record holds pointers
+ * to static strings: the file is read back by the same process only).
+ * Memory: the buffer, the last record, the open group, and a few counts;
+ * reading holds one record and a 64 KiB chunk per run. A reader that
+ * skips most records (a listing past its cap) says so first (want), and
+ * those records are never formatted.
+ *
+ * Languages. The format recorded is the English message id; reading
+ * formats it in the language asked for (diag_lang: the locale's for the
+ * terminal, diag_lang_locale() in diag.c; --lang's for the documents, main.c's), the
+ * order staying that of the English text. A translation may number its
+ * arguments (%2$s before %1$s, as Chinese word order needs); it is checked
+ * against the arguments recorded before it is used, and English is used
+ * in its place when it does not fit, so a bad catalogue can garble
+ * nothing. A %-s argument is a word (N_()) translated with the message; a
+ * message with a plural keeps both English forms and its number.
+ */
+#include "diag.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "i18n.h"
+
+/* ---- the store ---------------------------------------------------------- */
+
+/* A record, in memory and in the temporary file alike (the same process
+ * writes and reads it, so pointers to static strings stay valid):
+ *
+ *   u32 size       the whole record
+ *   u32 line, col
+ *   u8  severity, mask (bit i: id i present, in the order of ID_NAMES)
+ *   u8  flags (REC_PLURAL), u8 unused
+ *   const char *rule, *fmt
+ *   the ids present; with REC_PLURAL the plural format (a pointer) and
+ *   its number (u64); then the arguments of fmt by their number: a string
+ *   is u32 length, its bytes and a NUL; a number is 8 bytes (int64_t,
+ *   uint64_t).
+ */
+#define REC_PLURAL 1
+#define N_IDS 5
+#define SPILL_DEFAULT ((size_t)1 << 20)
+#define READ_CHUNK ((size_t)64 << 10)
+/* The smallest record: size, line, col, severity, id mask, padding, the
+ * rule and format pointers (the layout above). */
+#define REC_MIN (16 + 2 * sizeof(char *))
+
+typedef struct {
+    unsigned char *v;
+    size_t n, cap;
+} bytes;
+
+static int bytes_room(bytes *b, size_t more)
+{
+    if (more > SIZE_MAX / 4 - b->n)
+        return -1;
+    return GROW(b->v, b->n + more, b->cap) == ERR_OK ? 0 : -1;
+}
+
+static int bytes_add(bytes *b, const void *p, size_t n)
+{
+    if (!n)
+        return 0; /* b->v may still be NULL */
+    if (bytes_room(b, n) < 0)
+        return -1;
+    memcpy(b->v + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+static int bytes_str(bytes *b, const char *s)
+{
+    uint32_t len = (uint32_t)strlen(s);
+    return bytes_add(b, &len, 4) || bytes_add(b, s, (size_t)len + 1) ? -1 : 0;
+}
+
+typedef struct {
+    const char *rule;
+    size_t n[2];
+} rule_count;
+
+struct diag_store {
+    char *file;
+    size_t spill;
+    error_code err;
+    /* the stream: bytes [0, flushed) are in the file, the rest in mem */
+    int fd;
+    uint64_t flushed;
+    bytes mem;
+    /* run i starts at runs[i] and ends where the next one starts */
+    uint64_t *runs;
+    size_t nruns, capruns;
+    bytes last;  /* the record appended last */
+    bytes group; /* the group being gathered */
+    int in_group;
+    rule_count *counts;
+    size_t ncounts, capcounts;
+};
+
+/* A record decoded: D points into the record's bytes; its message is
+ * made in MSG only when needed (need_msg): to be handed out, or to break a
+ * tie in the order. */
+typedef struct {
+    diag d;
+    const char *fmt, *plural; /* plural: NULL when one form */
+    uint64_t n;               /* the number choosing the plural form */
+    const unsigned char *args;
+    bytes msg; /* the English message (for the order) */
+    bytes out; /* the message handed out, in the language asked for */
+    int oom;   /* a message could not be made */
+} decoded;
+
+static uint32_t rec_size(const unsigned char *r)
+{
+    uint32_t n;
+    memcpy(&n, r, 4);
+    return n;
+}
+
+/* The most arguments a message may have. */
+#define MAX_ARGS 16
+
+/* One conversion: the argument's number (0-based; -1 for %%), its kind
+ * ('s', 'd', 'u', 'x'), the length modifier ('l', 'z' or 0), whether it is
+ * a word (%-s) and whether it was numbered (%N$). */
+typedef struct {
+    int arg;
+    char c, len;
+    int word, numbered;
+} conv;
+
+/* Parses the conversion at *P (just after '%') into CV and moves *P past
+ * it; SEQ is the number of the next unnumbered argument. 0, or -1 when it
+ * is not one diag.h allows. */
+static int parse_conv(const char **p, int seq, conv *cv)
+{
+    const char *q = *p;
+    memset(cv, 0, sizeof *cv);
+    cv->arg = seq;
+    if (*q == '%') {
+        *p = q + 1;
+        cv->c = '%';
+        cv->arg = -1;
+        return 0;
+    }
+    if (*q >= '1' && *q <= '9') {
+        int n = 0;
+        while (*q >= '0' && *q <= '9' && n <= MAX_ARGS)
+            n = n * 10 + (*q++ - '0');
+        if (*q != '$' || n > MAX_ARGS)
+            return -1;
+        q++;
+        cv->arg = n - 1;
+        cv->numbered = 1;
+    }
+    if (*q == '-') {
+        cv->word = 1;
+        q++;
+    }
+    if (*q == 'l' || *q == 'z')
+        cv->len = *q++;
+    cv->c = *q;
+    if (!(cv->c == 's' || cv->c == 'd' || cv->c == 'u' || cv->c == 'x') ||
+        (cv->c == 's' && cv->len) || (cv->word && cv->c != 's') ||
+        cv->arg >= MAX_ARGS)
+        return -1;
+    *p = q + 1;
+    return 0;
+}
+
+/* Reads the arguments FMT takes into SPEC (by number): the count, or -1
+ * when FMT breaks diag.h's rules (a conversion not allowed, numbered and
+ * unnumbered arguments mixed, a number left out, one argument taken as
+ * two kinds). */
+static int parse_fmt(const char *fmt, conv spec[MAX_ARGS])
+{
+    int seq = 0, n = 0, numbered = -1, i;
+    char seen[MAX_ARGS] = {0};
+    const char *p = fmt;
+    memset(spec, 0, MAX_ARGS * sizeof *spec);
+    while ((p = strchr(p, '%'))) {
+        conv cv;
+        p++;
+        if (parse_conv(&p, seq, &cv) < 0)
+            return -1;
+        if (cv.c == '%')
+            continue;
+        if (numbered >= 0 && numbered != cv.numbered)
+            return -1;
+        numbered = cv.numbered;
+        if (!cv.numbered)
+            seq++;
+        if (seen[cv.arg] && (spec[cv.arg].c == 's') != (cv.c == 's'))
+            return -1;
+        if (!seen[cv.arg])
+            spec[cv.arg] = cv;
+        seen[cv.arg] = 1;
+        if (cv.arg + 1 > n)
+            n = cv.arg + 1;
+    }
+    for (i = 0; i < n; i++)
+        if (!seen[i])
+            return -1;
+    return n;
+}
+
+/* Whether the translation T takes only arguments of SPEC (N of them), each
+ * as its kind (a string as a string, a number as a number). */
+static int fits(const char *t, const conv *spec, int n)
+{
+    conv ts[MAX_ARGS];
+    int m = parse_fmt(t, ts), i;
+    if (m < 0 || m > n)
+        return 0;
+    for (i = 0; i < m; i++)
+        if ((ts[i].c == 's') != (spec[i].c == 's'))
+            return 0;
+    return 1;
+}
+
+/* Formats the message of record X in LANG (NULL: English) into OUT: the
+ * translation of its format when it fits the arguments recorded, else the
+ * English. */
+static int format_message(bytes *out, const decoded *x, const diag_lang *lang)
+{
+    conv spec[MAX_ARGS];
+    const unsigned char *at[MAX_ARGS];
+    const unsigned char *a = x->args;
+    const char *fmt, *p;
+    int n = parse_fmt(x->fmt, spec), i, seq = 0;
+
+    if (n < 0)
+        return -1; /* not recorded by diag_store_vadd: cannot happen */
+    for (i = 0; i < n; i++) {
+        uint32_t len;
+        at[i] = a;
+        if (spec[i].c == 's') {
+            memcpy(&len, a, 4);
+            a += 4 + (size_t)len + 1;
+        } else {
+            a += 8;
+        }
+    }
+    fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
+    if (lang) {
+        const char *t = x->plural ? lang->plural(lang, x->fmt, x->plural,
+                                                 (unsigned long)x->n)
+                                  : lang->text(lang, x->fmt);
+        if (t && fits(t, spec, n))
+            fmt = t;
+    }
+    out->n = 0;
+    p = fmt;
+    while (*p) {
+        char buf[32];
+        conv cv;
+        const char *pct = strchr(p, '%');
+        size_t lit = pct ? (size_t)(pct - p) : strlen(p);
+        if (bytes_add(out, p, lit) < 0)
+            return -1;
+        p += lit;
+        if (!*p)
+            break;
+        p++;
+        if (parse_conv(&p, seq, &cv) < 0)
+            return -1; /* checked by fits: cannot happen */
+        if (cv.c == '%') {
+            if (bytes_add(out, "%", 1) < 0)
+                return -1;
+            continue;
+        }
+        if (!cv.numbered)
+            seq++;
+        if (cv.arg >= n)
+            return -1; /* checked by fits: cannot happen */
+        if (spec[cv.arg].c == 's') {
+            const char *v = (const char *)at[cv.arg] + 4;
+            if (spec[cv.arg].word && lang)
+                v = lang->text(lang, v);
+            if (bytes_add(out, v, strlen(v)) < 0)
+                return -1;
+        } else {
+            int64_t iv;
+            uint64_t u;
+            memcpy(&iv, at[cv.arg], 8);
+            memcpy(&u, at[cv.arg], 8);
+            /* by hand: snprintf was a third of formatting a message */
+            char *q = buf + sizeof buf;
+            int c = spec[cv.arg].c;
+            unsigned base = c == 'x' ? 16 : 10;
+            if (c == 'd' && iv < 0)
+                u = 0 - (uint64_t)iv;
+            else if (c == 'd')
+                u = (uint64_t)iv;
+            do
+                *--q = "0123456789abcdef"[u % base];
+            while (u /= base);
+            if (c == 'd' && iv < 0)
+                *--q = '-';
+            if (bytes_add(out, q, (size_t)(buf + sizeof buf - q)) < 0)
+                return -1;
+        }
+    }
+    return bytes_add(out, "", 1);
+}
+
+/* Decodes record R into X (strings point into R); the message is left
+ * for need_msg. */
+static void decode(const char *file, const unsigned char *r, decoded *x)
+{
+    static const size_t off[N_IDS] = {
+        offsetof(diag, community), offsetof(diag, household),
+        offsetof(diag, visit), offsetof(diag, item), offsetof(diag, cadre)};
+    const unsigned char *p = r + 4;
+    const char *fmt;
+    unsigned mask, flags, i;
+
+    memset(&x->d, 0, sizeof x->d);
+    x->d.file = (char *)file;
+    memcpy(&x->d.line, p, 4);
+    memcpy(&x->d.col, p + 4, 4);
+    x->d.severity = p[8] ? DIAG_WARNING : DIAG_ERROR;
+    mask = p[9];
+    flags = p[10];
+    p += 12;
+    memcpy(&x->d.rule, p, sizeof x->d.rule);
+    memcpy(&fmt, p + sizeof x->d.rule, sizeof fmt);
+    p += 2 * sizeof(char *);
+    for (i = 0; i < N_IDS; i++)
+        if (mask & (1u << i)) {
+            uint32_t n;
+            memcpy(&n, p, 4);
+            *(char **)((char *)&x->d + off[i]) = (char *)p + 4;
+            p += 4 + (size_t)n + 1;
+        }
+    x->fmt = fmt;
+    x->plural = NULL;
+    x->n = 0;
+    if (flags & REC_PLURAL) {
+        memcpy(&x->plural, p, sizeof x->plural);
+        memcpy(&x->n, p + sizeof x->plural, 8);
+        p += sizeof x->plural + 8;
+    }
+    x->args = p;
+    x->oom = 0;
+}
+
+/* Makes X's message, once. 0, or -1 on no memory (and x->oom set). */
+static int need_msg(decoded *x)
+{
+    if (x->d.message)
+        return 0;
+    if (format_message(&x->msg, x, NULL) < 0) {
+        x->oom = 1;
+        return -1;
+    }
+    x->d.message = (char *)x->msg.v;
+    return 0;
+}
+
+/* Order of X and Y: line, col, rule, and only on a tie the messages
+ * (made then). A message that cannot be made sets ->oom (checked by the
+ * callers) and compares equal. */
+static int cmp_decoded(decoded *x, decoded *y)
+{
+    int c;
+    if (x->d.line != y->d.line)
+        return x->d.line < y->d.line ? -1 : 1;
+    if (x->d.col != y->d.col)
+        return x->d.col < y->d.col ? -1 : 1;
+    if ((c = strcmp(x->d.rule, y->d.rule)))
+        return c;
+    if (need_msg(x) < 0 || need_msg(y) < 0)
+        return 0;
+    return strcmp(x->d.message, y->d.message);
+}
+
+diag_store *diag_store_new(const char *file, size_t spill)
+{
+    diag_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->fd = -1;
+    s->spill = spill ? spill : SPILL_DEFAULT;
+    if (!(s->file = strdup(file ? file : ""))) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void diag_store_free(diag_store *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->file);
+    free(s->mem.v);
+    free(s->runs);
+    free(s->last.v);
+    free(s->group.v);
+    free(s->counts);
+    free(s);
+}
+
+error_code diag_store_error(const diag_store *s)
+{
+    return s->err;
+}
+
+static error_code fail(diag_store *s, error_code e)
+{
+    if (s->err == ERR_OK)
+        s->err = e;
+    return e;
+}
+
+/* Writes the bytes in memory to the temporary file (made on first use). */
+static error_code flush_mem(diag_store *s)
+{
+    size_t done = 0;
+    if (s->fd < 0) {
+        const char *dir = getenv("TMPDIR");
+        char *path =
+            error_format("%s/canvass-findings-XXXXXX", /* i18n: not prose */
+                         dir && *dir ? dir : "/tmp");
+        if (!path)
+            return fail(s, ERR_NOMEM);
+        s->fd = mkstemp(path);
+        if (s->fd >= 0)
+            unlink(path); /* gone when closed, whatever happens */
+        free(path);
+        if (s->fd < 0)
+            return fail(s, ERR_WRITE);
+    }
+    while (done < s->mem.n) {
+        ssize_t w = pwrite(s->fd, s->mem.v + done, s->mem.n - done,
+                           (off_t)(s->flushed + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return fail(s, errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE);
+        done += (size_t)w;
+    }
+    s->flushed += s->mem.n;
+    s->mem.n = 0;
+    return ERR_OK;
+}
+
+static error_code count(diag_store *s, const unsigned char *r)
+{
+    const char *rule;
+    size_t i;
+    memcpy(&rule, r + 16, sizeof rule);
+    for (i = 0; i < s->ncounts; i++)
+        if (s->counts[i].rule == rule || !strcmp(s->counts[i].rule, rule))
+            break;
+    if (i == s->ncounts) {
+        if (GROW(s->counts, s->ncounts + 1, s->capcounts) != ERR_OK)
+            return fail(s, ERR_NOMEM);
+        s->counts[s->ncounts].rule = rule;
+        s->counts[s->ncounts].n[0] = s->counts[s->ncounts].n[1] = 0;
+        s->ncounts++;
+    }
+    s->counts[i].n[r[12] ? 1 : 0]++;
+    return ERR_OK;
+}
+
+/* Appends record R (its message decoded in X) to the stream: to the
+ * current run when it follows the last record, else to a new run. */
+static error_code append(diag_store *s, const unsigned char *r, decoded *x)
+{
+    uint32_t n = rec_size(r);
+    int new_run = !s->nruns;
+    if (!new_run) {
+        decoded y = {0};
+        int bad;
+        decode(s->file, s->last.v, &y);
+        new_run = cmp_decoded(x, &y) < 0;
+        bad = x->oom || y.oom;
+        free(y.msg.v);
+        if (bad)
+            return fail(s, ERR_NOMEM);
+    }
+    if (new_run) {
+        if (GROW(s->runs, s->nruns + 1, s->capruns) != ERR_OK)
+            return fail(s, ERR_NOMEM);
+        s->runs[s->nruns++] = s->flushed + s->mem.n;
+    }
+    s->last.n = 0;
+    if (bytes_add(&s->last, r, n) < 0 || bytes_add(&s->mem, r, n) < 0)
+        return fail(s, ERR_NOMEM);
+    if (s->mem.n >= s->spill)
+        return flush_mem(s);
+    return ERR_OK;
+}
+
+void diag_store_begin(diag_store *s)
+{
+    s->in_group = 1;
+}
+
+typedef struct {
+    size_t off;
+    decoded x;
+} sort_item;
+
+static int cmp_item(const void *a, const void *b)
+{
+    /* the items are ours: a message made while sorting is kept */
+    sort_item *x = (sort_item *)a, *y = (sort_item *)b;
+    int c = cmp_decoded(&x->x, &y->x);
+    if (c)
+        return c;
+    return x->off < y->off ? -1 : x->off > y->off; /* stable */
+}
+
+error_code diag_store_end(diag_store *s)
+{
+    size_t n = 0, i, off;
+    sort_item *v = NULL;
+    error_code rc = ERR_OK;
+
+    s->in_group = 0;
+    if (!s->group.n)
+        return s->err;
+    for (off = 0; off < s->group.n; off += rec_size(s->group.v + off))
+        n++;
+    if (!(v = calloc(n, sizeof *v)))
+        return fail(s, ERR_NOMEM);
+    for (i = 0, off = 0; i < n; i++, off += rec_size(s->group.v + off)) {
+        v[i].off = off;
+        decode(s->file, s->group.v + off, &v[i].x);
+        /* pointers into group.v stay valid: it does not move until reset */
+    }
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_item);
+    for (i = 0; i < n; i++)
+        if (v[i].x.oom) {
+            rc = fail(s, ERR_NOMEM);
+            goto done;
+        }
+    for (i = 0; i < n && rc == ERR_OK; i++)
+        rc = append(s, s->group.v + v[i].off, &v[i].x);
+done:
+    for (i = 0; i < n; i++)
+        free(v[i].x.msg.v);
+    free(v);
+    s->group.n = 0;
+    return rc;
+}
+
+/* Records D with FMT (and PLURAL for N, when not NULL) and the
+ * arguments AP. */
+static error_code add(diag_store *s, const diag *d, const char *fmt,
+                      const char *plural, uint64_t n, va_list ap)
+{
+    const char *ids[N_IDS] = {d->community, d->household, d->visit, d->item,
+                              d->cadre};
+    const char *rule = d->rule ? d->rule : "schema";
+    conv spec[MAX_ARGS];
+    size_t start;
+    uint32_t zero = 0, size;
+    unsigned char sm[4] = {0};
+    int i, nargs;
+    bytes *b = &s->group;
+    error_code rc;
+
+    if (s->err != ERR_OK)
+        return s->err;
+    if ((nargs = parse_fmt(fmt, spec)) < 0)
+        return fail(s, ERR_INTERNAL);
+    start = b->n;
+    sm[0] = d->severity == DIAG_WARNING;
+    for (i = 0; i < N_IDS; i++)
+        if (ids[i])
+            sm[1] |= (unsigned char)(1u << i);
+    sm[2] = plural ? REC_PLURAL : 0;
+    if (bytes_add(b, &zero, 4) || bytes_add(b, &d->line, 4) ||
+        bytes_add(b, &d->col, 4) || bytes_add(b, sm, 4) ||
+        bytes_add(b, &rule, sizeof rule) || bytes_add(b, &fmt, sizeof fmt))
+        goto nomem;
+    for (i = 0; i < N_IDS; i++)
+        if (ids[i] && bytes_str(b, ids[i]) < 0)
+            goto nomem;
+    if (plural && (bytes_add(b, &plural, sizeof plural) || bytes_add(b, &n, 8)))
+        goto nomem;
+    /* in the order of their numbers: the order of the call's arguments */
+    for (i = 0; i < nargs; i++) {
+        char c = spec[i].c, len = spec[i].len;
+        if (c == 's') {
+            const char *v = va_arg(ap, const char *);
+            if (bytes_str(b, v ? v : "(null)") < 0)
+                goto nomem;
+        } else if (c == 'd') {
+            /* 'l' and 'z' are one type on Linux, not everywhere */
+            /* NOLINTBEGIN(bugprone-branch-clone) */
+            int64_t v = len == 'l'   ? (int64_t)va_arg(ap, long)
+                        : len == 'z' ? (int64_t)va_arg(ap, ssize_t)
+                                     : (int64_t)va_arg(ap, int);
+            if (bytes_add(b, &v, 8) < 0)
+                goto nomem;
+        } else {
+            uint64_t v = len == 'l'   ? (uint64_t)va_arg(ap, unsigned long)
+                         : len == 'z' ? (uint64_t)va_arg(ap, size_t)
+                                      : (uint64_t)va_arg(ap, unsigned);
+            /* NOLINTEND(bugprone-branch-clone) */
+            if (bytes_add(b, &v, 8) < 0)
+                goto nomem;
+        }
+    }
+    size = (uint32_t)(b->n - start);
+    memcpy(b->v + start, &size, 4);
+    if ((rc = count(s, b->v + start)) != ERR_OK)
+        return rc;
+    return s->in_group ? ERR_OK : diag_store_end(s);
+nomem:
+    b->n = start;
+    return fail(s, ERR_NOMEM);
+}
+
+error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
+                           va_list ap)
+{
+    return add(s, d, fmt, NULL, 0, ap);
+}
+
+error_code diag_store_vaddn(diag_store *s, const diag *d, const char *singular,
+                            const char *plural, unsigned long n, va_list ap)
+{
+    conv a[MAX_ARGS], b[MAX_ARGS];
+    int na = parse_fmt(singular, a), nb = parse_fmt(plural, b), i;
+    if (na < 0 || na != nb)
+        return fail(s, ERR_INTERNAL);
+    for (i = 0; i < na; i++)
+        if (a[i].c != b[i].c || a[i].len != b[i].len)
+            return fail(s, ERR_INTERNAL);
+    return add(s, d, singular, plural, n, ap);
+}
+
+static error_code store_addf(diag_store *s, const diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    error_code rc;
+    va_start(ap, fmt);
+    rc = diag_store_vadd(s, d, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+error_code diag_store_add(diag_store *s, const diag *d)
+{
+    return store_addf(s, d, "%s", d->message ? d->message : "");
+}
+
+size_t diag_store_count(const diag_store *s, const char *rule, int sev)
+{
+    size_t i;
+    for (i = 0; i < s->ncounts; i++)
+        if (!strcmp(s->counts[i].rule, rule))
+            return sev < 0 ? s->counts[i].n[0] + s->counts[i].n[1]
+                           : s->counts[i].n[sev ? 1 : 0];
+    return 0;
+}
+
+size_t diag_store_total(const diag_store *s, int sev)
+{
+    size_t i, n = 0;
+    for (i = 0; i < s->ncounts; i++)
+        n += sev < 0 ? s->counts[i].n[0] + s->counts[i].n[1]
+                     : s->counts[i].n[sev ? 1 : 0];
+    return n;
+}
+
+/* A reading position in one run. */
+typedef struct {
+    const diag_store *s;
+    uint64_t at, end;  /* next record, end of the run */
+    bytes chunk;       /* bytes read from the file... */
+    uint64_t chunk_at; /* ...starting at this offset */
+    bytes rec;         /* the current record */
+    decoded x;
+    int live;
+} cursor;
+
+/* Loads the record at C->at into C->rec and decodes it. */
+static error_code load(const diag_store *s, cursor *c)
+{
+    unsigned char head[4];
+    const unsigned char *src;
+    uint32_t n;
+
+    c->live = c->at < c->end;
+    if (!c->live)
+        return ERR_OK;
+    if (c->at >= s->flushed) {
+        src = s->mem.v + (c->at - s->flushed);
+        n = rec_size(src);
+    } else {
+        /* from the file, through a chunk of READ_CHUNK bytes */
+        if (!c->chunk.n || c->at < c->chunk_at ||
+            c->at + 4 > c->chunk_at + c->chunk.n ||
+            c->at + rec_size(c->chunk.v + (c->at - c->chunk_at)) >
+                c->chunk_at + c->chunk.n) {
+            size_t want = READ_CHUNK;
+            ssize_t got;
+            if (pread(s->fd, head, 4, (off_t)c->at) != 4)
+                return ERR_READ;
+            memcpy(&n, head, 4);
+            if (want < n)
+                want = n;
+            if (want > s->flushed - c->at)
+                want = (size_t)(s->flushed - c->at);
+            c->chunk.n = 0;
+            if (bytes_room(&c->chunk, want) < 0)
+                return ERR_NOMEM;
+            got = pread(s->fd, c->chunk.v, want, (off_t)c->at);
+            if (got < 0 || (size_t)got < n)
+                return ERR_READ;
+            c->chunk.n = (size_t)got;
+            c->chunk_at = c->at;
+        }
+        src = c->chunk.v + (c->at - c->chunk_at);
+        n = rec_size(src);
+    }
+    if (n < REC_MIN)
+        return ERR_READ; /* not a record: the file was changed under us */
+    c->rec.n = 0;
+    if (bytes_add(&c->rec, src, n) < 0)
+        return ERR_NOMEM;
+    c->x.d.message = NULL; /* the message of the record before is stale */
+    decode(s->file, c->rec.v, &c->x);
+    c->at += n;
+    return ERR_OK;
+}
+
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              const diag_lang *lang, diag_fn fn, void *ud)
+{
+    return diag_store_each_of_if(v, n, lang, NULL, fn, ud);
+}
+
+error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
+                                 const diag_lang *lang, diag_want_fn want,
+                                 diag_fn fn, void *ud)
+{
+    cursor *c = NULL;
+    size_t i, k, nc = 0, best;
+    error_code rc = ERR_OK;
+
+    for (k = 0; k < n; k++)
+        nc += v[k] ? v[k]->nruns : 0;
+    if (!nc)
+        return ERR_OK;
+    if (!(c = calloc(nc, sizeof *c)))
+        return ERR_NOMEM;
+    for (k = 0, nc = 0; k < n; k++)
+        for (i = 0; v[k] && i < v[k]->nruns; i++, nc++) {
+            const diag_store *s = v[k];
+            c[nc].s = s;
+            c[nc].at = s->runs[i];
+            c[nc].end =
+                i + 1 < s->nruns ? s->runs[i + 1] : s->flushed + s->mem.n;
+            if (rc == ERR_OK)
+                rc = load(s, &c[nc]);
+        }
+    while (rc == ERR_OK) {
+        /* few runs: the smallest by a scan */
+        best = nc;
+        for (i = 0; i < nc; i++)
+            if (c[i].live &&
+                (best == nc || cmp_decoded(&c[i].x, &c[best].x) < 0))
+                best = i;
+        if (best == nc)
+            break;
+        for (i = 0; i < nc; i++)
+            if (c[i].x.oom)
+                rc = ERR_NOMEM;
+        if (rc != ERR_OK)
+            break;
+        /* a diagnostic the reader does not want costs no message */
+        if (want) {
+            diag d = c[best].x.d;
+            d.message = NULL;
+            if (!want(ud, &d)) {
+                rc = load(c[best].s, &c[best]);
+                continue;
+            }
+        }
+        if (format_message(&c[best].x.out, &c[best].x, lang) < 0) {
+            rc = ERR_NOMEM;
+            break;
+        }
+        {
+            diag d = c[best].x.d;
+            d.message = (char *)c[best].x.out.v;
+            rc = fn(ud, &d);
+        }
+        if (rc == ERR_OK)
+            rc = load(c[best].s, &c[best]);
+    }
+    for (i = 0; i < nc; i++) {
+        free(c[i].chunk.v);
+        free(c[i].rec.v);
+        free(c[i].x.msg.v);
+        free(c[i].x.out.v);
+    }
+    free(c);
+    return rc;
+}
+
+error_code diag_store_each(const diag_store *s, const diag_lang *lang,
+                           diag_fn fn, void *ud)
+{
+    return diag_store_each_of(&s, 1, lang, fn, ud);
+}
+
+static error_code to_list(void *ud, const diag *d)
+{
+    return diag_list_add(ud, d);
+}
+
+error_code diag_store_drain(diag_store *s, diag_list *out)
+{
+    error_code rc = diag_store_each(s, NULL, to_list, out);
+    if (rc != ERR_OK)
+        return rc;
+    if (s->fd >= 0 && ftruncate(s->fd, 0) < 0)
+        return fail(s, ERR_WRITE);
+    s->flushed = 0;
+    s->mem.n = 0;
+    s->nruns = 0;
+    s->last.n = 0;
+    s->ncounts = 0;
+    return ERR_OK;
+}
