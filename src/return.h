@@ -30,8 +30,11 @@ typedef struct {
                               * messages (--lang's; NULL: English) */
 } return_opts;
 
-/* Format version this program writes and reads. */
-#define RETURN_FORMAT_VERSION "1"
+/* Format version this program writes and reads. 2: roll-ups stop at the
+ * filing unit (filing="true") and <reported> rows say where important
+ * opinions went; a version-1 return lacks both, so merge refuses it rather
+ * than misjudge its roll-ups. */
+#define RETURN_FORMAT_VERSION "2"
 
 /* Findings of one rule in one community (NULL: none) left out of a list
  * before: a return's <notListed>. */
