@@ -135,13 +135,12 @@ void diag_append_text(buf_t *b, const diag *d)
     const char *sev = d->severity == DIAG_WARNING ? _("warning") : _("error");
     if (d->line)
         /* TRANSLATORS: file, line, column, severity, message, rule id */
-        buf_printf(b, _("%s:%u:%u: %s: %s [%s]"), d->file, d->line, d->col,
-                   sev, d->message, d->rule);
+        buf_printf(b, _("%s:%u:%u: %s: %s [%s]"), d->file, d->line, d->col, sev,
+                   d->message, d->rule);
     else
         /* the whole file: no position to give */
         /* TRANSLATORS: file, severity, message, rule id */
-        buf_printf(b, _("%s: %s: %s [%s]"), d->file, sev, d->message,
-                   d->rule);
+        buf_printf(b, _("%s: %s: %s [%s]"), d->file, sev, d->message, d->rule);
 }
 
 char *diag_format_text(const diag *d)
