@@ -303,7 +303,7 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang)
             memcpy(&u, at[cv.arg], 8);
             /* by hand: snprintf was a third of formatting a message */
             char *q = buf + sizeof buf;
-            int c = spec[cv.arg].c;
+            int c = (unsigned char)spec[cv.arg].c;
             unsigned base = c == 'x' ? 16 : 10;
             if (c == 'd' && iv < 0)
                 u = 0 - (uint64_t)iv;

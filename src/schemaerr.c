@@ -54,6 +54,19 @@ typedef struct {
     int personal;             /* the value must not be repeated */
 } subject;
 
+/* The length of P's first N bytes cut to fit SIZE - 1 bytes, at a
+ * character boundary (names are UTF-8: a cut inside a character would
+ * put invalid UTF-8 in a message). */
+static size_t fit_name(const char *p, size_t n, size_t size)
+{
+    if (n < size)
+        return n;
+    n = size - 1;
+    while (n && ((unsigned char)p[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 /* Copies the quoted name at P (after "'") into OUT without a {ns} part;
  * returns the position after the closing quote, or NULL. */
 static const char *quoted_name(const char *p, char *out, size_t size)
@@ -67,9 +80,7 @@ static const char *quoted_name(const char *p, char *out, size_t size)
         if (close)
             p = close + 1;
     }
-    n = (size_t)(end - p);
-    if (n >= size)
-        n = size - 1;
+    n = fit_name(p, (size_t)(end - p), size);
     memcpy(out, p, n);
     out[n] = 0;
     return end + 1;
@@ -256,7 +267,7 @@ static void put_expected(buf_t *b, const vocab_t *v, const char *rest,
             if (c)
                 p = c + 1;
         }
-        n = (size_t)(q - p) < sizeof name ? (size_t)(q - p) : sizeof name - 1;
+        n = fit_name(p, (size_t)(q - p), sizeof name);
         memcpy(name, p, n);
         name[n] = 0;
         if (!first)
