@@ -616,6 +616,9 @@ static void test_groups_and_cadres(void **state)
                          cell_num(b, S_GROUPS, "N10"));
 
     /* cadres: 7 roles, a total row of formulas, then teams and ids */
+    /* a cadre counts once per visit taken part in: 人次, not 走访次数 */
+    cell_is(b, S_CADRES, "G5", "参与走访人次");
+    assert_int_equal(xlsx_read_count(b, S_CADRES, "走访次数", -1), 0);
     cell_is(b, S_CADRES, "D6", "书记");
     cell_is(b, S_CADRES, "G6", "4");
     cell_is(b, S_CADRES, "D13", "合计");
@@ -736,6 +739,7 @@ static void test_english(void **state)
     assert_string_equal(xlsx_read_sheet_name(b, 8), "Audit findings (list)");
     cell_is(b, "Audit findings (list)", "D6", "warning");
     cell_is(b, "Audit findings", "D5", "warning");
+    cell_is(b, "Cadres and teams", "G5", "Visits taken part in");
     cell_is(b, "Audit findings", "A6", "A"); /* the column letters */
     cell_is(b, "Audit findings", "C6", "1");
     cell_is(b, "Audit findings", "A7", "Total");
