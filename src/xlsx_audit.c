@@ -1,6 +1,7 @@
 /*
  * xlsx_audit.c — the audit table of the returns workbook, as two sheets:
- * findings by rule, one row per unit (the units' <audit>); then the
+ * findings by rule, one row per unit (the units' <audit>), a
+ * cross-table (甲 name, 乙 code, numbered columns, 合计 first); then the
  * findings list (file, line, rule, severity, message, community, ids —
  * never a person's name: the return carries none), titled by the same
  * table label and the word "list", with the number of findings not
@@ -16,45 +17,50 @@
 #define V_ERROR "error" /* severities: audit/@errors, @warnings */
 #define V_WARNING "warning"
 
-/* Findings by rule, one row per unit. */
+/* Findings by rule, one row per unit as a statistical return has it:
+ * name (甲) and code (乙), errors, warnings, then by rule, the columns
+ * numbered under the headings; the reporting unit (合计) first. */
 static void by_rule(xlsx_ctx *c, const char *table, const xmlNode **rules,
                     size_t nr)
 {
     xlsx_sheet s;
+    const retdoc_unit **units = NULL;
+    lxw_col_t ncols = (lxw_col_t)(4 + nr);
     lxw_row_t H, r;
-    size_t i, j;
+    size_t i, j, nu = 0;
 
-    xlsx_sheet_begin(c, &s, table, -1, (lxw_col_t)(5 + nr));
+    xlsx_sheet_units(c, &units, &nu);
+    xlsx_sheet_begin(c, &s, table, -1, ncols);
     H = s.row;
-    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_LEVEL));
-    xlsx_sheet_head(c, &s, H, 3, xlsx_sheet_vlabel(c, "severity", V_ERROR));
-    xlsx_sheet_head(c, &s, H, 4, xlsx_sheet_vlabel(c, "severity", V_WARNING));
+    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_CODE));
+    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_vlabel(c, "severity", V_ERROR));
+    xlsx_sheet_head(c, &s, H, 3, xlsx_sheet_vlabel(c, "severity", V_WARNING));
     for (j = 0; j < nr; j++)
-        xlsx_sheet_head(c, &s, H, (lxw_col_t)(5 + j),
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)(4 + j),
                         xlsx_sheet_label(c, rules[j]));
-    xlsx_sheet_heads(&s, H, H, 2);
-    for (r = H + 1, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
-         i++, r++) {
-        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+    xlsx_sheet_numbers(c, &s, H + 1, 2, ncols);
+    xlsx_sheet_heads(&s, H, H + 1, 2);
+    for (r = H + 2, i = 0; i < nu && c->rc == ERR_OK; i++, r++) {
+        const retdoc_unit *u = units[i];
         const xmlNode *au = retdoc_child(u->node, "audit");
         lxw_format *ft, *fn;
         xlsx_sheet_unit_formats(c, u, &ft, &fn, NULL);
-        xlsx_sheet_unit_cells(c, &s, r, u, 1, ft);
-        xlsx_sheet_num(c, &s, r, 3, (double)retdoc_count(c->rd, au, "errors"),
+        xlsx_sheet_unit_cross(c, &s, r, u, ft);
+        xlsx_sheet_num(c, &s, r, 2, (double)retdoc_count(c->rd, au, "errors"),
                        fn);
-        xlsx_sheet_num(c, &s, r, 4, (double)retdoc_count(c->rd, au, "warnings"),
+        xlsx_sheet_num(c, &s, r, 3, (double)retdoc_count(c->rd, au, "warnings"),
                        fn);
         for (j = 0; j < nr; j++) {
             const xmlNode *row = retdoc_row(
                 c->rd, au, "rule", retdoc_attr(c->rd, rules[j], "value"));
-            xlsx_sheet_num(c, &s, r, (lxw_col_t)(5 + j),
+            xlsx_sheet_num(c, &s, r, (lxw_col_t)(4 + j),
                            (double)retdoc_count(c->rd, row, "count"), fn);
         }
     }
-    xlsx_sheet_filter(c, &s, r, (lxw_col_t)(4 + nr));
+    xlsx_sheet_filter(c, &s, r, ncols - 1);
     xlsx_sheet_end(c, &s);
+    free(units);
 }
 
 /* Finding F on row R of the list. */

@@ -3,7 +3,10 @@
  * table of return.xsd, one row (or block of rows) per unit in report
  * order:
  *
- *   visits        households by dwelling, coverage, visits by kind
+ *   visits        per unit (甲 name, 乙 code, columns numbered under the
+ *                 two-level heading, the reporting unit's 合计 row first
+ *                 with its own figures, then the others in report order):
+ *                 households by dwelling, coverage, visits by kind
  *   opinions,     cross-tables in the statistical-return convention: one
  *   suggestions   row per unit, the reporting unit's 合计 row first (every
  *                 figure the SUM of the communities it covers), then the
@@ -20,7 +23,8 @@
  *                 served and services; chart of services by type
  *   cadres        by role (total row as formulas), then for communities
  *                 the teams and the cadres by id (never by name)
- *   satisfaction  forms by rating, rate; pie chart
+ *   satisfaction  the same per-unit form as visits: forms by rating,
+ *                 rate; pie chart of the 合计 row
  *
  * The rows of a table, and their order, are those of the first unit of
  * the return (every unit carries every enumerated row, return.xsd); row
@@ -50,8 +54,8 @@ static double count(xlsx_ctx *c, const xmlNode *n, const char *attr)
 
 /* ------------------------------------------------------------------ visits */
 
-/* One unit's row of the visits sheet: dwellings DW (ND) from column 3,
- * totals and coverage at T, kinds (NK) at K. */
+/* One unit's row of the visits sheet: name (甲) and code (乙), dwellings
+ * DW (ND) from column 2, totals and coverage at T, kinds (NK) at K. */
 static void visits_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                        const retdoc_unit *u, const xmlNode **dw, size_t nd,
                        const xmlNode **kinds, size_t nk, lxw_col_t T,
@@ -65,11 +69,11 @@ static void visits_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     size_t j;
 
     xlsx_sheet_unit_formats(c, u, &ft, &fn, &fp);
-    xlsx_sheet_unit_cells(c, s, r, u, 1, ft);
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
     buf_puts(&breg, "SUM(");
     buf_puts(&bvis, "SUM(");
     for (j = 0; j < nd; j++) {
-        lxw_col_t col = (lxw_col_t)(3 + 2 * j);
+        lxw_col_t col = (lxw_col_t)(2 + 2 * j);
         double v1 = row_count(c, hh, "dwelling", dw[j], "registered");
         double v2 = row_count(c, hh, "dwelling", dw[j], "visited");
         xlsx_sheet_num(c, s, r, col, v1, fn);
@@ -114,7 +118,8 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
 {
     xlsx_sheet s;
     const xmlNode **dw = NULL, **kinds = NULL;
-    size_t nd, nk, i, j;
+    const retdoc_unit **units = NULL;
+    size_t nd, nk, nu = 0, i, j;
     lxw_col_t T, K, ncols;
     lxw_row_t H, r;
     error_code rc;
@@ -123,16 +128,16 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
     memset(&s, 0, sizeof s);
     xlsx_sheet_rows(c, xlsx_sheet_first(c, "households"), "dwelling", &dw, &nd);
     xlsx_sheet_rows(c, xlsx_sheet_first(c, "visits"), "kind", &kinds, &nk);
-    T = (lxw_col_t)(3 + 2 * nd);
+    xlsx_sheet_units(c, &units, &nu);
+    T = (lxw_col_t)(2 + 2 * nd);
     K = (lxw_col_t)(T + 3);
     ncols = (lxw_col_t)(K + nk + 1);
     xlsx_sheet_begin(c, &s, table, -1, ncols);
     H = s.row;
-    xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head_merge(c, &s, H, 2, H + 1, 2, xlsx_sheet_word(c, W_LEVEL));
+    xlsx_sheet_head_merge(c, &s, H, 0, H + 1, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head_merge(c, &s, H, 1, H + 1, 1, xlsx_sheet_word(c, W_CODE));
     for (i = 0; i < nd; i++) {
-        lxw_col_t col = (lxw_col_t)(3 + 2 * i);
+        lxw_col_t col = (lxw_col_t)(2 + 2 * i);
         xlsx_sheet_head_merge(c, &s, H, col, H, col + 1,
                               xlsx_sheet_label(c, dw[i]));
         xlsx_sheet_head(c, &s, H + 1, col, xlsx_sheet_word(c, W_HH_REGISTERED));
@@ -150,12 +155,14 @@ error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el)
                         xlsx_sheet_label(c, kinds[j]));
     xlsx_sheet_head(c, &s, H + 1, (lxw_col_t)(K + nk),
                     xlsx_sheet_word(c, W_TOTAL));
-    xlsx_sheet_heads(&s, H, H + 1, 2);
-    for (r = H + 2, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
-         i++, r++)
-        visits_row(c, &s, r, retdoc_unit_at(c->rd, i), dw, nd, kinds, nk, T, K);
+    xlsx_sheet_numbers(c, &s, H + 2, 2, ncols);
+    xlsx_sheet_heads(&s, H, H + 2, 2);
+    /* the reporting unit (合计) first, then the others in report order */
+    for (r = H + 3, i = 0; i < nu && c->rc == ERR_OK; i++, r++)
+        visits_row(c, &s, r, units[i], dw, nd, kinds, nk, T, K);
     xlsx_sheet_filter(c, &s, r, ncols - 1);
     rc = xlsx_sheet_end(c, &s);
+    free(units);
     free(dw);
     free(kinds);
     return rc;
@@ -700,8 +707,8 @@ error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
 
 /* ------------------------------------------------------------ satisfaction */
 
-/* Unit U's row: forms by rating (RATINGS, NR) from column 3, forms at F,
- * satisfied, rate. */
+/* Unit U's row: name (甲) and code (乙), forms by rating (RATINGS, NR)
+ * from column 2, forms at F, satisfied, rate. */
 static void satisfaction_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                              const retdoc_unit *u, const xmlNode **ratings,
                              size_t nr, lxw_col_t F)
@@ -713,14 +720,14 @@ static void satisfaction_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     size_t j;
 
     xlsx_sheet_unit_formats(c, u, &ft, &fn, &fp);
-    xlsx_sheet_unit_cells(c, s, r, u, 1, ft);
+    xlsx_sheet_unit_cross(c, s, r, u, ft);
     for (j = 0; j < nr; j++) {
         double v = row_count(c, sa, "rating", ratings[j], "count");
-        xlsx_sheet_num(c, s, r, (lxw_col_t)(3 + j), v, fn);
+        xlsx_sheet_num(c, s, r, (lxw_col_t)(2 + j), v, fn);
         forms += v;
     }
     if (nr) {
-        xlsx_sheet_sum_range(&b, r, 3, r, F - 1);
+        xlsx_sheet_sum_range(&b, r, 2, r, F - 1);
         xlsx_sheet_formula(c, s, r, F, &b, forms, fn);
     } else {
         xlsx_sheet_num(c, s, r, F, forms = count(c, sa, "forms"), fn);
@@ -735,45 +742,41 @@ error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table,
 {
     xlsx_sheet s;
     const xmlNode **ratings = NULL;
-    size_t nr, i, j;
+    const retdoc_unit **units = NULL;
+    size_t nr, nu = 0, i, j;
     lxw_col_t F, ncols;
-    lxw_row_t H, r, top_row = 0;
+    lxw_row_t H, r;
     error_code rc;
-    int chart = 0;
 
     (void)el;
     memset(&s, 0, sizeof s);
     xlsx_sheet_rows(c, xlsx_sheet_first(c, "satisfaction"), "rating", &ratings,
                     &nr);
-    F = (lxw_col_t)(3 + nr);
+    xlsx_sheet_units(c, &units, &nu);
+    F = (lxw_col_t)(2 + nr);
     ncols = (lxw_col_t)(F + 3);
     xlsx_sheet_begin(c, &s, table, -1, ncols);
     H = s.row;
-    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_CODE));
-    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_NAME));
-    xlsx_sheet_head(c, &s, H, 2, xlsx_sheet_word(c, W_LEVEL));
+    xlsx_sheet_head(c, &s, H, 0, xlsx_sheet_word(c, W_NAME));
+    xlsx_sheet_head(c, &s, H, 1, xlsx_sheet_word(c, W_CODE));
     for (j = 0; j < nr; j++)
-        xlsx_sheet_head(c, &s, H, (lxw_col_t)(3 + j),
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)(2 + j),
                         xlsx_sheet_label(c, ratings[j]));
     xlsx_sheet_head(c, &s, H, F, xlsx_sheet_word(c, W_SAT_FORMS));
     xlsx_sheet_head(c, &s, H, F + 1, xlsx_sheet_word(c, W_SATISFIED));
     xlsx_sheet_head(c, &s, H, F + 2, xlsx_sheet_word(c, W_SAT_RATE));
-    xlsx_sheet_heads(&s, H, H, 2);
-    for (r = H + 1, i = 0; i < retdoc_nunits(c->rd) && c->rc == ERR_OK;
-         i++, r++) {
-        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
-        satisfaction_row(c, &s, r, u, ratings, nr, F);
-        if (u == c->top && nr) {
-            top_row = r;
-            chart = 1;
-        }
-    }
+    xlsx_sheet_numbers(c, &s, H + 1, 2, ncols);
+    xlsx_sheet_heads(&s, H, H + 1, 2);
+    /* the reporting unit (合计) first, then the others in report order */
+    for (r = H + 2, i = 0; i < nu && c->rc == ERR_OK; i++, r++)
+        satisfaction_row(c, &s, r, units[i], ratings, nr, F);
     xlsx_sheet_filter(c, &s, r, ncols - 1);
-    if (chart)
+    if (c->top && nr && nu && c->rc == ERR_OK) /* the 合计 row, H + 2 */
         xlsx_sheet_chart(c, &s, LXW_CHART_PIE,
-                         xlsx_sheet_vlabel(c, "table", table), H, top_row, 3,
+                         xlsx_sheet_vlabel(c, "table", table), H, H + 2, 2,
                          F - 1, 1);
     rc = xlsx_sheet_end(c, &s);
+    free(units);
     free(ratings);
     return rc;
 }

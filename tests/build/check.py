@@ -596,8 +596,9 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         expect_equal(desc, cell_pairs(t, r, cols))
 
     def visits(desc):
-        t = ooxml.Table(wb["visits"], h("code", lang))
-        r = one_row(t, desc, A=code)
+        # a cross-table: the unit's row (A name, B code)
+        t = ooxml.Table(wb["visits"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
         cols = []
         for d, dl in labels("dwelling", lang):
             for k in ("registered", "visited"):
@@ -682,8 +683,8 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         expect_equal(desc, pairs)
 
     def satisfaction(desc):
-        t = ooxml.Table(wb["satisfaction"], h("code", lang))
-        r = one_row(t, desc, A=code)
+        t = ooxml.Table(wb["satisfaction"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
         cols = [("rating " + v, t.col(l), F("satisfaction.rating." + v))
                 for v, l in labels("rating", lang)]
         cols += [("forms", t.col(h("sat-forms", lang)), F("satisfaction")),
@@ -692,8 +693,8 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         expect_equal(desc, cell_pairs(t, r, cols))
 
     def audit(desc):
-        t = ooxml.Table(wb["audit"], h("code", lang))
-        r = one_row(t, desc, A=code)
+        t = ooxml.Table(wb["audit"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
         pairs = []
         for v, l in labels("rule", lang, RETURN_XSD):
             if "audit." + v in figs:
@@ -767,6 +768,26 @@ def cmd_xlsx_form(xlsx, lang):
         report(not bad, "%s: sheet %d %s: 表号 block, print footer, A4 landscape, legible print"
                % (lang, i, name), bad)
     wb = workbook(xlsx, lang)
+    for key in ("visits", "satisfaction", "audit"):
+        # the other per-unit sheets: the same row of column numbers, then
+        # the 合计 row (the reporting unit) first
+        t = ooxml.Table(wb[key], h("name", lang), name_col=1)
+        sh = t.sheet
+        nr = t.data_rows[0]
+        ncols = max(c for c in t.labels)
+        want = letters[:2] + [str(c - 2) for c in range(3, ncols + 1)]
+        got = [sh.value(c, nr) for c in range(1, ncols + 2)]
+        bad = []
+        if got != want + [None]:
+            bad.append("row %d under the headings: %r, expected %r" % (nr, got, want))
+        if [sh.value(c, t.header_rows[0]) for c in (1, 2)] != [h("name", lang), h("code", lang)]:
+            bad.append("headings %r, expected the name then the code"
+                       % [sh.value(c, t.header_rows[0]) for c in (1, 2)])
+        if len(t.data_rows) < 2 or sh.value(1, t.data_rows[1]) != h("total", lang):
+            bad.append("the row after the numbers is %r, expected %r"
+                       % (len(t.data_rows) > 1 and sh.value(1, t.data_rows[1]), h("total", lang)))
+        report(not bad, "%s: sheet %s: %s name, %s code, columns numbered 1 2 3…, the 合计 row first"
+               % (lang, sh.name, letters[0], letters[1]), bad)
     for key in ("opinions", "suggestions", "groups"):
         t = ooxml.Table(wb[key], h("name", lang), name_col=1)
         sh = t.sheet
@@ -932,7 +953,7 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
                 % (lang, len(comm)), tot[0] if len(tot) == 1 else None, comm)
 
     # the other table sheets: a row per unit (and per category/group/role)
-    for key in ("opinions", "suggestions", "groups"):
+    for key in ("opinions", "suggestions", "groups", "visits", "satisfaction", "audit"):
         # cross-tables: one row per unit (A name, B code) under the row of
         # column numbers; the 合计 row (the reporting unit, first) and every
         # roll-up row equal the sums of their communities' rows
@@ -954,6 +975,9 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
             for c in sorted(tb.labels):
                 if c < 3:
                     continue
+                cell = s2.get(c, r)
+                if cell is not None and (cell.formula or "").upper().startswith("IF("):
+                    continue  # a ratio
                 want = sum(s2.value(c, m) or 0 for m in under)
                 checked += 1
                 if s2.value(c, r) != want:
@@ -962,7 +986,7 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
         report(not bad, "%s: sheet %s: the 合计 row first, it and every roll-up row equal "
                "the sums of their communities' rows (%d rows, %d cells)"
                % (lang, s2.name, len(rolls), checked), bad)
-    for key in ("visits", "cadres", "satisfaction", "audit"):
+    for key in ("cadres",):
         tb = ooxml.Table(wb[key], h("code", lang))
         s2 = tb.sheet
         level_col = [c for c, l in tb.labels.items() if l and l[0] in ("层级", "Level")]

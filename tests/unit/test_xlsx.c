@@ -440,16 +440,78 @@ static void test_audit_findings(void **state)
             "cadre c11 made 3 visits, fewer than 5");
     part_has(b, NULL, S_FINDINGS, "<autoFilter ref=\"A5:J7\"/>");
 
-    /* findings by rule, one row per unit: every rule a column */
-    cell_is(b, S_AUDIT, "D5", "错误");
-    cell_is(b, S_AUDIT, "E5", "警告");
-    cell_is(b, S_AUDIT, "F5", "不符合登记表格式");
-    cell_is(b, S_AUDIT, "O5", "住户未走访");
-    cell_is(b, S_AUDIT, "S5", "干部走访次数偏少");
-    r = row_of(b, S_AUDIT, "金山社区", 1);
-    cell_is(b, S_AUDIT, ref('E', r), "5");
-    cell_is(b, S_AUDIT, ref('O', r), "4");
-    cell_is(b, S_AUDIT, ref('R', r), "3");
+    /* findings by rule, one row per unit (甲 name, 乙 code), the
+     * columns numbered, 合计 first: every rule a column */
+    cell_is(b, S_AUDIT, "A5", "单位名称");
+    cell_is(b, S_AUDIT, "B5", "代码");
+    cell_is(b, S_AUDIT, "C5", "错误");
+    cell_is(b, S_AUDIT, "D5", "警告");
+    cell_is(b, S_AUDIT, "E5", "不符合登记表格式");
+    cell_is(b, S_AUDIT, "N5", "住户未走访");
+    cell_is(b, S_AUDIT, "R5", "干部走访次数偏少");
+    cell_is(b, S_AUDIT, "A6", "甲");
+    cell_is(b, S_AUDIT, "B6", "乙");
+    cell_is(b, S_AUDIT, "C6", "1");
+    cell_is(b, S_AUDIT, "R6", "16");
+    cell_is(b, S_AUDIT, "A7", "合计"); /* 'all': no code of its own */
+    r = row_of(b, S_AUDIT, "金山社区", 0);
+    assert_true(r > 7);
+    cell_is(b, S_AUDIT, ref('B', r), "620402003005");
+    cell_is(b, S_AUDIT, ref('D', r), "5");
+    cell_is(b, S_AUDIT, ref('N', r), "4");
+    cell_is(b, S_AUDIT, ref('Q', r), "3");
+    xlsx_read_close(b);
+}
+
+/* The visits and satisfaction sheets are per-unit tables of a statistical
+ * return: 甲 name, 乙 code, the columns numbered under the headings, the
+ * reporting unit's 合计 row first, then the units. */
+static void test_visits_satisfaction_form(void **state)
+{
+    xlsx_book *b = render_open(*state, "zh");
+    const char *v = "入户走访情况表", *sa = "满意度测评情况表";
+    char f[64];
+    int r;
+
+    cell_is(b, v, "A5", "单位名称");
+    cell_is(b, v, "B5", "代码");
+    cell_is(b, v, "G5", "合计");
+    cell_is(b, v, "G6", "登记户数");
+    cell_is(b, v, "H6", "走访户数");
+    cell_is(b, v, "I6", "走访覆盖率");
+    cell_is(b, v, "J5", "走访次数");
+    cell_is(b, v, "A7", "甲");
+    cell_is(b, v, "B7", "乙");
+    cell_is(b, v, "C7", "1");
+    cell_is(b, v, "M7", "11");
+    cell_is(b, v, "A8", "合计");
+    cell_is(b, v, "G8", "154"); /* the reporting unit's own figures */
+    r = row_of(b, v, "金山社区", 0);
+    assert_true(r > 8);
+    cell_is(b, v, ref('B', r), "620402003005");
+    cell_is(b, v, ref('G', r), "64");
+    cell_is(b, v, ref('H', r), "60");
+    snprintf(f, sizeof f, "SUM(D%d,F%d)", r, r);
+    formula_is(b, v, ref('H', r), f);
+    cell_is(b, v, ref('M', r), "150");
+    r = row_of(b, v, "城关街道", 0); /* the roll-ups after the 合计 row */
+    cell_is(b, v, ref('B', r), "620402003");
+    cell_is(b, v, ref('G', r), "62");
+    part_has(b, NULL, v, "<autoFilter ref=\"A7:M13\"/>");
+
+    cell_is(b, sa, "A5", "单位名称");
+    cell_is(b, sa, "B5", "代码");
+    cell_is(b, sa, "G5", "满意度测评表（份）");
+    cell_is(b, sa, "A6", "甲");
+    cell_is(b, sa, "B6", "乙");
+    cell_is(b, sa, "I6", "7");
+    cell_is(b, sa, "A7", "合计");
+    r = row_of(b, sa, "金山社区", 0);
+    assert_true(r > 7);
+    cell_is(b, sa, ref('G', r), "30");
+    cell_is(b, sa, ref('H', r), "29");
+    snprintf(f, sizeof f, "SUM(C%d:F%d)", r, r);
+    formula_is(b, sa, ref('G', r), f);
     xlsx_read_close(b);
 }
 
@@ -554,6 +616,9 @@ static void test_groups_and_cadres(void **state)
                          cell_num(b, S_GROUPS, "N10"));
 
     /* cadres: 7 roles, a total row of formulas, then teams and ids */
+    /* a cadre counts once per visit taken part in: 人次, not 走访次数 */
+    cell_is(b, S_CADRES, "G5", "参与走访人次");
+    assert_int_equal(xlsx_read_count(b, S_CADRES, "走访次数", -1), 0);
     cell_is(b, S_CADRES, "D6", "书记");
     cell_is(b, S_CADRES, "G6", "4");
     cell_is(b, S_CADRES, "D13", "合计");
@@ -673,7 +738,16 @@ static void test_english(void **state)
     assert_int_equal(xlsx_read_count(b, opinions, "党的建设", -1), 0);
     assert_string_equal(xlsx_read_sheet_name(b, 8), "Audit findings (list)");
     cell_is(b, "Audit findings (list)", "D6", "warning");
-    cell_is(b, "Audit findings", "E5", "warning");
+    cell_is(b, "Audit findings", "D5", "warning");
+    cell_is(b, "Cadres and teams", "G5", "Visits taken part in");
+    cell_is(b, "Audit findings", "A6", "A"); /* the column letters */
+    cell_is(b, "Audit findings", "C6", "1");
+    cell_is(b, "Audit findings", "A7", "Total");
+    cell_is(b, "Household visits", "A5", "Unit");
+    cell_is(b, "Household visits", "B7", "B");
+    cell_is(b, "Household visits", "A8", "Total");
+    cell_is(b, "Satisfaction evaluation", "A6", "A");
+    cell_is(b, "Satisfaction evaluation", "A7", "Total");
     xlsx_read_close(b);
 }
 
@@ -848,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_summary_counts),
         cmocka_unit_test(test_opinions_every_category),
         cmocka_unit_test(test_audit_findings),
+        cmocka_unit_test(test_visits_satisfaction_form),
         cmocka_unit_test(test_findings_past_sheet_limit),
         cmocka_unit_test(test_groups_and_cadres),
         cmocka_unit_test(test_layout_and_properties),
