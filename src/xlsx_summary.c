@@ -1,11 +1,14 @@
 /*
  * xlsx_summary.c — the summary sheet of the returns workbook: one row per
  * community, grouped by district then street (the code prefixes of
- * retdoc.h), a subtotal row after each street and each district, a grand
- * total. Subtotals and the total are SUM formulas whose cached value is
- * the exact integer sum of the cells they cover, computed here (so a
- * reader that does not recalculate shows what Excel would); the return's
- * roll-up units give only the subtotal names. A note above the table
+ * retdoc.h), a subtotal row after each street and each district that the
+ * return has and that does not cover the whole return (roll-ups stop at
+ * the filing unit, which is the 合计 row: a street's return has no
+ * district row, and no street row repeating its 合计), a grand total.
+ * Subtotals and the total are SUM formulas whose cached value is the
+ * exact integer sum of the cells they cover, computed here (so a reader
+ * that does not recalculate shows what Excel would); the return's roll-up
+ * units say which subtotals exist and give their names. A note above the table
  * names every register a partial return left out.
  */
 #include "xlsx_sheet.h"
@@ -140,15 +143,27 @@ static int same_prefix(const retdoc_unit *u, const char *p, size_t n)
     return !strncmp(u->code, p, n) && strlen(u->code) >= n;
 }
 
+/* Whether the roll-up unit LEVEL/CODE has a row of its own: it is in the
+ * return (roll-ups stop at the filing unit) and does not cover every
+ * community (the one that does is the 合计 row). */
+static int own_row(xlsx_ctx *c, const summary *t, const char *level,
+                   const char *code)
+{
+    const retdoc_unit *u = retdoc_find(c->rd, level, code);
+    return u && u->communities < t->ncomm;
+}
+
 /* The communities of the street that begins at community *I, then its
- * subtotal; adds the street's sums into DISTRICT. */
+ * subtotal when it has a row of its own; adds the street's sums into
+ * DISTRICT and the rows that make them up (the subtotal, or else the
+ * communities) to t->street_rows. */
 static void write_street(xlsx_ctx *c, summary *t, size_t *i, double *district)
 {
     const retdoc_unit *s0 = t->comm[*i];
     double street[NSUM];
     char scode[16];
     size_t slen = prefix(scode, s0->code, RETDOC_STREET_DIGITS), j;
-    lxw_row_t first = t->r;
+    lxw_row_t first = t->r, r;
 
     memset(street, 0, sizeof street);
     while (*i < t->ncomm && same_prefix(t->comm[*i], scode, slen)) {
@@ -159,16 +174,22 @@ static void write_street(xlsx_ctx *c, summary *t, size_t *i, double *district)
             street[j] += v[j];
         (*i)++;
     }
-    t->street_rows[t->nstreet++] = t->r;
-    write_row(c, t, scode,
-              subtotal_name(c, RETDOC_LEVEL_STREET, scode, s0->street), street,
-              ROW_STREET, first, NULL, 0);
+    if (own_row(c, t, RETDOC_LEVEL_STREET, scode)) {
+        t->street_rows[t->nstreet++] = t->r;
+        write_row(c, t, scode,
+                  subtotal_name(c, RETDOC_LEVEL_STREET, scode, s0->street),
+                  street, ROW_STREET, first, NULL, 0);
+    } else {
+        for (r = first; r < t->r; r++)
+            t->street_rows[t->nstreet++] = r;
+    }
     for (j = 2; j < NSUM; j++)
         district[j] += street[j];
 }
 
 /* The streets of the district that begins at community *I, then its
- * subtotal; adds the district's sums into TOTAL. */
+ * subtotal when it has a row of its own; adds the district's sums into
+ * TOTAL and the rows that make them up to t->dist_rows. */
 static void write_district(xlsx_ctx *c, summary *t, size_t *i, double *total)
 {
     const retdoc_unit *d0 = t->comm[*i];
@@ -180,12 +201,30 @@ static void write_district(xlsx_ctx *c, summary *t, size_t *i, double *total)
     t->nstreet = 0;
     while (*i < t->ncomm && same_prefix(t->comm[*i], dcode, dlen))
         write_street(c, t, i, district);
-    t->dist_rows[t->ndist++] = t->r;
-    write_row(c, t, dcode,
-              subtotal_name(c, RETDOC_LEVEL_DISTRICT, dcode, d0->district),
-              district, ROW_DISTRICT, 0, t->street_rows, t->nstreet);
+    if (own_row(c, t, RETDOC_LEVEL_DISTRICT, dcode)) {
+        t->dist_rows[t->ndist++] = t->r;
+        write_row(c, t, dcode,
+                  subtotal_name(c, RETDOC_LEVEL_DISTRICT, dcode, d0->district),
+                  district, ROW_DISTRICT, 0, t->street_rows, t->nstreet);
+    } else {
+        for (j = 0; j < t->nstreet; j++)
+            t->dist_rows[t->ndist++] = t->street_rows[j];
+    }
     for (j = 2; j < NSUM; j++)
         total[j] += district[j];
+}
+
+/* The code of the 合计 row: the filing unit's, the lowest roll-up that
+ * covers every community ("" when there is none: one community alone). */
+static const char *total_code(xlsx_ctx *c, const summary *t)
+{
+    size_t i;
+    for (i = 0; i < retdoc_nunits(c->rd); i++) {
+        const retdoc_unit *u = retdoc_unit_at(c->rd, i);
+        if (u && u->rank >= 0 && u->communities == t->ncomm && *u->code)
+            return u->code;
+    }
+    return "";
 }
 
 /* The partial note: every excluded source, by file name. */
@@ -258,8 +297,8 @@ error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
         for (i = 0; i < t.ncomm;)
             write_district(c, &t, &i, total);
     if (t.ndist)
-        write_row(c, &t, "", xlsx_sheet_word(c, W_TOTAL), total, ROW_TOTAL, 0,
-                  t.dist_rows, t.ndist);
+        write_row(c, &t, total_code(c, &t), xlsx_sheet_word(c, W_TOTAL), total,
+                  ROW_TOTAL, 0, t.dist_rows, t.ndist);
     xlsx_sheet_filter(c, &t.s, t.r, NSUM - 1);
     rc = xlsx_sheet_end(c, &t.s);
     free(t.comm);

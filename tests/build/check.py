@@ -885,7 +885,8 @@ def cmd_xlsx_labels(xlsx, lang):
 def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
     """Summary sheet: community rows are the communities' figures; the
     street/district subtotal and grand-total rows equal the sums of the
-    community rows, cached value and SUM formula. Every other table
+    community rows, cached value and SUM formula; a street or district
+    covering every community has no subtotal row (the 合计 is it). Every other table
     sheet: roll-up rows equal the sums of their communities' rows."""
     wb = workbook(xlsx, lang)
     t = ooxml.Table(wb["summary"], h("code", lang))
@@ -946,6 +947,12 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
     for code in streets + districts:
         r = next((x for x in sub if str(sh.value(1, x)) == code), None)
         members = [m for m in comm if str(sh.value(1, m)).startswith(code)]
+        if len(members) == len(comm):
+            # it covers the whole return: the filing unit or above it, which
+            # is the 合计 row, never a subtotal repeating it
+            report(r is None, "%s: summary sheet has no subtotal row %s repeating the 合计"
+                   % (lang, code), ["row %s" % r])
+            continue
         check_total("%s: summary sheet subtotal row %s (%s) = sum of its %d community rows, "
                     "SUM formulas" % (lang, code, r and sh.value(2, r), len(members)), r, members)
     tot = [r for r in t.data_rows if sh.value(2, r) == h("total", lang)]
