@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "catalog.h"
@@ -63,6 +65,8 @@ static void test_damaged(void **state)
     catalog_t *c = NULL;
     char *msg = NULL;
     (void)state;
+    /* a fresh checkout has no out/ yet: the unit tests run first */
+    assert_true(mkdir("out", 0777) == 0 || errno == EEXIST);
     assert_int_equal(catalog_load("out/no-such.mo", &c, &msg), ERR_OPEN);
     assert_null(c);
     assert_non_null(strstr(msg, "no-such.mo"));
