@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,4 +66,18 @@ ssize_t input_read(int fd, unsigned char *buf, size_t n)
         got += (size_t)k;
     }
     return (ssize_t)got;
+}
+
+void input_diag(diag *d, char *msg, size_t size, const char *path,
+                const char *what, int err)
+{
+    if (err)
+        snprintf(msg, size, "%s: %s", what, strerror(err));
+    else
+        snprintf(msg, size, "%s", what);
+    memset(d, 0, sizeof *d);
+    d->file = (char *)path;
+    d->severity = DIAG_ERROR;
+    d->rule = "io";
+    d->message = msg;
 }

@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 
+#include "diag.h"
 #include "error.h"
 
 /* What input_open found when it failed. */
@@ -32,5 +33,11 @@ error_code input_open(const char *path, int *fd, input_why *why, int *err);
 /* Reads up to N bytes of FD into BUF: fewer only at the end of the file.
  * The count, or -1 with errno set. */
 ssize_t input_read(int fd, unsigned char *buf, size_t n);
+
+/* Fills *D (zeroed first) as the "io" error of the input PATH: WHAT, then
+ * ": " and strerror(ERR) when ERR is not 0, worded into MSG (SIZE bytes),
+ * which D's message points to. */
+void input_diag(diag *d, char *msg, size_t size, const char *path,
+                const char *what, int err);
 
 #endif

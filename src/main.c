@@ -428,18 +428,12 @@ static error_code parse_options(int argc, char **argv, options *o, int *done)
 
 /* ---- installed data ----------------------------------------------------- */
 
-/* Finds REL (e.g. "input-schema/register.xsd") next to the binary (the
- * source tree: ./canvass or build/canvass), in ../share/canvass beside it
- * (an installed tree, wherever it was moved), or under the data folder of
- * the PREFIX it was built for. Returns a malloc'd path or NULL. */
-static char *find_data(const char *rel)
+/* The folder of the running binary into EXE ("." when it cannot be
+ * known). */
+static void exe_dir(char exe[PATH_MAX])
 {
-    static const char *const mid[] = {"", "/..", "/../share/canvass"};
-    char exe[PATH_MAX], *slash, *p;
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    size_t i, len;
-    struct stat st;
-
+    char *slash;
+    ssize_t n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
     if (n > 0) {
         exe[n] = 0;
         if ((slash = strrchr(exe, '/')))
@@ -447,6 +441,20 @@ static char *find_data(const char *rel)
     } else {
         strcpy(exe, ".");
     }
+}
+
+/* Finds REL (e.g. "input-schema/register.xsd") next to the binary (the
+ * source tree: ./canvass or build/canvass), in ../share/canvass beside it
+ * (an installed tree, wherever it was moved), or under the data folder of
+ * the PREFIX it was built for. Returns a malloc'd path or NULL. */
+static char *find_data(const char *rel)
+{
+    static const char *const mid[] = {"", "/..", "/../share/canvass"};
+    char exe[PATH_MAX], *p;
+    size_t i, len;
+    struct stat st;
+
+    exe_dir(exe);
     len = strlen(exe) + strlen(rel) + strlen(CANVASS_DATADIR) + 32;
     for (i = 0; i <= sizeof mid / sizeof *mid; i++) {
         if (!(p = malloc(len)))
@@ -472,18 +480,11 @@ static char *find_localedir(int *nomem)
     static const char *const mid[] = {"/build/locale", "/locale",
                                       "/../share/locale"};
     static const char probe[] = "/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo";
-    char exe[PATH_MAX], *slash, *p;
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char exe[PATH_MAX], *p;
     size_t i;
     struct stat st;
 
-    if (n > 0) {
-        exe[n] = 0;
-        if ((slash = strrchr(exe, '/')))
-            *slash = 0;
-    } else {
-        strcpy(exe, ".");
-    }
+    exe_dir(exe);
     for (i = 0; i <= sizeof mid / sizeof *mid; i++) {
         if (i < sizeof mid / sizeof *mid)
             p = error_format("%s%s%s", exe, mid[i], probe);

@@ -1106,15 +1106,8 @@ static void io_diag(const char *path, const reader_callbacks *cb, void *ud,
                     const char *what, int err)
 {
     char msg[512];
-    diag d = {0};
-    if (err)
-        snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-    else
-        snprintf(msg, sizeof msg, "%s", what);
-    d.file = (char *)path;
-    d.severity = DIAG_ERROR;
-    d.rule = "io";
-    d.message = msg;
+    diag d;
+    input_diag(&d, msg, sizeof msg, path, what, err);
     if (cb->diag)
         cb->diag(ud, &d);
 }

@@ -863,15 +863,8 @@ static void load_io(const char *path, diag_list *diags, const char *what,
                     int err)
 {
     char msg[512];
-    diag d = {0};
-    if (err)
-        snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-    else
-        snprintf(msg, sizeof msg, "%s", what);
-    d.file = (char *)path;
-    d.severity = DIAG_ERROR;
-    d.rule = "io";
-    d.message = msg;
+    diag d;
+    input_diag(&d, msg, sizeof msg, path, what, err);
     diag_list_add(diags, &d);
 }
 
