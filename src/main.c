@@ -439,7 +439,8 @@ static void exe_dir(char exe[PATH_MAX])
         if ((slash = strrchr(exe, '/')))
             *slash = 0;
     } else {
-        strcpy(exe, ".");
+        exe[0] = '.';
+        exe[1] = 0;
     }
 }
 
