@@ -129,18 +129,127 @@ const char *diag_severity_name(diag_severity s)
     return s == DIAG_WARNING ? "warning" : "error";
 }
 
-void diag_append_text(buf_t *b, const diag *d)
+/* Whether FMT's conversions are %s, %u or %% only (numbered or not, not
+ * mixed), taking argument k as a number exactly when bit k of NUMS is set,
+ * each of the N arguments at least once or not at all. */
+static int frame_fits(const char *fmt, unsigned nums, int n)
+{
+    int seq = 0, numbered = -1;
+    const char *p = fmt;
+    while ((p = strchr(p, '%'))) {
+        int k = seq, isnum;
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        if (*p >= '1' && *p <= '9' && p[1] == '$') {
+            k = *p - '1';
+            p += 2;
+            if (numbered == 0)
+                return 0;
+            numbered = 1;
+        } else {
+            if (numbered == 1)
+                return 0;
+            numbered = 0;
+            seq++;
+        }
+        if (k >= n || (*p != 's' && *p != 'u'))
+            return 0;
+        isnum = *p == 'u';
+        if (isnum != (int)((nums >> k) & 1))
+            return 0;
+        p++;
+    }
+    return 1;
+}
+
+void diag_text_form_check(diag_text_form *f)
+{
+    static const char at[] = "%s:%u:%u: %s: %s [%s]";
+    static const char whole[] = "%s: %s: %s [%s]";
+    if (!frame_fits(f->at, 6u, 6))
+        f->at = at;
+    if (!frame_fits(f->whole, 0u, 4))
+        f->whole = whole;
+}
+
+void diag_text_form_locale(diag_text_form *f)
+{
+    f->warning = _("warning");
+    f->error = _("error");
+    /* TRANSLATORS: file, line, column, severity, message, rule id */
+    f->at = _("%s:%u:%u: %s: %s [%s]");
+    /* the whole file: no position to give */
+    /* TRANSLATORS: file, severity, message, rule id */
+    f->whole = _("%s: %s: %s [%s]");
+    diag_text_form_check(f);
+}
+
+/* Appends FMT (checked by frame_fits) with the strings S (NULL where the
+ * argument is the number at the same place in U), by hand: vsnprintf was
+ * a third of printing a diagnostic. */
+static void frame_put(buf_t *b, const char *fmt, const char *const *s,
+                      const unsigned *u, int n)
+{
+    int seq = 0;
+    const char *p = fmt;
+    for (;;) {
+        const char *pct = strchr(p, '%');
+        int k = seq;
+        if (!pct) {
+            buf_puts(b, p);
+            return;
+        }
+        buf_add(b, p, (size_t)(pct - p));
+        p = pct + 1;
+        if (*p == '%') {
+            buf_add(b, "%", 1);
+            p++;
+            continue;
+        }
+        if (*p >= '1' && *p <= '9' && p[1] == '$') {
+            k = *p - '1';
+            p += 2;
+        } else {
+            seq++;
+        }
+        if (k < n && s[k]) {
+            buf_puts(b, s[k]);
+        } else if (k < n) {
+            char num[16], *q = num + sizeof num;
+            unsigned v = u[k];
+            do
+                *--q = (char)('0' + v % 10);
+            while (v /= 10);
+            buf_add(b, q, (size_t)(num + sizeof num - q));
+        }
+        if (*p)
+            p++; /* the conversion letter */
+    }
+}
+
+void diag_append_text_in(buf_t *b, const diag *d, const diag_text_form *f)
 {
     /* the severity in the user's words; JSON keeps the stable English */
-    const char *sev = d->severity == DIAG_WARNING ? _("warning") : _("error");
-    if (d->line)
-        /* TRANSLATORS: file, line, column, severity, message, rule id */
-        buf_printf(b, _("%s:%u:%u: %s: %s [%s]"), d->file, d->line, d->col, sev,
-                   d->message, d->rule);
-    else
-        /* the whole file: no position to give */
-        /* TRANSLATORS: file, severity, message, rule id */
-        buf_printf(b, _("%s: %s: %s [%s]"), d->file, sev, d->message, d->rule);
+    const char *sev = d->severity == DIAG_WARNING ? f->warning : f->error;
+    if (d->line) {
+        const char *s[6] = {d->file, NULL, NULL, sev, d->message, d->rule};
+        const unsigned u[6] = {0, d->line, d->col, 0, 0, 0};
+        frame_put(b, f->at, s, u, 6);
+    } else {
+        const char *s[4] = {d->file, sev, d->message, d->rule};
+        const unsigned u[4] = {0};
+        frame_put(b, f->whole, s, u, 4);
+    }
+}
+
+void diag_append_text(buf_t *b, const diag *d)
+{
+    diag_text_form f;
+    diag_text_form_locale(&f);
+    diag_append_text_in(b, d, &f);
 }
 
 char *diag_format_text(const diag *d)

@@ -60,11 +60,27 @@ char *diag_format_text(const diag *d);
  * as D has it. */
 char *diag_format_json(const diag *d);
 
-/* The same two forms appended to B (no newline; B's failure is sticky):
- * in the
- * locale's language as diag_format_text: a caller printing many diagnostics reuses one buffer. */
+/* The same two forms appended to B (no newline; B's failure is sticky),
+ * the text in the locale's language as diag_format_text: a caller
+ * printing many diagnostics reuses one buffer. */
 void diag_append_text(buf_t *b, const diag *d);
 void diag_append_json(buf_t *b, const diag *d);
+
+/* The words and frames of the text form in the locale's language, looked
+ * up once (diag_text_form_locale) for a caller that prints many: looking
+ * them up for each diagnostic was a fifth of printing one. A translated
+ * frame that does not take the English one's arguments (a string, two
+ * numbers, three strings; or four strings) is replaced by the English. */
+typedef struct {
+    const char *warning, *error;
+    const char *at;    /* "%s:%u:%u: %s: %s [%s]", translated */
+    const char *whole; /* "%s: %s: %s [%s]", translated */
+} diag_text_form;
+void diag_text_form_locale(diag_text_form *f);
+/* Replaces each frame of F that does not take the English one's arguments
+ * by the English (diag_text_form_locale does this). */
+void diag_text_form_check(diag_text_form *f);
+void diag_append_text_in(buf_t *b, const diag *d, const diag_text_form *f);
 
 /* ---- the language of messages ------------------------------------------
  *

@@ -25,7 +25,10 @@
  * against the arguments recorded before it is used, and English is used
  * in its place when it does not fit, so a bad catalogue can garble
  * nothing. A %-s argument is a word (N_()) translated with the message; a
- * message with a plural keeps both English forms and its number.
+ * message with a plural keeps both English forms and its number. One
+ * reading looks each format (and each word) up once: a cache that lives
+ * as long as the reading keeps the format's arguments and its checked
+ * translation, known by the format's address.
  */
 #include "diag.h"
 
@@ -235,17 +238,98 @@ static int fits(const char *t, const conv *spec, int n)
     return 1;
 }
 
+/* What one reading of the store looks up once rather than per message
+ * (gettext's lookup and the parse of the format were half of formatting
+ * one): each format met (a static string, so known by its address), its
+ * arguments and its translation; and the words (%-s) translated. Full, it
+ * is bypassed, never wrong. */
+#define TC_FMTS 64
+#define TC_WORDS 32
+typedef struct {
+    const char *fmt;   /* the English format (message id) */
+    int n;             /* its arguments, or -1 */
+    conv spec[MAX_ARGS];
+    const char *t;     /* its translation when it fits, else fmt */
+} tc_fmt;
+typedef struct {
+    char *word;        /* a copy */
+    const char *t;
+} tc_word;
+typedef struct {
+    const diag_lang *lang;
+    tc_fmt f[TC_FMTS];
+    size_t nf;
+    tc_word w[TC_WORDS];
+    size_t nw;
+} tcache;
+
+static void tcache_free(tcache *tc)
+{
+    size_t i;
+    if (!tc)
+        return;
+    for (i = 0; i < tc->nw; i++)
+        free(tc->w[i].word);
+    free(tc);
+}
+
+/* The translation of the word V in LANG, through TC when it has room. */
+static const char *word_text(tcache *tc, const diag_lang *lang, const char *v)
+{
+    size_t i;
+    char *copy;
+    if (!tc)
+        return lang->text(lang, v);
+    for (i = 0; i < tc->nw; i++)
+        if (!strcmp(tc->w[i].word, v))
+            return tc->w[i].t;
+    if (tc->nw == TC_WORDS || !(copy = strdup(v)))
+        return lang->text(lang, v);
+    tc->w[tc->nw].word = copy;
+    /* untranslated, the text is its argument: the record's bytes, which
+     * the next record replaces; the copy lives as long as the cache */
+    tc->w[tc->nw].t = lang->text(lang, copy);
+    return tc->w[tc->nw++].t;
+}
+
 /* Formats the message of record X in LANG (NULL: English) into OUT: the
  * translation of its format when it fits the arguments recorded, else the
  * English. */
-static int format_message(bytes *out, const decoded *x, const diag_lang *lang)
+static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
+                          tcache *tc)
 {
-    conv spec[MAX_ARGS];
+    conv own[MAX_ARGS];
+    const conv *spec = own;
     const unsigned char *at[MAX_ARGS];
     const unsigned char *a = x->args;
     const char *fmt, *p;
-    int n = parse_fmt(x->fmt, spec), i, seq = 0;
+    const tc_fmt *hit = NULL;
+    int n, i, seq = 0;
 
+    if (tc && tc->lang == lang) {
+        size_t k;
+        for (k = 0; k < tc->nf && tc->f[k].fmt != x->fmt; k++)
+            ;
+        if (k == tc->nf && k < TC_FMTS) {
+            tc_fmt *e = &tc->f[tc->nf++];
+            e->fmt = x->fmt;
+            e->n = parse_fmt(x->fmt, e->spec);
+            e->t = x->fmt;
+            if (lang && e->n >= 0) {
+                const char *t = lang->text(lang, x->fmt);
+                if (t && fits(t, e->spec, e->n))
+                    e->t = t;
+            }
+        }
+        if (k < tc->nf)
+            hit = &tc->f[k];
+    }
+    if (hit) {
+        n = hit->n;
+        spec = hit->spec;
+    } else {
+        n = parse_fmt(x->fmt, own);
+    }
     if (n < 0)
         return -1; /* not recorded by diag_store_vadd: cannot happen */
     for (i = 0; i < n; i++) {
@@ -259,7 +343,9 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang)
         }
     }
     fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
-    if (lang) {
+    if (hit && !x->plural) {
+        fmt = hit->t;
+    } else if (lang) {
         const char *t = x->plural ? lang->plural(lang, x->fmt, x->plural,
                                                  (unsigned long)x->n)
                                   : lang->text(lang, x->fmt);
@@ -293,7 +379,7 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang)
         if (spec[cv.arg].c == 's') {
             const char *v = (const char *)at[cv.arg] + 4;
             if (spec[cv.arg].word && lang)
-                v = lang->text(lang, v);
+                v = word_text(tc, lang, v);
             if (bytes_add(out, v, strlen(v)) < 0)
                 return -1;
         } else {
@@ -367,7 +453,7 @@ static int need_msg(decoded *x)
 {
     if (x->d.message)
         return 0;
-    if (format_message(&x->msg, x, NULL) < 0) {
+    if (format_message(&x->msg, x, NULL, NULL) < 0) {
         x->oom = 1;
         return -1;
     }
@@ -763,6 +849,7 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
                                  diag_fn fn, void *ud)
 {
     cursor *c = NULL;
+    tcache *tc;
     size_t i, k, nc = 0, best;
     error_code rc = ERR_OK;
 
@@ -772,6 +859,9 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
         return ERR_OK;
     if (!(c = calloc(nc, sizeof *c)))
         return ERR_NOMEM;
+    /* no cache (no memory) is only slower */
+    if ((tc = calloc(1, sizeof *tc)))
+        tc->lang = lang;
     for (k = 0, nc = 0; k < n; k++)
         for (i = 0; v[k] && i < v[k]->nruns; i++, nc++) {
             const diag_store *s = v[k];
@@ -805,7 +895,7 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
                 continue;
             }
         }
-        if (format_message(&c[best].x.out, &c[best].x, lang) < 0) {
+        if (format_message(&c[best].x.out, &c[best].x, lang, tc) < 0) {
             rc = ERR_NOMEM;
             break;
         }
@@ -824,6 +914,7 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
         free(c[i].x.out.v);
     }
     free(c);
+    tcache_free(tc);
     return rc;
 }
 

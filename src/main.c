@@ -667,6 +667,7 @@ typedef struct {
     int oom;    /* print_want could not grow seen */
     buf_t text; /* lines not yet written: one write per 64 KiB, not per
                  * line (stderr, build's stream, is unbuffered) */
+    diag_text_form form; /* the text form's words, looked up once */
 } printer;
 
 #define PRINT_CHUNK ((size_t)64 << 10)
@@ -714,7 +715,7 @@ static error_code print_one(void *ud, const diag *d)
     if (p->o->json)
         diag_append_json(&p->text, d);
     else
-        diag_append_text(&p->text, d);
+        diag_append_text_in(&p->text, d, &p->form);
     buf_add(&p->text, "\n", 1);
     if (buf_error(&p->text) != ERR_OK)
         return ERR_NOMEM;
@@ -733,6 +734,7 @@ static error_code print_diags(const batch_t *b, const options *o, FILE *out)
     memset(&p, 0, sizeof p);
     p.o = o;
     p.out = out;
+    diag_text_form_locale(&p.form);
     e = batch_each_diag_if(b, diag_lang_locale(), print_want, print_one, &p);
     print_flush(&p);
     buf_free(&p.text);

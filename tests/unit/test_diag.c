@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -61,6 +62,43 @@ static void test_text(void **state)
     s = diag_format_text(&d);
     assert_string_equal(s, "x.xml: error: household h1 has no visit [io]");
     free(s);
+}
+
+/* The text form with its words and frames given once: a translated frame
+ * with numbered arguments is used in its order; one that takes a string
+ * as a number, an argument the English lacks, or a conversion the
+ * English has not, is replaced by the English. */
+static void test_text_form(void **state)
+{
+    diag d = make("x.xml", 12, 5, "overdue-item", "o1 is late");
+    diag_text_form f = {"警告", "错误", "%1$s：第%2$u行第%3$u列：%4$s：%5$s [%6$s]",
+                        "%s：%s：%s [%s]"};
+    buf_t b = BUF_INIT;
+    (void)state;
+    d.severity = DIAG_WARNING;
+    diag_text_form_check(&f);
+    diag_append_text_in(&b, &d, &f);
+    buf_add(&b, "|", 1);
+    d.line = 0;
+    d.severity = DIAG_ERROR;
+    diag_append_text_in(&b, &d, &f);
+    assert_string_equal(b.s, "x.xml：第12行第5列：警告：o1 is late "
+                                "[overdue-item]|x.xml：错误：o1 is late "
+                                "[overdue-item]");
+    buf_free(&b);
+
+    {
+        const char *bad_at[] = {"%1$s:%2$s:%3$u: %4$s: %5$s [%6$s]",
+                                "%s:%u:%u: %s: %s [%s] %s", "%s:%d:%u: %s: %s [%s]",
+                                "%1$s:%u:%u: %s: %s [%s]"};
+        size_t i;
+        for (i = 0; i < sizeof bad_at / sizeof *bad_at; i++) {
+            diag_text_form g = {"w", "e", bad_at[i], "%s %s %s %s %s"};
+            diag_text_form_check(&g);
+            assert_string_equal(g.at, "%s:%u:%u: %s: %s [%s]");
+            assert_string_equal(g.whole, "%s: %s: %s [%s]");
+        }
+    }
 }
 
 static void test_json(void **state)
@@ -344,6 +382,16 @@ static error_code add_raw(diag_store *st, const char *fmt, ...)
     return rc;
 }
 
+static error_code add_raw2(diag_store *st, const diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    error_code rc;
+    va_start(ap, fmt);
+    rc = diag_store_vadd(st, d, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 static void check_one(const char *fmt, const char *english,
                       const char *translated, ...)
 {
@@ -390,6 +438,53 @@ static void test_store_languages(void **state)
  * order of its language) is read back in that order; one that mixes
  * numbered and unnumbered arguments, leaves a number out, or numbers
  * beyond the most the store keeps is refused, not misread. */
+/* Many messages of one format with different words, some translated and
+ * some not (an untranslated word is its own text): each message has its
+ * own word, in either language. The translations are looked up once per
+ * reading, so a word's text must not point into a record read earlier. */
+static error_code all_messages(void *ud, const diag *d)
+{
+    buf_t *b = ud;
+    buf_puts(b, d->message);
+    buf_add(b, "|", 1);
+    return ERR_OK;
+}
+
+static void test_store_words_many(void **state)
+{
+    diag_store *st = diag_store_new("r.xml", 0);
+    const char *words[] = {"opinion", "suggestion", "opinion", "form",
+                           "suggestion"};
+    const diag_lang *langs[] = {NULL, &toy_lang};
+    const char *want[] = {
+        "opinion o0 is late|suggestion o1 is late|opinion o2 is late|"
+        "form o3 is late|suggestion o4 is late|",
+        "民情意见 o0 is late|suggestion o1 is late|民情意见 o2 is late|"
+        "form o3 is late|suggestion o4 is late|"};
+    size_t i;
+    (void)state;
+    for (i = 0; i < 5; i++) {
+        diag d = {0};
+        char id[8];
+        snprintf(id, sizeof id, "o%zu", i);
+        d.line = (unsigned)i + 1;
+        d.rule = "overdue-item";
+        /* ids of different lengths: each word at its own place in its
+         * record */
+        d.household = (char *)"h1234567" + 7 - (i * 3 % 7);
+        assert_int_equal(add_raw2(st, &d, "%-s %s is late", words[i], id),
+                         ERR_OK);
+    }
+    for (i = 0; i < 2; i++) {
+        buf_t b = BUF_INIT;
+        assert_int_equal(diag_store_each(st, langs[i], all_messages, &b),
+                         ERR_OK);
+        assert_string_equal(b.s, want[i]);
+        buf_free(&b);
+    }
+    diag_store_free(st);
+}
+
 static void test_store_numbered_format(void **state)
 {
     diag_store *st = diag_store_new("r.xml", 0);
@@ -476,6 +571,8 @@ int main(void)
         cmocka_unit_test(test_store_want),
         cmocka_unit_test(test_store_bad_format),
         cmocka_unit_test(test_store_languages),
+        cmocka_unit_test(test_store_words_many),
+        cmocka_unit_test(test_text_form),
         cmocka_unit_test(test_store_numbered_format),
         cmocka_unit_test(test_store_plural),
     };
