@@ -403,12 +403,15 @@ static uint32_t shard_slot(const shard *s, uint64_t fp, const htab_key *key)
 /* Asks the CPU to fetch FP's home slot now: a household's ids are
  * looked up one after another in a table far bigger than the caches, and
  * fetching all their slots at once waits for memory once, not once per id
- * (the look-ups were a tenth of reading a 100,000-household register). */
+ * (the look-ups were a tenth of reading a 100,000-household register). A
+ * read, not __builtin_prefetch, which GCC 12 drops as dead code here; the
+ * read does not wait: the CPU goes on while it is under way. */
 static void htab_prefetch(const htab *h, uint64_t fp)
 {
     const shard *s = &h->s[fp >> 58];
     if (s->cap)
-        __builtin_prefetch(&s->fp[(uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32)]);
+        (void)*(const volatile uint64_t *)&s
+                     ->fp[(uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32)];
 }
 
 /* Grows S by half once it is 85% full (by half, not double: the table

@@ -27,4 +27,9 @@
 error_code xlsx_render(const xmlDoc *ret, const char *path,
                        const render_opts *opts, char **msg);
 
+/* The check xlsx_render makes of the file it wrote: PATH is a zip whose
+ * every XML part (.xml, .rels) is well-formed and which holds sheets
+ * 1..NSHEETS. 0, or -1 with WHAT (WHATLEN bytes) naming the part. */
+int xlsx_verify(const char *path, size_t nsheets, char *what, size_t whatlen);
+
 #endif

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <zip.h>
 
 #include "xlsx.h"
 #include "xlsx_read.c"
@@ -915,6 +916,63 @@ static void test_full_disk(void **state)
     fails(f, f->doc, path, ERR_NOSPACE);
 }
 
+/* Writes a zip at PATH with the parts NAMES[i] holding TEXTS[i]. */
+static void make_zip(const char *path, const char *const *names,
+                     const char *const *texts, size_t n)
+{
+    int err = 0;
+    zip_t *z;
+    size_t i;
+    unlink(path);
+    z = zip_open(path, ZIP_CREATE | ZIP_EXCL, &err);
+    assert_non_null(z);
+    for (i = 0; i < n; i++) {
+        zip_source_t *src =
+            zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
+        assert_non_null(src);
+        assert_true(zip_file_add(z, names[i], src, 0) >= 0);
+    }
+    assert_int_equal(zip_close(z), 0);
+}
+
+/* The check of a written workbook: every XML part well-formed, every
+ * sheet there; a broken part (cut, tags crossed, a stray byte after the
+ * root) is named; a missing sheet too; a file that is not a zip refused. */
+static void test_verify(void **state)
+{
+    const char *path = "out/verify.xlsx";
+    const char *names[] = {"[Content_Types].xml", "_rels/.rels",
+                           "xl/worksheets/sheet1.xml",
+                           "xl/worksheets/sheet2.xml", "docProps/app.bin"};
+    const char *good[] = {"<?xml version=\"1.0\"?><Types/>", "<r/>",
+                          "<ws><d>1 &amp; 2</d></ws>", "<ws/>", "<<not xml"};
+    const char *bad[] = {"<ws><d></ws>", "<ws><d>cut", "<ws/>x"};
+    char what[256];
+    size_t i;
+    (void)state;
+    mkdir("out", 0777);
+    make_zip(path, names, good, 5);
+    assert_int_equal(xlsx_verify(path, 2, what, sizeof what), 0);
+    what[0] = 0;
+    assert_int_equal(xlsx_verify(path, 3, what, sizeof what), -1);
+    assert_non_null(strstr(what, "sheet3.xml"));
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *texts[] = {good[0], good[1], good[2], bad[i], good[4]};
+        make_zip(path, names, texts, 5);
+        what[0] = 0;
+        assert_int_equal(xlsx_verify(path, 2, what, sizeof what), -1);
+        assert_non_null(strstr(what, "xl/worksheets/sheet2.xml"));
+    }
+    {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("not a zip", f);
+        fclose(f);
+        assert_int_equal(xlsx_verify(path, 1, what, sizeof what), -1);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -933,6 +991,7 @@ int main(void)
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_not_a_return),
         cmocka_unit_test(test_full_disk),
+        cmocka_unit_test(test_verify),
     };
     int rc;
     xmlInitParser();
