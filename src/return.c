@@ -713,18 +713,20 @@ typedef struct {
 static void csv_field(buf_t *b, const char *s, int last)
 {
     const char *p;
-    int quote = 0;
+    size_t k;
     if (!s)
         s = "";
-    for (p = s; *p; p++)
-        if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-            quote = 1;
-    if (*s == '=' || *s == '+' || *s == '-' || *s == '@') {
-        quote = 1;
-        buf_add(b, "\"'", 2);
-    } else if (quote) {
-        buf_add(b, "\"", 1);
+    /* nearly every field: nothing to quote, one scan and one copy */
+    k = strcspn(s, ",\"\n\r");
+    if (!s[k] && *s != '=' && *s != '+' && *s != '-' && *s != '@') {
+        buf_add(b, s, k);
+        buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
+        return;
     }
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+        buf_add(b, "\"'", 2);
+    else
+        buf_add(b, "\"", 1);
     /* whole spans at a time */
     while ((p = strchr(s, '"'))) {
         buf_add(b, s, (size_t)(p - s) + 1);
@@ -732,12 +734,8 @@ static void csv_field(buf_t *b, const char *s, int last)
         s = p + 1;
     }
     buf_puts(b, s);
-    if (quote)
-        buf_add(b, "\"", 1);
-    if (last)
-        buf_add(b, "\r\n", 2);
-    else
-        buf_add(b, ",", 1);
+    buf_add(b, "\"", 1);
+    buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 /* Writes out what ROW holds: ERR_OK, ERR_NOSPACE or ERR_WRITE. */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -257,6 +259,66 @@ static void test_validate_reports_first_problem(void **state)
     xmlFreeDoc(d);
 }
 
+/* Hands out three findings whose fields need every kind of CSV care. */
+static error_code tricky_findings(const void *ctx, diag_fn fn, void *ud)
+{
+    static const char *const msgs[] = {"plain text, with a comma",
+                                       "a \"quoted\" word",
+                                       "two\nlines"};
+    static const char *const comms[] = {"620402003005", "=1+2", "-3"};
+    static const char *const hhs[] = {"@h", "+h", "h1"};
+    size_t i;
+    (void)ctx;
+    for (i = 0; i < 3; i++) {
+        diag d = {0};
+        error_code e;
+        d.file = (char *)"r.xml";
+        d.line = (unsigned)i + 7;
+        d.col = 1;
+        d.severity = DIAG_WARNING;
+        d.rule = (char *)"overdue-item";
+        d.message = (char *)msgs[i];
+        d.community = (char *)comms[i];
+        d.household = (char *)hhs[i];
+        if ((e = fn(ud, &d)) != ERR_OK)
+            return e;
+    }
+    return ERR_OK;
+}
+
+/* findings.csv: a BOM, CRLF lines, a field quoted only when it holds a
+ * comma, a quote or a line break (quotes doubled), and one that a
+ * spreadsheet would take for a formula (= + - @ first) quoted after a '
+ * so that it stays text; plain fields as they are. */
+static void test_csv_fields(void **state)
+{
+    const char *path = "out/fields.csv";
+    char *msg = NULL, buf[2048];
+    FILE *f;
+    size_t n;
+    const char *rows;
+    (void)state;
+    mkdir("out", 0777); /* a fresh checkout has none yet */
+    assert_int_equal(return_write_csv_of(NULL, tricky_findings, rvocab, "en",
+                                         path, &msg),
+                     ERR_OK);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    assert_memory_equal(buf, "\xEF\xBB\xBF", 3);
+    rows = strstr(buf, "\r\nr.xml,7,");
+    assert_non_null(rows);
+    assert_non_null(strstr(rows, ",\"plain text, with a comma\",620402003005,"
+                                 "\"'@h\","));
+    assert_non_null(strstr(rows, "\r\nr.xml,8,"));
+    assert_non_null(strstr(rows, ",\"a \"\"quoted\"\" word\",\"'=1+2\","
+                                 "\"'+h\","));
+    assert_non_null(strstr(rows, ",\"two\nlines\",\"'-3\",h1,"));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_partial),
         cmocka_unit_test(test_validate_reports_first_problem),
+        cmocka_unit_test(test_csv_fields),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
