@@ -411,7 +411,7 @@ static void htab_prefetch(const htab *h, uint64_t fp)
     const shard *s = &h->s[fp >> 58];
     if (s->cap)
         (void)*(const volatile uint64_t *)&s
-                     ->fp[(uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32)];
+            ->fp[(uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32)];
 }
 
 /* Grows S by half once it is 85% full (by half, not double: the table
@@ -864,12 +864,12 @@ static int household_ids(audit_reg *a, const rd_household *h)
     u = a->uses;
     u[k++] = (id_use){h->id, NULL, NULL, K_HOUSEHOLD, h->line, h->col, 0};
     for (i = 0; i < h->n_members; i++)
-        u[k++] =
-            (id_use){h->members[i].id, NULL, NULL, K_MEMBER, h->members[i].line,
-                     h->members[i].col, 0};
+        u[k++] = (id_use){
+            h->members[i].id,  NULL, NULL, K_MEMBER, h->members[i].line,
+            h->members[i].col, 0};
     for (i = 0; i < h->n_visits; i++)
-        u[k++] = (id_use){h->visits[i].id, h->visits[i].id,   NULL,
-                          K_VISIT,         h->visits[i].line, h->visits[i].col, 0};
+        u[k++] = (id_use){h->visits[i].id,   h->visits[i].id,  NULL, K_VISIT,
+                          h->visits[i].line, h->visits[i].col, 0};
     for (i = 0; i < h->n_forms; i++) {
         const rd_form *f = &h->forms[i];
         const char *v = f->visit < h->n_visits ? h->visits[f->visit].id : NULL;
@@ -882,7 +882,8 @@ static int household_ids(audit_reg *a, const rd_household *h)
             v = h->visits[h->forms[it->form].visit].id;
         u[k++] = (id_use){it->id,   v,
                           it->id,   it->suggestion ? K_SUGGESTION : K_OPINION,
-                          it->line, it->col, 0};
+                          it->line, it->col,
+                          0};
     }
     qsort(u, k, sizeof *u, cmp_use);
     for (i = 0; i < k; i++)

@@ -29,6 +29,13 @@
  * reading looks each format (and each word) up once: a cache that lives
  * as long as the reading keeps the format's arguments and its checked
  * translation, known by the format's address.
+ *
+ * Why one file (about 950 lines): the record's layout (above) is written
+ * by add, read back by decode and its arguments walked by format_message;
+ * split, the layout would live in a private header read by three files,
+ * and a change to it would have to be made in step across them. The file
+ * reads top-down: the record, formatting a message in a language, the
+ * store (groups, runs, spill), reading the runs back merged.
  */
 #include "diag.h"
 
@@ -246,13 +253,13 @@ static int fits(const char *t, const conv *spec, int n)
 #define TC_FMTS 64
 #define TC_WORDS 32
 typedef struct {
-    const char *fmt;   /* the English format (message id) */
-    int n;             /* its arguments, or -1 */
+    const char *fmt; /* the English format (message id) */
+    int n;           /* its arguments, or -1 */
     conv spec[MAX_ARGS];
-    const char *t;     /* its translation when it fits, else fmt */
+    const char *t; /* its translation when it fits, else fmt */
 } tc_fmt;
 typedef struct {
-    char *word;        /* a copy */
+    char *word; /* a copy */
     const char *t;
 } tc_word;
 typedef struct {

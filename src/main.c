@@ -664,8 +664,8 @@ typedef struct {
         size_t n;
     } * seen;
     size_t n_seen, cap, hidden;
-    int oom;    /* print_want could not grow seen */
-    buf_t text; /* lines not yet written: one write per 64 KiB, not per
+    int oom;             /* print_want could not grow seen */
+    buf_t text;          /* lines not yet written: one write per 64 KiB, not per
                  * line (stderr, build's stream, is unbuffered) */
     diag_text_form form; /* the text form's words, looked up once */
 } printer;

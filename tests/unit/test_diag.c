@@ -71,7 +71,8 @@ static void test_text(void **state)
 static void test_text_form(void **state)
 {
     diag d = make("x.xml", 12, 5, "overdue-item", "o1 is late");
-    diag_text_form f = {"警告", "错误", "%1$s：第%2$u行第%3$u列：%4$s：%5$s [%6$s]",
+    diag_text_form f = {"警告", "错误",
+                        "%1$s：第%2$u行第%3$u列：%4$s：%5$s [%6$s]",
                         "%s：%s：%s [%s]"};
     buf_t b = BUF_INIT;
     (void)state;
@@ -83,14 +84,14 @@ static void test_text_form(void **state)
     d.severity = DIAG_ERROR;
     diag_append_text_in(&b, &d, &f);
     assert_string_equal(b.s, "x.xml：第12行第5列：警告：o1 is late "
-                                "[overdue-item]|x.xml：错误：o1 is late "
-                                "[overdue-item]");
+                             "[overdue-item]|x.xml：错误：o1 is late "
+                             "[overdue-item]");
     buf_free(&b);
 
     {
-        const char *bad_at[] = {"%1$s:%2$s:%3$u: %4$s: %5$s [%6$s]",
-                                "%s:%u:%u: %s: %s [%s] %s", "%s:%d:%u: %s: %s [%s]",
-                                "%1$s:%u:%u: %s: %s [%s]"};
+        const char *bad_at[] = {
+            "%1$s:%2$s:%3$u: %4$s: %5$s [%6$s]", "%s:%u:%u: %s: %s [%s] %s",
+            "%s:%d:%u: %s: %s [%s]", "%1$s:%u:%u: %s: %s [%s]"};
         size_t i;
         for (i = 0; i < sizeof bad_at / sizeof *bad_at; i++) {
             diag_text_form g = {"w", "e", bad_at[i], "%s %s %s %s %s"};

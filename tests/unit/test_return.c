@@ -263,8 +263,7 @@ static void test_validate_reports_first_problem(void **state)
 static error_code tricky_findings(const void *ctx, diag_fn fn, void *ud)
 {
     static const char *const msgs[] = {"plain text, with a comma",
-                                       "a \"quoted\" word",
-                                       "two\nlines"};
+                                       "a \"quoted\" word", "two\nlines"};
     static const char *const comms[] = {"620402003005", "=1+2", "-3"};
     static const char *const hhs[] = {"@h", "+h", "h1"};
     size_t i;
@@ -299,9 +298,9 @@ static void test_csv_fields(void **state)
     const char *rows;
     (void)state;
     mkdir("out", 0777); /* a fresh checkout has none yet */
-    assert_int_equal(return_write_csv_of(NULL, tricky_findings, rvocab, "en",
-                                         path, &msg),
-                     ERR_OK);
+    assert_int_equal(
+        return_write_csv_of(NULL, tricky_findings, rvocab, "en", path, &msg),
+        ERR_OK);
     f = fopen(path, "rb");
     assert_non_null(f);
     n = fread(buf, 1, sizeof buf - 1, f);

@@ -927,8 +927,7 @@ static void make_zip(const char *path, const char *const *names,
     z = zip_open(path, ZIP_CREATE | ZIP_EXCL, &err);
     assert_non_null(z);
     for (i = 0; i < n; i++) {
-        zip_source_t *src =
-            zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
+        zip_source_t *src = zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
         assert_non_null(src);
         assert_true(zip_file_add(z, names[i], src, 0) >= 0);
     }
