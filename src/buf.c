@@ -62,6 +62,17 @@ void buf_add(buf_t *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
+char *buf_extend(buf_t *b, size_t n)
+{
+    char *at;
+    if (room(b, n) < 0)
+        return NULL;
+    at = b->s + b->len;
+    b->len += n;
+    b->s[b->len] = '\0';
+    return at;
+}
+
 void buf_puts(buf_t *b, const char *s)
 {
     if (s)

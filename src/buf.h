@@ -41,6 +41,10 @@ error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap);
 /* Appends N bytes of S. */
 void buf_add(buf_t *b, const char *s, size_t n);
 
+/* Makes B N bytes longer and returns where they start, for the caller to
+ * fill (the text stays NUL-terminated after them); NULL on failure. */
+char *buf_extend(buf_t *b, size_t n);
+
 /* Appends the string S (nothing when S is NULL). */
 void buf_puts(buf_t *b, const char *s);
 

@@ -129,22 +129,36 @@ const char *diag_severity_name(diag_severity s)
     return s == DIAG_WARNING ? "warning" : "error";
 }
 
-/* Whether FMT's conversions are %s, %u or %% only (numbered or not, not
- * mixed), taking argument k as a number exactly when bit k of NUMS is set,
- * each of the N arguments at least once or not at all. */
-static int frame_fits(const char *fmt, unsigned nums, int n)
+/* Cuts FMT into at most DIAG_FRAME_PIECES pieces at PC (*NP of them) if
+ * its conversions are %s, %u or %% only (numbered or not, not mixed),
+ * taking argument k as a number exactly when bit k of NUMS is set, each
+ * of the N arguments at least once or not at all: 1, else 0. */
+static int frame_cut(const char *fmt, unsigned nums, int n,
+                     diag_frame_piece *pc, int *np)
 {
-    int seq = 0, numbered = -1;
+    int seq = 0, numbered = -1, k = 0;
     const char *p = fmt;
-    while ((p = strchr(p, '%'))) {
-        int k = seq, isnum;
-        p++;
+    for (;;) {
+        const char *pct = strchr(p, '%');
+        size_t lit = pct ? (size_t)(pct - p) : strlen(p);
+        int a = seq, isnum;
+        if (lit) {
+            if (k == DIAG_FRAME_PIECES)
+                return 0;
+            pc[k++] = (diag_frame_piece){p, (unsigned)lit, -1};
+        }
+        if (!pct)
+            break;
+        p = pct + 1;
+        if (k == DIAG_FRAME_PIECES)
+            return 0;
         if (*p == '%') {
+            pc[k++] = (diag_frame_piece){"%", 1, -1};
             p++;
             continue;
         }
         if (*p >= '1' && *p <= '9' && p[1] == '$') {
-            k = *p - '1';
+            a = *p - '1';
             p += 2;
             if (numbered == 0)
                 return 0;
@@ -155,13 +169,15 @@ static int frame_fits(const char *fmt, unsigned nums, int n)
             numbered = 0;
             seq++;
         }
-        if (k >= n || (*p != 's' && *p != 'u'))
+        if (a >= n || (*p != 's' && *p != 'u'))
             return 0;
         isnum = *p == 'u';
-        if (isnum != (int)((nums >> k) & 1))
+        if (isnum != (int)((nums >> a) & 1))
             return 0;
+        pc[k++] = (diag_frame_piece){NULL, 0, a};
         p++;
     }
+    *np = k;
     return 1;
 }
 
@@ -169,10 +185,14 @@ void diag_text_form_check(diag_text_form *f)
 {
     static const char at[] = "%s:%u:%u: %s: %s [%s]";
     static const char whole[] = "%s: %s: %s [%s]";
-    if (!frame_fits(f->at, 6u, 6))
+    if (!frame_cut(f->at, 6u, 6, f->at_pc, &f->at_np)) {
         f->at = at;
-    if (!frame_fits(f->whole, 0u, 4))
+        frame_cut(at, 6u, 6, f->at_pc, &f->at_np);
+    }
+    if (!frame_cut(f->whole, 0u, 4, f->whole_pc, &f->whole_np)) {
         f->whole = whole;
+        frame_cut(whole, 0u, 4, f->whole_pc, &f->whole_np);
+    }
 }
 
 void diag_text_form_locale(diag_text_form *f)
@@ -187,46 +207,40 @@ void diag_text_form_locale(diag_text_form *f)
     diag_text_form_check(f);
 }
 
-/* Appends FMT (checked by frame_fits) with the strings S (NULL where the
- * argument is the number at the same place in U), by hand: vsnprintf was
- * a third of printing a diagnostic. */
-static void frame_put(buf_t *b, const char *fmt, const char *const *s,
-                      const unsigned *u, int n)
+/* Appends the frame cut into the NP pieces PC with the strings S (NULL
+ * where the argument is the number at the same place in U), N of them:
+ * one reservation and copies (vsnprintf was a third of printing a
+ * diagnostic). */
+static void frame_put(buf_t *b, const diag_frame_piece *pc, int np,
+                      const char *const *s, const unsigned *u, int n)
 {
-    int seq = 0;
-    const char *p = fmt;
-    for (;;) {
-        const char *pct = strchr(p, '%');
-        int k = seq;
-        if (!pct) {
-            buf_puts(b, p);
-            return;
-        }
-        buf_add(b, p, (size_t)(pct - p));
-        p = pct + 1;
-        if (*p == '%') {
-            buf_add(b, "%", 1);
-            p++;
-            continue;
-        }
-        if (*p >= '1' && *p <= '9' && p[1] == '$') {
-            k = *p - '1';
-            p += 2;
+    const char *val[6];
+    size_t len[6], need = 0;
+    char num[6][12];
+    char *at;
+    int i;
+    for (i = 0; i < n && i < 6; i++) {
+        if (s[i]) {
+            val[i] = s[i];
         } else {
-            seq++;
-        }
-        if (k < n && s[k]) {
-            buf_puts(b, s[k]);
-        } else if (k < n) {
-            char num[16], *q = num + sizeof num;
-            unsigned v = u[k];
+            char *q = num[i] + sizeof num[i];
+            unsigned v = u[i];
             do
                 *--q = (char)('0' + v % 10);
             while (v /= 10);
-            buf_add(b, q, (size_t)(num + sizeof num - q));
+            val[i] = q;
         }
-        if (*p)
-            p++; /* the conversion letter */
+        len[i] =
+            s[i] ? strlen(s[i]) : (size_t)(num[i] + sizeof num[i] - val[i]);
+    }
+    for (i = 0; i < np; i++)
+        need += pc[i].lit ? pc[i].len : len[pc[i].arg];
+    if (!(at = buf_extend(b, need)))
+        return;
+    for (i = 0; i < np; i++) {
+        size_t l = pc[i].lit ? pc[i].len : len[pc[i].arg];
+        memcpy(at, pc[i].lit ? pc[i].lit : val[pc[i].arg], l);
+        at += l;
     }
 }
 
@@ -237,11 +251,11 @@ void diag_append_text_in(buf_t *b, const diag *d, const diag_text_form *f)
     if (d->line) {
         const char *s[6] = {d->file, NULL, NULL, sev, d->message, d->rule};
         const unsigned u[6] = {0, d->line, d->col, 0, 0, 0};
-        frame_put(b, f->at, s, u, 6);
+        frame_put(b, f->at_pc, f->at_np, s, u, 6);
     } else {
         const char *s[4] = {d->file, sev, d->message, d->rule};
         const unsigned u[4] = {0};
-        frame_put(b, f->whole, s, u, 4);
+        frame_put(b, f->whole_pc, f->whole_np, s, u, 4);
     }
 }
 

@@ -72,13 +72,23 @@ void diag_append_json(buf_t *b, const diag *d);
  * frame that does not take the English one's arguments (a string, two
  * numbers, three strings; or four strings) is replaced by the English. */
 typedef struct {
+    const char *lit; /* a literal span, or NULL for argument ARG */
+    unsigned len;
+    int arg;
+} diag_frame_piece;
+#define DIAG_FRAME_PIECES 24
+typedef struct {
     const char *warning, *error;
     const char *at;    /* "%s:%u:%u: %s: %s [%s]", translated */
     const char *whole; /* "%s: %s: %s [%s]", translated */
+    /* the frames cut at their conversions, by diag_text_form_check */
+    diag_frame_piece at_pc[DIAG_FRAME_PIECES], whole_pc[DIAG_FRAME_PIECES];
+    int at_np, whole_np;
 } diag_text_form;
 void diag_text_form_locale(diag_text_form *f);
 /* Replaces each frame of F that does not take the English one's arguments
- * by the English (diag_text_form_locale does this). */
+ * by the English, and cuts the frames into their pieces
+ * (diag_text_form_locale does this; diag_append_text_in needs it done). */
 void diag_text_form_check(diag_text_form *f);
 void diag_append_text_in(buf_t *b, const diag *d, const diag_text_form *f);
 

@@ -252,11 +252,21 @@ static int fits(const char *t, const conv *spec, int n)
  * is bypassed, never wrong. */
 #define TC_FMTS 64
 #define TC_WORDS 32
+/* A format cut at its conversions: a literal span (ARG -1) or argument
+ * ARG, so that a message is made by copying, the format parsed once. */
+typedef struct {
+    const char *lit;
+    uint32_t len;
+    int arg;
+} piece;
+
 typedef struct {
     const char *fmt; /* the English format (message id) */
     int n;           /* its arguments, or -1 */
     conv spec[MAX_ARGS];
     const char *t; /* its translation when it fits, else fmt */
+    piece *pc;     /* t cut into pieces (NULL: no memory, made per message) */
+    int np;
 } tc_fmt;
 typedef struct {
     char *word; /* a copy */
@@ -277,7 +287,49 @@ static void tcache_free(tcache *tc)
         return;
     for (i = 0; i < tc->nw; i++)
         free(tc->w[i].word);
+    for (i = 0; i < tc->nf; i++)
+        free(tc->f[i].pc);
     free(tc);
+}
+
+/* FMT (checked by fits or recorded by diag_store_vadd) cut into pieces:
+ * malloc'd, *NP of them; NULL on no memory, or for a conversion that
+ * parse_conv refuses (cannot happen). */
+static piece *cut(const char *fmt, int *np)
+{
+    size_t cap = 1, k = 0;
+    const char *p;
+    int seq = 0;
+    piece *pc;
+    for (p = fmt; (p = strchr(p, '%')); p++)
+        cap += 2; /* a literal before it and the conversion */
+    if (!(pc = malloc(cap * sizeof *pc)))
+        return NULL;
+    p = fmt;
+    while (*p) {
+        conv cv;
+        const char *pct = strchr(p, '%');
+        size_t lit = pct ? (size_t)(pct - p) : strlen(p);
+        if (lit)
+            pc[k++] = (piece){p, (uint32_t)lit, -1};
+        p += lit;
+        if (!*p)
+            break;
+        p++;
+        if (parse_conv(&p, seq, &cv) < 0) {
+            free(pc);
+            return NULL;
+        }
+        if (cv.c == '%') {
+            pc[k++] = (piece){"%", 1, -1};
+            continue;
+        }
+        if (!cv.numbered)
+            seq++;
+        pc[k++] = (piece){NULL, 0, cv.arg};
+    }
+    *np = (int)k;
+    return pc;
 }
 
 /* The translation of the word V in LANG, through TC when it has room. */
@@ -307,11 +359,14 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
 {
     conv own[MAX_ARGS];
     const conv *spec = own;
-    const unsigned char *at[MAX_ARGS];
     const unsigned char *a = x->args;
-    const char *fmt, *p;
-    const tc_fmt *hit = NULL;
-    int n, i, seq = 0;
+    const char *fmt, *val[MAX_ARGS];
+    char num[MAX_ARGS][24];
+    size_t vlen[MAX_ARGS], need = 1;
+    tc_fmt *hit = NULL;
+    const piece *pc;
+    piece *made = NULL;
+    int n, np, i;
 
     if (tc && tc->lang == lang) {
         size_t k;
@@ -327,6 +382,7 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
                 if (t && fits(t, e->spec, e->n))
                     e->t = t;
             }
+            e->pc = e->n >= 0 ? cut(e->t, &e->np) : NULL;
         }
         if (k < tc->nf)
             hit = &tc->f[k];
@@ -339,65 +395,27 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
     }
     if (n < 0)
         return -1; /* not recorded by diag_store_vadd: cannot happen */
+    /* the arguments' texts: a string as recorded (a word translated), a
+     * number by hand (snprintf was a third of formatting a message) */
     for (i = 0; i < n; i++) {
-        uint32_t len;
-        at[i] = a;
         if (spec[i].c == 's') {
+            uint32_t len;
             memcpy(&len, a, 4);
+            val[i] = (const char *)a + 4;
+            vlen[i] = len;
+            if (spec[i].word && lang) {
+                val[i] = word_text(tc, lang, val[i]);
+                vlen[i] = strlen(val[i]);
+            }
             a += 4 + (size_t)len + 1;
-        } else {
-            a += 8;
-        }
-    }
-    fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
-    if (hit && !x->plural) {
-        fmt = hit->t;
-    } else if (lang) {
-        const char *t = x->plural ? lang->plural(lang, x->fmt, x->plural,
-                                                 (unsigned long)x->n)
-                                  : lang->text(lang, x->fmt);
-        if (t && fits(t, spec, n))
-            fmt = t;
-    }
-    out->n = 0;
-    p = fmt;
-    while (*p) {
-        char buf[32];
-        conv cv;
-        const char *pct = strchr(p, '%');
-        size_t lit = pct ? (size_t)(pct - p) : strlen(p);
-        if (bytes_add(out, p, lit) < 0)
-            return -1;
-        p += lit;
-        if (!*p)
-            break;
-        p++;
-        if (parse_conv(&p, seq, &cv) < 0)
-            return -1; /* checked by fits: cannot happen */
-        if (cv.c == '%') {
-            if (bytes_add(out, "%", 1) < 0)
-                return -1;
-            continue;
-        }
-        if (!cv.numbered)
-            seq++;
-        if (cv.arg >= n)
-            return -1; /* checked by fits: cannot happen */
-        if (spec[cv.arg].c == 's') {
-            const char *v = (const char *)at[cv.arg] + 4;
-            if (spec[cv.arg].word && lang)
-                v = word_text(tc, lang, v);
-            if (bytes_add(out, v, strlen(v)) < 0)
-                return -1;
         } else {
             int64_t iv;
             uint64_t u;
-            memcpy(&iv, at[cv.arg], 8);
-            memcpy(&u, at[cv.arg], 8);
-            /* by hand: snprintf was a third of formatting a message */
-            char *q = buf + sizeof buf;
-            int c = (unsigned char)spec[cv.arg].c;
+            char *q = num[i] + sizeof num[i];
+            int c = (unsigned char)spec[i].c;
             unsigned base = c == 'x' ? 16 : 10;
+            memcpy(&iv, a, 8);
+            memcpy(&u, a, 8);
             if (c == 'd' && iv < 0)
                 u = 0 - (uint64_t)iv;
             else if (c == 'd')
@@ -407,11 +425,51 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
             while (u /= base);
             if (c == 'd' && iv < 0)
                 *--q = '-';
-            if (bytes_add(out, q, (size_t)(buf + sizeof buf - q)) < 0)
-                return -1;
+            val[i] = q;
+            vlen[i] = (size_t)(num[i] + sizeof num[i] - q);
+            a += 8;
         }
     }
-    return bytes_add(out, "", 1);
+    if (hit && !x->plural && hit->pc) {
+        pc = hit->pc;
+        np = hit->np;
+    } else {
+        fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
+        if (hit && !x->plural) {
+            fmt = hit->t;
+        } else if (lang) {
+            const char *t = x->plural ? lang->plural(lang, x->fmt, x->plural,
+                                                     (unsigned long)x->n)
+                                      : lang->text(lang, x->fmt);
+            if (t && fits(t, spec, n))
+                fmt = t;
+        }
+        if (!(made = cut(fmt, &np)))
+            return -1;
+        pc = made;
+    }
+    /* one reservation, then copies */
+    for (i = 0; i < np; i++) {
+        if (pc[i].arg >= n) {
+            free(made);
+            return -1; /* checked by fits: cannot happen */
+        }
+        need += pc[i].arg < 0 ? pc[i].len : vlen[pc[i].arg];
+    }
+    out->n = 0;
+    if (bytes_room(out, need) < 0) {
+        free(made);
+        return -1;
+    }
+    for (i = 0; i < np; i++) {
+        const char *src = pc[i].arg < 0 ? pc[i].lit : val[pc[i].arg];
+        size_t len = pc[i].arg < 0 ? pc[i].len : vlen[pc[i].arg];
+        memcpy(out->v + out->n, src, len);
+        out->n += len;
+    }
+    out->v[out->n++] = 0;
+    free(made);
+    return 0;
 }
 
 /* Decodes record R into X (strings point into R); the message is left

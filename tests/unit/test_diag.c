@@ -71,11 +71,14 @@ static void test_text(void **state)
 static void test_text_form(void **state)
 {
     diag d = make("x.xml", 12, 5, "overdue-item", "o1 is late");
-    diag_text_form f = {"警告", "错误",
-                        "%1$s：第%2$u行第%3$u列：%4$s：%5$s [%6$s]",
-                        "%s：%s：%s [%s]"};
+    diag_text_form f;
     buf_t b = BUF_INIT;
     (void)state;
+    memset(&f, 0, sizeof f);
+    f.warning = "警告";
+    f.error = "错误";
+    f.at = "%1$s：第%2$u行第%3$u列：%4$s：%5$s [%6$s]";
+    f.whole = "%s：%s：%s [%s]";
     d.severity = DIAG_WARNING;
     diag_text_form_check(&f);
     diag_append_text_in(&b, &d, &f);
@@ -91,13 +94,28 @@ static void test_text_form(void **state)
     {
         const char *bad_at[] = {
             "%1$s:%2$s:%3$u: %4$s: %5$s [%6$s]", "%s:%u:%u: %s: %s [%s] %s",
-            "%s:%d:%u: %s: %s [%s]", "%1$s:%u:%u: %s: %s [%s]"};
+            "%s:%d:%u: %s: %s [%s]", "%1$s:%u:%u: %s: %s [%s]",
+            /* more pieces than a frame keeps */
+            "%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%"
+            "%s:%u:%u: %s: %s [%s]"};
         size_t i;
         for (i = 0; i < sizeof bad_at / sizeof *bad_at; i++) {
-            diag_text_form g = {"w", "e", bad_at[i], "%s %s %s %s %s"};
+            diag_text_form g;
+            memset(&g, 0, sizeof g);
+            g.warning = "w";
+            g.error = "e";
+            g.at = bad_at[i];
+            g.whole = "%s %s %s %s %s";
             diag_text_form_check(&g);
             assert_string_equal(g.at, "%s:%u:%u: %s: %s [%s]");
             assert_string_equal(g.whole, "%s: %s: %s [%s]");
+            /* and the English is what is written */
+            {
+                buf_t e = BUF_INIT;
+                diag_append_text_in(&e, &d, &g);
+                assert_string_equal(e.s, "x.xml: e: o1 is late [overdue-item]");
+                buf_free(&e);
+            }
         }
     }
 }
