@@ -11,7 +11,7 @@
  * The encoding comes from a byte order mark, the shape of UTF-16, or the
  * declaration, checked against the accepted list; GB18030, GBK, GB2312 and
  * UTF-16 go through iconv, UTF-8 is validated (the common three-byte
- * characters inline). A
+ * characters inline) where it lies and handed on without a copy. A
  * character cut by the end of one read is carried over to the next. A GB
  * declaration on UTF-8 bytes is refused at the third run of non-ASCII
  * bytes that reads as UTF-8 Chinese, a run that does not settling it as
@@ -401,21 +401,67 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
  * input follows. Returns 0, -1 on no memory, or 1 when the input is bad
  * from *OUT_N on: in->why says how (its position is that of the end of
  * the decoded text, known once it is scanned). */
+/* Says in in->why what is wrong with the UTF-8 bytes at P (N of them, the
+ * first not well-formed): a character cut by the end of the file
+ * (PARTIAL) or a bad sequence. Returns 1. */
+static int utf8_trouble(intake_t *in, const unsigned char *p, size_t n,
+                        int partial)
+{
+    if (partial) {
+        snprintf(in->why, sizeof in->why,
+                 _("the file ends in the middle of a UTF-8 character: the "
+                   "register is truncated; export it again"));
+    } else {
+        size_t k = utf8_bad_len(p, n);
+        snprintf(in->why, sizeof in->why,
+                 P_("an invalid UTF-8 byte sequence of %zu byte: the "
+                    "register is not UTF-8 here; if it was saved as GBK or "
+                    "GB18030, declare that in its first line "
+                    "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
+                    "correct the character at this place",
+                    "an invalid UTF-8 byte sequence of %zu bytes: the "
+                    "register is not UTF-8 here; if it was saved as GBK or "
+                    "GB18030, declare that in its first line "
+                    "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
+                    "correct the character at this place",
+                    k),
+                 k);
+    }
+    return 1;
+}
+
 static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
-                  size_t *out_n)
+                  const unsigned char **text, size_t *out_n)
 {
     size_t total = in->n_carry + n, good, left, room;
     int partial, bad = 0;
     char *ip, *op;
 
     *out_n = 0;
+    if (in->cd == (iconv_t)-1 && !in->n_carry && n) {
+        /* UTF-8 with nothing carried over, nearly every read: checked
+         * where it lies and handed on as it is, not copied twice */
+        good = utf8_valid_prefix(p, n, &partial);
+        *text = p;
+        *out_n = good;
+        if (good == total)
+            return 0;
+        if (partial && !eof) {
+            memcpy(in->carry, p + good, total - good);
+            in->n_carry = total - good;
+            return 0;
+        }
+        return utf8_trouble(in, p + good, total - good, partial);
+    }
     /* never empty, even for no bytes: memcpy must not see a NULL */
     if (GROW(in->in, total + sizeof in->carry, in->in_cap) != ERR_OK ||
         GROW(in->out, 2 * total + 16, in->out_cap) != ERR_OK)
         return -1;
     memcpy(in->in, in->carry, in->n_carry);
-    memcpy(in->in + in->n_carry, p, n);
+    if (n)
+        memcpy(in->in + in->n_carry, p, n);
     in->n_carry = 0;
+    *text = in->out;
 
     if (in->cd == (iconv_t)-1) {
         good = utf8_valid_prefix(in->in, total, &partial);
@@ -428,27 +474,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
             in->n_carry = total - good;
             return 0;
         }
-        if (partial)
-            snprintf(in->why, sizeof in->why,
-                     _("the file ends in the middle of a UTF-8 character: the "
-                       "register is truncated; export it again"));
-        else {
-            size_t k = utf8_bad_len(in->in + good, total - good);
-            snprintf(in->why, sizeof in->why,
-                     P_("an invalid UTF-8 byte sequence of %zu byte: the "
-                        "register is not UTF-8 here; if it was saved as GBK or "
-                        "GB18030, declare that in its first line "
-                        "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
-                        "correct the character at this place",
-                        "an invalid UTF-8 byte sequence of %zu bytes: the "
-                        "register is not UTF-8 here; if it was saved as GBK or "
-                        "GB18030, declare that in its first line "
-                        "(<?xml version=\"1.0\" encoding=\"GB18030\"?>), else "
-                        "correct the character at this place",
-                        k),
-                     k);
-        }
-        return 1;
+        return utf8_trouble(in, in->in + good, total - good, partial);
     }
 
     /* iconv: GB encodings and UTF-16 */
@@ -757,15 +783,16 @@ int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
                 const unsigned char **text, size_t *ok)
 {
     size_t got, i;
-    int bad = decode(in, p, n, eof, &got);
+    const unsigned char *t = NULL;
+    int bad = decode(in, p, n, eof, &t, &got);
 
-    *text = in->out;
+    *text = t ? t : (const unsigned char *)"";
     *ok = 0;
     if (bad < 0)
         return -1;
     for (i = 0; !in->content && i < got; i++)
-        in->content = !strchr(" \t\r\n", in->out[i]) || !in->out[i];
-    if (scan(in, in->out, got, ok))
+        in->content = !strchr(" \t\r\n", t[i]) || !t[i];
+    if (got && scan(in, t, got, ok))
         return 1; /* the guard's place comes first */
     if (bad) {
         in->err_line = in->line;

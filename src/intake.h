@@ -33,7 +33,9 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
                          size_t *skip);
 
 /* Takes the next N bytes of the file (EOF: none follow). *TEXT is set to
- * the decoded UTF-8 (borrowed, valid until the next call) and *OK to the
+ * the decoded UTF-8 (borrowed: IN's, or P itself when P is UTF-8 that
+ * needs no carrying over; valid until the next call and while P is) and
+ * *OK to the
  * number of its bytes that may be parsed. Returns 0 when all may; 1 when
  * the input is refused after those *OK bytes (intake_error says where and
  * why); -1 on no memory. After 1, no more input may be pushed. */
