@@ -1,15 +1,20 @@
 /*
- * xlsx_summary.c — the summary sheet of the returns workbook: one row per
- * community, grouped by district then street (the code prefixes of
- * retdoc.h), a subtotal row after each street and each district that the
- * return has and that does not cover the whole return (roll-ups stop at
- * the filing unit, which is the 合计 row: a street's return has no
- * district row, and no street row repeating its 合计), a grand total.
- * Subtotals and the total are SUM formulas whose cached value is the
- * exact integer sum of the cells they cover, computed here (so a reader
- * that does not recalculate shows what Excel would); the return's roll-up
- * units say which subtotals exist and give their names. A note above the table
- * names every register a partial return left out.
+ * xlsx_summary.c — the summary sheet of the returns workbook, a cross-table
+ * in the statistical-return convention: units down the side, one row per
+ * unit (甲 name, 乙 code), the indicators across, numbered 1 2 3… in a row
+ * under the headings; the reporting (filing) unit's 合计 row first, with
+ * its code; then the communities grouped by district and street (the code
+ * prefixes of retdoc.h), each street's and district's subtotal row before
+ * its communities (a parent above its children) when the return has that
+ * roll-up and it does not cover the whole return (roll-ups stop at the
+ * filing unit, which is the 合计 row: a street's return has no district
+ * row, and no street row repeating its 合计). Subtotals and the total are
+ * SUM formulas whose cached value is the exact integer sum of the cells
+ * they cover, computed here (so a reader that does not recalculate shows
+ * what Excel would); coverage and satisfaction rate are formulas on their
+ * row. A subtotal's row is reserved before its communities are written and
+ * filled once their sums are known. A note above the table names every
+ * register a partial return left out.
  */
 #include "xlsx_sheet.h"
 
@@ -28,8 +33,8 @@ typedef struct {
 } sum_col;
 
 static const sum_col columns[] = {
-    {W_CODE, NULL, NULL, NULL, NULL, -1, -1},
     {W_NAME, NULL, NULL, NULL, NULL, -1, -1},
+    {W_CODE, NULL, NULL, NULL, NULL, -1, -1},
     {W_HH_REGISTERED, "households", NULL, NULL, "registered", -1, -1},
     {W_HH_VISITED, "households", NULL, NULL, "visited", -1, -1},
     {W_COVERAGE, NULL, NULL, NULL, NULL, 3, 2},
@@ -61,7 +66,7 @@ typedef struct {
     double *vals; /* NSUM values per community */
     lxw_row_t *dist_rows, *street_rows;
     size_t ndist, nstreet;
-    lxw_row_t r; /* next row */
+    lxw_row_t r; /* next free row */
 } summary;
 
 static double value_of(xlsx_ctx *c, const retdoc_unit *u, const sum_col *k)
@@ -75,15 +80,15 @@ static double value_of(xlsx_ctx *c, const retdoc_unit *u, const sum_col *k)
     return (double)retdoc_count(c->rd, n, k->attr);
 }
 
-/* Writes one row of KIND: a community's values V; a street subtotal, SUM
+/* Writes row R of KIND: a community's values V; a street subtotal, SUM
  * over rows FIRST..LAST; a district subtotal or the total, SUM over ROWS.
- * V holds the cached sums. */
-static void write_row(xlsx_ctx *c, summary *t, const char *code,
+ * V holds the cached sums. Name (甲) in column 0, code (乙) in 1. */
+static void write_row(xlsx_ctx *c, summary *t, lxw_row_t r, const char *code,
                       const char *name, const double *v, int kind,
-                      lxw_row_t first, const lxw_row_t *rows, size_t nrows)
+                      lxw_row_t first, lxw_row_t last, const lxw_row_t *rows,
+                      size_t nrows)
 {
     xlsx_sheet *s = &t->s;
-    lxw_row_t r = t->r;
     const xlsx_formats *f = &c->f;
     lxw_format *ft = kind == ROW_COMMUNITY ? f->text
                      : kind == ROW_TOTAL   ? f->tot_text
@@ -96,8 +101,8 @@ static void write_row(xlsx_ctx *c, summary *t, const char *code,
                                            : f->sub_pct;
     size_t i;
 
-    xlsx_sheet_str(c, s, r, 0, code, ft, 0);
-    xlsx_sheet_str(c, s, r, 1, name, ft, 0);
+    xlsx_sheet_str(c, s, r, 0, name, ft, 0);
+    xlsx_sheet_str(c, s, r, 1, code, ft, 0);
     for (i = 2; i < NSUM; i++) {
         const sum_col *k = &columns[i];
         lxw_col_t col = (lxw_col_t)i;
@@ -110,13 +115,12 @@ static void write_row(xlsx_ctx *c, summary *t, const char *code,
             xlsx_sheet_num(c, s, r, col, v[col], fn);
         } else {
             if (kind == ROW_STREET)
-                xlsx_sheet_sum_range(&b, first, col, r - 1, col);
+                xlsx_sheet_sum_range(&b, first, col, last, col);
             else
                 xlsx_sheet_sum_list(&b, rows, nrows, col);
             xlsx_sheet_formula(c, s, r, col, &b, v[col], fn);
         }
     }
-    t->r++;
 }
 
 /* The name of a roll-up row: the return's unit of LEVEL/CODE if present,
@@ -153,32 +157,37 @@ static int own_row(xlsx_ctx *c, const summary *t, const char *level,
     return u && u->communities < t->ncomm;
 }
 
-/* The communities of the street that begins at community *I, then its
- * subtotal when it has a row of its own; adds the street's sums into
- * DISTRICT and the rows that make them up (the subtotal, or else the
- * communities) to t->street_rows. */
+/* The street that begins at community *I: its subtotal row, when it has
+ * one of its own (reserved first, written once its communities' sums are
+ * known), then its communities; adds the street's sums into DISTRICT and
+ * the rows that make them up (the subtotal, or else the communities) to
+ * t->street_rows. */
 static void write_street(xlsx_ctx *c, summary *t, size_t *i, double *district)
 {
     const retdoc_unit *s0 = t->comm[*i];
     double street[NSUM];
     char scode[16];
     size_t slen = prefix(scode, s0->code, RETDOC_STREET_DIGITS), j;
-    lxw_row_t first = t->r, r;
+    int own = own_row(c, t, RETDOC_LEVEL_STREET, scode);
+    lxw_row_t sub = t->r, first, r;
 
     memset(street, 0, sizeof street);
+    if (own)
+        t->r++;
+    first = t->r;
     while (*i < t->ncomm && same_prefix(t->comm[*i], scode, slen)) {
         const double *v = &t->vals[*i * NSUM];
-        write_row(c, t, t->comm[*i]->code, t->comm[*i]->name, v, ROW_COMMUNITY,
-                  0, NULL, 0);
+        write_row(c, t, t->r++, t->comm[*i]->code, t->comm[*i]->name, v,
+                  ROW_COMMUNITY, 0, 0, NULL, 0);
         for (j = 2; j < NSUM; j++)
             street[j] += v[j];
         (*i)++;
     }
-    if (own_row(c, t, RETDOC_LEVEL_STREET, scode)) {
-        t->street_rows[t->nstreet++] = t->r;
-        write_row(c, t, scode,
+    if (own) {
+        t->street_rows[t->nstreet++] = sub;
+        write_row(c, t, sub, scode,
                   subtotal_name(c, RETDOC_LEVEL_STREET, scode, s0->street),
-                  street, ROW_STREET, first, NULL, 0);
+                  street, ROW_STREET, first, t->r - 1, NULL, 0);
     } else {
         for (r = first; r < t->r; r++)
             t->street_rows[t->nstreet++] = r;
@@ -187,25 +196,29 @@ static void write_street(xlsx_ctx *c, summary *t, size_t *i, double *district)
         district[j] += street[j];
 }
 
-/* The streets of the district that begins at community *I, then its
- * subtotal when it has a row of its own; adds the district's sums into
- * TOTAL and the rows that make them up to t->dist_rows. */
+/* The district that begins at community *I: its subtotal row when it has
+ * one of its own (reserved first), then its streets; adds the district's
+ * sums into TOTAL and the rows that make them up to t->dist_rows. */
 static void write_district(xlsx_ctx *c, summary *t, size_t *i, double *total)
 {
     const retdoc_unit *d0 = t->comm[*i];
     double district[NSUM];
     char dcode[16];
     size_t dlen = prefix(dcode, d0->code, RETDOC_DISTRICT_DIGITS), j;
+    int own = own_row(c, t, RETDOC_LEVEL_DISTRICT, dcode);
+    lxw_row_t sub = t->r;
 
     memset(district, 0, sizeof district);
     t->nstreet = 0;
+    if (own)
+        t->r++;
     while (*i < t->ncomm && same_prefix(t->comm[*i], dcode, dlen))
         write_street(c, t, i, district);
-    if (own_row(c, t, RETDOC_LEVEL_DISTRICT, dcode)) {
-        t->dist_rows[t->ndist++] = t->r;
-        write_row(c, t, dcode,
+    if (own) {
+        t->dist_rows[t->ndist++] = sub;
+        write_row(c, t, sub, dcode,
                   subtotal_name(c, RETDOC_LEVEL_DISTRICT, dcode, d0->district),
-                  district, ROW_DISTRICT, 0, t->street_rows, t->nstreet);
+                  district, ROW_DISTRICT, 0, 0, t->street_rows, t->nstreet);
     } else {
         for (j = 0; j < t->nstreet; j++)
             t->dist_rows[t->ndist++] = t->street_rows[j];
@@ -281,6 +294,7 @@ error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
     summary t;
     double total[NSUM];
     size_t i;
+    lxw_row_t H, T;
     error_code rc;
 
     (void)el;
@@ -288,17 +302,23 @@ error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el)
     memset(total, 0, sizeof total);
     xlsx_sheet_begin(c, &t.s, table, -1, (lxw_col_t)NSUM);
     write_note(c, &t.s);
+    H = t.s.row;
     for (i = 0; i < NSUM; i++)
-        xlsx_sheet_head(c, &t.s, t.s.row, (lxw_col_t)i,
+        xlsx_sheet_head(c, &t.s, H, (lxw_col_t)i,
                         xlsx_sheet_word(c, columns[i].word));
-    xlsx_sheet_heads(&t.s, t.s.row, t.s.row, 2);
-    t.r = t.s.row + 1;
+    xlsx_sheet_numbers(c, &t.s, H + 1, 2, (lxw_col_t)NSUM);
+    xlsx_sheet_heads(&t.s, H, H + 1, 2);
+    /* the 合计 row first: reserved, written once the sums are known */
+    T = H + 2;
+    t.r = T + 1;
     if (c->rc == ERR_OK && load(c, &t) == ERR_OK)
         for (i = 0; i < t.ncomm;)
             write_district(c, &t, &i, total);
     if (t.ndist)
-        write_row(c, &t, total_code(c, &t), xlsx_sheet_word(c, W_TOTAL), total,
-                  ROW_TOTAL, 0, t.dist_rows, t.ndist);
+        write_row(c, &t, T, total_code(c, &t), xlsx_sheet_word(c, W_TOTAL),
+                  total, ROW_TOTAL, 0, 0, t.dist_rows, t.ndist);
+    else
+        t.r = T;
     xlsx_sheet_filter(c, &t.s, t.r, NSUM - 1);
     rc = xlsx_sheet_end(c, &t.s);
     free(t.comm);

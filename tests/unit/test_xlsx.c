@@ -214,7 +214,7 @@ static void test_sheet_names_zh(void **state)
 static void test_summary_counts(void **state)
 {
     xlsx_book *b = render_open(*state, "zh");
-    int r = row_of(b, S_SUMMARY, "金山社区", 1), t;
+    int r = row_of(b, S_SUMMARY, "金山社区", 0), t;
 
     /* header block */
     cell_is(b, S_SUMMARY, "A1", "汇总表");
@@ -224,50 +224,62 @@ static void test_summary_counts(void **state)
      * number, 制定机关, 计量单位 */
     form_block(b, S_SUMMARY, "表号：民访1表", "制定机关：民政局",
                "计量单位：户、人、次、份、条");
+    /* a cross-table: 甲 name, 乙 code, the indicators numbered 1 2 3… in
+     * the row under the headings */
+    cell_is(b, S_SUMMARY, "A5", "单位名称");
+    cell_is(b, S_SUMMARY, "B5", "代码");
     cell_is(b, S_SUMMARY, "C5", "登记户数");
     cell_is(b, S_SUMMARY, "D5", "走访户数");
+    cell_is(b, S_SUMMARY, "A6", "甲");
+    cell_is(b, S_SUMMARY, "B6", "乙");
+    cell_is(b, S_SUMMARY, "C6", "1");
+    cell_is(b, S_SUMMARY, "Q6", "15");
+    assert_null(xlsx_read_cell(b, S_SUMMARY, "R6")); /* 15 indicators */
 
-    /* 金山社区: 64 registered, 60 visited, 150 visits, 29 of 30 satisfied */
-    cell_is(b, S_SUMMARY, ref('A', r), "620402003005");
+    /* the 合计 row first, under the numbers: the filing unit's code, every
+     * figure a SUM formula over the community rows (the street, district
+     * and city of this return each cover both communities, so no subtotal
+     * row repeats the 合计) */
+    t = row_of(b, S_SUMMARY, "合计", 0);
+    assert_int_equal(t, 7);
+    {
+        char at[16];
+        assert_int_not_equal(
+            xlsx_read_find(b, S_SUMMARY, "城关街道小计", 0, at), 0);
+        assert_int_not_equal(xlsx_read_find(b, S_SUMMARY, "白银区小计", 0, at),
+                             0);
+    }
+    cell_is(b, S_SUMMARY, "B7", "620402003"); /* the filing unit's code */
+    formula_is(b, S_SUMMARY, "D7", "SUM(D8,D9)");
+    cell_is(b, S_SUMMARY, "D7", "84");
+    formula_is(b, S_SUMMARY, "C7", "SUM(C8,C9)");
+    cell_is(b, S_SUMMARY, "C7", "92");
+    formula_is(b, S_SUMMARY, "F7", "SUM(F8,F9)");
+    cell_is(b, S_SUMMARY, "F7", "174");
+    formula_is(b, S_SUMMARY, "Q7", "IF(O7>0,P7/O7,0)");
+
+    /* then the communities: 金山社区 64 registered, 60 visited, 150
+     * visits, 29 of 30 satisfied */
+    assert_int_equal(r, 9);
+    cell_is(b, S_SUMMARY, ref('B', r), "620402003005");
     cell_is(b, S_SUMMARY, ref('C', r), "64");
     cell_is(b, S_SUMMARY, ref('D', r), "60");
-    formula_is(b, S_SUMMARY, ref('E', r), "IF(C7>0,D7/C7,0)");
+    formula_is(b, S_SUMMARY, ref('E', r), "IF(C9>0,D9/C9,0)");
     cell_is(b, S_SUMMARY, ref('E', r), "0.9375");
     cell_is(b, S_SUMMARY, ref('F', r), "150");
     cell_is(b, S_SUMMARY, ref('G', r), "103");
     cell_is(b, S_SUMMARY, ref('L', r), "9"); /* elderly members */
     cell_is(b, S_SUMMARY, ref('O', r), "30");
     cell_is(b, S_SUMMARY, ref('P', r), "29");
-    assert_int_equal(r, 7);
-    cell_is(b, S_SUMMARY, "B6", "红星社区");
-    cell_is(b, S_SUMMARY, "D6", "24");
-
-    /* no subtotal row repeats the 合计: the street, district and city of
-     * this return each cover both communities, so the 合计 row follows the
-     * communities (a formula, the exact sum) */
-    {
-        char at[16];
-        assert_int_not_equal(
-            xlsx_read_find(b, S_SUMMARY, "城关街道小计", 1, at), 0);
-        assert_int_not_equal(xlsx_read_find(b, S_SUMMARY, "白银区小计", 1, at),
-                             0);
-    }
-    t = row_of(b, S_SUMMARY, "合计", 1);
-    assert_int_equal(t, 8);
-    cell_is(b, S_SUMMARY, "A8", "620402003"); /* the filing unit's code */
-    formula_is(b, S_SUMMARY, "D8", "SUM(D6,D7)");
-    cell_is(b, S_SUMMARY, "D8", "84");
-    formula_is(b, S_SUMMARY, "C8", "SUM(C6,C7)");
-    cell_is(b, S_SUMMARY, "C8", "92");
-    formula_is(b, S_SUMMARY, "F8", "SUM(F6,F7)");
-    cell_is(b, S_SUMMARY, "F8", "174");
-    formula_is(b, S_SUMMARY, "Q8", "IF(O8>0,P8/O8,0)");
+    cell_is(b, S_SUMMARY, "A8", "红星社区");
+    cell_is(b, S_SUMMARY, "B8", "620402003001");
+    cell_is(b, S_SUMMARY, "D8", "24");
 
     /* footer under the data */
-    assert_int_equal(row_of(b, S_SUMMARY, "报出日期：2011年11月10日", -1), 10);
-    cell_is(b, S_SUMMARY, "A10", "单位负责人：");
-    assert_int_equal(row_of(b, S_SUMMARY, "统计负责人：", -1), 10);
-    assert_int_equal(row_of(b, S_SUMMARY, "填表人：", -1), 10);
+    assert_int_equal(row_of(b, S_SUMMARY, "报出日期：2011年11月10日", -1), 11);
+    cell_is(b, S_SUMMARY, "A11", "单位负责人：");
+    assert_int_equal(row_of(b, S_SUMMARY, "统计负责人：", -1), 11);
+    assert_int_equal(row_of(b, S_SUMMARY, "填表人：", -1), 11);
     xlsx_read_close(b);
 }
 
@@ -616,24 +628,62 @@ static void test_groups_and_cadres(void **state)
                      cell_num(b, S_GROUPS, "N9") +
                          cell_num(b, S_GROUPS, "N10"));
 
-    /* cadres: 7 roles, a total row of formulas, then teams and ids */
-    /* a cadre counts once per visit taken part in: 人次, not 走访次数 */
-    cell_is(b, S_CADRES, "G5", "参与走访人次");
+    /* cadres: the same form, a 合计 block (registered, taking part,
+     * 参与走访人次: a cadre counts once per visit taken part in, not
+     * 走访次数), then a block of three per role */
+    form_block(b, S_CADRES, "表号：民访6表", "制定机关：民政局",
+               "计量单位：户、人、次、份、条");
+    cell_is(b, S_CADRES, "A5", "单位名称");
+    cell_is(b, S_CADRES, "B5", "代码");
+    cell_is(b, S_CADRES, "C5", "合计");
+    part_has(b, NULL, S_CADRES, "<mergeCell ref=\"C5:E5\"/>");
+    cell_is(b, S_CADRES, "C6", "在册人数");
+    cell_is(b, S_CADRES, "D6", "参与人数");
+    cell_is(b, S_CADRES, "E6", "参与走访人次");
     assert_int_equal(xlsx_read_count(b, S_CADRES, "走访次数", -1), 0);
-    cell_is(b, S_CADRES, "D6", "书记");
-    cell_is(b, S_CADRES, "G6", "4");
-    cell_is(b, S_CADRES, "D13", "合计");
-    formula_is(b, S_CADRES, "G13", "SUM(G6:G12)");
-    cell_is(b, S_CADRES, "G13", "22");
-    cell_is(b, S_CADRES, "C14", "工作组");
-    cell_is(b, S_CADRES, "D14", "工作组");
-    cell_is(b, S_CADRES, "G14", "40");
-    cell_is(b, S_CADRES, "C15", "干部");
-    cell_is(b, S_CADRES, "D15", "c01");
-    cell_is(b, S_CADRES, "H15", "书记");
-    cell_is(b, S_CADRES, "I15", "工作组");
-    cell_is(b, S_CADRES, "D16", "c11");
-    cell_is(b, S_CADRES, "H16", "网格员");
+    cell_is(b, S_CADRES, "F5", "书记");
+    part_has(b, NULL, S_CADRES, "<mergeCell ref=\"F5:H5\"/>");
+    cell_is(b, S_CADRES, "H6", "参与走访人次");
+    cell_is(b, S_CADRES, "X5", "志愿者"); /* the seventh role */
+    cell_is(b, S_CADRES, "A7", "甲");
+    cell_is(b, S_CADRES, "B7", "乙");
+    cell_is(b, S_CADRES, "C7", "1");
+    cell_is(b, S_CADRES, "Z7", "24");
+    /* the 合计 row first: SUMs of the two communities */
+    cell_is(b, S_CADRES, "A8", "合计");
+    formula_is(b, S_CADRES, "E8", "SUM(E9,E10)");
+    formula_is(b, S_CADRES, "H8", "SUM(H9,H10)");
+    /* 红星社区: 书记 4 visits taken part in; the 合计 block the SUM of the
+     * roles' */
+    cell_is(b, S_CADRES, "A9", "红星社区");
+    cell_is(b, S_CADRES, "B9", "620402003001");
+    cell_is(b, S_CADRES, "H9", "4");
+    formula_is(b, S_CADRES, "E9", "SUM(H9,K9,N9,Q9,T9,W9,Z9)");
+    cell_is(b, S_CADRES, "E9", "22");
+    assert_int_equal(cell_num(b, S_CADRES, "E8"),
+                     cell_num(b, S_CADRES, "E9") +
+                         cell_num(b, S_CADRES, "E10"));
+    /* under it the detail, in the same convention: teams, then cadres by
+     * id (never by name) with role and team */
+    {
+        int d = row_of(b, S_CADRES, "丙", 2);
+        cell_is(b, S_CADRES, ref('A', d - 1), "单位名称");
+        cell_is(b, S_CADRES, ref('D', d - 1), "项目");
+        cell_is(b, S_CADRES, ref('I', d - 1), "参与走访人次");
+        cell_is(b, S_CADRES, ref('F', d), "己");
+        cell_is(b, S_CADRES, ref('G', d), "1");
+        cell_is(b, S_CADRES, ref('I', d), "3");
+        cell_is(b, S_CADRES, ref('A', d + 1), "红星社区");
+        cell_is(b, S_CADRES, ref('C', d + 1), "工作组");
+        cell_is(b, S_CADRES, ref('D', d + 1), "工作组");
+        cell_is(b, S_CADRES, ref('I', d + 1), "40");
+        cell_is(b, S_CADRES, ref('C', d + 2), "干部");
+        cell_is(b, S_CADRES, ref('D', d + 2), "c01");
+        cell_is(b, S_CADRES, ref('E', d + 2), "书记");
+        cell_is(b, S_CADRES, ref('F', d + 2), "工作组");
+        cell_is(b, S_CADRES, ref('D', d + 3), "c11");
+        cell_is(b, S_CADRES, ref('E', d + 3), "网格员");
+    }
     xlsx_read_close(b);
 }
 
@@ -672,7 +722,7 @@ static void test_layout_and_properties(void **state)
     }
     part_has(b, NULL, S_OPINIONS, "<brk id=\"16\"");
     part_has(b, "xl/workbook.xml", NULL, "_xlnm.Print_Titles");
-    part_has(b, "xl/workbook.xml", NULL, "'汇总表'!$5:$5");
+    part_has(b, "xl/workbook.xml", NULL, "'汇总表'!$5:$6");
     /* charts: opinions, suggestions, services (columns), satisfaction */
     part_has(b, "xl/charts/chart1.xml", NULL, "<c:barChart>");
     part_has(b, "xl/charts/chart1.xml", NULL,
@@ -718,12 +768,14 @@ static void test_english(void **state)
                         "Suggestions by category, status");
     cell_is(b, "Summary", "A1", "Summary");
     cell_is(b, "Summary", "D5", "Households visited");
-    cell_is(b, "Summary", "B8", "Total");
-    cell_is(b, "Summary", "D8", "84");
+    cell_is(b, "Summary", "A5", "Unit");
+    cell_is(b, "Summary", "B6", "B"); /* the column letters */
+    cell_is(b, "Summary", "A7", "Total");
+    cell_is(b, "Summary", "D7", "84");
     cell_is(b, "Summary", "A2",
             "走千家访万户 (1 September 2011 to 31 October 2011)");
     assert_int_equal(
-        row_of(b, "Summary", "Date reported: 10 November 2011", -1), 10);
+        row_of(b, "Summary", "Date reported: 10 November 2011", -1), 11);
     cell_is(b, opinions, "K5", "Party building");
     cell_is(b, opinions, "D6", "pending");
     cell_is(b, opinions, "A7", "A"); /* the column letters */
@@ -740,7 +792,8 @@ static void test_english(void **state)
     assert_string_equal(xlsx_read_sheet_name(b, 8), "Audit findings (list)");
     cell_is(b, "Audit findings (list)", "D6", "warning");
     cell_is(b, "Audit findings", "D5", "warning");
-    cell_is(b, "Cadres and teams", "G5", "Visits taken part in");
+    cell_is(b, "Cadres and teams", "E6", "Visits taken part in");
+    cell_is(b, "Cadres and teams", "A8", "Total");
     cell_is(b, "Audit findings", "A6", "A"); /* the column letters */
     cell_is(b, "Audit findings", "C6", "1");
     cell_is(b, "Audit findings", "A7", "Total");
@@ -810,8 +863,10 @@ static void test_partial_note(void **state)
     assert_non_null(b);
     cell_is(b, S_SUMMARY, "A5",
             "部分汇总：以下登记表未纳入本表：examples/zz-bad.xml");
-    cell_is(b, S_SUMMARY, "B6", "单位名称");
-    cell_is(b, S_SUMMARY, "D8", "60");
+    cell_is(b, S_SUMMARY, "A6", "单位名称");
+    cell_is(b, S_SUMMARY, "A8", "合计");
+    cell_is(b, S_SUMMARY, "D8", "84");
+    cell_is(b, S_SUMMARY, "D10", "60");
     xlsx_read_close(b);
     xmlFreeDoc(d);
 }
