@@ -575,10 +575,10 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
             report(False, desc, [repr(e)])
 
     def summary(desc):
-        t = ooxml.Table(wb["summary"], h("code", lang))
-        r = one_row(t, desc, A=code)
-        cols = [("name", 2, name),
-                ("registered", t.col(h("registered", lang)), F("households.registered")),
+        # a cross-table: the community's row (A name, B code)
+        t = ooxml.Table(wb["summary"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
+        cols = [("registered", t.col(h("registered", lang)), F("households.registered")),
                 ("visited", t.col(h("visited", lang)), F("households.visited")),
                 ("coverage", t.col(h("coverage", lang)), F("households.coverage-percent") / 100),
                 ("visits", t.col(h("visits", lang)), F("visits")),
@@ -657,29 +657,34 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         pairs.append(("services", F("services"), val(dt, h("services", lang))))
         expect_equal(desc, pairs)
     def cadres(desc):
-        t = ooxml.Table(wb["cadres"], h("code", lang))
-        cr, ct, cv = (t.col(h("cad-registered", lang)), t.col(h("taking-part", lang)),
-                      t.col(h("cadre-visits", lang)))
+        # a cross-table: the unit's row (A name, B code), the 合计 block and
+        # a block per role (registered, taking part, visits taken part in)
+        t = ooxml.Table(wb["cadres"], h("name", lang), name_col=1)
+        r = one_row(t, desc, A=name, B=code)
+        reg, tp, cv = h("cad-registered", lang), h("taking-part", lang), h("cadre-visits", lang)
+        val = lambda *l: t.sheet.value(t.col(*l), r)  # noqa: E731
         pairs = []
         for ro, rl in labels("role", lang):
-            r = one_row(t, desc, A=code, C=h("role-kind", lang), D=rl)
-            pairs += [(ro + " registered", F("cadres.role." + ro), t.sheet.value(cr, r)),
-                      (ro + " taking part", F("cadres.role.%s.taking-part" % ro), t.sheet.value(ct, r)),
-                      (ro + " visits", F("cadres.role.%s.visits" % ro), t.sheet.value(cv, r))]
-        r = one_row(t, desc, A=code, C=h("role-kind", lang), D=h("total", lang))
-        pairs += [("cadres", F("cadres"), t.sheet.value(cr, r)),
-                  ("taking part", F("cadres.taking-part"), t.sheet.value(ct, r))]
+            pairs += [(ro + " registered", F("cadres.role." + ro), val(rl, reg)),
+                      (ro + " taking part", F("cadres.role.%s.taking-part" % ro), val(rl, tp)),
+                      (ro + " visits", F("cadres.role.%s.visits" % ro), val(rl, cv))]
+        tot = h("total", lang)
+        pairs += [("cadres", F("cadres"), val(tot, reg)),
+                  ("taking part", F("cadres.taking-part"), val(tot, tp))]
+        # under it the detail: teams, and cadres by id with role and team
+        d = ooxml.Table(wb["cadres"], h("name", lang), name_col=1, after=t.data_rows[-1])
+        dreg, dtp, dcv = d.col(reg), d.col(tp), d.col(cv)
         for k in figs:
             m = re.fullmatch(r"cadres\.team\.([^.]+)", k)
             if m:
-                r = one_row(t, desc, A=code, C=h("team-kind", lang), D=m.group(1))
-                pairs += [(k, F(k), t.sheet.value(cr, r)),
-                          (k + ".taking-part", F(k + ".taking-part"), t.sheet.value(ct, r)),
-                          (k + ".visits", F(k + ".visits"), t.sheet.value(cv, r))]
+                r = one_row(d, desc, A=name, B=code, C=h("team-kind", lang), D=m.group(1))
+                pairs += [(k, F(k), d.sheet.value(dreg, r)),
+                          (k + ".taking-part", F(k + ".taking-part"), d.sheet.value(dtp, r)),
+                          (k + ".visits", F(k + ".visits"), d.sheet.value(dcv, r))]
             m = re.fullmatch(r"visits\.cadre\.(.+)", k)
             if m:
-                r = one_row(t, desc, A=code, C=h("cadre-kind", lang), D=m.group(1))
-                pairs.append((k, F(k), t.sheet.value(cv, r)))
+                r = one_row(d, desc, A=name, B=code, C=h("cadre-kind", lang), D=m.group(1))
+                pairs.append((k, F(k), d.sheet.value(dcv, r)))
         expect_equal(desc, pairs)
 
     def satisfaction(desc):
@@ -768,7 +773,7 @@ def cmd_xlsx_form(xlsx, lang):
         report(not bad, "%s: sheet %d %s: 表号 block, print footer, A4 landscape, legible print"
                % (lang, i, name), bad)
     wb = workbook(xlsx, lang)
-    for key in ("visits", "satisfaction", "audit"):
+    for key in ("summary", "visits", "cadres", "satisfaction", "audit"):
         # the other per-unit sheets: the same row of column numbers, then
         # the 合计 row (the reporting unit) first
         t = ooxml.Table(wb[key], h("name", lang), name_col=1)
@@ -786,6 +791,17 @@ def cmd_xlsx_form(xlsx, lang):
         if len(t.data_rows) < 2 or sh.value(1, t.data_rows[1]) != h("total", lang):
             bad.append("the row after the numbers is %r, expected %r"
                        % (len(t.data_rows) > 1 and sh.value(1, t.data_rows[1]), h("total", lang)))
+        if key == "cadres":
+            # the 合计 block of each row: the sums of the roles' blocks
+            tot = h("total", lang)
+            roles = [rl for _, rl in labels("role", lang)]
+            for r in t.data_rows[1:]:
+                for k in ("cad-registered", "taking-part", "cadre-visits"):
+                    v = lambda *l: sh.value(t.col(*l), r)  # noqa: E731
+                    if v(tot, h(k, lang)) != sum(v(rl, h(k, lang)) for rl in roles):
+                        bad.append("row %d %s: %r, the roles sum to %r"
+                                   % (r, h(k, lang), v(tot, h(k, lang)),
+                                      sum(v(rl, h(k, lang)) for rl in roles)))
         report(not bad, "%s: sheet %s: %s name, %s code, columns numbered 1 2 3…, the 合计 row first"
                % (lang, sh.name, letters[0], letters[1]), bad)
     for key in ("opinions", "suggestions", "groups"):
@@ -889,12 +905,13 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
     covering every community has no subtotal row (the 合计 is it). Every other table
     sheet: roll-up rows equal the sums of their communities' rows."""
     wb = workbook(xlsx, lang)
-    t = ooxml.Table(wb["summary"], h("code", lang))
+    # a cross-table: A name, B code; the 合计 row first, under the numbers
+    t = ooxml.Table(wb["summary"], h("name", lang), name_col=1)
     sh = t.sheet
     figs = [read_figures(p) for p in fig_paths]
-    comm = [r for r in t.data_rows if len(str(sh.value(1, r) or "")) == 12]
-    report(sorted(str(sh.value(1, r)) for r in comm) == sorted(f["community.code"] for f in figs)
-           and all(sh.value(2, r) == {f["community.code"]: f["community.name"] for f in figs}[str(sh.value(1, r))]
+    comm = [r for r in t.data_rows if len(str(sh.value(2, r) or "")) == 12]
+    report(sorted(str(sh.value(2, r)) for r in comm) == sorted(f["community.code"] for f in figs)
+           and all(sh.value(1, r) == {f["community.code"]: f["community.name"] for f in figs}[str(sh.value(2, r))]
                    for r in comm),
            "%s: summary sheet has one row per community, each with its name "
            "(东风社区 read from GB18030)" % lang,
@@ -910,7 +927,7 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
               "sat-forms": "satisfaction", "satisfied": "satisfaction.satisfied"}
     pairs = []
     for f in figs:
-        rows = [r for r in comm if str(sh.value(1, r)) == f["community.code"]]
+        rows = [r for r in comm if str(sh.value(2, r)) == f["community.code"]]
         for r in rows:
             for key, fk in figmap.items():
                 pairs.append(("%s %s" % (f["community.name"], key), num(f, fk),
@@ -941,12 +958,12 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
                               cell and cell.formula, want))
         report(not bad, desc, bad)
 
-    sub = [r for r in t.data_rows if str(sh.value(2, r) or "").endswith(h("subtotal", lang))]
+    sub = [r for r in t.data_rows if str(sh.value(1, r) or "").endswith(h("subtotal", lang))]
     streets = sorted({f["community.street-code"] for f in figs})
     districts = sorted({f["community.district-code"] for f in figs})
     for code in streets + districts:
-        r = next((x for x in sub if str(sh.value(1, x)) == code), None)
-        members = [m for m in comm if str(sh.value(1, m)).startswith(code)]
+        r = next((x for x in sub if str(sh.value(2, x)) == code), None)
+        members = [m for m in comm if str(sh.value(2, m)).startswith(code)]
         if len(members) == len(comm):
             # it covers the whole return: the filing unit or above it, which
             # is the 合计 row, never a subtotal repeating it
@@ -954,13 +971,22 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
                    % (lang, code), ["row %s" % r])
             continue
         check_total("%s: summary sheet subtotal row %s (%s) = sum of its %d community rows, "
-                    "SUM formulas" % (lang, code, r and sh.value(2, r), len(members)), r, members)
-    tot = [r for r in t.data_rows if sh.value(2, r) == h("total", lang)]
+                    "SUM formulas" % (lang, code, r and sh.value(1, r), len(members)), r, members)
+        # a parent above its children: the subtotal right above its first
+        # community or sub-unit
+        first = min(members + [x for x in sub if str(sh.value(2, x)).startswith(code) and x != r])
+        report(r is not None and r == first - 1,
+               "%s: summary sheet subtotal row %s is above its communities" % (lang, code),
+               ["row %s, its first community or sub-unit at %s" % (r, first)])
+    tot = [r for r in t.data_rows if sh.value(1, r) == h("total", lang)]
+    report(len(tot) == 1 and tot[0] == t.data_rows[1],
+           "%s: summary sheet: the 合计 row first, under the column numbers" % lang,
+           ["合计 rows %s, data rows %s" % (tot, t.data_rows)])
     check_total("%s: summary sheet grand total row = sum of the %d community rows, SUM formulas"
                 % (lang, len(comm)), tot[0] if len(tot) == 1 else None, comm)
 
     # the other table sheets: a row per unit (and per category/group/role)
-    for key in ("opinions", "suggestions", "groups", "visits", "satisfaction", "audit"):
+    for key in ("opinions", "suggestions", "groups", "visits", "cadres", "satisfaction", "audit"):
         # cross-tables: one row per unit (A name, B code) under the row of
         # column numbers; the 合计 row (the reporting unit, first) and every
         # roll-up row equal the sums of their communities' rows
@@ -975,9 +1001,10 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
         for r in rolls:
             code = str(s2.value(2, r) or "")
             under = [m for m in crow if str(s2.value(2, m)).startswith(code)]
-            if len(under) != len(figs):
+            want_n = sum(1 for f in figs if f["community.code"].startswith(code))
+            if len(under) != want_n or not under:
                 bad.append("row %d %s: %d community rows under it, expected %d"
-                           % (r, code, len(under), len(figs)))
+                           % (r, code, len(under), want_n))
                 continue
             for c in sorted(tb.labels):
                 if c < 3:
@@ -993,42 +1020,6 @@ def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
         report(not bad, "%s: sheet %s: the 合计 row first, it and every roll-up row equal "
                "the sums of their communities' rows (%d rows, %d cells)"
                % (lang, s2.name, len(rolls), checked), bad)
-    for key in ("cadres",):
-        tb = ooxml.Table(wb[key], h("code", lang))
-        s2 = tb.sheet
-        level_col = [c for c, l in tb.labels.items() if l and l[0] in ("层级", "Level")]
-
-        def rkey(r):
-            return tuple(s2.value(c, r) for c in sorted(tb.labels)
-                         if c >= 3 and c not in level_col and isinstance(s2.value(c, r), str))
-        rows = tb.data_rows
-        crow = [r for r in rows if len(str(s2.value(1, r) or "")) == 12]
-        rolls = [r for r in rows if r not in crow]
-        bad, checked = [], 0
-        for r in rolls:
-            code = str(s2.value(1, r) or "")
-            under = [m for m in crow if str(s2.value(1, m)).startswith(code) and rkey(m) == rkey(r)]
-            if len(under) != len(figs):
-                bad.append("row %d %s: %d community rows match, expected %d"
-                           % (r, rkey(r), len(under), len(figs)))
-                continue
-            for c in sorted(tb.labels):
-                if c < 3 or c in level_col:
-                    continue
-                cell = s2.get(c, r)
-                if cell is None or not isinstance(cell.value, (int, float)) or isinstance(cell.value, bool):
-                    continue
-                if cell.formula and cell.formula.upper().startswith("IF("):
-                    continue  # a ratio
-                want = sum(s2.value(c, m) or 0 for m in under)
-                checked += 1
-                if cell.value != want:
-                    bad.append("%s %s: %r, communities sum to %r"
-                               % (ooxml.col_letters(c) + str(r), rkey(r), cell.value, want))
-        if not rolls:
-            bad.append("no roll-up rows")
-        report(not bad, "%s: sheet %s: every roll-up row equals the sum of its communities' "
-               "rows (%d rows, %d cells)" % (lang, s2.name, len(rolls), checked), bad)
 
 
 # ------------------------------------------------------------ summaries

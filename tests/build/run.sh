@@ -251,6 +251,24 @@ check "two districts: return.xml validates against input-schema/return.xsd" \
     sh -c 'xmllint --noout --nonet --schema input-schema/return.xsd "$1" 2>/dev/null' - "$work/td/return.xml"
 py xlsx-filer "$work/td/returns.xlsx" 白银市
 py rollup "$work/td/return.xml" street,street,district,district,city
+# the figures of the two communities moved to 长征街道, 平川区
+sed -e 's/^community.code = .*/community.code = 620403001002/' \
+    -e 's/^community.street = .*/community.street = 长征街道/' \
+    -e 's/^community.district = .*/community.district = 平川区/' \
+    -e 's/^community.district-code = .*/community.district-code = 620403/' \
+    -e 's/^community.street-code = .*/community.street-code = 620403001/' \
+    "$ex/dongfeng-2011.figures.txt" >"$work/td-dongfeng.figures.txt"
+sed -e 's/^community.code = .*/community.code = 620403001003/' \
+    -e 's/^community.name = .*/community.name = 红旗社区/' \
+    -e 's/^community.street = .*/community.street = 长征街道/' \
+    -e 's/^community.district = .*/community.district = 平川区/' \
+    -e 's/^community.district-code = .*/community.district-code = 620403/' \
+    -e 's/^community.street-code = .*/community.street-code = 620403001/' \
+    "$ex/hongxing-2011.figures.txt" >"$work/td-hongqi.figures.txt"
+# the 汇总表 with subtotal rows: each above its communities, the 合计 first
+py xlsx-rollup "$work/td/returns.xlsx" zh "$ex/hongxing-2011.figures.txt" "$JF" \
+    "$work/td-dongfeng.figures.txt" "$work/td-hongqi.figures.txt"
+py xlsx-form "$work/td/returns.xlsx" zh
 check "two districts: summaries of the 4 communities, 2 streets, 2 districts and the city, nothing else" \
     test "$(cd "$work/td" && ls summary-*.md | tr '\n' ' ')" = \
     "summary-620402003001.md summary-620402003005.md summary-620403001002.md summary-620403001003.md summary-city-6204.md summary-district-620402.md summary-district-620403.md summary-street-620402003.md summary-street-620403001.md "
