@@ -4,24 +4,26 @@
  * What: one .xlsx file with a summary sheet and one sheet per table of the
  * return (SPEC 3, 4), in the order of the "table" type of return.xsd:
  *
- *   summary       one row per community, grouped by district then street
- *                 (code prefixes 6 and 9), a subtotal row after each street
- *                 and each district, a grand total; subtotals and the total
- *                 are SUM formulas whose cached value is the exact integer
- *                 sum of the cells they cover, computed here (so a reader
- *                 that does not recalculate shows what Excel would; the
- *                 return's roll-up units give only the subtotal names).
+ *   summary       a cross-table (xlsx_summary.c): 甲 name, 乙 code, the
+ *                 indicators numbered 1 2 3…; the filing unit's 合计 row
+ *                 first, then the communities grouped by district then
+ *                 street (code prefixes 6 and 9), a subtotal row above
+ *                 each street and district below the filing unit; the
+ *                 subtotals and the total are SUM formulas whose cached
+ *                 value is the exact integer sum of the cells they cover,
+ *                 computed here (so a reader that does not recalculate
+ *                 shows what Excel would; the return's roll-up units give
+ *                 only the subtotal names).
  *   visits        one row per unit: households by dwelling, coverage,
  *                 visits by kind.
  *   opinions,     cross-tables (xlsx_tables.c): one row per unit, the
  *   suggestions,  reporting unit's 合计 row first (SUM formulas over the
- *   groups        communities it covers), categories (groups) x statuses
- *                 (measures) as a two-level heading with a 合计 block
- *                 first, the columns numbered 甲 乙 1 2 3… under it;
- *                 a column chart below the table.
- *   cadres        one block per unit: by role (total row as formulas), then
- *                 for communities the teams and the cadres by id (never by
- *                 name), told apart by a "kind" column.
+ *   groups,       communities it covers), categories (groups, roles) x
+ *   cadres        statuses (measures) as a two-level heading with a 合计
+ *                 block first, the columns numbered 甲 乙 1 2 3… under it;
+ *                 a column chart below the table (not for cadres). The
+ *                 cadres have a second sheet, their detail: each
+ *                 community's teams and its cadres by id (never by name).
  *   satisfaction  one row per unit: forms by rating, rate; pie chart.
  *   audit         two sheets: findings by rule, one row per unit (from the
  *                 units' <audit>); then the findings list (file, line,
@@ -35,9 +37,10 @@
  * every printed page; A4 landscape, 第 &P 页 共 &N 页 in the print footer,
  * one page wide or, for a cross-table too wide to read so, at 80 % over
  * several pages with its unit columns repeated. Charts go below their
- * table (beside it they would widen the page). Units come in one order
- * everywhere: communities by code, each roll-up right after the
- * communities it covers, 'all' last.
+ * table (beside it they would widen the page). Units come in report
+ * order after the 合计 row: communities by code, each roll-up after the
+ * communities it covers; the summary sheet alone groups them, each
+ * subtotal above its communities.
  *
  * Where the data comes from: the return document only (borrowed, read-only)
  * and opts->labels (return.xsd). Row labels are the zh/en attributes of the

@@ -24,7 +24,7 @@
  *   cadres        the same form: a 合计 block (cadres registered, taking
  *                 part, visits taken part in: 参与走访人次, a visit by two
  *                 cadres counts once for each), then a block per role;
- *                 under it, a detail in the same convention: each
+ *                 then a detail sheet in the same convention: each
  *                 community's teams and its cadres by id (never by name),
  *                 with role and team
  *   satisfaction  the same per-unit form as visits: forms by rating,
@@ -689,75 +689,80 @@ static void cadres_heads(xlsx_ctx *c, xlsx_sheet *s, const cadres_layout *l,
     xlsx_sheet_heads(s, H, H + 2, 2);
 }
 
-/* The detail under the cross-table, from row *R: each community's teams
- * and its cadres, by id, never by name (return.xsd has them for
- * communities only), in the same convention: text columns 甲 name, 乙
- * code, 丙 kind (team or cadre), 丁 the team's name or the cadre's id, 戊
- * the cadre's role, 己 the cadre's team; then 1 registered, 2 taking
- * part, 3 visits taken part in (a cadre row has its visits only). Nothing
- * is written when no community has a team or a cadre listed. */
-static void cadres_detail(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t *r,
-                          const retdoc_unit **units, size_t nu)
+/* The detail sheet (TABLE + （明细）): each community's teams and its
+ * cadres, by id, never by name (return.xsd has them for communities only),
+ * in the same convention: text columns 甲 name, 乙 code, 丙 kind (team or
+ * cadre), 丁 the team's name or the cadre's id, 戊 the cadre's role, 己
+ * the cadre's team; then 1 registered, 2 taking part, 3 visits taken part
+ * in (a cadre row has its visits only). A sheet of its own: under the
+ * cross-table, which prints over several pages across with its headings
+ * repeated, it would print under the wrong headings. Always written (the
+ * workbook has the same sheets whatever the return), empty when no
+ * community lists a team or a cadre. */
+static error_code cadres_detail(xlsx_ctx *c, const char *table,
+                                const retdoc_unit **units, size_t nu)
 {
     static const int heads[6] = {W_NAME, W_CODE,  W_KIND,
                                  W_ENTRY, W_ROLE, W_TEAM};
     const lxw_col_t N = 6; /* the first count column */
-    lxw_row_t H = *r + 1;
-    size_t i, j, any = 0;
+    xlsx_sheet s;
+    lxw_row_t H, r;
+    size_t i, j;
 
-    for (i = 0; i < nu; i++) {
-        const xmlNode *cd = retdoc_child(units[i]->node, "cadres");
-        any += retdoc_child(cd, "team") || retdoc_child(cd, "cadre");
-    }
-    if (!any)
-        return;
+    if (c->rc != ERR_OK)
+        return c->rc;
+    xlsx_sheet_begin(c, &s, table, W_LIST, N + CADRE_COLS);
+    H = s.row;
     for (j = 0; j < 6; j++)
-        xlsx_sheet_head(c, s, H, (lxw_col_t)j, xlsx_sheet_word(c, heads[j]));
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)j, xlsx_sheet_word(c, heads[j]));
     for (j = 0; j < CADRE_COLS; j++)
-        xlsx_sheet_head(c, s, H, (lxw_col_t)(N + j),
+        xlsx_sheet_head(c, &s, H, (lxw_col_t)(N + j),
                         xlsx_sheet_word(c, cadre_words[j]));
-    xlsx_sheet_numbers(c, s, H + 1, N, N + CADRE_COLS);
-    *r = H + 2;
+    xlsx_sheet_numbers(c, &s, H + 1, N, N + CADRE_COLS);
+    xlsx_sheet_heads(&s, H, H + 1, 2);
+    r = H + 2;
     for (i = 0; i < nu && c->rc == ERR_OK; i++) {
         const retdoc_unit *u = units[i];
         const xmlNode *cd = retdoc_child(u->node, "cadres"), *n;
         if (u->rank >= 0)
             continue;
         for (n = retdoc_child(cd, "team"); n;
-             n = retdoc_next(n->next, "team"), (*r)++) {
-            xlsx_sheet_str(c, s, *r, 0, u->name, c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 1, u->code, c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_TEAM), c->f.text,
+             n = retdoc_next(n->next, "team"), r++) {
+            xlsx_sheet_str(c, &s, r, 0, u->name, c->f.text, 0);
+            xlsx_sheet_str(c, &s, r, 1, u->code, c->f.text, 0);
+            xlsx_sheet_str(c, &s, r, 2, xlsx_sheet_word(c, W_TEAM), c->f.text,
                            0);
-            xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "name"),
+            xlsx_sheet_str(c, &s, r, 3, retdoc_attr0(c->rd, n, "name"),
                            c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 4, "", c->f.text, -1);
-            xlsx_sheet_str(c, s, *r, 5, "", c->f.text, -1);
+            xlsx_sheet_str(c, &s, r, 4, "", c->f.text, -1);
+            xlsx_sheet_str(c, &s, r, 5, "", c->f.text, -1);
             for (j = 0; j < CADRE_COLS; j++)
-                xlsx_sheet_num(c, s, *r, (lxw_col_t)(N + j),
+                xlsx_sheet_num(c, &s, r, (lxw_col_t)(N + j),
                                count(c, n, cadre_counts[j]), c->f.num);
         }
         for (n = retdoc_child(cd, "cadre"); n;
-             n = retdoc_next(n->next, "cadre"), (*r)++) {
+             n = retdoc_next(n->next, "cadre"), r++) {
             const xmlNode *ro =
                 retdoc_row(c->rd, cd, "role", retdoc_attr(c->rd, n, "role"));
-            xlsx_sheet_str(c, s, *r, 0, u->name, c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 1, u->code, c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 2, xlsx_sheet_word(c, W_CADRE_ROW),
+            xlsx_sheet_str(c, &s, r, 0, u->name, c->f.text, 0);
+            xlsx_sheet_str(c, &s, r, 1, u->code, c->f.text, 0);
+            xlsx_sheet_str(c, &s, r, 2, xlsx_sheet_word(c, W_CADRE_ROW),
                            c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 3, retdoc_attr0(c->rd, n, "id"), c->f.text,
+            xlsx_sheet_str(c, &s, r, 3, retdoc_attr0(c->rd, n, "id"), c->f.text,
                            0);
-            xlsx_sheet_str(c, s, *r, 4,
+            xlsx_sheet_str(c, &s, r, 4,
                            ro ? xlsx_sheet_label(c, ro)
                               : retdoc_attr0(c->rd, n, "role"),
                            c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, 5, retdoc_attr0(c->rd, n, "team"),
+            xlsx_sheet_str(c, &s, r, 5, retdoc_attr0(c->rd, n, "team"),
                            c->f.text, 0);
-            xlsx_sheet_str(c, s, *r, N, "", c->f.num, -1);
-            xlsx_sheet_str(c, s, *r, N + 1, "", c->f.num, -1);
-            xlsx_sheet_num(c, s, *r, N + 2, count(c, n, "visits"), c->f.num);
+            xlsx_sheet_str(c, &s, r, N, "", c->f.num, -1);
+            xlsx_sheet_str(c, &s, r, N + 1, "", c->f.num, -1);
+            xlsx_sheet_num(c, &s, r, N + 2, count(c, n, "visits"), c->f.num);
         }
     }
+    xlsx_sheet_filter(c, &s, r, N + CADRE_COLS - 1);
+    return xlsx_sheet_end(c, &s);
 }
 
 error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
@@ -812,9 +817,8 @@ error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el)
         cadres_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
-    cadres_detail(c, &s, &r, units, nu);
-    s.row = r;
-    rc = xlsx_sheet_end(c, &s);
+    if ((rc = xlsx_sheet_end(c, &s)) == ERR_OK && units)
+        rc = cadres_detail(c, table, units, nu);
     free(units);
     free(v);
     free(tot);

@@ -515,9 +515,13 @@ def h(key, lang):
 
 def sheet_names(lang):
     """Sheet tab names: the table labels of return.xsd (Excel cuts a tab
-    name at 31 characters), then the audit list."""
+    name at 31 characters), with the cadres' detail after the cadres table,
+    then the audit list."""
     names = [l for _, l in labels("table", lang, RETURN_XSD)]
     names.append(names[-1] + ("（明细）" if lang == "zh" else " (list)"))
+    # the cadres' detail (teams, cadres by id) after the cadres table
+    k = [v for v, _ in labels("table", lang, RETURN_XSD)].index("cadres")
+    names.insert(k + 1, names[k] + ("（明细）" if lang == "zh" else " (list)"))
     return [n[:31].rstrip() for n in names]
 
 
@@ -528,7 +532,7 @@ def workbook(path, lang):
         raise LookupError("sheets %s, expected %s" % (order, want))
     return {key: sheets[name] for key, name in zip(
         ["summary", "visits", "opinions", "suggestions", "groups", "cadres",
-         "satisfaction", "audit", "audit-list"], want)}
+         "cadres-list", "satisfaction", "audit", "audit-list"], want)}
 
 
 def close(a, b):
@@ -672,7 +676,7 @@ def cmd_xlsx_unit(xlsx, fig_path, lang, tag=None):
         pairs += [("cadres", F("cadres"), val(tot, reg)),
                   ("taking part", F("cadres.taking-part"), val(tot, tp))]
         # under it the detail: teams, and cadres by id with role and team
-        d = ooxml.Table(wb["cadres"], h("name", lang), name_col=1, after=t.data_rows[-1])
+        d = ooxml.Table(wb["cadres-list"], h("name", lang), name_col=1)
         dreg, dtp, dcv = d.col(reg), d.col(tp), d.col(cv)
         for k in figs:
             m = re.fullmatch(r"cadres\.team\.([^.]+)", k)
@@ -858,7 +862,7 @@ def cmd_xlsx_labels(xlsx, lang):
     bad = []
     if order == want:
         wb = dict(zip(["summary", "visits", "opinions", "suggestions", "groups",
-                       "cadres", "satisfaction", "audit", "audit-list"], order))
+                       "cadres", "cadres-list", "satisfaction", "audit", "audit-list"], order))
         for key in ("opinions", "suggestions"):
             # a cross-table: the categories head the blocks of its first
             # heading row

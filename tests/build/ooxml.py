@@ -156,14 +156,13 @@ class Table:
     CODE_LABEL (and the row under it when the header takes two rows),
     then the data rows until the first row without a unit name (in
     column NAME_COL, 1 = A; a cross-table's first data row is its row of
-    column numbers 甲 乙 1 2 3…). With AFTER, the first such header row
-    below row AFTER (a second table on the sheet)."""
+    column numbers 甲 乙 1 2 3…)."""
 
-    def __init__(self, sheet, code_label, name_col=2, after=0):
+    def __init__(self, sheet, code_label, name_col=2):
         self.sheet = sheet
         hr = None
         for r in sheet.rows():
-            if r > after and sheet.value(1, r) == code_label:
+            if sheet.value(1, r) == code_label:
                 hr = r
                 break
         if hr is None:

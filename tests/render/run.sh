@@ -24,7 +24,7 @@
 # one for 楷体 sub-headings), with output-templates/fonts/fontconfig.conf
 # telling fontconfig which free face stands for which GB/T 9704 face.
 # returns.xlsx must show the campaign and every community, the 表号 block
-# of each of its nine sheets, the column numbers of its cross-tables, and
+# of each of its ten sheets, the column numbers of its cross-tables, and
 # on every printed page its footer 第 k 页 共 N 页. Every page of each
 # summary and of the workbook is also rendered to PNG (pdftoppm) in
 # OUTDIR/render/ for a person to look at.
@@ -277,7 +277,7 @@ check_workbook() { # PDF RETURN.XML
     case $t in
     *表号*)
         k=1
-        while [ "$k" -le 9 ]; do
+        while [ "$k" -le 10 ]; do
             has "$t" "表号：民访${k}表" "$what (表号 of sheet $k)"
             k=$((k + 1))
         done

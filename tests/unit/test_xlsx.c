@@ -201,12 +201,13 @@ static void test_sheet_names_zh(void **state)
     static const char *const want[] = {
         "汇总表",           "入户走访情况表",       "民情意见分类统计表",
         "建议分类统计表",   "特殊群体及服务情况表", "干部参与情况表",
-        "满意度测评情况表", "审核发现情况表",       "审核发现情况表（明细）"};
+        "干部参与情况表（明细）", "满意度测评情况表", "审核发现情况表",
+        "审核发现情况表（明细）"};
     xlsx_book *b = render_open(*state, "zh");
     size_t i;
 
-    assert_int_equal(xlsx_read_nsheets(b), 9);
-    for (i = 0; i < 9; i++)
+    assert_int_equal(xlsx_read_nsheets(b), 10);
+    for (i = 0; i < 10; i++)
         assert_string_equal(xlsx_read_sheet_name(b, i), want[i]);
     xlsx_read_close(b);
 }
@@ -663,27 +664,29 @@ static void test_groups_and_cadres(void **state)
     assert_int_equal(cell_num(b, S_CADRES, "E8"),
                      cell_num(b, S_CADRES, "E9") +
                          cell_num(b, S_CADRES, "E10"));
-    /* under it the detail, in the same convention: teams, then cadres by
-     * id (never by name) with role and team */
-    {
-        int d = row_of(b, S_CADRES, "丙", 2);
-        cell_is(b, S_CADRES, ref('A', d - 1), "单位名称");
-        cell_is(b, S_CADRES, ref('D', d - 1), "项目");
-        cell_is(b, S_CADRES, ref('I', d - 1), "参与走访人次");
-        cell_is(b, S_CADRES, ref('F', d), "己");
-        cell_is(b, S_CADRES, ref('G', d), "1");
-        cell_is(b, S_CADRES, ref('I', d), "3");
-        cell_is(b, S_CADRES, ref('A', d + 1), "红星社区");
-        cell_is(b, S_CADRES, ref('C', d + 1), "工作组");
-        cell_is(b, S_CADRES, ref('D', d + 1), "工作组");
-        cell_is(b, S_CADRES, ref('I', d + 1), "40");
-        cell_is(b, S_CADRES, ref('C', d + 2), "干部");
-        cell_is(b, S_CADRES, ref('D', d + 2), "c01");
-        cell_is(b, S_CADRES, ref('E', d + 2), "书记");
-        cell_is(b, S_CADRES, ref('F', d + 2), "工作组");
-        cell_is(b, S_CADRES, ref('D', d + 3), "c11");
-        cell_is(b, S_CADRES, ref('E', d + 3), "网格员");
-    }
+    /* the detail sheet after it, in the same convention: teams, then
+     * cadres by id (never by name) with role and team */
+#define S_CADRES_LIST "干部参与情况表（明细）"
+    form_block(b, S_CADRES_LIST, "表号：民访7表", "制定机关：民政局",
+               "计量单位：户、人、次、份、条");
+    cell_is(b, S_CADRES_LIST, "A5", "单位名称");
+    cell_is(b, S_CADRES_LIST, "B5", "代码");
+    cell_is(b, S_CADRES_LIST, "D5", "项目");
+    cell_is(b, S_CADRES_LIST, "I5", "参与走访人次");
+    cell_is(b, S_CADRES_LIST, "C6", "丙");
+    cell_is(b, S_CADRES_LIST, "F6", "己");
+    cell_is(b, S_CADRES_LIST, "G6", "1");
+    cell_is(b, S_CADRES_LIST, "I6", "3");
+    cell_is(b, S_CADRES_LIST, "A7", "红星社区");
+    cell_is(b, S_CADRES_LIST, "C7", "工作组");
+    cell_is(b, S_CADRES_LIST, "D7", "工作组");
+    cell_is(b, S_CADRES_LIST, "I7", "40");
+    cell_is(b, S_CADRES_LIST, "C8", "干部");
+    cell_is(b, S_CADRES_LIST, "D8", "c01");
+    cell_is(b, S_CADRES_LIST, "E8", "书记");
+    cell_is(b, S_CADRES_LIST, "F8", "工作组");
+    cell_is(b, S_CADRES_LIST, "D9", "c11");
+    cell_is(b, S_CADRES_LIST, "E9", "网格员");
     xlsx_read_close(b);
 }
 
@@ -759,7 +762,7 @@ static void test_english(void **state)
     xlsx_book *b = render_open(*state, "en");
     const char *opinions = "Opinions by category and status";
 
-    assert_int_equal(xlsx_read_nsheets(b), 9);
+    assert_int_equal(xlsx_read_nsheets(b), 10);
     assert_string_equal(xlsx_read_sheet_name(b, 0), "Summary");
     assert_string_equal(xlsx_read_sheet_name(b, 1), "Household visits");
     assert_string_equal(xlsx_read_sheet_name(b, 2), opinions);
@@ -789,7 +792,9 @@ static void test_english(void **state)
     /* a heading, and a row of the chart's data */
     assert_int_equal(xlsx_read_count(b, opinions, "civil affairs", -1), 2);
     assert_int_equal(xlsx_read_count(b, opinions, "党的建设", -1), 0);
-    assert_string_equal(xlsx_read_sheet_name(b, 8), "Audit findings (list)");
+    assert_string_equal(xlsx_read_sheet_name(b, 6), "Cadres and teams (list)");
+    cell_is(b, "Cadres and teams (list)", "F6", "F");
+    assert_string_equal(xlsx_read_sheet_name(b, 9), "Audit findings (list)");
     cell_is(b, "Audit findings (list)", "D6", "warning");
     cell_is(b, "Audit findings", "D5", "warning");
     cell_is(b, "Cadres and teams", "E6", "Visits taken part in");
