@@ -15,7 +15,16 @@
  * spans the columns of the first printed page. A sheet is fitted to one
  * page across, unless it is a cross-table wider than XLSX_PAGE_ONE pages:
  * that prints at 100/XLSX_PAGE_SHRINK % over several, left to right,
- * breaking between its blocks, its unit columns repeated.
+ * breaking between its blocks, its unit columns repeated; its title then
+ * starts after them, and the reporting unit is written within them, so
+ * that neither prints clipped on the continuation pages.
+ *
+ * A sheet's chart is inserted by xlsx_sheet_end too, once the printed
+ * pages are known: no wider than the first page's columns, and, when the
+ * rows above it leave too little of their page for it (an estimate, in
+ * points: row heights against XLSX_PAGE_HEIGHT at the print scale), a
+ * little shorter or else after a row break that starts a new page, so
+ * that it never straddles two.
  */
 #include "xlsx_sheet.h"
 #include "i18n.h"
@@ -267,6 +276,7 @@ error_code xlsx_sheet_formats(xlsx_ctx *c)
     f->subtitle = format(c, 0, 0, LXW_ALIGN_CENTER, 0, NULL);
     f->meta = format(c, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
     f->meta_right = format(c, 0, 0, LXW_ALIGN_RIGHT, 0, NULL);
+    f->meta_wrap = format(c, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
     f->head = format(c, 1, 1, LXW_ALIGN_CENTER, head, NULL);
     f->text = format(c, 0, 1, 0, 0, NULL);
     f->wrap = format(c, 0, 1, 0, 0, NULL);
@@ -285,7 +295,8 @@ error_code xlsx_sheet_formats(xlsx_ctx *c)
         return c->rc;
     format_set_font_size(f->title, 16);
     format_set_text_wrap(f->head);
-    format_set_text_wrap(f->wrap); /* long messages: the row grows */
+    format_set_text_wrap(f->meta_wrap); /* the reporting unit, repeated */
+    format_set_text_wrap(f->wrap);      /* long messages: the row grows */
     format_set_font_color(f->note, LXW_COLOR_RED);
     format_set_text_wrap(f->note);
     return ERR_OK;
@@ -384,8 +395,18 @@ error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
 error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                              double height)
 {
+    size_t i;
     if (c->rc != ERR_OK)
         return c->rc;
+    for (i = 0; i < s->nheights && s->heights[i].row != r; i++)
+        ;
+    if (i == s->nheights) {
+        if (GROW(s->heights, s->nheights + 1, s->cheights) != ERR_OK)
+            return xlsx_sheet_nomem(c);
+        s->nheights++;
+    }
+    s->heights[i].row = r;
+    s->heights[i].points = height;
     return xlsx_sheet_lxw(c, worksheet_set_row(s->ws, r, height, NULL),
                           "worksheet_set_row");
 }
@@ -664,40 +685,62 @@ error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                                lxw_col_t lcol, lxw_col_t vcol, int rowwise,
                                lxw_row_t at_row, lxw_col_t at_col)
 {
+    struct xlsx_chart *ch = &s->chart;
+    if (c->rc != ERR_OK)
+        return c->rc;
+    ch->set = 1;
+    ch->type = type;
+    ch->title = title;
+    ch->r1 = r1;
+    ch->r2 = r2;
+    ch->lcol = lcol;
+    ch->vcol = vcol;
+    ch->rowwise = rowwise;
+    ch->at_row = at_row;
+    ch->at_col = at_col;
+    return ERR_OK;
+}
+
+/* Inserts S's chart X_SCALE times the default width (480 pixels), Y_SCALE
+ * times its height (288). */
+static error_code insert_chart(xlsx_ctx *c, xlsx_sheet *s, double x_scale,
+                               double y_scale)
+{
+    const struct xlsx_chart *k = &s->chart;
     lxw_chart *ch;
     lxw_chart_series *se;
     lxw_chart_options o;
 
     if (c->rc != ERR_OK)
         return c->rc;
-    if (!(ch = workbook_add_chart(c->wb, type)))
+    if (!(ch = workbook_add_chart(c->wb, k->type)))
         return xlsx_sheet_fail(c, ERR_XLSX, "cannot add a chart");
     if (!(se = chart_add_series(ch, NULL, NULL)))
         return xlsx_sheet_fail(c, ERR_XLSX, "cannot add a chart series");
-    if (rowwise) {
-        chart_series_set_categories(se, s->name, r1, lcol, r1, vcol);
-        chart_series_set_values(se, s->name, r2, lcol, r2, vcol);
+    if (k->rowwise) {
+        chart_series_set_categories(se, s->name, k->r1, k->lcol, k->r1,
+                                    k->vcol);
+        chart_series_set_values(se, s->name, k->r2, k->lcol, k->r2, k->vcol);
     } else {
-        chart_series_set_categories(se, s->name, r1, lcol, r2, lcol);
-        chart_series_set_values(se, s->name, r1, vcol, r2, vcol);
+        chart_series_set_categories(se, s->name, k->r1, k->lcol, k->r2,
+                                    k->lcol);
+        chart_series_set_values(se, s->name, k->r1, k->vcol, k->r2, k->vcol);
     }
     chart_series_set_labels(se);
-    if (type == LXW_CHART_PIE) {
+    if (k->type == LXW_CHART_PIE) {
         chart_series_set_labels_percentage(se);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_RIGHT);
     } else {
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
     }
-    chart_title_set_name(ch, title);
+    chart_title_set_name(ch, k->title);
     memset(&o, 0, sizeof o);
     o.x_offset = 0;
-    /* a cross-table's first printed page holds its 合计 block and a block
-     * or two: the chart fits it at its natural width */
-    o.x_scale = s->block ? 0.85 : 1.25;
-    o.y_scale = 1.25;
-    o.description = (char *)title;
+    o.x_scale = x_scale;
+    o.y_scale = y_scale;
+    o.description = (char *)k->title;
     return xlsx_sheet_lxw(
-        c, worksheet_insert_chart_opt(s->ws, at_row, at_col, ch, &o),
+        c, worksheet_insert_chart_opt(s->ws, k->at_row, k->at_col, ch, &o),
         "worksheet_insert_chart");
 }
 
@@ -755,20 +798,108 @@ static size_t page_breaks(const xlsx_sheet *s, lxw_col_t *breaks, size_t nmax)
     return n;
 }
 
+/* Height of row R of S in points (15, unless xlsx_sheet_height set it). */
+static double row_height(const xlsx_sheet *s, lxw_row_t r)
+{
+    size_t i;
+    for (i = 0; i < s->nheights; i++)
+        if (s->heights[i].row == r)
+            return s->heights[i].points;
+    return LXW_DEF_ROW_HEIGHT;
+}
+
+/* Pixels of a column W characters wide (Excel's 7-pixel digit, 5 of
+ * padding); of the default chart, 480 x 288 at scale 1. */
+#define COL_PX(w) (7 * (w) + 5)
+#define CHART_PX_W 480.0
+#define CHART_PX_H 288.0
+
+/* The chart of S, placed for print (NB printed pages across, BREAKS their
+ * first columns): on a sheet printed over several pages across, no wider
+ * than the first page's columns from its own (at its natural width it
+ * would spill onto the next page); and when the rows above it leave too
+ * little of their printed page for it, a page break right above it, so
+ * that it starts a page of its own instead of straddling two (unless a
+ * little shorter, down to XLSX_CHART_Y_MIN, it fits where it is). Pages down
+ * are estimated (row heights in points, the page XLSX_PAGE_HEIGHT at the
+ * print scale: 80 % over several pages across, else the fitted page's);
+ * a wrong guess costs a page, never a chart cut in two. *BREAK gets the
+ * row of the break, 0 for none. */
+static error_code place_chart(xlsx_ctx *c, xlsx_sheet *s,
+                              const lxw_col_t *breaks, size_t nb,
+                              lxw_row_t *brk)
+{
+    const struct xlsx_chart *k = &s->chart;
+    double x_scale = s->block ? 0.85 : 1.25, scale = 1, width = 0, heads = 0;
+    double y = 0, page, y_scale = XLSX_CHART_Y_SCALE;
+    const double pt = CHART_PX_H * 0.75; /* the chart's points at scale 1 */
+    lxw_col_t i;
+    lxw_row_t r;
+
+    *brk = 0;
+    if (!k->set)
+        return c->rc;
+    if (nb) {
+        double avail = 0;
+        for (i = k->at_col; i < breaks[0]; i++)
+            avail += COL_PX(col_width(s, i));
+        if (avail < x_scale * CHART_PX_W)
+            x_scale = avail / CHART_PX_W;
+        scale = 1 / XLSX_PAGE_SHRINK;
+    } else {
+        /* fitted to the page across: the table or the chart, the wider */
+        double chart_w = 0;
+        for (i = 0; i < s->ncols; i++)
+            width += col_width(s, i);
+        for (i = 0; i < k->at_col; i++)
+            chart_w += col_width(s, i);
+        chart_w += x_scale * CHART_PX_W / 7;
+        if (chart_w > width)
+            width = chart_w;
+        if (width > XLSX_PAGE_WIDTH)
+            scale = XLSX_PAGE_WIDTH / width;
+    }
+    page = XLSX_PAGE_HEIGHT / scale;
+    if (s->frozen)
+        for (r = s->head_first; r <= s->head_last; r++)
+            heads += row_height(s, r);
+    for (r = 0; r < k->at_row; r++) {
+        double h = row_height(s, r);
+        if (y + h > page) /* a new page, the headings repeated on it */
+            y = s->frozen && r > s->head_last ? heads : 0;
+        y += h;
+    }
+    if (y + y_scale * pt > page && y > heads) {
+        if (page - y >= XLSX_CHART_Y_MIN * pt)
+            y_scale = (page - y) / pt; /* a little shorter, it fits */
+        else
+            *brk = k->at_row;
+    }
+    return insert_chart(c, s, x_scale, y_scale);
+}
+
 /* The header block of S (rows 0-2) over its first COLS columns: title;
  * campaign and period; reporting unit; at the top right the 表号 block
  * over as many of the last columns as its text needs (two at least; a
  * merged cell clips what does not fit): 表号 民访N表 (N the sheet's
- * number), 制定机关, and 计量单位 under them. */
-static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols)
+ * number), 制定机关, and 计量单位 under them. With LEAD > 0, the unit
+ * columns 0..LEAD-1 repeat on every printed page across: the title and the
+ * period are centred over the columns after them (a merged cell reaching
+ * into them would print clipped on the continuation pages), and the
+ * reporting unit is written within them, wrapped, so that it prints
+ * whole on every page. */
+static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols,
+                         lxw_col_t lead)
 {
     buf_t b = BUF_INIT;
-    const char *number, *issuer = xlsx_sheet_word(c, W_ISSUER);
-    double need, have = 0;
-    lxw_col_t first;
+    const char *number, *issuer = xlsx_sheet_word(c, W_ISSUER), *unit;
+    double need, have = 0, lead_w = 0, w;
+    lxw_col_t first, i;
 
     if (cols < 4)
         cols = 4;
+    if (lead + 2 >= cols)
+        lead = 0;
     buf_printf(&b, "%s%zu%s", xlsx_sheet_word(c, W_TABLE_NO), s->number,
                xlsx_sheet_word(c, W_TABLE_NO_AFTER));
     if (!(number = xlsx_sheet_keep_buf(c, &b)))
@@ -776,14 +907,26 @@ static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols)
     need = xlsx_sheet_text_width(number);
     if (xlsx_sheet_text_width(issuer) > need)
         need = xlsx_sheet_text_width(issuer);
-    for (first = cols; first > 2 && (first > cols - 2 || have < need + 1);)
+    for (first = cols;
+         first > lead + 2 && (first > cols - 2 || have < need + 1);)
         have += col_width(s, --first);
-    xlsx_sheet_merge(c, s, 0, 0, 0, first - 1, s->title, c->f.title);
-    xlsx_sheet_merge(c, s, 1, 0, 1, first - 1, c->period, c->f.subtitle);
+    xlsx_sheet_merge(c, s, 0, lead, 0, first - 1, s->title, c->f.title);
+    xlsx_sheet_merge(c, s, 1, lead, 1, first - 1, c->period, c->f.subtitle);
     xlsx_sheet_merge(c, s, 0, first, 0, cols - 1, number, c->f.meta_right);
     xlsx_sheet_merge(c, s, 1, first, 1, cols - 1, issuer, c->f.meta_right);
     buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT), c->reporting);
-    xlsx_sheet_str(c, s, 2, 0, xlsx_sheet_keep_buf(c, &b), c->f.meta, -1);
+    if (!(unit = xlsx_sheet_keep_buf(c, &b)))
+        return;
+    if (lead) {
+        for (i = 0; i < lead; i++)
+            lead_w += col_width(s, i);
+        w = xlsx_sheet_text_width(unit);
+        xlsx_sheet_merge(c, s, 2, 0, 2, lead - 1, unit, c->f.meta_wrap);
+        if (w > lead_w - 1)
+            xlsx_sheet_height(c, s, 2, 15 * (1 + (int)(w / (lead_w - 1))));
+    } else {
+        xlsx_sheet_str(c, s, 2, 0, unit, c->f.meta, -1);
+    }
     xlsx_sheet_str(c, s, 2, cols - 1, xlsx_sheet_word(c, W_UNIT_OF_COUNT),
                    c->f.meta_right, -1);
 }
@@ -792,12 +935,14 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
 {
     static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER, W_REPORT_DATE};
     lxw_col_t breaks[XLSX_PAGES_MAX + 1], first;
+    lxw_row_t rows[2] = {0, 0};
     size_t i, nb = 0;
 
     if (s->ws) {
         nb = page_breaks(s, breaks, XLSX_PAGES_MAX + 1);
         first = nb ? breaks[0] : s->ncols;
-        header_block(c, s, first);
+        header_block(c, s, first, nb ? s->freeze_col : 0);
+        place_chart(c, s, breaks, nb, &rows[0]);
         for (i = 0; i < 4 && c->rc == ERR_OK; i++) {
             buf_t b = BUF_INIT;
             buf_printf(&b, "%s%s", xlsx_sheet_word(c, foot[i]),
@@ -817,7 +962,13 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
     free(s->width);
     s->width = NULL;
     s->nwidth = s->cwidth = 0;
+    free(s->heights);
+    s->heights = NULL;
+    s->nheights = s->cheights = 0;
     if (c->rc != ERR_OK)
+        return c->rc;
+    if (rows[0] && xlsx_sheet_lxw(c, worksheet_set_h_pagebreaks(s->ws, rows),
+                                  "worksheet_set_h_pagebreaks") != ERR_OK)
         return c->rc;
     if (s->frozen) {
         worksheet_freeze_panes(s->ws, s->head_last + 1, s->freeze_col);

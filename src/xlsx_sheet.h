@@ -118,11 +118,19 @@ enum {
 #define XLSX_PAGE_SHRINK 1.25
 #define XLSX_PAGE_ONE 1.6 /* up to this many pages wide: shrunk onto one */
 #define XLSX_PAGES_MAX 64 /* printed pages across a sheet, at most */
+/* What a printed page holds down, in points at 100 %: A4 landscape (210
+ * mm) less the default top and bottom margins (0.75 in each), less a
+ * tenth to spare (where fonts are taller, rows print taller). */
+#define XLSX_PAGE_HEIGHT 440.0
+/* A chart's height: this many times the default 288 pixels; down to MIN
+ * times where that keeps it on the page (else it starts the next). */
+#define XLSX_CHART_Y_SCALE 1.25
+#define XLSX_CHART_Y_MIN 0.9
 
 typedef struct {
-    lxw_format *title, *subtitle, *meta, *meta_right, *head, *text, *wrap, *num,
-        *pct, *sub_text, *sub_num, *sub_pct, *tot_text, *tot_num, *tot_pct,
-        *note, *foot, *colno;
+    lxw_format *title, *subtitle, *meta, *meta_right, *meta_wrap, *head, *text,
+        *wrap, *num, *pct, *sub_text, *sub_num, *sub_pct, *tot_text, *tot_num,
+        *tot_pct, *note, *foot, *colno;
 } xlsx_formats;
 
 /* The render context. Everything in it is owned by it (freed by
@@ -163,6 +171,23 @@ typedef struct {
     int frozen;         /* head_first/head_last set */
     lxw_row_t wrap_row; /* the heading row last made taller */
     double wrap_lines;  /* and its number of lines */
+    /* rows given a height (xlsx_sheet_height), for the printed pages'
+     * estimate (owned) */
+    struct xlsx_height {
+        lxw_row_t row;
+        double points;
+    } * heights;
+    size_t nheights, cheights;
+    /* the sheet's chart, if any: inserted by xlsx_sheet_end, once the
+     * printed pages are known (its width, and the page it starts) */
+    struct xlsx_chart {
+        int set;
+        uint8_t type;
+        const char *title; /* borrowed */
+        lxw_row_t r1, r2, at_row;
+        lxw_col_t lcol, vcol, at_col;
+        int rowwise;
+    } chart;
 } xlsx_sheet;
 
 /* ---- errors and strings ------------------------------------------------ */
@@ -291,7 +316,10 @@ error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
 error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                             const char *title, lxw_row_t r1, lxw_row_t r2,
                             lxw_col_t lcol, lxw_col_t vcol, int rowwise);
-/* The same with its top left corner at cell (AT_ROW, AT_COL). */
+/* The same with its top left corner at cell (AT_ROW, AT_COL). One chart
+ * a sheet; xlsx_sheet_end inserts it: no wider than the first printed
+ * page's columns, and starting a new printed page when it would
+ * otherwise straddle a page break (see xlsx_sheet.c). */
 error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
                                const char *title, lxw_row_t r1, lxw_row_t r2,
                                lxw_col_t lcol, lxw_col_t vcol, int rowwise,

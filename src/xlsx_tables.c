@@ -702,7 +702,7 @@ static void cadres_heads(xlsx_ctx *c, xlsx_sheet *s, const cadres_layout *l,
 static error_code cadres_detail(xlsx_ctx *c, const char *table,
                                 const retdoc_unit **units, size_t nu)
 {
-    static const int heads[6] = {W_NAME, W_CODE,  W_KIND,
+    static const int heads[6] = {W_NAME,  W_CODE, W_KIND,
                                  W_ENTRY, W_ROLE, W_TEAM};
     const lxw_col_t N = 6; /* the first count column */
     xlsx_sheet s;

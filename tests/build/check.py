@@ -759,10 +759,19 @@ def cmd_xlsx_form(xlsx, lang):
         number = "%s%d%s" % (words["table-number"], i, words["table-number-after"])
         row1 = [c for c in sorted(sh.row(1)) if sh.value(c, 1) not in (None, "")]
         row2 = [c for c in sorted(sh.row(2)) if sh.value(c, 2) not in (None, "")]
-        if [sh.value(c, 1) for c in row1[1:]] != [number] or row1[0] != 1:
-            bad.append("row 1: %r, expected the title then %r" % ([sh.value(c, 1) for c in row1], number))
-        if [sh.value(c, 2) for c in row2[1:]] != [words["issuer"]]:
-            bad.append("row 2: %r, expected the period then %r" % ([sh.value(c, 2) for c in row2], words["issuer"]))
+        # the title and period from A, or, on a sheet printed over several
+        # pages across, after the unit columns A:B, which repeat on every
+        # page; the reporting unit then merged over A3:B3 (it prints whole
+        # on every page)
+        lead = 3 if sh.col_breaks else 1
+        if [sh.value(c, 1) for c in row1[1:]] != [number] or row1[0] != lead:
+            bad.append("row 1: %r, expected the title (column %d) then %r"
+                       % ([sh.value(c, 1) for c in row1], lead, number))
+        if [sh.value(c, 2) for c in row2[1:]] != [words["issuer"]] or row2[0] != lead:
+            bad.append("row 2: %r, expected the period (column %d) then %r"
+                       % ([sh.value(c, 2) for c in row2], lead, words["issuer"]))
+        if sh.col_breaks and (1, 3, 2, 3) not in sh.merges:
+            bad.append("the reporting unit is not merged over A3:B3: %r" % (sh.merges,))
         if sh.footer != words["page-footer"]:
             bad.append("print footer %r, expected %r" % (sh.footer, words["page-footer"]))
         ps = sh.page_setup

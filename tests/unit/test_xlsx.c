@@ -178,7 +178,8 @@ static void part_has(xlsx_book *b, const char *part, const char *sheet,
 static void form_block(xlsx_book *b, const char *sheet, const char *number,
                        const char *issuer, const char *units)
 {
-    char r1[16], r2[16], r3[16], merge[64];
+    char r1[16], r2[16], r3[16], merge[64], *text;
+    int across;
     assert_int_equal(xlsx_read_find(b, sheet, number, -1, r1), 0);
     assert_int_equal(xlsx_read_find(b, sheet, issuer, -1, r2), 0);
     assert_int_equal(xlsx_read_find(b, sheet, units, -1, r3), 0);
@@ -189,20 +190,39 @@ static void form_block(xlsx_book *b, const char *sheet, const char *number,
     assert_memory_equal(r1, r2, strlen(r1) - 1); /* one column */
     assert_int_equal(strlen(r1), 2);             /* a column A-Z, after C */
     assert_true(r1[0] > 'C');
-    /* the title ends where the block begins */
-    snprintf(merge, sizeof merge, "<mergeCell ref=\"A1:%c1\"/>", r1[0] - 1);
+    /* the title ends where the block begins; on a sheet printed over
+     * several pages across, it begins after the unit columns A:B, which
+     * repeat on every page (a merged cell reaching into them would print
+     * clipped there), and the reporting unit is merged over A3:B3, to
+     * print whole on every page */
+    text = xlsx_read_part(b, NULL, sheet);
+    assert_non_null(text);
+    across = strstr(text, "<colBreaks") != NULL;
+    free(text);
+    snprintf(merge, sizeof merge, "<mergeCell ref=\"%c1:%c1\"/>",
+             across ? 'C' : 'A', r1[0] - 1);
     part_has(b, NULL, sheet, merge);
+    snprintf(merge, sizeof merge, "<mergeCell ref=\"%c2:%c2\"/>",
+             across ? 'C' : 'A', r1[0] - 1);
+    part_has(b, NULL, sheet, merge);
+    if (across)
+        part_has(b, NULL, sheet, "<mergeCell ref=\"A3:B3\"/>");
 }
 
 /* --------------------------------------------------------------- tests */
 
 static void test_sheet_names_zh(void **state)
 {
-    static const char *const want[] = {
-        "汇总表",           "入户走访情况表",       "民情意见分类统计表",
-        "建议分类统计表",   "特殊群体及服务情况表", "干部参与情况表",
-        "干部参与情况表（明细）", "满意度测评情况表", "审核发现情况表",
-        "审核发现情况表（明细）"};
+    static const char *const want[] = {"汇总表",
+                                       "入户走访情况表",
+                                       "民情意见分类统计表",
+                                       "建议分类统计表",
+                                       "特殊群体及服务情况表",
+                                       "干部参与情况表",
+                                       "干部参与情况表（明细）",
+                                       "满意度测评情况表",
+                                       "审核发现情况表",
+                                       "审核发现情况表（明细）"};
     xlsx_book *b = render_open(*state, "zh");
     size_t i;
 
@@ -690,6 +710,72 @@ static void test_groups_and_cadres(void **state)
     xlsx_read_close(b);
 }
 
+/* The integer after NEEDLE in TEXT, -1 if none. */
+static long after(const char *text, const char *needle)
+{
+    const char *p = text ? strstr(text, needle) : NULL;
+    return p ? strtol(p + strlen(needle), NULL, 10) : -1;
+}
+
+/* Charts are placed for print: one that would straddle a page break
+ * starts a page of its own (a row break right above it, and no other),
+ * and one on a sheet printed over several pages across is no wider than
+ * the first. The return grows by a community at a time, so that the pie
+ * below the satisfaction table meets the end of its page at some size. */
+static void test_chart_placement(void **state)
+{
+    fixture *f = *state;
+    xmlDoc *d = xmlCopyDoc(f->doc, 1);
+    xmlNode *root = xmlDocGetRootElement(d), *n, *first = NULL;
+    xlsx_book *b;
+    char *sheet, *drawing;
+    long row, brk, to, colbrk;
+    int k, breaks = 0;
+
+    for (n = root->children; n && !first; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "unit"))
+            first = n;
+    assert_non_null(first);
+    for (k = 0; k < 30; k++) {
+        xmlNode *copy = xmlCopyNode(first, 1);
+        char code[16];
+        snprintf(code, sizeof code, "6204020031%02d", k);
+        xmlSetProp(copy, BAD_CAST "code", BAD_CAST code);
+        assert_non_null(xmlAddPrevSibling(first, copy));
+        b = xlsx_read_open(render(f, d, "zh", CREATED, "charts.xlsx"));
+        assert_non_null(b);
+        /* the pie, the fourth chart */
+        drawing = xlsx_read_part(b, "xl/drawings/drawing4.xml", NULL);
+        sheet = xlsx_read_part(b, NULL, "满意度测评情况表");
+        row = after(drawing, "<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</"
+                             "xdr:colOff><xdr:row>");
+        brk = after(sheet, "<rowBreaks count=\"1\" manualBreakCount=\"1\">"
+                           "<brk id=\"");
+        assert_true(row > 10);
+        if (brk >= 0) {
+            assert_int_equal(brk, row);
+            breaks++;
+        } else {
+            assert_null(strstr(sheet, "<rowBreaks"));
+        }
+        free(drawing);
+        free(sheet);
+        /* the opinions' chart ends before the first page break across */
+        drawing = xlsx_read_part(b, "xl/drawings/drawing1.xml", NULL);
+        sheet = xlsx_read_part(b, NULL, S_OPINIONS);
+        to = after(drawing, "<xdr:to><xdr:col>");
+        colbrk = after(strstr(sheet, "<colBreaks"), "<brk id=\"");
+        assert_true(to > 0 && colbrk > 0);
+        assert_true(to < colbrk);
+        free(drawing);
+        free(sheet);
+        xlsx_read_close(b);
+    }
+    assert_true(breaks > 0 && breaks < 30);
+    xmlFreeDoc(d);
+}
+
 static void test_layout_and_properties(void **state)
 {
     xlsx_book *b = render_open(*state, "zh");
@@ -1042,6 +1128,7 @@ int main(void)
         cmocka_unit_test(test_visits_satisfaction_form),
         cmocka_unit_test(test_findings_past_sheet_limit),
         cmocka_unit_test(test_groups_and_cadres),
+        cmocka_unit_test(test_chart_placement),
         cmocka_unit_test(test_layout_and_properties),
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_byte_identical),
