@@ -8,7 +8,7 @@
           urn:canvass:summary:1) that docx.xsl, html.xsl and md.xsl lay out:
 
             <summary lang level code>
-              <title>…</title>
+              <title>…<br> </br>…</title>   a title line break
               <p>…</p>                      body paragraph
               <h level="1..4">…</h>          heading on its own line
               <p><lead level="2">…</lead>…</p>   run-in heading, then text
@@ -85,8 +85,12 @@
         <xsl:text>Summary of the “</xsl:text>
         <xsl:value-of select="$campaign/@title"/>
         <xsl:text>” Campaign</xsl:text>
+        <!-- the place on a line of its own: a Chinese name may otherwise
+             break anywhere at the end of the line (城|关街道); <br> reads
+             as a space where a line cannot break (Markdown, properties) -->
         <xsl:if test="string($name) != ''">
-          <xsl:text> in </xsl:text>
+          <br><xsl:text> </xsl:text></br>
+          <xsl:text>in </xsl:text>
           <xsl:value-of select="$name"/>
         </xsl:if>
       </title>
@@ -272,8 +276,14 @@
         </xsl:otherwise>
       </xsl:choose>
 
+      <!-- Signed by the unit when it is a body that signs: a community
+           (its residents' committee) or a street (its office, by the
+           street's name). A district's or a city's name is a place, and
+           the return names no body for it (not the bureau nor the
+           government): the date alone, the signing body left to the
+           filer, as for 'all'. -->
       <signature>
-        <xsl:if test="string($name) != ''">
+        <xsl:if test="string($name) != '' and (@level = 'community' or @level = 'street')">
           <unit><xsl:value-of select="$name"/></unit>
         </xsl:if>
         <date>
@@ -1083,8 +1093,21 @@
     </xsl:copy>
   </xsl:template>
 
-  <!-- Collapse the white space the layout of this file leaves in text. -->
-  <xsl:template match="s:title | s:unit | s:date" mode="number">
+  <!-- Collapse the white space the layout of this file leaves in text;
+       a title's line breaks stay. -->
+  <xsl:template match="s:title" mode="number">
+    <xsl:copy>
+      <xsl:copy-of select="@*"/>
+      <xsl:for-each select="node()">
+        <xsl:choose>
+          <xsl:when test="self::s:br"><xsl:copy-of select="."/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="normalize-space(.)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="s:unit | s:date" mode="number">
     <xsl:copy>
       <xsl:copy-of select="@*"/>
       <xsl:value-of select="normalize-space(.)"/>

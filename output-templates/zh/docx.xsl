@@ -34,7 +34,12 @@
   <xsl:template match="s:title">
     <w:p>
       <w:pPr><w:pStyle w:val="Title"/></w:pPr>
-      <xsl:call-template name="run"/>
+      <xsl:for-each select="node()">
+        <xsl:choose>
+          <xsl:when test="self::s:br"><w:r><w:br/></w:r></xsl:when>
+          <xsl:otherwise><xsl:call-template name="run"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </w:p>
   </xsl:template>
 

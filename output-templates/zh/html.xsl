@@ -85,7 +85,14 @@ h4, h5, .lead-3, .lead-4 { font-weight: bold; }
   </xsl:template>
 
   <xsl:template match="s:title">
-    <h1 class="title"><xsl:value-of select="."/></h1>
+    <h1 class="title">
+      <xsl:for-each select="node()">
+        <xsl:choose>
+          <xsl:when test="self::s:br"><br/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </h1>
   </xsl:template>
 
   <xsl:template match="s:h">

@@ -240,8 +240,14 @@
         </xsl:otherwise>
       </xsl:choose>
 
+      <!-- Signed by the unit when it is a body that signs: a community
+           (its residents' committee) or a street (its office, by the
+           street's name). A district's or a city's name is a place, and
+           the return names no body for it (not the bureau nor the
+           government): the date alone, the signing body left to the
+           filer, as for 'all'. -->
       <signature>
-        <xsl:if test="string($name) != ''">
+        <xsl:if test="string($name) != '' and (@level = 'community' or @level = 'street')">
           <unit><xsl:value-of select="$name"/></unit>
         </xsl:if>
         <date>

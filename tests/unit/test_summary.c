@@ -584,6 +584,22 @@ static void test_zh_rollup(void **state)
              "html");
     free(t);
 
+    /* a district or a city is a place, and the return names no body for
+     * it: its summary is dated, signed by no unit (the filer's to add) */
+    t = slurp(render(fx, fx->zh, "district", "620402", "md", "d.md"), NULL);
+    assert_non_null(t);
+    assert_has(t, "持续提升为民服务水平。\n\n2011年11月10日\n");
+    free(t);
+    t = docx_text(render(fx, fx->zh, "city", "6204", "docx", "ci.docx"));
+    assert_has(t, "持续提升为民服务水平。\n2011年11月10日\n");
+    assert_lacks(t, "\n白银市\n");
+    free(t);
+    t = slurp(render(fx, fx->en, "city", "6204", "md", "ci.md"), NULL);
+    assert_non_null(t);
+    assert_lacks(t, "\n\n白银市\n\n10 November 2011");
+    assert_has(t, "\n\n10 November 2011\n");
+    free(t);
+
     /* the whole batch: no unit name in the title or the signature */
     t = slurp(render(fx, fx->zh, "all", "", "md", "all.md"), NULL);
     assert_non_null(t);
@@ -683,6 +699,10 @@ static void test_en(void **state)
     t = slurp(render(fx, fx->en, "community", JINSHAN, "html", "e.html"), NULL);
     assert_non_null(t);
     assert_has(t, "<html lang=\"en\">");
+    assert_has(t, "<h1 class=\"title\">Summary of the “走千家访万户” "
+                  "Campaign<br/>in 金山社区</h1>");
+    assert_has(t, "<title>Summary of the “走千家访万户” Campaign in "
+                  "金山社区</title>");
     /* English is set ragged right, not justified; pages are numbered */
     assert_has(t, "text-align: left;");
     assert_lacks(t, "justify");
@@ -690,8 +710,22 @@ static void test_en(void **state)
     check_en(fx, "community", JINSHAN, t, "html");
     free(t);
 
+    /* the title breaks before the place, whose Chinese name could
+     * otherwise break anywhere at the end of the line (城|关街道); where a
+     * line cannot break (Markdown, above; the properties) a space */
+    t = docx_part(render(fx, fx->en, "community", JINSHAN, "docx", "e.docx"),
+                  "word/document.xml");
+    assert_has(t, "<w:t xml:space=\"preserve\">Summary of the “走千家访万户” "
+                  "Campaign</w:t></w:r><w:r><w:br/></w:r><w:r><w:rPr/>"
+                  "<w:t xml:space=\"preserve\">in 金山社区</w:t>");
+    free(t);
+    t = docx_part(render(fx, fx->en, "community", JINSHAN, "docx", "e.docx"),
+                  "docProps/core.xml");
+    assert_has(t, "<dc:title>Summary of the “走千家访万户” Campaign in "
+                  "金山社区</dc:title>");
+    free(t);
     t = docx_text(render(fx, fx->en, "community", JINSHAN, "docx", "e.docx"));
-    assert_has(t, "Summary of the “走千家访万户” Campaign in 金山社区\n");
+    assert_has(t, "Summary of the “走千家访万户” Campaignin 金山社区\n");
     check_en(fx, "community", JINSHAN, t, "docx");
     free(t);
 
