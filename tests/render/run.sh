@@ -24,8 +24,11 @@
 # one for 楷体 sub-headings), with output-templates/fonts/fontconfig.conf
 # telling fontconfig which free face stands for which GB/T 9704 face.
 # returns.xlsx must show the campaign and every community, the 表号 block
-# of each of its ten sheets, the column numbers of its cross-tables, and
-# on every printed page its footer 第 k 页 共 N 页. Every page of each
+# of each of its ten sheets, the column numbers of its cross-tables (on
+# the pages of 汇总表 and 干部参与情况表, with 合计 before the units), on
+# every printed page its footer 第 k 页 共 N 页, and the 填报单位 line
+# whole wherever it prints (the unit columns repeat on continuation
+# pages). Every page of each
 # summary and of the workbook is also rendered to PNG (pdftoppm) in
 # OUTDIR/render/ for a person to look at.
 #
@@ -211,11 +214,21 @@ check_summary() { # PDF RETURN.XML LEVEL CODE
     python3 "$here/tests/render/check_text.py" "$pdf.txt" "$ret" "$level" "$code" >"$pdf.check" 2>&1 ||
         while read -r line; do fail "$what: $line"; done <"$pdf.check"
     cjk_embedded "$pdf" || fail "$what: no CJK font embedded (pdffonts)"
-    # the signing block (GB/T 9704 7.3.5.2), measured on the page
-    if [ "$lang" = zh ] && [ -n "$name" ]; then
+    # the signing block (GB/T 9704 7.3.5.2), measured on the page: signed
+    # by a community or a street; a district's or a city's summary is
+    # dated only (a place, and the return names no body for it)
+    signer=
+    case $level in community | street) signer=$name ;; esac
+    if [ "$lang" = zh ] && [ -n "$signer" ]; then
         pdftotext -bbox "$pdf" "$pdf.bbox"
-        python3 "$here/tests/render/check_text.py" --signature "$pdf.bbox" "$name" >"$pdf.sig" 2>&1 ||
+        python3 "$here/tests/render/check_text.py" --signature "$pdf.bbox" "$signer" >"$pdf.sig" 2>&1 ||
             while read -r line; do fail "$what: $line"; done <"$pdf.sig"
+    elif [ "$lang" = zh ] && [ -n "$name" ]; then
+        case $t in
+        *"$name${y}年${m}月${d}日"*) fail "$what: signed with the place name $name" ;;
+        *"。${y}年${m}月${d}日"*) ;;
+        *) fail "$what: the date ${y}年${m}月${d}日 does not follow the text" ;;
+        esac
     fi
     # headings and body in different faces: 仿宋 body → serif, 黑体 headings
     # → sans, 楷体 sub-headings → Kai (zh only: en sets CJK only in names)
@@ -290,11 +303,32 @@ check_workbook() { # PDF RETURN.XML
     # every printed page says which of how many (the sheets' print footer)
     pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
     [ "${pages:-0}" -gt 0 ] || fail "$what: no pages (pdfinfo)"
+    filer=$(xq "$ret" "/*/*[local-name()='unit'][@filing='true']/@name")
+    first=$(xmllint --nonet --xpath "string(/*/*[local-name()='unit'][@level='community'][1]/@name)" "$ret" 2>/dev/null)
     k=1
     while [ "$k" -le "${pages:-0}" ]; do
         pt=$(pdftotext -enc UTF-8 -f "$k" -l "$k" "$pdf" - | tr -d ' \t\r\n\f')
         case $t in
-        *表号*) has "$pt" "第${k}页共${pages}页" "$what (page $k footer)" ;;
+        *表号*)
+            has "$pt" "第${k}页共${pages}页" "$what (page $k footer)"
+            # the reporting unit prints whole on every page that shows
+            # it, continuation pages too (their repeated unit columns)
+            case $pt in
+            *填报单位：*) has "$pt" "填报单位：$filer" "$what (page $k 填报单位 whole)" ;;
+            esac
+            # 汇总表 and 干部参与情况表 are cross-tables: 甲 name, 乙
+            # code, columns numbered, the 合计 row before the units
+            pl=$(pdftotext -layout -enc UTF-8 -f "$k" -l "$k" "$pdf" - | tr -d ' \t\r\n\f')
+            case $pl in
+            汇总表表号*|干部参与情况表表号*)
+                has "$pl" "甲乙123" "$what (page $k column numbers)"
+                case $pl in
+                *合计*"$first"*) ;;
+                *) fail "$what: page $k: 合计 does not come before $first" ;;
+                esac
+                ;;
+            esac
+            ;;
         *) has "$pt" "Page${k}of${pages}" "$what (page $k footer)" ;;
         esac
         k=$((k + 1))
