@@ -58,7 +58,7 @@
  *
  * The code is in layers (xlsx_sheet.h): this file sets up the context,
  * dispatches the tables to the sheet families (xlsx_summary.c,
- * xlsx_tables.c, xlsx_audit.c) over the plumbing of xlsx_sheet.c, and
+ * xlsx_tables.c, xlsx_cadres.c, xlsx_audit.c) over the plumbing of xlsx_sheet.c, and
  * reads the finished file back. The return is read through retdoc.c.
  *
  * Invariants: no global mutable state (renders may run in parallel); every
@@ -208,7 +208,7 @@ static const struct {
     {"opinions", "opinions", xlsx_tables_items},
     {"suggestions", "suggestions", xlsx_tables_items},
     {"groups", NULL, xlsx_tables_groups},
-    {"cadres", NULL, xlsx_tables_cadres},
+    {"cadres", NULL, xlsx_cadres_sheets},
     {"satisfaction", NULL, xlsx_tables_satisfaction},
     {"audit", NULL, xlsx_audit_sheets},
 };

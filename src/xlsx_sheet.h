@@ -1,7 +1,8 @@
 /*
  * xlsx_sheet.h — inside the returns workbook: the render context, the
- * cell/sheet/chart plumbing (xlsx_sheet.c) and the sheet families
- * (xlsx_summary.c, xlsx_tables.c, xlsx_audit.c). Private to the workbook
+ * cell/sheet plumbing (xlsx_sheet.c), the charts (xlsx_chart.c) and the
+ * sheet families (xlsx_summary.c, xlsx_tables.c, xlsx_cadres.c,
+ * xlsx_audit.c). Private to the workbook
  * renderer: only xlsx*.c include it.
  *
  * Layers, each using only the ones above it (no include loop: this header
@@ -9,10 +10,12 @@
  *
  *   retdoc.c         the return document, read (units, rows, counts)
  *   xlsx_sheet.c     words and labels, cells, formulas, the header block
- *                    and the common end of a sheet, charts
+ *                    and the common end of a sheet
+ *   xlsx_chart.c     a sheet's chart, placed for print
  *   xlsx_summary.c   the summary sheet (communities, subtotals, total)
  *   xlsx_tables.c    the unit tables: visits, opinions/suggestions,
- *                    groups, cadres, satisfaction
+ *                    groups, satisfaction
+ *   xlsx_cadres.c    the cadres' table and its detail
  *   xlsx_audit.c     findings by rule, the findings list
  *   xlsx.c           the entry point: context, dispatch, read-back
  *
@@ -307,23 +310,33 @@ void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
  * to the table's last row, columns 0..LAST_COL; s->row = NEXT. */
 error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
                              lxw_col_t last_col);
-/* Inserts a chart of TYPE, titled TITLE, of the values in column VCOL
- * against the labels in column LCOL, rows R1..R2 (or, with ROWWISE, of the
- * values in row R2 against the labels in row R1, columns LCOL..VCOL),
- * below the table (s->row is the row after it) and its signature footer,
- * at the left (of a cross-table, after its unit columns, which repeat on
- * every printed page): beside the table it would widen the page. */
-error_code xlsx_sheet_chart(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
-                            const char *title, lxw_row_t r1, lxw_row_t r2,
-                            lxw_col_t lcol, lxw_col_t vcol, int rowwise);
-/* The same with its top left corner at cell (AT_ROW, AT_COL). One chart
- * a sheet; xlsx_sheet_end inserts it: no wider than the first printed
- * page's columns, and starting a new printed page when it would
- * otherwise straddle a page break (see xlsx_sheet.c). */
-error_code xlsx_sheet_chart_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
-                               const char *title, lxw_row_t r1, lxw_row_t r2,
-                               lxw_col_t lcol, lxw_col_t vcol, int rowwise,
-                               lxw_row_t at_row, lxw_col_t at_col);
+/* The width of column I of S as xlsx_sheet_end sets it (8.43 when
+ * unset), in characters. */
+double xlsx_sheet_col_width(const xlsx_sheet *s, size_t i);
+
+/* ---- charts (xlsx_chart.c) ---------------------------------------------- */
+
+/* Adds S's chart (one a sheet) of TYPE, titled TITLE, of the values in
+ * column VCOL against the labels in column LCOL, rows R1..R2 (or, with
+ * ROWWISE, of the values in row R2 against the labels in row R1, columns
+ * LCOL..VCOL), below the table (s->row is the row after it) and its
+ * signature footer, at the left (of a cross-table, after its unit columns,
+ * which repeat on every printed page). xlsx_sheet_end inserts it. */
+error_code xlsx_chart_add(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+                          const char *title, lxw_row_t r1, lxw_row_t r2,
+                          lxw_col_t lcol, lxw_col_t vcol, int rowwise);
+/* The same with its top left corner at cell (AT_ROW, AT_COL). */
+error_code xlsx_chart_add_at(xlsx_ctx *c, xlsx_sheet *s, uint8_t type,
+                             const char *title, lxw_row_t r1, lxw_row_t r2,
+                             lxw_col_t lcol, lxw_col_t vcol, int rowwise,
+                             lxw_row_t at_row, lxw_col_t at_col);
+/* Inserts S's chart, if any, placed for print (NB printed pages across,
+ * BREAKS their first columns): no wider than the first page, and not
+ * across a page break; *BREAK gets the row above which a page must break
+ * for it, 0 for none. For xlsx_sheet_end, before it frees s->width. */
+error_code xlsx_chart_place(xlsx_ctx *c, xlsx_sheet *s, const lxw_col_t *breaks,
+                            size_t nb, lxw_row_t *brk);
+
 /* The common end of every sheet: the header block over the first printed
  * page, the footer under the data (s->row), column widths, panes and the
  * print set-up (page footer, one page across or several, see
@@ -341,7 +354,7 @@ error_code xlsx_summary_sheet(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_visits(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el);
-error_code xlsx_tables_cadres(xlsx_ctx *c, const char *table, const char *el);
+error_code xlsx_cadres_sheets(xlsx_ctx *c, const char *table, const char *el);
 error_code xlsx_tables_satisfaction(xlsx_ctx *c, const char *table,
                                     const char *el);
 error_code xlsx_audit_sheets(xlsx_ctx *c, const char *table, const char *el);
