@@ -27,7 +27,9 @@
  *
  * If anything was refused nothing is assembled. Otherwise return_assemble
  * gets every community, source and finding: the same writer as build,
- * hence the same return, byte for byte.
+ * hence the same return, byte for byte. It writes the bytes of
+ * return.xml as a stream, so what merge holds per unit is a community's
+ * tally (counts in fixed arrays, its cadres) and the unit's bytes.
  */
 #include "merge.h"
 
@@ -226,9 +228,9 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
     diag_list none = {0};
     xmlDocPtr doc = NULL;
     retdoc_t *re = NULL;
-    char *msg = NULL;
+    char *msg = NULL, *xml = NULL;
+    size_t i, len;
     diffctx d;
-    size_t i;
 
     memset(&p, 0, sizeof p);
     p.campaign[0] = c->id, p.campaign[1] = c->title, p.campaign[2] = c->start;
@@ -242,7 +244,8 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
     ro.max_findings = SIZE_MAX;
     ro.generator = m->o->generator;
     ro.lang = NULL; /* no findings: the figures only */
-    if (return_assemble(&p, &ro, &doc, &msg) != ERR_OK ||
+    if (return_assemble(&p, &ro, &xml, &len, &msg) != ERR_OK ||
+        return_parse(xml, len, &doc, &msg) != ERR_OK ||
         retdoc_open(doc, NULL, &re, &msg) != ERR_OK) {
         m->nomem = 1;
         goto done;
@@ -280,6 +283,7 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
                d.n - MAX_DIFFS);
 done:
     free(msg);
+    free(xml);
     retdoc_free(re);
     xmlFreeDoc(doc);
 }
@@ -651,7 +655,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         ro.max_findings = o->max_findings;
         ro.generator = o->generator;
         ro.lang = NULL; /* the findings are the inputs' text */
-        if (return_assemble(&p, &ro, &res->doc, &msg) != ERR_OK) {
+        if (return_assemble(&p, &ro, &res->xml, &res->len, &msg) != ERR_OK) {
             free(msg);
             goto nomem;
         }
@@ -691,7 +695,7 @@ void merge_result_clear(merge_result *res)
     size_t i;
     if (!res)
         return;
-    xmlFreeDoc(res->doc);
+    free(res->xml);
     diag_list_clear(&res->diags);
     for (i = 0; i < res->nrefusals; i++) {
         free(res->refusals[i].file);

@@ -172,13 +172,6 @@ const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent, const char *el,
 error_code retdoc_rows(const xmlNode *parent, const char *el,
                        const xmlNode ***rows, size_t *n);
 
-/* --- writing (return.c, tally.c) ---------------------------------------- */
-
-/* Sets attribute NAME of N to VALUE (nothing when VALUE is NULL), or to
- * the count V. ERR_OK or ERR_NOMEM. */
-error_code retdoc_set(xmlNodePtr n, const char *name, const char *value);
-error_code retdoc_set_count(xmlNodePtr n, const char *name, unsigned long v);
-
 /* The text content of N (a narrative <p>), borrowed; "" when none. */
 const char *retdoc_text(retdoc_t *rd, const xmlNode *n);
 
