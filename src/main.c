@@ -1548,7 +1548,7 @@ static int cmd_verify(int argc, char **argv, options *o)
     if ((e = begin(argc, argv, o, &s, &answered)) != ERR_OK || answered)
         return exit_status(e);
     path = argv[optind];
-    e = retdoc_load(path, &diags, &doc, &kind);
+    e = retdoc_load(path, &diags, &doc, &kind, NULL);
     if (e == ERR_OK)
         e = retdoc_validate(doc, path, s.rschema, &diags);
     print_diag_list(&diags, o, stderr);

@@ -843,7 +843,7 @@ static retdoc_kind root_kind(const xmlNode *root)
 }
 
 error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
-                       retdoc_kind *kind)
+                       retdoc_kind *kind, buf_t *keep)
 {
     xmlSAXHandler sax;
     load_state l;
@@ -885,6 +885,13 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
             load_io(path, diags, _("cannot read the return"), errno);
             rc = ERR_READ;
             goto done;
+        }
+        if (keep && got) {
+            buf_add(keep, (const char *)buf, got);
+            if (buf_error(keep) != ERR_OK) {
+                rc = ERR_NOMEM;
+                goto done;
+            }
         }
         if (first) {
             first = 0;

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include "buf.h"
 #include "diag.h"
 #include "error.h"
 #include "vocab.h"
@@ -216,9 +217,10 @@ typedef enum {
  * when the file cannot be read). Returns ERR_OK with *DOC set when the
  * file is a well-formed return; ERR_INVALID when it is not (diagnostics
  * given); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ; ERR_NOMEM. Schema validity
- * is retdoc_validate's. */
+ * is retdoc_validate's. KEEP (may be NULL) gets the bytes read appended
+ * (merge compares them with the return it would write). */
 error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
-                       retdoc_kind *kind);
+                       retdoc_kind *kind, buf_t *keep);
 
 /* Validates DOC (read from PATH) against the return schema SCHEMA; every
  * problem goes to DIAGS as PATH:line:col. ERR_OK when valid, ERR_INVALID,
