@@ -21,6 +21,10 @@
  * tests/unit/test_retwrite.c holds this to libxml2's own save of the same
  * tree; the golden and merge tests hold the returns to their bytes.
  *
+ * The bytes go into one buf_t, filled here a reservation per attribute
+ * rather than a call per piece (a merged return has half a million
+ * attributes); a value with a byte to escape goes through buf_xml.
+ *
  * The open elements are a stack of frames: the element's name, the offset
  * where its next attribute goes (the end of its attributes) and whether it
  * has children or text yet. An attribute given after the start tag was
@@ -29,12 +33,14 @@
  */
 #include "retwrite.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 
 #define INDENT_MAX 30 /* levels libxml2 indents, 2 spaces each */
+#define FIRST_CAP ((size_t)64 << 10)
 
 enum { EMPTY, CHILDREN, TEXT };
 
@@ -45,19 +51,56 @@ typedef struct {
 } frame;
 
 struct retwrite {
-    buf_t out;
+    buf_t out;     /* filled here directly: NUL-terminated at the end */
     buf_t scratch; /* an attribute inserted late */
     frame *stack;
     size_t depth, cap;
     int bug; /* misuse: text and children mixed, unbalanced */
 };
 
+/* Bytes that an attribute value (and, but for " tab and line feed, a
+ * text) must escape: buf_xml's. */
+static const unsigned char special[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1,
+    ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 static const char spaces[2 * INDENT_MAX + 1] =
     "                                                            ";
 
+/* Room for N more bytes and a NUL in B; 0, or -1 (B failed). A call per
+ * attribute, not per piece of it: half a million attributes in a merged
+ * return. */
+static int reserve(buf_t *b, size_t n)
+{
+    if (b->oom)
+        return -1;
+    if (b->cap > b->len && b->cap - b->len > n)
+        return 0;
+    if (n > SIZE_MAX / 2 - b->len ||
+        GROW(b->s, b->len + n + (b->cap ? 1 : FIRST_CAP), b->cap) != ERR_OK) {
+        b->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static void put(buf_t *b, const char *p, size_t n)
+{
+    if (reserve(b, n) < 0)
+        return;
+    memcpy(b->s + b->len, p, n);
+    b->len += n;
+}
+
+static void puts_(buf_t *b, const char *p)
+{
+    put(b, p, strlen(p));
+}
+
 static void indent(buf_t *b, size_t depth)
 {
-    buf_add(b, spaces, 2 * (depth < INDENT_MAX ? depth : INDENT_MAX));
+    put(b, spaces, 2 * (depth < INDENT_MAX ? depth : INDENT_MAX));
 }
 
 static frame *push(retwrite_t *w, const char *el)
@@ -79,14 +122,14 @@ retwrite_t *retwrite_new(const char *root, const char *ns)
     retwrite_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    buf_puts(&w->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<");
-    buf_puts(&w->out, root);
+    puts_(&w->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<");
+    puts_(&w->out, root);
     if (ns) {
-        buf_puts(&w->out, " xmlns=\"");
-        buf_xml(&w->out, ns, 1);
-        buf_add(&w->out, "\"", 1);
+        puts_(&w->out, " xmlns=\"");
+        puts_(&w->out, ns); /* a namespace name: nothing to escape */
+        put(&w->out, "\"", 1);
     }
-    if (!push(w, root) || buf_error(&w->out) != ERR_OK) {
+    if (!push(w, root) || w->out.oom) {
         retwrite_free(w);
         return NULL;
     }
@@ -118,31 +161,42 @@ void retwrite_open(retwrite_t *w, const char *el)
         return;
     }
     if (parent->state == EMPTY) {
-        buf_add(&w->out, ">\n", 2);
+        put(&w->out, ">\n", 2);
         parent->state = CHILDREN;
     }
     indent(&w->out, w->depth);
-    buf_add(&w->out, "<", 1);
-    buf_puts(&w->out, el);
+    put(&w->out, "<", 1);
+    puts_(&w->out, el);
     push(w, el);
 }
 
-/* The bytes ` NAME="VALUE"` into B, VALUE of N bytes escaped when ESC. */
+/* Appends ` NAME="VALUE"` to B, VALUE of N bytes (escaped when it holds a
+ * special byte). */
 static void attr_bytes(buf_t *b, const char *name, const char *value,
-                       size_t n, int esc)
+                       size_t n)
 {
-    buf_add(b, " ", 1);
-    buf_puts(b, name);
-    buf_add(b, "=\"", 2);
-    if (esc)
+    size_t nl = strlen(name), i;
+    for (i = 0; i < n && !special[(unsigned char)value[i]]; i++)
+        ;
+    if (reserve(b, nl + n + 4) < 0)
+        return;
+    b->s[b->len++] = ' ';
+    memcpy(b->s + b->len, name, nl);
+    b->len += nl;
+    b->s[b->len++] = '=';
+    b->s[b->len++] = '"';
+    if (i == n) {
+        memcpy(b->s + b->len, value, n);
+        b->len += n;
+    } else {
+        b->s[b->len] = '\0';
         buf_xml(b, value, 1);
-    else
-        buf_add(b, value, n);
-    buf_add(b, "\"", 1);
+    }
+    put(b, "\"", 1);
 }
 
 static void put_attr(retwrite_t *w, const char *name, const char *value,
-                     size_t n, int esc)
+                     size_t n)
 {
     frame *f;
     size_t tail;
@@ -154,18 +208,18 @@ static void put_attr(retwrite_t *w, const char *name, const char *value,
     }
     f = &w->stack[w->depth - 1];
     if (f->attr_end == w->out.len) { /* the start tag is still open */
-        attr_bytes(&w->out, name, value, n, esc);
+        attr_bytes(&w->out, name, value, n);
         f->attr_end = w->out.len;
         return;
     }
     w->scratch.len = 0;
-    attr_bytes(&w->scratch, name, value, n, esc);
-    if (buf_error(&w->scratch) != ERR_OK) {
+    attr_bytes(&w->scratch, name, value, n);
+    if (w->scratch.oom) {
         w->out.oom = 1;
         return;
     }
     tail = w->out.len - f->attr_end;
-    buf_add(&w->out, w->scratch.s, w->scratch.len); /* room */
+    put(&w->out, w->scratch.s, w->scratch.len); /* room */
     if (w->out.oom)
         return;
     memmove(w->out.s + f->attr_end + w->scratch.len, w->out.s + f->attr_end,
@@ -177,7 +231,7 @@ static void put_attr(retwrite_t *w, const char *name, const char *value,
 void retwrite_attr(retwrite_t *w, const char *name, const char *value)
 {
     if (value)
-        put_attr(w, name, value, 0, 1);
+        put_attr(w, name, value, strlen(value));
 }
 
 void retwrite_count(retwrite_t *w, const char *name, unsigned long long v)
@@ -187,7 +241,7 @@ void retwrite_count(retwrite_t *w, const char *name, unsigned long long v)
     do
         d[--i] = (char)('0' + v % 10);
     while ((v /= 10) && i);
-    put_attr(w, name, d + i, sizeof d - i, 0);
+    put_attr(w, name, d + i, sizeof d - i);
 }
 
 void retwrite_text(retwrite_t *w, const char *text)
@@ -200,8 +254,11 @@ void retwrite_text(retwrite_t *w, const char *text)
         w->bug = 1;
         return;
     }
-    buf_add(&w->out, ">", 1);
-    buf_xml(&w->out, text, 0);
+    put(&w->out, ">", 1);
+    if (reserve(&w->out, 0) == 0) {
+        w->out.s[w->out.len] = '\0'; /* buf_xml appends to a string */
+        buf_xml(&w->out, text, 0);
+    }
     f->state = TEXT;
 }
 
@@ -210,13 +267,13 @@ static void end(retwrite_t *w)
 {
     frame *f = &w->stack[w->depth - 1];
     if (f->state == EMPTY) {
-        buf_add(&w->out, "/>\n", 3);
+        put(&w->out, "/>\n", 3);
     } else {
         if (f->state == CHILDREN)
             indent(&w->out, w->depth - 1);
-        buf_add(&w->out, "</", 2);
-        buf_puts(&w->out, f->name);
-        buf_add(&w->out, ">\n", 2);
+        put(&w->out, "</", 2);
+        puts_(&w->out, f->name);
+        put(&w->out, ">\n", 2);
     }
     w->depth--;
 }
@@ -243,6 +300,8 @@ error_code retwrite_finish(retwrite_t *w, char **xml, size_t *len)
         end(w);
     else if (!w->out.oom)
         e = ERR_INTERNAL;
+    if (e == ERR_OK && reserve(&w->out, 0) == 0)
+        w->out.s[w->out.len] = '\0';
     if (e == ERR_OK && (e = buf_error(&w->out)) == ERR_OK) {
         *len = w->out.len;
         if (!(*xml = buf_detach(&w->out)))
