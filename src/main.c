@@ -15,7 +15,10 @@
  *   a full disk, an interrupt).
  *
  * Outputs of build and merge go through output.c: before any input is
- * read, an input an output could replace is refused (exit 2); the
+ * read, an input an output could replace is refused (exit 2); the return
+ * comes as the bytes of return.xml, validated as they stream
+ * (check_written) and parsed into the tree the renderers read only when a
+ * format other than xml is asked for; the
  * renderers write into a private folder beside OUTDIR, and the whole set
  * replaces the old one in one step only when every file is complete; on
  * any failure or

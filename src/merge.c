@@ -359,8 +359,7 @@ done:
 }
 
 /* Steps 3-5 for the valid return RD read from PATH as BYTES. */
-static void take(merger *m, const char *path, retdoc_t *rd,
-                 const buf_t *bytes)
+static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
     const char *camp[5];

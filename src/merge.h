@@ -47,7 +47,7 @@ typedef struct {
 } merge_refusal;
 
 typedef struct {
-    char *xml;       /* the merged return, the bytes of return.xml; NULL
+    char *xml; /* the merged return, the bytes of return.xml; NULL
                       * when anything failed */
     size_t len;
     diag_list diags; /* inputs that are not valid returns, located */

@@ -1,8 +1,8 @@
 /*
  * retdoc.h — the return document (input-schema/return.xsd), read.
  *
- * The one way to read a return: the renderers (xlsx, summary), main and,
- * later, merge and verify read a return through this module, never by
+ * The one way to read a return: the renderers (xlsx, summary), main,
+ * merge and verify read a return through this module, never by
  * walking its nodes themselves. It gives typed access: the campaign, the
  * sources, the units in report order or in document order, a unit by
  * level and code, the communities a roll-up covers, the enumerated rows
@@ -10,7 +10,8 @@
  *
  * The element and attribute names of the document, its level values and
  * the lengths of the administrative-code prefixes of each level are here,
- * once, shared with the writer (return.c).
+ * once, shared with the writer (return.c, tally.c, which write through
+ * retwrite.h).
  *
  * A retdoc_t borrows the document: it must outlive the retdoc_t and not
  * change under it. Strings handed out are borrowed from the document (or,

@@ -77,9 +77,8 @@ static void severities(const return_opts *o, const char **sev, size_t n)
 }
 
 /* Writes one <unit>; FILING: it is the filing unit. */
-static error_code write_unit(retwrite_t *w, const char *level,
-                             const char *code, const tally_t *t,
-                             const community *cs, size_t n_cs,
+static error_code write_unit(retwrite_t *w, const char *level, const char *code,
+                             const tally_t *t, const community *cs, size_t n_cs,
                              const return_opts *o, const char **sev,
                              const char *name, int filing)
 {
@@ -120,10 +119,9 @@ static error_code write_unit(retwrite_t *w, const char *level,
 /* Roll-ups of LEVEL (its code prefix, retdoc_level_digits; none for
  * "all") over the sorted communities CS; FILING: this level is the filing
  * unit's. */
-static int rollups(retwrite_t *w, const char *level,
-                   const char *field, const community *cs, size_t n,
-                   const return_opts *o, const vocab_t *v, const char **sev,
-                   int filing)
+static int rollups(retwrite_t *w, const char *level, const char *field,
+                   const community *cs, size_t n, const return_opts *o,
+                   const vocab_t *v, const char **sev, int filing)
 {
     size_t plen = retdoc_level_digits(level), i = 0, j, k;
     while (i < n) {
@@ -691,8 +689,7 @@ done:
     return rc;
 }
 
-error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc,
-                        char **msg)
+error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
 {
     xmlParserCtxtPtr c;
     char *first = NULL;

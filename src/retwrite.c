@@ -61,7 +61,7 @@ struct retwrite {
 /* Bytes that an attribute value (and, but for " tab and line feed, a
  * text) must escape: buf_xml's. */
 static const unsigned char special[256] = {
-    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1,
+    ['&'] = 1,  ['<'] = 1,  ['>'] = 1,  ['"'] = 1,
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
 };
 
@@ -172,8 +172,7 @@ void retwrite_open(retwrite_t *w, const char *el)
 
 /* Appends ` NAME="VALUE"` to B, VALUE of N bytes (escaped when it holds a
  * special byte). */
-static void attr_bytes(buf_t *b, const char *name, const char *value,
-                       size_t n)
+static void attr_bytes(buf_t *b, const char *name, const char *value, size_t n)
 {
     size_t nl = strlen(name), i;
     for (i = 0; i < n && !special[(unsigned char)value[i]]; i++)

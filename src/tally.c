@@ -922,9 +922,9 @@ error_code tally_write(const tally_t *t, retwrite_t *w, const vocab_t *rv,
         retwrite_attr(w, "value", rules[i].value);
         retwrite_attr(w, "zh", rules[i].zh);
         retwrite_attr(w, "en", rules[i].en);
-        retwrite_attr(w, "severity", rule_severity && rule_severity[i]
-                                         ? rule_severity[i]
-                                         : "error");
+        retwrite_attr(w, "severity",
+                      rule_severity && rule_severity[i] ? rule_severity[i]
+                                                        : "error");
         retwrite_count(w, "count", t->rule_count[i]);
         retwrite_close(w);
     }

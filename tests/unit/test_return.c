@@ -276,8 +276,7 @@ static void test_validate_reports_first_problem(void **state)
     assert_null(strchr(msg, '\n'));
     free(msg);
     msg = NULL;
-    assert_int_equal(return_validate(xml, len / 2, rschema, &msg),
-                     ERR_INVALID);
+    assert_int_equal(return_validate(xml, len / 2, rschema, &msg), ERR_INVALID);
     assert_non_null(msg);
     assert_true(!strncmp(msg, "line ", 5));
     free(msg);

@@ -84,8 +84,9 @@ static void close_(both *b)
 }
 
 static const char *const odd[] = {
-    "plain", "", "a&b<c>d\"e'f", "tab\there", "line\nfeed", "car\rriage",
-    "中文 街道 &amp; 社区", "]]> --> <!-- <?pi?>", "  spaces  ",
+    "plain",      "",           "a&b<c>d\"e'f",         "tab\there",
+    "line\nfeed", "car\rriage", "中文 街道 &amp; 社区", "]]> --> <!-- <?pi?>",
+    "  spaces  ",
 };
 
 static void test_same_as_libxml2(void **state)
@@ -165,8 +166,8 @@ static void test_root_alone(void **state)
     (void)state;
     assert_non_null(w);
     assert_int_equal(retwrite_finish(w, &got, &len), ERR_OK);
-    assert_string_equal(got,
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<return/>\n");
+    assert_string_equal(
+        got, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<return/>\n");
     free(got);
 }
 
