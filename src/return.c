@@ -27,6 +27,18 @@
  * computes build's, and the two agree byte for byte. Sources are written
  * by file name (no directory), then digest; findings in diag order over
  * those file names — an order both build and merge can reproduce.
+ *
+ * The document is written as bytes (retwrite.h), never as a tree: what
+ * is written is return.xml itself. return_validate checks those bytes
+ * against return.xsd as they stream through the parser (no tree);
+ * return_parse makes the tree the renderers and verify read, from the
+ * same bytes.
+ *
+ * Why one file (about 900 lines): the return's assembly, its check
+ * against the schema, its reading back and findings.csv (the same
+ * findings, listed the same way) are one contract — what a return holds
+ * and in what order; apart, the CSV's findings and the return's would
+ * drift.
  */
 #include "return.h"
 
