@@ -554,7 +554,8 @@ static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
     /* a return with a community or register refused above lacks what its
      * own units count: checking them would only say so again */
     if (!m->nomem && m->res->nrefusals == refused)
-        self_check(m, path, rd, mine, nmine, &sev, m->not_listed + nl_first,
+        self_check(m, path, rd, mine, nmine, &sev,
+                   m->nnot_listed > nl_first ? m->not_listed + nl_first : NULL,
                    m->nnot_listed - nl_first, bytes);
     free(mine);
 }
