@@ -15,7 +15,10 @@
  *   a full disk, an interrupt).
  *
  * Outputs of build and merge go through output.c: before any input is
- * read, an input an output could replace is refused (exit 2); the
+ * read, an input an output could replace is refused (exit 2); the return
+ * comes as the bytes of return.xml, validated as they stream
+ * (check_written) and parsed into the tree the renderers read only when a
+ * format other than xml is asked for; the
  * renderers write into a private folder beside OUTDIR, and the whole set
  * replaces the old one in one step only when every file is complete; on
  * any failure or
@@ -909,10 +912,10 @@ static void return_opts_of(const setup *s, const options *o, size_t max,
 
 /* A return about to be written must match return.xsd: a bug otherwise,
  * said as such. ERR_OK or the failure (said). */
-static error_code check_written(xmlDocPtr ret, const setup *s)
+static error_code check_written(const char *xml, size_t len, const setup *s)
 {
     char *msg = NULL;
-    if (return_validate(ret, s->rschema, &msg) == ERR_OK)
+    if (return_validate(xml, len, s->rschema, &msg) == ERR_OK)
         return ERR_OK;
     fprintf(stderr,
             _("canvass: internal error: the return does not match "
@@ -1168,13 +1171,14 @@ static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
     return e;
 }
 
-static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
-                         const setup *s)
+static int write_outputs(const char *xml, size_t len, const batch_t *bt,
+                         options *o, const setup *s)
 {
     output_t *w = NULL;
     render_opts ro;
-    char *buf = NULL, *msg = NULL, *path = NULL, *note = NULL;
-    size_t len, i;
+    xmlDocPtr ret = NULL;
+    char *msg = NULL, *path = NULL, *note = NULL;
+    size_t i;
     int rc = EXIT_IO;
     error_code e;
 
@@ -1193,14 +1197,22 @@ static int write_outputs(xmlDocPtr ret, const batch_t *bt, options *o,
     ro.templates = o->templates;
 
     if (o->formats & FMT_XML) {
-        if ((e = return_serialize(ret, &buf, &len)) != ERR_OK ||
-            (e = output_write(w, "return.xml", buf, len, &msg)) != ERR_OK) {
+        if ((e = output_write(w, "return.xml", xml, len, &msg)) != ERR_OK) {
             print_output_error(w, o, "return.xml", e, msg);
             goto fail;
         }
     }
     if (interrupted)
         goto fail;
+    /* the renderers read the tree of those very bytes; return.xml alone
+     * needs none (a merged return of 500 communities is 150 MB of tree) */
+    if ((o->formats & (FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD)) ||
+        ((o->formats & FMT_CSV) && !bt)) {
+        if ((e = return_parse(xml, len, &ret, &msg)) != ERR_OK) {
+            fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
+            goto fail;
+        }
+    }
     if (o->formats & FMT_XLSX) {
         if ((e = output_path(w, "returns.xlsx", &path, &msg)) == ERR_OK) {
             /* libxlsxwriter prints its own [ERROR] lines, naming temporary
@@ -1255,7 +1267,7 @@ fail:
     if (interrupted && rc != -1)
         fprintf(stderr, _("canvass: interrupted; nothing written\n"));
     output_free(w); /* without commit: removes the private folder */
-    free(buf);
+    xmlFreeDoc(ret);
     free(msg);
     free(note);
     free(path);
@@ -1266,10 +1278,9 @@ static int cmd_build(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    xmlDocPtr ret = NULL;
     return_opts ro;
-    char *msg = NULL, gen[64];
-    size_t i;
+    char *msg = NULL, gen[64], *xml = NULL;
+    size_t i, len;
     error_code e = start(argc, argv, o, stderr, &s, &b);
     int rc, status;
 
@@ -1294,23 +1305,23 @@ static int cmd_build(int argc, char **argv, options *o)
                     b->regs[i].path);
     return_opts_of(&s, o, o->max_findings, gen, &ro);
     ro.lang = o->doc_lang; /* the findings in --lang's language */
-    if ((e = return_build(b, &ro, &ret, &msg)) != ERR_OK) {
+    if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         rc = exit_status(e);
         goto done;
     }
-    if (check_written(ret, &s) != ERR_OK) {
+    if (check_written(xml, len, &s) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(ret, b, o, &s);
+    rc = write_outputs(xml, len, b, o, &s);
     if (rc < 0)
         rc = status;
 done:
     free(msg);
-    xmlFreeDoc(ret);
+    free(xml);
     batch_free(b);
     setup_free(&s);
     return rc;
@@ -1402,7 +1413,7 @@ static int cmd_merge(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    if (!res.doc) {
+    if (!res.xml) {
         fprintf(stderr, _("canvass: no return written\n"));
         rc = EXIT_INVALID;
         goto done;
@@ -1418,11 +1429,11 @@ static int cmd_merge(int argc, char **argv, options *o)
                   "made with the same --max-findings for the list build "
                   "would give\n"),
                 res.not_relisted);
-    if (check_written(res.doc, &s) != ERR_OK) {
+    if (check_written(res.xml, res.len, &s) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(res.doc, NULL, o, &s);
+    rc = write_outputs(res.xml, res.len, NULL, o, &s);
     if (rc < 0)
         rc = EXIT_CLEAN;
 done:
@@ -1528,9 +1539,9 @@ static int cmd_verify(int argc, char **argv, options *o)
     verify_register *given = NULL;
     retdoc_kind kind;
     return_opts ro;
-    char gen[64], *msg = NULL;
+    char gen[64], *msg = NULL, *xml = NULL;
     const char *path;
-    size_t i;
+    size_t i, len;
     long n;
     error_code e;
     int rc;
@@ -1540,7 +1551,7 @@ static int cmd_verify(int argc, char **argv, options *o)
     if ((e = begin(argc, argv, o, &s, &answered)) != ERR_OK || answered)
         return exit_status(e);
     path = argv[optind];
-    e = retdoc_load(path, &diags, &doc, &kind);
+    e = retdoc_load(path, &diags, &doc, &kind, NULL);
     if (e == ERR_OK)
         e = retdoc_validate(doc, path, s.rschema, &diags);
     print_diag_list(&diags, o, stderr);
@@ -1588,14 +1599,15 @@ static int cmd_verify(int argc, char **argv, options *o)
         goto done;
     }
     return_opts_of(&s, o, SIZE_MAX, gen, &ro);
-    if ((e = return_build(b, &ro, &rebuilt, &msg)) != ERR_OK) {
+    if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         rc = exit_status(e);
         goto done;
     }
-    if (retdoc_open(rebuilt, s.rvocab, &rb, &msg) != ERR_OK ||
+    if (return_parse(xml, len, &rebuilt, &msg) != ERR_OK ||
+        retdoc_open(rebuilt, s.rvocab, &rb, &msg) != ERR_OK ||
         !(given = calloc(b->n + 1, sizeof *given)))
         goto nomem;
     for (i = 0; i < b->n; i++) {
@@ -1628,6 +1640,7 @@ done:
     retdoc_free(rb);
     xmlFreeDoc(doc);
     xmlFreeDoc(rebuilt);
+    free(xml);
     diag_list_clear(&diags);
     batch_free(b);
     setup_free(&s);

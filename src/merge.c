@@ -27,7 +27,9 @@
  *
  * If anything was refused nothing is assembled. Otherwise return_assemble
  * gets every community, source and finding: the same writer as build,
- * hence the same return, byte for byte.
+ * hence the same return, byte for byte. It writes the bytes of
+ * return.xml as a stream, so what merge holds per unit is a community's
+ * tally (counts in fixed arrays, its cadres) and the unit's bytes.
  */
 #include "merge.h"
 
@@ -214,11 +216,70 @@ static void reported_check(merger *m, const char *path, retdoc_t *rd,
                path, unit_name(u), want, sum);
 }
 
+/* Whether BYTES, the input RD as read, are byte for byte the return
+ * return_assemble writes from what merge read of it: its campaign,
+ * sources, communities TS, findings and NL (its <notListed>), with its
+ * cap, generator and severities SEV. Then every unit follows from its
+ * communities (the units are written from them alone), which is what
+ * self_check asks: a return canvass wrote, unedited, is checked at the
+ * cost of writing it, not of a tree and a figure-by-figure walk. Any
+ * other input (another layout, an older generator, an edit) is 0 and
+ * gets that walk. -1 on no memory. */
+static int as_written(merger *m, retdoc_t *rd, tally_t *const *ts, size_t nt,
+                      const audit_opts *sev, const return_not_listed *nl,
+                      size_t nnl, const buf_t *bytes)
+{
+    const retdoc_campaign *c = retdoc_campaign_of(rd);
+    const xmlNode *root = retdoc_root(rd);
+    retdoc_source *src = NULL;
+    return_parts p;
+    return_opts ro;
+    unsigned long long cap;
+    char *msg = NULL, *xml = NULL, *gen;
+    size_t i, len;
+    int same = -1;
+
+    memset(&p, 0, sizeof p);
+    p.campaign[0] = c->id, p.campaign[1] = c->title, p.campaign[2] = c->start;
+    p.campaign[3] = c->end, p.campaign[4] = c->reported;
+    p.partial = retdoc_partial(rd);
+    if (!(src = calloc(retdoc_nsources(rd) + 1, sizeof *src)))
+        return -1;
+    for (i = 0; i < retdoc_nsources(rd); i++)
+        src[i] = *retdoc_source_at(rd, i);
+    p.sources = src;
+    p.nsources = retdoc_nsources(rd);
+    p.communities = ts;
+    p.ncommunities = nt;
+    p.findings = rd;
+    p.each_finding = return_each_listed;
+    p.not_listed = nl;
+    p.nnot_listed = nnl;
+    gen = (char *)retdoc_attr(rd, root, "generator");
+    memset(&ro, 0, sizeof ro);
+    ro.vocab = m->o->vocab;
+    ro.rvocab = m->o->rvocab;
+    ro.audit = sev;
+    ro.max_findings = retdoc_findings_limit(rd, &cap) && cap < SIZE_MAX
+                          ? (size_t)cap
+                          : SIZE_MAX;
+    ro.generator = gen ? gen : "";
+    ro.lang = NULL; /* the findings are its own text */
+    if (return_assemble(&p, &ro, &xml, &len, &msg) == ERR_OK)
+        same = len == bytes->len && !memcmp(xml, bytes->s, len);
+    free(src);
+    free(xml);
+    free(msg);
+    return same;
+}
+
 /* Step 5: the input's units against those its communities make; and
  * where each unit's important opinions went against how many were
- * reported. */
+ * reported. BYTES: the input as read (as_written). */
 static void self_check(merger *m, const char *path, retdoc_t *rd,
-                       tally_t *const *ts, size_t nt, const audit_opts *sev)
+                       tally_t *const *ts, size_t nt, const audit_opts *sev,
+                       const return_not_listed *nl, size_t nnl,
+                       const buf_t *bytes)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
     return_parts p;
@@ -226,10 +287,21 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
     diag_list none = {0};
     xmlDocPtr doc = NULL;
     retdoc_t *re = NULL;
-    char *msg = NULL;
+    char *msg = NULL, *xml = NULL;
+    size_t i, len;
     diffctx d;
-    size_t i;
 
+    switch (as_written(m, rd, ts, nt, sev, nl, nnl, bytes)) {
+    case 1: /* its units are its communities' */
+        for (i = 0; i < retdoc_nunits(rd); i++)
+            reported_check(m, path, rd, retdoc_unit_in_doc(rd, i));
+        return;
+    case 0:
+        break;
+    default:
+        m->nomem = 1;
+        return;
+    }
     memset(&p, 0, sizeof p);
     p.campaign[0] = c->id, p.campaign[1] = c->title, p.campaign[2] = c->start;
     p.campaign[3] = c->end, p.campaign[4] = c->reported;
@@ -242,7 +314,8 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
     ro.max_findings = SIZE_MAX;
     ro.generator = m->o->generator;
     ro.lang = NULL; /* no findings: the figures only */
-    if (return_assemble(&p, &ro, &doc, &msg) != ERR_OK ||
+    if (return_assemble(&p, &ro, &xml, &len, &msg) != ERR_OK ||
+        return_parse(xml, len, &doc, &msg) != ERR_OK ||
         retdoc_open(doc, NULL, &re, &msg) != ERR_OK) {
         m->nomem = 1;
         goto done;
@@ -280,18 +353,20 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
                d.n - MAX_DIFFS);
 done:
     free(msg);
+    free(xml);
     retdoc_free(re);
     xmlFreeDoc(doc);
 }
 
-/* Steps 3-5 for the valid return RD read from PATH. */
-static void take(merger *m, const char *path, retdoc_t *rd)
+/* Steps 3-5 for the valid return RD read from PATH as BYTES. */
+static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
     const char *camp[5];
     audit_opts sev;
     tally_t **mine = NULL;
     size_t i, nmine = 0, ncomm = 0, refused = m->res->nrefusals;
+    size_t nl_first = m->nnot_listed; /* this input's <notListed> */
 
     camp[0] = c->id, camp[1] = c->title, camp[2] = c->start;
     camp[3] = c->end, camp[4] = c->reported;
@@ -479,7 +554,9 @@ static void take(merger *m, const char *path, retdoc_t *rd)
     /* a return with a community or register refused above lacks what its
      * own units count: checking them would only say so again */
     if (!m->nomem && m->res->nrefusals == refused)
-        self_check(m, path, rd, mine, nmine, &sev);
+        self_check(m, path, rd, mine, nmine, &sev,
+                   m->nnot_listed > nl_first ? m->not_listed + nl_first : NULL,
+                   m->nnot_listed - nl_first, bytes);
     free(mine);
 }
 
@@ -493,15 +570,16 @@ static void read_one(merger *m, const char *path)
     char *msg = NULL;
     const char *ver, *gen;
     long have[3], mine[3];
-    error_code e = retdoc_load(path, &r->diags, &doc, &kind);
+    buf_t bytes = BUF_INIT;
+    error_code e = retdoc_load(path, &r->diags, &doc, &kind, &bytes);
 
     if (e == ERR_OPEN || e == ERR_NOT_REGULAR || e == ERR_READ) {
         r->io_failed = 1;
-        return;
+        goto done;
     }
     if (e == ERR_NOMEM) {
         m->nomem = 1;
-        return;
+        goto done;
     }
     if (kind == RETDOC_KIND_REGISTER) {
         refuse(m,
@@ -509,10 +587,10 @@ static void read_one(merger *m, const char *path)
                  "registers (and writes return.xml); canvass merge takes "
                  "the return.xml files that build and merge write"),
                path);
-        return;
+        goto done;
     }
     if (e != ERR_OK)
-        return; /* diagnostics given */
+        goto done; /* diagnostics given */
     {
         xmlChar *v = xmlGetProp(xmlDocGetRootElement(doc), BAD_CAST "version");
         xmlChar *g =
@@ -551,8 +629,9 @@ static void read_one(merger *m, const char *path)
         m->nomem = 1;
         goto done;
     }
-    take(m, path, rd);
+    take(m, path, rd, &bytes);
 done:
+    buf_free(&bytes);
     free(msg);
     retdoc_free(rd);
     xmlFreeDoc(doc);
@@ -651,7 +730,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         ro.max_findings = o->max_findings;
         ro.generator = o->generator;
         ro.lang = NULL; /* the findings are the inputs' text */
-        if (return_assemble(&p, &ro, &res->doc, &msg) != ERR_OK) {
+        if (return_assemble(&p, &ro, &res->xml, &res->len, &msg) != ERR_OK) {
             free(msg);
             goto nomem;
         }
@@ -691,7 +770,7 @@ void merge_result_clear(merge_result *res)
     size_t i;
     if (!res)
         return;
-    xmlFreeDoc(res->doc);
+    free(res->xml);
     diag_list_clear(&res->diags);
     for (i = 0; i < res->nrefusals; i++) {
         free(res->refusals[i].file);

@@ -47,7 +47,9 @@ typedef struct {
 } merge_refusal;
 
 typedef struct {
-    xmlDocPtr doc;   /* the merged return; NULL when anything failed */
+    char *xml; /* the merged return, the bytes of return.xml; NULL
+                      * when anything failed */
+    size_t len;
     diag_list diags; /* inputs that are not valid returns, located */
     merge_refusal *refusals;
     size_t nrefusals, crefusals;

@@ -2,8 +2,9 @@
  * render.h — what every renderer of a return shares.
  *
  * The return model is the return document itself (urn:canvass:return:1,
- * input-schema/return.xsd), an xmlDoc built by the tally (or read back by
- * merge). Every renderer — xlsx, summary (docx/html/md via XSLT) — reads
+ * input-schema/return.xsd): the xmlDoc parsed (return_parse) from the
+ * bytes of return.xml that return_assemble wrote, for build and merge
+ * alike. Every renderer — xlsx, summary (docx/html/md via XSLT) — reads
  * that same document, through retdoc.h; none re-reads a register.
  *
  * A renderer writes one file at the path it is given (in the private

@@ -450,48 +450,7 @@ int retdoc_findings_limit(retdoc_t *rd, unsigned long long *limit)
     return 1;
 }
 
-/* ---------------------------------------------------------------- writing */
-
-/* A new attribute NAME="VALUE" on N whose text is interned in the
- * document's dictionary when it has one: a merged return has some 470,000
- * attributes of 1,300 distinct values ("0", labels, codes), and each
- * would otherwise be a string of its own (libxml2 frees a text node's
- * content only when the dictionary does not own it). An attribute N
- * already has is replaced by xmlSetProp, as before. */
-static int set_prop(xmlNodePtr n, const char *name, const char *value)
-{
-    xmlDocPtr doc = n->doc;
-    xmlAttrPtr a;
-    xmlNodePtr t;
-    const xmlChar *v;
-    if (!doc || !doc->dict || xmlHasProp(n, BAD_CAST name))
-        return xmlSetProp(n, BAD_CAST name, BAD_CAST value) != NULL;
-    if (!(v = xmlDictLookup(doc->dict, BAD_CAST value, -1)) ||
-        !(t = xmlNewDocText(doc, NULL)))
-        return 0;
-    if (!(a = xmlNewProp(n, BAD_CAST name, NULL))) {
-        xmlFreeNode(t);
-        return 0;
-    }
-    t->content = (xmlChar *)v;
-    t->parent = (xmlNodePtr)a;
-    a->children = a->last = t;
-    return 1;
-}
-
-error_code retdoc_set(xmlNodePtr n, const char *name, const char *value)
-{
-    if (!value || set_prop(n, name, value))
-        return ERR_OK;
-    return ERR_NOMEM;
-}
-
-error_code retdoc_set_count(xmlNodePtr n, const char *name, unsigned long v)
-{
-    char digits[32];
-    snprintf(digits, sizeof digits, "%lu", v);
-    return set_prop(n, name, digits) ? ERR_OK : ERR_NOMEM;
-}
+/* ---------------------------------------------------------------- text */
 
 const char *retdoc_text(retdoc_t *rd, const xmlNode *n)
 {
@@ -884,7 +843,7 @@ static retdoc_kind root_kind(const xmlNode *root)
 }
 
 error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
-                       retdoc_kind *kind)
+                       retdoc_kind *kind, buf_t *keep)
 {
     xmlSAXHandler sax;
     load_state l;
@@ -926,6 +885,13 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
             load_io(path, diags, _("cannot read the return"), errno);
             rc = ERR_READ;
             goto done;
+        }
+        if (keep && got) {
+            buf_add(keep, (const char *)buf, got);
+            if (buf_error(keep) != ERR_OK) {
+                rc = ERR_NOMEM;
+                goto done;
+            }
         }
         if (first) {
             first = 0;

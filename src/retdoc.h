@@ -1,8 +1,8 @@
 /*
  * retdoc.h — the return document (input-schema/return.xsd), read.
  *
- * The one way to read a return: the renderers (xlsx, summary), main and,
- * later, merge and verify read a return through this module, never by
+ * The one way to read a return: the renderers (xlsx, summary), main,
+ * merge and verify read a return through this module, never by
  * walking its nodes themselves. It gives typed access: the campaign, the
  * sources, the units in report order or in document order, a unit by
  * level and code, the communities a roll-up covers, the enumerated rows
@@ -10,7 +10,8 @@
  *
  * The element and attribute names of the document, its level values and
  * the lengths of the administrative-code prefixes of each level are here,
- * once, shared with the writer (return.c).
+ * once, shared with the writer (return.c, tally.c, which write through
+ * retwrite.h).
  *
  * A retdoc_t borrows the document: it must outlive the retdoc_t and not
  * change under it. Strings handed out are borrowed from the document (or,
@@ -24,6 +25,7 @@
 #include <stddef.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include "buf.h"
 #include "diag.h"
 #include "error.h"
 #include "vocab.h"
@@ -172,13 +174,6 @@ const xmlNode *retdoc_row(retdoc_t *rd, const xmlNode *parent, const char *el,
 error_code retdoc_rows(const xmlNode *parent, const char *el,
                        const xmlNode ***rows, size_t *n);
 
-/* --- writing (return.c, tally.c) ---------------------------------------- */
-
-/* Sets attribute NAME of N to VALUE (nothing when VALUE is NULL), or to
- * the count V. ERR_OK or ERR_NOMEM. */
-error_code retdoc_set(xmlNodePtr n, const char *name, const char *value);
-error_code retdoc_set_count(xmlNodePtr n, const char *name, unsigned long v);
-
 /* The text content of N (a narrative <p>), borrowed; "" when none. */
 const char *retdoc_text(retdoc_t *rd, const xmlNode *n);
 
@@ -223,9 +218,10 @@ typedef enum {
  * when the file cannot be read). Returns ERR_OK with *DOC set when the
  * file is a well-formed return; ERR_INVALID when it is not (diagnostics
  * given); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ; ERR_NOMEM. Schema validity
- * is retdoc_validate's. */
+ * is retdoc_validate's. KEEP (may be NULL) gets the bytes read appended
+ * (merge compares them with the return it would write). */
 error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
-                       retdoc_kind *kind);
+                       retdoc_kind *kind, buf_t *keep);
 
 /* Validates DOC (read from PATH) against the return schema SCHEMA; every
  * problem goes to DIAGS as PATH:line:col. ERR_OK when valid, ERR_INVALID,

@@ -27,21 +27,36 @@
  * computes build's, and the two agree byte for byte. Sources are written
  * by file name (no directory), then digest; findings in diag order over
  * those file names — an order both build and merge can reproduce.
+ *
+ * The document is written as bytes (retwrite.h), never as a tree: what
+ * is written is return.xml itself. return_validate checks those bytes
+ * against return.xsd as they stream through the parser (no tree);
+ * return_parse makes the tree the renderers and verify read, from the
+ * same bytes.
+ *
+ * Why one file (about 900 lines): the return's assembly, its check
+ * against the schema, its reading back and findings.csv (the same
+ * findings, listed the same way) are one contract — what a return holds
+ * and in what order; apart, the CSV's findings and the return's would
+ * drift.
  */
 #include "return.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <libxml/dict.h>
 #include <libxml/hash.h>
-#include <libxml/xmlsave.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <stdint.h>
 
 #include "render.h"
 #include "retdoc.h"
+#include "retwrite.h"
 #include "tally.h"
 #include "i18n.h"
 
@@ -73,53 +88,54 @@ static void severities(const return_opts *o, const char **sev, size_t n)
     }
 }
 
-static xmlNodePtr write_unit(xmlNodePtr root, xmlNsPtr ns, const char *level,
-                             const char *code, const tally_t *t,
-                             const community *cs, size_t n_cs,
+/* Writes one <unit>; FILING: it is the filing unit. */
+static error_code write_unit(retwrite_t *w, const char *level, const char *code,
+                             const tally_t *t, const community *cs, size_t n_cs,
                              const return_opts *o, const char **sev,
-                             const char *name)
+                             const char *name, int filing)
 {
-    xmlNodePtr u = xmlNewChild(root, ns, BAD_CAST RETDOC_UNIT, NULL), cov, c;
     size_t i;
-    if (!u || retdoc_set(u, "level", level) || retdoc_set(u, "code", code) ||
-        retdoc_set(u, "name", name ? name : "") ||
-        retdoc_set_count(u, "communities",
-                         strcmp(level, RETDOC_LEVEL_COMMUNITY) ? n_cs : 1))
-        return NULL;
+    retwrite_open(w, RETDOC_UNIT);
+    retwrite_attr(w, "level", level);
+    retwrite_attr(w, "code", code);
+    retwrite_attr(w, "name", name ? name : "");
+    retwrite_count(w, "communities",
+                   strcmp(level, RETDOC_LEVEL_COMMUNITY) ? n_cs : 1);
     /* where it sits: a community names its street, district and city; a
      * roll-up the levels above it */
     if (!strcmp(level, RETDOC_LEVEL_COMMUNITY) ||
         !strcmp(level, RETDOC_LEVEL_STREET))
-        if (retdoc_set(u, "street", tally_field(t, "street")))
-            return NULL;
+        retwrite_attr(w, "street", tally_field(t, "street"));
     if (strcmp(level, RETDOC_LEVEL_CITY) && strcmp(level, RETDOC_LEVEL_ALL))
-        if (retdoc_set(u, "district", tally_field(t, "district")))
-            return NULL;
-    if (strcmp(level, RETDOC_LEVEL_ALL) &&
-        retdoc_set(u, "city", tally_field(t, "city")))
-        return NULL;
+        retwrite_attr(w, "district", tally_field(t, "district"));
+    if (strcmp(level, RETDOC_LEVEL_ALL))
+        retwrite_attr(w, "city", tally_field(t, "city"));
+    if (filing)
+        retwrite_attr(w, "filing", "true");
     if (strcmp(level, RETDOC_LEVEL_COMMUNITY)) {
-        if (!(cov = xmlNewChild(u, ns, BAD_CAST RETDOC_COVERS, NULL)))
-            return NULL;
-        for (i = 0; i < n_cs; i++)
-            if (!(c = xmlNewChild(cov, ns, BAD_CAST RETDOC_COMMUNITY, NULL)) ||
-                retdoc_set(c, "code", cs[i].code) ||
-                retdoc_set(c, "name", tally_field(cs[i].t, "name")))
-                return NULL;
+        retwrite_open(w, RETDOC_COVERS);
+        for (i = 0; i < n_cs; i++) {
+            retwrite_open(w, RETDOC_COMMUNITY);
+            retwrite_attr(w, "code", cs[i].code);
+            retwrite_attr(w, "name", tally_field(cs[i].t, "name"));
+            retwrite_close(w);
+        }
+        retwrite_close(w);
     }
-    return tally_write(t, u, ns, o->rvocab, sev) ? NULL : u;
+    if (tally_write(t, w, o->rvocab, sev) != ERR_OK)
+        return ERR_NOMEM;
+    retwrite_close(w);
+    return ERR_OK;
 }
 
 /* Roll-ups of LEVEL (its code prefix, retdoc_level_digits; none for
  * "all") over the sorted communities CS; FILING: this level is the filing
  * unit's. */
-static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
-                   const char *field, const community *cs, size_t n,
-                   const return_opts *o, const vocab_t *v, const char **sev,
-                   int filing)
+static int rollups(retwrite_t *w, const char *level, const char *field,
+                   const community *cs, size_t n, const return_opts *o,
+                   const vocab_t *v, const char **sev, int filing)
 {
     size_t plen = retdoc_level_digits(level), i = 0, j, k;
-    xmlNodePtr u;
     while (i < n) {
         tally_t *sum;
         char code[16];
@@ -138,9 +154,8 @@ static int rollups(xmlNodePtr root, xmlNsPtr ns, const char *level,
             name =
                 field ? tally_field(cs[i].t, field)
                       : vocab_label(o->rvocab, "level", RETDOC_LEVEL_ALL, "zh");
-            if (!(u = write_unit(root, ns, level, code, sum, cs + i, j - i, o,
-                                 sev, name)) ||
-                (filing && retdoc_set(u, "filing", "true"))) {
+            if (write_unit(w, level, code, sum, cs + i, j - i, o, sev, name,
+                           filing)) {
                 tally_free(sum);
                 return -1;
             }
@@ -161,8 +176,7 @@ typedef struct listing {
 } listing;
 
 typedef struct {
-    xmlNodePtr f;
-    xmlNsPtr ns;
+    retwrite_t *w;
     const return_opts *o;
     xmlHashTablePtr by_key; /* rule, community -> listing */
     listing *first, **tail;
@@ -228,22 +242,23 @@ static int list_want(void *ud, const diag *x)
 static error_code list_add(void *ud, const diag *x)
 {
     lister *ls = ud;
-    xmlNodePtr d;
+    retwrite_t *w = ls->w;
 
     if (ls->oom)
         return ERR_NOMEM;
-    if (!(d = xmlNewTextChild(ls->f, ls->ns, BAD_CAST RETDOC_FINDING,
-                              BAD_CAST x->message)) ||
-        retdoc_set(d, "file", x->file) ||
-        retdoc_set_count(d, "line", x->line) ||
-        retdoc_set_count(d, "col", x->col) ||
-        retdoc_set(d, "severity", diag_severity_name(x->severity)) ||
-        retdoc_set(d, "rule", x->rule) ||
-        retdoc_set(d, "community", x->community) ||
-        retdoc_set(d, "household", x->household) ||
-        retdoc_set(d, "visit", x->visit) || retdoc_set(d, "item", x->item) ||
-        retdoc_set(d, "cadre", x->cadre))
-        return ERR_NOMEM;
+    retwrite_open(w, RETDOC_FINDING);
+    retwrite_attr(w, "file", x->file);
+    retwrite_count(w, "line", x->line);
+    retwrite_count(w, "col", x->col);
+    retwrite_attr(w, "severity", diag_severity_name(x->severity));
+    retwrite_attr(w, "rule", x->rule);
+    retwrite_attr(w, "community", x->community);
+    retwrite_attr(w, "household", x->household);
+    retwrite_attr(w, "visit", x->visit);
+    retwrite_attr(w, "item", x->item);
+    retwrite_attr(w, "cadre", x->cadre);
+    retwrite_text(w, x->message);
+    retwrite_close(w);
     return ERR_OK;
 }
 
@@ -259,7 +274,7 @@ static error_code list_one(void *ud, const diag *x)
  * community with the count of those left out (those P says were left out
  * before, plus those over the cap). Memory holds only what is listed: the
  * findings stream out of P's source. */
-static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
+static int write_findings(retwrite_t *w, const return_parts *p,
                           const return_opts *o)
 {
     lister ls;
@@ -268,12 +283,12 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
     int rc = -1;
 
     memset(&ls, 0, sizeof ls);
-    ls.ns = ns;
+    ls.w = w;
     ls.o = o;
     ls.tail = &ls.first;
-    if (!(ls.f = xmlNewChild(root, ns, BAD_CAST RETDOC_FINDINGS, NULL)) ||
-        !(ls.by_key = xmlHashCreate(64)))
+    if (!(ls.by_key = xmlHashCreate(64)))
         goto fail;
+    retwrite_open(w, RETDOC_FINDINGS);
     if (p->each_finding_if) {
         if (p->each_finding_if(p->findings, list_want, list_add, &ls) != ERR_OK)
             goto fail;
@@ -293,19 +308,21 @@ static int write_findings(xmlNodePtr root, xmlNsPtr ns, const return_parts *p,
         ls.omitted += nl->count;
     }
     for (l = ls.first; l; l = l->next) {
-        xmlNodePtr n;
         if (!l->omitted)
             continue;
-        if (!(n = xmlNewChild(ls.f, ns, BAD_CAST RETDOC_NOT_LISTED, NULL)) ||
-            retdoc_set(n, "rule", l->rule) ||
-            (*l->community && retdoc_set(n, "community", l->community)) ||
-            retdoc_set_count(n, "count", l->omitted))
-            goto fail;
+        retwrite_open(w, RETDOC_NOT_LISTED);
+        retwrite_attr(w, "rule", l->rule);
+        if (*l->community)
+            retwrite_attr(w, "community", l->community);
+        retwrite_count(w, "count", l->omitted);
+        retwrite_close(w);
     }
-    if (o->max_findings != SIZE_MAX &&
-        retdoc_set_count(ls.f, "limit", o->max_findings))
-        goto fail;
-    rc = retdoc_set_count(ls.f, "omitted", ls.omitted) ? -1 : 0;
+    /* known now that every finding went by: put in the start tag */
+    if (o->max_findings != SIZE_MAX)
+        retwrite_count(w, "limit", o->max_findings);
+    retwrite_count(w, "omitted", ls.omitted);
+    retwrite_close(w);
+    rc = 0;
 fail:
     xmlHashFree(ls.by_key, free_listing);
     return rc;
@@ -354,11 +371,9 @@ char *return_campaign_clash(const char *file_a, const char *const a[5],
 }
 
 error_code return_assemble(const return_parts *p, const return_opts *o,
-                           xmlDocPtr *out, char **msg)
+                           char **xml, size_t *len, char **msg)
 {
-    xmlDocPtr doc = NULL;
-    xmlNodePtr root, n;
-    xmlNsPtr ns;
+    retwrite_t *w = NULL;
     community *cs = NULL;
     retdoc_source *src = NULL;
     const char **sev = NULL;
@@ -366,7 +381,8 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
     size_t i, nc = p->ncommunities, n_rules;
     error_code rc;
 
-    *out = NULL;
+    *xml = NULL;
+    *len = 0;
     vocab_enum(o->rvocab, "rule", &n_rules);
     if (!(cs = calloc(nc ? nc : 1, sizeof *cs)) ||
         !(src = calloc(p->nsources ? p->nsources : 1, sizeof *src)) ||
@@ -385,51 +401,38 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
         memcpy(src, p->sources, p->nsources * sizeof *src);
     qsort(src, p->nsources, sizeof *src, cmp_source);
 
-    if (!(doc = xmlNewDoc(BAD_CAST "1.0")))
+    if (!(w = retwrite_new(RETDOC_RETURN, RETURN_NS)))
         goto nomem;
-    /* element and attribute names interned once, as a parsed document's
-     * are: a merged return has hundreds of units of hundreds of rows */
-    if (!(doc->dict = xmlDictCreate()) ||
-        !(root = xmlNewDocNode(doc, NULL, BAD_CAST RETDOC_RETURN, NULL)))
-        goto nomem;
-    xmlDocSetRootElement(doc, root);
-    if (!(ns = xmlNewNs(root, BAD_CAST RETURN_NS, NULL)))
-        goto nomem;
-    xmlSetNs(root, ns);
-    if (retdoc_set(root, "version", RETURN_FORMAT_VERSION) ||
-        retdoc_set(root, "generator", o->generator) ||
-        retdoc_set(root, "partial", p->partial ? "true" : "false"))
-        goto nomem;
-    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_CAMPAIGN, NULL)) ||
-        retdoc_set(n, "id", p->campaign[0]) ||
-        retdoc_set(n, "title", p->campaign[1]) ||
-        retdoc_set(n, "start", p->campaign[2]) ||
-        retdoc_set(n, "end", p->campaign[3]) ||
-        retdoc_set(n, "reported", p->campaign[4]))
-        goto nomem;
-    if (!(n = xmlNewChild(root, ns, BAD_CAST RETDOC_SOURCES, NULL)))
-        goto nomem;
+    retwrite_attr(w, "version", RETURN_FORMAT_VERSION);
+    retwrite_attr(w, "generator", o->generator);
+    retwrite_attr(w, "partial", p->partial ? "true" : "false");
+    retwrite_open(w, RETDOC_CAMPAIGN);
+    retwrite_attr(w, "id", p->campaign[0]);
+    retwrite_attr(w, "title", p->campaign[1]);
+    retwrite_attr(w, "start", p->campaign[2]);
+    retwrite_attr(w, "end", p->campaign[3]);
+    retwrite_attr(w, "reported", p->campaign[4]);
+    retwrite_close(w);
+    retwrite_open(w, RETDOC_SOURCES);
     for (i = 0; i < p->nsources; i++) {
         const retdoc_source *r = &src[i];
-        xmlNodePtr s = xmlNewChild(n, ns, BAD_CAST RETDOC_SOURCE, NULL);
-        if (!s || retdoc_set(s, "file", r->file) ||
-            retdoc_set_count(s, "size", (unsigned long)r->size) ||
-            retdoc_set(s, "sha256", r->sha256) ||
-            retdoc_set(s, "included", r->included ? "true" : "false") ||
-            retdoc_set(s, "community",
-                       r->community && *r->community ? r->community : NULL) ||
-            retdoc_set_count(s, "errors", (unsigned long)r->errors) ||
-            retdoc_set_count(s, "warnings", (unsigned long)r->warnings))
-            goto nomem;
+        retwrite_open(w, RETDOC_SOURCE);
+        retwrite_attr(w, "file", r->file);
+        retwrite_count(w, "size", r->size);
+        retwrite_attr(w, "sha256", r->sha256);
+        retwrite_attr(w, "included", r->included ? "true" : "false");
+        retwrite_attr(w, "community",
+                      r->community && *r->community ? r->community : NULL);
+        retwrite_count(w, "errors", r->errors);
+        retwrite_count(w, "warnings", r->warnings);
+        retwrite_close(w);
     }
-    for (i = 0; i < nc; i++) {
-        xmlNodePtr u =
-            write_unit(root, ns, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t,
-                       cs + i, 1, o, sev, tally_field(cs[i].t, "name"));
-        /* a single community files for itself */
-        if (!u || (nc == 1 && retdoc_set(u, "filing", "true")))
+    retwrite_close(w);
+    /* a single community files for itself */
+    for (i = 0; i < nc; i++)
+        if (write_unit(w, RETDOC_LEVEL_COMMUNITY, cs[i].code, cs[i].t, cs + i,
+                       1, o, sev, tally_field(cs[i].t, "name"), nc == 1))
             goto nomem;
-    }
     if (nc >= 2) {
         static const struct {
             const char *level, *field;
@@ -445,20 +448,23 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
         while (filing < 3 && common < retdoc_level_digits(lv[filing].level))
             filing++;
         for (k = 0; k <= filing; k++)
-            if (rollups(root, ns, lv[k].level, lv[k].field, cs, nc, o, v, sev,
+            if (rollups(w, lv[k].level, lv[k].field, cs, nc, o, v, sev,
                         k == filing))
                 goto nomem;
     }
-    if (write_findings(root, ns, p, o))
+    if (write_findings(w, p, o))
         goto nomem;
-    *out = doc;
-    doc = NULL;
-    rc = ERR_OK;
+    rc = retwrite_finish(w, xml, len);
+    w = NULL;
+    if (rc == ERR_NOMEM)
+        goto nomem;
+    if (rc != ERR_OK)
+        rc = error_set(msg, rc, _("the return could not be written"));
     goto done;
 nomem:
     rc = error_set(msg, ERR_NOMEM, _("out of memory"));
 done:
-    xmlFreeDoc(doc);
+    retwrite_free(w);
     free(cs);
     free(src);
     free(sev);
@@ -516,8 +522,8 @@ static error_code each_batch_finding_if(const void *ctx, diag_want_fn want,
                               &b);
 }
 
-error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
-                        char **msg)
+error_code return_build(const batch_t *b, const return_opts *o, char **xml,
+                        size_t *len, char **msg)
 {
     return_parts p;
     batch_in in;
@@ -528,7 +534,8 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
     size_t i, nc = 0;
     error_code rc;
 
-    *out = NULL;
+    *xml = NULL;
+    *len = 0;
     memset(&p, 0, sizeof p);
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
@@ -598,7 +605,7 @@ error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
     in.lang = o->lang;
     p.findings = &in;
     p.each_finding_if = each_batch_finding_if;
-    rc = return_assemble(&p, o, out, msg);
+    rc = return_assemble(&p, o, xml, len, msg);
     goto done;
 nomem:
     rc = error_set(msg, ERR_NOMEM, _("out of memory"));
@@ -625,65 +632,104 @@ static void first_error(void *ctx, xmlErrorPtr e)
                         e->message);
 }
 
-error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg)
+/* The parser's errors, as first_error (the parser context's _private
+ * holds where the first goes). */
+static void first_parse_error(void *ud, xmlErrorPtr e)
 {
-    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
-    char *first = NULL;
-    int rc;
-    if (!v)
-        return error_set(msg, ERR_NOMEM, _("out of memory"));
-    xmlSchemaSetValidStructuredErrors(v, first_error, &first);
-    rc = xmlSchemaValidateDoc(v, doc);
-    xmlSchemaFreeValidCtxt(v);
-    if (rc == 0) {
-        free(first);
-        return ERR_OK;
-    }
-    if (rc < 0) { /* libxml2 failed, not the return */
-        free(first);
-        return error_set(msg, ERR_INTERNAL,
-                         _("libxml2 could not validate "
-                           "the return"));
-    }
-    if (!first)
-        return error_set(msg, ERR_INVALID, _("the return is not valid"));
-    if (msg) {
-        free(*msg);
-        *msg = first;
-    } else {
-        free(first);
-    }
-    return ERR_INVALID;
+    xmlParserCtxtPtr c = e ? e->ctxt : NULL;
+    (void)ud;
+    if (c && c->_private)
+        first_error(c->_private, e);
 }
 
-error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len)
+#define PARSE_CHUNK (1 << 20) /* bytes handed to the parser at once */
+
+error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
+                           char **msg)
 {
-    /* Written as UTF-8 with no encoder: the tree is UTF-8 already, and
-     * libxml2's UTF-8 "conversion" copies the whole text once more into a
-     * buffer that doubles as it grows (a merged return of 500 communities
-     * is 10 MB). doc->encoding "UTF-8" gives the same declaration and the
-     * same bytes (raw UTF-8, not character references) as the encoder. */
-    const xmlChar *enc = doc->encoding;
-    xmlBufferPtr b = xmlBufferCreateSize(1 << 16);
-    xmlSaveCtxtPtr save;
-    long r;
-    if (!b)
-        return ERR_NOMEM;
-    xmlBufferSetAllocationScheme(b, XML_BUFFER_ALLOC_DOUBLEIT);
-    doc->encoding = BAD_CAST "UTF-8";
-    save = xmlSaveToBuffer(b, NULL, XML_SAVE_FORMAT);
-    r = save ? xmlSaveDoc(save, doc) : -1;
-    if (save && xmlSaveClose(save) < 0)
-        r = -1;
-    doc->encoding = enc;
-    if (r < 0 || !xmlBufferContent(b)) {
-        xmlBufferFree(b);
-        return ERR_NOMEM;
+    xmlSAXHandler sax;
+    xmlSAXHandlerPtr psax = &sax;
+    void *pud = NULL;
+    xmlSchemaValidCtxtPtr v = NULL;
+    xmlSchemaSAXPlugPtr plug = NULL;
+    xmlParserCtxtPtr c = NULL;
+    char *first = NULL;
+    size_t off = 0;
+    int wf, valid;
+    error_code rc;
+
+    /* streamed through the schema's SAX plug: no tree (a merged return of
+     * 500 communities would be 150 MB of one) */
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    if (!(v = xmlSchemaNewValidCtxt(schema)) ||
+        !(plug = xmlSchemaSAXPlug(v, &psax, &pud)) ||
+        !(c = xmlCreatePushParserCtxt(psax, pud, NULL, 0, NULL))) {
+        rc = error_set(msg, ERR_NOMEM, _("out of memory"));
+        goto done;
     }
-    *len = (size_t)xmlBufferLength(b);
-    *buf = (char *)xmlBufferDetach(b);
-    xmlBufferFree(b);
-    return *buf ? ERR_OK : ERR_NOMEM;
+    xmlSchemaSetValidStructuredErrors(v, first_error, &first);
+    c->_private = &first;
+    c->sax->serror = first_parse_error;
+    xmlCtxtUseOptions(c, XML_PARSE_NONET);
+    do {
+        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
+        if (xmlParseChunk(c, xml + off, (int)n, off + n == len))
+            break;
+        off += n;
+    } while (off < len);
+    wf = c->wellFormed;
+    valid = xmlSchemaIsValid(v);
+    if (wf && valid) {
+        rc = ERR_OK;
+    } else if (first) {
+        if (msg) {
+            free(*msg);
+            *msg = first;
+            first = NULL;
+        }
+        rc = ERR_INVALID;
+    } else {
+        rc = error_set(msg, ERR_INVALID, _("the return is not valid"));
+    }
+done:
+    free(first);
+    if (plug)
+        xmlSchemaSAXUnplug(plug);
+    xmlFreeParserCtxt(c); /* and its copy of the SAX handler */
+    xmlSchemaFreeValidCtxt(v);
+    return rc;
+}
+
+error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
+{
+    xmlParserCtxtPtr c;
+    char *first = NULL;
+    error_code rc = ERR_OK;
+
+    *doc = NULL;
+    if (len > INT_MAX)
+        return error_set(msg, ERR_INTERNAL,
+                         _("the return is too large to be read back (%zu "
+                           "bytes)"),
+                         len);
+    if (!(c = xmlNewParserCtxt()))
+        return error_set(msg, ERR_NOMEM, _("out of memory"));
+    c->_private = &first;
+    c->sax->serror = first_parse_error;
+    *doc = xmlCtxtReadMemory(c, xml, (int)len, NULL, "UTF-8",
+                             XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    if (!*doc || !c->wellFormed) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+        /* our own bytes: anything but memory is a bug */
+        rc = c->errNo == XML_ERR_NO_MEMORY || !first
+                 ? error_set(msg, ERR_NOMEM, _("out of memory"))
+                 : error_set(msg, ERR_INTERNAL, "%s", first);
+    }
+    free(first);
+    xmlFreeParserCtxt(c);
+    return rc;
 }
 
 /* ---- findings.csv ---------------------------------------------------- */

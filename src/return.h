@@ -1,9 +1,12 @@
 /*
  * return.h — the return model: the return document (input-schema/
- * return.xsd) built from a batch, read from a file, validated and saved.
+ * return.xsd) built from a batch or from returns, validated and read back.
  *
- * The return model *is* this xmlDoc: renderers read it, return.xml is its
- * serialisation, merge reads it back (retdoc.h). It carries no personal data.
+ * The return is written once, as the bytes of return.xml (retwrite.h:
+ * no tree is built to write it); the model the renderers, merge and
+ * verify read is the tree parsed from those bytes (return_parse, read
+ * through retdoc.h), so what they read is what return.xml says. It
+ * carries no personal data.
  */
 #ifndef CANVASS_RETURN_H
 #define CANVASS_RETURN_H
@@ -69,11 +72,13 @@ typedef struct {
     size_t nnot_listed;
 } return_parts;
 
-/* Writes the return document of P into *OUT (caller frees): units (each
+/* Writes the return document of P as the bytes of return.xml, *XML
+ * (malloc'd, NUL-terminated, caller frees) and *LEN: units (each
  * community, then the roll-ups), sources, findings. The only writer of
- * returns; build and merge both call it. ERR_NOMEM with *MSG set. */
+ * returns; build and merge both call it. Memory: the bytes, and one
+ * roll-up's tally at a time. ERR_NOMEM with *MSG set. */
 error_code return_assemble(const return_parts *p, const return_opts *o,
-                           xmlDocPtr *out, char **msg);
+                           char **xml, size_t *len, char **msg);
 
 /* True when the campaigns A and B (id, title, start, end, reported) are
  * the same. */
@@ -84,20 +89,29 @@ int return_same_campaign(const char *const a[5], const char *const b[5]);
 char *return_campaign_clash(const char *file_a, const char *const a[5],
                             const char *file_b, const char *const b[5]);
 
-/* Builds the return of the included registers of B into *OUT (caller
- * frees with xmlFreeDoc). Units: each community (registers of one
+/* Builds the return of the included registers of B as the bytes *XML
+ * (caller frees) and *LEN, as return_assemble. Units: each community (registers of one
  * community code are added together), then the street, district and city
  * roll-ups that cover two or more communities, then "all" when the batch
  * has two or more communities. Registers are named by file name without
  * directory. ERR_INVALID when the batch cannot make one
  * return (no register included; registers of different campaigns),
- * ERR_NOMEM; *OUT is NULL and *MSG (malloc'd) says why. */
-error_code return_build(const batch_t *b, const return_opts *o, xmlDocPtr *out,
-                        char **msg);
+ * ERR_NOMEM; *XML is NULL and *MSG (malloc'd) says why. */
+error_code return_build(const batch_t *b, const return_opts *o, char **xml,
+                        size_t *len, char **msg);
 
-/* Validates DOC against the compiled return schema: ERR_OK, or
- * ERR_INVALID (ERR_NOMEM) with *MSG set to the first problem. */
-error_code return_validate(xmlDocPtr doc, xmlSchemaPtr schema, char **msg);
+/* Validates the return XML (LEN bytes) against the compiled return
+ * schema, streaming: no tree is built. ERR_OK, or ERR_INVALID (ERR_NOMEM)
+ * with *MSG set to the first problem. */
+error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
+                           char **msg);
+
+/* Parses the return XML (LEN bytes, as return_assemble wrote them) into
+ * *DOC (caller frees with xmlFreeDoc), the tree retdoc_open reads, without
+ * blank text nodes. ERR_OK; ERR_NOMEM, or ERR_INTERNAL when the bytes are
+ * not well-formed (a bug), with *MSG set. */
+error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc,
+                        char **msg);
 
 /* Writes every diagnostic of B to PATH as CSV (UTF-8 with a BOM, CRLF
  * lines; columns as the workbook's findings list: file, line, rule,
@@ -119,8 +133,5 @@ error_code return_write_csv_of(
 /* Hands FN each <finding> listed in the return CTX (a retdoc_t), in
  * document order, as a diagnostic (borrowed strings). */
 error_code return_each_listed(const void *ctx, diag_fn fn, void *ud);
-
-/* Serialises DOC (UTF-8, indented) into a malloc'd buffer. */
-error_code return_serialize(xmlDocPtr doc, char **buf, size_t *len);
 
 #endif

@@ -38,6 +38,7 @@
 
 #include "buf.h"
 #include "retdoc.h"
+#include "retwrite.h"
 
 typedef struct {
     char *id, *team;
@@ -678,20 +679,13 @@ error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
 
 /* ---- writing ------------------------------------------------------------ */
 
-static xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char *name)
+/* A labelled row: value, zh, en; left open. */
+static void row(retwrite_t *w, const char *name, const vocab_item *it)
 {
-    return xmlNewChild(parent, ns, BAD_CAST name, NULL);
-}
-
-/* A labelled row: value, zh, en. */
-static xmlNodePtr row(xmlNodePtr parent, xmlNsPtr ns, const char *name,
-                      const vocab_item *it)
-{
-    xmlNodePtr n = child(parent, ns, name);
-    if (!n || retdoc_set(n, "value", it->value) ||
-        retdoc_set(n, "zh", it->zh) || retdoc_set(n, "en", it->en))
-        return NULL;
-    return n;
+    retwrite_open(w, name);
+    retwrite_attr(w, "value", it->value);
+    retwrite_attr(w, "zh", it->zh);
+    retwrite_attr(w, "en", it->en);
 }
 
 static cnt sum(const cnt *a, size_t n)
@@ -704,48 +698,48 @@ static cnt sum(const cnt *a, size_t n)
 }
 
 /* Opinions or suggestions: category × status with totals. */
-static error_code write_items(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns,
-                              const char *name, const cnt *m, int opinions)
+static void write_items(const tally_t *t, retwrite_t *w, const char *name,
+                        const cnt *m, int opinions)
 {
     const vocab_item *cat = vocab_enum(t->v, "category", NULL);
     const vocab_item *st = vocab_enum(t->v, "status", NULL);
-    xmlNodePtr n = child(parent, ns, name), c, s;
     size_t i, j;
-    if (!n || retdoc_set_count(n, "count", sum(m, t->n_cat * t->n_st)))
-        return ERR_NOMEM;
-    if (opinions &&
-        (retdoc_set_count(n, "important", sum(t->op_imp, t->n_cat)) ||
-         retdoc_set_count(n, "important-reported",
-                          sum(t->op_imp_rep, t->n_cat))))
-        return ERR_NOMEM;
+    retwrite_open(w, name);
+    retwrite_count(w, "count", sum(m, t->n_cat * t->n_st));
+    if (opinions) {
+        retwrite_count(w, "important", sum(t->op_imp, t->n_cat));
+        retwrite_count(w, "important-reported", sum(t->op_imp_rep, t->n_cat));
+    }
     for (i = 0; i < t->n_cat; i++) {
-        if (!(c = row(n, ns, "category", &cat[i])) ||
-            retdoc_set_count(c, "count", sum(m + i * t->n_st, t->n_st)))
-            return ERR_NOMEM;
-        if (opinions &&
-            (retdoc_set_count(c, "important", t->op_imp[i]) ||
-             retdoc_set_count(c, "important-reported", t->op_imp_rep[i])))
-            return ERR_NOMEM;
-        for (j = 0; j < t->n_st; j++)
-            if (!(s = row(c, ns, "status", &st[j])) ||
-                retdoc_set_count(s, "count", m[i * t->n_st + j]))
-                return ERR_NOMEM;
+        row(w, "category", &cat[i]);
+        retwrite_count(w, "count", sum(m + i * t->n_st, t->n_st));
+        if (opinions) {
+            retwrite_count(w, "important", t->op_imp[i]);
+            retwrite_count(w, "important-reported", t->op_imp_rep[i]);
+        }
+        for (j = 0; j < t->n_st; j++) {
+            row(w, "status", &st[j]);
+            retwrite_count(w, "count", m[i * t->n_st + j]);
+            retwrite_close(w);
+        }
+        retwrite_close(w);
     }
     for (j = 0; j < t->n_st; j++) {
         cnt tot = 0;
         for (i = 0; i < t->n_cat; i++)
             tot += m[i * t->n_st + j];
-        if (!(s = row(n, ns, "status", &st[j])) ||
-            retdoc_set_count(s, "count", tot))
-            return ERR_NOMEM;
+        row(w, "status", &st[j]);
+        retwrite_count(w, "count", tot);
+        retwrite_close(w);
     }
     if (opinions)
-        for (i = 0; i < t->n_dests; i++)
-            if (!(c = child(n, ns, "reported")) ||
-                !xmlSetProp(c, BAD_CAST "to", BAD_CAST t->dests[i].to) ||
-                retdoc_set_count(c, "important", t->dests[i].important))
-                return ERR_NOMEM;
-    return ERR_OK;
+        for (i = 0; i < t->n_dests; i++) {
+            retwrite_open(w, "reported");
+            retwrite_attr(w, "to", t->dests[i].to ? t->dests[i].to : "");
+            retwrite_count(w, "important", t->dests[i].important);
+            retwrite_close(w);
+        }
+    retwrite_close(w);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -754,16 +748,15 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(x ? x : "", y ? y : "");
 }
 
-static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
+static error_code write_cadres(const tally_t *t, retwrite_t *w)
 {
     const vocab_item *role = vocab_enum(t->v, "role", NULL);
-    xmlNodePtr n = child(parent, ns, "cadres"), r;
-    cnt *part = counts(t->n_role), *vis = counts(t->n_role), reg, tp;
+    cnt *part = counts(t->n_role), *vis = counts(t->n_role);
     const char **teams = NULL;
     size_t i, j, nt = 0;
-    int rc = -1;
+    error_code rc = ERR_NOMEM;
 
-    if (!n || !part || !vis)
+    if (!part || !vis)
         goto fail;
     for (i = 0; i < t->n_role; i++) {
         part[i] = t->role_part[i];
@@ -776,19 +769,17 @@ static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
             vis[c->role] += c->visits;
         }
     }
-    reg = sum(t->role_reg, t->n_role);
-    tp = sum(part, t->n_role);
-    if (retdoc_set_count(n, "registered", reg) ||
-        retdoc_set_count(n, "taking-part", tp) ||
-        !xmlSetProp(n, BAD_CAST "secretary-leads",
-                    BAD_CAST(t->secretary ? "true" : "false")))
-        goto fail;
-    for (i = 0; i < t->n_role; i++)
-        if (!(r = row(n, ns, "role", &role[i])) ||
-            retdoc_set_count(r, "registered", t->role_reg[i]) ||
-            retdoc_set_count(r, "taking-part", part[i]) ||
-            retdoc_set_count(r, "visits", vis[i]))
-            goto fail;
+    retwrite_open(w, "cadres");
+    retwrite_count(w, "registered", sum(t->role_reg, t->n_role));
+    retwrite_count(w, "taking-part", sum(part, t->n_role));
+    retwrite_attr(w, "secretary-leads", t->secretary ? "true" : "false");
+    for (i = 0; i < t->n_role; i++) {
+        row(w, "role", &role[i]);
+        retwrite_count(w, "registered", t->role_reg[i]);
+        retwrite_count(w, "taking-part", part[i]);
+        retwrite_count(w, "visits", vis[i]);
+        retwrite_close(w);
+    }
     /* teams in order of first appearance on the cadre list; cadres in list
      * order (ids only, never names) */
     if (t->n_cadres && !(teams = calloc(t->n_cadres, sizeof *teams)))
@@ -807,24 +798,24 @@ static error_code write_cadres(const tally_t *t, xmlNodePtr parent, xmlNsPtr ns)
                 tpart += t->cadres[i].visits > 0;
                 tvis += t->cadres[i].visits;
             }
-        if (!(r = child(n, ns, "team")) ||
-            !xmlSetProp(r, BAD_CAST "name", BAD_CAST teams[j]) ||
-            retdoc_set_count(r, "registered", treg) ||
-            retdoc_set_count(r, "taking-part", tpart) ||
-            retdoc_set_count(r, "visits", tvis))
-            goto fail;
+        retwrite_open(w, "team");
+        retwrite_attr(w, "name", teams[j]);
+        retwrite_count(w, "registered", treg);
+        retwrite_count(w, "taking-part", tpart);
+        retwrite_count(w, "visits", tvis);
+        retwrite_close(w);
     }
     for (i = 0; i < t->n_cadres; i++) {
         const cadre_row *c = &t->cadres[i];
-        if (!(r = child(n, ns, "cadre")) ||
-            !xmlSetProp(r, BAD_CAST "id", BAD_CAST c->id) ||
-            !xmlSetProp(r, BAD_CAST "role",
-                        BAD_CAST(c->role >= 0 ? role[c->role].value : "")) ||
-            (c->team && !xmlSetProp(r, BAD_CAST "team", BAD_CAST c->team)) ||
-            retdoc_set_count(r, "visits", c->visits))
-            goto fail;
+        retwrite_open(w, "cadre");
+        retwrite_attr(w, "id", c->id ? c->id : "");
+        retwrite_attr(w, "role", c->role >= 0 ? role[c->role].value : "");
+        retwrite_attr(w, "team", c->team);
+        retwrite_count(w, "visits", c->visits);
+        retwrite_close(w);
     }
-    rc = 0;
+    retwrite_close(w);
+    rc = ERR_OK;
 fail:
     free(teams);
     free(part);
@@ -832,8 +823,8 @@ fail:
     return rc;
 }
 
-error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
-                       const vocab_t *rv, const char *const *rule_severity)
+error_code tally_write(const tally_t *t, retwrite_t *w, const vocab_t *rv,
+                       const char *const *rule_severity)
 {
     const vocab_item *dw = vocab_enum(t->v, "dwelling", NULL);
     const vocab_item *kind = vocab_enum(t->v, "visitKind", NULL);
@@ -846,7 +837,6 @@ error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
     /* the labels are the schema's; without its elderlyGroup type, the
      * value stands for itself (as vocab_label does for any value) */
     vocab_item elderly = {"elderly", "elderly", "elderly"};
-    xmlNodePtr n, r, g;
     size_t i, j, n_rules, n_eld;
     cnt satisfied = 0;
 
@@ -856,101 +846,106 @@ error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
     rules = vocab_enum(rv, "rule", &n_rules);
 
     /* households */
-    if (!(n = child(unit, ns, "households")) ||
-        retdoc_set_count(n, "registered", sum(t->hh_reg, t->n_dw)) ||
-        retdoc_set_count(n, "visited", sum(t->hh_vis, t->n_dw)))
-        return ERR_NOMEM;
-    for (i = 0; i < t->n_dw; i++)
-        if (!(r = row(n, ns, "dwelling", &dw[i])) ||
-            retdoc_set_count(r, "registered", t->hh_reg[i]) ||
-            retdoc_set_count(r, "visited", t->hh_vis[i]))
-            return ERR_NOMEM;
-    /* visits */
-    if (!(n = child(unit, ns, "visits")) ||
-        retdoc_set_count(n, "count", sum(t->visits, t->n_kind)))
-        return ERR_NOMEM;
-    for (i = 0; i < t->n_kind; i++)
-        if (!(r = row(n, ns, "kind", &kind[i])) ||
-            retdoc_set_count(r, "count", t->visits[i]))
-            return ERR_NOMEM;
-    if (write_cadres(t, unit, ns))
-        return ERR_NOMEM;
-    if (!(n = child(unit, ns, "forms")) ||
-        retdoc_set_count(n, "count", t->forms))
-        return ERR_NOMEM;
-    if (write_items(t, unit, ns, "opinions", t->op, 1) ||
-        write_items(t, unit, ns, "suggestions", t->sg, 0))
-        return ERR_NOMEM;
-    /* groups, then the elderly union */
-    if (!(n = child(unit, ns, "groups")) ||
-        retdoc_set_count(n, "members", t->any_members) ||
-        retdoc_set_count(n, "households", t->any_households))
-        return ERR_NOMEM;
-    for (i = 0; i <= t->n_grp; i++)
-        if (!(r = row(n, ns, "group", i < t->n_grp ? &grp[i] : &elderly)) ||
-            retdoc_set_count(r, "members", t->grp_members[i]) ||
-            retdoc_set_count(r, "households", t->grp_households[i]) ||
-            retdoc_set_count(r, "served", t->grp_served[i]))
-            return ERR_NOMEM;
-    /* services by type × group */
-    if (!(n = child(unit, ns, "services")) ||
-        retdoc_set_count(n, "count", sum(t->svc_count, t->n_type)) ||
-        retdoc_set_count(n, "members", t->svc_any_members))
-        return ERR_NOMEM;
-    for (i = 0; i < t->n_type; i++) {
-        if (!(r = row(n, ns, "type", &type[i])) ||
-            retdoc_set_count(r, "count", t->svc_count[i]) ||
-            retdoc_set_count(r, "members", t->svc_members[i]))
-            return ERR_NOMEM;
-        for (j = 0; j <= t->n_grp; j++)
-            if (!(g = row(r, ns, "group", j < t->n_grp ? &grp[j] : &elderly)) ||
-                retdoc_set_count(g, "count", t->svc[i * (t->n_grp + 1) + j]))
-                return ERR_NOMEM;
+    retwrite_open(w, "households");
+    retwrite_count(w, "registered", sum(t->hh_reg, t->n_dw));
+    retwrite_count(w, "visited", sum(t->hh_vis, t->n_dw));
+    for (i = 0; i < t->n_dw; i++) {
+        row(w, "dwelling", &dw[i]);
+        retwrite_count(w, "registered", t->hh_reg[i]);
+        retwrite_count(w, "visited", t->hh_vis[i]);
+        retwrite_close(w);
     }
+    retwrite_close(w);
+    /* visits */
+    retwrite_open(w, "visits");
+    retwrite_count(w, "count", sum(t->visits, t->n_kind));
+    for (i = 0; i < t->n_kind; i++) {
+        row(w, "kind", &kind[i]);
+        retwrite_count(w, "count", t->visits[i]);
+        retwrite_close(w);
+    }
+    retwrite_close(w);
+    if (write_cadres(t, w))
+        return ERR_NOMEM;
+    retwrite_open(w, "forms");
+    retwrite_count(w, "count", t->forms);
+    retwrite_close(w);
+    write_items(t, w, "opinions", t->op, 1);
+    write_items(t, w, "suggestions", t->sg, 0);
+    /* groups, then the elderly union */
+    retwrite_open(w, "groups");
+    retwrite_count(w, "members", t->any_members);
+    retwrite_count(w, "households", t->any_households);
+    for (i = 0; i <= t->n_grp; i++) {
+        row(w, "group", i < t->n_grp ? &grp[i] : &elderly);
+        retwrite_count(w, "members", t->grp_members[i]);
+        retwrite_count(w, "households", t->grp_households[i]);
+        retwrite_count(w, "served", t->grp_served[i]);
+        retwrite_close(w);
+    }
+    retwrite_close(w);
+    /* services by type × group */
+    retwrite_open(w, "services");
+    retwrite_count(w, "count", sum(t->svc_count, t->n_type));
+    retwrite_count(w, "members", t->svc_any_members);
+    for (i = 0; i < t->n_type; i++) {
+        row(w, "type", &type[i]);
+        retwrite_count(w, "count", t->svc_count[i]);
+        retwrite_count(w, "members", t->svc_members[i]);
+        for (j = 0; j <= t->n_grp; j++) {
+            row(w, "group", j < t->n_grp ? &grp[j] : &elderly);
+            retwrite_count(w, "count", t->svc[i * (t->n_grp + 1) + j]);
+            retwrite_close(w);
+        }
+        retwrite_close(w);
+    }
+    retwrite_close(w);
     /* satisfaction */
     for (i = 0; i < t->n_rating; i++)
         if ((int)i != t->dissatisfied)
             satisfied += t->rating[i];
-    if (!(n = child(unit, ns, "satisfaction")) ||
-        retdoc_set_count(n, "forms", sum(t->rating, t->n_rating)) ||
-        retdoc_set_count(n, "satisfied", satisfied))
-        return ERR_NOMEM;
-    for (i = 0; i < t->n_rating; i++)
-        if (!(r = row(n, ns, "rating", &rating[i])) ||
-            retdoc_set_count(r, "count", t->rating[i]))
-            return ERR_NOMEM;
-    /* audit findings by rule */
-    if (!(n = child(unit, ns, "audit")) ||
-        retdoc_set_count(n, "errors", sum(t->rule_err, t->n_rule)) ||
-        retdoc_set_count(n, "warnings", sum(t->rule_warn, t->n_rule)))
-        return ERR_NOMEM;
-    for (i = 0; i < n_rules && i < t->n_rule; i++) {
-        xmlNodePtr x = child(n, ns, "rule");
-        if (!x || retdoc_set(x, "value", rules[i].value) ||
-            retdoc_set(x, "zh", rules[i].zh) ||
-            retdoc_set(x, "en", rules[i].en) ||
-            retdoc_set(x, "severity",
-                       rule_severity && rule_severity[i] ? rule_severity[i]
-                                                         : "error") ||
-            retdoc_set_count(x, "count", t->rule_count[i]))
-            return ERR_NOMEM;
+    retwrite_open(w, "satisfaction");
+    retwrite_count(w, "forms", sum(t->rating, t->n_rating));
+    retwrite_count(w, "satisfied", satisfied);
+    for (i = 0; i < t->n_rating; i++) {
+        row(w, "rating", &rating[i]);
+        retwrite_count(w, "count", t->rating[i]);
+        retwrite_close(w);
     }
+    retwrite_close(w);
+    /* audit findings by rule */
+    retwrite_open(w, "audit");
+    retwrite_count(w, "errors", sum(t->rule_err, t->n_rule));
+    retwrite_count(w, "warnings", sum(t->rule_warn, t->n_rule));
+    for (i = 0; i < n_rules && i < t->n_rule; i++) {
+        retwrite_open(w, "rule");
+        retwrite_attr(w, "value", rules[i].value);
+        retwrite_attr(w, "zh", rules[i].zh);
+        retwrite_attr(w, "en", rules[i].en);
+        retwrite_attr(w, "severity",
+                      rule_severity && rule_severity[i] ? rule_severity[i]
+                                                        : "error");
+        retwrite_count(w, "count", t->rule_count[i]);
+        retwrite_close(w);
+    }
+    retwrite_close(w);
     /* narrative, sections in schema order (several parts: in feed order) */
     if (t->n_secs) {
-        if (!(n = child(unit, ns, "narrative")))
-            return ERR_NOMEM;
+        retwrite_open(w, "narrative");
         for (j = 0; j < t->n_sec; j++)
             for (i = 0; i < t->n_secs; i++) {
                 size_t k;
                 if (t->secs[i].name != (int)j)
                     continue;
-                if (!(r = row(n, ns, "section", &sec[j])))
-                    return ERR_NOMEM;
-                for (k = 0; k < t->secs[i].n_p; k++)
-                    if (!xmlNewTextChild(r, ns, BAD_CAST "p",
-                                         BAD_CAST t->secs[i].p[k]))
-                        return ERR_NOMEM;
+                row(w, "section", &sec[j]);
+                for (k = 0; k < t->secs[i].n_p; k++) {
+                    retwrite_open(w, "p");
+                    retwrite_text(w, t->secs[i].p[k]);
+                    retwrite_close(w);
+                }
+                retwrite_close(w);
             }
+        retwrite_close(w);
     }
     return ERR_OK;
 }

@@ -5,7 +5,7 @@
  * Feed/finish: a tally is created, fed the register's head, households and
  * narrative sections by the reader's callbacks, and later added into other
  * tallies (parts of one community from several registers; communities into
- * street/district/city/all roll-ups). tally_write() puts the counts into a
+ * street/district/city/all roll-ups). tally_write() writes the counts into a
  * <unit> of the return document; tally_read_unit() reads a community unit
  * back (merge), so a merged return is rolled up by the same code.
  *
@@ -23,6 +23,7 @@
 #include "error.h"
 #include "reader.h"
 #include "retdoc.h"
+#include "retwrite.h"
 #include "vocab.h"
 
 typedef struct tally tally_t;
@@ -56,13 +57,13 @@ error_code tally_read_unit(tally_t *t, retdoc_t *rd, const retdoc_unit *u,
 const char *tally_community_code(const tally_t *t);
 const char *tally_field(const tally_t *t, const char *name);
 
-/* Writes the counts as the children of UNIT (a return <unit>, namespace
- * NS), labels from V (register vocabulary) and RV (return vocabulary, for
- * the audit rules); RULE_SEVERITY[i] is the severity in force for rule i of
- * RV's "rule" type, as "error", "warning" or "off". The label of the
- * report group "elderly" is the register schema's (type elderlyGroup).
- * ERR_OK or ERR_NOMEM. */
-error_code tally_write(const tally_t *t, xmlNodePtr unit, xmlNsPtr ns,
-                       const vocab_t *rv, const char *const *rule_severity);
+/* Writes the counts as the children of the open <unit> of W, labels from
+ * V (register vocabulary) and RV (return vocabulary, for the audit
+ * rules); RULE_SEVERITY[i] is the severity in force for rule i of RV's
+ * "rule" type, as "error", "warning" or "off". The label of the report
+ * group "elderly" is the register schema's (type elderlyGroup). ERR_OK or
+ * ERR_NOMEM (W's own failures are W's: retwrite_finish says them). */
+error_code tally_write(const tally_t *t, retwrite_t *w, const vocab_t *rv,
+                       const char *const *rule_severity);
 
 #endif

@@ -189,7 +189,9 @@ fi
 # fresh codes and digests, tools/gen-returns.py) merged into one, at two
 # sizes, to show the time and the memory per unit: peak RSS divided by
 # the units of the merged return (communities and their roll-ups) should
-# be the same at both sizes. Medians of $runs runs.
+# be the same at both sizes. Medians of $runs runs. First return.xml alone
+# (--formats xml), then every output (the default formats: the workbook,
+# findings.csv and three summaries of every unit).
 one=$out/one-return
 rm -rf "$one"
 "$bin" build --formats xml -o "$one" "$top/examples/hongxing-2011.xml" >/dev/null 2>&1
@@ -197,25 +199,34 @@ rm -rf "$out/returns"
 python3 "$top/tools/gen-returns.py" "$one/return.xml" 500 "$out/returns"
 echo
 printf '%-30s %8s %8s %8s %10s %6s %9s\n' "merge of community returns" "elapsed" "cpu" "sys" "peak RSS" "units" "per unit"
-for n in 100 500; do
+# merge_row N LABEL [FORMAT OPTION...]
+merge_row() {
+    n=$1 label=$2
+    shift 2
     : >"$out/times.txt"
     i=0
     while [ $i -lt "$runs" ]; do
         rm -rf "$out/merged-$n"
         # shellcheck disable=SC2046 # the first N files
         /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" \
-            "$bin" merge --formats xml -o "$out/merged-$n" \
-            $(ls "$out/returns"/*.xml | head -n $n) >/dev/null 2>&1 || true
+            "$bin" merge "$@" -o "$out/merged-$n" \
+            $(ls "$out/returns"/*.xml | head -n "$n") >/dev/null 2>&1 || true
         tail -n 1 "$out/time.txt" >>"$out/times.txt"
         i=$((i + 1))
     done
     units=$(grep -c '<unit ' "$out/merged-$n/return.xml" || echo 0)
     awk '{ print $1, $2 + $3, $3, $4 }' "$out/times.txt" | sort -n -k2 |
-    awk -v n="$runs" -v w="merge $n returns (xml)" -v u="$units" '
+    awk -v n="$runs" -v w="merge $n returns ($label)" -v u="$units" '
         { e[NR] = $1; c[NR] = $2; s[NR] = $3; k[NR] = $4 }
         END {
             m = int((n + 1) / 2)
             printf "%-30s %7.2fs %7.2fs %7.2fs %7.1f MB %6d %6.3f MB\n",
                 w, e[m], c[m], s[m], k[m] / 1024, u, (u ? k[m] / 1024 / u : 0)
         }'
+}
+for n in 100 500; do
+    merge_row $n xml --formats xml
+done
+for n in 100 500; do
+    merge_row $n "all formats"
 done

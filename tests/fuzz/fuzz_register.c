@@ -19,7 +19,7 @@
  *   - every diagnostic is one line of valid UTF-8 and formats as text and
  *     JSON;
  *   - a return built from the batch validates against return.xsd (the
- *     "internal error" of canvass build) and serialises.
+ *     "internal error" of canvass build) and parses back.
  *
  * The schemas are read from $CANVASS_SCHEMA_DIR, else from the source
  * tree's input-schema/ (FUZZ_SCHEMA_DIR, set by the Makefile).
@@ -197,12 +197,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ro.audit = &S.audit;
     ro.generator = "canvass fuzz";
     ro.max_findings = 1000; /* canvass build's default cap */
-    if (return_build(b, &ro, &ret, &msg) == ERR_OK) {
+    if (return_build(b, &ro, &buf, &blen, &msg) == ERR_OK) {
         char *vmsg = NULL;
-        if (return_validate(ret, S.rschema, &vmsg) != ERR_OK)
+        if (!blen)
+            die("the return is empty", NULL);
+        if (return_validate(buf, blen, S.rschema, &vmsg) != ERR_OK)
             die("the return does not match return.xsd", vmsg);
-        if (return_serialize(ret, &buf, &blen) != ERR_OK || !blen)
-            die("the return does not serialise", NULL);
+        if (return_parse(buf, blen, &ret, &vmsg) != ERR_OK)
+            die("the return does not parse back", vmsg);
         if (!utf8_ok((const unsigned char *)buf, blen))
             die("return.xml is not valid UTF-8", NULL);
         xmlFreeDoc(ret);

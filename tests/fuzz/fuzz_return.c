@@ -13,7 +13,7 @@
  * Besides the sanitizers, the target aborts when a contract is broken:
  *   - every diagnostic and every refusal is one line of valid UTF-8 and a
  *     diagnostic formats as text and JSON;
- *   - a merged return validates against return.xsd and serialises;
+ *   - a merged return validates against return.xsd and parses back;
  *   - an input that is not a valid return never yields a merged return.
  *
  * The schemas are read from $CANVASS_SCHEMA_DIR, else from the source
@@ -131,21 +131,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (k = 0; k < res.nrefusals; k++)
         check_text("refusal", res.refusals[k].message);
-    if (res.doc) {
-        char *vmsg = NULL, *buf = NULL;
-        size_t blen = 0;
+    if (res.xml) {
+        char *vmsg = NULL;
+        xmlDocPtr doc = NULL;
         if (res.diags.n && res.nrefusals == 0) {
             for (k = 0; k < res.diags.n; k++)
                 if (res.diags.v[k].severity == DIAG_ERROR)
                     die("a merged return from an invalid input", NULL);
         }
-        if (return_validate(res.doc, S.rschema, &vmsg) != ERR_OK)
+        if (!res.len)
+            die("the merged return is empty", NULL);
+        if (return_validate(res.xml, res.len, S.rschema, &vmsg) != ERR_OK)
             die("the merged return does not match return.xsd", vmsg);
-        if (return_serialize(res.doc, &buf, &blen) != ERR_OK || !blen)
-            die("the merged return does not serialise", NULL);
-        if (!utf8_ok((const unsigned char *)buf, blen))
+        if (return_parse(res.xml, res.len, &doc, &vmsg) != ERR_OK)
+            die("the merged return does not parse back", vmsg);
+        if (!utf8_ok((const unsigned char *)res.xml, res.len))
             die("the merged return.xml is not valid UTF-8", NULL);
-        free(buf);
+        xmlFreeDoc(doc);
     }
     merge_result_clear(&res);
     return 0;

@@ -186,49 +186,6 @@ static void test_not_a_return(void **state)
     retdoc_free(NULL);
 }
 
-/* retdoc_set in a document with a dictionary: the value is the
- * dictionary's (one copy for the many "0" of a merged return), it reads
- * back, replaces an attribute already there, and the document frees
- * cleanly (ASan: nothing freed twice, nothing leaked). */
-static void test_set_interned(void **state)
-{
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr n, m;
-    xmlAttrPtr a;
-    xmlChar *v;
-    (void)state;
-    assert_non_null(doc);
-    assert_non_null(doc->dict = xmlDictCreate());
-    n = xmlNewDocNode(doc, NULL, BAD_CAST "unit", NULL);
-    xmlDocSetRootElement(doc, n);
-    m = xmlNewChild(n, NULL, BAD_CAST "row", NULL);
-    assert_int_equal(retdoc_set_count(n, "count", 0), ERR_OK);
-    assert_int_equal(retdoc_set_count(m, "count", 0), ERR_OK);
-    assert_int_equal(retdoc_set(m, "zh", "\xe6\xa5\xbc\xe6\x88\xbf"), ERR_OK);
-    a = xmlHasProp(n, BAD_CAST "count");
-    assert_non_null(a);
-    assert_true(xmlDictOwns(doc->dict, a->children->content) == 1);
-    assert_ptr_equal(a->children->content,
-                     xmlHasProp(m, BAD_CAST "count")->children->content);
-    assert_true(a->children->parent == (xmlNodePtr)a);
-    /* replaced, not added twice */
-    assert_int_equal(retdoc_set_count(n, "count", 17), ERR_OK);
-    v = xmlGetProp(n, BAD_CAST "count");
-    assert_string_equal((char *)v, "17");
-    xmlFree(v);
-    assert_null(n->properties->next);
-    v = xmlGetProp(m, BAD_CAST "zh");
-    assert_string_equal((char *)v, "\xe6\xa5\xbc\xe6\x88\xbf");
-    xmlFree(v);
-    /* a copy into a document without the dictionary owns its strings */
-    {
-        xmlDocPtr d2 = xmlCopyDoc(doc, 1);
-        assert_non_null(d2);
-        xmlFreeDoc(d2);
-    }
-    xmlFreeDoc(doc);
-}
-
 static void test_level_digits(void **state)
 {
     (void)state;
@@ -248,7 +205,6 @@ int main(void)
         cmocka_unit_test(test_findings_limit),
         cmocka_unit_test(test_not_a_return),
         cmocka_unit_test(test_level_digits),
-        cmocka_unit_test(test_set_interned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

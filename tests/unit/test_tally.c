@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 
 #include "retdoc.h"
+#include "retwrite.h"
 #include "tally.h"
 #include "vocab.h"
 
@@ -23,21 +24,23 @@
 /* The zh label of the groups row "elderly" that a tally over V writes. */
 static char *elderly_label(const vocab_t *v, const vocab_t *rv)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr unit = xmlNewDocNode(doc, NULL, BAD_CAST "unit", NULL);
-    xmlNsPtr ns = xmlNewNs(unit, BAD_CAST RETURN_NS, NULL);
+    retwrite_t *w = retwrite_new("unit", RETURN_NS);
     tally_t *t = tally_new(v);
     const char *sev[64];
-    xmlNodePtr g, r;
-    char *label = NULL;
-    size_t i;
+    xmlDocPtr doc;
+    xmlNodePtr unit, g, r;
+    char *label = NULL, *xml;
+    size_t i, len;
 
     for (i = 0; i < 64; i++)
         sev[i] = "error";
     assert_non_null(t);
-    xmlDocSetRootElement(doc, unit);
-    xmlSetNs(unit, ns);
-    assert_int_equal(tally_write(t, unit, ns, rv, sev), ERR_OK);
+    assert_non_null(w);
+    assert_int_equal(tally_write(t, w, rv, sev), ERR_OK);
+    assert_int_equal(retwrite_finish(w, &xml, &len), ERR_OK);
+    doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NOBLANKS);
+    assert_non_null(doc);
+    unit = xmlDocGetRootElement(doc);
     g = (xmlNodePtr)retdoc_child(unit, "groups");
     assert_non_null(g);
     for (r = g->children; r; r = r->next) {
@@ -51,6 +54,7 @@ static char *elderly_label(const vocab_t *v, const vocab_t *rv)
     }
     tally_free(t);
     xmlFreeDoc(doc);
+    free(xml);
     assert_non_null(label);
     return label;
 }
