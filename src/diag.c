@@ -185,6 +185,7 @@ void diag_text_form_check(diag_text_form *f)
 {
     static const char at[] = "%s:%u:%u: %s: %s [%s]";
     static const char whole[] = "%s: %s: %s [%s]";
+    f->at_np = f->whole_np = 0;
     if (!frame_cut(f->at, 6u, 6, f->at_pc, &f->at_np)) {
         f->at = at;
         frame_cut(at, 6u, 6, f->at_pc, &f->at_np);
@@ -214,12 +215,14 @@ void diag_text_form_locale(diag_text_form *f)
 static void frame_put(buf_t *b, const diag_frame_piece *pc, int np,
                       const char *const *s, const unsigned *u, int n)
 {
-    const char *val[6];
-    size_t len[6], need = 0;
+    const char *val[6] = {NULL};
+    size_t len[6] = {0}, need = 0;
     char num[6][12];
     char *at;
     int i;
-    for (i = 0; i < n && i < 6; i++) {
+    if (n > 6)
+        return; /* frames take 6 or 4 arguments */
+    for (i = 0; i < n; i++) {
         if (s[i]) {
             val[i] = s[i];
         } else {
@@ -233,8 +236,11 @@ static void frame_put(buf_t *b, const diag_frame_piece *pc, int np,
         len[i] =
             s[i] ? strlen(s[i]) : (size_t)(num[i] + sizeof num[i] - val[i]);
     }
-    for (i = 0; i < np; i++)
+    for (i = 0; i < np; i++) {
+        if (!pc[i].lit && (pc[i].arg < 0 || pc[i].arg >= n))
+            return; /* frame_cut let no such piece through */
         need += pc[i].lit ? pc[i].len : len[pc[i].arg];
+    }
     if (!(at = buf_extend(b, need)))
         return;
     for (i = 0; i < np; i++) {

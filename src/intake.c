@@ -786,7 +786,9 @@ int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
     const unsigned char *t = NULL;
     int bad = decode(in, p, n, eof, &t, &got);
 
-    *text = t ? t : (const unsigned char *)"";
+    if (!t)
+        t = (const unsigned char *)"";
+    *text = t;
     *ok = 0;
     if (bad < 0)
         return -1;
