@@ -175,6 +175,7 @@ typedef struct listing {
     struct listing *next; /* in order of first appearance */
 } listing;
 
+#define LIST_RECENT 8
 typedef struct {
     retwrite_t *w;
     const return_opts *o;
@@ -182,6 +183,12 @@ typedef struct {
     listing *first, **tail;
     size_t omitted;
     int oom; /* list_want could not make a listing */
+    /* the listings asked for last, known by their rule's address: a
+     * dense register asks for the same two or three, a finding after a
+     * finding, and the rule check and the hash cost a thousand
+     * instructions a finding */
+    listing *recent[LIST_RECENT];
+    size_t next_recent;
 } lister;
 
 static void free_listing(void *p, const xmlChar *name)
@@ -221,14 +228,23 @@ static int list_want(void *ud, const diag *x)
     const char *comm = x->community ? x->community : "";
     listing *l;
 
+    size_t i;
+
     if (ls->oom)
         return 1;
+    for (i = 0; i < LIST_RECENT; i++) {
+        l = ls->recent[i];
+        if (l && l->rule == x->rule && !strcmp(l->community, comm))
+            goto found;
+    }
     if (vocab_index(ls->o->rvocab, "rule", x->rule) < 0)
         return 0; /* I/O problems are not findings of a return */
     if (!(l = listing_of(ls, x->rule, comm))) {
         ls->oom = 1;
         return 1;
     }
+    ls->recent[ls->next_recent++ % LIST_RECENT] = l;
+found:
     if (l->listed >= ls->o->max_findings) {
         l->omitted++;
         ls->omitted++;
