@@ -44,8 +44,9 @@
  * whitespace collapsed, so that Unicode spellings of one address (NFC or
  * NFD, a CJK compatibility ideograph, full-width digits, an ideographic
  * space) are one address (an address of ASCII and CJK unified ideographs
- * only, nearly all, is its own NFKC and skips the normalizer). What only the streaming pass needs is freed by
- * audit_reg_finish; what the batch needs stays.
+ * only, nearly all, is its own NFKC and skips the normalizer). What only
+ * the streaming pass needs is freed by audit_reg_finish; what the batch
+ * needs stays.
  *
  * Hash tables. Keys are kept as 64-bit fingerprints (XXH3-64, from
  * libxxhash: the fast non-cryptographic hash; SHA-256 stays for the
@@ -53,10 +54,10 @@
  * in 64 open-addressing tables chosen by the fingerprint's top bits; each
  * grows by half on its own at 85% full, so growing never holds two copies
  * of the whole set; a household's ids are fingerprinted and their slots
- * prefetched before any is looked up. The ids table holds the fingerprint alone, 8 bytes a
- * slot: 9.4 to 14 bytes an id with the load between 57% and 85% (about 11
- * on average; a 1,000,000-household register's 7.6 million ids take 73
- * MB). libxml2's xmlHashTable, tried first, stops
+ * prefetched before any is looked up. The ids table holds the fingerprint
+ * alone, 8 bytes a slot: 9.4 to 14 bytes an id with the load between 57%
+ * and 85% (about 11 on average; a 1,000,000-household register's 7.6
+ * million ids take 73 MB). libxml2's xmlHashTable, tried first, stops
  * growing at 16,384 buckets and mallocs every key (about 190 bytes an id).
  *
  * Collisions never make a finding. Two different keys share a
@@ -543,12 +544,6 @@ static size_t value_index(uint32_t v)
     return (size_t)v - 1;
 }
 
-/* SHA-256 of S in NFKC with whitespace collapsed (runs to one space, none
- * at either end). NFKC makes U+3000 and the other Unicode spaces U+0020,
- * full-width digits ASCII, and compatibility ideographs their unified
- * ones. The normalized copy lives only here and is wiped before it is
- * freed. Returns 0, or -1 on no memory. A string that is not UTF-8 (it
- * cannot be: the reader validates every byte) is hashed as it is. */
 /* Whether NFKC leaves S as it is because every character of it is ASCII
  * or a CJK unified ideograph (U+4E00 to U+9FFF): none of them has a
  * decomposition or composes with a neighbour. Nearly every address is
@@ -569,6 +564,12 @@ static int nfkc_stable(const char *s)
     return 1;
 }
 
+/* SHA-256 of S in NFKC with whitespace collapsed (runs to one space, none
+ * at either end). NFKC makes U+3000 and the other Unicode spaces U+0020,
+ * full-width digits ASCII, and compatibility ideographs their unified
+ * ones. The normalized copy lives only here and is wiped before it is
+ * freed. Returns 0, or -1 on no memory. A string that is not UTF-8 (it
+ * cannot be: the reader validates every byte) is hashed as it is. */
 static int address_digest(const char *s, uint8_t *out)
 {
     struct sha256_ctx ctx;
