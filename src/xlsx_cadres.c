@@ -54,9 +54,10 @@ static lxw_col_t cadres_col(const cadres_layout *l, size_t k)
 }
 
 /* The figures of unit U's row into V (l->ncols). */
-static void cadres_values(xlsx_ctx *c, const cadres_layout *l,
-                          const retdoc_unit *u, double *v)
+static void cadres_values(xlsx_ctx *c, const void *vl, const retdoc_unit *u,
+                          double *v)
 {
+    const cadres_layout *l = vl;
     const xmlNode *cd = retdoc_child(u->node, "cadres");
     size_t j, k;
 
@@ -77,10 +78,11 @@ static void cadres_values(xlsx_ctx *c, const cadres_layout *l,
 /* Row R of unit U with figures V: the 合计 block the SUM of the roles'
  * cells; with SUMROWS (N), the 合计 row, every figure the SUM of those
  * rows (the communities it covers). Formulas cached with V. */
-static void cadres_write(xlsx_ctx *c, xlsx_sheet *s, const cadres_layout *l,
+static void cadres_write(xlsx_ctx *c, xlsx_sheet *s, const void *vl,
                          lxw_row_t r, const retdoc_unit *u, const double *v,
                          const lxw_row_t *sumrows, size_t n)
 {
+    const cadres_layout *l = vl;
     lxw_format *ft, *fn;
     lxw_col_t col;
     size_t k;
@@ -210,9 +212,9 @@ error_code xlsx_cadres_sheets(xlsx_ctx *c, const char *table, const char *el)
     xlsx_sheet s;
     cadres_layout l;
     const retdoc_unit **units = NULL;
-    double *v = NULL, *tot = NULL;
-    lxw_row_t *sumrows = NULL, H, r;
-    size_t i, nu = 0, nsum = 0;
+    double *tot = NULL;
+    lxw_row_t H, r;
+    size_t nu = 0;
     error_code rc;
 
     (void)el;
@@ -222,10 +224,7 @@ error_code xlsx_cadres_sheets(xlsx_ctx *c, const char *table, const char *el)
     l.R = 2 + CADRE_COLS;
     l.ncols = cadres_col(&l, l.nr);
     xlsx_sheet_units(c, &units, &nu);
-    if (!(v = calloc(l.ncols, sizeof *v)) ||
-        !(tot = calloc(l.ncols, sizeof *tot)) ||
-        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
-        xlsx_sheet_nomem(c);
+    tot = calloc(l.ncols, sizeof *tot); /* NULL: said by the rows */
     xlsx_sheet_begin(c, &s, table, -1, l.ncols);
     s.block_from = l.R; /* printed pages begin with a role */
     s.block = CADRE_COLS;
@@ -234,35 +233,16 @@ error_code xlsx_cadres_sheets(xlsx_ctx *c, const char *table, const char *el)
     cadres_heads(c, &s, &l, H);
     /* the units after the 合计 row, then the 合计 row: the sums of the
      * communities it covers */
-    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
-         i++) {
-        lxw_col_t col;
-        if (units[i] == c->top)
-            continue;
-        cadres_values(c, &l, units[i], v);
-        cadres_write(c, &s, &l, r, units[i], v, NULL, 0);
-        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
-            for (col = 2; col < l.ncols; col++)
-                tot[col] += v[col];
-            sumrows[nsum++] = r;
-        }
-        r++;
-    }
-    if (!c->top || !tot || c->rc != ERR_OK) {
-        /* nothing more to write */
-    } else if (!nsum) { /* a community alone: its own figures */
-        cadres_values(c, &l, c->top, tot);
-        cadres_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
-    } else {
-        cadres_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
+    {
+        const xlsx_unit_rows how = {&l, l.ncols, 2, cadres_values,
+                                    cadres_write};
+        r = xlsx_sheet_unit_rows(c, &s, &how, units, nu, H + 4, H + 3, tot);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
     if ((rc = xlsx_sheet_end(c, &s)) == ERR_OK && units)
         rc = cadres_detail(c, table, units, nu);
     free(units);
-    free(v);
     free(tot);
-    free(sumrows);
     free(l.roles);
     return rc;
 }

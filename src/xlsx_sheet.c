@@ -652,6 +652,43 @@ void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
     s->frozen = 1;
 }
 
+lxw_row_t xlsx_sheet_unit_rows(xlsx_ctx *c, xlsx_sheet *s,
+                               const xlsx_unit_rows *how,
+                               const retdoc_unit *const *units, size_t n,
+                               lxw_row_t first, lxw_row_t total, double *tot)
+{
+    double *v = calloc(how->ncols ? how->ncols : 1, sizeof *v);
+    lxw_row_t *sumrows = calloc(n ? n : 1, sizeof *sumrows), r = first;
+    size_t i, nsum = 0;
+
+    if (!v || !sumrows || !tot)
+        xlsx_sheet_nomem(c);
+    for (i = 0; i < n && c->rc == ERR_OK; i++) {
+        lxw_col_t col;
+        if (units[i] == c->top)
+            continue;
+        how->values(c, how->layout, units[i], v);
+        how->write(c, s, how->layout, r, units[i], v, NULL, 0);
+        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
+            for (col = how->from; col < how->ncols; col++)
+                tot[col] += v[col];
+            sumrows[nsum++] = r;
+        }
+        r++;
+    }
+    if (!c->top || c->rc != ERR_OK) {
+        /* nothing more to write */
+    } else if (!nsum) { /* a community alone: its own figures */
+        how->values(c, how->layout, c->top, tot);
+        how->write(c, s, how->layout, total, c->top, tot, NULL, 0);
+    } else {
+        how->write(c, s, how->layout, total, c->top, tot, sumrows, nsum);
+    }
+    free(v);
+    free(sumrows);
+    return r;
+}
+
 error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
                              lxw_col_t last_col)
 {

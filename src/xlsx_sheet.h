@@ -310,6 +310,28 @@ void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
  * to the table's last row, columns 0..LAST_COL; s->row = NEXT. */
 error_code xlsx_sheet_filter(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t next,
                              lxw_col_t last_col);
+/* How a cross-table by unit makes its rows: VALUES puts unit U's figures
+ * into V (NCOLS of them), WRITE writes row R of unit U with V, or, with
+ * SUMROWS (N), the 合计 row whose every figure is the SUM of those rows;
+ * columns FROM.. are the figures the 合计 adds up. LAYOUT is theirs. */
+typedef struct {
+    const void *layout;
+    lxw_col_t ncols, from;
+    void (*values)(xlsx_ctx *c, const void *layout, const retdoc_unit *u,
+                   double *v);
+    void (*write)(xlsx_ctx *c, xlsx_sheet *s, const void *layout, lxw_row_t r,
+                  const retdoc_unit *u, const double *v,
+                  const lxw_row_t *sumrows, size_t n);
+} xlsx_unit_rows;
+/* Writes one row per unit of UNITS (N; the reporting unit c->top left
+ * out) from row FIRST on, then at row TOTAL the reporting unit's 合计:
+ * the SUM of the communities it covers, or, covering none (a community
+ * alone), its own figures. TOT (how->ncols, zeroed) gets the 合计's
+ * figures, for a chart. Returns the row after the last unit's. */
+lxw_row_t xlsx_sheet_unit_rows(xlsx_ctx *c, xlsx_sheet *s,
+                               const xlsx_unit_rows *how,
+                               const retdoc_unit *const *units, size_t n,
+                               lxw_row_t first, lxw_row_t total, double *tot);
 /* The width of column I of S as xlsx_sheet_end sets it (8.43 when
  * unset), in characters. */
 double xlsx_sheet_col_width(const xlsx_sheet *s, size_t i);

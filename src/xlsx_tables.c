@@ -191,9 +191,10 @@ static lxw_col_t items_cat_col(const items_layout *l, size_t k)
 /* The figures of unit U's row into V (l->ncols, from column 2): by
  * category and status, the categories' totals, the 合计 block. Without
  * categories or statuses the return's own counts stand instead. */
-static void items_values(xlsx_ctx *c, const items_layout *l,
-                         const retdoc_unit *u, double *v)
+static void items_values(xlsx_ctx *c, const void *vl, const retdoc_unit *u,
+                         double *v)
 {
+    const items_layout *l = vl;
     const xmlNode *items = retdoc_child(u->node, l->el);
     size_t j, k;
 
@@ -229,10 +230,11 @@ static void items_values(xlsx_ctx *c, const items_layout *l,
  * cells, its total the SUM of those. With SUMROWS (N), the 合计 row of the
  * reporting unit: every figure is the SUM of those rows (the communities
  * it covers), as the summary sheet has it. Formulas are cached with V. */
-static void items_write(xlsx_ctx *c, xlsx_sheet *s, const items_layout *l,
-                        lxw_row_t r, const retdoc_unit *u, const double *v,
+static void items_write(xlsx_ctx *c, xlsx_sheet *s, const void *vl, lxw_row_t r,
+                        const retdoc_unit *u, const double *v,
                         const lxw_row_t *sumrows, size_t n)
 {
+    const items_layout *l = vl;
     lxw_format *ft, *fn;
     lxw_col_t col;
     size_t j, k;
@@ -340,9 +342,8 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     items_layout l;
     const xmlNode *items0 = xlsx_sheet_first(c, el);
     const retdoc_unit **units = NULL;
-    double *v = NULL, *tot = NULL;
-    lxw_row_t *sumrows = NULL;
-    size_t i, nu = 0, nsum = 0;
+    double *tot = NULL;
+    size_t nu = 0;
     lxw_row_t H, r;
     error_code rc;
 
@@ -356,10 +357,7 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     l.C = (lxw_col_t)(l.T + 1 + l.nst + (l.imp ? 2 : 0));
     l.ncols = items_cat_col(&l, l.ncat);
     xlsx_sheet_units(c, &units, &nu);
-    if (!(v = calloc(l.ncols, sizeof *v)) ||
-        !(tot = calloc(l.ncols, sizeof *tot)) ||
-        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
-        xlsx_sheet_nomem(c);
+    tot = calloc(l.ncols, sizeof *tot); /* NULL: said by the rows */
     xlsx_sheet_begin(c, &s, table, -1, l.ncols);
     s.block_from = l.C; /* printed pages begin with a category */
     s.block = (lxw_col_t)(l.nst + 1);
@@ -368,27 +366,10 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
     items_heads(c, &s, &l, H);
     /* the units after the 合计 row, then the 合计 row: the sums of the
      * communities it covers */
-    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
-         i++) {
-        lxw_col_t col;
-        if (units[i] == c->top)
-            continue;
-        items_values(c, &l, units[i], v);
-        items_write(c, &s, &l, r, units[i], v, NULL, 0);
-        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
-            for (col = l.T; col < l.ncols; col++)
-                tot[col] += v[col];
-            sumrows[nsum++] = r;
-        }
-        r++;
-    }
-    if (!c->top || !tot || c->rc != ERR_OK) {
-        /* nothing more to write */
-    } else if (!nsum) { /* a community alone: its own figures */
-        items_values(c, &l, c->top, tot);
-        items_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
-    } else {
-        items_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
+    {
+        const xlsx_unit_rows how = {&l, l.ncols, l.T, items_values,
+                                    items_write};
+        r = xlsx_sheet_unit_rows(c, &s, &how, units, nu, H + 4, H + 3, tot);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
     if (c->top && l.ncat && tot)
@@ -396,9 +377,7 @@ error_code xlsx_tables_items(xlsx_ctx *c, const char *table, const char *el)
                     tot);
     rc = xlsx_sheet_end(c, &s);
     free(units);
-    free(v);
     free(tot);
-    free(sumrows);
     free(l.cats);
     free(l.sts);
     return rc;
@@ -427,9 +406,10 @@ static lxw_col_t groups_col(const groups_layout *l, size_t k)
 }
 
 /* The figures of unit U's row into V (l->ncols). */
-static void groups_values(xlsx_ctx *c, const groups_layout *l,
-                          const retdoc_unit *u, double *v)
+static void groups_values(xlsx_ctx *c, const void *vl, const retdoc_unit *u,
+                          double *v)
 {
+    const groups_layout *l = vl;
     const xmlNode *gs = retdoc_child(u->node, "groups");
     const xmlNode *sv = retdoc_child(u->node, "services");
     size_t j, k;
@@ -462,10 +442,11 @@ static void groups_values(xlsx_ctx *c, const groups_layout *l,
 /* Row R of unit U with figures V; the services in all are the SUM of
  * those by type. With SUMROWS (N), the 合计 row: every figure the SUM of
  * those rows (the communities it covers). Formulas cached with V. */
-static void groups_write(xlsx_ctx *c, xlsx_sheet *s, const groups_layout *l,
+static void groups_write(xlsx_ctx *c, xlsx_sheet *s, const void *vl,
                          lxw_row_t r, const retdoc_unit *u, const double *v,
                          const lxw_row_t *sumrows, size_t n)
 {
+    const groups_layout *l = vl;
     lxw_format *ft, *fn;
     lxw_col_t col;
 
@@ -521,9 +502,9 @@ error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
     xlsx_sheet s;
     groups_layout l;
     const retdoc_unit **units = NULL;
-    double *v = NULL, *tot = NULL;
-    lxw_row_t *sumrows = NULL, H, r;
-    size_t i, nu = 0, nsum = 0;
+    double *tot = NULL;
+    lxw_row_t H, r;
+    size_t nu = 0;
     error_code rc;
 
     (void)el;
@@ -537,37 +518,17 @@ error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
     l.G = (lxw_col_t)(l.S + l.nt + 1);
     l.ncols = groups_col(&l, l.ng);
     xlsx_sheet_units(c, &units, &nu);
-    if (!(v = calloc(l.ncols, sizeof *v)) ||
-        !(tot = calloc(l.ncols, sizeof *tot)) ||
-        !(sumrows = calloc(nu ? nu : 1, sizeof *sumrows)))
-        xlsx_sheet_nomem(c);
+    tot = calloc(l.ncols, sizeof *tot); /* NULL: said by the rows */
     xlsx_sheet_begin(c, &s, table, -1, l.ncols);
     s.block_from = l.G; /* printed pages begin with a group */
     s.block = GROUP_COLS;
     s.head_width = c->en ? XLSX_CROSS_HEAD_WIDTH_EN : XLSX_CROSS_HEAD_WIDTH_ZH;
     H = s.row;
     groups_heads(c, &s, &l, H);
-    for (r = H + 4, i = 0; i < nu && c->rc == ERR_OK && v && tot && sumrows;
-         i++) {
-        lxw_col_t col;
-        if (units[i] == c->top)
-            continue;
-        groups_values(c, &l, units[i], v);
-        groups_write(c, &s, &l, r, units[i], v, NULL, 0);
-        if (c->top && units[i]->rank < 0 && retdoc_covers(c->top, units[i])) {
-            for (col = 2; col < l.ncols; col++)
-                tot[col] += v[col];
-            sumrows[nsum++] = r;
-        }
-        r++;
-    }
-    if (!c->top || !tot || c->rc != ERR_OK) {
-        /* nothing more to write */
-    } else if (!nsum) { /* a community alone: its own figures */
-        groups_values(c, &l, c->top, tot);
-        groups_write(c, &s, &l, H + 3, c->top, tot, NULL, 0);
-    } else {
-        groups_write(c, &s, &l, H + 3, c->top, tot, sumrows, nsum);
+    {
+        const xlsx_unit_rows how = {&l, l.ncols, 2, groups_values,
+                                    groups_write};
+        r = xlsx_sheet_unit_rows(c, &s, &how, units, nu, H + 4, H + 3, tot);
     }
     xlsx_sheet_filter(c, &s, r, l.ncols - 1);
     /* the 合计 row's services by type, below the table */
@@ -576,9 +537,7 @@ error_code xlsx_tables_groups(xlsx_ctx *c, const char *table, const char *el)
                        H + 1, H + 3, l.S, (lxw_col_t)(l.S + l.nt - 1), 1);
     rc = xlsx_sheet_end(c, &s);
     free(units);
-    free(v);
     free(tot);
-    free(sumrows);
     free(l.groups);
     free(l.types);
     return rc;
