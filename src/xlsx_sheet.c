@@ -661,8 +661,12 @@ lxw_row_t xlsx_sheet_unit_rows(xlsx_ctx *c, xlsx_sheet *s,
     lxw_row_t *sumrows = calloc(n ? n : 1, sizeof *sumrows), r = first;
     size_t i, nsum = 0;
 
-    if (!v || !sumrows || !tot)
+    if (!v || !sumrows || !tot) {
         xlsx_sheet_nomem(c);
+        free(v);
+        free(sumrows);
+        return r;
+    }
     for (i = 0; i < n && c->rc == ERR_OK; i++) {
         lxw_col_t col;
         if (units[i] == c->top)
