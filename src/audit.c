@@ -84,9 +84,12 @@
  * end-of-register findings another, the confirming pass's duplicate ids
  * one per household, and the batch's one per register: the store merges
  * them into (line, column, rule, message) order when read, and spills to
- * a temporary file when they are many. audit_batch sorts its own copy of
- * the registers by path, so which register is "the later" does not depend
- * on the order they were given or finished in.
+ * a temporary file when they are many. The batch rules see the registers
+ * in path order (the audit_batcher is given them in that order; audit_batch
+ * sorts its own copy), so which register is "the later" does not depend
+ * on the order they were given or finished in, and a register's batch
+ * findings depend only on the registers before it: they are known as soon
+ * as it and those are done.
  *
  * No global mutable state: each audit_reg is used by one thread; the
  * audit_opts and the vocabulary are read-only.
@@ -1393,17 +1396,29 @@ static size_t owner_of(const size_t *base, size_t n, size_t g)
     return lo;
 }
 
-/* What audit_batch looks for in its tables: the household of global
- * index VAL - 1 has this community and this id (or address digest). */
+/* The batch rules' state (audit.h): every household of the registers
+ * added so far, in two tables keyed by (community, id) and (community,
+ * address digest); a table's value is the household's global index + 1,
+ * global indexes counting the registers' households in the order they
+ * were added (BASE: the first of each). */
+struct audit_batcher {
+    const audit_opts *o;
+    audit_reg **r;
+    size_t *base;
+    size_t n, cap_r, cap_base, total;
+    htab by_id, by_addr;
+    int off; /* duplicate-household is off: nothing to do */
+};
+
+/* What the tables look for: the household of global index VAL - 1 has
+ * this community and this id (or address digest). */
 typedef struct {
-    audit_reg *const *r;
-    const size_t *base;
-    size_t n;
+    const audit_batcher *b;
     const char *code, *id;
     const uint8_t *addr;
 } batch_key;
 
-static const hh_rec *batch_rec(const batch_key *b, uint32_t val,
+static const hh_rec *batch_rec(const audit_batcher *b, uint32_t val,
                                const char **code, const char **id)
 {
     size_t g = value_index(val), o = owner_of(b->base, b->n, g);
@@ -1415,109 +1430,136 @@ static const hh_rec *batch_rec(const batch_key *b, uint32_t val,
 
 static int same_hh_id(const void *ctx, uint32_t val)
 {
-    const batch_key *b = ctx;
+    const batch_key *bk = ctx;
     const char *code, *id;
-    batch_rec(b, val, &code, &id);
-    return !strcmp(code, b->code) && !strcmp(id, b->id);
+    batch_rec(bk->b, val, &code, &id);
+    return !strcmp(code, bk->code) && !strcmp(id, bk->id);
 }
 
 static int same_hh_addr(const void *ctx, uint32_t val)
 {
-    const batch_key *b = ctx;
+    const batch_key *bk = ctx;
     const char *code, *id;
-    const hh_rec *k = batch_rec(b, val, &code, &id);
-    return k->has_addr && !strcmp(code, b->code) &&
-           !memcmp(k->addr, b->addr, SHA256_DIGEST_SIZE);
+    const hh_rec *k = batch_rec(bk->b, val, &code, &id);
+    return k->has_addr && !strcmp(code, bk->code) &&
+           !memcmp(k->addr, bk->addr, SHA256_DIGEST_SIZE);
+}
+
+audit_batcher *audit_batcher_new(const audit_opts *o)
+{
+    audit_batcher *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->o = o;
+    b->off = o->severity[RULE_DUPLICATE_HOUSEHOLD] == AUDIT_OFF;
+    htab_init(&b->by_id, o->fingerprint_bits, 1);
+    htab_init(&b->by_addr, o->fingerprint_bits, 1);
+    return b;
+}
+
+void audit_batcher_free(audit_batcher *b)
+{
+    if (!b)
+        return;
+    htab_free(&b->by_id);
+    htab_free(&b->by_addr);
+    free(b->r);
+    free(b->base);
+    free(b);
+}
+
+error_code audit_batcher_add(audit_batcher *b, audit_reg *a)
+{
+    size_t i = b->n, j;
+    const char *code = a->community;
+    batch_key bk;
+    htab_key kid = {same_hh_id, &bk}, kaddr = {same_hh_addr, &bk};
+    error_code rc;
+
+    if (b->off || !a->community)
+        return ERR_OK;
+    if (b->total + a->n_hh >= UINT32_MAX - 1)
+        return ERR_NOMEM; /* table values are 32 bits */
+    if (GROW(b->r, b->n + 1, b->cap_r) != ERR_OK ||
+        GROW(b->base, b->n + 1, b->cap_base) != ERR_OK)
+        return ERR_NOMEM;
+    b->r[i] = a;
+    b->base[i] = b->total;
+    b->n++;
+    b->total += a->n_hh;
+    bk.b = b;
+    diag_store_begin(a->sink);
+    for (j = 0; j < a->n_hh; j++) {
+        const hh_rec *k = &a->hh[j];
+        uint32_t prev, prev_addr = 0;
+        uint32_t here = index_value(b->base[i] + j);
+        const char *how = N_("household id");
+        bk.code = code;
+        bk.id = hh_id(a, k);
+        bk.addr = k->addr;
+        /* every household joins both tables (the first holder of a key
+         * stays); what was there before is the earlier one */
+        if (htab_find_or_add(&b->by_id, fingerprint(&b->by_id, code, bk.id),
+                             &kid, here, &prev) < 0)
+            goto nomem;
+        if (k->has_addr &&
+            htab_find_or_add(
+                &b->by_addr,
+                fingerprint_bytes(&b->by_addr, code, k->addr, sizeof k->addr),
+                &kaddr, here, &prev_addr) < 0)
+            goto nomem;
+        if (prev && owner_of(b->base, b->n, value_index(prev)) == i)
+            prev = 0; /* same register: duplicate-id's business */
+        if (!prev && k->has_addr) {
+            prev = prev_addr;
+            how = N_("address");
+            if (prev && owner_of(b->base, b->n, value_index(prev)) == i)
+                prev = 0; /* reported while streaming */
+        }
+        if (prev && !k->dup_in_reg) {
+            size_t g = value_index(prev), o = owner_of(b->base, b->n, g);
+            const hh_rec *first = &b->r[o]->hh[g - b->base[o]];
+            if (add_finding(a->sink, a->o, a->community,
+                            RULE_DUPLICATE_HOUSEHOLD, k->line, k->col, bk.id,
+                            NULL, NULL, NULL,
+                            N_("household %s is also on register %s as "
+                               "household %s at line %u (same %-s in "
+                               "community %s): a household belongs on one "
+                               "register only; remove it from one of them"),
+                            bk.id, b->r[o]->path, hh_id(b->r[o], first),
+                            first->line, how, a->community) < 0) {
+                diag_store_end(a->sink);
+                rc = diag_store_error(a->sink);
+                return rc != ERR_OK ? rc : ERR_NOMEM;
+            }
+        }
+    }
+    return diag_store_end(a->sink);
+nomem:
+    diag_store_end(a->sink);
+    return ERR_NOMEM;
 }
 
 error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
 {
     audit_reg **r = NULL;
-    size_t *base = NULL, i, j, total = 0;
-    htab by_id, by_addr;
+    audit_batcher *b = NULL;
+    size_t i;
     error_code rc = ERR_NOMEM;
-    batch_key bk;
-    htab_key kid = {same_hh_id, &bk}, kaddr = {same_hh_addr, &bk};
 
-    if (!n || regs[0]->o->severity[RULE_DUPLICATE_HOUSEHOLD] == AUDIT_OFF)
+    if (!n)
         return ERR_OK;
-    htab_init(&by_id, regs[0]->o->fingerprint_bits, 1);
-    htab_init(&by_addr, regs[0]->o->fingerprint_bits, 1);
-    if (!(r = malloc(n * sizeof *r)) || !(base = malloc(n * sizeof *base)))
-        goto fail;
+    if (!(r = malloc(n * sizeof *r)) || !(b = audit_batcher_new(regs[0]->o)))
+        goto done;
     memcpy(r, regs, n * sizeof *r);
     qsort(r, n, sizeof *r, cmp_reg);
-    for (i = 0; i < n; i++) {
-        base[i] = total;
-        total += r[i]->n_hh;
-    }
-    if (total >= UINT32_MAX - 1)
-        goto fail; /* table values are 32 bits */
-    bk.r = r;
-    bk.base = base;
-    bk.n = n;
-    for (i = 0; i < n; i++) {
-        const audit_reg *a = r[i];
-        const char *code = a->community;
-        if (!a->community)
-            continue;
-        diag_store_begin(a->sink);
-        for (j = 0; j < a->n_hh; j++) {
-            const hh_rec *k = &a->hh[j];
-            uint32_t prev, prev_addr = 0;
-            uint32_t here = index_value(base[i] + j);
-            const char *how = N_("household id");
-            bk.code = code;
-            bk.id = hh_id(a, k);
-            bk.addr = k->addr;
-            /* every household joins both tables (the first holder of a
-             * key stays); what was there before is the earlier one */
-            if (htab_find_or_add(&by_id, fingerprint(&by_id, code, bk.id), &kid,
-                                 here, &prev) < 0)
-                goto fail;
-            if (k->has_addr &&
-                htab_find_or_add(
-                    &by_addr,
-                    fingerprint_bytes(&by_addr, code, k->addr, sizeof k->addr),
-                    &kaddr, here, &prev_addr) < 0)
-                goto fail;
-            if (prev && owner_of(base, n, value_index(prev)) == i)
-                prev = 0; /* same register: duplicate-id's business */
-            if (!prev && k->has_addr) {
-                prev = prev_addr;
-                how = N_("address");
-                if (prev && owner_of(base, n, value_index(prev)) == i)
-                    prev = 0; /* reported while streaming */
-            }
-            if (prev && !k->dup_in_reg) {
-                size_t g = value_index(prev), o = owner_of(base, n, g);
-                const hh_rec *first = &r[o]->hh[g - base[o]];
-                if (add_finding(a->sink, a->o, a->community,
-                                RULE_DUPLICATE_HOUSEHOLD, k->line, k->col,
-                                bk.id, NULL, NULL, NULL,
-                                N_("household %s is also on register %s as "
-                                   "household %s at line %u (same %-s in "
-                                   "community %s): a household belongs on one "
-                                   "register only; remove it from one of them"),
-                                bk.id, r[o]->path, hh_id(r[o], first),
-                                first->line, how, a->community) < 0) {
-                    diag_store_end(a->sink);
-                    rc = diag_store_error(a->sink);
-                    goto fail;
-                }
-            }
-        }
-        if ((rc = diag_store_end(a->sink)) != ERR_OK)
-            goto fail;
-        rc = ERR_NOMEM;
-    }
     rc = ERR_OK;
+    for (i = 0; i < n && rc == ERR_OK; i++)
+        rc = audit_batcher_add(b, r[i]);
     for (i = 0; i < n && out && rc == ERR_OK; i++)
         rc = diag_store_drain(r[i]->sink, out);
-fail:
-    htab_free(&by_id);
-    htab_free(&by_addr);
-    free(base);
+done:
+    audit_batcher_free(b);
     free(r);
     return rc;
 }

@@ -6,9 +6,10 @@
  * rules run inside the single streaming pass: the reader hands each
  * household to audit_household(); what must be remembered across
  * households (ids, per-cadre visit counts, household keys) lives in
- * libxml2 hash tables owned by the audit_reg, so no rule rescans a file.
- * Rules over the whole batch (the same household on two registers) run in
- * audit_batch() over what each audit_reg kept.
+ * hash tables owned by the audit_reg, so no rule rescans a file. Rules
+ * over the whole batch (the same household on two registers) run in an
+ * audit_batcher over what each audit_reg kept, register by register as
+ * the registers finish (or in audit_batch() over all at once).
  *
  * Findings are diagnostics (diag.h) with the rule id, the severity set for
  * it, file:line:col of the element concerned, the community code and the
@@ -96,10 +97,20 @@ void audit_reg_confirm(audit_reg *a);
  * moves every finding of the register from its store to OUT, in order. */
 error_code audit_reg_finish(audit_reg *a, diag_list *out);
 
-/* Batch rules (duplicate-household across registers) over the finished
- * audit_regs of the valid registers; each finding goes to the store of
- * its register, and then, when OUT is not NULL, every finding of those
- * stores is moved to OUT. */
+/* Batch rules (duplicate-household across registers), register by
+ * register: audit_batcher_add is given the finished audit_regs of the
+ * valid registers one at a time, in path order, each as soon as it and
+ * every register before it are done; it finds the households the
+ * register shares with those added before it, each finding going to the
+ * register's own store. The registers added must stay alive (not freed)
+ * until the batcher is. One thread at a time. */
+typedef struct audit_batcher audit_batcher;
+audit_batcher *audit_batcher_new(const audit_opts *o);
+error_code audit_batcher_add(audit_batcher *b, audit_reg *a);
+void audit_batcher_free(audit_batcher *b);
+
+/* The same over all of REGS at once (sorted by path here); then, when OUT
+ * is not NULL, every finding of their stores is moved to OUT. */
 error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out);
 
 #endif

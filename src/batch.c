@@ -14,6 +14,11 @@
  * register by register (they are in path order), merging the two.
  * A register whose audit suspects duplicate ids (a fingerprint met twice)
  * is read a second time, by the same worker, to confirm them exactly.
+ * The batch rules (audit_batcher) take the valid registers in path order:
+ * the worker that finishes the register completing a prefix of that order
+ * runs them over the prefix's new registers, outside the lock and one
+ * worker at a time, while the other workers go on reading; so they add
+ * nothing to the wall time but the last register's share.
  * Progress (bytes read, registers done) goes to batch_opts.progress under
  * the lock.
  */
@@ -34,6 +39,12 @@ typedef struct {
     int oom;
     uint64_t bytes; /* read so far, for o->progress */
     size_t done;    /* registers finished */
+    /* the batch rules, register by register in path order */
+    audit_batcher *batcher;
+    unsigned char *finished; /* per register: read (or failed) */
+    size_t batched;          /* registers before this one are batched */
+    int batching;            /* a worker is batching (under the lock) */
+    error_code batch_rc;     /* the first failure of the batch rules */
 } shared;
 
 typedef struct {
@@ -150,6 +161,33 @@ static void on_bytes(void *ud, size_t n)
     progress(ud, n, 0);
 }
 
+/* Register I is done. The batch rules take the registers in path order,
+ * each once it and every one before it are done: the worker that
+ * completes that prefix runs them (outside the lock; one worker at a
+ * time), so they overlap the reading of the registers still being read
+ * instead of waiting for the last. */
+static void finished(shared *s, size_t i)
+{
+    pthread_mutex_lock(&s->lock);
+    s->finished[i] = 1;
+    if (!s->batching) {
+        s->batching = 1;
+        while (s->batched < s->b->n && s->finished[s->batched]) {
+            audit_reg *a = s->audits[s->batched];
+            error_code rc = ERR_OK;
+            pthread_mutex_unlock(&s->lock);
+            if (a && s->batch_rc == ERR_OK)
+                rc = audit_batcher_add(s->batcher, a);
+            pthread_mutex_lock(&s->lock);
+            if (rc != ERR_OK && s->batch_rc == ERR_OK)
+                s->batch_rc = rc;
+            s->batched++;
+        }
+        s->batching = 0;
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
 static void *worker(void *arg)
 {
     shared *s = arg;
@@ -206,6 +244,7 @@ static void *worker(void *arg)
             diag_store_free(r->found);
             r->found = NULL;
         }
+        finished(s, j.i);
         if (s->o->progress)
             progress(s, 0, 1);
     }
@@ -269,8 +308,7 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     const char **sorted = NULL;
     shared s;
     pthread_t *th = NULL;
-    audit_reg **valid = NULL;
-    size_t i, k, nt, nv = 0, nreg = 0;
+    size_t i, k, nt, nreg = 0;
     long ncpu;
 
     memset(&s, 0, sizeof s);
@@ -290,7 +328,9 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
     nreg = b->n;
     s.o = o;
     s.b = b;
-    if (!(s.audits = calloc(b->n ? b->n : 1, sizeof *s.audits)))
+    if (!(s.audits = calloc(b->n ? b->n : 1, sizeof *s.audits)) ||
+        !(s.finished = calloc(b->n ? b->n : 1, 1)) ||
+        !(s.batcher = audit_batcher_new(o->audit)))
         goto fail;
     if (pthread_mutex_init(&s.lock, NULL))
         goto fail;
@@ -317,14 +357,8 @@ batch_t *batch_run(const char *const *paths, size_t n, const batch_opts *o,
         goto done;
     }
 
-    /* batch-wide rules over the valid registers, in path order */
-    if (!(valid = calloc(b->n ? b->n : 1, sizeof *valid)))
-        goto fail_lock;
-    for (i = 0; i < b->n; i++)
-        if (s.audits[i])
-            valid[nv++] = s.audits[i];
-    /* cross-register findings go to each register's store */
-    if ((*rc = audit_batch(valid, nv, NULL)) != ERR_OK)
+    /* the batch rules ran as the registers finished (finished()) */
+    if ((*rc = s.batch_rc) != ERR_OK)
         goto fail_lock;
     for (i = 0; i < b->n; i++)
         if ((*rc = settle(b, &b->regs[i], o)) != ERR_OK)
@@ -342,8 +376,9 @@ done:
     if (s.audits)
         for (i = 0; i < nreg; i++)
             audit_reg_free(s.audits[i]);
+    audit_batcher_free(s.batcher);
     free(s.audits);
-    free(valid);
+    free(s.finished);
     free(th);
     free(sorted);
     return b;

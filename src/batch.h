@@ -5,8 +5,9 @@
  * given in), reads each register on one of N worker threads (one reader,
  * hence one parser and one validation context, per thread; the compiled
  * schema and the vocabularies are shared read-only), feeds the tally and
- * the audit of that register in the same pass, then runs the batch-wide
- * audit rules. A register that turns out invalid keeps only its schema
+ * the audit of that register in the same pass, and runs the batch-wide
+ * audit rules over each register once it and those before it in path
+ * order are read (while the others are still being read). A register that turns out invalid keeps only its schema
  * diagnostics: its counts and findings are dropped. Diagnostics are kept
  * in a diag_store per register (compact, spilled to a temporary file when
  * many) and read back in order with batch_each_diag; counts by rule and

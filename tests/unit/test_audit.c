@@ -628,6 +628,40 @@ static void test_duplicate_household_batch(void **state)
     diag_list_clear(&c);
 }
 
+/* The batch rules register by register (as batch.c runs them while the
+ * other registers are still being read): each register's findings are
+ * all there as soon as it is added, before any later register is, and
+ * they are audit_batch's, byte for byte. */
+static void test_batcher_register_by_register(void **state)
+{
+    static const char *const paths[] = {"audit/clean.xml",
+                                        "audit/duplicate-household-other.xml",
+                                        "audit/duplicate-household.xml"};
+    static const size_t after[] = {0, 0, 3}; /* duplicate-household */
+    audit_opts o;
+    audit_reg *regs[N_OF(paths)];
+    audit_batcher *b;
+    diag_list whole = {0}, inc = {0};
+    size_t i;
+
+    audit_opts_default(&o);
+    batch(state, &o, paths, N_OF(paths), &whole);
+    assert_non_null(b = audit_batcher_new(&o));
+    for (i = 0; i < N_OF(paths); i++) {
+        regs[i] = audit_file(*state, &o, paths[i], &inc);
+        assert_int_equal(audit_batcher_add(b, regs[i]), ERR_OK);
+        assert_int_equal(audit_reg_finish(regs[i], &inc), ERR_OK);
+        assert_int_equal(count_rule(&inc, "duplicate-household"), after[i]);
+    }
+    audit_batcher_free(b);
+    for (i = 0; i < N_OF(paths); i++)
+        audit_reg_free(regs[i]);
+    diag_list_sort(&inc);
+    same_lists(&whole, &inc);
+    diag_list_clear(&whole);
+    diag_list_clear(&inc);
+}
+
 static void test_batch_of_one_register_twice(void **state)
 {
     /* the same household on two registers of one community: every
@@ -874,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_overdue_days),
         cmocka_unit_test(test_min_visits),
         cmocka_unit_test(test_duplicate_household_batch),
+        cmocka_unit_test(test_batcher_register_by_register),
         cmocka_unit_test(test_batch_of_one_register_twice),
         cmocka_unit_test(test_many_ids),
         cmocka_unit_test(test_fingerprint_collisions),
