@@ -237,6 +237,7 @@ struct audit_reg {
     htab suspects; /* fingerprints met twice: confirm them */
     htab cadre_ix; /* cadre id -> index + 1 in cadres */
     htab addrs;    /* address digest -> index + 1 in hh */
+    uint64_t addr_fp; /* the household's address, not yet looked up, or 0 */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
@@ -1119,9 +1120,6 @@ static uint32_t hh_id_add(audit_reg *a, const char *id)
 static int household_key(audit_reg *a, const rd_household *h)
 {
     hh_rec *k;
-    const void *ctx[2];
-    htab_key key = {same_addr, ctx};
-    uint32_t prev;
 
     if (a->n_hh >= UINT32_MAX - 1)
         return -1; /* table values are 32 bits */
@@ -1139,12 +1137,29 @@ static int household_key(audit_reg *a, const rd_household *h)
     k->has_addr = 1;
     if (address_digest(h->address, k->addr) < 0)
         return -1;
+    a->addr_fp = fingerprint_bytes(&a->addrs, "", k->addr, sizeof k->addr);
+    htab_prefetch(&a->addrs, a->addr_fp);
+    return 0;
+}
+
+/* The address household_key kept (if any) against the addresses seen
+ * before: after the household's other rules, as for its ids. */
+static int household_key_check(audit_reg *a, const rd_household *h)
+{
+    hh_rec *k;
+    const void *ctx[2];
+    htab_key key = {same_addr, ctx};
+    uint32_t prev;
+    uint64_t fp = a->addr_fp;
+
+    if (!fp)
+        return 0;
+    a->addr_fp = 0;
+    k = &a->hh[a->n_hh - 1];
     ctx[0] = a;
     ctx[1] = k->addr;
-    if (htab_find_or_add(
-            &a->addrs,
-            fingerprint_bytes(&a->addrs, "", k->addr, sizeof k->addr), &key,
-            index_value(a->n_hh - 1), &prev) < 0)
+    if (htab_find_or_add(&a->addrs, fp, &key, index_value(a->n_hh - 1),
+                         &prev) < 0)
         return -1;
     if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
@@ -1350,8 +1365,9 @@ int audit_household(audit_reg *a, const rd_household *h)
     } else if ((on(a, RULE_DUPLICATE_ID) && household_ids(a, h) < 0) ||
                household_rules(a, h) < 0 || household_key(a, h) < 0 ||
                visit_rules(a, h) < 0 || item_rules(a, h) < 0 ||
-               service_rules(a, h) < 0 || household_ids_check(a, h) < 0)
-        goto fail; /* the ids last: their slots were fetched meanwhile */
+               service_rules(a, h) < 0 || household_ids_check(a, h) < 0 ||
+               household_key_check(a, h) < 0)
+        goto fail; /* ids, address last: their slots were fetched meanwhile */
     return diag_store_end(a->sink) == ERR_OK ? 0 : -1;
 fail:
     diag_store_end(a->sink);
