@@ -1280,8 +1280,27 @@ static int same_hh_addr(const void *ctx, uint32_t val)
            !memcmp(k->addr, b->addr, SHA256_DIGEST_SIZE);
 }
 
+/* Household J of A's fingerprints in BY_ID and BY_ADDR (FP[0], FP[1]; 0
+ * when it has no address), their home slots asked for: audit_batch looks
+ * households up BATCH_AHEAD after this, when the slots have arrived. */
+#define BATCH_AHEAD 16
+static void batch_fetch(const htab *by_id, const htab *by_addr,
+                        const audit_reg *a, size_t j, uint64_t fp[2])
+{
+    const hh_rec *k = &a->hh[j];
+    fp[0] = htab_fingerprint(by_id, a->community, hh_id(a, k));
+    htab_prefetch(by_id, fp[0]);
+    fp[1] = 0;
+    if (k->has_addr) {
+        fp[1] = htab_fingerprint_bytes(by_addr, a->community, k->addr,
+                                       sizeof k->addr);
+        htab_prefetch(by_addr, fp[1]);
+    }
+}
+
 error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
 {
+    uint64_t ahead[BATCH_AHEAD][2];
     audit_reg **r = NULL;
     size_t *base = NULL, i, j, total = 0, addrs = 0;
     htab by_id, by_addr;
@@ -1316,24 +1335,27 @@ error_code audit_batch(audit_reg *const *regs, size_t n, diag_list *out)
         if (!a->community)
             continue;
         diag_store_begin(a->sink);
+        for (j = 0; j < a->n_hh && j < BATCH_AHEAD; j++)
+            batch_fetch(&by_id, &by_addr, a, j, ahead[j]);
         for (j = 0; j < a->n_hh; j++) {
             const hh_rec *k = &a->hh[j];
             uint32_t prev, prev_addr = 0;
             uint32_t here = index_value(base[i] + j);
             const char *how = N_("household id");
+            uint64_t fp_id = ahead[j % BATCH_AHEAD][0],
+                     fp_addr = ahead[j % BATCH_AHEAD][1];
+            if (j + BATCH_AHEAD < a->n_hh)
+                batch_fetch(&by_id, &by_addr, a, j + BATCH_AHEAD,
+                            ahead[j % BATCH_AHEAD]);
             bk.code = code;
             bk.id = hh_id(a, k);
             bk.addr = k->addr;
             /* every household joins both tables (the first holder of a
              * key stays); what was there before is the earlier one */
-            if (htab_find_or_add(&by_id, htab_fingerprint(&by_id, code, bk.id), &kid,
-                                 here, &prev) < 0)
+            if (htab_find_or_add(&by_id, fp_id, &kid, here, &prev) < 0)
                 goto fail;
-            if (k->has_addr &&
-                htab_find_or_add(
-                    &by_addr,
-                    htab_fingerprint_bytes(&by_addr, code, k->addr, sizeof k->addr),
-                    &kaddr, here, &prev_addr) < 0)
+            if (k->has_addr && htab_find_or_add(&by_addr, fp_addr, &kaddr, here,
+                                                &prev_addr) < 0)
                 goto fail;
             if (prev && owner_of(base, n, value_index(prev)) == i)
                 prev = 0; /* same register: duplicate-id's business */
