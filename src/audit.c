@@ -48,17 +48,17 @@
  * the streaming pass needs is freed by audit_reg_finish; what the batch
  * needs stays.
  *
- * Hash tables. Keys are kept as 64-bit fingerprints (XXH3-64, from
- * libxxhash: the fast non-cryptographic hash; SHA-256 stays for the
- * provenance digest of each file, in reader.c, and the address digests),
- * in 64 open-addressing tables chosen by the fingerprint's top bits; each
- * grows by half on its own at 85% full, so growing never holds two copies
- * of the whole set; a household's ids are fingerprinted and their slots
- * prefetched before any is looked up. The ids table holds the fingerprint
- * alone, 8 bytes a slot: 9.4 to 14 bytes an id with the load between 57%
- * and 85% (about 11 on average; a 1,000,000-household register's 7.6
- * million ids take 73 MB). libxml2's xmlHashTable, tried first, stops
- * growing at 16,384 buckets and mallocs every key (about 190 bytes an id).
+ * Hash tables (htab.c). Keys are kept as 64-bit fingerprints (XXH3-64;
+ * SHA-256 stays for the provenance digest of each file, in reader.c, and
+ * the address digests) in open-addressing tables that grow by half at 85%
+ * full. The ids table holds the fingerprint alone, 8 bytes a slot: 9.4
+ * to 14 bytes an id with the load between 57% and 85% (about 11 on
+ * average; a 1,000,000-household register's 7.6 million ids take 73 MB).
+ * A household's ids (and its address digest) are fingerprinted and their
+ * home slots prefetched first, then looked up after the household's other
+ * rules, by when the slots have arrived; its ids are sorted into document
+ * order only when they are not in it already (nearly never). audit_batch
+ * sizes its two tables once for all the households it has.
  *
  * Collisions never make a finding. Two different keys share a
  * fingerprint with probability about n^2/2^65 for n keys: 2e-6 for the
@@ -93,14 +93,6 @@
  *
  * No global mutable state: each audit_reg is used by one thread; the
  * audit_opts and the vocabulary are read-only.
- *
- * Why one file (about 1,100 lines): every rule reads and writes the one
- * per-register state above, inside the one streaming pass, and the hash
- * tables exist only for them. Split by rule, each part would need that
- * state's full definition in a shared private header, and the order in
- * which rules look at a household (ids first, then references) would be
- * spread over files. The file reads top-down: rule table and options,
- * hash tables, per-household checks, end-of-register rules, batch rules.
  */
 #include "audit.h"
 
@@ -112,12 +104,12 @@
 #include <string.h>
 
 #include <nettle/sha2.h>
-#include <xxhash.h>
 #include <uninorm.h>
 
 #include "arena.h"
 #include "i18n.h"
 #include "buf.h"
+#include "htab.h"
 
 #define HASH_START 256
 #define DATE_BUF 48 /* room for any int32 day count as a date */
@@ -174,34 +166,6 @@ typedef struct {
     uint8_t addr[SHA256_DIGEST_SIZE];
 } hh_rec;
 
-/* A set of keys, each with a 32-bit value or none, as 64-bit fingerprints
- * (see the design note): SHARDS open-addressing tables, the shard chosen
- * by the fingerprint's top bits. A slot with fingerprint 0 is empty. Keys
- * that share a fingerprint may sit side by side when the caller tells
- * them apart (htab_key); the ids table keeps fingerprints alone. */
-#define SHARDS 64
-typedef struct {
-    uint64_t *fp;
-    uint32_t *val;   /* NULL in a table without values */
-    uint32_t n, cap; /* cap: 0, or 64 grown by halves */
-} shard;
-
-typedef struct {
-    shard s[SHARDS];
-    size_t n;
-    int bits; /* fingerprint width: 64 (fewer only in tests) */
-    int has_val;
-} htab;
-
-/* Which of the entries sharing a fingerprint is the one looked for: SAME
- * is called with CTX and an entry's value, and says whether that entry
- * holds the key. A NULL SAME (or a NULL htab_key) lets the fingerprint
- * alone decide. */
-typedef struct {
-    int (*same)(const void *ctx, uint32_t val);
-    const void *ctx;
-} htab_key;
-
 /* One id used in a household, for the document-order duplicate check;
  * FP its fingerprint in the ids table, 0 until made. */
 typedef struct {
@@ -232,20 +196,22 @@ struct audit_reg {
     char *hh_ids; /* the households' ids, NUL-terminated, packed */
     size_t n_hh_ids, cap_hh_ids;
     size_t n_hh, cap_hh;
+    size_t n_hh_addr; /* households with an address */
     int finished;
 
     /* the streaming pass only; freed by audit_reg_finish */
     int streaming;
-    htab ids;      /* fingerprints of the ids seen (no values) */
-    htab suspects; /* fingerprints met twice: confirm them */
-    htab cadre_ix; /* cadre id -> index + 1 in cadres */
-    htab addrs;    /* address digest -> index + 1 in hh */
+    htab ids;         /* fingerprints of the ids seen (no values) */
+    htab suspects;    /* fingerprints met twice: confirm them */
+    htab cadre_ix;    /* cadre id -> index + 1 in cadres */
+    htab addrs;       /* address digest -> index + 1 in hh */
+    uint64_t addr_fp; /* the household's address, not yet looked up, or 0 */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
     unsigned long serial; /* visits seen, for per-visit de-duplication */
-    id_use *uses;
-    size_t cap_uses;
+    id_use *uses;         /* the household's ids (household_ids) */
+    size_t n_uses, cap_uses;
 
     /* the confirming pass (see audit_reg_confirm) */
     int confirming;
@@ -344,157 +310,6 @@ fail:
     free(name);
     buf_free(&list);
     return rc;
-}
-
-/* ---- growing hash tables ------------------------------------------------ */
-
-static void htab_init(htab *h, int bits, int has_val)
-{
-    memset(h, 0, sizeof *h);
-    h->bits = bits > 0 && bits < 64 ? bits : 64;
-    h->has_val = has_val;
-}
-
-static void htab_free(htab *h)
-{
-    size_t i;
-    for (i = 0; i < SHARDS; i++) {
-        free(h->s[i].fp);
-        free(h->s[i].val);
-    }
-    h->n = 0;
-    memset(h->s, 0, sizeof h->s);
-}
-
-/* H narrowed to the table's width (tests force collisions with a few
- * bits), never 0 (the empty slot). */
-static uint64_t narrow(const htab *h, uint64_t x)
-{
-    if (h->bits < 64)
-        x >>= 64 - h->bits;
-    return x ? x : 1;
-}
-
-/* Fingerprint of K (and K2): XXH3-64 of K with its NUL, then of K2 seeded
- * with that, so ("ab", "c") and ("a", "bc") differ. */
-static uint64_t fingerprint(const htab *h, const char *k, const char *k2)
-{
-    uint64_t x = XXH3_64bits(k, strlen(k) + 1);
-    if (k2)
-        x = XXH3_64bits_withSeed(k2, strlen(k2), x);
-    return narrow(h, x);
-}
-
-/* Fingerprint of K and the N bytes at P (an address digest). */
-static uint64_t fingerprint_bytes(const htab *h, const char *k, const void *p,
-                                  size_t n)
-{
-    return narrow(h, XXH3_64bits_withSeed(p, n, XXH3_64bits(k, strlen(k) + 1)));
-}
-
-/* Slot of the entry with FP that KEY accepts in S, or the empty slot where
- * it would go. */
-static uint32_t shard_slot(const shard *s, uint64_t fp, const htab_key *key)
-{
-    /* home slot: the low 32 bits scaled to the capacity (any capacity) */
-    uint32_t i = (uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32);
-    while (s->fp[i] && (s->fp[i] != fp ||
-                        (key && key->same && !key->same(key->ctx, s->val[i]))))
-        i = i + 1 == s->cap ? 0 : i + 1;
-    return i;
-}
-
-/* Asks the CPU to fetch FP's home slot now: a household's ids are
- * looked up one after another in a table far bigger than the caches, and
- * fetching all their slots at once waits for memory once, not once per id
- * (the look-ups were a tenth of reading a 100,000-household register). A
- * read, not __builtin_prefetch, which GCC 12 drops as dead code here; the
- * read does not wait: the CPU goes on while it is under way. */
-static void htab_prefetch(const htab *h, uint64_t fp)
-{
-    const shard *s = &h->s[fp >> 58];
-    if (s->cap)
-        (void)*(const volatile uint64_t *)&s
-            ->fp[(uint32_t)(((uint64_t)(uint32_t)fp * s->cap) >> 32)];
-}
-
-/* Grows S by half once it is 85% full (by half, not double: the table
- * then stays between 57% and 85% full; linear probing still finds an
- * absent key in a few cache lines at 85%). 0, or -1 on no memory. */
-static int shard_room(shard *s, int has_val)
-{
-    shard g;
-    uint32_t i;
-    if (s->cap && (uint64_t)(s->n + 1) * 20 <= (uint64_t)s->cap * 17)
-        return 0;
-    if (s->cap > UINT32_MAX / 2)
-        return -1;
-    g.cap = s->cap ? s->cap + s->cap / 2 : 64;
-    g.n = s->n;
-    g.fp = calloc(g.cap, sizeof *g.fp);
-    g.val = has_val ? calloc(g.cap, sizeof *g.val) : NULL;
-    if (!g.fp || (has_val && !g.val)) {
-        free(g.fp);
-        free(g.val);
-        return -1;
-    }
-    for (i = 0; i < s->cap; i++)
-        if (s->fp[i]) {
-            /* every entry moves to the first empty slot from its home */
-            uint32_t j = shard_slot(&g, s->fp[i], NULL);
-            while (g.fp[j])
-                j = j + 1 == g.cap ? 0 : j + 1;
-            g.fp[j] = s->fp[i];
-            if (has_val)
-                g.val[j] = s->val[i];
-        }
-    free(s->fp);
-    free(s->val);
-    *s = g;
-    /* the analyzer loses g's arrays in the struct copy into the shard */
-    return 0; /* NOLINT(clang-analyzer-unix.Malloc) */
-}
-
-/* Looks up FP (the entry KEY accepts). 1 when found, with its value in
- * *VAL when the table has values; else 0. */
-static int htab_find(const htab *h, uint64_t fp, const htab_key *key,
-                     uint32_t *val)
-{
-    const shard *s = &h->s[fp >> 58];
-    uint32_t i;
-    if (!s->cap)
-        return 0;
-    i = shard_slot(s, fp, key);
-    if (!s->fp[i])
-        return 0;
-    if (val)
-        *val = h->has_val ? s->val[i] : 1;
-    return 1;
-}
-
-/* Looks FP (KEY) up and, when absent, adds it with V (non-zero). *PREV
- * gets the value found (1 in a table without values), or 0 when the key
- * was new. 0, or -1 on no memory. */
-static int htab_find_or_add(htab *h, uint64_t fp, const htab_key *key,
-                            uint32_t v, uint32_t *prev)
-{
-    shard *s = &h->s[fp >> 58];
-    uint32_t i;
-    *prev = 0;
-    if (shard_room(s, h->has_val) < 0)
-        return -1;
-    i = shard_slot(s, fp, key);
-    if (s->fp[i]) {
-        *prev = h->has_val ? s->val[i] : 1;
-        return 0;
-    }
-    s->fp[i] = fp;
-    if (h->has_val)
-        s->val[i] = v;
-    s->n++;
-    /* the analyzer loses shard_room's arrays in its struct copy */
-    h->n++; /* NOLINT(clang-analyzer-unix.Malloc) */
-    return 0;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -798,7 +613,7 @@ static int check_id(audit_reg *a, const char *household, const id_use *u)
     uint32_t prev;
     if (!u->id)
         return 0;
-    fp = u->fp ? u->fp : fingerprint(&a->ids, u->id, NULL);
+    fp = u->fp ? u->fp : htab_fingerprint(&a->ids, u->id, NULL);
     if (!a->confirming) {
         if (htab_find_or_add(&a->ids, fp, NULL, 1, &prev) < 0)
             return -1;
@@ -856,13 +671,20 @@ static int cmp_use(const void *x, const void *y)
     return 0;
 }
 
-/* The ids of household H, checked in document order. */
+/* The ids of household H in document order in a->uses, fingerprinted,
+ * their home slots being fetched (household_ids_check looks them up after
+ * the household's other rules, by when the slots have arrived). They
+ * nearly always come in document order already (the reader lists members,
+ * visits, forms and items each in order, and a household's elements seldom
+ * interleave): sorted only when they are not. */
 static int household_ids(audit_reg *a, const rd_household *h)
 {
     size_t n = 1 + h->n_members + h->n_visits + h->n_forms + h->n_items, k = 0,
            i;
     id_use *u;
+    int sorted = 1;
 
+    a->n_uses = 0;
     if (GROW(a->uses, n, a->cap_uses) != ERR_OK)
         return -1;
     u = a->uses;
@@ -889,16 +711,28 @@ static int household_ids(audit_reg *a, const rd_household *h)
                           it->line, it->col,
                           0};
     }
-    qsort(u, k, sizeof *u, cmp_use);
+    for (i = 1; i < k && sorted; i++)
+        sorted = cmp_use(&u[i - 1], &u[i]) <= 0;
+    if (!sorted)
+        qsort(u, k, sizeof *u, cmp_use);
     for (i = 0; i < k; i++)
         if (u[i].id) {
-            u[i].fp = fingerprint(&a->ids, u[i].id, NULL);
+            u[i].fp = htab_fingerprint(&a->ids, u[i].id, NULL);
             if (!a->confirming)
                 htab_prefetch(&a->ids, u[i].fp);
         }
-    for (i = 0; i < k; i++)
-        if (check_id(a, h->id, &u[i]) < 0)
+    a->n_uses = k;
+    return 0;
+}
+
+/* Checks the ids household_ids listed, in that order. */
+static int household_ids_check(audit_reg *a, const rd_household *h)
+{
+    size_t i;
+    for (i = 0; i < a->n_uses; i++)
+        if (check_id(a, h->id, &a->uses[i]) < 0)
             return -1;
+    a->n_uses = 0;
     return 0;
 }
 
@@ -918,8 +752,8 @@ static cadre_rec *find_cadre(const audit_reg *a, const char *id)
     const void *ctx[2] = {a, id};
     htab_key key = {same_cadre, ctx};
     uint32_t v;
-    if (!id ||
-        !htab_find(&a->cadre_ix, fingerprint(&a->cadre_ix, id, NULL), &key, &v))
+    if (!id || !htab_find(&a->cadre_ix,
+                          htab_fingerprint(&a->cadre_ix, id, NULL), &key, &v))
         return NULL;
     return &a->cadres[value_index(v)];
 }
@@ -963,7 +797,7 @@ int audit_head(audit_reg *a, const rd_head *h)
         a->cadres[a->n_cadres].line = c->line;
         a->cadres[a->n_cadres].col = c->col;
         if (htab_find_or_add(&a->cadre_ix,
-                             fingerprint(&a->cadre_ix, c->id, NULL), &key,
+                             htab_fingerprint(&a->cadre_ix, c->id, NULL), &key,
                              index_value(a->n_cadres), &prev) < 0)
             goto fail;
         a->n_cadres++;
@@ -1093,9 +927,6 @@ static uint32_t hh_id_add(audit_reg *a, const char *id)
 static int household_key(audit_reg *a, const rd_household *h)
 {
     hh_rec *k;
-    const void *ctx[2];
-    htab_key key = {same_addr, ctx};
-    uint32_t prev;
 
     if (a->n_hh >= UINT32_MAX - 1)
         return -1; /* table values are 32 bits */
@@ -1111,14 +942,32 @@ static int household_key(audit_reg *a, const rd_household *h)
     if (!h->address)
         return 0;
     k->has_addr = 1;
+    a->n_hh_addr++;
     if (address_digest(h->address, k->addr) < 0)
         return -1;
+    a->addr_fp = htab_fingerprint_bytes(&a->addrs, "", k->addr, sizeof k->addr);
+    htab_prefetch(&a->addrs, a->addr_fp);
+    return 0;
+}
+
+/* The address household_key kept (if any) against the addresses seen
+ * before: after the household's other rules, as for its ids. */
+static int household_key_check(audit_reg *a, const rd_household *h)
+{
+    hh_rec *k;
+    const void *ctx[2];
+    htab_key key = {same_addr, ctx};
+    uint32_t prev;
+    uint64_t fp = a->addr_fp;
+
+    if (!fp)
+        return 0;
+    a->addr_fp = 0;
+    k = &a->hh[a->n_hh - 1];
     ctx[0] = a;
     ctx[1] = k->addr;
-    if (htab_find_or_add(
-            &a->addrs,
-            fingerprint_bytes(&a->addrs, "", k->addr, sizeof k->addr), &key,
-            index_value(a->n_hh - 1), &prev) < 0)
+    if (htab_find_or_add(&a->addrs, fp, &key, index_value(a->n_hh - 1), &prev) <
+        0)
         return -1;
     if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
@@ -1319,13 +1168,14 @@ int audit_household(audit_reg *a, const rd_household *h)
     /* the household's findings are one group: sorted, then streamed */
     diag_store_begin(a->sink);
     if (a->confirming) { /* the second pass: ids only */
-        if (household_ids(a, h) < 0)
+        if (household_ids(a, h) < 0 || household_ids_check(a, h) < 0)
             goto fail;
     } else if ((on(a, RULE_DUPLICATE_ID) && household_ids(a, h) < 0) ||
                household_rules(a, h) < 0 || household_key(a, h) < 0 ||
                visit_rules(a, h) < 0 || item_rules(a, h) < 0 ||
-               service_rules(a, h) < 0)
-        goto fail;
+               service_rules(a, h) < 0 || household_ids_check(a, h) < 0 ||
+               household_key_check(a, h) < 0)
+        goto fail; /* ids, address last: their slots were fetched meanwhile */
     return diag_store_end(a->sink) == ERR_OK ? 0 : -1;
 fail:
     diag_store_end(a->sink);
@@ -1468,8 +1318,27 @@ void audit_batcher_free(audit_batcher *b)
     free(b);
 }
 
+/* Household J of A's fingerprints in BY_ID and BY_ADDR (FP[0], FP[1]; 0
+ * when it has no address), their home slots asked for: audit_batcher_add looks
+ * households up BATCH_AHEAD after this, when the slots have arrived. */
+#define BATCH_AHEAD 16
+static void batch_fetch(const htab *by_id, const htab *by_addr,
+                        const audit_reg *a, size_t j, uint64_t fp[2])
+{
+    const hh_rec *k = &a->hh[j];
+    fp[0] = htab_fingerprint(by_id, a->community, hh_id(a, k));
+    htab_prefetch(by_id, fp[0]);
+    fp[1] = 0;
+    if (k->has_addr) {
+        fp[1] = htab_fingerprint_bytes(by_addr, a->community, k->addr,
+                                       sizeof k->addr);
+        htab_prefetch(by_addr, fp[1]);
+    }
+}
+
 error_code audit_batcher_add(audit_batcher *b, audit_reg *a)
 {
+    uint64_t ahead[BATCH_AHEAD][2];
     size_t i = b->n, j;
     const char *code = a->community;
     batch_key bk;
@@ -1483,30 +1352,38 @@ error_code audit_batcher_add(audit_batcher *b, audit_reg *a)
     if (GROW(b->r, b->n + 1, b->cap_r) != ERR_OK ||
         GROW(b->base, b->n + 1, b->cap_base) != ERR_OK)
         return ERR_NOMEM;
+    /* the first register's households are known at once: the tables are
+     * sized for them (they grow by halves for the later ones) */
+    if (htab_reserve(&b->by_id, a->n_hh) < 0 ||
+        htab_reserve(&b->by_addr, a->n_hh_addr) < 0)
+        return ERR_NOMEM;
     b->r[i] = a;
     b->base[i] = b->total;
     b->n++;
     b->total += a->n_hh;
     bk.b = b;
     diag_store_begin(a->sink);
+    for (j = 0; j < a->n_hh && j < BATCH_AHEAD; j++)
+        batch_fetch(&b->by_id, &b->by_addr, a, j, ahead[j]);
     for (j = 0; j < a->n_hh; j++) {
         const hh_rec *k = &a->hh[j];
         uint32_t prev, prev_addr = 0;
         uint32_t here = index_value(b->base[i] + j);
         const char *how = N_("household id");
+        uint64_t fp_id = ahead[j % BATCH_AHEAD][0],
+                 fp_addr = ahead[j % BATCH_AHEAD][1];
+        if (j + BATCH_AHEAD < a->n_hh)
+            batch_fetch(&b->by_id, &b->by_addr, a, j + BATCH_AHEAD,
+                        ahead[j % BATCH_AHEAD]);
         bk.code = code;
         bk.id = hh_id(a, k);
         bk.addr = k->addr;
         /* every household joins both tables (the first holder of a key
          * stays); what was there before is the earlier one */
-        if (htab_find_or_add(&b->by_id, fingerprint(&b->by_id, code, bk.id),
-                             &kid, here, &prev) < 0)
+        if (htab_find_or_add(&b->by_id, fp_id, &kid, here, &prev) < 0)
             goto nomem;
-        if (k->has_addr &&
-            htab_find_or_add(
-                &b->by_addr,
-                fingerprint_bytes(&b->by_addr, code, k->addr, sizeof k->addr),
-                &kaddr, here, &prev_addr) < 0)
+        if (k->has_addr && htab_find_or_add(&b->by_addr, fp_addr, &kaddr, here,
+                                            &prev_addr) < 0)
             goto nomem;
         if (prev && owner_of(b->base, b->n, value_index(prev)) == i)
             prev = 0; /* same register: duplicate-id's business */
