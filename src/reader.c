@@ -908,17 +908,30 @@ static void schema_error(void *data, xmlErrorPtr e)
  * dates, booleans and group lists are read where libxml2 left them. */
 typedef const xmlChar *const *attr_t; /* five pointers, NULL when absent */
 
+/* A tag's attributes by name: v[name - N_CADRE] when bit (name - N_CADRE)
+ * of have is set (v is not cleared for each tag: clearing it was a
+ * quarter of the callback's time). */
 #define N_ATTRS (N_COUNT - N_CADRE)
-#define ATTR(v, name) ((v)[(name)-N_CADRE])
+typedef struct {
+    uint64_t have;
+    attr_t v[N_ATTRS];
+} tag_attrs;
+_Static_assert(N_ATTRS <= 64, "attribute names fit the mask");
 
-static void file_attrs(reader_t *r, int nb, const xmlChar **at, attr_t *v)
+/* The attribute NAME of tag T, or NULL. */
+#define ATTR(t, name)                                                          \
+    ((t)->have >> ((name)-N_CADRE) & 1 ? (t)->v[(name)-N_CADRE] : NULL)
+
+static void file_attrs(reader_t *r, int nb, const xmlChar **at, tag_attrs *t)
 {
     int i, k;
-    memset(v, 0, N_ATTRS * sizeof *v);
+    t->have = 0;
     for (i = 0; i < nb; i++, at += 5)
         if (!at[1] && (k = names_find(r->names, at[0])) >= N_CADRE &&
-            !ATTR(v, k))
-            ATTR(v, k) = at;
+            !(t->have >> (k - N_CADRE) & 1)) {
+            t->have |= (uint64_t)1 << (k - N_CADRE);
+            t->v[k - N_CADRE] = at;
+        }
 }
 
 /* XML whitespace: what xs:token and list types collapse. */
@@ -1161,7 +1174,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     int parent = r->depth ? r->stack[r->depth] : E_OTHER, kind, space;
     unsigned line, col;
     arena *ha = &r->head_arena, *a = &r->hh_arena;
-    attr_t v[N_ATTRS];
+    tag_attrs ta, *v = &ta;
     int oom = 0;
 
     (void)prefix, (void)nb_ns, (void)ns, (void)nb_def;
