@@ -81,7 +81,8 @@ static int compare(const names_t *t, const xmlChar *s)
 /* S, not remembered, whose probe ended at the empty slot H: its index by
  * string compares, remembered when the dictionary owns S. Kept out of
  * names_find, whose every other call is a hit of a few instructions. */
-__attribute__((noinline)) static int learn(names_t *t, const xmlChar *s, size_t h)
+__attribute__((noinline)) static int learn(names_t *t, const xmlChar *s,
+                                           size_t h)
 {
     int idx;
     if (!s)

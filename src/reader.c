@@ -241,10 +241,14 @@ enum {
 };
 
 static const char *const type_list[T_COUNT] = {
-    [T_DWELLING] = "dwelling",         [T_ROLE] = "role",
-    [T_GROUP] = "group",               [T_VISIT_KIND] = "visitKind",
-    [T_CATEGORY] = "category",         [T_STATUS] = "status",
-    [T_RATING] = "rating",             [T_SERVICE_TYPE] = "serviceType",
+    [T_DWELLING] = "dwelling",
+    [T_ROLE] = "role",
+    [T_GROUP] = "group",
+    [T_VISIT_KIND] = "visitKind",
+    [T_CATEGORY] = "category",
+    [T_STATUS] = "status",
+    [T_RATING] = "rating",
+    [T_SERVICE_TYPE] = "serviceType",
     [T_SECTION_NAME] = "sectionName",
 };
 
@@ -460,11 +464,11 @@ static void count_span(const xmlChar *base, const xmlChar *p,
             _mm_sub_epi8(n_cont, _mm_cmpeq_epi8(_mm_and_si128(w, top), cont));
         if (++blocks == 255) {
             sum = _mm_sad_epu8(n_lf, zero);
-            *nl += (unsigned)(_mm_cvtsi128_si32(sum) +
-                              _mm_extract_epi16(sum, 4));
+            *nl +=
+                (unsigned)(_mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4));
             sum = _mm_sad_epu8(n_cont, zero);
             *chars += 255u * 16 - (unsigned)(_mm_cvtsi128_si32(sum) +
-                                            _mm_extract_epi16(sum, 4));
+                                             _mm_extract_epi16(sum, 4));
             n_lf = n_cont = zero;
             blocks = 0;
         }

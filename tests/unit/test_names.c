@@ -33,8 +33,7 @@ static void test_interned(void **state)
     for (i = 0; i < 3; i++) {
         assert_int_equal(names_find(t, intern(d, "household")), 0);
         assert_int_equal(names_find(t, intern(d, "id")), 1);
-        assert_int_equal(
-            names_find(t, intern(d, "urn:canvass:register:1")), 3);
+        assert_int_equal(names_find(t, intern(d, "urn:canvass:register:1")), 3);
         assert_int_equal(names_find(t, intern(d, "name")), -1);
     }
     assert_int_equal(names_remembered(t), 4);
