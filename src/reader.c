@@ -39,10 +39,20 @@
  * validator says valid, no error was reported, and the parse reached
  * </register> (a backstop, whatever made the parser stop).
  *
- * Households. Element attributes are copied into per-household flat arrays
- * whose strings live in an arena reset after each </household>; enumerated
- * values are turned into vocabulary indexes here, once; team names are
- * put in Unicode NFC (libunistring), so two spellings are one team.
+ * Households. Element and attribute names are recognised by the pointers
+ * libxml2 interns them under (names.c: one hash probe, a string compare
+ * only for a name it did not intern), each start tag's attributes filed
+ * under their names in one pass. Values are read as the schema reads them
+ * (xs:token and lists: whitespace collapsed): enumerated values, dates,
+ * booleans and group lists in place, turned into vocabulary indexes or
+ * numbers once; strings that outlive the callback (ids, addresses...) are
+ * copied into per-household flat arrays whose strings live in an arena
+ * reset after each </household>. Team names are put in Unicode NFC
+ * (libunistring), so two spellings are one team.
+ *
+ * Positions. Every element is placed at its '<' (tag_pos): back from the
+ * parser's position to the nearest '<', counting the tag's newlines and
+ * characters sixteen bytes at a time (SSE2).
  *
  * Why one file (about 1,300 lines): the SAX callbacks, the error handlers
  * and the read loop share the reader's state and run inside one libxml2
@@ -62,6 +72,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -74,6 +87,7 @@
 #include "input.h"
 #include "intake.h"
 #include "i18n.h"
+#include "names.h"
 #include "schemaerr.h"
 
 #define REG_NS "urn:canvass:register:1"
@@ -108,6 +122,142 @@ enum {
     E_P
 };
 
+/* The names the SAX callbacks look for, found by pointer (names.c).
+ * Elements, attributes and namespaces share one list: the names of
+ * elements only, then "cadre" and "member" (both an element and an
+ * attribute), then the names of attributes only. */
+enum {
+    N_REGISTER,
+    N_COMMUNITY,
+    N_CAMPAIGN,
+    N_CADRES,
+    N_HOUSEHOLDS,
+    N_HOUSEHOLD,
+    N_VISIT,
+    N_FORM,
+    N_OPINION,
+    N_SUGGESTION,
+    N_SATISFACTION,
+    N_SERVICE,
+    N_NARRATIVE,
+    N_SECTION,
+    N_P,
+    N_RETURN,
+    N_REG_NS,
+    N_RET_NS,
+    N_CADRE, /* the first attribute */
+    N_MEMBER,
+    N_CODE,
+    N_NAME,
+    N_STREET,
+    N_DISTRICT,
+    N_CITY,
+    N_ID,
+    N_TITLE,
+    N_START,
+    N_END,
+    N_REPORTED,
+    N_ROLE,
+    N_TEAM,
+    N_DWELLING,
+    N_ADDRESS,
+    N_GRID,
+    N_GROUPS,
+    N_DATE,
+    N_KIND,
+    N_BY,
+    N_CATEGORY,
+    N_STATUS,
+    N_IMPORTANT,
+    N_TO,
+    N_CLOSED,
+    N_RATING,
+    N_TYPE,
+    N_COUNT
+};
+
+static const char *const name_list[N_COUNT] = {
+    [N_REGISTER] = "register",
+    [N_COMMUNITY] = "community",
+    [N_CAMPAIGN] = "campaign",
+    [N_CADRES] = "cadres",
+    [N_CADRE] = "cadre",
+    [N_HOUSEHOLDS] = "households",
+    [N_HOUSEHOLD] = "household",
+    [N_MEMBER] = "member",
+    [N_VISIT] = "visit",
+    [N_FORM] = "form",
+    [N_OPINION] = "opinion",
+    [N_SUGGESTION] = "suggestion",
+    [N_SATISFACTION] = "satisfaction",
+    [N_SERVICE] = "service",
+    [N_NARRATIVE] = "narrative",
+    [N_SECTION] = "section",
+    [N_P] = "p",
+    [N_RETURN] = "return",
+    [N_REG_NS] = REG_NS,
+    [N_RET_NS] = RET_NS,
+    [N_CODE] = "code",
+    [N_NAME] = "name",
+    [N_STREET] = "street",
+    [N_DISTRICT] = "district",
+    [N_CITY] = "city",
+    [N_ID] = "id",
+    [N_TITLE] = "title",
+    [N_START] = "start",
+    [N_END] = "end",
+    [N_REPORTED] = "reported",
+    [N_ROLE] = "role",
+    [N_TEAM] = "team",
+    [N_DWELLING] = "dwelling",
+    [N_ADDRESS] = "address",
+    [N_GRID] = "grid",
+    [N_GROUPS] = "groups",
+    [N_DATE] = "date",
+    [N_KIND] = "kind",
+    [N_BY] = "by",
+    [N_CATEGORY] = "category",
+    [N_STATUS] = "status",
+    [N_IMPORTANT] = "important",
+    [N_TO] = "to",
+    [N_CLOSED] = "closed",
+    [N_RATING] = "rating",
+    [N_TYPE] = "type",
+};
+
+/* The enumerated types the reader turns into indexes, with the byte
+ * length of each value (matched against attribute values in place). */
+enum {
+    T_DWELLING,
+    T_ROLE,
+    T_GROUP,
+    T_VISIT_KIND,
+    T_CATEGORY,
+    T_STATUS,
+    T_RATING,
+    T_SERVICE_TYPE,
+    T_SECTION_NAME,
+    T_COUNT
+};
+
+static const char *const type_list[T_COUNT] = {
+    [T_DWELLING] = "dwelling",
+    [T_ROLE] = "role",
+    [T_GROUP] = "group",
+    [T_VISIT_KIND] = "visitKind",
+    [T_CATEGORY] = "category",
+    [T_STATUS] = "status",
+    [T_RATING] = "rating",
+    [T_SERVICE_TYPE] = "serviceType",
+    [T_SECTION_NAME] = "sectionName",
+};
+
+typedef struct {
+    const vocab_item *items;
+    size_t n;
+    size_t *len; /* strlen of each value */
+} enum_tab;
+
 /* A growable array of fixed-size elements, reused across households. */
 typedef struct {
     void *v;
@@ -121,6 +271,9 @@ struct reader {
     xmlSchemaPtr schema;
     const vocab_t *vocab;
     int n_groups;
+    names_t *names;
+    enum_tab enums[T_COUNT];
+    size_t *enum_len; /* the lengths of every enums[].len */
 
     /* per read */
     const char *path;
@@ -169,11 +322,26 @@ static void *vec_push(vec *a)
 reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab)
 {
     reader_t *r = calloc(1, sizeof *r);
-    size_t ng;
+    size_t ng, t, k, total = 0;
     if (!r)
         return NULL;
     r->schema = schema;
     r->vocab = vocab;
+    for (t = 0; t < T_COUNT; t++) {
+        r->enums[t].items = vocab_enum(vocab, type_list[t], &r->enums[t].n);
+        total += r->enums[t].n;
+    }
+    if (!(r->names = names_new(name_list, N_COUNT)) ||
+        !(r->enum_len = calloc(total + 1, sizeof *r->enum_len))) {
+        reader_free(r);
+        return NULL;
+    }
+    for (t = 0, total = 0; t < T_COUNT; t++) {
+        r->enums[t].len = r->enum_len + total;
+        for (k = 0; k < r->enums[t].n; k++)
+            r->enums[t].len[k] = strlen(r->enums[t].items[k].value);
+        total += r->enums[t].n;
+    }
     vocab_enum(vocab, "group", &ng);
     /* more groups are refused before a read (reader_check_vocab) */
     r->n_groups = (int)(ng > RD_MAX_GROUPS ? RD_MAX_GROUPS : ng);
@@ -214,6 +382,8 @@ void reader_free(reader_t *r)
     free(r->by.v);
     free(r->paras.v);
     free(r->text);
+    names_free(r->names);
+    free(r->enum_len);
     free(r);
 }
 
@@ -232,12 +402,14 @@ static int32_t days_from_civil(int y, unsigned m, unsigned d)
     return era * 146097 + (int32_t)doe - 719468;
 }
 
-int32_t reader_parse_date(const char *s)
+/* The date of the N bytes at S (not NUL-terminated): see
+ * reader_parse_date. */
+static int32_t date_n(const char *s, size_t n)
 {
     /* "YYYY-MM-DD", optionally followed by a time zone (xs:date); digits
      * read by hand: sscanf was a measurable part of reading a register */
     int y, m, d, i;
-    if (!s)
+    if (!s || n < 10)
         return RD_NO_DATE;
     for (i = 0; i < 10; i++)
         if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
@@ -249,6 +421,11 @@ int32_t reader_parse_date(const char *s)
     if (m < 1 || m > 12 || d < 1 || d > 31)
         return RD_NO_DATE;
     return days_from_civil(y, (unsigned)m, (unsigned)d);
+}
+
+int32_t reader_parse_date(const char *s)
+{
+    return s ? date_n(s, strnlen(s, 10)) : RD_NO_DATE;
 }
 
 /* ---- diagnostics ------------------------------------------------------- */
@@ -263,18 +440,73 @@ static unsigned cur_col(const reader_t *r)
     return r->ctxt && r->ctxt->input ? (unsigned)r->ctxt->input->col : 0;
 }
 
-/* Position of the '<' that opened the tag just parsed. libxml2 reports at
- * the end of a tag (after its '>'); editors and people want its start.
- * A '<' cannot occur inside a well-formed tag, so the nearest one before
- * the parser's position is the tag's own. Columns count characters. */
 /* Newlines and characters (bytes that do not continue a UTF-8 sequence)
- * in [P, END): eight bytes at a time, the counts by masks. */
-static void count_span(const xmlChar *p, const xmlChar *end, unsigned *nl,
-                       unsigned *chars)
+ * in [P, END), added to *NL and *CHARS; BASE <= P is where the buffer
+ * starts (bytes before P may be read, never counted). With SSE2 (every
+ * x86-64), sixteen bytes at a time, the last block read so as to end at
+ * END with the bytes already counted masked off; elsewhere eight bytes at
+ * a time, the counts by masks. A tag is some 60 bytes: this was most of
+ * the cost of placing every element. */
+#ifdef __SSE2__
+static void count_span(const xmlChar *base, const xmlChar *p,
+                       const xmlChar *end, unsigned *nl, unsigned *chars)
+{
+    const __m128i lf = _mm_set1_epi8('\n'), top = _mm_set1_epi8((char)0xC0),
+                  cont = _mm_set1_epi8((char)0x80), zero = _mm_setzero_si128();
+    __m128i n_lf = zero, n_cont = zero, sum;
+    size_t blocks = 0;
+
+    /* per-byte counters of up to 255 blocks, summed at the end */
+    for (; end - p >= 16; p += 16) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+        n_lf = _mm_sub_epi8(n_lf, _mm_cmpeq_epi8(w, lf));
+        n_cont =
+            _mm_sub_epi8(n_cont, _mm_cmpeq_epi8(_mm_and_si128(w, top), cont));
+        if (++blocks == 255) {
+            sum = _mm_sad_epu8(n_lf, zero);
+            *nl +=
+                (unsigned)(_mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4));
+            sum = _mm_sad_epu8(n_cont, zero);
+            *chars += 255u * 16 - (unsigned)(_mm_cvtsi128_si32(sum) +
+                                             _mm_extract_epi16(sum, 4));
+            n_lf = n_cont = zero;
+            blocks = 0;
+        }
+    }
+    *chars += (unsigned)(blocks * 16);
+    if (p < end && end - base >= 16) {
+        /* the last 16 bytes before END, those before P masked off */
+        static const char index[16] = {0, 1, 2,  3,  4,  5,  6,  7,
+                                       8, 9, 10, 11, 12, 13, 14, 15};
+        size_t k = (size_t)(end - p); /* 1 to 15 bytes to count */
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(end - 16)),
+                keep = _mm_cmpgt_epi8(
+                    _mm_loadu_si128((const __m128i *)(const void *)index),
+                    _mm_set1_epi8((char)(15 - k)));
+        n_lf = _mm_sub_epi8(n_lf, _mm_and_si128(_mm_cmpeq_epi8(w, lf), keep));
+        n_cont = _mm_sub_epi8(
+            n_cont,
+            _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(w, top), cont), keep));
+        *chars += (unsigned)k;
+        p = end;
+    }
+    sum = _mm_sad_epu8(n_lf, zero);
+    *nl += (unsigned)(_mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4));
+    sum = _mm_sad_epu8(n_cont, zero);
+    *chars -= (unsigned)(_mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4));
+    for (; p < end; p++) {
+        *nl += *p == '\n';
+        *chars += (*p & 0xC0) != 0x80;
+    }
+}
+#else
+static void count_span(const xmlChar *base, const xmlChar *p,
+                       const xmlChar *end, unsigned *nl, unsigned *chars)
 {
     const uint64_t ones = 0x0101010101010101ull, lows = ones * 0x7F,
                    highs = ones * 0x80;
     uint64_t w, t;
+    (void)base;
     for (; end - p >= 8; p += 8) {
         memcpy(&w, p, 8);
         t = w ^ (ones * '\n');
@@ -289,7 +521,12 @@ static void count_span(const xmlChar *p, const xmlChar *end, unsigned *nl,
         *chars += (*p & 0xC0) != 0x80;
     }
 }
+#endif
 
+/* Position of the '<' that opened the tag just parsed. libxml2 reports at
+ * the end of a tag (after its '>'); editors and people want its start.
+ * A '<' cannot occur inside a well-formed tag, so the nearest one before
+ * the parser's position is the tag's own. Columns count characters. */
 static void tag_pos(const reader_t *r, unsigned *line, unsigned *col)
 {
     const xmlParserInput *in = r->ctxt ? r->ctxt->input : NULL;
@@ -305,7 +542,7 @@ static void tag_pos(const reader_t *r, unsigned *line, unsigned *col)
     p = memrchr(in->base, '<', (size_t)(in->cur - in->base));
     if (!p)
         return;
-    count_span(p + 1, in->cur, &nl, &chars);
+    count_span(in->base, p + 1, in->cur, &nl, &chars);
     chars++; /* the '<' itself */
     if (!nl) {
         if (*col > chars)
@@ -666,24 +903,124 @@ static void schema_error(void *data, xmlErrorPtr e)
 
 /* ---- attributes -------------------------------------------------------- */
 
-/* Value of unprefixed attribute NAME copied into arena A, or NULL. */
-static const char *attr(arena *a, int nb, const xmlChar **at, const char *name)
+/* libxml2 hands a start tag's attributes over as five pointers each: local
+ * name, prefix, namespace, value and the end of the value (which is not
+ * NUL-terminated). start_element files each unprefixed attribute the
+ * reader knows under its name, in one pass (names found by pointer, see
+ * names.h); the helpers below read a value in the form its field needs.
+ * Only strings that outlive the callback are copied: enumerated values,
+ * dates, booleans and group lists are read where libxml2 left them. */
+typedef const xmlChar *const *attr_t; /* five pointers, NULL when absent */
+
+/* A tag's attributes by name: v[name - N_CADRE] when bit (name - N_CADRE)
+ * of have is set (v is not cleared for each tag: clearing it was a
+ * quarter of the callback's time). */
+#define N_ATTRS (N_COUNT - N_CADRE)
+typedef struct {
+    uint64_t have;
+    attr_t v[N_ATTRS];
+} tag_attrs;
+_Static_assert(N_ATTRS <= 64, "attribute names fit the mask");
+
+/* The attribute NAME of tag T, or NULL. */
+#define ATTR(t, name)                                                          \
+    ((t)->have >> ((name)-N_CADRE) & 1 ? (t)->v[(name)-N_CADRE] : NULL)
+
+static void file_attrs(reader_t *r, int nb, const xmlChar **at, tag_attrs *t)
 {
-    int i;
+    int i, k;
+    t->have = 0;
     for (i = 0; i < nb; i++, at += 5)
-        if (!at[1] && !strcmp((const char *)at[0], name))
-            return arena_strndup(a, (const char *)at[3],
-                                 (size_t)(at[4] - at[3]));
-    return NULL;
+        if (!at[1] && (k = names_find(r->names, at[0])) >= N_CADRE &&
+            !(t->have >> (k - N_CADRE) & 1)) {
+            t->have |= (uint64_t)1 << (k - N_CADRE);
+            t->v[k - N_CADRE] = at;
+        }
 }
 
-/* Like attr, in Unicode NFC: two spellings of one name (a CJK
+/* XML whitespace: what xs:token and list types collapse. */
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Whether one of the N bytes at V is at most ' ': every blank is (a value
+ * holds no other control character), so when none is, a value has
+ * nothing to collapse. Eight bytes at a time: a byte below 0x21 is one
+ * whose subtraction borrows while its high bit was clear. */
+static int has_low(const char *v, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, v + i, 8);
+        if ((w - ones * 0x21) & ~w & ones * 0x80)
+            return 1;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)v[i] <= ' ')
+            return 1;
+    return 0;
+}
+
+/* A's value without its leading and trailing XML whitespace: its start,
+ * and its length in *N. */
+static const char *trimmed(attr_t a, size_t *n)
+{
+    const char *b = (const char *)a[3], *e = (const char *)a[4];
+    while (b < e && blank(*b))
+        b++;
+    while (e > b && blank(e[-1]))
+        e--;
+    *n = (size_t)(e - b);
+    return b;
+}
+
+/* A copy in arena AR of A's value as written; NULL when absent (or no
+ * memory: then AR->failed is set). */
+static const char *raw_copy(arena *ar, attr_t a)
+{
+    return a ? arena_strndup(ar, (const char *)a[3], (size_t)(a[4] - a[3]))
+             : NULL;
+}
+
+/* A copy in arena AR of A's value with XML whitespace collapsed (token and
+ * list types: no blank at either end, one space between words); NULL when
+ * absent (or no memory: then AR->failed is set). */
+static char *token_copy(arena *ar, attr_t a)
+{
+    size_t n, i;
+    const char *v;
+    char *d, *o;
+    int space = 0;
+    if (!a)
+        return NULL;
+    v = trimmed(a, &n);
+    if (!has_low(v, n))
+        return arena_strndup(ar, v, n);
+    if (!(d = arena_alloc(ar, n + 1)))
+        return NULL;
+    for (i = 0, o = d; i < n; i++) {
+        if (blank(v[i])) {
+            space = 1;
+            continue;
+        }
+        if (space)
+            *o++ = ' ';
+        space = 0;
+        *o++ = v[i];
+    }
+    *o = 0;
+    return d;
+}
+
+/* Like raw_copy, in Unicode NFC: two spellings of one name (a CJK
  * compatibility ideograph and its unified form, composed and decomposed
  * letters) are then one string, so one team. */
-static const char *attr_nfc(arena *a, int nb, const xmlChar **at,
-                            const char *name)
+static const char *nfc_copy(arena *ar, attr_t a)
 {
-    const char *v = attr(a, nb, at, name), *c;
+    const char *v = raw_copy(ar, a), *c;
     size_t len = 0;
     uint8_t *n;
     if (!v)
@@ -691,69 +1028,115 @@ static const char *attr_nfc(arena *a, int nb, const xmlChar **at,
     n = u8_normalize(UNINORM_NFC, (const uint8_t *)v, strlen(v), NULL, &len);
     if (!n)
         return v; /* no memory: as written */
-    c = arena_strndup(a, (const char *)n, len);
+    c = arena_strndup(ar, (const char *)n, len);
     free(n);
     return c ? c : v;
 }
 
-/* Collapses XML whitespace in place (token/list types). */
-static char *collapse(char *s)
+/* Index in enumerated type T of the N bytes at V, or -1 (the first value
+ * that matches, as vocab_index). */
+static int enum_n(const reader_t *r, int t, const char *v, size_t n)
 {
-    char *o = s, *i = s;
-    int space = 0;
-    if (!s)
-        return NULL;
-    for (; *i; i++) {
-        if (*i == ' ' || *i == '\t' || *i == '\n' || *i == '\r') {
-            space = o != s;
-            continue;
-        }
-        if (space)
-            *o++ = ' ';
-        space = 0;
-        *o++ = *i;
-    }
-    *o = 0;
-    return s;
+    const enum_tab *e = &r->enums[t];
+    size_t k;
+    for (k = 0; k < e->n; k++)
+        if (e->len[k] == n && !memcmp(e->items[k].value, v, n))
+            return (int)k;
+    return -1;
 }
 
-static int enum_index(const reader_t *r, const char *type, const char *v)
+/* Index in enumerated type T of A's value, whitespace collapsed; -1 when
+ * absent or none of T's values. A value with blanks inside (no valid one
+ * has) is collapsed in arena AR first. */
+static int enum_of(const reader_t *r, arena *ar, int t, attr_t a)
 {
-    return v ? vocab_index(r->vocab, type, v) : -1;
+    size_t n;
+    const char *v;
+    char *c;
+    if (!a)
+        return -1;
+    v = trimmed(a, &n);
+    if (!has_low(v, n))
+        return enum_n(r, t, v, n);
+    return (c = token_copy(ar, a)) ? enum_n(r, t, c, strlen(c)) : -1;
+}
+
+/* A's value as a date (see reader_parse_date); RD_NO_DATE when absent.
+ * Collapsing cannot change the first ten characters of a date, nor make
+ * one of what is not: the trimmed value is read in place. */
+static int32_t date_of(attr_t a)
+{
+    size_t n;
+    const char *v;
+    if (!a)
+        return RD_NO_DATE;
+    v = trimmed(a, &n);
+    return date_n(v, n);
+}
+
+/* Whether A's value, whitespace collapsed, is xs:boolean's true. */
+static int true_of(attr_t a)
+{
+    size_t n;
+    const char *v;
+    if (!a)
+        return 0;
+    v = trimmed(a, &n);
+    return (n == 4 && !memcmp(v, "true", 4)) || (n == 1 && *v == '1');
+}
+
+/* A's value as a set of groups: the list's items (separated by any XML
+ * whitespace, as xs:list reads them) that are groups. */
+static uint64_t groups_of(const reader_t *r, attr_t a)
+{
+    const char *v, *e, *w;
+    uint64_t g = 0;
+    if (!a)
+        return 0;
+    for (v = (const char *)a[3], e = (const char *)a[4]; v < e; v = w) {
+        int i;
+        while (v < e && blank(*v))
+            v++;
+        for (w = v; w < e && !blank(*w); w++)
+            ;
+        if (w > v && (i = enum_n(r, T_GROUP, v, (size_t)(w - v))) >= 0 &&
+            i < RD_MAX_GROUPS)
+            g |= (uint64_t)1 << i;
+    }
+    return g;
 }
 
 /* ---- SAX handlers ------------------------------------------------------ */
 
-static int kind_of(int parent, const char *name)
+/* The kind of element NAME (an index of name_list) under an element of
+ * kind PARENT: each name of the format has one place in it. */
+static int kind_of(int parent, int name)
 {
     static const struct {
-        int parent;
-        const char *name;
-        int kind;
+        signed char kind, parent;
     } places[] = {
-        {E_OTHER, "register", E_REGISTER},
-        {E_REGISTER, "community", E_COMMUNITY},
-        {E_REGISTER, "campaign", E_CAMPAIGN},
-        {E_REGISTER, "cadres", E_CADRES},
-        {E_REGISTER, "households", E_HOUSEHOLDS},
-        {E_REGISTER, "narrative", E_NARRATIVE},
-        {E_CADRES, "cadre", E_CADRE},
-        {E_HOUSEHOLDS, "household", E_HOUSEHOLD},
-        {E_HOUSEHOLD, "member", E_MEMBER},
-        {E_HOUSEHOLD, "visit", E_VISIT},
-        {E_VISIT, "form", E_FORM},
-        {E_VISIT, "satisfaction", E_SATISFACTION},
-        {E_VISIT, "service", E_SERVICE},
-        {E_FORM, "opinion", E_OPINION},
-        {E_FORM, "suggestion", E_SUGGESTION},
-        {E_NARRATIVE, "section", E_SECTION},
-        {E_SECTION, "p", E_P},
+        [N_REGISTER] = {E_REGISTER, E_OTHER},
+        [N_COMMUNITY] = {E_COMMUNITY, E_REGISTER},
+        [N_CAMPAIGN] = {E_CAMPAIGN, E_REGISTER},
+        [N_CADRES] = {E_CADRES, E_REGISTER},
+        [N_HOUSEHOLDS] = {E_HOUSEHOLDS, E_REGISTER},
+        [N_NARRATIVE] = {E_NARRATIVE, E_REGISTER},
+        [N_CADRE] = {E_CADRE, E_CADRES},
+        [N_HOUSEHOLD] = {E_HOUSEHOLD, E_HOUSEHOLDS},
+        [N_MEMBER] = {E_MEMBER, E_HOUSEHOLD},
+        [N_VISIT] = {E_VISIT, E_HOUSEHOLD},
+        [N_FORM] = {E_FORM, E_VISIT},
+        [N_SATISFACTION] = {E_SATISFACTION, E_VISIT},
+        [N_SERVICE] = {E_SERVICE, E_VISIT},
+        [N_OPINION] = {E_OPINION, E_FORM},
+        [N_SUGGESTION] = {E_SUGGESTION, E_FORM},
+        [N_SECTION] = {E_SECTION, E_NARRATIVE},
+        [N_P] = {E_P, E_SECTION},
     };
-    size_t i;
-    for (i = 0; i < sizeof places / sizeof *places; i++)
-        if (places[i].parent == parent && !strcmp(places[i].name, name))
-            return places[i].kind;
-    return E_OTHER;
+    if (name < 0 || (size_t)name >= sizeof places / sizeof *places ||
+        places[name].kind == E_OTHER || places[name].parent != parent)
+        return E_OTHER;
+    return places[name].kind;
 }
 
 static void household_reset(reader_t *r)
@@ -764,16 +1147,21 @@ static void household_reset(reader_t *r)
     memset(&r->hh, 0, sizeof r->hh);
 }
 
-/* Splits the space-separated list S into r->by, returns 0/-1. */
+/* Splits the collapsed list S (words separated by one space) in place
+ * into r->by, returns 0/-1. */
 static int split_by(reader_t *r, char *s, rd_visit *v)
 {
-    char *tok, *save = NULL;
     size_t first = r->by.n;
-    for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+    while (*s) {
         const char **slot = vec_push(&r->by);
+        char *sp;
         if (!slot)
             return -1;
-        *slot = tok;
+        *slot = s;
+        if (!(sp = strchr(s, ' ')))
+            break;
+        *sp = 0;
+        s = sp + 1;
     }
     v->n_by = r->by.n - first;
     /* r->by may move while a household grows: store the offset now and
@@ -782,26 +1170,15 @@ static int split_by(reader_t *r, char *s, rd_visit *v)
     return 0;
 }
 
-static uint64_t parse_groups(const reader_t *r, char *s)
-{
-    uint64_t g = 0;
-    char *tok, *save = NULL;
-    for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        int i = enum_index(r, "group", tok);
-        if (i >= 0 && i < RD_MAX_GROUPS)
-            g |= (uint64_t)1 << i;
-    }
-    return g;
-}
-
 static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
                           const xmlChar *uri, int nb_ns, const xmlChar **ns,
                           int nb_attr, int nb_def, const xmlChar **at)
 {
     reader_t *r = ud;
-    int parent = r->depth ? r->stack[r->depth] : E_OTHER, kind;
+    int parent = r->depth ? r->stack[r->depth] : E_OTHER, kind, space;
     unsigned line, col;
     arena *ha = &r->head_arena, *a = &r->hh_arena;
+    tag_attrs ta, *v = &ta;
     int oom = 0;
 
     (void)prefix, (void)nb_ns, (void)ns, (void)nb_def;
@@ -813,12 +1190,11 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
                     "this is not a canvass register"));
         return;
     }
-    kind = uri && !strcmp((const char *)uri, REG_NS)
-               ? kind_of(parent, (const char *)local)
-               : E_OTHER;
-    if (r->depth == 0 && kind != E_REGISTER && uri &&
-        !strcmp((const char *)uri, RET_NS) &&
-        !strcmp((const char *)local, "return")) {
+    space = names_find(r->names, uri);
+    kind = space == N_REG_NS ? kind_of(parent, names_find(r->names, local))
+                             : E_OTHER;
+    if (r->depth == 0 && kind != E_REGISTER && space == N_RET_NS &&
+        names_find(r->names, local) == N_RETURN) {
         refuse(r, _("this is a return, not a register: canvass merge takes "
                     "returns (and canvass verify checks one against its "
                     "registers); check and build take registers"));
@@ -833,25 +1209,26 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     r->stack[++r->depth] = kind;
     if (r->res->errors)
         return; /* invalid already: nothing more is handed over */
+    file_attrs(r, nb_attr, at, v);
 
     switch (kind) {
     case E_COMMUNITY: {
         rd_community *c = &r->head.community;
-        c->code = attr(ha, nb_attr, at, "code");
-        c->name = attr(ha, nb_attr, at, "name");
-        c->street = attr(ha, nb_attr, at, "street");
-        c->district = attr(ha, nb_attr, at, "district");
-        c->city = attr(ha, nb_attr, at, "city");
+        c->code = raw_copy(ha, ATTR(v, N_CODE));
+        c->name = raw_copy(ha, ATTR(v, N_NAME));
+        c->street = raw_copy(ha, ATTR(v, N_STREET));
+        c->district = raw_copy(ha, ATTR(v, N_DISTRICT));
+        c->city = raw_copy(ha, ATTR(v, N_CITY));
         c->line = line, c->col = col;
         break;
     }
     case E_CAMPAIGN: {
         rd_campaign *c = &r->head.campaign;
-        c->id = collapse((char *)attr(ha, nb_attr, at, "id"));
-        c->title = attr(ha, nb_attr, at, "title");
-        c->start_s = collapse((char *)attr(ha, nb_attr, at, "start"));
-        c->end_s = collapse((char *)attr(ha, nb_attr, at, "end"));
-        c->reported_s = collapse((char *)attr(ha, nb_attr, at, "reported"));
+        c->id = token_copy(ha, ATTR(v, N_ID));
+        c->title = raw_copy(ha, ATTR(v, N_TITLE));
+        c->start_s = token_copy(ha, ATTR(v, N_START));
+        c->end_s = token_copy(ha, ATTR(v, N_END));
+        c->reported_s = token_copy(ha, ATTR(v, N_REPORTED));
         c->start = reader_parse_date(c->start_s);
         c->end = reader_parse_date(c->end_s);
         c->reported = reader_parse_date(c->reported_s);
@@ -864,10 +1241,9 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             oom = 1;
             break;
         }
-        c->id = collapse((char *)attr(ha, nb_attr, at, "id"));
-        c->role = enum_index(r, "role",
-                             collapse((char *)attr(ha, nb_attr, at, "role")));
-        c->team = attr_nfc(ha, nb_attr, at, "team");
+        c->id = token_copy(ha, ATTR(v, N_ID));
+        c->role = enum_of(r, ha, T_ROLE, ATTR(v, N_ROLE));
+        c->team = nfc_copy(ha, ATTR(v, N_TEAM));
         c->line = line, c->col = col;
         break;
     }
@@ -875,45 +1251,40 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         rd_household *h = &r->hh;
         household_reset(r);
         r->in_household = 1;
-        h->id = collapse((char *)attr(a, nb_attr, at, "id"));
-        h->dwelling = enum_index(
-            r, "dwelling", collapse((char *)attr(a, nb_attr, at, "dwelling")));
-        h->address = collapse((char *)attr(a, nb_attr, at, "address"));
-        h->grid = attr(a, nb_attr, at, "grid");
-        h->cadre = collapse((char *)attr(a, nb_attr, at, "cadre"));
+        h->id = token_copy(a, ATTR(v, N_ID));
+        h->dwelling = enum_of(r, a, T_DWELLING, ATTR(v, N_DWELLING));
+        h->address = token_copy(a, ATTR(v, N_ADDRESS));
+        h->grid = raw_copy(a, ATTR(v, N_GRID));
+        h->cadre = token_copy(a, ATTR(v, N_CADRE));
         h->line = line, h->col = col;
         break;
     }
     case E_MEMBER: {
         rd_member *m = vec_push(&r->members);
-        char *g;
         if (!m) {
             oom = 1;
             break;
         }
         /* name, born and sex are personal data: not read */
-        m->id = collapse((char *)attr(a, nb_attr, at, "id"));
-        g = (char *)attr(a, nb_attr, at, "groups");
-        m->groups = g ? parse_groups(r, g) : 0;
+        m->id = token_copy(a, ATTR(v, N_ID));
+        m->groups = groups_of(r, ATTR(v, N_GROUPS));
         m->line = line, m->col = col;
         break;
     }
     case E_VISIT: {
-        rd_visit *v = vec_push(&r->visits);
+        rd_visit *vi = vec_push(&r->visits);
         char *by;
-        if (!v) {
+        if (!vi) {
             oom = 1;
             break;
         }
-        v->id = collapse((char *)attr(a, nb_attr, at, "id"));
-        v->date =
-            reader_parse_date(collapse((char *)attr(a, nb_attr, at, "date")));
-        v->kind = enum_index(r, "visitKind",
-                             collapse((char *)attr(a, nb_attr, at, "kind")));
-        v->rating = -1;
-        v->line = line, v->col = col;
-        by = collapse((char *)attr(a, nb_attr, at, "by"));
-        if (by && split_by(r, by, v) < 0)
+        vi->id = token_copy(a, ATTR(v, N_ID));
+        vi->date = date_of(ATTR(v, N_DATE));
+        vi->kind = enum_of(r, a, T_VISIT_KIND, ATTR(v, N_KIND));
+        vi->rating = -1;
+        vi->line = line, vi->col = col;
+        by = token_copy(a, ATTR(v, N_BY));
+        if (by && split_by(r, by, vi) < 0)
             oom = 1;
         break;
     }
@@ -923,7 +1294,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             oom = !f;
             break;
         }
-        f->id = collapse((char *)attr(a, nb_attr, at, "id"));
+        f->id = token_copy(a, ATTR(v, N_ID));
         f->visit = r->visits.n - 1;
         f->line = line, f->col = col;
         break;
@@ -931,33 +1302,29 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     case E_OPINION:
     case E_SUGGESTION: {
         rd_item *it = vec_push(&r->items);
-        const char *imp, *st;
         if (!it || !r->forms.n) {
             oom = !it;
             break;
         }
-        it->id = collapse((char *)attr(a, nb_attr, at, "id"));
+        it->id = token_copy(a, ATTR(v, N_ID));
         it->suggestion = kind == E_SUGGESTION;
         it->form = r->forms.n - 1;
-        it->category = enum_index(
-            r, "category", collapse((char *)attr(a, nb_attr, at, "category")));
-        st = collapse((char *)attr(a, nb_attr, at, "status"));
+        it->category = enum_of(r, a, T_CATEGORY, ATTR(v, N_CATEGORY));
         /* the schema's default for a suggestion without status */
-        it->status = enum_index(r, "status", st ? st : "pending");
-        imp = collapse((char *)attr(a, nb_attr, at, "important"));
-        it->important = imp && (!strcmp(imp, "true") || !strcmp(imp, "1"));
-        it->to = attr(a, nb_attr, at, "to");
-        it->closed =
-            reader_parse_date(collapse((char *)attr(a, nb_attr, at, "closed")));
+        it->status = ATTR(v, N_STATUS)
+                         ? enum_of(r, a, T_STATUS, ATTR(v, N_STATUS))
+                         : enum_n(r, T_STATUS, "pending", strlen("pending"));
+        it->important = true_of(ATTR(v, N_IMPORTANT));
+        it->to = raw_copy(a, ATTR(v, N_TO));
+        it->closed = date_of(ATTR(v, N_CLOSED));
         it->line = line, it->col = col;
         break;
     }
     case E_SATISFACTION:
         if (r->visits.n) {
-            rd_visit *v = (rd_visit *)r->visits.v + r->visits.n - 1;
-            v->rating = enum_index(
-                r, "rating", collapse((char *)attr(a, nb_attr, at, "rating")));
-            v->rating_line = line, v->rating_col = col;
+            rd_visit *vi = (rd_visit *)r->visits.v + r->visits.n - 1;
+            vi->rating = enum_of(r, a, T_RATING, ATTR(v, N_RATING));
+            vi->rating_line = line, vi->rating_col = col;
         }
         break;
     case E_SERVICE: {
@@ -966,9 +1333,8 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
             oom = !s;
             break;
         }
-        s->type = enum_index(r, "serviceType",
-                             collapse((char *)attr(a, nb_attr, at, "type")));
-        s->member = collapse((char *)attr(a, nb_attr, at, "member"));
+        s->type = enum_of(r, a, T_SERVICE_TYPE, ATTR(v, N_TYPE));
+        s->member = token_copy(a, ATTR(v, N_MEMBER));
         s->visit = r->visits.n - 1;
         s->line = line, s->col = col;
         break;
@@ -977,8 +1343,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
         memset(&r->sec, 0, sizeof r->sec);
         r->paras.n = 0;
         arena_reset(&r->hh_arena);
-        r->sec.name = enum_index(
-            r, "sectionName", collapse((char *)attr(a, nb_attr, at, "name")));
+        r->sec.name = enum_of(r, a, T_SECTION_NAME, ATTR(v, N_NAME));
         r->sec.line = line, r->sec.col = col;
         break;
     case E_P:
@@ -988,7 +1353,7 @@ static void start_element(void *ud, const xmlChar *local, const xmlChar *prefix,
     default:
         break;
     }
-    /* attr() gives NULL both for an absent attribute and for a copy that
+    /* a copy gives NULL both for an absent attribute and for one that
      * found no memory: the arenas tell them apart */
     if (a->failed || ha->failed)
         oom = 1;
@@ -1242,6 +1607,7 @@ error_code reader_read(reader_t *r, const char *path,
     arena_reset(&r->head_arena);
     household_reset(r);
     r->ctxt = NULL;
+    names_reset(r->names, NULL);
 
     if ((rc = input_open(path, &fd, &not_input, &err)) != ERR_OK) {
         io_diag(path, cb, ud,
@@ -1316,6 +1682,8 @@ error_code reader_read(reader_t *r, const char *path,
                 r->ctxt->sax->serror = parser_error;
                 xmlCtxtUseOptions(r->ctxt,
                                   XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
+                /* names are remembered for the dictionary of this parse */
+                names_reset(r->names, r->ctxt->dict);
                 xmlSwitchEncoding(r->ctxt, XML_CHAR_ENCODING_UTF8);
                 rc = step(r, in, buf + skip, (size_t)n - skip, eof);
             }

@@ -514,6 +514,199 @@ static void test_dates(void **state)
     assert_int_equal(reader_parse_date(NULL), RD_NO_DATE);
 }
 
+/* Where each household's tag starts, by id, filled by on_household_pos. */
+typedef struct {
+    int n;
+    char id[400][16];
+    unsigned line[400], col[400];
+} places;
+
+static int on_household_pos(void *ud, const rd_household *h)
+{
+    places *p = ud;
+    if (p->n < 400) {
+        snprintf(p->id[p->n], sizeof p->id[0], "%s", h->id);
+        p->line[p->n] = h->line;
+        p->col[p->n] = h->col;
+        p->n++;
+    }
+    return 0;
+}
+
+static int ignore_diag(void *ud, const diag *d)
+{
+    (void)ud, (void)d;
+    return 0;
+}
+
+/* Characters (not bytes) of the NUL-terminated UTF-8 S. */
+static unsigned chars_of(const char *s)
+{
+    unsigned n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* An address of K characters of one to four bytes. */
+static void address_of(char *out, size_t k)
+{
+    static const char *const cs[] = {"号", "1", "楼", "é", "𠀀", " ", "单"};
+    size_t i;
+    out[0] = 0;
+    for (i = 0; i < k; i++)
+        strcat(out, cs[(i * 5 + k) % 7]);
+    if (k && out[0] == ' ')
+        out[0] = 'x'; /* "address" is at least one character once trimmed */
+}
+
+/* The position of every element is its '<', in characters: two
+ * households on a line, the first with an address of 0 to 99 characters
+ * of one to four bytes (tags of every length around the 16-byte blocks
+ * counted at once), then the same with the first tag cut over two lines. */
+static void test_tag_positions(void **state)
+{
+    static const reader_callbacks cb_pos = {NULL, on_household_pos, NULL,
+                                            ignore_diag};
+    static char text[200000];
+    static places p;
+    char path[] = "/tmp/canvass-reader-XXXXXX", addr[512], a[1024];
+    const char *h0 = strstr(small, "    <household id=\"h1\""),
+               *h1 = strstr(small, "  </households>");
+    unsigned line = 1, want_line[400], want_col[400];
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    size_t k, n = 0, o;
+    int split, i;
+    (void)state;
+    for (o = 0; small + o < h0; o++)
+        line += small[o] == '\n';
+    memcpy(text, small, (size_t)(h0 - small));
+    o = (size_t)(h0 - small);
+    for (split = 0; split < 2; split++)
+        for (k = 0; k < 100; k++) {
+            address_of(addr, k ? k : 1);
+            snprintf(a, sizeof a,
+                     "<household id=\"a%d-%zu\" dwelling=\"building\"%s"
+                     "address=\"%s\" cadre=\"c1\"/>",
+                     split, k, split ? "\n " : " ", addr);
+            want_line[n] = line, want_col[n] = 5;
+            want_line[n + 1] = line + (unsigned)split;
+            want_col[n + 1] =
+                split ? chars_of(strchr(a, '\n') + 1) + 1 : 5 + chars_of(a);
+            o += (size_t)sprintf(text + o,
+                                 "    %s<household id=\"b%d-%zu\" "
+                                 "dwelling=\"building\" address=\"x\"/>\n",
+                                 a, split, k);
+            line += 1 + (unsigned)split;
+            n += 2;
+        }
+    o += (size_t)sprintf(text + o, "%s", h1);
+    memset(&p, 0, sizeof p);
+    write_tmp(path, text, o);
+    assert_int_equal(reader_read(r, path, &cb_pos, &p, &res), ERR_OK);
+    unlink(path);
+    assert_true(res.valid);
+    assert_int_equal(p.n, (int)n);
+    for (i = 0; i < p.n; i++) {
+        if (p.line[i] != want_line[i] || p.col[i] != want_col[i])
+            fprintf(stderr, "%s: %u:%u, want %u:%u\n", p.id[i], p.line[i],
+                    p.col[i], want_line[i], want_col[i]);
+        assert_int_equal(p.line[i], want_line[i]);
+        assert_int_equal(p.col[i], want_col[i]);
+    }
+    reader_free(r);
+}
+
+/* A tag of thousands of bytes (more than 255 blocks of 16 counted at
+ * once) after another on its line: the schema error on its address is
+ * placed at its '<'. */
+static void test_long_tag_position(void **state)
+{
+    static char text[100000];
+    char path[] = "/tmp/canvass-reader-XXXXXX", first[128];
+    const char *h0 = strstr(small, "    <household id=\"h1\""),
+               *h1 = strstr(small, "  </households>");
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    unsigned line = 1;
+    size_t o, i;
+    (void)state;
+    for (o = 0; small + o < h0; o++)
+        line += small[o] == '\n';
+    memcpy(text, small, (size_t)(h0 - small));
+    o = (size_t)(h0 - small);
+    snprintf(first, sizeof first,
+             "<household id=\"h0\" dwelling=\"building\" address=\"一号楼\"/>");
+    o += (size_t)sprintf(text + o,
+                         "    %s<household id=\"h1\" dwelling=\"building\" "
+                         "address=\"",
+                         first);
+    for (i = 0; i < 3000; i++) /* 9,000 bytes: over the schema's 200 */
+        o += (size_t)sprintf(text + o, "%s", i % 3 ? "号" : "a");
+    o += (size_t)sprintf(text + o, "\"/>\n%s", h1);
+    memset(&s, 0, sizeof s);
+    write_tmp(path, text, o);
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    assert_false(res.valid);
+    assert_int_equal(s.first_diag_line, line);
+    assert_int_equal(s.first_diag_col, 5 + chars_of(first));
+    reader_free(r);
+}
+
+/* Values are read as the schema reads them: blanks at either end and
+ * inside a token or list (tabs and newlines written as character
+ * references, which the parser does not turn into spaces) change nothing.
+ * The groups of a member used to be split on spaces only. */
+static void test_blanks_in_values(void **state)
+{
+    static const struct {
+        const char *from, *to;
+    } edits[] = {
+        {"dwelling=\"bungalow\"", "dwelling=\"&#9;bungalow \""},
+        {"groups=\"elderly-living-alone  disabled\"",
+         "groups=\"elderly-living-alone&#9;disabled&#10;\""},
+        {"kind=\"follow-up\"", "kind=\"&#10;follow-up\""},
+        {"by=\" c1\n c2 \"", "by=\"c1&#9;&#9;c2\""},
+        {"important=\"true\"", "important=\" 1&#9;\""},
+        {"rating=\"satisfied\"", "rating=\" satisfied\""},
+    };
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    char text[8192];
+    reader_t *r = reader_new(schema, vocab);
+    reader_result res;
+    seen s;
+    size_t i;
+    (void)state;
+    snprintf(text, sizeof text, "%s", small);
+    for (i = 0; i < sizeof edits / sizeof *edits; i++) {
+        char *p = strstr(text, edits[i].from), rest[8192];
+        assert_non_null(p);
+        snprintf(rest, sizeof rest, "%s", p + strlen(edits[i].from));
+        sprintf(p, "%s%s", edits[i].to, rest);
+    }
+    memset(&s, 0, sizeof s);
+    write_tmp(path, text, strlen(text));
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    assert_string_equal(s.first_diag, "");
+    assert_true(res.valid);
+    assert_int_equal(s.h2_dwelling, vocab_index(vocab, "dwelling", "bungalow"));
+    assert_true(s.h2_groups ==
+                ((1u << vocab_index(vocab, "group", "elderly-living-alone")) |
+                 (1u << vocab_index(vocab, "group", "disabled"))));
+    assert_int_equal(s.h2_v2_date, reader_parse_date("2011-10-01"));
+    assert_int_equal(s.h2_v2_kind,
+                     vocab_index(vocab, "visitKind", "follow-up"));
+    assert_string_equal(s.h2_v2_by, "c1;c2;");
+    assert_true(s.h2_item_important);
+    assert_int_equal(s.h2_item_closed, reader_parse_date("2011-10-02"));
+    assert_int_equal(s.h2_v2_rating, vocab_index(vocab, "rating", "satisfied"));
+    reader_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +721,9 @@ int main(void)
         cmocka_unit_test(test_team_names_nfc),
         cmocka_unit_test(test_bad_byte_located),
         cmocka_unit_test(test_gbk_that_reads_as_utf8),
+        cmocka_unit_test(test_tag_positions),
+        cmocka_unit_test(test_long_tag_position),
+        cmocka_unit_test(test_blanks_in_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
