@@ -25,6 +25,7 @@
  * the pieces of a text one strlen at a time).
  */
 
+#define _GNU_SOURCE 1 /* memrchr */
 #include "intake.h"
 
 #include <errno.h>
@@ -34,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #include "buf.h"
 
@@ -73,7 +77,9 @@ struct intake {
     unsigned char *in, *out; /* buffers: carry + chunk, decoded */
     size_t in_cap, out_cap;
 
-    /* position of the next decoded byte */
+    /* positions: the decoded bytes before this push (OFF) and the place
+     * of the first of them; offsets of the decoded text from its start */
+    uint64_t off;
     unsigned line, col;
     int content; /* a byte other than a blank was decoded */
     /* the lexer */
@@ -83,9 +89,13 @@ struct intake {
     size_t text;
     char bang[8];
     size_t n_bang;
-    unsigned tag_line, tag_col, text_line, text_col;
+    uint64_t tag_off, text_off; /* the last '<', the current text's start */
+    unsigned tag_line, tag_col, text_line, text_col; /* their places, noted
+                                         at the end of the push they are in */
 
     /* the first problem found: where, and what */
+    uint64_t err_off; /* a guard's: the tag's '<' (ERR_TAG) or text's start */
+    int err_tag;
     unsigned err_line, err_col;
     char why[384];
 };
@@ -169,7 +179,19 @@ static size_t utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
     *partial = 0;
     while (i < n) {
         int k;
-        /* ASCII eight bytes at a time: nearly all of a register */
+        /* ASCII sixteen (SSE2) or eight bytes at a time, nearly all of a
+         * register, up to the first byte that is not */
+#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+        while (i + 16 <= n) {
+            unsigned bits = (unsigned)_mm_movemask_epi8(
+                _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
+            if (bits) {
+                i += (size_t)__builtin_ctz(bits);
+                break;
+            }
+            i += 16;
+        }
+#endif
         while (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, p + i, 8);
@@ -177,25 +199,24 @@ static size_t utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
                 break;
             i += 8;
         }
-        if (i >= n)
-            break;
-        if (p[i] < 0x80) {
+        while (i < n && p[i] < 0x80)
             i++;
-            continue;
+        /* then a run of other characters: the common case is CJK, E1-EC
+         * or EE-EF then two continuation bytes (E0 and ED have narrower
+         * second bytes) */
+        while (i < n && p[i] >= 0x80) {
+            if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
+                (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+                i += 3;
+                continue;
+            }
+            k = utf8_len(p + i, n - i);
+            if (k <= 0) {
+                *partial = k < 0;
+                return i;
+            }
+            i += (size_t)k;
         }
-        /* the common case, a CJK character: E1-EC or EE-EF, then two
-         * continuation bytes (E0 and ED have narrower second bytes) */
-        if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
-            (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
-            i += 3;
-            continue;
-        }
-        k = utf8_len(p + i, n - i);
-        if (k <= 0) {
-            *partial = k < 0;
-            return i;
-        }
-        i += (size_t)k;
     }
     return n;
 }
@@ -565,18 +586,8 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     return 0;
 }
 
-/* Stops the scan at the current byte with WHY, located at LINE:COL. */
-static int scan_trip(intake_t *in, unsigned line, unsigned col, const char *why)
-{
-    in->err_line = line;
-    in->err_col = col;
-    snprintf(in->why, sizeof in->why, "%s", why);
-    return 1;
-}
-
 /* Newlines, and bytes that begin a character (not 10xxxxxx), in the eight
- * bytes of W: word-at-a-time, as nearly every byte of a register goes by
- * here. */
+ * bytes of W: word-at-a-time. */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 /* How many bytes of X have their high bit set (X has no other bits):
@@ -587,12 +598,14 @@ static unsigned high_bits(uint64_t x)
     return (unsigned)(((x >> 7) * ONES) >> 56);
 }
 
+#if !defined(__SSE2__) || defined(INTAKE_NO_SIMD)
 static unsigned count_nl(uint64_t w)
 {
     uint64_t t = w ^ (ONES * '\n'), lows = ONES * 0x7F;
     /* 0x80 in each byte of t that is zero, exactly */
     return high_bits(~(((t & lows) + lows) | t | lows));
 }
+#endif
 
 static unsigned count_chars(uint64_t w)
 {
@@ -600,24 +613,48 @@ static unsigned count_chars(uint64_t w)
     return 8u - high_bits(w & HIGHS & ~(w << 1));
 }
 
-/* Moves the position over the N decoded bytes at P. */
-static void advance(intake_t *in, const unsigned char *p, size_t n)
+/* The newlines in P[0..N): every byte of the text goes by here once. */
+static size_t newlines(const unsigned char *p, size_t n)
 {
-    size_t i = 0, nl = 0, chars = 0, last;
-    uint64_t w;
+    size_t i = 0, nl = 0;
+#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+    const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        /* each byte of ACC counts (down from 0) up to 255 newlines */
+        size_t end = i + ((n - i) / 16 < 255 ? (n - i) / 16 : 255) * 16;
+        __m128i acc = zero;
+        for (; i < end; i += 16)
+            acc = _mm_sub_epi8(
+                acc, _mm_cmpeq_epi8(
+                         _mm_loadu_si128((const __m128i *)(const void *)(p + i)),
+                         lf));
+        acc = _mm_sad_epu8(acc, zero);
+        nl += (size_t)_mm_cvtsi128_si32(acc) +
+              (size_t)_mm_extract_epi16(acc, 4);
+    }
+#else
     for (; i + 8 <= n; i += 8) {
+        uint64_t w;
         memcpy(&w, p + i, 8);
         nl += count_nl(w);
     }
+#endif
     for (; i < n; i++)
         nl += p[i] == '\n';
-    last = 0;
+    return nl;
+}
+
+/* Moves the position *LINE:*COL over the N decoded bytes at P. */
+static void advance(unsigned *line, unsigned *col, const unsigned char *p,
+                    size_t n)
+{
+    size_t i, nl = newlines(p, n), chars = 0, last = 0;
+    uint64_t w;
     if (nl) {
-        last = n;
-        while (last > 0 && p[last - 1] != '\n')
-            last--;
-        in->line += (unsigned)nl;
-        in->col = 1;
+        const unsigned char *q = memrchr(p, '\n', n);
+        last = (size_t)(q - p) + 1;
+        *line += (unsigned)nl;
+        *col = 1;
     }
     for (i = last; i + 8 <= n; i += 8) {
         memcpy(&w, p + i, 8);
@@ -625,55 +662,139 @@ static void advance(intake_t *in, const unsigned char *p, size_t n)
     }
     for (; i < n; i++)
         chars += (p[i] & 0xC0) != 0x80;
-    in->col += (unsigned)chars;
+    *col += (unsigned)chars;
 }
 
-/* Follows the decoded text P[0..N): lines, columns and the lexer. Returns
- * 0, or 1 with *STOP the number of bytes that may be parsed and in->why
- * and in->err_line/col saying what is refused and where. */
+/* The line and column of the decoded byte OFF: in the text T of this
+ * push when it lies there (counted from the push's start), else where
+ * follow noted it at the end of an earlier push (SAVED_LINE:SAVED_COL). */
+static void place(const intake_t *in, const unsigned char *t, uint64_t off,
+                  unsigned saved_line, unsigned saved_col, unsigned *line,
+                  unsigned *col)
+{
+    if (off < in->off) {
+        *line = saved_line, *col = saved_col;
+        return;
+    }
+    *line = in->line, *col = in->col;
+    advance(line, col, t, (size_t)(off - in->off));
+}
+
+/* Moves the position over the whole text T[0..N) of this push, noting on
+ * the way the places of the last tag's '<' and of the current text's
+ * start when they lie in it (a guard may trip on them in a later push). */
+static void follow(intake_t *in, const unsigned char *t, size_t n)
+{
+    size_t at = 0, k;
+    int first_text = in->text_off < in->tag_off;
+    int j;
+    for (j = 0; j < 2; j++) {
+        int is_text = j == 0 ? first_text : !first_text;
+        uint64_t off = is_text ? in->text_off : in->tag_off;
+        if (off < in->off + at)
+            continue;
+        k = (size_t)(off - in->off);
+        advance(&in->line, &in->col, t + at, k - at);
+        at = k;
+        if (is_text)
+            in->text_line = in->line, in->text_col = in->col;
+        else
+            in->tag_line = in->line, in->tag_col = in->col;
+    }
+    advance(&in->line, &in->col, t + at, n - at);
+    in->off += n;
+}
+
+/* Marks the first problem the lexer found: WHY, located at the last
+ * tag's '<' (TAG) or the current text's start (its line and column are
+ * worked out by intake_push). */
+static int scan_trip(intake_t *in, int tag, const char *why)
+{
+    in->err_tag = tag;
+    in->err_off = tag ? in->tag_off : in->text_off;
+    snprintf(in->why, sizeof in->why, "%s", why);
+    return 1;
+}
+
+/* The lexer's jumps: the index of the first byte of P[I..N) equal to A, B,
+ * C or D (N when none is), sixteen bytes at a time where SSE2 is there
+ * (every x86-64), else one at a time. Spans are short in a register (an
+ * attribute value, the blanks between two tags), too short for memchr's
+ * call to pay. */
+#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+static inline size_t skip_to(const unsigned char *p, size_t i, size_t n,
+                             unsigned char a, unsigned char b, unsigned char c,
+                             unsigned char d)
+{
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
+                  vc = _mm_set1_epi8((char)c), vd = _mm_set1_epi8((char)d);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+    for (; i < n; i++)
+        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d)
+            break;
+    return i;
+}
+#else
+static inline size_t skip_to(const unsigned char *p, size_t i, size_t n,
+                             unsigned char a, unsigned char b, unsigned char c,
+                             unsigned char d)
+{
+    for (; i < n; i++)
+        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d)
+            break;
+    return i;
+}
+#endif
+
+/* Follows the decoded text P[0..N) with the lexer (positions are not
+ * counted here: see intake_push). Returns 0, or 1 with *STOP the number of
+ * bytes that may be parsed and in->why and in->err_off saying what is
+ * refused and where. */
 static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        /* text and attribute values, nearly all of a register, in spans */
-        if (in->state == L_TEXT || in->state == L_AVAL) {
-            int to = in->state == L_TEXT ? '<' : in->quote;
-            const unsigned char *d = memchr(p + i, to, n - i);
-            size_t len = (d ? (size_t)(d - p) : n) - i;
-            if (in->state == L_TEXT && len) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c;
+        /* text, attribute values, names and blanks in a tag, end tags:
+         * nearly all of a register, jumped over to the next byte that
+         * matters to the lexer */
+        if (in->state == L_TEXT) {
+            size_t j = skip_to(p, i, n, '<', '<', '<', '<');
+            if (j > i) {
                 if (!in->text)
-                    in->text_line = in->line, in->text_col = in->col;
-                if (in->text + len > MAX_TEXT) {
+                    in->text_off = in->off + i;
+                if (in->text + (j - i) > MAX_TEXT) {
                     *stop = i;
-                    return scan_trip(in, in->text_line, in->text_col,
-                                     TOO_MUCH_TEXT);
+                    return scan_trip(in, 0, TOO_MUCH_TEXT);
                 }
-                in->text += len;
+                in->text += j - i;
             }
-            advance(in, p + i, len);
-            i += len;
-            if (!d)
+            if ((i = j) == n)
                 break;
-            c = p[i];
+        } else if (in->state == L_AVAL) {
+            unsigned char q = (unsigned char)in->quote;
+            if ((i = skip_to(p, i, n, q, q, q, q)) == n)
+                break;
         } else if (in->state == L_STAG) {
-            /* attribute names and blanks: up to the next byte that
-             * matters to the lexer or to the position */
-            unsigned cols = 0;
-            while (c != '"' && c != '\'' && c != '>' && c != '=' && c != '\n') {
-                cols += (c & 0xC0) != 0x80;
-                if (++i == n)
-                    break;
-                c = p[i];
-            }
-            in->col += cols;
-            if (i == n)
+            if ((i = skip_to(p, i, n, '"', '\'', '>', '=')) == n)
+                break;
+        } else if (in->state == L_ETAG) {
+            if ((i = skip_to(p, i, n, '>', '>', '>', '>')) == n)
                 break;
         }
+        c = p[i];
         switch (in->state) {
         case L_TEXT: /* c is '<' */
             in->state = L_LT;
-            in->tag_line = in->line, in->tag_col = in->col;
+            in->tag_off = in->off + i;
             break;
         case L_CDATA:
             if (c == '>' && in->run >= 2) {
@@ -682,11 +803,10 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
             }
             in->run = c == ']' ? in->run + 1 : 0;
             if (!in->text++)
-                in->text_line = in->line, in->text_col = in->col;
+                in->text_off = in->off + i;
             if (in->text > MAX_TEXT) {
                 *stop = i;
-                return scan_trip(in, in->text_line, in->text_col,
-                                 TOO_MUCH_TEXT);
+                return scan_trip(in, 0, TOO_MUCH_TEXT);
             }
             break;
         case L_LT:
@@ -714,7 +834,7 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
             } else if (c == '=' && ++in->attrs > MAX_ATTRS) {
                 *stop = i;
                 return scan_trip(
-                    in, in->tag_line, in->tag_col,
+                    in, 1,
                     _("a tag with more than 100 attributes: no element of a "
                       "register has more than 8; this is not a register a "
                       "community system exports"));
@@ -723,9 +843,8 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
         case L_AVAL: /* c is the closing quote */
             in->state = L_STAG;
             break;
-        case L_ETAG:
-            if (c == '>')
-                in->state = L_TEXT;
+        case L_ETAG: /* c is '>' */
+            in->state = L_TEXT;
             break;
         case L_PI:
             if (c == '>' && in->run)
@@ -770,10 +889,7 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
             }
             break;
         }
-        if (c == '\n')
-            in->line++, in->col = 1;
-        else if ((c & 0xC0) != 0x80)
-            in->col++;
+        i++;
     }
     *stop = n;
     return 0;
@@ -794,8 +910,17 @@ int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
         return -1;
     for (i = 0; !in->content && i < got; i++)
         in->content = !strchr(" \t\r\n", t[i]) || !t[i];
-    if (got && scan(in, t, got, ok))
-        return 1; /* the guard's place comes first */
+    if (got && scan(in, t, got, ok)) {
+        /* the guard's place comes first */
+        if (in->err_tag)
+            place(in, t, in->err_off, in->tag_line, in->tag_col,
+                  &in->err_line, &in->err_col);
+        else
+            place(in, t, in->err_off, in->text_line, in->text_col,
+                  &in->err_line, &in->err_col);
+        return 1;
+    }
+    follow(in, t, got);
     if (bad) {
         in->err_line = in->line;
         in->err_col = in->col;
