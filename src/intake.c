@@ -17,12 +17,25 @@
  * bytes that reads as UTF-8 Chinese, a run that does not settling it as
  * GB (see decode).
  *
- * The same pass counts lines and columns (characters) of the decoded text
- * and runs a small lexer over it that refuses, before libxml2 parses them,
- * the constructs whose cost in libxml2 grows with the square of their size:
- * a start tag with very many attributes (duplicate checks, one validator
- * error each) and a very long text between two tags (the validator joins
- * the pieces of a text one strlen at a time).
+ * A small lexer then follows the decoded text and refuses, before libxml2
+ * parses them, the constructs whose cost in libxml2 grows with the square
+ * of their size: a start tag with very many attributes (duplicate checks,
+ * one validator error each) and a very long text between two tags (the
+ * validator joins the pieces of a text one strlen at a time). Every byte
+ * goes by it, so it jumps: sixteen bytes at a time (SSE2, on every x86-64;
+ * one at a time elsewhere, the same code paths otherwise) to the next
+ * byte that matters in a text or a tag (< > " ' =), taken by the state it
+ * comes in.
+ *
+ * Lines and columns (characters) are only needed for our own messages, so
+ * the lexer counts none: it notes decoded-byte offsets (the last tag's
+ * '<', the current text's start). Once a push is lexed, one pass counts
+ * its newlines (sixteen bytes at a time) and the characters after the
+ * last, moving the position from the push's start to its end, and on the
+ * way works out the place of a noted offset that lies in the push (a
+ * guard may trip on it in a later push, its bytes gone by then). A guard
+ * tripping in this push is placed by counting from the push's start to
+ * its offset; a bad byte is at the end of the decoded text.
  */
 
 #define _GNU_SOURCE 1 /* memrchr */
@@ -47,6 +60,9 @@
     _("a text of more than 1 MB between two tags: no register has one (a "     \
       "narrative paragraph or an opinion is a few hundred characters); split " \
       "it, or export the register again")
+#define TOO_MANY_ATTRS                                                         \
+    _("a tag with more than 100 attributes: no element of a register has "    \
+      "more than 8; this is not a register a community system exports")
 #define GB_HITS 3 /* such runs that make a GB file UTF-8 */
 
 #include "buf.h"
@@ -54,11 +70,11 @@
 
 /* Lexer states. */
 enum {
-    L_TEXT,
-    L_LT,
+    L_TEXT, /* the first four: text and tags, where nearly every byte is */
     L_STAG,
     L_AVAL,
     L_ETAG,
+    L_LT,
     L_PI,
     L_BANG,
     L_COMMENT,
@@ -74,7 +90,7 @@ struct intake {
     iconv_t cd;             /* (iconv_t)-1 when the input is UTF-8 */
     unsigned char carry[8]; /* an incomplete character from the last read */
     size_t n_carry;
-    unsigned char *in, *out; /* buffers: carry + chunk, decoded */
+    unsigned char *in, *out; /* buffers: carry + chunk, iconv's output */
     size_t in_cap, out_cap;
 
     /* positions: the decoded bytes before this push (OFF) and the place
@@ -417,11 +433,6 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     return NULL;
 }
 
-/* Decodes P[0..N) (with what was carried over from the previous read) to
- * UTF-8 into in->out; *OUT_N is set to the bytes decoded. EOF: no more
- * input follows. Returns 0, -1 on no memory, or 1 when the input is bad
- * from *OUT_N on: in->why says how (its position is that of the end of
- * the decoded text, known once it is scanned). */
 /* Says in in->why what is wrong with the UTF-8 bytes at P (N of them, the
  * first not well-formed): a character cut by the end of the file
  * (PARTIAL) or a bad sequence. Returns 1. */
@@ -451,6 +462,12 @@ static int utf8_trouble(intake_t *in, const unsigned char *p, size_t n,
     return 1;
 }
 
+/* Decodes P[0..N) (with what was carried over from the previous read) to
+ * UTF-8: *TEXT is set to the decoded text (P itself, in->in when a
+ * character was carried over, in->out from iconv) and *OUT_N to its
+ * bytes. EOF: no more input follows. Returns 0, -1 on no memory, or 1 when
+ * the input is bad from *OUT_N on: in->why says how (its position is that
+ * of the end of the decoded text, known once it is followed). */
 static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
                   const unsigned char **text, size_t *out_n)
 {
@@ -476,17 +493,19 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     }
     /* never empty, even for no bytes: memcpy must not see a NULL */
     if (GROW(in->in, total + sizeof in->carry, in->in_cap) != ERR_OK ||
-        GROW(in->out, 2 * total + 16, in->out_cap) != ERR_OK)
+        (in->cd != (iconv_t)-1 &&
+         GROW(in->out, 2 * total + 16, in->out_cap) != ERR_OK))
         return -1;
     memcpy(in->in, in->carry, in->n_carry);
     if (n)
         memcpy(in->in + in->n_carry, p, n);
     in->n_carry = 0;
-    *text = in->out;
 
     if (in->cd == (iconv_t)-1) {
+        /* UTF-8 after a character cut by the last read: handed on from
+         * the buffer that joins the two */
         good = utf8_valid_prefix(in->in, total, &partial);
-        memcpy(in->out, in->in, good);
+        *text = in->in;
         *out_n = good;
         if (good == total)
             return 0;
@@ -499,6 +518,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     }
 
     /* iconv: GB encodings and UTF-16 */
+    *text = in->out;
     left = total;
     if (in->gb) {
         /* a GB declaration on UTF-8 bytes: three runs of non-ASCII bytes
@@ -754,29 +774,112 @@ static inline size_t skip_to(const unsigned char *p, size_t i, size_t n,
 }
 #endif
 
+/* Adds the text P[TS..J) (the bytes of a text between the lexer's
+ * stops, J its '<' or the end of the push) to the current text. Returns 0,
+ * or 1 with *STOP and in->why set when the text passes MAX_TEXT: what
+ * precedes the span may be parsed. */
+static int text_span(intake_t *in, size_t ts, size_t j, size_t *stop)
+{
+    if (j <= ts)
+        return 0;
+    if (!in->text)
+        in->text_off = in->off + ts;
+    if (in->text + (j - ts) > MAX_TEXT) {
+        *stop = ts;
+        return scan_trip(in, 0, TOO_MUCH_TEXT);
+    }
+    in->text += j - ts;
+    return 0;
+}
+
+#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+/* The bytes of P[0..16) that matter in text and tags: < > " ' = */
+static inline unsigned specials16(const unsigned char *p)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* Follows the decoded text P[0..N) with the lexer (positions are not
  * counted here: see intake_push). Returns 0, or 1 with *STOP the number of
  * bytes that may be parsed and in->why and in->err_off saying what is
- * refused and where. */
+ * refused and where.
+ *
+ * A text's span runs from where the lexer entered the text state (TS, or
+ * the push's start) to its '<' or the push's end, and is added to the
+ * text, and checked, once. */
 static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
 {
-    size_t i = 0;
+    size_t i = 0, ts = 0;
     while (i < n) {
         unsigned char c;
-        /* text, attribute values, names and blanks in a tag, end tags:
-         * nearly all of a register, jumped over to the next byte that
-         * matters to the lexer */
+#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+        /* text and tags sixteen bytes at a time: the bytes that matter
+         * found at once, then taken in turn by the state they come in
+         * (a '>' in a value or a '=' in a text is nothing); a '<' leaves
+         * for the byte after it, which says what follows */
+        if (i + 16 <= n && in->state <= L_ETAG) {
+            /* the lexer's state in locals: P's bytes may alias IN's */
+            int st = in->state, quote = in->quote;
+            unsigned attrs = in->attrs;
+            while (i + 16 <= n && st <= L_ETAG) {
+                unsigned bits = specials16(p + i);
+                size_t at = i;
+                i += 16;
+                while (bits) {
+                    size_t j = at + (size_t)__builtin_ctz(bits);
+                    bits &= bits - 1;
+                    c = p[j];
+                    if (st == L_AVAL) {
+                        if (c == quote)
+                            st = L_STAG;
+                    } else if (st == L_STAG) {
+                        if (c == '"' || c == '\'') {
+                            st = L_AVAL;
+                            quote = c;
+                        } else if (c == '>') {
+                            st = L_TEXT;
+                            ts = j + 1;
+                        } else if (c == '=' && ++attrs > MAX_ATTRS) {
+                            in->state = st, in->attrs = attrs;
+                            *stop = j;
+                            return scan_trip(in, 1, TOO_MANY_ATTRS);
+                        }
+                    } else if (c == '<' && st == L_TEXT) {
+                        in->state = st;
+                        if (text_span(in, ts, j, stop))
+                            return 1;
+                        st = L_LT;
+                        in->tag_off = in->off + j;
+                        i = j + 1;
+                        break;
+                    } else if (c == '>' && st == L_ETAG) {
+                        st = L_TEXT;
+                        ts = j + 1;
+                    }
+                }
+            }
+            in->state = st, in->quote = quote, in->attrs = attrs;
+        }
+        if (i >= n) {
+            /* the push ends with the block: so does the text's span */
+            if (in->state == L_TEXT && text_span(in, ts, n, stop))
+                return 1;
+            break;
+        }
+#endif
+        /* the rest one stop at a time, jumping over what does not matter */
         if (in->state == L_TEXT) {
             size_t j = skip_to(p, i, n, '<', '<', '<', '<');
-            if (j > i) {
-                if (!in->text)
-                    in->text_off = in->off + i;
-                if (in->text + (j - i) > MAX_TEXT) {
-                    *stop = i;
-                    return scan_trip(in, 0, TOO_MUCH_TEXT);
-                }
-                in->text += j - i;
-            }
+            if (text_span(in, ts, j, stop))
+                return 1;
             if ((i = j) == n)
                 break;
         } else if (in->state == L_AVAL) {
@@ -833,11 +936,7 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
                 in->state = L_TEXT;
             } else if (c == '=' && ++in->attrs > MAX_ATTRS) {
                 *stop = i;
-                return scan_trip(
-                    in, 1,
-                    _("a tag with more than 100 attributes: no element of a "
-                      "register has more than 8; this is not a register a "
-                      "community system exports"));
+                return scan_trip(in, 1, TOO_MANY_ATTRS);
             }
             break;
         case L_AVAL: /* c is the closing quote */
@@ -890,6 +989,8 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
             break;
         }
         i++;
+        if (in->state == L_TEXT) /* entered just now: a new span */
+            ts = i;
     }
     *stop = n;
     return 0;
