@@ -38,7 +38,6 @@
  * its offset; a bad byte is at the end of the decoded text.
  */
 
-#define _GNU_SOURCE 1 /* memrchr */
 #include "intake.h"
 
 #include <errno.h>
@@ -48,11 +47,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
 #include <emmintrin.h>
 #endif
-
-#include "buf.h"
 
 #define MAX_ATTRS 100       /* per start tag; the format needs 8 */
 #define MAX_TEXT (1u << 20) /* bytes of text between two tags */
@@ -61,12 +58,13 @@
       "narrative paragraph or an opinion is a few hundred characters); split " \
       "it, or export the register again")
 #define TOO_MANY_ATTRS                                                         \
-    _("a tag with more than 100 attributes: no element of a register has "    \
+    _("a tag with more than 100 attributes: no element of a register has "     \
       "more than 8; this is not a register a community system exports")
 #define GB_HITS 3 /* such runs that make a GB file UTF-8 */
 
 #include "buf.h"
 #include "i18n.h"
+#include "utf8text.h"
 
 /* Lexer states. */
 enum {
@@ -137,106 +135,6 @@ void intake_free(intake_t *in)
     free(in);
 }
 
-/* Length of the invalid UTF-8 sequence at P (N bytes available): the
- * longest prefix of a well-formed sequence, at least 1 (Unicode's
- * "maximal subpart"). */
-static size_t utf8_bad_len(const unsigned char *p, size_t n)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need, i;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        need = 2;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        need = 3;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        need = 4;
-    else
-        return 1;
-    if (p[0] == 0xE0)
-        lo = 0xA0;
-    else if (p[0] == 0xED)
-        hi = 0x9F;
-    else if (p[0] == 0xF0)
-        lo = 0x90;
-    else if (p[0] == 0xF4)
-        hi = 0x8F;
-    for (i = 1; i < need && i < n; i++) {
-        if (p[i] < lo || p[i] > hi)
-            break;
-        lo = 0x80, hi = 0xBF;
-    }
-    return i;
-}
-
-/* Length of the well-formed UTF-8 sequence at P, 0 when it is not one,
- * or -1 when the N bytes are a proper prefix of one (it continues in the
- * next read). */
-static int utf8_len(const unsigned char *p, size_t n)
-{
-    size_t bad;
-    int need;
-    if (p[0] < 0x80)
-        return 1;
-    need = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
-    bad = utf8_bad_len(p, n);
-    if (bad == (size_t)need)
-        return need;
-    if (bad == n && p[0] >= 0xC2 && p[0] <= 0xF4)
-        return -1;
-    return 0;
-}
-
-/* Index of the first byte of P[0..N) that is not well-formed UTF-8 (N
- * when all are); *PARTIAL is set when the bytes from there on are only
- * the start of a character. */
-static size_t utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
-{
-    size_t i = 0;
-    *partial = 0;
-    while (i < n) {
-        int k;
-        /* ASCII sixteen (SSE2) or eight bytes at a time, nearly all of a
-         * register, up to the first byte that is not */
-#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
-        while (i + 16 <= n) {
-            unsigned bits = (unsigned)_mm_movemask_epi8(
-                _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
-            if (bits) {
-                i += (size_t)__builtin_ctz(bits);
-                break;
-            }
-            i += 16;
-        }
-#endif
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        while (i < n && p[i] < 0x80)
-            i++;
-        /* then a run of other characters: the common case is CJK, E1-EC
-         * or EE-EF then two continuation bytes (E0 and ED have narrower
-         * second bytes) */
-        while (i < n && p[i] >= 0x80) {
-            if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
-                (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
-                i += 3;
-                continue;
-            }
-            k = utf8_len(p + i, n - i);
-            if (k <= 0) {
-                *partial = k < 0;
-                return i;
-            }
-            i += (size_t)k;
-        }
-    }
-    return n;
-}
-
 /* Under a GB declaration: whether the run of non-ASCII bytes at P reads
  * as Chinese in UTF-8 (1: well-formed UTF-8 whose every character of three
  * or four bytes is CJK, punctuation or full-width, with at least one of
@@ -248,7 +146,7 @@ static int gb_run_is_utf8(const unsigned char *p, size_t n, size_t *len)
     size_t i = 0;
     int cjk = 0;
     while (i < n && p[i] >= 0x80) {
-        int k = utf8_len(p + i, n - i);
+        int k = utf8text_len(p + i, n - i);
         uint32_t cp;
         if (k == 0) {
             while (i < n && p[i] >= 0x80)
@@ -444,7 +342,7 @@ static int utf8_trouble(intake_t *in, const unsigned char *p, size_t n,
                  _("the file ends in the middle of a UTF-8 character: the "
                    "register is truncated; export it again"));
     } else {
-        size_t k = utf8_bad_len(p, n);
+        size_t k = utf8text_bad_len(p, n);
         snprintf(in->why, sizeof in->why,
                  P_("an invalid UTF-8 byte sequence of %zu byte: the "
                     "register is not UTF-8 here; if it was saved as GBK or "
@@ -479,7 +377,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     if (in->cd == (iconv_t)-1 && !in->n_carry && n) {
         /* UTF-8 with nothing carried over, nearly every read: checked
          * where it lies and handed on as it is, not copied twice */
-        good = utf8_valid_prefix(p, n, &partial);
+        good = utf8text_valid_prefix(p, n, &partial);
         *text = p;
         *out_n = good;
         if (good == total)
@@ -504,7 +402,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     if (in->cd == (iconv_t)-1) {
         /* UTF-8 after a character cut by the last read: handed on from
          * the buffer that joins the two */
-        good = utf8_valid_prefix(in->in, total, &partial);
+        good = utf8text_valid_prefix(in->in, total, &partial);
         *text = in->in;
         *out_n = good;
         if (good == total)
@@ -606,85 +504,6 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     return 0;
 }
 
-/* Newlines, and bytes that begin a character (not 10xxxxxx), in the eight
- * bytes of W: word-at-a-time. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-/* How many bytes of X have their high bit set (X has no other bits):
- * a multiply, not __builtin_popcountll, which without -mpopcnt is a call
- * into libgcc on every 8 bytes of a register. */
-static unsigned high_bits(uint64_t x)
-{
-    return (unsigned)(((x >> 7) * ONES) >> 56);
-}
-
-#if !defined(__SSE2__) || defined(INTAKE_NO_SIMD)
-static unsigned count_nl(uint64_t w)
-{
-    uint64_t t = w ^ (ONES * '\n'), lows = ONES * 0x7F;
-    /* 0x80 in each byte of t that is zero, exactly */
-    return high_bits(~(((t & lows) + lows) | t | lows));
-}
-#endif
-
-static unsigned count_chars(uint64_t w)
-{
-    /* continuation bytes: high bit set, next bit clear */
-    return 8u - high_bits(w & HIGHS & ~(w << 1));
-}
-
-/* The newlines in P[0..N): every byte of the text goes by here once. */
-static size_t newlines(const unsigned char *p, size_t n)
-{
-    size_t i = 0, nl = 0;
-#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
-    const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (i + 16 <= n) {
-        /* each byte of ACC counts (down from 0) up to 255 newlines */
-        size_t end = i + ((n - i) / 16 < 255 ? (n - i) / 16 : 255) * 16;
-        __m128i acc = zero;
-        for (; i < end; i += 16)
-            acc = _mm_sub_epi8(
-                acc, _mm_cmpeq_epi8(
-                         _mm_loadu_si128((const __m128i *)(const void *)(p + i)),
-                         lf));
-        acc = _mm_sad_epu8(acc, zero);
-        nl += (size_t)_mm_cvtsi128_si32(acc) +
-              (size_t)_mm_extract_epi16(acc, 4);
-    }
-#else
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        nl += count_nl(w);
-    }
-#endif
-    for (; i < n; i++)
-        nl += p[i] == '\n';
-    return nl;
-}
-
-/* Moves the position *LINE:*COL over the N decoded bytes at P. */
-static void advance(unsigned *line, unsigned *col, const unsigned char *p,
-                    size_t n)
-{
-    size_t i, nl = newlines(p, n), chars = 0, last = 0;
-    uint64_t w;
-    if (nl) {
-        const unsigned char *q = memrchr(p, '\n', n);
-        last = (size_t)(q - p) + 1;
-        *line += (unsigned)nl;
-        *col = 1;
-    }
-    for (i = last; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        chars += count_chars(w);
-    }
-    for (; i < n; i++)
-        chars += (p[i] & 0xC0) != 0x80;
-    *col += (unsigned)chars;
-}
-
 /* The line and column of the decoded byte OFF: in the text T of this
  * push when it lies there (counted from the push's start), else where
  * follow noted it at the end of an earlier push (SAVED_LINE:SAVED_COL). */
@@ -697,7 +516,7 @@ static void place(const intake_t *in, const unsigned char *t, uint64_t off,
         return;
     }
     *line = in->line, *col = in->col;
-    advance(line, col, t, (size_t)(off - in->off));
+    utf8text_advance(line, col, t, (size_t)(off - in->off));
 }
 
 /* Moves the position over the whole text T[0..N) of this push, noting on
@@ -714,14 +533,14 @@ static void follow(intake_t *in, const unsigned char *t, size_t n)
         if (off < in->off + at)
             continue;
         k = (size_t)(off - in->off);
-        advance(&in->line, &in->col, t + at, k - at);
+        utf8text_advance(&in->line, &in->col, t + at, k - at);
         at = k;
         if (is_text)
             in->text_line = in->line, in->text_col = in->col;
         else
             in->tag_line = in->line, in->tag_col = in->col;
     }
-    advance(&in->line, &in->col, t + at, n - at);
+    utf8text_advance(&in->line, &in->col, t + at, n - at);
     in->off += n;
 }
 
@@ -741,7 +560,7 @@ static int scan_trip(intake_t *in, int tag, const char *why)
  * (every x86-64), else one at a time. Spans are short in a register (an
  * attribute value, the blanks between two tags), too short for memchr's
  * call to pay. */
-#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
 static inline size_t skip_to(const unsigned char *p, size_t i, size_t n,
                              unsigned char a, unsigned char b, unsigned char c,
                              unsigned char d)
@@ -792,16 +611,16 @@ static int text_span(intake_t *in, size_t ts, size_t j, size_t *stop)
     return 0;
 }
 
-#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
 /* The bytes of P[0..16) that matter in text and tags: < > " ' = */
 static inline unsigned specials16(const unsigned char *p)
 {
     const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+    __m128i m =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
     m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
     return (unsigned)_mm_movemask_epi8(m);
 }
@@ -820,7 +639,7 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
     size_t i = 0, ts = 0;
     while (i < n) {
         unsigned char c;
-#if defined(__SSE2__) && !defined(INTAKE_NO_SIMD)
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
         /* text and tags sixteen bytes at a time: the bytes that matter
          * found at once, then taken in turn by the state they come in
          * (a '>' in a value or a '=' in a text is nothing); a '<' leaves
@@ -1014,8 +833,8 @@ int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
     if (got && scan(in, t, got, ok)) {
         /* the guard's place comes first */
         if (in->err_tag)
-            place(in, t, in->err_off, in->tag_line, in->tag_col,
-                  &in->err_line, &in->err_col);
+            place(in, t, in->err_off, in->tag_line, in->tag_col, &in->err_line,
+                  &in->err_col);
         else
             place(in, t, in->err_off, in->text_line, in->text_col,
                   &in->err_line, &in->err_col);

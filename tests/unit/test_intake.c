@@ -1,16 +1,21 @@
 /* test_intake.c — the reader's input stage: decoding, positions, guards.
  *
- * intake.c jumps over text sixteen bytes at a time with SSE2 where the
- * compiler has it, one at a time where not; the second build is compiled
- * in here under other names (scalar_intake_*) and the position tests run
- * on both. */
-#define INTAKE_NO_SIMD 1
+ * intake.c and utf8text.c go sixteen bytes at a time with SSE2 where the
+ * compiler has it, eight or one at a time where not; that second build is
+ * compiled in here under other names (scalar_*) and the position tests
+ * run on both. */
+#define CANVASS_NO_SIMD 1
 #define intake_new scalar_intake_new
 #define intake_free scalar_intake_free
 #define intake_begin scalar_intake_begin
 #define intake_push scalar_intake_push
 #define intake_error scalar_intake_error
 #define intake_has_content scalar_intake_has_content
+#define utf8text_valid_prefix scalar_utf8text_valid_prefix
+#define utf8text_len scalar_utf8text_len
+#define utf8text_bad_len scalar_utf8text_bad_len
+#define utf8text_advance scalar_utf8text_advance
+#include "../../src/utf8text.c"
 #include "../../src/intake.c"
 #undef intake_new
 #undef intake_free
@@ -18,7 +23,7 @@
 #undef intake_push
 #undef intake_error
 #undef intake_has_content
-#undef INTAKE_NO_SIMD
+#undef CANVASS_NO_SIMD
 #undef CANVASS_INTAKE_H
 
 #include <stdarg.h>
@@ -257,8 +262,8 @@ static outcome_t run_cuts(const impl_t *im, const char *doc, size_t n,
         const unsigned char *text;
         if (end > n)
             end = n;
-        o.rc = im->push(in, (const unsigned char *)doc + at, end - at,
-                        end == n, &text, &got);
+        o.rc = im->push(in, (const unsigned char *)doc + at, end - at, end == n,
+                        &text, &got);
         assert_true(o.rc >= 0);
         assert_memory_equal(text, doc + o.ok, got);
         o.ok += got;
@@ -267,8 +272,7 @@ static outcome_t run_cuts(const impl_t *im, const char *doc, size_t n,
         at = end;
     }
     if (o.rc == 1)
-        snprintf(o.why, sizeof o.why, "%s",
-                 im->error(in, &o.line, &o.col));
+        snprintf(o.why, sizeof o.why, "%s", im->error(in, &o.line, &o.col));
     im->drop(in);
     return o;
 }
@@ -312,8 +316,8 @@ static void test_attrs_guard_every_cut(void **state)
         }
         for (i = 0; i < 2 * sizeof edges / sizeof *edges; i++) {
             /* then small reads, or the rest in one */
-            outcome_t o = run_cuts(&impls[k], doc, n, &edges[i / 2], 1,
-                                   i % 2 ? 7 : 4096);
+            outcome_t o =
+                run_cuts(&impls[k], doc, n, &edges[i / 2], 1, i % 2 ? 7 : 4096);
             assert_int_equal(o.rc, 1);
             assert_int_equal(o.ok, eq);
             assert_int_equal(o.line, line);
@@ -348,8 +352,10 @@ static void test_text_guard_at_edges(void **state)
             assert_int_equal(col, 7);
             {
                 const size_t x = start + max; /* the first byte too many */
-                const size_t cuts[][2] = {{start, start + 1}, {x, x + 1},
-                                          {x - 1, x}, {x + 1, x + 2},
+                const size_t cuts[][2] = {{start, start + 1},
+                                          {x, x + 1},
+                                          {x - 1, x},
+                                          {x + 1, x + 2},
                                           {start, n}};
                 const size_t steps[] = {65536, 65535, 4103, 2 * max};
                 for (i = 0; i < 4 + 4 + 1; i++) {
