@@ -17,12 +17,25 @@
  * bytes that reads as UTF-8 Chinese, a run that does not settling it as
  * GB (see decode).
  *
- * The same pass counts lines and columns (characters) of the decoded text
- * and runs a small lexer over it that refuses, before libxml2 parses them,
- * the constructs whose cost in libxml2 grows with the square of their size:
- * a start tag with very many attributes (duplicate checks, one validator
- * error each) and a very long text between two tags (the validator joins
- * the pieces of a text one strlen at a time).
+ * A small lexer then follows the decoded text and refuses, before libxml2
+ * parses them, the constructs whose cost in libxml2 grows with the square
+ * of their size: a start tag with very many attributes (duplicate checks,
+ * one validator error each) and a very long text between two tags (the
+ * validator joins the pieces of a text one strlen at a time). Every byte
+ * goes by it, so it jumps: sixteen bytes at a time (SSE2, on every x86-64;
+ * one at a time elsewhere, the same code paths otherwise) to the next
+ * byte that matters in a text or a tag (< > " ' =), taken by the state it
+ * comes in.
+ *
+ * Lines and columns (characters) are only needed for our own messages, so
+ * the lexer counts none: it notes decoded-byte offsets (the last tag's
+ * '<', the current text's start). Once a push is lexed, one pass counts
+ * its newlines (sixteen bytes at a time) and the characters after the
+ * last, moving the position from the push's start to its end, and on the
+ * way works out the place of a noted offset that lies in the push (a
+ * guard may trip on it in a later push, its bytes gone by then). A guard
+ * tripping in this push is placed by counting from the push's start to
+ * its offset; a bad byte is at the end of the decoded text.
  */
 
 #include "intake.h"
@@ -34,8 +47,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "buf.h"
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #define MAX_ATTRS 100       /* per start tag; the format needs 8 */
 #define MAX_TEXT (1u << 20) /* bytes of text between two tags */
@@ -43,18 +57,22 @@
     _("a text of more than 1 MB between two tags: no register has one (a "     \
       "narrative paragraph or an opinion is a few hundred characters); split " \
       "it, or export the register again")
+#define TOO_MANY_ATTRS                                                         \
+    _("a tag with more than 100 attributes: no element of a register has "     \
+      "more than 8; this is not a register a community system exports")
 #define GB_HITS 3 /* such runs that make a GB file UTF-8 */
 
 #include "buf.h"
 #include "i18n.h"
+#include "utf8text.h"
 
 /* Lexer states. */
 enum {
-    L_TEXT,
-    L_LT,
+    L_TEXT, /* the first four: text and tags, where nearly every byte is */
     L_STAG,
     L_AVAL,
     L_ETAG,
+    L_LT,
     L_PI,
     L_BANG,
     L_COMMENT,
@@ -70,10 +88,12 @@ struct intake {
     iconv_t cd;             /* (iconv_t)-1 when the input is UTF-8 */
     unsigned char carry[8]; /* an incomplete character from the last read */
     size_t n_carry;
-    unsigned char *in, *out; /* buffers: carry + chunk, decoded */
+    unsigned char *in, *out; /* buffers: carry + chunk, iconv's output */
     size_t in_cap, out_cap;
 
-    /* position of the next decoded byte */
+    /* positions: the decoded bytes before this push (OFF) and the place
+     * of the first of them; offsets of the decoded text from its start */
+    uint64_t off;
     unsigned line, col;
     int content; /* a byte other than a blank was decoded */
     /* the lexer */
@@ -83,9 +103,13 @@ struct intake {
     size_t text;
     char bang[8];
     size_t n_bang;
-    unsigned tag_line, tag_col, text_line, text_col;
+    uint64_t tag_off, text_off; /* the last '<', the current text's start */
+    unsigned tag_line, tag_col, text_line, text_col; /* their places, noted
+                                         at the end of the push they are in */
 
     /* the first problem found: where, and what */
+    uint64_t err_off; /* a guard's: the tag's '<' (ERR_TAG) or text's start */
+    int err_tag;
     unsigned err_line, err_col;
     char why[384];
 };
@@ -111,95 +135,6 @@ void intake_free(intake_t *in)
     free(in);
 }
 
-/* Length of the invalid UTF-8 sequence at P (N bytes available): the
- * longest prefix of a well-formed sequence, at least 1 (Unicode's
- * "maximal subpart"). */
-static size_t utf8_bad_len(const unsigned char *p, size_t n)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need, i;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        need = 2;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        need = 3;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        need = 4;
-    else
-        return 1;
-    if (p[0] == 0xE0)
-        lo = 0xA0;
-    else if (p[0] == 0xED)
-        hi = 0x9F;
-    else if (p[0] == 0xF0)
-        lo = 0x90;
-    else if (p[0] == 0xF4)
-        hi = 0x8F;
-    for (i = 1; i < need && i < n; i++) {
-        if (p[i] < lo || p[i] > hi)
-            break;
-        lo = 0x80, hi = 0xBF;
-    }
-    return i;
-}
-
-/* Length of the well-formed UTF-8 sequence at P, 0 when it is not one,
- * or -1 when the N bytes are a proper prefix of one (it continues in the
- * next read). */
-static int utf8_len(const unsigned char *p, size_t n)
-{
-    size_t bad;
-    int need;
-    if (p[0] < 0x80)
-        return 1;
-    need = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
-    bad = utf8_bad_len(p, n);
-    if (bad == (size_t)need)
-        return need;
-    if (bad == n && p[0] >= 0xC2 && p[0] <= 0xF4)
-        return -1;
-    return 0;
-}
-
-/* Index of the first byte of P[0..N) that is not well-formed UTF-8 (N
- * when all are); *PARTIAL is set when the bytes from there on are only
- * the start of a character. */
-static size_t utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
-{
-    size_t i = 0;
-    *partial = 0;
-    while (i < n) {
-        int k;
-        /* ASCII eight bytes at a time: nearly all of a register */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        if (i >= n)
-            break;
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
-        /* the common case, a CJK character: E1-EC or EE-EF, then two
-         * continuation bytes (E0 and ED have narrower second bytes) */
-        if (i + 3 <= n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
-            (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
-            i += 3;
-            continue;
-        }
-        k = utf8_len(p + i, n - i);
-        if (k <= 0) {
-            *partial = k < 0;
-            return i;
-        }
-        i += (size_t)k;
-    }
-    return n;
-}
-
 /* Under a GB declaration: whether the run of non-ASCII bytes at P reads
  * as Chinese in UTF-8 (1: well-formed UTF-8 whose every character of three
  * or four bytes is CJK, punctuation or full-width, with at least one of
@@ -211,7 +146,7 @@ static int gb_run_is_utf8(const unsigned char *p, size_t n, size_t *len)
     size_t i = 0;
     int cjk = 0;
     while (i < n && p[i] >= 0x80) {
-        int k = utf8_len(p + i, n - i);
+        int k = utf8text_len(p + i, n - i);
         uint32_t cp;
         if (k == 0) {
             while (i < n && p[i] >= 0x80)
@@ -396,11 +331,6 @@ const char *intake_begin(intake_t *in, const unsigned char *p, size_t n,
     return NULL;
 }
 
-/* Decodes P[0..N) (with what was carried over from the previous read) to
- * UTF-8 into in->out; *OUT_N is set to the bytes decoded. EOF: no more
- * input follows. Returns 0, -1 on no memory, or 1 when the input is bad
- * from *OUT_N on: in->why says how (its position is that of the end of
- * the decoded text, known once it is scanned). */
 /* Says in in->why what is wrong with the UTF-8 bytes at P (N of them, the
  * first not well-formed): a character cut by the end of the file
  * (PARTIAL) or a bad sequence. Returns 1. */
@@ -412,7 +342,7 @@ static int utf8_trouble(intake_t *in, const unsigned char *p, size_t n,
                  _("the file ends in the middle of a UTF-8 character: the "
                    "register is truncated; export it again"));
     } else {
-        size_t k = utf8_bad_len(p, n);
+        size_t k = utf8text_bad_len(p, n);
         snprintf(in->why, sizeof in->why,
                  P_("an invalid UTF-8 byte sequence of %zu byte: the "
                     "register is not UTF-8 here; if it was saved as GBK or "
@@ -430,6 +360,12 @@ static int utf8_trouble(intake_t *in, const unsigned char *p, size_t n,
     return 1;
 }
 
+/* Decodes P[0..N) (with what was carried over from the previous read) to
+ * UTF-8: *TEXT is set to the decoded text (P itself, in->in when a
+ * character was carried over, in->out from iconv) and *OUT_N to its
+ * bytes. EOF: no more input follows. Returns 0, -1 on no memory, or 1 when
+ * the input is bad from *OUT_N on: in->why says how (its position is that
+ * of the end of the decoded text, known once it is followed). */
 static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
                   const unsigned char **text, size_t *out_n)
 {
@@ -441,7 +377,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     if (in->cd == (iconv_t)-1 && !in->n_carry && n) {
         /* UTF-8 with nothing carried over, nearly every read: checked
          * where it lies and handed on as it is, not copied twice */
-        good = utf8_valid_prefix(p, n, &partial);
+        good = utf8text_valid_prefix(p, n, &partial);
         *text = p;
         *out_n = good;
         if (good == total)
@@ -455,17 +391,19 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     }
     /* never empty, even for no bytes: memcpy must not see a NULL */
     if (GROW(in->in, total + sizeof in->carry, in->in_cap) != ERR_OK ||
-        GROW(in->out, 2 * total + 16, in->out_cap) != ERR_OK)
+        (in->cd != (iconv_t)-1 &&
+         GROW(in->out, 2 * total + 16, in->out_cap) != ERR_OK))
         return -1;
     memcpy(in->in, in->carry, in->n_carry);
     if (n)
         memcpy(in->in + in->n_carry, p, n);
     in->n_carry = 0;
-    *text = in->out;
 
     if (in->cd == (iconv_t)-1) {
-        good = utf8_valid_prefix(in->in, total, &partial);
-        memcpy(in->out, in->in, good);
+        /* UTF-8 after a character cut by the last read: handed on from
+         * the buffer that joins the two */
+        good = utf8text_valid_prefix(in->in, total, &partial);
+        *text = in->in;
         *out_n = good;
         if (good == total)
             return 0;
@@ -478,6 +416,7 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     }
 
     /* iconv: GB encodings and UTF-16 */
+    *text = in->out;
     left = total;
     if (in->gb) {
         /* a GB declaration on UTF-8 bytes: three runs of non-ASCII bytes
@@ -565,115 +504,219 @@ static int decode(intake_t *in, const unsigned char *p, size_t n, int eof,
     return 0;
 }
 
-/* Stops the scan at the current byte with WHY, located at LINE:COL. */
-static int scan_trip(intake_t *in, unsigned line, unsigned col, const char *why)
+/* The line and column of the decoded byte OFF: in the text T of this
+ * push when it lies there (counted from the push's start), else where
+ * follow noted it at the end of an earlier push (SAVED_LINE:SAVED_COL). */
+static void place(const intake_t *in, const unsigned char *t, uint64_t off,
+                  unsigned saved_line, unsigned saved_col, unsigned *line,
+                  unsigned *col)
 {
-    in->err_line = line;
-    in->err_col = col;
+    if (off < in->off) {
+        *line = saved_line, *col = saved_col;
+        return;
+    }
+    *line = in->line, *col = in->col;
+    utf8text_advance(line, col, t, (size_t)(off - in->off));
+}
+
+/* Moves the position over the whole text T[0..N) of this push, noting on
+ * the way the places of the last tag's '<' and of the current text's
+ * start when they lie in it (a guard may trip on them in a later push). */
+static void follow(intake_t *in, const unsigned char *t, size_t n)
+{
+    size_t at = 0, k;
+    int first_text = in->text_off < in->tag_off;
+    int j;
+    for (j = 0; j < 2; j++) {
+        int is_text = j == 0 ? first_text : !first_text;
+        uint64_t off = is_text ? in->text_off : in->tag_off;
+        if (off < in->off + at)
+            continue;
+        k = (size_t)(off - in->off);
+        utf8text_advance(&in->line, &in->col, t + at, k - at);
+        at = k;
+        if (is_text)
+            in->text_line = in->line, in->text_col = in->col;
+        else
+            in->tag_line = in->line, in->tag_col = in->col;
+    }
+    utf8text_advance(&in->line, &in->col, t + at, n - at);
+    in->off += n;
+}
+
+/* Marks the first problem the lexer found: WHY, located at the last
+ * tag's '<' (TAG) or the current text's start (its line and column are
+ * worked out by intake_push). */
+static int scan_trip(intake_t *in, int tag, const char *why)
+{
+    in->err_tag = tag;
+    in->err_off = tag ? in->tag_off : in->text_off;
     snprintf(in->why, sizeof in->why, "%s", why);
     return 1;
 }
 
-/* Newlines, and bytes that begin a character (not 10xxxxxx), in the eight
- * bytes of W: word-at-a-time, as nearly every byte of a register goes by
- * here. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-/* How many bytes of X have their high bit set (X has no other bits):
- * a multiply, not __builtin_popcountll, which without -mpopcnt is a call
- * into libgcc on every 8 bytes of a register. */
-static unsigned high_bits(uint64_t x)
+/* The lexer's jumps: the index of the first byte of P[I..N) equal to A, B,
+ * C or D (N when none is), sixteen bytes at a time where SSE2 is there
+ * (every x86-64), else one at a time. Spans are short in a register (an
+ * attribute value, the blanks between two tags), too short for memchr's
+ * call to pay. */
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
+static inline size_t skip_to(const unsigned char *p, size_t i, size_t n,
+                             unsigned char a, unsigned char b, unsigned char c,
+                             unsigned char d)
 {
-    return (unsigned)(((x >> 7) * ONES) >> 56);
-}
-
-static unsigned count_nl(uint64_t w)
-{
-    uint64_t t = w ^ (ONES * '\n'), lows = ONES * 0x7F;
-    /* 0x80 in each byte of t that is zero, exactly */
-    return high_bits(~(((t & lows) + lows) | t | lows));
-}
-
-static unsigned count_chars(uint64_t w)
-{
-    /* continuation bytes: high bit set, next bit clear */
-    return 8u - high_bits(w & HIGHS & ~(w << 1));
-}
-
-/* Moves the position over the N decoded bytes at P. */
-static void advance(intake_t *in, const unsigned char *p, size_t n)
-{
-    size_t i = 0, nl = 0, chars = 0, last;
-    uint64_t w;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        nl += count_nl(w);
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
+                  vc = _mm_set1_epi8((char)c), vd = _mm_set1_epi8((char)d);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
     }
     for (; i < n; i++)
-        nl += p[i] == '\n';
-    last = 0;
-    if (nl) {
-        last = n;
-        while (last > 0 && p[last - 1] != '\n')
-            last--;
-        in->line += (unsigned)nl;
-        in->col = 1;
-    }
-    for (i = last; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        chars += count_chars(w);
-    }
+        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d)
+            break;
+    return i;
+}
+#else
+static inline size_t skip_to(const unsigned char *p, size_t i, size_t n,
+                             unsigned char a, unsigned char b, unsigned char c,
+                             unsigned char d)
+{
     for (; i < n; i++)
-        chars += (p[i] & 0xC0) != 0x80;
-    in->col += (unsigned)chars;
+        if (p[i] == a || p[i] == b || p[i] == c || p[i] == d)
+            break;
+    return i;
+}
+#endif
+
+/* Adds the text P[TS..J) (the bytes of a text between the lexer's
+ * stops, J its '<' or the end of the push) to the current text. Returns 0,
+ * or 1 with *STOP and in->why set when the text passes MAX_TEXT: what
+ * precedes the span may be parsed. */
+static int text_span(intake_t *in, size_t ts, size_t j, size_t *stop)
+{
+    if (j <= ts)
+        return 0;
+    if (!in->text)
+        in->text_off = in->off + ts;
+    if (in->text + (j - ts) > MAX_TEXT) {
+        *stop = ts;
+        return scan_trip(in, 0, TOO_MUCH_TEXT);
+    }
+    in->text += j - ts;
+    return 0;
 }
 
-/* Follows the decoded text P[0..N): lines, columns and the lexer. Returns
- * 0, or 1 with *STOP the number of bytes that may be parsed and in->why
- * and in->err_line/col saying what is refused and where. */
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
+/* The bytes of P[0..16) that matter in text and tags: < > " ' = */
+static inline unsigned specials16(const unsigned char *p)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Follows the decoded text P[0..N) with the lexer (positions are not
+ * counted here: see intake_push). Returns 0, or 1 with *STOP the number of
+ * bytes that may be parsed and in->why and in->err_off saying what is
+ * refused and where.
+ *
+ * A text's span runs from where the lexer entered the text state (TS, or
+ * the push's start) to its '<' or the push's end, and is added to the
+ * text, and checked, once. */
 static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        /* text and attribute values, nearly all of a register, in spans */
-        if (in->state == L_TEXT || in->state == L_AVAL) {
-            int to = in->state == L_TEXT ? '<' : in->quote;
-            const unsigned char *d = memchr(p + i, to, n - i);
-            size_t len = (d ? (size_t)(d - p) : n) - i;
-            if (in->state == L_TEXT && len) {
-                if (!in->text)
-                    in->text_line = in->line, in->text_col = in->col;
-                if (in->text + len > MAX_TEXT) {
-                    *stop = i;
-                    return scan_trip(in, in->text_line, in->text_col,
-                                     TOO_MUCH_TEXT);
+    size_t i = 0, ts = 0;
+    while (i < n) {
+        unsigned char c;
+#if defined(__SSE2__) && !defined(CANVASS_NO_SIMD)
+        /* text and tags sixteen bytes at a time: the bytes that matter
+         * found at once, then taken in turn by the state they come in
+         * (a '>' in a value or a '=' in a text is nothing); a '<' leaves
+         * for the byte after it, which says what follows */
+        if (i + 16 <= n && in->state <= L_ETAG) {
+            /* the lexer's state in locals: P's bytes may alias IN's */
+            int st = in->state, quote = in->quote;
+            unsigned attrs = in->attrs;
+            while (i + 16 <= n && st <= L_ETAG) {
+                unsigned bits = specials16(p + i);
+                size_t at = i;
+                i += 16;
+                while (bits) {
+                    size_t j = at + (size_t)__builtin_ctz(bits);
+                    bits &= bits - 1;
+                    c = p[j];
+                    if (st == L_AVAL) {
+                        if (c == quote)
+                            st = L_STAG;
+                    } else if (st == L_STAG) {
+                        if (c == '"' || c == '\'') {
+                            st = L_AVAL;
+                            quote = c;
+                        } else if (c == '>') {
+                            st = L_TEXT;
+                            ts = j + 1;
+                        } else if (c == '=' && ++attrs > MAX_ATTRS) {
+                            in->state = st, in->attrs = attrs;
+                            *stop = j;
+                            return scan_trip(in, 1, TOO_MANY_ATTRS);
+                        }
+                    } else if (c == '<' && st == L_TEXT) {
+                        in->state = st;
+                        if (text_span(in, ts, j, stop))
+                            return 1;
+                        st = L_LT;
+                        in->tag_off = in->off + j;
+                        i = j + 1;
+                        break;
+                    } else if (c == '>' && st == L_ETAG) {
+                        st = L_TEXT;
+                        ts = j + 1;
+                    }
                 }
-                in->text += len;
             }
-            advance(in, p + i, len);
-            i += len;
-            if (!d)
+            in->state = st, in->quote = quote, in->attrs = attrs;
+        }
+        if (i >= n) {
+            /* the push ends with the block: so does the text's span */
+            if (in->state == L_TEXT && text_span(in, ts, n, stop))
+                return 1;
+            break;
+        }
+#endif
+        /* the rest one stop at a time, jumping over what does not matter */
+        if (in->state == L_TEXT) {
+            size_t j = skip_to(p, i, n, '<', '<', '<', '<');
+            if (text_span(in, ts, j, stop))
+                return 1;
+            if ((i = j) == n)
                 break;
-            c = p[i];
+        } else if (in->state == L_AVAL) {
+            unsigned char q = (unsigned char)in->quote;
+            if ((i = skip_to(p, i, n, q, q, q, q)) == n)
+                break;
         } else if (in->state == L_STAG) {
-            /* attribute names and blanks: up to the next byte that
-             * matters to the lexer or to the position */
-            unsigned cols = 0;
-            while (c != '"' && c != '\'' && c != '>' && c != '=' && c != '\n') {
-                cols += (c & 0xC0) != 0x80;
-                if (++i == n)
-                    break;
-                c = p[i];
-            }
-            in->col += cols;
-            if (i == n)
+            if ((i = skip_to(p, i, n, '"', '\'', '>', '=')) == n)
+                break;
+        } else if (in->state == L_ETAG) {
+            if ((i = skip_to(p, i, n, '>', '>', '>', '>')) == n)
                 break;
         }
+        c = p[i];
         switch (in->state) {
         case L_TEXT: /* c is '<' */
             in->state = L_LT;
-            in->tag_line = in->line, in->tag_col = in->col;
+            in->tag_off = in->off + i;
             break;
         case L_CDATA:
             if (c == '>' && in->run >= 2) {
@@ -682,11 +725,10 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
             }
             in->run = c == ']' ? in->run + 1 : 0;
             if (!in->text++)
-                in->text_line = in->line, in->text_col = in->col;
+                in->text_off = in->off + i;
             if (in->text > MAX_TEXT) {
                 *stop = i;
-                return scan_trip(in, in->text_line, in->text_col,
-                                 TOO_MUCH_TEXT);
+                return scan_trip(in, 0, TOO_MUCH_TEXT);
             }
             break;
         case L_LT:
@@ -713,19 +755,14 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
                 in->state = L_TEXT;
             } else if (c == '=' && ++in->attrs > MAX_ATTRS) {
                 *stop = i;
-                return scan_trip(
-                    in, in->tag_line, in->tag_col,
-                    _("a tag with more than 100 attributes: no element of a "
-                      "register has more than 8; this is not a register a "
-                      "community system exports"));
+                return scan_trip(in, 1, TOO_MANY_ATTRS);
             }
             break;
         case L_AVAL: /* c is the closing quote */
             in->state = L_STAG;
             break;
-        case L_ETAG:
-            if (c == '>')
-                in->state = L_TEXT;
+        case L_ETAG: /* c is '>' */
+            in->state = L_TEXT;
             break;
         case L_PI:
             if (c == '>' && in->run)
@@ -770,10 +807,9 @@ static int scan(intake_t *in, const unsigned char *p, size_t n, size_t *stop)
             }
             break;
         }
-        if (c == '\n')
-            in->line++, in->col = 1;
-        else if ((c & 0xC0) != 0x80)
-            in->col++;
+        i++;
+        if (in->state == L_TEXT) /* entered just now: a new span */
+            ts = i;
     }
     *stop = n;
     return 0;
@@ -794,8 +830,17 @@ int intake_push(intake_t *in, const unsigned char *p, size_t n, int eof,
         return -1;
     for (i = 0; !in->content && i < got; i++)
         in->content = !strchr(" \t\r\n", t[i]) || !t[i];
-    if (got && scan(in, t, got, ok))
-        return 1; /* the guard's place comes first */
+    if (got && scan(in, t, got, ok)) {
+        /* the guard's place comes first */
+        if (in->err_tag)
+            place(in, t, in->err_off, in->tag_line, in->tag_col, &in->err_line,
+                  &in->err_col);
+        else
+            place(in, t, in->err_off, in->text_line, in->text_col,
+                  &in->err_line, &in->err_col);
+        return 1;
+    }
+    follow(in, t, got);
     if (bad) {
         in->err_line = in->line;
         in->err_col = in->col;
