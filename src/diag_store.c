@@ -903,18 +903,51 @@ static error_code load(const diag_store *s, cursor *c)
     return ERR_OK;
 }
 
-error_code diag_store_each_of(const diag_store *const *v, size_t n,
-                              const diag_lang *lang, diag_fn fn, void *ud)
+/* What one reading hands out: to FN (one reader), or to FN2 (two: the
+ * second in LANG2). */
+typedef struct {
+    const diag_lang *lang, *lang2;
+    diag_want_fn want;
+    diag_fn fn;
+    diag_fn2 fn2;
+    void *ud;
+} reading;
+
+/* Hands out the record X as R says: its message made in each language
+ * asked for (once when they are one), OUT2 for the second. */
+static error_code hand_out(const reading *r, decoded *x, tcache *tc,
+                           tcache *tc2, bytes *out2)
 {
-    return diag_store_each_of_if(v, n, lang, NULL, fn, ud);
+    diag d = x->d, d2 = x->d;
+    int wanted = 1;
+    if (r->want) {
+        /* a diagnostic the reader does not want costs no message */
+        d.message = NULL;
+        wanted = r->want(r->ud, &d);
+    }
+    if (!wanted && !r->fn2)
+        return ERR_OK;
+    if (wanted) {
+        if (format_message(&x->out, x, r->lang, tc) < 0)
+            return ERR_NOMEM;
+        d.message = (char *)x->out.v;
+    }
+    if (!r->fn2)
+        return r->fn(r->ud, &d);
+    if (wanted && r->lang2 == r->lang)
+        return r->fn2(r->ud, &d, &d);
+    if (format_message(out2, x, r->lang2, tc2) < 0)
+        return ERR_NOMEM;
+    d2.message = (char *)out2->v;
+    return r->fn2(r->ud, wanted ? &d : NULL, &d2);
 }
 
-error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
-                                 const diag_lang *lang, diag_want_fn want,
-                                 diag_fn fn, void *ud)
+static error_code each_of(const diag_store *const *v, size_t n,
+                          const reading *r)
 {
     cursor *c = NULL;
-    tcache *tc;
+    tcache *tc, *tc2 = NULL;
+    bytes out2 = {0};
     size_t i, k, nc = 0, best;
     error_code rc = ERR_OK;
 
@@ -926,7 +959,9 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
         return ERR_NOMEM;
     /* no cache (no memory) is only slower */
     if ((tc = calloc(1, sizeof *tc)))
-        tc->lang = lang;
+        tc->lang = r->lang;
+    if (r->fn2 && r->lang2 != r->lang && (tc2 = calloc(1, sizeof *tc2)))
+        tc2->lang = r->lang2;
     for (k = 0, nc = 0; k < n; k++)
         for (i = 0; v[k] && i < v[k]->nruns; i++, nc++) {
             const diag_store *s = v[k];
@@ -951,24 +986,7 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
                 rc = ERR_NOMEM;
         if (rc != ERR_OK)
             break;
-        /* a diagnostic the reader does not want costs no message */
-        if (want) {
-            diag d = c[best].x.d;
-            d.message = NULL;
-            if (!want(ud, &d)) {
-                rc = load(c[best].s, &c[best]);
-                continue;
-            }
-        }
-        if (format_message(&c[best].x.out, &c[best].x, lang, tc) < 0) {
-            rc = ERR_NOMEM;
-            break;
-        }
-        {
-            diag d = c[best].x.d;
-            d.message = (char *)c[best].x.out.v;
-            rc = fn(ud, &d);
-        }
+        rc = hand_out(r, &c[best].x, tc, tc2, &out2);
         if (rc == ERR_OK)
             rc = load(c[best].s, &c[best]);
     }
@@ -979,8 +997,32 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
         free(c[i].x.out.v);
     }
     free(c);
+    free(out2.v);
     tcache_free(tc);
+    tcache_free(tc2);
     return rc;
+}
+
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              const diag_lang *lang, diag_fn fn, void *ud)
+{
+    return diag_store_each_of_if(v, n, lang, NULL, fn, ud);
+}
+
+error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
+                                 const diag_lang *lang, diag_want_fn want,
+                                 diag_fn fn, void *ud)
+{
+    reading r = {lang, NULL, want, fn, NULL, ud};
+    return each_of(v, n, &r);
+}
+
+error_code diag_store_each2_of(const diag_store *const *v, size_t n,
+                               const diag_lang *lang, const diag_lang *lang2,
+                               diag_want_fn want, diag_fn2 fn, void *ud)
+{
+    reading r = {lang, lang2, want, NULL, fn, ud};
+    return each_of(v, n, &r);
 }
 
 error_code diag_store_each(const diag_store *s, const diag_lang *lang,
