@@ -35,6 +35,13 @@
  * --lang's, whatever the locale: for zh the Chinese catalogue is read by
  * catalog.c and handed to the writers as a diag_lang (options.doc_lang).
  *
+ * Build reads the findings once for the terminal and findings.csv
+ * (print_diags): the CSV goes into an unnamed file made beside OUTDIR
+ * (O_TMPFILE) and is linked into the set when the outputs are written;
+ * where that cannot be done (another file system, no O_TMPFILE, any
+ * failure) findings.csv is written from the findings again, as merge
+ * writes its own, and any failure is said there.
+ *
  * Globals: only the interrupt flag, which the signal handler sets, and
  * stdio's stderr, pointed at a sink while the workbook is written.
  *
