@@ -34,7 +34,7 @@
  * return_parse makes the tree the renderers and verify read, from the
  * same bytes.
  *
- * Why one file (about 1,050 lines): the return's assembly, its check
+ * Why one file (about 1,100 lines): the return's assembly, its check
  * against the schema, its reading back and findings.csv (the same
  * findings, listed the same way) are one contract — what a return holds
  * and in what order; apart, the CSV's findings and the return's would
