@@ -1007,15 +1007,17 @@ static error_code hand_out(const reading *r, decoded *x, tcache *tc,
         d.message = NULL;
         wanted = r->want(r->ud, &d);
     }
-    if (!wanted && !r->fn2)
+    if (!wanted && r->fn)
         return ERR_OK;
     if (wanted) {
         if (format_message(&x->out, x, r->lang, tc) < 0)
             return ERR_NOMEM;
         d.message = (char *)x->out.v;
     }
-    if (!r->fn2)
+    if (r->fn)
         return r->fn(r->ud, &d);
+    if (!r->fn2)
+        return ERR_INTERNAL; /* neither reader: cannot happen */
     if (wanted && r->lang2 == r->lang)
         return r->fn2(r->ud, &d, &d);
     if (format_message(out2, x, r->lang2, tc2) < 0)

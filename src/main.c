@@ -765,12 +765,9 @@ static FILE *early_csv_open(const char *outdir)
         return NULL;
     while ((slash = strrchr(parent, '/')) && slash > parent && !slash[1])
         *slash = '\0'; /* "out/" is "out" */
-    slash = strrchr(parent, '/');
-    if (!slash)
-        strcpy(parent, ".");
-    else
+    if ((slash = strrchr(parent, '/')))
         slash[slash == parent] = '\0'; /* "/out": "/" */
-    fd = open(parent, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    fd = open(slash ? parent : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
     free(parent);
     if (fd >= 0 && !(f = fdopen(fd, "wb")))
         close(fd);
