@@ -779,7 +779,8 @@ static FILE *early_csv_open(const char *outdir)
 static int early_csv_link(FILE *f, const char *path)
 {
     char proc[64];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(f));
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", /* i18n: not prose */
+             fileno(f));
     if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
         return 0;
     /* without /proc: allowed to privileged processes */
