@@ -193,6 +193,16 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
                                  const diag_lang *lang, diag_want_fn want,
                                  diag_fn fn, void *ud);
 
+/* The same read once for two readers (build's terminal and findings.csv):
+ * FN gets each diagnostic twice over, D with its message in LANG (NULL
+ * when WANT, asked first as above, said no: that message is not made) and
+ * D2 with its message in LANG2. Each record is read and decoded once;
+ * when LANG2 is LANG its message is made once and D2 is D. */
+typedef error_code (*diag_fn2)(void *ud, const diag *d, const diag *d2);
+error_code diag_store_each2_of(const diag_store *const *v, size_t n,
+                               const diag_lang *lang, const diag_lang *lang2,
+                               diag_want_fn want, diag_fn2 fn, void *ud);
+
 /* Appends every diagnostic to OUT, in order, messages in English, and
  * empties the store (its counts too). */
 error_code diag_store_drain(diag_store *s, diag_list *out);

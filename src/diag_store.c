@@ -15,7 +15,13 @@
  * Memory: the buffer, the last record, the open group, and a few counts;
  * reading holds one record and a 64 KiB chunk per run. A reader that
  * skips most records (a listing past its cap) says so first (want), and
- * those records are never formatted.
+ * those records are never formatted. Two readers can share one reading
+ * (diag_store_each2_of: build's terminal and findings.csv), each record
+ * read and decoded once and its message made once per language.
+ * Recording measures a record first (its format's arguments parsed once
+ * per format, through a small cache known by the format's address) and
+ * writes it into one reservation; a household's few records are sorted on
+ * the stack.
  *
  * Languages. The format recorded is the English message id; reading
  * formats it in the language asked for (diag_lang: the locale's for the
@@ -30,7 +36,7 @@
  * as long as the reading keeps the format's arguments and its checked
  * translation, known by the format's address.
  *
- * Why one file (about 950 lines): the record's layout (above) is written
+ * Why one file (about 1,100 lines): the record's layout (above) is written
  * by add, read back by decode and its arguments walked by format_message;
  * split, the layout would live in a private header read by three files,
  * and a change to it would have to be made in step across them. The file
@@ -95,16 +101,24 @@ static int bytes_add(bytes *b, const void *p, size_t n)
     return 0;
 }
 
-static int bytes_str(bytes *b, const char *s)
-{
-    uint32_t len = (uint32_t)strlen(s);
-    return bytes_add(b, &len, 4) || bytes_add(b, s, (size_t)len + 1) ? -1 : 0;
-}
+/* The most arguments a message may have. */
+#define MAX_ARGS 16
+
+/* One conversion: the argument's number (0-based; -1 for %%), its kind
+ * ('s', 'd', 'u', 'x'), the length modifier ('l', 'z' or 0), whether it is
+ * a word (%-s) and whether it was numbered (%N$). */
+typedef struct {
+    int arg;
+    char c, len;
+    int word, numbered;
+} conv;
 
 typedef struct {
     const char *rule;
     size_t n[2];
 } rule_count;
+
+#define STORE_FMTS 8
 
 struct diag_store {
     char *file;
@@ -122,6 +136,14 @@ struct diag_store {
     int in_group;
     rule_count *counts;
     size_t ncounts, capcounts;
+    /* the arguments of the formats recorded last (parse_fmt once per
+     * format, not per record), known by the format's address */
+    struct fmt_seen {
+        const char *fmt;
+        int n;
+        conv spec[MAX_ARGS];
+    } fmts[STORE_FMTS];
+    size_t nfmts, next_fmt;
 };
 
 /* A record decoded: D points into the record's bytes; its message is
@@ -143,18 +165,6 @@ static uint32_t rec_size(const unsigned char *r)
     memcpy(&n, r, 4);
     return n;
 }
-
-/* The most arguments a message may have. */
-#define MAX_ARGS 16
-
-/* One conversion: the argument's number (0-based; -1 for %%), its kind
- * ('s', 'd', 'u', 'x'), the length modifier ('l', 'z' or 0), whether it is
- * a word (%-s) and whether it was numbered (%N$). */
-typedef struct {
-    int arg;
-    char c, len;
-    int word, numbered;
-} conv;
 
 /* Parses the conversion at *P (just after '%') into CV and moves *P past
  * it; SEQ is the number of the next unnumbered argument. 0, or -1 when it
@@ -674,6 +684,9 @@ typedef struct {
     decoded x;
 } sort_item;
 
+/* Groups of up to so many records are sorted on the stack. */
+#define GROUP_SMALL 8
+
 static int cmp_item(const void *a, const void *b)
 {
     /* the items are ours: a message made while sorting is kept */
@@ -686,8 +699,8 @@ static int cmp_item(const void *a, const void *b)
 
 error_code diag_store_end(diag_store *s)
 {
-    size_t n = 0, i, off;
-    sort_item *v = NULL;
+    size_t n = 0, i, j, off;
+    sort_item small[GROUP_SMALL], *v = small;
     error_code rc = ERR_OK;
 
     s->in_group = 0;
@@ -695,15 +708,26 @@ error_code diag_store_end(diag_store *s)
         return s->err;
     for (off = 0; off < s->group.n; off += rec_size(s->group.v + off))
         n++;
-    if (!(v = calloc(n, sizeof *v)))
+    /* a household's few findings: on the stack, sorted by insertion */
+    if (n > GROUP_SMALL && !(v = calloc(n, sizeof *v)))
         return fail(s, ERR_NOMEM);
+    if (v == small)
+        memset(small, 0, n * sizeof *v);
     for (i = 0, off = 0; i < n; i++, off += rec_size(s->group.v + off)) {
         v[i].off = off;
         decode(s->file, s->group.v + off, &v[i].x);
         /* pointers into group.v stay valid: it does not move until reset */
     }
-    if (n > 1)
+    if (n > GROUP_SMALL) {
         qsort(v, n, sizeof *v, cmp_item);
+    } else {
+        for (i = 1; i < n; i++) {
+            sort_item t = v[i];
+            for (j = i; j > 0 && cmp_item(&v[j - 1], &t) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = t;
+        }
+    }
     for (i = 0; i < n; i++)
         if (v[i].x.oom) {
             rc = fail(s, ERR_NOMEM);
@@ -714,78 +738,136 @@ error_code diag_store_end(diag_store *s)
 done:
     for (i = 0; i < n; i++)
         free(v[i].x.msg.v);
-    free(v);
+    if (v != small)
+        free(v);
     s->group.n = 0;
     return rc;
 }
 
+/* The arguments FMT takes (parse_fmt), through S's cache: NULL when FMT
+ * breaks diag.h's rules; *N their number. */
+static const conv *fmt_spec(diag_store *s, const char *fmt, int *n)
+{
+    struct fmt_seen *e;
+    size_t i;
+    for (i = 0; i < s->nfmts; i++)
+        if (s->fmts[i].fmt == fmt) {
+            *n = s->fmts[i].n;
+            return s->fmts[i].spec;
+        }
+    i = s->nfmts < STORE_FMTS ? s->nfmts++ : s->next_fmt++ % STORE_FMTS;
+    e = &s->fmts[i];
+    e->fmt = fmt;
+    if ((e->n = parse_fmt(fmt, e->spec)) < 0) {
+        e->fmt = NULL; /* not kept: it is refused every time */
+        return NULL;
+    }
+    *n = e->n;
+    return e->spec;
+}
+
+/* Puts the string S of LEN bytes at P as the record holds it (u32 length,
+ * the bytes, a NUL); returns the end. */
+static unsigned char *put_str(unsigned char *p, const char *s, size_t len)
+{
+    uint32_t l = (uint32_t)len;
+    memcpy(p, &l, 4);
+    memcpy(p + 4, s, len);
+    p[4 + len] = 0;
+    return p + 4 + len + 1;
+}
+
 /* Records D with FMT (and PLURAL for N, when not NULL) and the
- * arguments AP. */
+ * arguments AP: measured first (the arguments gathered), then written
+ * into one reservation. */
 static error_code add(diag_store *s, const diag *d, const char *fmt,
                       const char *plural, uint64_t n, va_list ap)
 {
     const char *ids[N_IDS] = {d->community, d->household, d->visit, d->item,
                               d->cadre};
     const char *rule = d->rule ? d->rule : "schema";
-    conv spec[MAX_ARGS];
-    size_t start;
-    uint32_t zero = 0, size;
-    unsigned char sm[4] = {0};
+    const conv *spec;
+    const char *sv[MAX_ARGS];
+    size_t idlen[N_IDS], slen[MAX_ARGS], need = REC_MIN;
+    uint64_t nv[MAX_ARGS];
+    uint32_t size;
+    unsigned char sm[4] = {0}, *p;
     int i, nargs;
     bytes *b = &s->group;
-    error_code rc;
 
     if (s->err != ERR_OK)
         return s->err;
-    if ((nargs = parse_fmt(fmt, spec)) < 0)
+    if (!(spec = fmt_spec(s, fmt, &nargs)))
         return fail(s, ERR_INTERNAL);
-    start = b->n;
     sm[0] = d->severity == DIAG_WARNING;
     for (i = 0; i < N_IDS; i++)
-        if (ids[i])
+        if (ids[i]) {
             sm[1] |= (unsigned char)(1u << i);
+            idlen[i] = strlen(ids[i]);
+            need += 4 + idlen[i] + 1;
+        }
     sm[2] = plural ? REC_PLURAL : 0;
-    if (bytes_add(b, &zero, 4) || bytes_add(b, &d->line, 4) ||
-        bytes_add(b, &d->col, 4) || bytes_add(b, sm, 4) ||
-        bytes_add(b, &rule, sizeof rule) || bytes_add(b, &fmt, sizeof fmt))
-        goto nomem;
-    for (i = 0; i < N_IDS; i++)
-        if (ids[i] && bytes_str(b, ids[i]) < 0)
-            goto nomem;
-    if (plural && (bytes_add(b, &plural, sizeof plural) || bytes_add(b, &n, 8)))
-        goto nomem;
+    if (plural)
+        need += sizeof plural + 8;
     /* in the order of their numbers: the order of the call's arguments */
     for (i = 0; i < nargs; i++) {
         char c = spec[i].c, len = spec[i].len;
         if (c == 's') {
             const char *v = va_arg(ap, const char *);
-            if (bytes_str(b, v ? v : "(null)") < 0)
-                goto nomem;
-        } else if (c == 'd') {
+            sv[i] = v ? v : "(null)";
+            slen[i] = strlen(sv[i]);
+            need += 4 + slen[i] + 1;
+            continue;
+        }
+        if (c == 'd') {
             /* 'l' and 'z' are one type on Linux, not everywhere */
             /* NOLINTBEGIN(bugprone-branch-clone) */
             int64_t v = len == 'l'   ? (int64_t)va_arg(ap, long)
                         : len == 'z' ? (int64_t)va_arg(ap, ssize_t)
                                      : (int64_t)va_arg(ap, int);
-            if (bytes_add(b, &v, 8) < 0)
-                goto nomem;
+            memcpy(&nv[i], &v, 8);
         } else {
-            uint64_t v = len == 'l'   ? (uint64_t)va_arg(ap, unsigned long)
-                         : len == 'z' ? (uint64_t)va_arg(ap, size_t)
-                                      : (uint64_t)va_arg(ap, unsigned);
+            nv[i] = len == 'l'   ? (uint64_t)va_arg(ap, unsigned long)
+                    : len == 'z' ? (uint64_t)va_arg(ap, size_t)
+                                 : (uint64_t)va_arg(ap, unsigned);
             /* NOLINTEND(bugprone-branch-clone) */
-            if (bytes_add(b, &v, 8) < 0)
-                goto nomem;
+        }
+        need += 8;
+    }
+    if (need > UINT32_MAX || bytes_room(b, need) < 0)
+        return fail(s, need > UINT32_MAX ? ERR_INTERNAL : ERR_NOMEM);
+    p = b->v + b->n;
+    size = (uint32_t)need;
+    memcpy(p, &size, 4);
+    memcpy(p + 4, &d->line, 4);
+    memcpy(p + 8, &d->col, 4);
+    memcpy(p + 12, sm, 4);
+    memcpy(p + 16, &rule, sizeof rule);
+    memcpy(p + 16 + sizeof rule, &fmt, sizeof fmt);
+    p += REC_MIN;
+    for (i = 0; i < N_IDS; i++)
+        if (ids[i])
+            p = put_str(p, ids[i], idlen[i]);
+    if (plural) {
+        memcpy(p, &plural, sizeof plural);
+        memcpy(p + sizeof plural, &n, 8);
+        p += sizeof plural + 8;
+    }
+    for (i = 0; i < nargs; i++) {
+        if (spec[i].c == 's') {
+            p = put_str(p, sv[i], slen[i]);
+        } else {
+            memcpy(p, &nv[i], 8);
+            p += 8;
         }
     }
-    size = (uint32_t)(b->n - start);
-    memcpy(b->v + start, &size, 4);
-    if ((rc = count(s, b->v + start)) != ERR_OK)
-        return rc;
+    b->n += need;
+    {
+        error_code rc = count(s, b->v + b->n - need);
+        if (rc != ERR_OK)
+            return rc;
+    }
     return s->in_group ? ERR_OK : diag_store_end(s);
-nomem:
-    b->n = start;
-    return fail(s, ERR_NOMEM);
 }
 
 error_code diag_store_vadd(diag_store *s, const diag *d, const char *fmt,
@@ -903,18 +985,53 @@ static error_code load(const diag_store *s, cursor *c)
     return ERR_OK;
 }
 
-error_code diag_store_each_of(const diag_store *const *v, size_t n,
-                              const diag_lang *lang, diag_fn fn, void *ud)
+/* What one reading hands out: to FN (one reader), or to FN2 (two: the
+ * second in LANG2). */
+typedef struct {
+    const diag_lang *lang, *lang2;
+    diag_want_fn want;
+    diag_fn fn;
+    diag_fn2 fn2;
+    void *ud;
+} reading;
+
+/* Hands out the record X as R says: its message made in each language
+ * asked for (once when they are one), OUT2 for the second. */
+static error_code hand_out(const reading *r, decoded *x, tcache *tc,
+                           tcache *tc2, bytes *out2)
 {
-    return diag_store_each_of_if(v, n, lang, NULL, fn, ud);
+    diag d = x->d, d2 = x->d;
+    int wanted = 1;
+    if (r->want) {
+        /* a diagnostic the reader does not want costs no message */
+        d.message = NULL;
+        wanted = r->want(r->ud, &d);
+    }
+    if (!wanted && r->fn)
+        return ERR_OK;
+    if (wanted) {
+        if (format_message(&x->out, x, r->lang, tc) < 0)
+            return ERR_NOMEM;
+        d.message = (char *)x->out.v;
+    }
+    if (r->fn)
+        return r->fn(r->ud, &d);
+    if (!r->fn2)
+        return ERR_INTERNAL; /* neither reader: cannot happen */
+    if (wanted && r->lang2 == r->lang)
+        return r->fn2(r->ud, &d, &d);
+    if (format_message(out2, x, r->lang2, tc2) < 0)
+        return ERR_NOMEM;
+    d2.message = (char *)out2->v;
+    return r->fn2(r->ud, wanted ? &d : NULL, &d2);
 }
 
-error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
-                                 const diag_lang *lang, diag_want_fn want,
-                                 diag_fn fn, void *ud)
+static error_code each_of(const diag_store *const *v, size_t n,
+                          const reading *r)
 {
     cursor *c = NULL;
-    tcache *tc;
+    tcache *tc, *tc2 = NULL;
+    bytes out2 = {0};
     size_t i, k, nc = 0, best;
     error_code rc = ERR_OK;
 
@@ -926,7 +1043,9 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
         return ERR_NOMEM;
     /* no cache (no memory) is only slower */
     if ((tc = calloc(1, sizeof *tc)))
-        tc->lang = lang;
+        tc->lang = r->lang;
+    if (r->fn2 && r->lang2 != r->lang && (tc2 = calloc(1, sizeof *tc2)))
+        tc2->lang = r->lang2;
     for (k = 0, nc = 0; k < n; k++)
         for (i = 0; v[k] && i < v[k]->nruns; i++, nc++) {
             const diag_store *s = v[k];
@@ -951,24 +1070,7 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
                 rc = ERR_NOMEM;
         if (rc != ERR_OK)
             break;
-        /* a diagnostic the reader does not want costs no message */
-        if (want) {
-            diag d = c[best].x.d;
-            d.message = NULL;
-            if (!want(ud, &d)) {
-                rc = load(c[best].s, &c[best]);
-                continue;
-            }
-        }
-        if (format_message(&c[best].x.out, &c[best].x, lang, tc) < 0) {
-            rc = ERR_NOMEM;
-            break;
-        }
-        {
-            diag d = c[best].x.d;
-            d.message = (char *)c[best].x.out.v;
-            rc = fn(ud, &d);
-        }
+        rc = hand_out(r, &c[best].x, tc, tc2, &out2);
         if (rc == ERR_OK)
             rc = load(c[best].s, &c[best]);
     }
@@ -979,8 +1081,32 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
         free(c[i].x.out.v);
     }
     free(c);
+    free(out2.v);
     tcache_free(tc);
+    tcache_free(tc2);
     return rc;
+}
+
+error_code diag_store_each_of(const diag_store *const *v, size_t n,
+                              const diag_lang *lang, diag_fn fn, void *ud)
+{
+    return diag_store_each_of_if(v, n, lang, NULL, fn, ud);
+}
+
+error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
+                                 const diag_lang *lang, diag_want_fn want,
+                                 diag_fn fn, void *ud)
+{
+    reading r = {lang, NULL, want, fn, NULL, ud};
+    return each_of(v, n, &r);
+}
+
+error_code diag_store_each2_of(const diag_store *const *v, size_t n,
+                               const diag_lang *lang, const diag_lang *lang2,
+                               diag_want_fn want, diag_fn2 fn, void *ud)
+{
+    reading r = {lang, lang2, want, NULL, fn, ud};
+    return each_of(v, n, &r);
 }
 
 error_code diag_store_each(const diag_store *s, const diag_lang *lang,

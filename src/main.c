@@ -35,6 +35,13 @@
  * --lang's, whatever the locale: for zh the Chinese catalogue is read by
  * catalog.c and handed to the writers as a diag_lang (options.doc_lang).
  *
+ * Build reads the findings once for the terminal and findings.csv
+ * (print_diags): the CSV goes into an unnamed file made beside OUTDIR
+ * (O_TMPFILE) and is linked into the set when the outputs are written;
+ * where that cannot be done (another file system, no O_TMPFILE, any
+ * failure) findings.csv is written from the findings again, as merge
+ * writes its own, and any failure is said there.
+ *
  * Globals: only the interrupt flag, which the signal handler sets, and
  * stdio's stderr, pointed at a sink while the workbook is written.
  *
@@ -50,6 +57,7 @@
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -671,6 +679,8 @@ typedef struct {
     buf_t text;          /* lines not yet written: one write per 64 KiB, not per
                  * line (stderr, build's stream, is unbuffered) */
     diag_text_form form; /* the text form's words, looked up once */
+    return_csv *csv;     /* build: findings.csv written in the same reading
+                          * (NULL: none, or given up on) */
 } printer;
 
 #define PRINT_CHUNK ((size_t)64 << 10)
@@ -727,21 +737,93 @@ static error_code print_one(void *ud, const diag *d)
     return ERR_OK;
 }
 
+/* The finding printed (D; NULL when past --max-findings) and its row of
+ * findings.csv (D2, its message in --lang's language). A CSV that fails
+ * is given up on, silently: write_outputs writes it again the usual way,
+ * and says its failure there. */
+static error_code print_both(void *ud, const diag *d, const diag *d2)
+{
+    printer *p = ud;
+    if (p->csv && return_csv_add(p->csv, d2) != ERR_OK) {
+        return_csv_free(p->csv);
+        p->csv = NULL;
+    }
+    return d ? print_one(ud, d) : ERR_OK;
+}
+
+/* A file for findings.csv that no one can see until it is linked into the
+ * set (early_csv_link): unnamed (O_TMPFILE), in the folder that holds
+ * OUTDIR, where output.c makes its private folder. NULL when the system
+ * or that file system cannot make one: then write_outputs writes
+ * findings.csv the usual way. */
+static FILE *early_csv_open(const char *outdir)
+{
+    char *parent = strdup(outdir), *slash;
+    FILE *f = NULL;
+    int fd;
+    if (!parent)
+        return NULL;
+    while ((slash = strrchr(parent, '/')) && slash > parent && !slash[1])
+        *slash = '\0'; /* "out/" is "out" */
+    if ((slash = strrchr(parent, '/')))
+        slash[slash == parent] = '\0'; /* "/out": "/" */
+    fd = open(slash ? parent : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    free(parent);
+    if (fd >= 0 && !(f = fdopen(fd, "wb")))
+        close(fd);
+    return f;
+}
+
+/* Gives F (early_csv_open's, complete) the name PATH. 0, or -1 when it
+ * cannot (another file system, no /proc): then it is written again. */
+static int early_csv_link(FILE *f, const char *path)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", /* i18n: not prose */
+             fileno(f));
+    if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+        return 0;
+    /* without /proc: allowed to privileged processes */
+    return linkat(fileno(f), "", AT_FDCWD, path, AT_EMPTY_PATH) ? -1 : 0;
+}
+
 /* Prints the diagnostics of B (any number of rules), at most max_findings
- * per rule when --max-findings was given. ERR_OK, or the failure (said):
+ * per rule when --max-findings was given. With *CSV (build), the same
+ * reading writes every finding into it as findings.csv (labels from
+ * LABELS); *CSV is closed and set to NULL when that fails. ERR_OK, or the failure (said):
  * ERR_NOMEM, or a findings store that cannot be read back. */
-static error_code print_diags(const batch_t *b, const options *o, FILE *out)
+static error_code print_diags(const batch_t *b, const options *o, FILE *out,
+                              FILE **csv, const vocab_t *labels)
 {
     printer p;
-    error_code e;
+    error_code e = ERR_OK;
+    size_t i;
     memset(&p, 0, sizeof p);
     p.o = o;
     p.out = out;
     diag_text_form_locale(&p.form);
-    e = batch_each_diag_if(b, diag_lang_locale(), print_want, print_one, &p);
+    if (csv && *csv)
+        p.csv = return_csv_new(labels, o->lang, *csv);
+    if (!p.csv) {
+        e = batch_each_diag_if(b, diag_lang_locale(), print_want, print_one,
+                               &p);
+    } else {
+        /* batch_each_diag_if's order: register by register (path order),
+         * each one's two stores merged */
+        for (i = 0; i < b->n && e == ERR_OK; i++) {
+            const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
+            e = diag_store_each2_of(v, 2, diag_lang_locale(), o->doc_lang,
+                                    print_want, print_both, &p);
+        }
+    }
     print_flush(&p);
     buf_free(&p.text);
     free(p.seen);
+    if (csv && *csv && (!p.csv || e != ERR_OK || return_csv_finish(p.csv))) {
+        fclose(*csv);
+        *csv = NULL;
+    }
+    return_csv_free(p.csv);
     if (e != ERR_OK) {
         fprintf(stderr, _("canvass: %s\n"), error_string(e));
         return e;
@@ -928,23 +1010,36 @@ static error_code check_written(const char *xml, size_t len, const setup *s)
 /* What check and build share: begin, then the batch read and its
  * diagnostics printed to OUT (every failure said). ERR_OK with *S and *B
  * set (caller frees both) to go on, or with *B NULL when --help was
- * answered; else the failure. */
+ * answered; else the failure. With CSV (build), *CSV is findings.csv
+ * written in the same reading (early_csv_open), or NULL: when it is not
+ * asked for, the batch writes nothing, or that could not be done. */
 static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
-                        batch_t **b)
+                        batch_t **b, FILE **csv)
 {
     error_code e;
     int answered = 0;
 
     *b = NULL;
+    if (csv)
+        *csv = NULL;
     if ((e = begin(argc, argv, o, s, &answered)) != ERR_OK || answered)
         return e;
     if (!(*b = run_batch(s, o, argc, argv)) || (*b)->interrupted) {
         e = *b ? ERR_INTERRUPTED : ERR_NOMEM; /* said by run_batch */
     } else {
-        e = print_diags(*b, o, out);
+        int status = batch_status(*b);
+        /* only when a return will be written: build stops otherwise */
+        if (csv && (o->formats & FMT_CSV) && status != EXIT_IO &&
+            (status != EXIT_INVALID || o->allow_partial))
+            *csv = early_csv_open(o->outdir);
+        e = print_diags(*b, o, out, csv, s->rvocab);
         print_summary(*b);
     }
     if (e != ERR_OK) {
+        if (csv && *csv) {
+            fclose(*csv);
+            *csv = NULL;
+        }
         batch_free(*b);
         *b = NULL;
         setup_free(s);
@@ -1001,7 +1096,7 @@ static int cmd_check(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    error_code e = start(argc, argv, o, stdout, &s, &b);
+    error_code e = start(argc, argv, o, stdout, &s, &b, NULL);
     int rc;
     if (e != ERR_OK || !b)
         return exit_status(e);
@@ -1150,10 +1245,11 @@ done:
     return rc;
 }
 
-/* Writes every output of RET (and findings.csv from BT) into the private
- * folder of OUTDIR, then puts the whole set in place in one step
- * (output.c). Returns an exit code, or -1 when all is done; o->wrote tells
- * whether the set was put in place. */
+/* Writes every output of XML (and findings.csv from BT, or CSV when it
+ * was written already: print_diags) into the private folder of OUTDIR,
+ * then puts the whole set in place in one step (output.c). Returns an
+ * exit code, or -1 when all is done; o->wrote tells whether the set was
+ * put in place. */
 /* findings.csv: build's lists every finding of the registers of BT;
  * merge (BT NULL) has no registers, and lists what its return RET lists. */
 static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
@@ -1172,7 +1268,7 @@ static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
 }
 
 static int write_outputs(const char *xml, size_t len, const batch_t *bt,
-                         options *o, const setup *s)
+                         FILE *csv, options *o, const setup *s)
 {
     output_t *w = NULL;
     render_opts ro;
@@ -1238,7 +1334,8 @@ static int write_outputs(const char *xml, size_t len, const batch_t *bt,
     if (o->formats & FMT_CSV) {
         free(path);
         path = NULL;
-        if ((e = output_path(w, "findings.csv", &path, &msg)) == ERR_OK)
+        if ((e = output_path(w, "findings.csv", &path, &msg)) == ERR_OK &&
+            (!csv || early_csv_link(csv, path) < 0))
             e = write_csv(ret, bt, s, o, path, &msg);
         if (e != ERR_OK) {
             print_output_error(w, o, "findings.csv", e, msg);
@@ -1281,7 +1378,8 @@ static int cmd_build(int argc, char **argv, options *o)
     return_opts ro;
     char *msg = NULL, gen[64], *xml = NULL;
     size_t i, len;
-    error_code e = start(argc, argv, o, stderr, &s, &b);
+    FILE *csv;
+    error_code e = start(argc, argv, o, stderr, &s, &b, &csv);
     int rc, status;
 
     if (e != ERR_OK || !b)
@@ -1316,10 +1414,12 @@ static int cmd_build(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(xml, len, b, o, &s);
+    rc = write_outputs(xml, len, b, csv, o, &s);
     if (rc < 0)
         rc = status;
 done:
+    if (csv)
+        fclose(csv);
     free(msg);
     free(xml);
     batch_free(b);
@@ -1433,7 +1533,7 @@ static int cmd_merge(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(res.xml, res.len, NULL, o, &s);
+    rc = write_outputs(res.xml, res.len, NULL, NULL, o, &s);
     if (rc < 0)
         rc = EXIT_CLEAN;
 done:

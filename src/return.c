@@ -34,7 +34,7 @@
  * return_parse makes the tree the renderers and verify read, from the
  * same bytes.
  *
- * Why one file (about 900 lines): the return's assembly, its check
+ * Why one file (about 1,100 lines): the return's assembly, its check
  * against the schema, its reading back and findings.csv (the same
  * findings, listed the same way) are one contract — what a return holds
  * and in what order; apart, the CSV's findings and the return's would
@@ -751,22 +751,70 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
 /* ---- findings.csv ---------------------------------------------------- */
 
 /* The rows go through ROW (one fwrite per 64 KiB: a call per field was
- * most of the cost of a dense register's file); the labels of the last
- * rules met are remembered by the rule's (static) pointer. */
+ * most of the cost of a dense register's file). What repeats from row to
+ * row is kept as its CSV text, made once: the labels of the last rules
+ * met (by the rule's static pointer), both severities' labels and the
+ * last file name. A row is measured (its fields' lengths, quotes doubled
+ * counted), then one reservation and copies. */
 #define CSV_CHUNK ((size_t)64 << 10)
 #define CSV_RULES 8
+#define CSV_VAR 6 /* message, community, household, visit, item, cadre */
 
-typedef struct {
+struct return_csv {
     FILE *f;
     const vocab_t *labels;
     const char *lang;
+    error_code err; /* the first failure: every later call returns it */
     buf_t row;
-    const char *sev_label[2];
+    buf_t sev_field[2]; /* the severities' labels as fields ("...,") */
     struct {
         const char *rule, *label; /* label NULL: not a rule of a return */
+        buf_t field;              /* label as a field ("...,") */
     } seen[CSV_RULES];
     size_t n_seen, next;
-} csv_writer;
+    char *file;       /* the last file name met (a copy)... */
+    buf_t file_field; /* ...as a field ("...,") */
+};
+typedef struct return_csv csv_writer;
+
+/* How S goes into the CSV (see csv_field): 0 as it is, 1 quoted. *LEN:
+ * the field's length (without the separator): quotes, the ' before a
+ * formula and the quotes doubled counted. */
+static int csv_kind(const char *s, size_t *len)
+{
+    size_t k = strcspn(s, ",\"\n\r"), q = 0;
+    int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
+    const char *p;
+    if (!s[k] && !formula) {
+        *len = k;
+        return 0;
+    }
+    for (p = s + k; (p = strchr(p, '"')); p++)
+        q++;
+    *len = k + strlen(s + k) + q + 2 + (size_t)formula;
+    return 1;
+}
+
+/* Writes the quoted form of S (csv_kind 1) at AT; returns its end. */
+static char *csv_quote(char *at, const char *s)
+{
+    const char *p;
+    *at++ = '"';
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+        *at++ = '\'';
+    /* whole spans at a time, each quote doubled */
+    while ((p = strchr(s, '"'))) {
+        memcpy(at, s, (size_t)(p - s) + 1);
+        at += p - s + 1;
+        *at++ = '"';
+        s = p + 1;
+    }
+    p = s + strlen(s);
+    memcpy(at, s, (size_t)(p - s));
+    at += p - s;
+    *at++ = '"';
+    return at;
+}
 
 /* Appends S as one CSV field (RFC 4180: quoted when it holds a comma, a
  * quote or a line break; quotes doubled). A field that a spreadsheet
@@ -774,30 +822,26 @@ typedef struct {
  * stays text. */
 static void csv_field(buf_t *b, const char *s, int last)
 {
-    const char *p;
     size_t k;
+    char *at;
+    int quoted;
     if (!s)
         s = "";
-    /* nearly every field: nothing to quote, one scan and one copy */
-    k = strcspn(s, ",\"\n\r");
-    if (!s[k] && *s != '=' && *s != '+' && *s != '-' && *s != '@') {
-        buf_add(b, s, k);
-        buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
+    quoted = csv_kind(s, &k);
+    if (!(at = buf_extend(b, k + 1 + (size_t)last)))
         return;
+    if (quoted)
+        at = csv_quote(at, s);
+    else {
+        memcpy(at, s, k);
+        at += k;
     }
-    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-        buf_add(b, "\"'", 2);
-    else
-        buf_add(b, "\"", 1);
-    /* whole spans at a time */
-    while ((p = strchr(s, '"'))) {
-        buf_add(b, s, (size_t)(p - s) + 1);
-        buf_add(b, "\"", 1);
-        s = p + 1;
+    if (last) {
+        *at++ = '\r';
+        *at = '\n';
+    } else {
+        *at = ',';
     }
-    buf_puts(b, s);
-    buf_add(b, "\"", 1);
-    buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 /* Writes out what ROW holds: ERR_OK, ERR_NOSPACE or ERR_WRITE. */
@@ -809,18 +853,20 @@ static error_code csv_flush(csv_writer *w)
     return ERR_OK;
 }
 
-/* The label of RULE, or NULL when it is not a rule of a return. What is
- * remembered is the vocabulary's own copy of the rule's name (a finding's
- * may be transient: merge hands those of a return document). */
-static const char *csv_rule_label(csv_writer *w, const char *rule)
+/* The field of RULE's label ("...,"), or NULL when it is not a rule of a
+ * return. What is remembered is the vocabulary's own copy of the rule's
+ * name (a finding's may be transient: merge hands those of a return
+ * document). */
+static const buf_t *csv_rule_field(csv_writer *w, const char *rule)
 {
-    const vocab_item *rules = vocab_enum(w->labels, "rule", NULL);
+    const vocab_item *rules;
     const char *label = NULL, *key = NULL;
     size_t i;
     int r;
     for (i = 0; i < w->n_seen; i++)
         if (w->seen[i].rule == rule || !strcmp(w->seen[i].rule, rule))
-            return w->seen[i].label;
+            return w->seen[i].label ? &w->seen[i].field : NULL;
+    rules = vocab_enum(w->labels, "rule", NULL);
     if ((r = vocab_index(w->labels, "rule", rule)) < 0 || !rules)
         return NULL; /* not remembered: an "io" diagnostic is rare */
     key = rules[r].value;
@@ -828,7 +874,26 @@ static const char *csv_rule_label(csv_writer *w, const char *rule)
     i = w->n_seen < CSV_RULES ? w->n_seen++ : w->next++ % CSV_RULES;
     w->seen[i].rule = key;
     w->seen[i].label = label;
-    return label;
+    buf_truncate(&w->seen[i].field, 0);
+    csv_field(&w->seen[i].field, label, 0);
+    return &w->seen[i].field;
+}
+
+/* The field of FILE ("..."), made when it is not the last one's. */
+static const buf_t *csv_file_field(csv_writer *w, const char *file)
+{
+    if (!file)
+        file = "";
+    if (w->file && !strcmp(w->file, file))
+        return &w->file_field;
+    free(w->file);
+    if (!(w->file = strdup(file))) {
+        w->file_field.oom = 1; /* said by csv_one */
+        return &w->file_field;
+    }
+    buf_truncate(&w->file_field, 0);
+    csv_field(&w->file_field, file, 0);
+    return &w->file_field;
 }
 
 static error_code csv_one(void *ud, const diag *d)
@@ -836,25 +901,54 @@ static error_code csv_one(void *ud, const diag *d)
     csv_writer *w = ud;
     char line[16], *p = line + sizeof line;
     unsigned n = d->line;
-    const char *rule = csv_rule_label(w, d->rule);
+    const buf_t *rule = csv_rule_field(w, d->rule), *file, *sev;
+    const char *var[CSV_VAR] = {d->message, d->community, d->household,
+                                d->visit,   d->item,      d->cadre};
+    size_t len[CSV_VAR], i, total, nline;
+    int quoted[CSV_VAR];
+    char *at;
+
     if (!rule)
         return ERR_OK; /* I/O problems are not findings of a return */
-    *--p = '\0';
+    file = csv_file_field(w, d->file);
+    sev = &w->sev_field[d->severity == DIAG_WARNING];
+    if (buf_error(file) != ERR_OK || buf_error(rule) != ERR_OK ||
+        buf_error(sev) != ERR_OK)
+        return ERR_NOMEM;
+    *--p = ',';
     do
         *--p = (char)('0' + n % 10);
     while (n /= 10);
-    csv_field(&w->row, d->file, 0);
-    csv_field(&w->row, p, 0);
-    csv_field(&w->row, rule, 0);
-    csv_field(&w->row, w->sev_label[d->severity == DIAG_WARNING], 0);
-    csv_field(&w->row, d->message, 0);
-    csv_field(&w->row, d->community, 0);
-    csv_field(&w->row, d->household, 0);
-    csv_field(&w->row, d->visit, 0);
-    csv_field(&w->row, d->item, 0);
-    csv_field(&w->row, d->cadre, 1);
-    if (buf_error(&w->row) != ERR_OK)
+    nline = (size_t)(line + sizeof line - p);
+    total = file->len + nline + rule->len + sev->len + CSV_VAR + 1;
+    for (i = 0; i < CSV_VAR; i++) {
+        if (!var[i])
+            var[i] = "";
+        quoted[i] = csv_kind(var[i], &len[i]);
+        total += len[i];
+    }
+    /* one reservation, then copies */
+    if (!(at = buf_extend(&w->row, total)))
         return ERR_NOMEM;
+    memcpy(at, file->s, file->len);
+    at += file->len;
+    memcpy(at, p, nline);
+    at += nline;
+    memcpy(at, rule->s, rule->len);
+    at += rule->len;
+    memcpy(at, sev->s, sev->len);
+    at += sev->len;
+    for (i = 0; i < CSV_VAR; i++) {
+        if (quoted[i]) {
+            at = csv_quote(at, var[i]);
+        } else {
+            memcpy(at, var[i], len[i]);
+            at += len[i];
+        }
+        *at++ = ',';
+    }
+    at[-1] = '\r';
+    *at = '\n';
     return w->row.len >= CSV_CHUNK ? csv_flush(w) : ERR_OK;
 }
 
@@ -905,41 +999,93 @@ error_code return_write_csv(const batch_t *b, const vocab_t *labels,
     return return_write_csv_of(&in, each_batch_diag, labels, lang, path, msg);
 }
 
-error_code return_write_csv_of(
-    const void *findings, error_code (*each)(const void *, diag_fn, void *),
-    const vocab_t *labels, const char *lang, const char *path, char **msg)
+return_csv *return_csv_new(const vocab_t *labels, const char *lang, FILE *f)
 {
     static const char *const heads[10] = {
         "file",      "line",      "rule",  "severity", "message",
         "community", "household", "visit", "item",     "cadre"};
-    csv_writer w;
-    error_code rc;
+    csv_writer *w = calloc(1, sizeof *w);
     size_t i;
+    if (!w)
+        return NULL;
+    w->f = f;
+    w->labels = labels;
+    w->lang = lang ? lang : "zh";
+    csv_field(&w->sev_field[0],
+              vocab_label(labels, "severity", diag_severity_name(DIAG_ERROR),
+                          w->lang),
+              0);
+    csv_field(&w->sev_field[1],
+              vocab_label(labels, "severity", diag_severity_name(DIAG_WARNING),
+                          w->lang),
+              0);
+    /* BOM: Excel and WPS then read UTF-8 */
+    buf_add(&w->row, "\xEF\xBB\xBF", 3);
+    for (i = 0; i < 10; i++)
+        csv_field(&w->row, vocab_label(labels, "word", heads[i], w->lang),
+                  i == 9);
+    if (buf_error(&w->row) != ERR_OK || buf_error(&w->sev_field[0]) != ERR_OK ||
+        buf_error(&w->sev_field[1]) != ERR_OK) {
+        return_csv_free(w);
+        return NULL;
+    }
+    return w;
+}
 
-    memset(&w, 0, sizeof w);
-    w.labels = labels;
-    w.lang = lang ? lang : "zh";
-    w.sev_label[0] =
-        vocab_label(labels, "severity", diag_severity_name(DIAG_ERROR), w.lang);
-    w.sev_label[1] = vocab_label(labels, "severity",
-                                 diag_severity_name(DIAG_WARNING), w.lang);
-    if (!(w.f = fopen(path, "wb")))
+error_code return_csv_add(return_csv *c, const diag *d)
+{
+    if (c->err == ERR_OK)
+        c->err = csv_one(c, d);
+    return c->err;
+}
+
+static error_code csv_add(void *ud, const diag *d)
+{
+    return return_csv_add(ud, d);
+}
+
+error_code return_csv_finish(return_csv *c)
+{
+    if (c->err == ERR_OK)
+        c->err = csv_flush(c);
+    if (c->err == ERR_OK &&
+        (fflush(c->f) || ferror(c->f) || fsync(fileno(c->f))))
+        c->err = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
+    return c->err;
+}
+
+void return_csv_free(return_csv *w)
+{
+    size_t i;
+    if (!w)
+        return;
+    buf_free(&w->row);
+    buf_free(&w->sev_field[0]);
+    buf_free(&w->sev_field[1]);
+    for (i = 0; i < w->n_seen; i++)
+        buf_free(&w->seen[i].field);
+    free(w->file);
+    buf_free(&w->file_field);
+    free(w);
+}
+
+error_code return_write_csv_of(
+    const void *findings, error_code (*each)(const void *, diag_fn, void *),
+    const vocab_t *labels, const char *lang, const char *path, char **msg)
+{
+    csv_writer *w;
+    FILE *f;
+    error_code rc;
+
+    if (!(f = fopen(path, "wb")))
         return error_set(msg, ERR_WRITE, _("cannot create: %s"),
                          strerror(errno));
-    /* BOM: Excel and WPS then read UTF-8 */
-    buf_add(&w.row, "\xEF\xBB\xBF", 3);
-    for (i = 0; i < 10; i++)
-        csv_field(&w.row, vocab_label(labels, "word", heads[i], w.lang),
-                  i == 9);
-    rc = buf_error(&w.row) != ERR_OK ? ERR_NOMEM : each(findings, csv_one, &w);
-    if (rc == ERR_OK)
-        rc = csv_flush(&w);
-    buf_free(&w.row);
-    if (fflush(w.f) || ferror(w.f) || fsync(fileno(w.f))) {
-        if (rc == ERR_OK)
-            rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
-    }
-    if (fclose(w.f) && rc == ERR_OK)
+    if (!(w = return_csv_new(labels, lang, f)))
+        rc = ERR_NOMEM;
+    else if ((rc = each(findings, csv_add, w)) == ERR_OK)
+        rc = return_csv_finish(w);
+    return_csv_free(w);
+    if (fclose(f) && rc == ERR_OK)
         rc = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
     if (rc == ERR_NOSPACE)
         error_set(msg, rc, _("no space left on device"));

@@ -12,6 +12,7 @@
 #define CANVASS_RETURN_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include "audit.h"
@@ -129,6 +130,19 @@ error_code return_write_csv(const batch_t *b, const vocab_t *labels,
 error_code return_write_csv_of(
     const void *findings, error_code (*each)(const void *, diag_fn, void *),
     const vocab_t *labels, const char *lang, const char *path, char **msg);
+
+/* The same written row by row into F (borrowed, open for writing), for a
+ * caller that reads the findings once for more than one purpose (build:
+ * the terminal and findings.csv in one reading). return_csv_new writes
+ * nothing yet (NULL on no memory); return_csv_add takes one diagnostic (an
+ * "io" one is no finding of a return: left out); return_csv_finish writes
+ * out the rest, flushes and fsyncs F. Both: ERR_OK, or ERR_WRITE,
+ * ERR_NOSPACE or ERR_NOMEM, after which the writer only fails. */
+typedef struct return_csv return_csv;
+return_csv *return_csv_new(const vocab_t *labels, const char *lang, FILE *f);
+error_code return_csv_add(return_csv *c, const diag *d);
+error_code return_csv_finish(return_csv *c);
+void return_csv_free(return_csv *c);
 
 /* Hands FN each <finding> listed in the return CTX (a retdoc_t), in
  * document order, as a diagnostic (borrowed strings). */

@@ -551,6 +551,43 @@ done
 check "many findings, four registers: --jobs 1, 2, 3 and 8 give byte-identical outputs (every file) and diagnostics ($same)" \
     test "$same" = yes
 
+# build reads the findings once for the terminal and findings.csv: the
+# terminal in the locale's language (capped by --max-findings), the file
+# in --lang's (every finding), and the file the same bytes as the one
+# written on its own (OUTDIR a link to another file system: the unnamed
+# file made beside the link cannot be linked into the set there, so
+# findings.csv is written again from the findings)
+for l in en zh; do
+    LANG=zh_CN.UTF-8 SOURCE_DATE_EPOCH=1320883200 cv one-$l build --lang $l --max-findings 5 -o "$work/one-$l" "$work/dense.xml"
+    LANG=C SOURCE_DATE_EPOCH=1320883200 cv one-c-$l build --lang $l --max-findings 5 -o "$work/one-c-$l" "$work/dense.xml"
+done
+nf=$(sed -n 's/.*警告 \([0-9]*\) 个$/\1/p' "$work/one-en.err")
+rows=$(($(wc -l <"$work/one-en/findings.csv") - 1))
+check "one reading: findings.csv holds every finding ($rows rows, $nf warnings) while the terminal lists 5 per rule" \
+    sh -c "[ '$rows' = '$nf' ] && grep -q '另有' '$work/one-en.err' && [ -z \"\$(grep -o '\[[a-z-]*\]\$' '$work/one-en.err' | sort | uniq -c | awk '\$1 != 5')\" ]"
+check "one reading: the terminal speaks the locale's language, findings.csv --lang's" \
+    sh -c "grep -q '没有包户干部' '$work/one-en.err' && grep -q 'has no responsible cadre' '$work/one-en/findings.csv' && ! grep -q '没有包户干部' '$work/one-en/findings.csv' && grep -q 'has no responsible cadre' '$work/one-c-zh.err' && grep -q '没有包户干部' '$work/one-c-zh/findings.csv'"
+check "one reading: findings.csv the same whatever the terminal's language" \
+    sh -c "cmp -s '$work/one-en/findings.csv' '$work/one-c-en/findings.csv' && cmp -s '$work/one-zh/findings.csv' '$work/one-c-zh/findings.csv'"
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$work/other"
+    if mount -t tmpfs -o size=64m tmpfs "$work/other" 2>"$work/other.mount.err"; then
+        mounted="$mounted $work/other"
+        rm -rf "$work/one-link"
+        mkdir "$work/other/o" # the root of a mount is no OUTDIR
+        ln -s "$here/$work/other/o" "$work/one-link"
+        LANG=zh_CN.UTF-8 SOURCE_DATE_EPOCH=1320883200 cv one-link build --lang en --max-findings 5 -o "$work/one-link" "$work/dense.xml"
+        check "one reading: findings.csv written on its own (OUTDIR on another file system than the folder of its link) is the same bytes" \
+            sh -c "[ $rc = 0 ] && cmp '$work/one-en/findings.csv' '$work/other/o/findings.csv' && cmp '$work/one-en.err' '$work/one-link.err'"
+        umount "$work/other" && mounted=$(echo "$mounted" | sed "s| $work/other||")
+        rm -f "$work/one-link"
+    else
+        skip "findings.csv written on its own: cannot mount a tmpfs ($(head -n 1 "$work/other.mount.err"))"
+    fi
+else
+    skip "findings.csv written on its own: needs root to mount a tmpfs"
+fi
+
 # =====================================================================
 echo "# 8. the progress line: on a terminal only, erased at the end"
 regs="examples/dongfeng-2011.xml examples/hongxing-2011.xml examples/jinshan-2011.xml"

@@ -504,6 +504,195 @@ static void test_store_words_many(void **state)
     diag_store_free(st);
 }
 
+/* Two readers in one reading (diag_store_each2_of, build's terminal and
+ * findings.csv): over two stores merged, spilled, the second reader sees
+ * every diagnostic in its language, the first those its WANT accepts in
+ * its own, both exactly what two separate readings give; with one
+ * language the message is made once and handed to both. */
+typedef struct {
+    buf_t one, two;
+    const diag *last_d, *last_d2;
+    int same; /* d2 == d whenever d is given */
+} two_readers;
+
+static int want_odd(void *ud, const diag *d)
+{
+    (void)ud;
+    assert_null(d->message);
+    return d->line % 2 == 1;
+}
+
+static error_code got_two(void *ud, const diag *d, const diag *d2)
+{
+    two_readers *t = ud;
+    assert_non_null(d2);
+    if (d) {
+        assert_true(d->line % 2 == 1);
+        assert_int_equal(d->line, d2->line);
+        assert_string_equal(d->household, d2->household);
+        buf_printf(&t->one, "%u %s|", d->line, d->message);
+        if (d != d2)
+            t->same = 0;
+    } else {
+        assert_true(d2->line % 2 == 0);
+    }
+    buf_printf(&t->two, "%u %s %s|", d2->line, d2->rule, d2->message);
+    return ERR_OK;
+}
+
+static error_code got_one_odd(void *ud, const diag *d)
+{
+    buf_printf(ud, "%u %s|", d->line, d->message);
+    return ERR_OK;
+}
+
+static error_code got_one(void *ud, const diag *d)
+{
+    buf_printf(ud, "%u %s %s|", d->line, d->rule, d->message);
+    return ERR_OK;
+}
+
+static void test_store_two_readers(void **state)
+{
+    diag_store *a = diag_store_new("r.xml", 200),
+               *b = diag_store_new("r.xml", 0);
+    const diag_store *v[2];
+    const diag_lang *langs[][2] = {{NULL, &toy_lang},
+                                   {&toy_lang, NULL},
+                                   {&toy_lang, &toy_lang},
+                                   {NULL, NULL}};
+    const char *words[] = {"opinion", "suggestion"};
+    unsigned i;
+    size_t k;
+    (void)state;
+    assert_non_null(a);
+    assert_non_null(b);
+    for (i = 1; i <= 300; i++) {
+        diag d = {0};
+        char id[16];
+        snprintf(id, sizeof id, "o%u", i);
+        d.line = i;
+        d.rule = i % 3 ? "overdue-item" : "duplicate-id";
+        d.household = (char *)"h1";
+        /* the second store has every fifth; the first, the rest, in groups
+         * of two given backwards */
+        if (i % 5 == 0) {
+            assert_int_equal(add_raw2(b, &d,
+                                      "%-s %s (household %s) is %s "
+                                      "days late",
+                                      words[i % 2], id, "h1", "40"),
+                             ERR_OK);
+            continue;
+        }
+        assert_int_equal(add_raw2(a, &d, "%-s %s is late", words[i % 2], id),
+                         ERR_OK);
+    }
+    v[0] = a;
+    v[1] = b;
+    for (k = 0; k < sizeof langs / sizeof *langs; k++) {
+        two_readers t = {BUF_INIT, BUF_INIT, NULL, NULL, 1};
+        buf_t one = BUF_INIT, two = BUF_INIT;
+        assert_int_equal(diag_store_each2_of(v, 2, langs[k][0], langs[k][1],
+                                             want_odd, got_two, &t),
+                         ERR_OK);
+        assert_int_equal(diag_store_each_of_if(v, 2, langs[k][0], want_odd,
+                                               got_one_odd, &one),
+                         ERR_OK);
+        assert_int_equal(diag_store_each_of(v, 2, langs[k][1], got_one, &two),
+                         ERR_OK);
+        assert_string_equal(t.one.s, one.s);
+        assert_string_equal(t.two.s, two.s);
+        assert_int_equal(t.same, langs[k][0] == langs[k][1]);
+        if (langs[k][1] == &toy_lang)
+            assert_non_null(strstr(
+                t.two.s,
+                "15 duplicate-id 住户 h1 的suggestion o15 已逾期 40 天|"));
+        buf_free(&t.one);
+        buf_free(&t.two);
+        buf_free(&one);
+        buf_free(&two);
+    }
+    diag_store_free(a);
+    diag_store_free(b);
+}
+
+/* More formats than the store keeps parsed (it forgets the oldest): each
+ * record is still read back with its own format's arguments. */
+static void test_store_many_formats(void **state)
+{
+    static const char *const fmts[] = {
+        "a %s",     "b %d",  "c %s %u",    "d %zu",  "e %s %s", "f %x",
+        "g %lu %s", "h %ld", "i %s %d %s", "j %u%%", "k %s",    "l %d %d"};
+    diag_store *st = diag_store_new("r.xml", 0);
+    buf_t got = BUF_INIT, want = BUF_INIT;
+    unsigned i;
+    (void)state;
+    assert_non_null(st);
+    for (i = 0; i < 60; i++) {
+        diag d = {0};
+        unsigned f = (i * 7) % 12;
+        error_code e = ERR_INTERNAL;
+        d.line = i + 1;
+        d.rule = "schema";
+        switch (f) {
+        case 0:
+            e = add_raw2(st, &d, fmts[f], "x");
+            buf_printf(&want, "a x|");
+            break;
+        case 1:
+            e = add_raw2(st, &d, fmts[f], -(int)i);
+            buf_printf(&want, "b %d|", -(int)i);
+            break;
+        case 2:
+            e = add_raw2(st, &d, fmts[f], "y", i);
+            buf_printf(&want, "c y %u|", i);
+            break;
+        case 3:
+            e = add_raw2(st, &d, fmts[f], (size_t)i);
+            buf_printf(&want, "d %u|", i);
+            break;
+        case 4:
+            e = add_raw2(st, &d, fmts[f], "p", "q");
+            buf_printf(&want, "e p q|");
+            break;
+        case 5:
+            e = add_raw2(st, &d, fmts[f], i);
+            buf_printf(&want, "f %x|", i);
+            break;
+        case 6:
+            e = add_raw2(st, &d, fmts[f], (unsigned long)i, "z");
+            buf_printf(&want, "g %u z|", i);
+            break;
+        case 7:
+            e = add_raw2(st, &d, fmts[f], -(long)i);
+            buf_printf(&want, "h %ld|", -(long)i);
+            break;
+        case 8:
+            e = add_raw2(st, &d, fmts[f], "m", (int)i, "n");
+            buf_printf(&want, "i m %u n|", i);
+            break;
+        case 9:
+            e = add_raw2(st, &d, fmts[f], i);
+            buf_printf(&want, "j %u%%|", i);
+            break;
+        case 10:
+            e = add_raw2(st, &d, fmts[f], "w");
+            buf_printf(&want, "k w|");
+            break;
+        default:
+            e = add_raw2(st, &d, fmts[f], 1, (int)i);
+            buf_printf(&want, "l 1 %u|", i);
+            break;
+        }
+        assert_int_equal(e, ERR_OK);
+    }
+    assert_int_equal(diag_store_each(st, NULL, all_messages, &got), ERR_OK);
+    assert_string_equal(got.s, want.s);
+    buf_free(&got);
+    buf_free(&want);
+    diag_store_free(st);
+}
+
 static void test_store_numbered_format(void **state)
 {
     diag_store *st = diag_store_new("r.xml", 0);
@@ -588,6 +777,8 @@ int main(void)
         cmocka_unit_test(test_store_spill_same),
         cmocka_unit_test(test_store_numbers),
         cmocka_unit_test(test_store_want),
+        cmocka_unit_test(test_store_two_readers),
+        cmocka_unit_test(test_store_many_formats),
         cmocka_unit_test(test_store_bad_format),
         cmocka_unit_test(test_store_languages),
         cmocka_unit_test(test_store_words_many),
