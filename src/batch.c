@@ -18,7 +18,10 @@
  * the worker that finishes the register completing a prefix of that order
  * runs them over the prefix's new registers, outside the lock and one
  * worker at a time, while the other workers go on reading; so they add
- * nothing to the wall time but the last register's share.
+ * nothing to the wall time but the last register's share. The same
+ * worker then hands each of those registers to batch_opts.on_final (the
+ * caller prints its findings and writes findings.csv there), in path
+ * order, so that writing them out overlaps the reading too.
  * Progress (bytes read, registers done) goes to batch_opts.progress under
  * the lock.
  */
@@ -44,7 +47,8 @@ typedef struct {
     unsigned char *finished; /* per register: read (or failed) */
     size_t batched;          /* registers before this one are batched */
     int batching;            /* a worker is batching (under the lock) */
-    error_code batch_rc;     /* the first failure of the batch rules */
+    error_code batch_rc;     /* the first failure of the batch rules or
+                              * of on_final: no register is begun after it */
 } shared;
 
 typedef struct {
@@ -173,11 +177,14 @@ static void finished(shared *s, size_t i)
     if (!s->batching) {
         s->batching = 1;
         while (s->batched < s->b->n && s->finished[s->batched]) {
-            audit_reg *a = s->audits[s->batched];
-            error_code rc = ERR_OK;
+            size_t k = s->batched;
+            audit_reg *a = s->audits[k];
+            error_code rc = s->batch_rc;
             pthread_mutex_unlock(&s->lock);
-            if (a && s->batch_rc == ERR_OK)
+            if (a && rc == ERR_OK)
                 rc = audit_batcher_add(s->batcher, a);
+            if (rc == ERR_OK && s->o->on_final && !(s->o->stop && *s->o->stop))
+                rc = s->o->on_final(s->o->final_ud, s->b, k);
             pthread_mutex_lock(&s->lock);
             if (rc != ERR_OK && s->batch_rc == ERR_OK)
                 s->batch_rc = rc;
@@ -206,8 +213,10 @@ static void *worker(void *arg)
 
         pthread_mutex_lock(&s->lock);
         j.i = s->next++;
+        rc = s->batch_rc;
         pthread_mutex_unlock(&s->lock);
-        if (j.i >= s->b->n || s->oom || (s->o->stop && *s->o->stop))
+        if (j.i >= s->b->n || s->oom || rc != ERR_OK ||
+            (s->o->stop && *s->o->stop))
             break;
         r = &s->b->regs[j.i];
         j.s = s;

@@ -787,55 +787,71 @@ static int early_csv_link(FILE *f, const char *path)
     return linkat(fileno(f), "", AT_FDCWD, path, AT_EMPTY_PATH) ? -1 : 0;
 }
 
-/* Prints the diagnostics of B (any number of rules), at most max_findings
- * per rule when --max-findings was given. With *CSV (build), the same
- * reading writes every finding into it as findings.csv (labels from
- * LABELS); *CSV is closed and set to NULL when that fails. ERR_OK, or the failure (said):
- * ERR_NOMEM, or a findings store that cannot be read back. */
-static error_code print_diags(const batch_t *b, const options *o, FILE *out,
-                              FILE **csv, const vocab_t *labels)
+/* Begins printing the diagnostics to OUT, at most max_findings per rule
+ * when --max-findings was given; with CSV (build), the same reading writes
+ * every finding into it as findings.csv (labels from LABELS). */
+static void printer_begin(printer *p, const options *o, FILE *out, FILE *csv,
+                          const vocab_t *labels)
 {
-    printer p;
-    error_code e = ERR_OK;
-    size_t i;
-    memset(&p, 0, sizeof p);
-    p.o = o;
-    p.out = out;
-    diag_text_form_locale(&p.form);
-    if (csv && *csv)
-        p.csv = return_csv_new(labels, o->lang, *csv);
-    if (!p.csv) {
-        e = batch_each_diag_if(b, diag_lang_locale(), print_want, print_one,
-                               &p);
-    } else {
-        /* batch_each_diag_if's order: register by register (path order),
-         * each one's two stores merged */
-        for (i = 0; i < b->n && e == ERR_OK; i++) {
-            const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
-            e = diag_store_each2_of(v, 2, diag_lang_locale(), o->doc_lang,
-                                    print_want, print_both, &p);
-        }
-    }
-    print_flush(&p);
-    buf_free(&p.text);
-    free(p.seen);
-    if (csv && *csv && (!p.csv || e != ERR_OK || return_csv_finish(p.csv))) {
+    memset(p, 0, sizeof *p);
+    p->o = o;
+    p->out = out;
+    diag_text_form_locale(&p->form);
+    if (csv)
+        p->csv = return_csv_new(labels, o->lang, csv);
+}
+
+/* Prints the diagnostics of register I of B (and writes their rows of
+ * findings.csv): its two stores merged, in line order. ERR_OK, or
+ * ERR_NOMEM, or a findings store that cannot be read back. */
+static error_code printer_reg(printer *p, const batch_t *b, size_t i)
+{
+    const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
+    if (!p->csv)
+        return diag_store_each_of_if(v, 2, diag_lang_locale(), print_want,
+                                     print_one, p);
+    return diag_store_each2_of(v, 2, diag_lang_locale(), p->o->doc_lang,
+                               print_want, print_both, p);
+}
+
+/* batch_opts.on_final: a register's diagnostics printed as soon as they
+ * are final, while the registers after it are still being read (the
+ * batch makes these calls one at a time, in path order). */
+static error_code print_final(void *ud, const batch_t *b, size_t i)
+{
+    return printer_reg(ud, b, i);
+}
+
+/* Ends the printing begun by printer_begin, E being how it went (ERR_OK,
+ * or its failure, said here unless SAID). *CSV is finished (flushed and
+ * synced) when KEEP_CSV and all went well; otherwise it is closed and set
+ * to NULL (then findings.csv is written the usual way, or not at all). */
+static error_code printer_end(printer *p, error_code e, int said, FILE **csv,
+                              int keep_csv)
+{
+    print_flush(p);
+    buf_free(&p->text);
+    free(p->seen);
+    if (csv && *csv &&
+        (!keep_csv || !p->csv || e != ERR_OK || return_csv_finish(p->csv))) {
         fclose(*csv);
         *csv = NULL;
     }
-    return_csv_free(p.csv);
+    return_csv_free(p->csv);
+    p->csv = NULL;
     if (e != ERR_OK) {
-        fprintf(stderr, _("canvass: %s\n"), error_string(e));
+        if (!said)
+            fprintf(stderr, _("canvass: %s\n"), error_string(e));
         return e;
     }
-    if (p.hidden)
+    if (p->hidden)
         fprintf(stderr,
                 P_("canvass: %zu more finding not listed "
                    "(--max-findings %zu per rule)\n",
                    "canvass: %zu more findings not listed "
                    "(--max-findings %zu per rule)\n",
-                   p.hidden),
-                p.hidden, o->max_findings);
+                   p->hidden),
+                p->hidden, p->o->max_findings);
     return ERR_OK;
 }
 
@@ -907,10 +923,14 @@ static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
     p->shown = 1;
 }
 
-static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
+/* Reads the batch; the diagnostics go to P (when not NULL) as each
+ * register's are final (*STREAMED set), unless the progress line is
+ * shown: then the caller prints them all once the batch is read, not
+ * between its updates. NULL on failure (said), with *RC. */
+static batch_t *run_batch(const setup *s, options *o, int argc, char **argv,
+                          printer *p, int *streamed, error_code *rc)
 {
     batch_opts bo;
-    error_code rc;
     batch_t *b;
     progress_line pl;
     int i;
@@ -931,15 +951,19 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &pl.start);
         bo.progress = show_progress;
         bo.progress_ud = &pl;
+    } else if (p) {
+        bo.on_final = print_final;
+        bo.final_ud = p;
     }
+    *streamed = bo.on_final != NULL;
     b = batch_run((const char *const *)argv + optind, (size_t)(argc - optind),
-                  &bo, &rc);
+                  &bo, rc);
     if (pl.shown) { /* erase the line */
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
     if (!b)
-        fprintf(stderr, _("canvass: %s\n"), error_string(rc));
+        fprintf(stderr, _("canvass: %s\n"), error_string(*rc));
     else if (b->interrupted)
         fprintf(stderr, _("canvass: interrupted; nothing written\n"));
     return b;
@@ -1017,32 +1041,43 @@ static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
                         batch_t **b, FILE **csv)
 {
     error_code e;
-    int answered = 0;
+    int answered = 0, streamed = 0;
+    printer p;
+    FILE *early = NULL;
+    size_t i;
 
     *b = NULL;
     if (csv)
         *csv = NULL;
     if ((e = begin(argc, argv, o, s, &answered)) != ERR_OK || answered)
         return e;
-    if (!(*b = run_batch(s, o, argc, argv)) || (*b)->interrupted) {
-        e = *b ? ERR_INTERRUPTED : ERR_NOMEM; /* said by run_batch */
+    if (csv && (o->formats & FMT_CSV))
+        early = early_csv_open(o->outdir);
+    printer_begin(&p, o, out, early, s->rvocab);
+    if (!(*b = run_batch(s, o, argc, argv, &p, &streamed, &e)) ||
+        (*b)->interrupted) {
+        if (*b)
+            e = ERR_INTERRUPTED;
+        printer_end(&p, e, 1, &early, 0); /* said by run_batch */
     } else {
         int status = batch_status(*b);
-        /* only when a return will be written: build stops otherwise */
-        if (csv && (o->formats & FMT_CSV) && status != EXIT_IO &&
-            (status != EXIT_INVALID || o->allow_partial))
-            *csv = early_csv_open(o->outdir);
-        e = print_diags(*b, o, out, csv, s->rvocab);
+        for (i = 0; !streamed && i < (*b)->n && e == ERR_OK; i++)
+            e = printer_reg(&p, *b, i);
+        /* findings.csv is kept only when a return will be written: build
+         * stops otherwise */
+        e = printer_end(&p, e, 0, &early,
+                        status != EXIT_IO &&
+                            (status != EXIT_INVALID || o->allow_partial));
         print_summary(*b);
     }
     if (e != ERR_OK) {
-        if (csv && *csv) {
-            fclose(*csv);
-            *csv = NULL;
-        }
+        if (early)
+            fclose(early);
         batch_free(*b);
         *b = NULL;
         setup_free(s);
+    } else if (csv) {
+        *csv = early;
     }
     return e;
 }
@@ -1646,7 +1681,7 @@ static int cmd_verify(int argc, char **argv, options *o)
     error_code e;
     int rc;
 
-    int answered = 0;
+    int answered = 0, streamed;
 
     if ((e = begin(argc, argv, o, &s, &answered)) != ERR_OK || answered)
         return exit_status(e);
@@ -1683,7 +1718,8 @@ static int cmd_verify(int argc, char **argv, options *o)
                 o->audit.severity[i] = made.severity[i];
     }
     optind++;
-    if (!(b = run_batch(&s, o, argc, argv)) || b->interrupted) {
+    if (!(b = run_batch(&s, o, argc, argv, NULL, &streamed, &e)) ||
+        b->interrupted) {
         rc = EXIT_IO;
         goto done;
     }

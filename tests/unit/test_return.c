@@ -99,6 +99,69 @@ static double num(xmlDocPtr doc, const char *expr)
 
 #define J "/t:return/t:unit[@code='620402003005']"
 
+/* batch_opts.on_final: each register once, in path order, its
+ * diagnostics final when it is called (the batch rules' findings there,
+ * nothing added after); a failure there stops the batch with it. */
+typedef struct {
+    size_t calls, order[8], found[8], fail_at;
+    int bad_order;
+} finals;
+
+static error_code on_final(void *ud, const batch_t *b, size_t i)
+{
+    finals *f = ud;
+    if (f->calls >= 8 || i != f->calls)
+        f->bad_order = 1;
+    else {
+        f->order[f->calls] = i;
+        f->found[f->calls] =
+            b->regs[i].found ? diag_store_total(b->regs[i].found, -1) : 0;
+    }
+    f->calls++;
+    return i + 1 == f->fail_at ? ERR_WRITE : ERR_OK;
+}
+
+static void test_batch_on_final(void **state)
+{
+    /* given out of order; the last by path has 3 duplicate-household
+     * findings, which the batch rules add once the two before it are read */
+    const char *paths[] = {"audit/duplicate-household.xml", "audit/clean.xml",
+                           "audit/duplicate-household-other.xml"};
+    int threads;
+    (void)state;
+    for (threads = 1; threads <= 3; threads++) {
+        finals f = {0};
+        batch_opts bo = {.schema = schema,
+                         .vocab = vocab,
+                         .rvocab = rvocab,
+                         .audit = &aopts,
+                         .threads = threads,
+                         .on_final = on_final,
+                         .final_ud = &f};
+        error_code rc;
+        batch_t *b = batch_run(paths, 3, &bo, &rc);
+        size_t i;
+        assert_non_null(b);
+        assert_int_equal(f.calls, 3);
+        assert_false(f.bad_order);
+        for (i = 0; i < 3; i++)
+            assert_int_equal(f.found[i],
+                             diag_store_total(b->regs[i].found, -1));
+        assert_string_equal(b->regs[2].path, "audit/duplicate-household.xml");
+        assert_int_equal(diag_store_count(b->regs[2].found,
+                                          "duplicate-household", DIAG_ERROR),
+                         3);
+        batch_free(b);
+
+        /* a failure in the second call: no third, the batch fails */
+        memset(&f, 0, sizeof f);
+        f.fail_at = 2;
+        assert_null(batch_run(paths, 3, &bo, &rc));
+        assert_int_equal(rc, ERR_WRITE);
+        assert_int_equal(f.calls, 2);
+    }
+}
+
 static void test_reference_figures(void **state)
 {
     const char *paths[] = {"../examples/jinshan-2011.xml"};
@@ -509,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_rollups_sum),
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_partial),
+        cmocka_unit_test(test_batch_on_final),
         cmocka_unit_test(test_validate_reports_first_problem),
         cmocka_unit_test(test_csv_fields),
         cmocka_unit_test(test_csv_rows),
