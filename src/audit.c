@@ -198,16 +198,16 @@ struct audit_reg {
 
     /* the streaming pass only; freed by audit_reg_finish */
     int streaming;
-    htab ids;      /* fingerprints of the ids seen (no values) */
-    htab suspects; /* fingerprints met twice: confirm them */
-    htab cadre_ix; /* cadre id -> index + 1 in cadres */
-    htab addrs;    /* address digest -> index + 1 in hh */
+    htab ids;         /* fingerprints of the ids seen (no values) */
+    htab suspects;    /* fingerprints met twice: confirm them */
+    htab cadre_ix;    /* cadre id -> index + 1 in cadres */
+    htab addrs;       /* address digest -> index + 1 in hh */
     uint64_t addr_fp; /* the household's address, not yet looked up, or 0 */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
     unsigned long serial; /* visits seen, for per-visit de-duplication */
-    id_use *uses; /* the household's ids (household_ids) */
+    id_use *uses;         /* the household's ids (household_ids) */
     size_t n_uses, cap_uses;
 
     /* the confirming pass (see audit_reg_confirm) */
@@ -749,8 +749,8 @@ static cadre_rec *find_cadre(const audit_reg *a, const char *id)
     const void *ctx[2] = {a, id};
     htab_key key = {same_cadre, ctx};
     uint32_t v;
-    if (!id ||
-        !htab_find(&a->cadre_ix, htab_fingerprint(&a->cadre_ix, id, NULL), &key, &v))
+    if (!id || !htab_find(&a->cadre_ix,
+                          htab_fingerprint(&a->cadre_ix, id, NULL), &key, &v))
         return NULL;
     return &a->cadres[value_index(v)];
 }
@@ -963,8 +963,8 @@ static int household_key_check(audit_reg *a, const rd_household *h)
     k = &a->hh[a->n_hh - 1];
     ctx[0] = a;
     ctx[1] = k->addr;
-    if (htab_find_or_add(&a->addrs, fp, &key, index_value(a->n_hh - 1),
-                         &prev) < 0)
+    if (htab_find_or_add(&a->addrs, fp, &key, index_value(a->n_hh - 1), &prev) <
+        0)
         return -1;
     if (prev) {
         const hh_rec *first = &a->hh[value_index(prev)];
