@@ -100,8 +100,8 @@ static uint32_t shard_slot(const htab_shard *s, uint64_t fp,
                            const htab_key *key)
 {
     uint32_t i = home(s, fp);
-    while (s->fp[i] && (s->fp[i] != fp ||
-                        (key && key->same && !key->same(key->ctx, s->val[i]))))
+    while (s->fp[i] && (s->fp[i] != fp || (key && key->same && s->val &&
+                                           !key->same(key->ctx, s->val[i]))))
         i = i + 1 == s->cap ? 0 : i + 1;
     return i;
 }
@@ -215,7 +215,7 @@ int htab_find(const htab *h, uint64_t fp, const htab_key *key, uint32_t *val)
     if (!s->fp[i])
         return 0;
     if (val)
-        *val = h->has_val ? s->val[i] : 1;
+        *val = s->val ? s->val[i] : 1;
     return 1;
 }
 
@@ -228,12 +228,13 @@ int htab_find_or_add(htab *h, uint64_t fp, const htab_key *key, uint32_t v,
     if (shard_room(s, h->has_val) < 0)
         return -1;
     i = shard_slot(s, fp, key);
+    /* s->val: there when the table has values (h->has_val) */
     if (s->fp[i]) {
-        *prev = h->has_val ? s->val[i] : 1;
+        *prev = s->val ? s->val[i] : 1;
         return 0;
     }
     s->fp[i] = fp;
-    if (h->has_val)
+    if (s->val)
         s->val[i] = v;
     s->n++;
     /* the analyzer loses shard_room's arrays in its struct copy */

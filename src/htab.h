@@ -61,8 +61,7 @@ uint64_t htab_fingerprint_bytes(const htab *h, const char *k, const void *p,
 void htab_prefetch(const htab *h, uint64_t fp);
 /* Looks up FP (the entry KEY accepts). 1 when found, with its value in
  * *VAL (when VAL is not NULL; 1 in a table without values); else 0. */
-int htab_find(const htab *h, uint64_t fp, const htab_key *key,
-              uint32_t *val);
+int htab_find(const htab *h, uint64_t fp, const htab_key *key, uint32_t *val);
 /* Looks FP (KEY) up and, when absent, adds it with V (non-zero). *PREV
  * gets the value found (1 in a table without values), or 0 when the key
  * was new. 0, or -1 on no memory. */

@@ -71,10 +71,9 @@ static void test_reserve(void **state)
         slots = htab_slots(&h);
         assert_true(slots >= n);
         for (i = 0; i < n; i++) {
-            assert_int_equal(
-                htab_find_or_add(&h, mix(i + z * 1000000), NULL,
-                                 (uint32_t)i + 1, &prev),
-                0);
+            assert_int_equal(htab_find_or_add(&h, mix(i + z * 1000000), NULL,
+                                              (uint32_t)i + 1, &prev),
+                             0);
             assert_int_equal(prev, 0);
         }
         assert_int_equal(htab_slots(&h), slots); /* no shard grew */
@@ -95,7 +94,7 @@ static void test_reserve(void **state)
 
 /* Keys that share a fingerprint: with 2-bit fingerprints every key
  * collides; the caller's SAME tells them apart, the first holder stays. */
-static const char *const words[] = {"a", "bb", "ccc", "dddd", "e",
+static const char *const words[] = {"a",  "bb", "ccc", "dddd", "e",
                                     "ff", "g",  "hh",  "iii",  "j"};
 static int same_word(const void *ctx, uint32_t val)
 {
