@@ -962,6 +962,8 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv,
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
+    if (p && *streamed)
+        print_flush(p); /* what was printed comes before what is said */
     if (!b)
         fprintf(stderr, _("canvass: %s\n"), error_string(*rc));
     else if (b->interrupted)
