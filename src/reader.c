@@ -920,7 +920,8 @@ typedef struct {
     uint64_t have;
     attr_t v[N_ATTRS];
 } tag_attrs;
-_Static_assert(N_ATTRS <= 64, "attribute names fit the mask");
+_Static_assert(N_ATTRS <= 64,
+               "attribute names fit the mask"); /* i18n: not prose */
 
 /* The attribute NAME of tag T, or NULL. */
 #define ATTR(t, name)                                                          \
