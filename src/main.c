@@ -35,8 +35,13 @@
  * --lang's, whatever the locale: for zh the Chinese catalogue is read by
  * catalog.c and handed to the writers as a diag_lang (options.doc_lang).
  *
+ * Check and build print each register's findings as soon as they are
+ * final, while the batch is still reading the registers after it
+ * (batch_opts.on_final, called from a worker thread, one call at a time,
+ * in path order: print_final); with the progress line on a terminal they
+ * are printed once the batch is read instead, so as not to cut into it.
  * Build reads the findings once for the terminal and findings.csv
- * (print_diags): the CSV goes into an unnamed file made beside OUTDIR
+ * (printer_reg): the CSV goes into an unnamed file made beside OUTDIR
  * (O_TMPFILE) and is linked into the set when the outputs are written;
  * where that cannot be done (another file system, no O_TMPFILE, any
  * failure) findings.csv is written from the findings again, as merge
@@ -1283,7 +1288,7 @@ done:
 }
 
 /* Writes every output of XML (and findings.csv from BT, or CSV when it
- * was written already: print_diags) into the private folder of OUTDIR,
+ * was written already: printer_reg) into the private folder of OUTDIR,
  * then puts the whole set in place in one step (output.c). Returns an
  * exit code, or -1 when all is done; o->wrote tells whether the set was
  * put in place. */
