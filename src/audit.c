@@ -57,8 +57,10 @@
  * A household's ids (and its address digest) are fingerprinted and their
  * home slots prefetched first, then looked up after the household's other
  * rules, by when the slots have arrived; its ids are sorted into document
- * order only when they are not in it already (nearly never). audit_batch
- * sizes its two tables once for all the households it has.
+ * order only when they are not in it already (nearly never). The batch
+ * rules' two tables are sized for the first register's households at once
+ * (then grow by half as later registers are added), and each household's
+ * slots are asked for 16 households ahead of its look-ups.
  *
  * Collisions never make a finding. Two different keys share a
  * fingerprint with probability about n^2/2^65 for n keys: 2e-6 for the

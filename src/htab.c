@@ -11,8 +11,8 @@
  * between 57% and 85% full: 8 bytes a slot is 9.4 to 14 bytes an entry
  * (about 11 on average) in a table without values, 12 bytes a slot 14 to
  * 21 with them. A table whose size is known beforehand (the batch's
- * households) is sized once by htab_reserve and never grows; it ends
- * about 83% full.
+ * tables, for the first register's households) is sized once by
+ * htab_reserve and does not grow for those; it ends about 83% full.
  *
  * Fingerprints only. Keys are not kept: two keys share a fingerprint with
  * probability about n^2/2^65 for n keys. A caller that must tell them
