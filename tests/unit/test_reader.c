@@ -560,6 +560,21 @@ static void address_of(char *out, size_t k)
         out[0] = 'x'; /* "address" is at least one character once trimmed */
 }
 
+/* Copies SMALL up to its first household into TEXT: the bytes copied
+ * (where households go next), the line they end on in *LINE, and in *TAIL
+ * the rest of SMALL from </households> on, to close the register. */
+static size_t small_head(char *text, unsigned *line, const char **tail)
+{
+    const char *h0 = strstr(small, "    <household id=\"h1\"");
+    size_t o;
+    *line = 1;
+    for (o = 0; small + o < h0; o++)
+        *line += small[o] == '\n';
+    memcpy(text, small, o);
+    *tail = strstr(small, "  </households>");
+    return o;
+}
+
 /* The position of every element is its '<', in characters: two
  * households on a line, the first with an address of 0 to 99 characters
  * of one to four bytes (tags of every length around the 16-byte blocks
@@ -571,18 +586,14 @@ static void test_tag_positions(void **state)
     static char text[200000];
     static places p;
     char path[] = "/tmp/canvass-reader-XXXXXX", addr[512], a[1024];
-    const char *h0 = strstr(small, "    <household id=\"h1\""),
-               *h1 = strstr(small, "  </households>");
-    unsigned line = 1, want_line[400], want_col[400];
+    const char *h1;
+    unsigned line, want_line[400], want_col[400];
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
     size_t k, n = 0, o;
     int split, i;
     (void)state;
-    for (o = 0; small + o < h0; o++)
-        line += small[o] == '\n';
-    memcpy(text, small, (size_t)(h0 - small));
-    o = (size_t)(h0 - small);
+    o = small_head(text, &line, &h1);
     for (split = 0; split < 2; split++)
         for (k = 0; k < 100; k++) {
             address_of(addr, k ? k : 1);
@@ -625,18 +636,14 @@ static void test_long_tag_position(void **state)
 {
     static char text[100000];
     char path[] = "/tmp/canvass-reader-XXXXXX", first[128];
-    const char *h0 = strstr(small, "    <household id=\"h1\""),
-               *h1 = strstr(small, "  </households>");
+    const char *h1;
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
     seen s;
-    unsigned line = 1;
+    unsigned line;
     size_t o, i;
     (void)state;
-    for (o = 0; small + o < h0; o++)
-        line += small[o] == '\n';
-    memcpy(text, small, (size_t)(h0 - small));
-    o = (size_t)(h0 - small);
+    o = small_head(text, &line, &h1);
     snprintf(first, sizeof first,
              "<household id=\"h0\" dwelling=\"building\" address=\"一号楼\"/>");
     o += (size_t)sprintf(text + o,
