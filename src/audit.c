@@ -208,6 +208,8 @@ struct audit_reg {
     htab cadre_ix;    /* cadre id -> index + 1 in cadres */
     htab addrs;       /* address digest -> index + 1 in hh */
     uint64_t addr_fp; /* the household's address, not yet looked up, or 0 */
+    uint64_t file_size; /* the register's (rd_head), for size_tables */
+    int sized;          /* size_tables has been done */
     cadre_rec *cadres;
     size_t n_cadres;
     int32_t start, end, reported;
@@ -779,6 +781,7 @@ int audit_head(audit_reg *a, const rd_head *h)
     a->start = h->campaign.start;
     a->end = h->campaign.end;
     a->reported = h->campaign.reported;
+    a->file_size = h->file_size;
     if (h->n_cadres && !(a->cadres = calloc(h->n_cadres, sizeof *a->cadres)))
         goto fail;
     for (i = 0; i < h->n_cadres; i++) {
@@ -1163,10 +1166,32 @@ fail:
     return rc;
 }
 
+/* The ids and addresses tables sized at once for the whole register, once
+ * a sixteenth of it is read: what that part put in them, times the
+ * register's size over what was read, and an eighth more. Growing them by
+ * halves instead moves every entry two or three times over, and in a
+ * 1,000,000-household register the ids table is 70 MB. A register whose
+ * later part holds fewer ids per byte gets a table that much emptier (it
+ * cannot be bigger than 18 times what the part read put in it); one with
+ * more grows on from there. Small registers are left to grow. A failure
+ * (no memory) leaves the tables to grow as before. */
+#define SIZE_TABLES_MIN ((uint64_t)4 << 20)
+static void size_tables(audit_reg *a, uint64_t read)
+{
+    double scale = (double)a->file_size / (double)read * 1.125;
+    a->sized = 1;
+    (void)htab_reserve(&a->ids, (size_t)((double)a->ids.n * scale));
+    (void)htab_reserve(&a->addrs, (size_t)((double)a->addrs.n * scale));
+    (void)RESERVE_HUGE(a->hh, (size_t)((double)a->n_hh * scale), a->cap_hh);
+}
+
 int audit_household(audit_reg *a, const rd_household *h)
 {
     if (!a->streaming || !h->id)
         return 0; /* finished already, or nothing to name it by */
+    if (!a->sized && !a->confirming && a->file_size >= SIZE_TABLES_MIN &&
+        h->read >= a->file_size / 16)
+        size_tables(a, h->read);
     /* the household's findings are one group: sorted, then streamed */
     diag_store_begin(a->sink);
     if (a->confirming) { /* the second pass: ids only */
@@ -1356,8 +1381,8 @@ error_code audit_batcher_add(audit_batcher *b, audit_reg *a)
         return ERR_NOMEM;
     /* the first register's households are known at once: the tables are
      * sized for them (they grow by halves for the later ones) */
-    if (htab_reserve(&b->by_id, a->n_hh) < 0 ||
-        htab_reserve(&b->by_addr, a->n_hh_addr) < 0)
+    if (!b->by_id.n && (htab_reserve(&b->by_id, a->n_hh) < 0 ||
+                        htab_reserve(&b->by_addr, a->n_hh_addr) < 0))
         return ERR_NOMEM;
     b->r[i] = a;
     b->base[i] = b->total;

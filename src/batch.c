@@ -120,7 +120,7 @@ static const reader_callbacks confirm_callbacks = {
     confirm_head, confirm_household, NULL, confirm_diag};
 
 /* Reads register J again when its audit suspects duplicate ids. The file
- * must be the same as in the first pass (same SHA-256), or it changed
+ * must be the same as in the first pass (same digest), or it changed
  * while being read: an I/O failure of that register. */
 static error_code confirm(reader_t *rd, job *j)
 {
@@ -137,7 +137,7 @@ static error_code confirm(reader_t *rd, job *j)
     if (rc == ERR_NOMEM || rc == ERR_INTERRUPTED)
         return rc;
     if (rc == ERR_OK && again.valid && again.size == r->rr.size &&
-        !strcmp(again.sha256, r->rr.sha256))
+        !strcmp(again.digest, r->rr.digest))
         return ERR_OK;
     d.file = r->path;
     d.severity = DIAG_ERROR;
@@ -204,6 +204,7 @@ static void *worker(void *arg)
         return NULL;
     }
     reader_set_stop(rd, s->o->stop);
+    reader_set_digest(rd, s->o->digest);
     if (s->o->progress)
         reader_set_progress(rd, on_bytes, s);
     for (;;) {

@@ -57,6 +57,8 @@ typedef struct {
     int threads;                       /* 0: one per core */
     const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
     size_t spill;                      /* diag_store_new's: 0 by default */
+    reader_digest digest; /* each register's rr.digest: READER_SHA256 (0)
+                           * for a return's provenance */
     /* progress: called by the worker threads, under a lock, as registers
      * are read (bytes read so far in the batch, registers done); NULL for
      * none */

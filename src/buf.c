@@ -6,6 +6,7 @@
  * of canvass is here. A failed buf_t keeps its text until buf_free or
  * buf_detach, so a caller that never checks still frees it.
  */
+#define _DEFAULT_SOURCE 1 /* madvise */
 #include "buf.h"
 
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap)
 {
@@ -36,6 +38,40 @@ error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap)
         return ERR_NOMEM;
     memcpy(ptr, &grown, sizeof grown);
     *cap = want;
+    return ERR_OK;
+}
+
+void *buf_alloc_huge(size_t len)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p;
+    if (len < huge / 2)
+        return calloc(1, len ? len : 1);
+    if (len > SIZE_MAX - huge)
+        return NULL;
+    len = (len + huge - 1) & ~(huge - 1);
+    if (!(p = aligned_alloc(huge, len)))
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, len, MADV_HUGEPAGE); /* advice: fine if refused */
+#endif
+    memset(p, 0, len);
+    return p;
+}
+
+error_code buf_reserve_huge(void *ptr, size_t elem, size_t n, size_t *cap)
+{
+    void *old, *p;
+    if (n <= *cap)
+        return ERR_OK;
+    if (!elem || n > SIZE_MAX / elem || !(p = buf_alloc_huge(n * elem)))
+        return ERR_NOMEM;
+    memcpy(&old, ptr, sizeof old);
+    if (*cap)
+        memcpy(p, old, *cap * elem);
+    free(old);
+    memcpy(ptr, &p, sizeof p);
+    *cap = n;
     return ERR_OK;
 }
 

@@ -38,6 +38,23 @@ error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap);
 
 #define GROW(ptr, n, cap) buf_grow_array(&(ptr), sizeof *(ptr), (n), &(cap))
 
+/* LEN bytes, zero-filled, for a big table looked up at random: from 1 MiB
+ * on, aligned to 2 MiB and rounded up to a multiple of it, and the system
+ * asked to back it with huge pages (transparent huge pages, where it gives
+ * them on request), so that a look-up costs one memory access, not also a
+ * walk of the page tables, and filling it faults once per 2 MiB, not per
+ * 4 KiB. NULL on no memory. Freed with free(). */
+void *buf_alloc_huge(size_t len);
+
+/* Makes room for N elements in the array PTR of capacity CAP at once, in
+ * memory from buf_alloc_huge (the array keeps growing through GROW after
+ * that). Use RESERVE_HUGE. ERR_OK, or ERR_NOMEM with PTR and CAP as they
+ * were. */
+error_code buf_reserve_huge(void *ptr, size_t elem, size_t n, size_t *cap);
+
+#define RESERVE_HUGE(ptr, n, cap)                                              \
+    buf_reserve_huge(&(ptr), sizeof *(ptr), (n), &(cap))
+
 /* Appends N bytes of S. */
 void buf_add(buf_t *b, const char *s, size_t n);
 

@@ -37,6 +37,8 @@
 
 #include <xxhash.h>
 
+#include "buf.h"
+
 #define SHARD_MIN 64
 
 void htab_init(htab *h, int bits, int has_val)
@@ -49,10 +51,13 @@ void htab_init(htab *h, int bits, int has_val)
 void htab_free(htab *h)
 {
     size_t i;
-    for (i = 0; i < HTAB_SHARDS; i++) {
-        free(h->s[i].fp);
-        free(h->s[i].val);
-    }
+    for (i = 0; i < HTAB_SHARDS; i++)
+        if (!h->s[i].in_block) {
+            free(h->s[i].fp);
+            free(h->s[i].val);
+        }
+    free(h->block);
+    h->block = NULL;
     h->n = 0;
     memset(h->s, 0, sizeof h->s);
 }
@@ -122,14 +127,36 @@ void htab_prefetch(const htab *h, uint64_t fp)
 #endif
 }
 
-/* S, with its entries, moved into a table of CAP slots. 0, or -1 on no
- * memory (S unchanged). */
+/* S's entries moved into G (zeroed arrays, G->cap slots, as many as S's
+ * entries or more), S's own arrays freed, G put in its place. */
+static void shard_move(htab_shard *s, htab_shard *g, int has_val)
+{
+    uint32_t i;
+    g->n = s->n;
+    for (i = 0; i < s->cap; i++)
+        if (s->fp[i]) {
+            /* every entry moves to the first empty slot from its home */
+            uint32_t j = home(g, s->fp[i]);
+            while (g->fp[j])
+                j = j + 1 == g->cap ? 0 : j + 1;
+            g->fp[j] = s->fp[i];
+            if (has_val)
+                g->val[j] = s->val[i];
+        }
+    if (!s->in_block) {
+        free(s->fp);
+        free(s->val);
+    }
+    *s = *g;
+}
+
+/* S, with its entries, moved into a table of CAP slots of its own. 0, or
+ * -1 on no memory (S unchanged). */
 static int shard_resize(htab_shard *s, uint32_t cap, int has_val)
 {
     htab_shard g;
-    uint32_t i;
     g.cap = cap;
-    g.n = s->n;
+    g.in_block = 0;
     g.fp = calloc(g.cap, sizeof *g.fp);
     g.val = has_val ? calloc(g.cap, sizeof *g.val) : NULL;
     if (!g.fp || (has_val && !g.val)) {
@@ -137,19 +164,7 @@ static int shard_resize(htab_shard *s, uint32_t cap, int has_val)
         free(g.val);
         return -1;
     }
-    for (i = 0; i < s->cap; i++)
-        if (s->fp[i]) {
-            /* every entry moves to the first empty slot from its home */
-            uint32_t j = home(&g, s->fp[i]);
-            while (g.fp[j])
-                j = j + 1 == g.cap ? 0 : j + 1;
-            g.fp[j] = s->fp[i];
-            if (has_val)
-                g.val[j] = s->val[i];
-        }
-    free(s->fp);
-    free(s->val);
-    *s = g;
+    shard_move(s, &g, has_val);
     /* the analyzer loses g's arrays in the struct copy into the shard */
     return 0; /* NOLINT(clang-analyzer-unix.Malloc) */
 }
@@ -189,19 +204,40 @@ int htab_reserve(htab *h, size_t n)
      * four standard deviations more */
     uint64_t m = (uint64_t)n / HTAB_SHARDS + 1, want = m + 4 * isqrt(m) + 1;
     uint64_t cap = want * 20 / 17 + 1;
-    size_t i;
-    if (h->n || n == 0)
+    size_t i, moving = 0, slot = h->has_val ? 12 : 8;
+    unsigned char *blk, *fp_at, *val_at;
+
+    if (n == 0)
         return 0;
     if (cap < SHARD_MIN)
         cap = SHARD_MIN;
     if (cap > UINT32_MAX / 2)
         return -1;
+    /* The shards smaller than that move into one new block. Those in the
+     * old block are among them: a block's shards are the smallest (any
+     * smaller than it moved in with it, and shards only grow, out of it). */
     for (i = 0; i < HTAB_SHARDS; i++)
-        if (h->s[i].cap < cap &&
-            shard_resize(&h->s[i], (uint32_t)cap, h->has_val) < 0) {
-            htab_free(h);
-            return -1;
+        moving += h->s[i].cap < cap;
+    if (moving == 0)
+        return 0;
+    if (cap > SIZE_MAX / slot / moving ||
+        !(blk = buf_alloc_huge(moving * slot * (size_t)cap)))
+        return -1;
+    fp_at = blk; /* the fp arrays, then the val arrays: all aligned */
+    val_at = blk + moving * (size_t)cap * sizeof(uint64_t);
+    for (i = 0; i < HTAB_SHARDS; i++)
+        if (h->s[i].cap < cap) {
+            htab_shard g;
+            g.cap = (uint32_t)cap;
+            g.in_block = 1;
+            g.fp = (uint64_t *)(void *)fp_at;
+            g.val = h->has_val ? (uint32_t *)(void *)val_at : NULL;
+            fp_at += (size_t)cap * sizeof(uint64_t);
+            val_at += (size_t)cap * sizeof(uint32_t);
+            shard_move(&h->s[i], &g, h->has_val);
         }
+    free(h->block); /* nothing is left in it */
+    h->block = blk;
     return 0;
 }
 

@@ -19,10 +19,12 @@ typedef struct {
     uint64_t *fp;
     uint32_t *val;   /* NULL in a table without values */
     uint32_t n, cap; /* cap: 0, or at least 64, grown by halves */
+    int in_block;    /* fp and val lie in the table's block */
 } htab_shard;
 
 typedef struct {
     htab_shard s[HTAB_SHARDS];
+    void *block; /* htab_reserve's one allocation for all shards, or NULL */
     size_t n;
     int bits; /* fingerprint width: 64 (fewer only in tests) */
     int has_val;
@@ -42,10 +44,12 @@ typedef struct {
 void htab_init(htab *h, int bits, int has_val);
 /* Frees the arrays; the table is empty and may be used again. */
 void htab_free(htab *h);
-/* Sizes an empty table for N entries at once, so that adding them grows
- * nothing (unless the fingerprints fall very unevenly on the shards); a
- * table already holding entries is left as it is. 0, or -1 on no memory
- * (the table is then still empty and usable). */
+/* Sizes the table for N entries in all, so that adding up to that many
+ * grows nothing (unless the fingerprints fall very unevenly on the
+ * shards): every shard smaller than that moves, with its entries, into one
+ * allocation. Nothing is done when N is no more than the table already
+ * holds room for. 0, or -1 on no memory (the table is then unchanged and
+ * still usable: it grows as before). */
 int htab_reserve(htab *h, size_t n);
 /* Slots in all shards (for the design note's figures and the tests). */
 size_t htab_slots(const htab *h);

@@ -153,6 +153,10 @@ typedef struct {
                               * community in the return); SIZE_MAX all */
     int list_set;        /* --max-findings given: check lists so many */
     int quiet;           /* --quiet: no progress line */
+    /* how each register is hashed: SHA-256 where a return records it,
+     * XXH3-128 for check, which only sees whether a file changed between
+     * its two readings */
+    reader_digest digest;
     audit_opts audit;
     char rule_given[RULE_COUNT_]; /* --rule named the rule (verify: it
                                    * overrides the return's severity) */
@@ -947,6 +951,7 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv,
     bo.audit = &o->audit;
     bo.threads = o->threads;
     bo.stop = &interrupted;
+    bo.digest = o->digest;
     if (!o->quiet && isatty(STDERR_FILENO)) {
         for (i = optind; i < argc; i++) {
             struct stat st;
@@ -1138,8 +1143,10 @@ static int cmd_check(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
-    error_code e = start(argc, argv, o, stdout, &s, &b, NULL);
+    error_code e;
     int rc;
+    o->digest = READER_XXH128;
+    e = start(argc, argv, o, stdout, &s, &b, NULL);
     if (e != ERR_OK || !b)
         return exit_status(e);
     rc = interrupted ? EXIT_IO : batch_status(b);
@@ -1756,7 +1763,7 @@ static int cmd_verify(int argc, char **argv, options *o)
     for (i = 0; i < b->n; i++) {
         const char *slash = strrchr(b->regs[i].path, '/');
         given[i].file = slash ? slash + 1 : b->regs[i].path;
-        given[i].sha256 = b->regs[i].rr.sha256;
+        given[i].sha256 = b->regs[i].rr.digest;
         given[i].size = b->regs[i].rr.size;
     }
     if ((n = verify_compare(rd, rb, given, b->n, print_verify_item, o)) < 0)

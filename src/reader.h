@@ -7,7 +7,8 @@
  * first invalid byte makes the register invalid, with its line and column),
  * refuses constructs that would take libxml2 quadratic time, feeds the
  * rest in chunks to a libxml2 push parser with the schema validator
- * plugged into its SAX stream, hashes it (SHA-256) as it goes, and calls
+ * plugged into its SAX stream, hashes it (SHA-256, or XXH3-128 where only
+ * a change must be seen) as it goes, and calls
  * back:
  *   head       once, after </cadres>: community, campaign, cadres;
  *   household  at each </household>, with the household's members, visits,
@@ -64,6 +65,7 @@ typedef struct {
     rd_campaign campaign;
     rd_cadre *cadres;
     size_t n_cadres;
+    uint64_t file_size; /* the register's size when opened (0: unknown) */
 } rd_head;
 
 /* Groups a register schema may define: a member's groups are one 64-bit
@@ -128,6 +130,8 @@ typedef struct {
     size_t n_items;
     rd_service *services;
     size_t n_services;
+    uint64_t read; /* bytes of the register read so far: to the end of the
+                    * chunk this household ends in */
 } rd_household;
 
 typedef struct {
@@ -150,8 +154,17 @@ typedef struct {
     int valid;       /* 1: well-formed and schema-valid */
     unsigned errors; /* schema/well-formedness errors reported */
     uint64_t size;   /* bytes read */
-    char sha256[65]; /* hex digest of the whole file */
+    char digest[65]; /* hex digest of the whole file (reader_set_digest) */
 } reader_result;
+
+/* What reader_read hashes each file with. */
+typedef enum {
+    READER_SHA256, /* SHA-256 (nettle), 64 digits: the provenance digest a
+                    * return records; the default */
+    READER_XXH128  /* XXH3-128 (libxxhash), 32 digits: enough to tell
+                    * whether a file changed between two readings (check
+                    * needs no more), at a tiny part of the cost */
+} reader_digest;
 
 typedef struct reader reader_t;
 
@@ -159,6 +172,9 @@ typedef struct reader reader_t;
  * vocabulary VOCAB (borrowed). NULL on no memory. */
 reader_t *reader_new(xmlSchemaPtr schema, const vocab_t *vocab);
 void reader_free(reader_t *r);
+
+/* Makes reader_read hash with KIND (READER_SHA256 until then). */
+void reader_set_digest(reader_t *r, reader_digest kind);
 
 /* Makes reader_read stop at the next chunk, with ERR_INTERRUPTED, once
  * *STOP is non-zero (a flag set by a signal handler; borrowed). */

@@ -606,7 +606,7 @@ error_code return_build(const batch_t *b, const return_opts *o, char **xml,
     for (i = 0; i < b->n; i++) {
         const batch_reg *r = &b->regs[i];
         src[i].file = base_name(r->path);
-        src[i].sha256 = r->rr.sha256;
+        src[i].sha256 = r->rr.digest;
         src[i].community = r->community;
         src[i].size = r->rr.size;
         src[i].errors = r->errors;

@@ -84,12 +84,79 @@ static void test_reserve(void **state)
             assert_int_equal(htab_find(&h, mix(i + z * 1000000), NULL, &v), 1);
             assert_int_equal(v, (uint32_t)i + 1);
         }
-        /* reserving a table that holds entries changes nothing */
-        assert_int_equal(htab_reserve(&h, 10 * n), 0);
+        /* no more than it holds room for: nothing moves */
+        assert_int_equal(htab_reserve(&h, n), 0);
         assert_int_equal(htab_slots(&h), slots);
         htab_free(&h);
         assert_int_equal(htab_slots(&h), 0);
     }
+}
+
+/* A table reserved again while it holds entries, some shards grown out of
+ * the first block: every entry is still found with its value, and the
+ * table then takes the reserved number without growing (audit.c sizes
+ * the ids table once a part of the register is read). With and without
+ * values, and with 3-bit fingerprints (keys told apart by SAME). */
+static int same_index(const void *ctx, uint32_t val)
+{
+    return val == *(const uint32_t *)ctx;
+}
+
+/* Key I's fingerprint: a spread one, or with narrow fingerprints one of
+ * seven, so that most keys share theirs. */
+static uint64_t fp_of(const htab *h, uint32_t i)
+{
+    return h->bits < 64 ? i % 7 + 1 : mix(i);
+}
+
+static void test_reserve_again(void **state)
+{
+    static const int bits[] = {64, 3};
+    int b, has_val;
+    (void)state;
+    for (b = 0; b < 2; b++)
+        for (has_val = 0; has_val < 2; has_val++) {
+            htab h;
+            uint32_t i, prev, v, n = bits[b] == 3 ? 300 : 60000;
+            size_t slots;
+            uint32_t k;
+            htab_key key = {same_index, &k};
+            const htab_key *kp = bits[b] == 3 ? &key : NULL;
+            htab_init(&h, bits[b], has_val || bits[b] == 3);
+            assert_int_equal(htab_reserve(&h, n / 10), 0);
+            for (i = 1; i <= n / 2; i++) { /* past the first block */
+                k = i;
+                assert_int_equal(htab_find_or_add(&h, fp_of(&h, i),
+                                                  kp, i, &prev),
+                                 0);
+                assert_int_equal(prev, 0);
+            }
+            assert_int_equal(htab_reserve(&h, n), 0);
+            slots = htab_slots(&h);
+            for (i = n / 2 + 1; i <= n; i++) {
+                k = i;
+                assert_int_equal(htab_find_or_add(&h, fp_of(&h, i),
+                                                  kp, i, &prev),
+                                 0);
+                assert_int_equal(prev, 0);
+            }
+            if (bits[b] == 64)
+                assert_int_equal(htab_slots(&h), slots); /* none grew */
+            assert_int_equal(h.n, n);
+            for (i = 1; i <= n; i++) {
+                k = i;
+                v = 0;
+                assert_int_equal(
+                    htab_find(&h, fp_of(&h, i), kp, &v), 1);
+                assert_int_equal(v, h.has_val ? i : 1);
+            }
+            k = n + 1;
+            assert_int_equal(
+                htab_find(&h, fp_of(&h, n + 1), kp, &v),
+                0);
+            htab_free(&h);
+            assert_int_equal(htab_slots(&h), 0);
+        }
 }
 
 /* Keys that share a fingerprint: with 2-bit fingerprints every key
@@ -153,6 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growth_load),
         cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_reserve_again),
         cmocka_unit_test(test_collisions_exact),
         cmocka_unit_test(test_fingerprint_parts),
     };
