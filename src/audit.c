@@ -159,13 +159,14 @@ typedef struct {
     unsigned long stamp;  /* serial of the last visit counted */
 } cadre_rec;
 
-/* 48 bytes a household: what audit_batch needs, and no more. */
+/* 32 bytes a household: what audit_batch needs, and no more. */
+#define ADDR_DIGEST 16
 typedef struct {
     uint32_t id; /* offset of the id in a->hh_ids */
     uint32_t line, col;
     uint8_t has_addr;
     uint8_t dup_in_reg; /* reported already: same address earlier here */
-    uint8_t addr[SHA256_DIGEST_SIZE];
+    uint8_t addr[ADDR_DIGEST];
 } hh_rec;
 
 /* One id used in a household, for the document-order duplicate check;
@@ -386,8 +387,9 @@ static int nfkc_stable(const char *s)
     return 1;
 }
 
-/* SHA-256 of S in NFKC with whitespace collapsed (runs to one space, none
- * at either end). NFKC makes U+3000 and the other Unicode spaces U+0020,
+/* The first ADDR_DIGEST bytes of the SHA-256 of S in NFKC with whitespace
+ * collapsed (runs to one space, none at either end): 128 bits, so that two
+ * of a million addresses share them with odds of 1 in 10^26. NFKC makes U+3000 and the other Unicode spaces U+0020,
  * full-width digits ASCII, and compatibility ideographs their unified
  * ones. The normalized copy lives only here and is wiped before it is
  * freed. Returns 0, or -1 on no memory. A string that is not UTF-8 (it
@@ -421,7 +423,7 @@ static int address_digest(const char *s, uint8_t *out)
         sha256_update(&ctx, (size_t)(p - b), (const uint8_t *)b);
         first = 0;
     }
-    sha256_digest(&ctx, SHA256_DIGEST_SIZE, out);
+    sha256_digest(&ctx, ADDR_DIGEST, out);
     if (norm) {
         volatile uint8_t *w = norm;
         size_t i;
@@ -906,7 +908,7 @@ static int same_addr(const void *ctx, uint32_t val)
 {
     const audit_reg *a = *(const audit_reg *const *)ctx;
     const uint8_t *addr = ((const void *const *)ctx)[1];
-    return !memcmp(a->hh[value_index(val)].addr, addr, SHA256_DIGEST_SIZE);
+    return !memcmp(a->hh[value_index(val)].addr, addr, ADDR_DIGEST);
 }
 
 /* The id of household K. */
@@ -1168,17 +1170,17 @@ fail:
 
 /* The ids and addresses tables sized at once for the whole register, once
  * a sixteenth of it is read: what that part put in them, times the
- * register's size over what was read, and an eighth more. Growing them by
+ * register's size over what was read, and a sixteenth more. Growing them by
  * halves instead moves every entry two or three times over, and in a
  * 1,000,000-household register the ids table is 70 MB. A register whose
  * later part holds fewer ids per byte gets a table that much emptier (it
- * cannot be bigger than 18 times what the part read put in it); one with
+ * cannot be bigger than 17 times what the part read put in it); one with
  * more grows on from there. Small registers are left to grow. A failure
  * (no memory) leaves the tables to grow as before. */
 #define SIZE_TABLES_MIN ((uint64_t)4 << 20)
 static void size_tables(audit_reg *a, uint64_t read)
 {
-    double scale = (double)a->file_size / (double)read * 1.125;
+    double scale = (double)a->file_size / (double)read * 1.0625;
     a->sized = 1;
     (void)htab_reserve(&a->ids, (size_t)((double)a->ids.n * scale));
     (void)htab_reserve(&a->addrs, (size_t)((double)a->addrs.n * scale));
@@ -1319,7 +1321,7 @@ static int same_hh_addr(const void *ctx, uint32_t val)
     const char *code, *id;
     const hh_rec *k = batch_rec(bk->b, val, &code, &id);
     return k->has_addr && !strcmp(code, bk->code) &&
-           !memcmp(k->addr, bk->addr, SHA256_DIGEST_SIZE);
+           !memcmp(k->addr, bk->addr, ADDR_DIGEST);
 }
 
 audit_batcher *audit_batcher_new(const audit_opts *o)
