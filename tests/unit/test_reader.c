@@ -455,6 +455,9 @@ static void test_invalid_stops_handover(void **state)
     reader_free(r);
 }
 
+/* xxh128sum of "abc" (xxHash's published value) */
+#define XXH128_ABC "06b05ab6733a618578af5f94892f3950"
+
 static void test_gb18030_and_hash(void **state)
 {
     reader_t *r = reader_new(schema, vocab);
@@ -477,6 +480,15 @@ static void test_gb18030_and_hash(void **state)
     assert_string_equal(res.digest, "ba7816bf8f01cfea414140de5dae2223"
                                     "b00361a396177a9cb410ff61f20015ad");
     assert_non_null(strstr(s.first_diag, "not an XML file"));
+    /* check's digest: XXH3-128 of the same bytes, big-endian hex (the
+     * canonical form) */
+    reader_set_digest(r, READER_XXH128);
+    strcpy(path, "/tmp/canvass-reader-XXXXXX");
+    write_tmp(path, "abc", 3);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
+    unlink(path);
+    assert_string_equal(res.digest, XXH128_ABC);
     reader_free(r);
 }
 

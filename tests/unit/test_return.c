@@ -1,5 +1,6 @@
 /* test_return.c — batch → tally → return document: counts, roll-ups,
  * provenance, validity against return.xsd, independence of input order. */
+#define _GNU_SOURCE 1 /* memmem */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -159,6 +160,93 @@ static void test_batch_on_final(void **state)
         assert_null(batch_run(paths, 3, &bo, &rc));
         assert_int_equal(rc, ERR_WRITE);
         assert_int_equal(f.calls, 2);
+    }
+}
+
+/* A register with duplicate ids is read twice (the second reading
+ * confirms the suspects). When it changes in between, the register is an
+ * I/O failure saying so, whichever digest tells the readings apart:
+ * SHA-256 (build) or XXH3-128 (check). The change here is one byte of the
+ * campaign's title, made as soon as the first reading has the file's
+ * bytes (the progress callback), so both readings are valid. */
+typedef struct {
+    const char *path;
+    int changed;
+} changer;
+
+static void change_once(void *ud, uint64_t bytes, size_t done, size_t total)
+{
+    changer *c = ud;
+    FILE *f;
+    (void)bytes, (void)done, (void)total;
+    if (c->changed++)
+        return;
+    assert_non_null(f = fopen(c->path, "r+b"));
+    /* the title's first character 走 (E8 B5 B0) becomes 赴 (E8 B5 B4) */
+    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+    {
+        char buf[4096];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        char *at = memmem(buf, n, "title=\"\xe8\xb5\xb0", 10);
+        assert_non_null(at);
+        assert_int_equal(fseek(f, (long)(at - buf) + 9, SEEK_SET), 0);
+        assert_int_equal(fputc(0xb4, f), 0xb4);
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_changed_between_readings(void **state)
+{
+    static const reader_digest kinds[] = {READER_SHA256, READER_XXH128};
+    char path[] = "/tmp/canvass-changed-XXXXXX";
+    size_t k;
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        changer c = {path, 0};
+        batch_opts bo = {.schema = schema,
+                         .vocab = vocab,
+                         .rvocab = rvocab,
+                         .audit = &aopts,
+                         .threads = 1,
+                         .digest = kinds[k],
+                         .progress = change_once,
+                         .progress_ud = &c};
+        const char *paths[] = {path};
+        error_code rc;
+        batch_t *b;
+        int fd;
+        strcpy(path, "/tmp/canvass-changed-XXXXXX");
+        assert_true((fd = mkstemp(path)) >= 0);
+        {
+            FILE *in = fopen("audit/duplicate-id.xml", "rb");
+            char buf[8192];
+            size_t n;
+            assert_non_null(in);
+            n = fread(buf, 1, sizeof buf, in);
+            fclose(in);
+            assert_int_equal(write(fd, buf, n), (ssize_t)n);
+            close(fd);
+        }
+        b = batch_run(paths, 1, &bo, &rc);
+        assert_non_null(b);
+        assert_int_equal(b->regs[0].io, ERR_READ);
+        assert_true(b->io_failed);
+        assert_false(b->regs[0].included);
+        assert_int_equal(strlen(b->regs[0].rr.digest), k == 0 ? 64 : 32);
+        assert_int_equal(diag_store_count(b->regs[0].diags, "io", DIAG_ERROR),
+                         1);
+        batch_free(b);
+
+        /* unchanged, the same register is read twice and counted */
+        c.changed = 1;
+        assert_non_null(b = batch_run(paths, 1, &bo, &rc));
+        assert_int_equal(b->regs[0].io, ERR_OK);
+        assert_int_equal(diag_store_count(b->regs[0].found, "duplicate-id",
+                                          DIAG_ERROR),
+                         diag_store_total(b->regs[0].found, DIAG_ERROR));
+        assert_true(diag_store_total(b->regs[0].found, DIAG_ERROR) > 0);
+        batch_free(b);
+        unlink(path);
     }
 }
 
@@ -568,6 +656,7 @@ static void test_csv_rows(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_changed_between_readings),
         cmocka_unit_test(test_reference_figures),
         cmocka_unit_test(test_rollups_sum),
         cmocka_unit_test(test_order_independent),
