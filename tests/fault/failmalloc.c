@@ -4,9 +4,10 @@
  * from outside, the program unchanged).
  *
  * Only allocations made by canvass's own code count: malloc, calloc,
- * realloc, strdup and strndup called from the main executable (the caller's
- * return address lies in it). libxml2's and the other libraries' own
- * allocations are left alone: their out-of-memory handling is theirs.
+ * realloc, aligned_alloc, strdup and strndup called from the main
+ * executable (the caller's return address lies in it). libxml2's and the
+ * other libraries' own allocations are left alone: their out-of-memory
+ * handling is theirs.
  *
  *   FAILMALLOC_NTH=N     the Nth counted allocation returns NULL (errno
  *                        ENOMEM); every other one succeeds. 0 or unset:
@@ -32,6 +33,7 @@
 static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
 static void *(*real_realloc)(void *, size_t);
+static void *(*real_aligned_alloc)(size_t, size_t);
 static unsigned long counted, nth;
 static uintptr_t exe_lo, exe_hi, exe_base;
 static int ready, initialising;
@@ -78,6 +80,8 @@ static void init(void)
     real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
     real_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
     real_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
+    real_aligned_alloc =
+        (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
     dl_iterate_phdr(find_exe, NULL);
     n = getenv("FAILMALLOC_NTH");
     nth = n ? strtoul(n, NULL, 10) : 0;
@@ -160,6 +164,17 @@ void *realloc(void *p, size_t n)
     if (fail_now(__builtin_return_address(0)))
         return NULL;
     return real_realloc(p, n);
+}
+
+/* buf_alloc_huge's big tables */
+void *aligned_alloc(size_t al, size_t n)
+{
+    init();
+    if (!real_aligned_alloc)
+        return NULL;
+    if (fail_now(__builtin_return_address(0)))
+        return NULL;
+    return real_aligned_alloc(al, n);
 }
 
 void free(void *p)
