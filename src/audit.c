@@ -40,20 +40,25 @@
  * hash from cadre id to its place in that list, a hash of the address
  * digests seen, and one small record per household (id, address digest,
  * position) kept for audit_batch. Addresses are never kept: only the
- * SHA-256 of the address in its NFKC form (libunistring) with its
- * whitespace collapsed, so that Unicode spellings of one address (NFC or
- * NFD, a CJK compatibility ideograph, full-width digits, an ideographic
- * space) are one address (an address of ASCII and CJK unified ideographs
+ * first 16 bytes of the SHA-256 of the address in its NFKC form
+ * (libunistring) with its whitespace collapsed, so that Unicode spellings
+ * of one address (NFC or NFD, a CJK compatibility ideograph, full-width
+ * digits, an ideographic space) are one address (an address of ASCII and CJK unified ideographs
  * only, nearly all, is its own NFKC and skips the normalizer). What only
  * the streaming pass needs is freed by audit_reg_finish; what the batch
  * needs stays.
  *
  * Hash tables (htab.c). Keys are kept as 64-bit fingerprints (XXH3-64;
- * SHA-256 stays for the provenance digest of each file, in reader.c, and
- * the address digests) in open-addressing tables that grow by half at 85%
+ * SHA-256 stays for the provenance digest a return records, in reader.c,
+ * and the address digests) in open-addressing tables that grow by half at 85%
  * full. The ids table holds the fingerprint alone, 8 bytes a slot: 9.4
- * to 14 bytes an id with the load between 57% and 85% (about 11 on
- * average; a 1,000,000-household register's 7.6 million ids take 73 MB).
+ * to 14 bytes an id with the load between 57% and 85%. A register of 4 MiB
+ * or more has its ids, addresses and household records sized at once
+ * when a sixteenth of it is read (size_tables: what that part held, scaled
+ * to the file's size, a sixteenth more), in huge pages: about 10 bytes an
+ * id (the 720,546 ids of the 100,000-household dense register take 7.2
+ * MB). Growing by halves instead moved every entry two or three times and
+ * faulted each new array in a 4 KiB page at a time.
  * A household's ids (and its address digest) are fingerprinted and their
  * home slots prefetched first, then looked up after the household's other
  * rules, by when the slots have arrived; its ids are sorted into document
@@ -63,11 +68,11 @@
  * slots are asked for 16 households ahead of its look-ups.
  *
  * Collisions never make a finding. Two different keys share a
- * fingerprint with probability about n^2/2^65 for n keys: 2e-6 for the
- * 8.5 million ids of a 1,000,000-household register. The other tables
+ * fingerprint with probability about n^2/2^65 for n keys: 1.4e-6 for the
+ * 7.2 million ids of a 1,000,000-household register. The other tables
  * (cadres, addresses, the batch's households) tell keys that share a
  * fingerprint apart by comparing the key each entry points to (the
- * cadre's id, the full 32-byte address digest, the household's community
+ * cadre's id, the 16-byte address digest, the household's community
  * and id), so they are exact. The ids table keeps no keys; an id whose
  * fingerprint was met before is only a suspect. When a register has
  * suspects (it has duplicate ids, or, that rarely, a collision),

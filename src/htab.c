@@ -10,9 +10,16 @@
  * so growing never holds two copies of the whole set and a table stays
  * between 57% and 85% full: 8 bytes a slot is 9.4 to 14 bytes an entry
  * (about 11 on average) in a table without values, 12 bytes a slot 14 to
- * 21 with them. A table whose size is known beforehand (the batch's
- * tables, for the first register's households) is sized once by
- * htab_reserve and does not grow for those; it ends about 83% full.
+ * 21 with them. A table whose size is known or can be estimated (the
+ * batch's tables, for the first register's households; a register's ids,
+ * once a sixteenth of it is read: audit.c) is sized by htab_reserve: every
+ * shard smaller than asked moves, with its entries, into one allocation
+ * (buf_alloc_huge: from 1 MiB on, in 2 MiB huge pages, so that a look-up
+ * is one memory access, not also a walk of the page tables, and filling
+ * the table faults once per 2 MiB); it then takes that many entries
+ * without growing and ends about 84% full. A shard that outgrows its part
+ * of the block grows on its own as before (its part stays unused until
+ * the table is freed or reserved again).
  *
  * Fingerprints only. Keys are not kept: two keys share a fingerprint with
  * probability about n^2/2^65 for n keys. A caller that must tell them

@@ -4,12 +4,14 @@
  *
  * Design. The file is opened by input.c (O_NONBLOCK so a FIFO cannot hang
  * the open, then fstat: regular files only; the same for returns) and read
- * in 64 KiB chunks; each
- * chunk goes to the SHA-256 and through the input stage (below) to a
- * libxml2 push parser whose SAX stream has the schema validator plugged in
- * (xmlSchemaSAXPlug), 16 KiB at a time so that an interrupt is seen
- * promptly. Measured on libxml2 2.9.14 this is the fastest way to validate
- * and see every element in one pass; memory stays that of one household.
+ * in 64 KiB chunks; each chunk goes to the digest (SHA-256, the provenance
+ * a return records; or XXH3-128 for check, which only needs to see whether
+ * a file changed between two readings: reader_set_digest) and through the
+ * input stage (below) to a libxml2 push parser whose SAX stream has the
+ * schema validator plugged in (xmlSchemaSAXPlug), 16 KiB at a time so that
+ * an interrupt is seen promptly. Measured on libxml2 2.9.14 this is the
+ * fastest way to validate and see every element in one pass; memory stays
+ * that of one household.
  *
  * Input stage (intake.c). We decode, not libxml2: the parser gets UTF-8
  * with its own decoding off (XML_PARSE_IGNORE_ENC). libxml2's decoder
