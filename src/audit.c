@@ -209,11 +209,11 @@ struct audit_reg {
 
     /* the streaming pass only; freed by audit_reg_finish */
     int streaming;
-    htab ids;         /* fingerprints of the ids seen (no values) */
-    htab suspects;    /* fingerprints met twice: confirm them */
-    htab cadre_ix;    /* cadre id -> index + 1 in cadres */
-    htab addrs;       /* address digest -> index + 1 in hh */
-    uint64_t addr_fp; /* the household's address, not yet looked up, or 0 */
+    htab ids;           /* fingerprints of the ids seen (no values) */
+    htab suspects;      /* fingerprints met twice: confirm them */
+    htab cadre_ix;      /* cadre id -> index + 1 in cadres */
+    htab addrs;         /* address digest -> index + 1 in hh */
+    uint64_t addr_fp;   /* the household's address, not yet looked up, or 0 */
     uint64_t file_size; /* the register's (rd_head), for size_tables */
     int sized;          /* size_tables has been done */
     cadre_rec *cadres;

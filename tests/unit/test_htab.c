@@ -126,18 +126,16 @@ static void test_reserve_again(void **state)
             assert_int_equal(htab_reserve(&h, n / 10), 0);
             for (i = 1; i <= n / 2; i++) { /* past the first block */
                 k = i;
-                assert_int_equal(htab_find_or_add(&h, fp_of(&h, i),
-                                                  kp, i, &prev),
-                                 0);
+                assert_int_equal(
+                    htab_find_or_add(&h, fp_of(&h, i), kp, i, &prev), 0);
                 assert_int_equal(prev, 0);
             }
             assert_int_equal(htab_reserve(&h, n), 0);
             slots = htab_slots(&h);
             for (i = n / 2 + 1; i <= n; i++) {
                 k = i;
-                assert_int_equal(htab_find_or_add(&h, fp_of(&h, i),
-                                                  kp, i, &prev),
-                                 0);
+                assert_int_equal(
+                    htab_find_or_add(&h, fp_of(&h, i), kp, i, &prev), 0);
                 assert_int_equal(prev, 0);
             }
             if (bits[b] == 64)
@@ -146,14 +144,11 @@ static void test_reserve_again(void **state)
             for (i = 1; i <= n; i++) {
                 k = i;
                 v = 0;
-                assert_int_equal(
-                    htab_find(&h, fp_of(&h, i), kp, &v), 1);
+                assert_int_equal(htab_find(&h, fp_of(&h, i), kp, &v), 1);
                 assert_int_equal(v, h.has_val ? i : 1);
             }
             k = n + 1;
-            assert_int_equal(
-                htab_find(&h, fp_of(&h, n + 1), kp, &v),
-                0);
+            assert_int_equal(htab_find(&h, fp_of(&h, n + 1), kp, &v), 0);
             htab_free(&h);
             assert_int_equal(htab_slots(&h), 0);
         }

@@ -241,9 +241,9 @@ static void test_changed_between_readings(void **state)
         c.changed = 1;
         assert_non_null(b = batch_run(paths, 1, &bo, &rc));
         assert_int_equal(b->regs[0].io, ERR_OK);
-        assert_int_equal(diag_store_count(b->regs[0].found, "duplicate-id",
-                                          DIAG_ERROR),
-                         diag_store_total(b->regs[0].found, DIAG_ERROR));
+        assert_int_equal(
+            diag_store_count(b->regs[0].found, "duplicate-id", DIAG_ERROR),
+            diag_store_total(b->regs[0].found, DIAG_ERROR));
         assert_true(diag_store_total(b->regs[0].found, DIAG_ERROR) > 0);
         batch_free(b);
         unlink(path);
