@@ -520,7 +520,20 @@ static error_code lock(output_t *o, output_wait_fn on_wait, void *arg,
         int fd = open(o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
             int err = errno;
-            if (err == ENOENT && (!mkdir(o->outdir, 0777) || errno == EEXIST))
+            struct stat ls;
+            if (err == ENOENT && !mkdir(o->outdir, 0777))
+                continue;
+            /* a symbolic link to a folder that is not there: the name
+             * exists (mkdir says so) but cannot be opened, at every try */
+            if (err == ENOENT && errno == EEXIST && !lstat(o->outdir, &ls) &&
+                S_ISLNK(ls.st_mode))
+                return error_set(msg, ERR_OPEN,
+                                 _("%s: the output folder is a symbolic "
+                                   "link to a folder that does not exist: "
+                                   "create that folder, or name another "
+                                   "output folder"),
+                                 o->outdir);
+            if (err == ENOENT && errno == EEXIST)
                 continue;
             if (err == ENOENT)
                 err = errno;

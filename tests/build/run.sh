@@ -350,6 +350,17 @@ err_has nodir "$work/plainfile/sub" "OUTDIR under a regular file: stderr names t
 check "OUTDIR under a regular file: the file is untouched" \
     test "$(cat "$work/plainfile")" = "not a folder"
 
+# OUTDIR a symbolic link to a folder that is not there: said as such (it
+# used to be "the output folder keeps changing"), nothing created
+ln -s "$work/no-such-folder" "$work/dangling"
+cv dangling build -o "$work/dangling" "$J"
+expect_rc dangling 3 "OUTDIR a symbolic link to a missing folder"
+err_has dangling "symbolic link to a folder that does not exist" \
+    "OUTDIR a symbolic link to a missing folder: stderr says so"
+check "OUTDIR a symbolic link to a missing folder: nothing created" \
+    test ! -e "$work/no-such-folder" -a -L "$work/dangling"
+rm -f "$work/dangling"
+
 # unwritable OUTDIR, 2: a read-only folder (root: a read-only tmpfs mount,
 # since mode bits do not stop root; otherwise mode 0555)
 mkdir -p "$work/ro"
