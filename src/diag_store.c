@@ -12,8 +12,12 @@
  * Records live in a memory buffer until it passes the spill size (1 MiB),
  * then in an unlinked temporary file in $TMPDIR (a record holds pointers
  * to static strings: the file is read back by the same process only).
- * Memory: the buffer, the last record, the open group, and a few counts;
- * reading holds one record and a 64 KiB chunk per run. A reader that
+ * A record is written once, straight into the buffer: the open group is
+ * the buffer's tail, sorted in place when it closes (moved only when out
+ * of order), and the record appended last is known by its place there
+ * (copied aside only when the buffer goes to the file). Memory: the
+ * buffer, a copy of the last record, and a few counts; reading holds a
+ * 64 KiB chunk per run and decodes each record where it lies. A reader that
  * skips most records (a listing past its cap) says so first (want), and
  * those records are never formatted. Two readers can share one reading
  * (diag_store_each2_of: build's terminal and findings.csv), each record
@@ -21,7 +25,7 @@
  * Recording measures a record first (its format's arguments parsed once
  * per format, through a small cache known by the format's address) and
  * writes it into one reservation; a household's few records are sorted on
- * the stack.
+ * the stack (by index: the records stay where they are).
  *
  * Languages. The format recorded is the English message id; reading
  * formats it in the language asked for (diag_lang: the locale's for the
@@ -131,9 +135,15 @@ struct diag_store {
     /* run i starts at runs[i] and ends where the next one starts */
     uint64_t *runs;
     size_t nruns, capruns;
-    bytes last;  /* the record appended last */
-    bytes group; /* the group being gathered */
+    /* the open group: [gstart, mem.n) of mem, written there by add */
+    size_t gstart;
     int in_group;
+    /* the record appended last: at last_at in mem when last_in_mem, else
+     * a copy in last (mem went to the file since) */
+    size_t last_at;
+    int last_in_mem;
+    bytes last;
+    bytes scratch; /* a group being put in order */
     rule_count *counts;
     size_t ncounts, capcounts;
     /* the arguments of the formats recorded last (parse_fmt once per
@@ -577,7 +587,7 @@ void diag_store_free(diag_store *s)
     free(s->mem.v);
     free(s->runs);
     free(s->last.v);
-    free(s->group.v);
+    free(s->scratch.v);
     free(s->counts);
     free(s);
 }
@@ -612,6 +622,14 @@ static error_code flush_mem(diag_store *s)
         if (s->fd < 0)
             return fail(s, ERR_WRITE);
     }
+    if (s->last_in_mem) {
+        /* the next group is compared with it */
+        const unsigned char *r = s->mem.v + s->last_at;
+        s->last.n = 0;
+        if (bytes_add(&s->last, r, rec_size(r)) < 0)
+            return fail(s, ERR_NOMEM);
+        s->last_in_mem = 0;
+    }
     while (done < s->mem.n) {
         ssize_t w = pwrite(s->fd, s->mem.v + done, s->mem.n - done,
                            (off_t)(s->flushed + done));
@@ -622,7 +640,7 @@ static error_code flush_mem(diag_store *s)
         done += (size_t)w;
     }
     s->flushed += s->mem.n;
-    s->mem.n = 0;
+    s->mem.n = s->gstart = 0;
     return ERR_OK;
 }
 
@@ -645,33 +663,11 @@ static error_code count(diag_store *s, const unsigned char *r)
     return ERR_OK;
 }
 
-/* Appends record R (its message decoded in X) to the stream: to the
- * current run when it follows the last record, else to a new run. */
-static error_code append(diag_store *s, const unsigned char *r, decoded *x)
+/* The record appended last: in memory, or kept in LAST when the memory
+ * has been written to the file since (flush_mem). */
+static const unsigned char *last_record(const diag_store *s)
 {
-    uint32_t n = rec_size(r);
-    int new_run = !s->nruns;
-    if (!new_run) {
-        decoded y = {0};
-        int bad;
-        decode(s->file, s->last.v, &y);
-        new_run = cmp_decoded(x, &y) < 0;
-        bad = x->oom || y.oom;
-        free(y.msg.v);
-        if (bad)
-            return fail(s, ERR_NOMEM);
-    }
-    if (new_run) {
-        if (GROW(s->runs, s->nruns + 1, s->capruns) != ERR_OK)
-            return fail(s, ERR_NOMEM);
-        s->runs[s->nruns++] = s->flushed + s->mem.n;
-    }
-    s->last.n = 0;
-    if (bytes_add(&s->last, r, n) < 0 || bytes_add(&s->mem, r, n) < 0)
-        return fail(s, ERR_NOMEM);
-    if (s->mem.n >= s->spill)
-        return flush_mem(s);
-    return ERR_OK;
+    return s->last_in_mem ? s->mem.v + s->last_at : s->last.v;
 }
 
 void diag_store_begin(diag_store *s)
@@ -697,26 +693,53 @@ static int cmp_item(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off; /* stable */
 }
 
+/* Whether the group's first record (decoded in X) starts a new run: it
+ * does not follow the record appended last. -1 on no memory. */
+static int starts_run(diag_store *s, decoded *x)
+{
+    decoded y = {0};
+    int c, bad;
+    if (!s->nruns)
+        return 1;
+    decode(s->file, last_record(s), &y);
+    c = cmp_decoded(x, &y);
+    bad = x->oom || y.oom;
+    free(y.msg.v);
+    return bad ? -1 : c < 0;
+}
+
+/* The group's records, [gstart, mem.n) of the memory, were written there
+ * by add: they are sorted in place (moved only when out of order), the
+ * group starts a run unless it follows the last record, and the memory
+ * goes to the file once past the spill size. */
 error_code diag_store_end(diag_store *s)
 {
-    size_t n = 0, i, j, off;
+    size_t n = 0, i, j, off, len = s->mem.n - s->gstart;
+    unsigned char *g = s->mem.v + s->gstart;
     sort_item small[GROUP_SMALL], *v = small;
     error_code rc = ERR_OK;
+    size_t last_off;
+    int moved = 0, nr;
 
     s->in_group = 0;
-    if (!s->group.n)
+    if (!len)
         return s->err;
-    for (off = 0; off < s->group.n; off += rec_size(s->group.v + off))
+    if (s->err != ERR_OK) {
+        rc = s->err;
+        goto drop;
+    }
+    for (off = 0; off < len; off += rec_size(g + off))
         n++;
     /* a household's few findings: on the stack, sorted by insertion */
-    if (n > GROUP_SMALL && !(v = calloc(n, sizeof *v)))
-        return fail(s, ERR_NOMEM);
+    if (n > GROUP_SMALL && !(v = calloc(n, sizeof *v))) {
+        rc = fail(s, ERR_NOMEM);
+        goto drop;
+    }
     if (v == small)
         memset(small, 0, n * sizeof *v);
-    for (i = 0, off = 0; i < n; i++, off += rec_size(s->group.v + off)) {
+    for (i = 0, off = 0; i < n; i++, off += rec_size(g + off)) {
         v[i].off = off;
-        decode(s->file, s->group.v + off, &v[i].x);
-        /* pointers into group.v stay valid: it does not move until reset */
+        decode(s->file, g + off, &v[i].x);
     }
     if (n > GROUP_SMALL) {
         qsort(v, n, sizeof *v, cmp_item);
@@ -728,20 +751,58 @@ error_code diag_store_end(diag_store *s)
             v[j] = t;
         }
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         if (v[i].x.oom) {
             rc = fail(s, ERR_NOMEM);
             goto done;
         }
-    for (i = 0; i < n && rc == ERR_OK; i++)
-        rc = append(s, s->group.v + v[i].off, &v[i].x);
+        moved |= v[i].off != (i ? v[i - 1].off + rec_size(g + v[i - 1].off)
+                                : 0);
+    }
+    /* sorted, each record follows the one before: only the first may
+     * start a run */
+    if ((nr = starts_run(s, &v[0].x)) < 0) {
+        rc = fail(s, ERR_NOMEM);
+        goto done;
+    }
+    if (nr) {
+        if (GROW(s->runs, s->nruns + 1, s->capruns) != ERR_OK) {
+            rc = fail(s, ERR_NOMEM);
+            goto done;
+        }
+        s->runs[s->nruns++] = s->flushed + s->gstart;
+    }
+    last_off = v[n - 1].off;
+    if (moved) {
+        /* the group put in order through a copy */
+        s->scratch.n = 0;
+        if (bytes_add(&s->scratch, g, len) < 0) {
+            rc = fail(s, ERR_NOMEM);
+            goto done;
+        }
+        for (i = 0, off = 0; i < n; i++) {
+            size_t r = rec_size(s->scratch.v + v[i].off);
+            memcpy(g + off, s->scratch.v + v[i].off, r);
+            last_off = off;
+            off += r;
+        }
+    }
+    s->last_at = s->gstart + last_off;
 done:
     for (i = 0; i < n; i++)
         free(v[i].x.msg.v);
     if (v != small)
         free(v);
-    s->group.n = 0;
-    return rc;
+drop:
+    if (rc != ERR_OK) {
+        s->mem.n = s->gstart; /* the group is not kept */
+        return rc;
+    }
+    s->last_in_mem = 1;
+    s->gstart = s->mem.n;
+    if (s->mem.n >= s->spill)
+        return flush_mem(s);
+    return ERR_OK;
 }
 
 /* The arguments FMT takes (parse_fmt), through S's cache: NULL when FMT
@@ -793,7 +854,7 @@ static error_code add(diag_store *s, const diag *d, const char *fmt,
     uint32_t size;
     unsigned char sm[4] = {0}, *p;
     int i, nargs;
-    bytes *b = &s->group;
+    bytes *b = &s->mem;
 
     if (s->err != ERR_OK)
         return s->err;
@@ -929,12 +990,11 @@ typedef struct {
     uint64_t at, end;  /* next record, end of the run */
     bytes chunk;       /* bytes read from the file... */
     uint64_t chunk_at; /* ...starting at this offset */
-    bytes rec;         /* the current record */
     decoded x;
     int live;
 } cursor;
 
-/* Loads the record at C->at into C->rec and decodes it. */
+/* Loads the record at C->at and decodes it. */
 static error_code load(const diag_store *s, cursor *c)
 {
     unsigned char head[4];
@@ -976,11 +1036,10 @@ static error_code load(const diag_store *s, cursor *c)
     }
     if (n < REC_MIN)
         return ERR_READ; /* not a record: the file was changed under us */
-    c->rec.n = 0;
-    if (bytes_add(&c->rec, src, n) < 0)
-        return ERR_NOMEM;
     c->x.d.message = NULL; /* the message of the record before is stale */
-    decode(s->file, c->rec.v, &c->x);
+    /* decoded where it lies: the memory does not change while read, the
+     * chunk not before this cursor's next record */
+    decode(s->file, src, &c->x);
     c->at += n;
     return ERR_OK;
 }
@@ -1076,7 +1135,6 @@ static error_code each_of(const diag_store *const *v, size_t n,
     }
     for (i = 0; i < nc; i++) {
         free(c[i].chunk.v);
-        free(c[i].rec.v);
         free(c[i].x.msg.v);
         free(c[i].x.out.v);
     }
@@ -1128,9 +1186,10 @@ error_code diag_store_drain(diag_store *s, diag_list *out)
     if (s->fd >= 0 && ftruncate(s->fd, 0) < 0)
         return fail(s, ERR_WRITE);
     s->flushed = 0;
-    s->mem.n = 0;
+    s->mem.n = s->gstart = 0;
     s->nruns = 0;
     s->last.n = 0;
+    s->last_in_mem = 0;
     s->ncounts = 0;
     return ERR_OK;
 }

@@ -322,6 +322,57 @@ static void test_store_spill_same(void **state)
     diag_store_free(b);
 }
 
+/* Groups of every size up to 20 (beyond the 8 sorted on the stack), their
+ * records in a scrambled order, many tied on (line, col, rule) so that
+ * the message decides, some groups following the last record and some
+ * not, under spill sizes that cut the stream anywhere: each store reads
+ * back in exactly diag_list_sort's order, the same with and without
+ * spilling. */
+static void test_store_groups_scrambled(void **state)
+{
+    static const size_t spills[] = {0, 100, 333, 4096};
+    diag_list want = {0};
+    size_t k, i;
+    (void)state;
+    for (k = 0; k < sizeof spills / sizeof *spills; k++) {
+        diag_store *st = diag_store_new("g.xml", spills[k]);
+        diag_list got = {0};
+        unsigned seed = 7, g, r, line = 10;
+        assert_non_null(st);
+        for (g = 0; g < 400; g++) {
+            unsigned n = 1 + g % 20;
+            /* every seventh group goes back to lines already past */
+            unsigned at = g % 7 == 6 ? line / 2 : (line += 3);
+            diag_store_begin(st);
+            for (r = 0; r < n; r++) {
+                seed = seed * 1103515245u + 12345u;
+                assert_int_equal(
+                    add(st, at + (seed >> 16) % 3, 1 + (seed >> 20) % 2,
+                        (seed >> 24) % 2 ? "overdue-item" : "duplicate-id",
+                        DIAG_WARNING, "h1", "item %u of group %u", n - r, g),
+                    ERR_OK);
+            }
+            assert_int_equal(diag_store_end(st), ERR_OK);
+        }
+        assert_int_equal(diag_store_drain(st, &got), ERR_OK);
+        if (!k) {
+            for (i = 0; i < got.n; i++)
+                assert_int_equal(diag_list_add(&want, &got.v[i]), ERR_OK);
+            diag_list_sort(&want);
+        }
+        assert_int_equal(got.n, want.n);
+        for (i = 0; i < got.n; i++) {
+            assert_int_equal(got.v[i].line, want.v[i].line);
+            assert_int_equal(got.v[i].col, want.v[i].col);
+            assert_string_equal(got.v[i].rule, want.v[i].rule);
+            assert_string_equal(got.v[i].message, want.v[i].message);
+        }
+        diag_list_clear(&got);
+        diag_store_free(st);
+    }
+    diag_list_clear(&want);
+}
+
 static error_code addn(diag_store *st, const diag *d, const char *one,
                        const char *many, unsigned long n, ...)
 {
@@ -775,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_take),
         cmocka_unit_test(test_store_order_spill),
         cmocka_unit_test(test_store_spill_same),
+        cmocka_unit_test(test_store_groups_scrambled),
         cmocka_unit_test(test_store_numbers),
         cmocka_unit_test(test_store_want),
         cmocka_unit_test(test_store_two_readers),
