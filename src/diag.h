@@ -203,6 +203,19 @@ error_code diag_store_each2_of(const diag_store *const *v, size_t n,
                                const diag_lang *lang, const diag_lang *lang2,
                                diag_want_fn want, diag_fn2 fn, void *ud);
 
+/* The text form printed straight from the stores (the merge of
+ * diag_store_each_of_if, WANT asked first): for each wanted diagnostic,
+ * BEFORE is called with it, its message NULL (a printer writes OUT out
+ * there when it is big enough; a result other than ERR_OK stops the
+ * reading), then its line, what diag_append_text_in appends with F
+ * followed by a newline, is appended to OUT with its message (in LANG)
+ * made in its place, not made first and copied. ERR_NOMEM when OUT or a
+ * message cannot grow. */
+error_code diag_store_print_of(const diag_store *const *v, size_t n,
+                               const diag_lang *lang, diag_want_fn want,
+                               const diag_text_form *f, buf_t *out,
+                               diag_fn before, void *ud);
+
 /* Appends every diagnostic to OUT, in order, messages in English, and
  * empties the store (its counts too). */
 error_code diag_store_drain(diag_store *s, diag_list *out);

@@ -292,12 +292,20 @@ typedef struct {
     char *word; /* a copy */
     const char *t;
 } tc_word;
+#define TC_LENS 8
 typedef struct {
     const diag_lang *lang;
     tc_fmt f[TC_FMTS];
     size_t nf;
     tc_word w[TC_WORDS];
     size_t nw;
+    /* the lengths of the static strings a text line takes (file, rule,
+     * severity word), known by their address */
+    struct {
+        const char *s;
+        size_t len;
+    } len[TC_LENS];
+    size_t nlen;
 } tcache;
 
 static void tcache_free(tcache *tc)
@@ -371,23 +379,38 @@ static const char *word_text(tcache *tc, const diag_lang *lang, const char *v)
     return tc->w[tc->nw++].t;
 }
 
-/* Formats the message of record X in LANG (NULL: English) into OUT: the
+/* A message ready to be copied out: its pieces (those of the format's
+ * cached cut, or MADE for this message) and its arguments' texts. */
+typedef struct {
+    const char *val[MAX_ARGS];
+    size_t vlen[MAX_ARGS];
+    char num[MAX_ARGS][24];
+    const piece *pc;
+    piece *made; /* freed by msg_done */
+    int np;
+    size_t need; /* its bytes, no NUL */
+} msg_parts;
+
+static void msg_done(msg_parts *m)
+{
+    free(m->made);
+    m->made = NULL;
+}
+
+/* Prepares the message of record X in LANG (NULL: English) in M: the
  * translation of its format when it fits the arguments recorded, else the
- * English. */
-static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
-                          tcache *tc)
+ * English. 0, or -1 (no memory; M needs no msg_done then). */
+static int msg_prepare(msg_parts *m, const decoded *x, const diag_lang *lang,
+                       tcache *tc)
 {
     conv own[MAX_ARGS];
     const conv *spec = own;
     const unsigned char *a = x->args;
-    const char *fmt, *val[MAX_ARGS];
-    char num[MAX_ARGS][24];
-    size_t vlen[MAX_ARGS], need = 1;
+    const char *fmt;
     tc_fmt *hit = NULL;
-    const piece *pc;
-    piece *made = NULL;
-    int n, np, i;
+    int n, i;
 
+    m->made = NULL;
     if (tc && tc->lang == lang) {
         size_t k;
         for (k = 0; k < tc->nf && tc->f[k].fmt != x->fmt; k++)
@@ -421,17 +444,17 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
         if (spec[i].c == 's') {
             uint32_t len;
             memcpy(&len, a, 4);
-            val[i] = (const char *)a + 4;
-            vlen[i] = len;
+            m->val[i] = (const char *)a + 4;
+            m->vlen[i] = len;
             if (spec[i].word && lang) {
-                val[i] = word_text(tc, lang, val[i]);
-                vlen[i] = strlen(val[i]);
+                m->val[i] = word_text(tc, lang, m->val[i]);
+                m->vlen[i] = strlen(m->val[i]);
             }
             a += 4 + (size_t)len + 1;
         } else {
             int64_t iv;
             uint64_t u;
-            char *q = num[i] + sizeof num[i];
+            char *q = m->num[i] + sizeof m->num[i];
             int c = (unsigned char)spec[i].c;
             unsigned base = c == 'x' ? 16 : 10;
             memcpy(&iv, a, 8);
@@ -445,14 +468,14 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
             while (u /= base);
             if (c == 'd' && iv < 0)
                 *--q = '-';
-            val[i] = q;
-            vlen[i] = (size_t)(num[i] + sizeof num[i] - q);
+            m->val[i] = q;
+            m->vlen[i] = (size_t)(m->num[i] + sizeof m->num[i] - q);
             a += 8;
         }
     }
     if (hit && !x->plural && hit->pc) {
-        pc = hit->pc;
-        np = hit->np;
+        m->pc = hit->pc;
+        m->np = hit->np;
     } else {
         fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
         if (hit && !x->plural) {
@@ -464,31 +487,132 @@ static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
             if (t && fits(t, spec, n))
                 fmt = t;
         }
-        if (!(made = cut(fmt, &np)))
+        if (!(m->made = cut(fmt, &m->np)))
             return -1;
-        pc = made;
+        m->pc = m->made;
     }
-    /* one reservation, then copies */
-    for (i = 0; i < np; i++) {
-        if (pc[i].arg >= n) {
-            free(made);
+    m->need = 0;
+    for (i = 0; i < m->np; i++) {
+        if (m->pc[i].arg >= n) {
+            msg_done(m);
             return -1; /* checked by fits: cannot happen */
         }
-        need += pc[i].arg < 0 ? pc[i].len : vlen[pc[i].arg];
+        m->need += m->pc[i].arg < 0 ? m->pc[i].len : m->vlen[m->pc[i].arg];
     }
+    return 0;
+}
+
+/* Copies the message M prepared to AT (m->need bytes); returns the end. */
+static char *msg_put(const msg_parts *m, char *at)
+{
+    int i;
+    for (i = 0; i < m->np; i++) {
+        const piece *p = &m->pc[i];
+        size_t len = p->arg < 0 ? p->len : m->vlen[p->arg];
+        memcpy(at, p->arg < 0 ? p->lit : m->val[p->arg], len);
+        at += len;
+    }
+    return at;
+}
+
+/* Formats the message of record X in LANG (NULL: English) into OUT, NUL
+ * ended (msg_prepare). */
+static int format_message(bytes *out, const decoded *x, const diag_lang *lang,
+                          tcache *tc)
+{
+    msg_parts m;
+    if (msg_prepare(&m, x, lang, tc) < 0)
+        return -1;
     out->n = 0;
-    if (bytes_room(out, need) < 0) {
-        free(made);
+    if (bytes_room(out, m.need + 1) < 0) {
+        msg_done(&m);
+        return -1;
+    }
+    out->n = (size_t)((unsigned char *)msg_put(&m, (char *)out->v) - out->v);
+    out->v[out->n++] = 0;
+    msg_done(&m);
+    return 0;
+}
+
+/* The length of S, a string that lives as long as the reading (a file
+ * name, a rule, a word of the text form), through TC when it has room. */
+static size_t str_len(tcache *tc, const char *s)
+{
+    size_t i;
+    if (!tc)
+        return strlen(s);
+    for (i = 0; i < tc->nlen; i++)
+        if (tc->len[i].s == s)
+            return tc->len[i].len;
+    if (tc->nlen == TC_LENS)
+        return strlen(s);
+    tc->len[tc->nlen].s = s;
+    return tc->len[tc->nlen++].len = strlen(s);
+}
+
+/* Appends to OUT the text line of record X, its message in LANG: what
+ * diag_append_text_in appends with F, and a newline, the message made in
+ * its place rather than made first and copied. 0, or -1 on no memory. */
+static int text_line(buf_t *out, const decoded *x, const diag_lang *lang,
+                     tcache *tc, const diag_text_form *f)
+{
+    const diag *d = &x->d;
+    const char *sev = d->severity == DIAG_WARNING ? f->warning : f->error;
+    const diag_frame_piece *pc = d->line ? f->at_pc : f->whole_pc;
+    int np = d->line ? f->at_np : f->whole_np, i;
+    /* the frame's arguments: file, line, col, severity, message, rule;
+     * or (no line) file, severity, message, rule */
+    int nargs = d->line ? 6 : 4, msg = d->line ? 4 : 2;
+    const char *val[6];
+    size_t len[6], need = 1;
+    char num[2][12], *at;
+    msg_parts m;
+
+    if (msg_prepare(&m, x, lang, tc) < 0)
+        return -1;
+    val[0] = d->file;
+    len[0] = str_len(tc, d->file);
+    val[nargs - 3] = sev;
+    len[nargs - 3] = str_len(tc, sev);
+    val[msg] = NULL;
+    len[msg] = m.need;
+    val[nargs - 1] = d->rule;
+    len[nargs - 1] = str_len(tc, d->rule);
+    if (d->line) {
+        unsigned v[2] = {d->line, d->col};
+        for (i = 0; i < 2; i++) {
+            char *q = num[i] + sizeof num[i];
+            do
+                *--q = (char)('0' + v[i] % 10);
+            while (v[i] /= 10);
+            val[1 + i] = q;
+            len[1 + i] = (size_t)(num[i] + sizeof num[i] - q);
+        }
+    }
+    for (i = 0; i < np; i++) {
+        if (!pc[i].lit && (pc[i].arg < 0 || pc[i].arg >= nargs)) {
+            msg_done(&m);
+            return -1; /* diag_text_form_check let no such piece through */
+        }
+        need += pc[i].lit ? pc[i].len : len[pc[i].arg];
+    }
+    if (!(at = buf_extend(out, need))) {
+        msg_done(&m);
         return -1;
     }
     for (i = 0; i < np; i++) {
-        const char *src = pc[i].arg < 0 ? pc[i].lit : val[pc[i].arg];
-        size_t len = pc[i].arg < 0 ? pc[i].len : vlen[pc[i].arg];
-        memcpy(out->v + out->n, src, len);
-        out->n += len;
+        if (pc[i].lit) {
+            memcpy(at, pc[i].lit, pc[i].len);
+            at += pc[i].len;
+        } else if (pc[i].arg == msg) {
+            at = msg_put(&m, at);
+        } else {
+            memcpy(at, val[pc[i].arg], len[pc[i].arg]);
+            at += len[pc[i].arg];
+        }
     }
-    out->v[out->n++] = 0;
-    free(made);
+    *at = '\n';
+    msg_done(&m);
     return 0;
 }
 
@@ -1052,6 +1176,9 @@ typedef struct {
     diag_fn fn;
     diag_fn2 fn2;
     void *ud;
+    /* diag_store_print_of: FN called, then a text line appended to OUT */
+    const diag_text_form *form;
+    buf_t *out;
 } reading;
 
 /* Hands out the record X as R says: its message made in each language
@@ -1068,6 +1195,12 @@ static error_code hand_out(const reading *r, decoded *x, tcache *tc,
     }
     if (!wanted && r->fn)
         return ERR_OK;
+    if (r->form) {
+        error_code rc = r->fn(r->ud, &d); /* its message NULL */
+        if (rc == ERR_OK && text_line(r->out, x, r->lang, tc, r->form) < 0)
+            rc = ERR_NOMEM;
+        return rc;
+    }
     if (wanted) {
         if (format_message(&x->out, x, r->lang, tc) < 0)
             return ERR_NOMEM;
@@ -1155,7 +1288,16 @@ error_code diag_store_each_of_if(const diag_store *const *v, size_t n,
                                  const diag_lang *lang, diag_want_fn want,
                                  diag_fn fn, void *ud)
 {
-    reading r = {lang, NULL, want, fn, NULL, ud};
+    reading r = {lang, NULL, want, fn, NULL, ud, NULL, NULL};
+    return each_of(v, n, &r);
+}
+
+error_code diag_store_print_of(const diag_store *const *v, size_t n,
+                               const diag_lang *lang, diag_want_fn want,
+                               const diag_text_form *f, buf_t *out,
+                               diag_fn before, void *ud)
+{
+    reading r = {lang, NULL, want, before, NULL, ud, f, out};
     return each_of(v, n, &r);
 }
 
@@ -1163,7 +1305,7 @@ error_code diag_store_each2_of(const diag_store *const *v, size_t n,
                                const diag_lang *lang, const diag_lang *lang2,
                                diag_want_fn want, diag_fn2 fn, void *ud)
 {
-    reading r = {lang, lang2, want, NULL, fn, ud};
+    reading r = {lang, lang2, want, NULL, fn, ud, NULL, NULL};
     return each_of(v, n, &r);
 }
 

@@ -746,6 +746,19 @@ static error_code print_one(void *ud, const diag *d)
     return ERR_OK;
 }
 
+/* Before diag_store_print_of appends a text line to the printer's buffer:
+ * the buffer written out once 64 KiB are waiting. */
+static error_code print_before(void *ud, const diag *d)
+{
+    printer *p = ud;
+    (void)d;
+    if (p->oom)
+        return ERR_NOMEM; /* print_want could not count it */
+    if (p->text.len >= PRINT_CHUNK)
+        print_flush(p);
+    return ERR_OK;
+}
+
 /* The finding printed (D; NULL when past --max-findings) and its row of
  * findings.csv (D2, its message in --lang's language). A CSV that fails
  * is given up on, silently: write_outputs writes it again the usual way,
@@ -816,6 +829,10 @@ static void printer_begin(printer *p, const options *o, FILE *out, FILE *csv,
 static error_code printer_reg(printer *p, const batch_t *b, size_t i)
 {
     const diag_store *v[2] = {b->regs[i].diags, b->regs[i].found};
+    if (!p->csv && !p->o->json)
+        /* the lines made straight in the buffer */
+        return diag_store_print_of(v, 2, diag_lang_locale(), print_want,
+                                   &p->form, &p->text, print_before, p);
     if (!p->csv)
         return diag_store_each_of_if(v, 2, diag_lang_locale(), print_want,
                                      print_one, p);

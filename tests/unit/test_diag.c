@@ -667,6 +667,134 @@ static void test_store_two_readers(void **state)
     diag_store_free(b);
 }
 
+/* The text form printed straight from the stores (diag_store_print_of):
+ * over two stores merged, one spilled, whole-file diagnostics among them,
+ * words, plurals and numbers in the messages, in English and in a
+ * translation, through the English frames and translated ones (the
+ * message's place moved, given twice, not given): exactly what
+ * diag_append_text_in and a newline give for each diagnostic WANT
+ * accepts; BEFORE is called before each line, and its failure stops the
+ * reading. */
+typedef struct {
+    buf_t *out;
+    const diag_text_form *f;
+    unsigned calls;
+    size_t len_seen; /* OUT's length when BEFORE was last called */
+    unsigned fail_at;
+} print_state;
+
+static int want_odd_any(void *ud, const diag *d)
+{
+    (void)ud;
+    return d->line % 2 == 1 || !d->line;
+}
+
+static error_code as_text(void *ud, const diag *d)
+{
+    print_state *p = ud;
+    diag_append_text_in(p->out, d, p->f);
+    buf_add(p->out, "\n", 1);
+    return ERR_OK;
+}
+
+static error_code before_line(void *ud, const diag *d)
+{
+    print_state *p = ud;
+    assert_null(d->message);
+    p->calls++;
+    p->len_seen = p->out->len;
+    return p->calls == p->fail_at ? ERR_WRITE : ERR_OK;
+}
+
+static void test_store_print(void **state)
+{
+    diag_store *a = diag_store_new("dir/r.xml", 150),
+               *b = diag_store_new("dir/r.xml", 0);
+    const diag_store *v[2];
+    const diag_lang *langs[] = {NULL, &toy_lang};
+    static const char *const frames[][2] = {
+        {NULL, NULL}, /* the English */
+        {"%1$s：第%2$u行第%3$u列：%4$s：%5$s [%6$s]", "%s：%s：%s [%s]"},
+        {"[%6$s] %5$s (%1$s %3$u/%2$u %4$s) %5$s", "%4$s %3$s %2$s %1$s"},
+        {"%1$s:%2$u:%3$u: %4$s [%6$s]", "%1$s %2$s %4$s"}};
+    unsigned i;
+    size_t k, j;
+    (void)state;
+    assert_non_null(a);
+    assert_non_null(b);
+    for (i = 0; i < 200; i++) {
+        diag d = {0};
+        char id[16];
+        snprintf(id, sizeof id, "o%u", i);
+        d.line = i % 17 == 0 ? 0 : i;
+        d.col = i % 5;
+        d.severity = i % 3 ? DIAG_WARNING : DIAG_ERROR;
+        d.rule = i % 4 ? "overdue-item" : "io";
+        d.household = (char *)"h1";
+        if (i % 7 == 0) {
+            assert_int_equal(addn(b, &d, "%s took part in %lu visit",
+                                  "%s took part in %lu visits", i % 3, id,
+                                  (unsigned long)(i % 3)),
+                             ERR_OK);
+            continue;
+        }
+        assert_int_equal(add_raw2(i % 2 ? a : b, &d,
+                                  "%-s %s (household %s) is %s days late",
+                                  i % 3 ? "opinion" : "form", id, "h1", "40"),
+                         ERR_OK);
+    }
+    v[0] = a;
+    v[1] = b;
+    for (k = 0; k < sizeof frames / sizeof *frames; k++)
+        for (j = 0; j < sizeof langs / sizeof *langs; j++) {
+            diag_text_form f;
+            buf_t want = BUF_INIT, got = BUF_INIT;
+            print_state pw = {&want, &f, 0, 0, 0}, pg = {&got, &f, 0, 0, 0};
+            diag_text_form_locale(&f);
+            if (frames[k][0]) {
+                f.warning = "警告";
+                f.error = "错误";
+                f.at = frames[k][0];
+                f.whole = frames[k][1];
+                diag_text_form_check(&f);
+                assert_string_equal(f.at, frames[k][0]); /* used */
+            }
+            assert_int_equal(diag_store_each_of_if(v, 2, langs[j],
+                                                   want_odd_any, as_text, &pw),
+                             ERR_OK);
+            assert_int_equal(diag_store_print_of(v, 2, langs[j], want_odd_any,
+                                                 &f, &got, before_line, &pg),
+                             ERR_OK);
+            assert_non_null(want.s);
+            assert_string_equal(got.s, want.s);
+            {
+                size_t lines = 0, c;
+                for (c = 0; c < want.len; c++)
+                    lines += want.s[c] == '\n';
+                assert_int_equal(pg.calls, lines);
+                assert_true(lines > 90);
+            }
+            if (j && k == 1)
+                assert_non_null(strstr(
+                    got.s, "dir/r.xml：第1行第1列：警告：住户 h1 的民情意见 "
+                           "o1 已逾期 40 天 [overdue-item]\n"));
+            /* BEFORE's failure: returned, no line for that diagnostic */
+            buf_truncate(&got, 0);
+            pg.calls = 0;
+            pg.fail_at = 5;
+            assert_int_equal(diag_store_print_of(v, 2, langs[j], want_odd_any,
+                                                 &f, &got, before_line, &pg),
+                             ERR_WRITE);
+            assert_int_equal(pg.calls, 5);
+            assert_int_equal(got.len, pg.len_seen);
+            assert_memory_equal(got.s, want.s, got.len);
+            buf_free(&want);
+            buf_free(&got);
+        }
+    diag_store_free(a);
+    diag_store_free(b);
+}
+
 /* More formats than the store keeps parsed (it forgets the oldest): each
  * record is still read back with its own format's arguments. */
 static void test_store_many_formats(void **state)
@@ -827,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_store_order_spill),
         cmocka_unit_test(test_store_spill_same),
         cmocka_unit_test(test_store_groups_scrambled),
+        cmocka_unit_test(test_store_print),
         cmocka_unit_test(test_store_numbers),
         cmocka_unit_test(test_store_want),
         cmocka_unit_test(test_store_two_readers),
