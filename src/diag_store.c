@@ -287,10 +287,15 @@ typedef struct {
     const char *t; /* its translation when it fits, else fmt */
     piece *pc;     /* t cut into pieces (NULL: no memory, made per message) */
     int np;
+    /* a message's length: lit, and each argument's length times uses[] */
+    size_t lit;
+    unsigned char uses[MAX_ARGS];
 } tc_fmt;
 typedef struct {
     char *word; /* a copy */
+    size_t len; /* its length */
     const char *t;
+    size_t tlen; /* t's */
 } tc_word;
 #define TC_LENS 8
 typedef struct {
@@ -306,6 +311,11 @@ typedef struct {
         size_t len;
     } len[TC_LENS];
     size_t nlen;
+    /* the text form's frames (at a line, whole file) measured: the length
+     * of their literal spans and how often each argument is used */
+    const diag_text_form *form;
+    size_t frame_lit[2];
+    unsigned char frame_uses[2][6];
 } tcache;
 
 static void tcache_free(tcache *tc)
@@ -360,23 +370,83 @@ static piece *cut(const char *fmt, int *np)
     return pc;
 }
 
-/* The translation of the word V in LANG, through TC when it has room. */
-static const char *word_text(tcache *tc, const diag_lang *lang, const char *v)
+/* The translation of the word V (LEN bytes) in LANG, through TC when it
+ * has room; *TLEN its length. */
+static const char *word_text(tcache *tc, const diag_lang *lang, const char *v,
+                             size_t len, size_t *tlen)
 {
     size_t i;
     char *copy;
-    if (!tc)
-        return lang->text(lang, v);
-    for (i = 0; i < tc->nw; i++)
-        if (!strcmp(tc->w[i].word, v))
-            return tc->w[i].t;
-    if (tc->nw == TC_WORDS || !(copy = strdup(v)))
-        return lang->text(lang, v);
+    const char *t;
+    if (tc)
+        for (i = 0; i < tc->nw; i++)
+            if (tc->w[i].len == len && !memcmp(tc->w[i].word, v, len)) {
+                *tlen = tc->w[i].tlen;
+                return tc->w[i].t;
+            }
+    if (!tc || tc->nw == TC_WORDS || !(copy = strdup(v))) {
+        t = lang->text(lang, v);
+        *tlen = strlen(t);
+        return t;
+    }
     tc->w[tc->nw].word = copy;
+    tc->w[tc->nw].len = len;
     /* untranslated, the text is its argument: the record's bytes, which
      * the next record replaces; the copy lives as long as the cache */
     tc->w[tc->nw].t = lang->text(lang, copy);
+    tc->w[tc->nw].tlen = strlen(tc->w[tc->nw].t);
+    *tlen = tc->w[tc->nw].tlen;
     return tc->w[tc->nw++].t;
+}
+
+/* Copies N bytes from SRC to AT; returns the end. The spans of a message
+ * are short (a few bytes of format, an id, a number): copied without a
+ * call (memcpy of a length known then was most of their cost), with two
+ * overlapping words when 4 to 16 bytes. */
+static inline char *put(char *at, const char *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+        memcpy(&x, src, 8);
+        memcpy(&y, src + n - 8, 8);
+        memcpy(at, &x, 8);
+        memcpy(at + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, src, 4);
+        memcpy(&y, src + n - 4, 4);
+        memcpy(at, &x, 4);
+        memcpy(at + n - 4, &y, 4);
+    } else if (n && n < 4) {
+        at[0] = src[0];
+        at[n / 2] = src[n / 2];
+        at[n - 1] = src[n - 1];
+    } else if (n) {
+        memcpy(at, src, n);
+    }
+    return at + n;
+}
+
+/* Writes V in decimal just before END; returns its first digit. Two
+ * digits at a time. */
+static char *put_uint(char *end, uint64_t v)
+{
+    static const char pairs[] = /* i18n: not prose */
+        "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+        "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        end -= 2;
+        memcpy(end, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
 }
 
 /* A message ready to be copied out: its pieces (those of the format's
@@ -426,6 +496,18 @@ static int msg_prepare(msg_parts *m, const decoded *x, const diag_lang *lang,
                     e->t = t;
             }
             e->pc = e->n >= 0 ? cut(e->t, &e->np) : NULL;
+            e->lit = 0;
+            memset(e->uses, 0, sizeof e->uses);
+            for (i = 0; e->pc && i < e->np; i++) {
+                if (e->pc[i].arg >= e->n || e->uses[e->pc[i].arg] == 255) {
+                    free(e->pc); /* cannot happen (fits); per message */
+                    e->pc = NULL;
+                } else if (e->pc[i].arg < 0) {
+                    e->lit += e->pc[i].len;
+                } else {
+                    e->uses[e->pc[i].arg]++;
+                }
+            }
         }
         if (k < tc->nf)
             hit = &tc->f[k];
@@ -446,26 +528,28 @@ static int msg_prepare(msg_parts *m, const decoded *x, const diag_lang *lang,
             memcpy(&len, a, 4);
             m->val[i] = (const char *)a + 4;
             m->vlen[i] = len;
-            if (spec[i].word && lang) {
-                m->val[i] = word_text(tc, lang, m->val[i]);
-                m->vlen[i] = strlen(m->val[i]);
-            }
+            if (spec[i].word && lang)
+                m->val[i] =
+                    word_text(tc, lang, m->val[i], len, &m->vlen[i]);
             a += 4 + (size_t)len + 1;
         } else {
             int64_t iv;
             uint64_t u;
             char *q = m->num[i] + sizeof m->num[i];
             int c = (unsigned char)spec[i].c;
-            unsigned base = c == 'x' ? 16 : 10;
             memcpy(&iv, a, 8);
             memcpy(&u, a, 8);
             if (c == 'd' && iv < 0)
                 u = 0 - (uint64_t)iv;
             else if (c == 'd')
                 u = (uint64_t)iv;
-            do
-                *--q = "0123456789abcdef"[u % base];
-            while (u /= base);
+            /* the bases as constants: no division instruction */
+            if (c == 'x')
+                do
+                    *--q = "0123456789abcdef"[u % 16];
+                while (u /= 16);
+            else
+                q = put_uint(q, u);
             if (c == 'd' && iv < 0)
                 *--q = '-';
             m->val[i] = q;
@@ -476,6 +560,10 @@ static int msg_prepare(msg_parts *m, const decoded *x, const diag_lang *lang,
     if (hit && !x->plural && hit->pc) {
         m->pc = hit->pc;
         m->np = hit->np;
+        m->need = hit->lit;
+        for (i = 0; i < n; i++)
+            m->need += hit->uses[i] * m->vlen[i];
+        return 0;
     } else {
         fmt = x->plural ? (x->n == 1 ? x->fmt : x->plural) : x->fmt;
         if (hit && !x->plural) {
@@ -508,9 +596,8 @@ static char *msg_put(const msg_parts *m, char *at)
     int i;
     for (i = 0; i < m->np; i++) {
         const piece *p = &m->pc[i];
-        size_t len = p->arg < 0 ? p->len : m->vlen[p->arg];
-        memcpy(at, p->arg < 0 ? p->lit : m->val[p->arg], len);
-        at += len;
+        at = p->arg < 0 ? put(at, p->lit, p->len)
+                        : put(at, m->val[p->arg], m->vlen[p->arg]);
     }
     return at;
 }
@@ -550,6 +637,32 @@ static size_t str_len(tcache *tc, const char *s)
     return tc->len[tc->nlen++].len = strlen(s);
 }
 
+/* Measures F's two frames into TC (once per reading). 0, or -1 when a
+ * piece names an argument the frame has not (diag_text_form_check lets
+ * none through): then each line measures its frame itself. */
+static int measure_frames(tcache *tc, const diag_text_form *f)
+{
+    int w, i;
+    tc->form = NULL;
+    for (w = 0; w < 2; w++) {
+        const diag_frame_piece *pc = w ? f->whole_pc : f->at_pc;
+        int np = w ? f->whole_np : f->at_np, nargs = w ? 4 : 6;
+        tc->frame_lit[w] = 0;
+        memset(tc->frame_uses[w], 0, sizeof tc->frame_uses[w]);
+        for (i = 0; i < np; i++) {
+            if (pc[i].lit)
+                tc->frame_lit[w] += pc[i].len;
+            else if (pc[i].arg < 0 || pc[i].arg >= nargs ||
+                     tc->frame_uses[w][pc[i].arg] == 255)
+                return -1;
+            else
+                tc->frame_uses[w][pc[i].arg]++;
+        }
+    }
+    tc->form = f;
+    return 0;
+}
+
 /* Appends to OUT the text line of record X, its message in LANG: what
  * diag_append_text_in appends with F, and a newline, the message made in
  * its place rather than made first and copied. 0, or -1 on no memory. */
@@ -581,35 +694,38 @@ static int text_line(buf_t *out, const decoded *x, const diag_lang *lang,
     if (d->line) {
         unsigned v[2] = {d->line, d->col};
         for (i = 0; i < 2; i++) {
-            char *q = num[i] + sizeof num[i];
-            do
-                *--q = (char)('0' + v[i] % 10);
-            while (v[i] /= 10);
+            char *q = put_uint(num[i] + sizeof num[i], v[i]);
             val[1 + i] = q;
             len[1 + i] = (size_t)(num[i] + sizeof num[i] - q);
         }
     }
-    for (i = 0; i < np; i++) {
-        if (!pc[i].lit && (pc[i].arg < 0 || pc[i].arg >= nargs)) {
-            msg_done(&m);
-            return -1; /* diag_text_form_check let no such piece through */
+    if (tc && tc->form != f && measure_frames(tc, f) < 0)
+        tc = NULL;
+    if (tc) {
+        int w = !d->line;
+        need += tc->frame_lit[w];
+        for (i = 0; i < nargs; i++)
+            need += tc->frame_uses[w][i] * len[i];
+    } else {
+        for (i = 0; i < np; i++) {
+            if (!pc[i].lit && (pc[i].arg < 0 || pc[i].arg >= nargs)) {
+                msg_done(&m);
+                return -1; /* diag_text_form_check let none through */
+            }
+            need += pc[i].lit ? pc[i].len : len[pc[i].arg];
         }
-        need += pc[i].lit ? pc[i].len : len[pc[i].arg];
     }
     if (!(at = buf_extend(out, need))) {
         msg_done(&m);
         return -1;
     }
     for (i = 0; i < np; i++) {
-        if (pc[i].lit) {
-            memcpy(at, pc[i].lit, pc[i].len);
-            at += pc[i].len;
-        } else if (pc[i].arg == msg) {
+        if (pc[i].lit)
+            at = put(at, pc[i].lit, pc[i].len);
+        else if (pc[i].arg == msg)
             at = msg_put(&m, at);
-        } else {
-            memcpy(at, val[pc[i].arg], len[pc[i].arg]);
-            at += len[pc[i].arg];
-        }
+        else
+            at = put(at, val[pc[i].arg], len[pc[i].arg]);
     }
     *at = '\n';
     msg_done(&m);
@@ -957,7 +1073,7 @@ static unsigned char *put_str(unsigned char *p, const char *s, size_t len)
 {
     uint32_t l = (uint32_t)len;
     memcpy(p, &l, 4);
-    memcpy(p + 4, s, len);
+    put((char *)p + 4, s, len);
     p[4 + len] = 0;
     return p + 4 + len + 1;
 }
