@@ -232,6 +232,14 @@ struct audit_reg {
 
     diag_store *sink; /* where findings go (borrowed, or owned) */
     int own_sink;
+
+    /* the dates a dense rule writes in each finding (the visit's, the
+     * report's), each kept as last written (date_text) */
+    struct date_memo {
+        int32_t days;
+        int set;
+        char text[16];
+    } dates[2];
 };
 
 /* ---- rules and options -------------------------------------------------- */
@@ -359,6 +367,19 @@ static const char *fmt_date(char *buf, size_t size, int32_t days)
     buf[9] = (char)('0' + d % 10);
     buf[10] = '\0';
     return buf;
+}
+
+/* fmt_date through A's memo SLOT: a date met again (the register's report
+ * date, a visit's date for each of its items) is not written again. */
+static const char *date_text(audit_reg *a, int slot, int32_t days)
+{
+    struct date_memo *m = &a->dates[slot];
+    if (!m->set || m->days != days) {
+        fmt_date(m->text, sizeof m->text, days);
+        m->days = days;
+        m->set = 1;
+    }
+    return m->text;
 }
 
 /* An index as a non-zero table value, and back. */
@@ -1118,10 +1139,10 @@ static int item_rules(audit_reg *a, const rd_household *h)
                     "days "
                     "after its visit, as of %s (limit %d days): resolve or "
                     "explain it, or record its present status"),
-                 what, it->id, v->id, fmt_date(d1, sizeof d1, v->date), h->id,
+                 what, it->id, v->id, date_text(a, 0, v->date), h->id,
                  status_value(a, it->status),
                  (long)((int64_t)a->reported - v->date),
-                 fmt_date(d2, sizeof d2, a->reported), a->o->overdue_days) < 0)
+                 date_text(a, 1, a->reported), a->o->overdue_days) < 0)
             return -1;
     }
     return 0;
