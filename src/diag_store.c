@@ -933,17 +933,39 @@ static int cmp_item(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off; /* stable */
 }
 
-/* Whether the group's first record (decoded in X) starts a new run: it
- * does not follow the record appended last. -1 on no memory. */
-static int starts_run(diag_store *s, decoded *x)
+/* Whether record R, the group's first once sorted, starts a new run: it
+ * does not follow the record appended last. Their line, col and rule
+ * decide most often, read from the records; the messages are made only on
+ * a tie. -1 on no memory. */
+static int starts_run(diag_store *s, const unsigned char *r)
 {
-    decoded y = {0};
+    const unsigned char *l;
+    decoded x, y;
+    uint32_t a, b;
+    const char *ra, *rb;
     int c, bad;
     if (!s->nruns)
         return 1;
-    decode(s->file, last_record(s), &y);
-    c = cmp_decoded(x, &y);
-    bad = x->oom || y.oom;
+    l = last_record(s);
+    memcpy(&a, r + 4, 4);
+    memcpy(&b, l + 4, 4);
+    if (a != b)
+        return a < b;
+    memcpy(&a, r + 8, 4);
+    memcpy(&b, l + 8, 4);
+    if (a != b)
+        return a < b;
+    memcpy(&ra, r + 16, sizeof ra);
+    memcpy(&rb, l + 16, sizeof rb);
+    if (ra != rb && (c = strcmp(ra, rb)))
+        return c < 0;
+    memset(&x, 0, sizeof x);
+    memset(&y, 0, sizeof y);
+    decode(s->file, r, &x);
+    decode(s->file, l, &y);
+    c = cmp_decoded(&x, &y);
+    bad = x.oom || y.oom;
+    free(x.msg.v);
     free(y.msg.v);
     return bad ? -1 : c < 0;
 }
@@ -958,8 +980,8 @@ error_code diag_store_end(diag_store *s)
     unsigned char *g = s->mem.v + s->gstart;
     sort_item small[GROUP_SMALL], *v = small;
     error_code rc = ERR_OK;
-    size_t last_off;
-    int moved = 0, nr;
+    size_t last_off = 0;
+    int moved = 0, nr = 0;
 
     s->in_group = 0;
     if (!len)
@@ -970,15 +992,24 @@ error_code diag_store_end(diag_store *s)
     }
     for (off = 0; off < len; off += rec_size(g + off))
         n++;
+    if (n == 1) {
+        /* one finding (most groups): nothing to sort */
+        if ((nr = starts_run(s, g)) < 0) {
+            rc = fail(s, ERR_NOMEM);
+            goto drop;
+        }
+        last_off = 0;
+        goto keep;
+    }
     /* a household's few findings: on the stack, sorted by insertion */
     if (n > GROUP_SMALL && !(v = calloc(n, sizeof *v))) {
         rc = fail(s, ERR_NOMEM);
         goto drop;
     }
-    if (v == small)
-        memset(small, 0, n * sizeof *v);
     for (i = 0, off = 0; i < n; i++, off += rec_size(g + off)) {
         v[i].off = off;
+        v[i].x.msg = (bytes){0};
+        v[i].x.out = (bytes){0};
         decode(s->file, g + off, &v[i].x);
     }
     if (n > GROUP_SMALL) {
@@ -1001,16 +1032,9 @@ error_code diag_store_end(diag_store *s)
     }
     /* sorted, each record follows the one before: only the first may
      * start a run */
-    if ((nr = starts_run(s, &v[0].x)) < 0) {
+    if ((nr = starts_run(s, g + v[0].off)) < 0) {
         rc = fail(s, ERR_NOMEM);
         goto done;
-    }
-    if (nr) {
-        if (GROW(s->runs, s->nruns + 1, s->capruns) != ERR_OK) {
-            rc = fail(s, ERR_NOMEM);
-            goto done;
-        }
-        s->runs[s->nruns++] = s->flushed + s->gstart;
     }
     last_off = v[n - 1].off;
     if (moved) {
@@ -1027,12 +1051,20 @@ error_code diag_store_end(diag_store *s)
             off += r;
         }
     }
-    s->last_at = s->gstart + last_off;
 done:
     for (i = 0; i < n; i++)
         free(v[i].x.msg.v);
     if (v != small)
         free(v);
+keep:
+    if (rc == ERR_OK && nr) {
+        if (GROW(s->runs, s->nruns + 1, s->capruns) != ERR_OK)
+            rc = fail(s, ERR_NOMEM);
+        else
+            s->runs[s->nruns++] = s->flushed + s->gstart;
+    }
+    if (rc == ERR_OK)
+        s->last_at = s->gstart + last_off;
 drop:
     if (rc != ERR_OK) {
         s->mem.n = s->gstart; /* the group is not kept */

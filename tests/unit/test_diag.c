@@ -354,6 +354,12 @@ static void test_store_groups_scrambled(void **state)
             }
             assert_int_equal(diag_store_end(st), ERR_OK);
         }
+        /* groups of one tied with the last record on (line, col, rule):
+         * the message decides whether they follow it */
+        for (r = 0; r < 40; r++)
+            assert_int_equal(add(st, line + 10, 1, "io", DIAG_ERROR, "h1",
+                                 "tie %u", (r * 37) % 41),
+                             ERR_OK);
         assert_int_equal(diag_store_drain(st, &got), ERR_OK);
         if (!k) {
             for (i = 0; i < got.n; i++)
