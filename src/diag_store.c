@@ -38,7 +38,13 @@
  * message with a plural keeps both English forms and its number. One
  * reading looks each format (and each word) up once: a cache that lives
  * as long as the reading keeps the format's arguments and its checked
- * translation, known by the format's address.
+ * translation, known by the format's address, cut into pieces and
+ * measured (its literal length, how often each argument is used), so a
+ * message is measured by its arguments and copied span by span (short
+ * spans without a call). The terminal's text lines can be made straight
+ * into the printer's buffer (diag_store_print_of): the frame of
+ * diag_append_text_in with the message's pieces in its place, in one
+ * reservation, the frames measured once per reading.
  *
  * Why one file (about 1,100 lines): the record's layout (above) is written
  * by add, read back by decode and its arguments walked by format_message;
