@@ -438,8 +438,10 @@ static inline char *put(char *at, const char *src, size_t n)
 static char *put_uint(char *end, uint64_t v)
 {
     static const char pairs[] = /* i18n: not prose */
-        "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-        "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+        "00010203040506070809101112131415161718192021222324"
+        "25262728293031323334353637383940414243444546474849"
+        "50515253545556575859606162636465666768697071727374"
+        "75767778798081828384858687888990919293949596979899";
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -535,8 +537,7 @@ static int msg_prepare(msg_parts *m, const decoded *x, const diag_lang *lang,
             m->val[i] = (const char *)a + 4;
             m->vlen[i] = len;
             if (spec[i].word && lang)
-                m->val[i] =
-                    word_text(tc, lang, m->val[i], len, &m->vlen[i]);
+                m->val[i] = word_text(tc, lang, m->val[i], len, &m->vlen[i]);
             a += 4 + (size_t)len + 1;
         } else {
             int64_t iv;
@@ -1033,8 +1034,8 @@ error_code diag_store_end(diag_store *s)
             rc = fail(s, ERR_NOMEM);
             goto done;
         }
-        moved |= v[i].off != (i ? v[i - 1].off + rec_size(g + v[i - 1].off)
-                                : 0);
+        moved |=
+            v[i].off != (i ? v[i - 1].off + rec_size(g + v[i - 1].off) : 0);
     }
     /* sorted, each record follows the one before: only the first may
      * start a run */
@@ -1313,7 +1314,7 @@ static error_code load(const diag_store *s, cursor *c)
         n = rec_size(src);
     }
     if (n < REC_MIN)
-        return ERR_READ; /* not a record: the file was changed under us */
+        return ERR_READ;   /* not a record: the file was changed under us */
     c->x.d.message = NULL; /* the message of the record before is stale */
     /* decoded where it lies: the memory does not change while read, the
      * chunk not before this cursor's next record */

@@ -765,8 +765,8 @@ static void test_store_print(void **state)
                 diag_text_form_check(&f);
                 assert_string_equal(f.at, frames[k][0]); /* used */
             }
-            assert_int_equal(diag_store_each_of_if(v, 2, langs[j],
-                                                   want_odd_any, as_text, &pw),
+            assert_int_equal(diag_store_each_of_if(v, 2, langs[j], want_odd_any,
+                                                   as_text, &pw),
                              ERR_OK);
             assert_int_equal(diag_store_print_of(v, 2, langs[j], want_odd_any,
                                                  &f, &got, before_line, &pg),
