@@ -896,9 +896,12 @@ static error_code count(diag_store *s, const unsigned char *r)
     const char *rule;
     size_t i;
     memcpy(&rule, r + 16, sizeof rule);
-    for (i = 0; i < s->ncounts; i++)
-        if (s->counts[i].rule == rule || !strcmp(s->counts[i].rule, rule))
-            break;
+    /* by address first (a rule's id is one static string), then by text */
+    for (i = 0; i < s->ncounts && s->counts[i].rule != rule; i++)
+        ;
+    if (i == s->ncounts)
+        for (i = 0; i < s->ncounts && strcmp(s->counts[i].rule, rule); i++)
+            ;
     if (i == s->ncounts) {
         if (GROW(s->counts, s->ncounts + 1, s->capcounts) != ERR_OK)
             return fail(s, ERR_NOMEM);
