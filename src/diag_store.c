@@ -446,7 +446,7 @@ static char *put_uint(char *end, uint64_t v)
         unsigned r = (unsigned)(v % 100);
         v /= 100;
         end -= 2;
-        memcpy(end, pairs + 2 * r, 2);
+        memcpy(end, pairs + 2 * (size_t)r, 2);
     }
     if (v >= 10) {
         end -= 2;
@@ -684,7 +684,8 @@ static int text_line(buf_t *out, const decoded *x, const diag_lang *lang,
      * or (no line) file, severity, message, rule */
     int nargs = d->line ? 6 : 4, msg = d->line ? 4 : 2;
     const char *val[6];
-    size_t len[6], need = 1;
+    size_t len[6] = {0}, need = 1; /* {0}: the analyzer cannot tell
+                                     * that every one used is set */
     char num[2][12], *at;
     msg_parts m;
 
