@@ -46,12 +46,13 @@
  * diag_append_text_in with the message's pieces in its place, in one
  * reservation, the frames measured once per reading.
  *
- * Why one file (about 1,100 lines): the record's layout (above) is written
- * by add, read back by decode and its arguments walked by format_message;
- * split, the layout would live in a private header read by three files,
- * and a change to it would have to be made in step across them. The file
- * reads top-down: the record, formatting a message in a language, the
- * store (groups, runs, spill), reading the runs back merged.
+ * Why one file (about 1,500 lines): the record's layout (above) is written
+ * by add, read back by decode and its arguments walked by format_message
+ * and text_line; split, the layout would live in a private header read by
+ * four files, and a change to it would have to be made in step across
+ * them. The file reads top-down: the record, formatting a message in a
+ * language, the store (groups, runs, spill), reading the runs back merged
+ * (and printed straight as text lines).
  */
 #include "diag.h"
 
