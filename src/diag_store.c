@@ -989,7 +989,7 @@ static int starts_run(diag_store *s, const unsigned char *r)
 error_code diag_store_end(diag_store *s)
 {
     size_t n = 0, i, j, off, len = s->mem.n - s->gstart;
-    unsigned char *g = s->mem.v + s->gstart;
+    unsigned char *g;
     sort_item small[GROUP_SMALL], *v = small;
     error_code rc = ERR_OK;
     size_t last_off = 0;
@@ -997,7 +997,8 @@ error_code diag_store_end(diag_store *s)
 
     s->in_group = 0;
     if (!len)
-        return s->err;
+        return s->err; /* mem.v may still be NULL: no offset from it */
+    g = s->mem.v + s->gstart;
     if (s->err != ERR_OK) {
         rc = s->err;
         goto drop;
