@@ -508,11 +508,12 @@ static int msg_prepare(msg_parts *m, const decoded *x, const diag_lang *lang,
             e->lit = 0;
             memset(e->uses, 0, sizeof e->uses);
             for (i = 0; e->pc && i < e->np; i++) {
-                if (e->pc[i].arg >= e->n || e->uses[e->pc[i].arg] == 255) {
+                if (e->pc[i].arg < 0) { /* a literal piece */
+                    e->lit += e->pc[i].len;
+                } else if (e->pc[i].arg >= e->n ||
+                           e->uses[e->pc[i].arg] == 255) {
                     free(e->pc); /* cannot happen (fits); per message */
                     e->pc = NULL;
-                } else if (e->pc[i].arg < 0) {
-                    e->lit += e->pc[i].len;
                 } else {
                     e->uses[e->pc[i].arg]++;
                 }
