@@ -123,6 +123,21 @@ static void write_tmp(char *path, const char *text, size_t len)
     close(fd);
 }
 
+/* Writes the LEN bytes at TEXT to a temporary file of its own, reads it
+ * with R (callbacks CBS with UD, result in *RES) and removes it: what
+ * reader_read returned. */
+static error_code read_text(reader_t *r, const char *text, size_t len,
+                            const reader_callbacks *cbs, void *ud,
+                            reader_result *res)
+{
+    char path[] = "/tmp/canvass-reader-XXXXXX";
+    error_code rc;
+    write_tmp(path, text, len);
+    rc = reader_read(r, path, cbs, ud, res);
+    unlink(path);
+    return rc;
+}
+
 static const char small[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<register xmlns=\"urn:canvass:register:1\" version=\"1\">\n"
@@ -161,15 +176,13 @@ static const char small[] =
 
 static void test_small_register(void **state)
 {
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
     seen s;
     (void)state;
     memset(&s, 0, sizeof s);
-    write_tmp(path, small, sizeof small - 1);
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, small, sizeof small - 1, &cb, &s, &res),
+                     ERR_OK);
     assert_string_equal(s.first_diag, "");
     assert_true(res.valid);
     assert_int_equal(res.errors, 0);
@@ -225,7 +238,6 @@ static void read_with_narrative(const char *narrative, seen *s,
 {
     static const reader_callbacks cb_all = {on_head, on_household,
                                             on_section_all, on_diag};
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     const char *n0 = strstr(small, "  <narrative>"),
                *n1 = strstr(small, "</register>");
     char *text = malloc(strlen(small) + strlen(narrative) + 1);
@@ -233,9 +245,7 @@ static void read_with_narrative(const char *narrative, seen *s,
     assert_non_null(text);
     sprintf(text, "%.*s%s%s", (int)(n0 - small), small, narrative, n1);
     memset(s, 0, sizeof *s);
-    write_tmp(path, text, strlen(text));
-    assert_int_equal(reader_read(r, path, &cb_all, s, res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, text, strlen(text), &cb_all, s, res), ERR_OK);
     free(text);
     reader_free(r);
 }
@@ -284,7 +294,6 @@ static void test_characters_across_reads(void **state)
     (void)state;
     for (e = 0; e < sizeof encs / sizeof *encs; e++)
         for (k = 0; k < 4; k++) {
-            char path[] = "/tmp/canvass-reader-XXXXXX";
             size_t cap = 1 << 20, left, room;
             char *text = malloc(cap), *enc = malloc(2 * cap), *ip, *op;
             static char para[160000];
@@ -323,9 +332,8 @@ static void test_characters_across_reads(void **state)
             assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
             iconv_close(cd);
             memset(&s, 0, sizeof s);
-            write_tmp(path, enc, (size_t)(op - enc));
-            assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-            unlink(path);
+            assert_int_equal(
+                read_text(r, enc, (size_t)(op - enc), &cb, &s, &res), ERR_OK);
             if (s.first_diag[0])
                 fprintf(stderr, "%s +%zu: %s\n", encs[e], k, s.first_diag);
             assert_string_equal(s.first_diag, "");
@@ -342,7 +350,6 @@ static void test_characters_across_reads(void **state)
  * and composed forms. */
 static void test_team_names_nfc(void **state)
 {
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     char *text = malloc(sizeof small + 64), *p;
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
@@ -353,9 +360,7 @@ static void test_team_names_nfc(void **state)
     sprintf(text, "%.*steam=\"\xEF\xA4\x8A山组 Cafe\xCC\x81\"%s",
             (int)(p - small), small, p + strlen("team=\"工作组\""));
     memset(&s, 0, sizeof s);
-    write_tmp(path, text, strlen(text));
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, text, strlen(text), &cb, &s, &res), ERR_OK);
     free(text);
     assert_true(res.valid);
     assert_string_equal(s.team0, "金山组 Caf\xC3\xA9");
@@ -366,7 +371,6 @@ static void test_team_names_nfc(void **state)
  * described, never echoed. */
 static void test_bad_byte_located(void **state)
 {
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     char *text = malloc(sizeof small + 64), *p;
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
@@ -379,9 +383,7 @@ static void test_bad_byte_located(void **state)
     sprintf(text, "%.*s测试社区\xFF%s", (int)(p - small), small,
             p + strlen("测试社区"));
     memset(&s, 0, sizeof s);
-    write_tmp(path, text, strlen(text));
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, text, strlen(text), &cb, &s, &res), ERR_OK);
     free(text);
     assert_false(res.valid);
     assert_int_equal(s.households, 0);
@@ -399,7 +401,6 @@ static void test_bad_byte_located(void **state)
  * still: one such run does not make a file UTF-8. */
 static void test_gbk_that_reads_as_utf8(void **state)
 {
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     char *text = malloc(sizeof small + 64), *enc = malloc(2 * sizeof small);
     char *p, *ip, *op;
     size_t left, room;
@@ -417,9 +418,8 @@ static void test_gbk_that_reads_as_utf8(void **state)
     assert_true(iconv(cd, &ip, &left, &op, &room) != (size_t)-1);
     iconv_close(cd);
     memset(&s, 0, sizeof s);
-    write_tmp(path, enc, (size_t)(op - enc));
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, enc, (size_t)(op - enc), &cb, &s, &res),
+                     ERR_OK);
     free(text);
     free(enc);
     assert_string_equal(s.first_diag, "");
@@ -430,7 +430,6 @@ static void test_gbk_that_reads_as_utf8(void **state)
 
 static void test_invalid_stops_handover(void **state)
 {
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     char *bad = strdup(small);
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
@@ -442,9 +441,7 @@ static void test_invalid_stops_handover(void **state)
     p = strstr(bad, "dwelling=\"building\"");
     memcpy(p, "dwelling=\"tower\"   ", 19);
     memset(&s, 0, sizeof s);
-    write_tmp(path, bad, strlen(bad));
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, bad, strlen(bad), &cb, &s, &res), ERR_OK);
     free(bad);
     assert_false(res.valid);
     assert_int_equal(res.errors, 1);
@@ -463,7 +460,6 @@ static void test_gb18030_and_hash(void **state)
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
     seen s;
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     (void)state;
     memset(&s, 0, sizeof s);
     assert_int_equal(
@@ -472,10 +468,8 @@ static void test_gb18030_and_hash(void **state)
     assert_string_equal(s.community, "东风社区");
     assert_int_equal(s.households, 12);
     /* the digest is of the file's bytes: SHA-256("abc") is well known */
-    write_tmp(path, "abc", 3);
     memset(&s, 0, sizeof s);
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, "abc", 3, &cb, &s, &res), ERR_OK);
     assert_false(res.valid);
     assert_string_equal(res.digest, "ba7816bf8f01cfea414140de5dae2223"
                                     "b00361a396177a9cb410ff61f20015ad");
@@ -483,11 +477,8 @@ static void test_gb18030_and_hash(void **state)
     /* check's digest: XXH3-128 of the same bytes, big-endian hex (the
      * canonical form) */
     reader_set_digest(r, READER_XXH128);
-    strcpy(path, "/tmp/canvass-reader-XXXXXX");
-    write_tmp(path, "abc", 3);
     memset(&s, 0, sizeof s);
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, "abc", 3, &cb, &s, &res), ERR_OK);
     assert_string_equal(res.digest, XXH128_ABC);
     reader_free(r);
 }
@@ -597,7 +588,7 @@ static void test_tag_positions(void **state)
                                             ignore_diag};
     static char text[200000];
     static places p;
-    char path[] = "/tmp/canvass-reader-XXXXXX", addr[512], a[1024];
+    char addr[512], a[1024];
     const char *h1;
     unsigned line, want_line[400], want_col[400];
     reader_t *r = reader_new(schema, vocab);
@@ -626,9 +617,7 @@ static void test_tag_positions(void **state)
         }
     o += (size_t)sprintf(text + o, "%s", h1);
     memset(&p, 0, sizeof p);
-    write_tmp(path, text, o);
-    assert_int_equal(reader_read(r, path, &cb_pos, &p, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, text, o, &cb_pos, &p, &res), ERR_OK);
     assert_true(res.valid);
     assert_int_equal(p.n, (int)n);
     for (i = 0; i < p.n; i++) {
@@ -647,7 +636,7 @@ static void test_tag_positions(void **state)
 static void test_long_tag_position(void **state)
 {
     static char text[100000];
-    char path[] = "/tmp/canvass-reader-XXXXXX", first[128];
+    char first[128];
     const char *h1;
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
@@ -666,9 +655,7 @@ static void test_long_tag_position(void **state)
         o += (size_t)sprintf(text + o, "%s", i % 3 ? "号" : "a");
     o += (size_t)sprintf(text + o, "\"/>\n%s", h1);
     memset(&s, 0, sizeof s);
-    write_tmp(path, text, o);
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, text, o, &cb, &s, &res), ERR_OK);
     assert_false(res.valid);
     assert_int_equal(s.first_diag_line, line);
     assert_int_equal(s.first_diag_col, 5 + chars_of(first));
@@ -692,7 +679,6 @@ static void test_blanks_in_values(void **state)
         {"important=\"true\"", "important=\" 1&#9;\""},
         {"rating=\"satisfied\"", "rating=\" satisfied\""},
     };
-    char path[] = "/tmp/canvass-reader-XXXXXX";
     char text[8192];
     reader_t *r = reader_new(schema, vocab);
     reader_result res;
@@ -707,9 +693,7 @@ static void test_blanks_in_values(void **state)
         sprintf(p, "%s%s", edits[i].to, rest);
     }
     memset(&s, 0, sizeof s);
-    write_tmp(path, text, strlen(text));
-    assert_int_equal(reader_read(r, path, &cb, &s, &res), ERR_OK);
-    unlink(path);
+    assert_int_equal(read_text(r, text, strlen(text), &cb, &s, &res), ERR_OK);
     assert_string_equal(s.first_diag, "");
     assert_true(res.valid);
     assert_int_equal(s.h2_dwelling, vocab_index(vocab, "dwelling", "bungalow"));
