@@ -39,7 +39,9 @@
  * positions come from the parser context. Validity is decided from all of
  * them: a register is valid only if the parser says well-formed, the
  * validator says valid, no error was reported, and the parse reached
- * </register> (a backstop, whatever made the parser stop).
+ * </register> (a backstop, whatever made the parser stop). An error that
+ * repeats, in our words, the one just said at the same place (one value
+ * breaking two facets that schemaerr.c words alike) is not said twice.
  *
  * Households. Element and attribute names are recognised by the pointers
  * libxml2 interns them under (names.c: one hash probe, a string compare
@@ -294,6 +296,8 @@ struct reader {
         char msg[256];
     } held[HELD];
     size_t n_held;
+    buf_t said; /* the last schema error said in our words, at... */
+    unsigned said_line, said_col; /* ...this place (line 0: none) */
     int cb_failed;
     int stray;       /* libxml2 raised an error outside the parser */
     unsigned listed; /* diagnostics passed on */
@@ -394,6 +398,7 @@ void reader_free(reader_t *r)
     free(r->by.v);
     free(r->paras.v);
     free(r->text);
+    buf_free(&r->said);
     names_free(r->names);
     XXH3_freeState(r->xxh);
     free(r->enum_len);
@@ -874,7 +879,17 @@ static void error_to_diag(reader_t *r, const xmlError *e, unsigned line,
             e, r->vocab, e->str1 && !showable(r, e->str1, strlen(e->str1)),
             &rewritten);
         if (rewritten) {
-            report(r, line, col, m ? m : _("out of memory"));
+            const char *t = m ? m : _("out of memory");
+            /* one value that breaks two facets saying the same (an id
+             * both too long and of the wrong characters) is one error */
+            if (line != r->said_line || col != r->said_col ||
+                strcmp(t, buf_str(&r->said))) {
+                report(r, line, col, t);
+                buf_truncate(&r->said, 0);
+                buf_puts(&r->said, t);
+                r->said_line = buf_error(&r->said) ? 0 : line;
+                r->said_col = col;
+            }
             free(m);
             return;
         }
@@ -1613,6 +1628,7 @@ error_code reader_read(reader_t *r, const char *path,
     r->fatal = r->cb_failed = r->stray = 0;
     r->holding = 0;
     r->n_held = 0;
+    r->said_line = 0;
     r->listed = 0;
     r->depth = r->closed = 0;
     r->head_done = 0;

@@ -223,6 +223,16 @@ static const char *type_words(const char *xstype)
     return NULL;
 }
 
+/* The register schema's id (register.xsd, type "id"): its pattern, and
+ * what it and the type's maxLength ask for together, in words. An id too
+ * long is told the same sentence as an id of the wrong characters, so a
+ * value that is both gets one error (reader.c drops a repeat). */
+#define ID_TYPE "id"
+#define ID_PATTERN "[A-Za-z0-9_][A-Za-z0-9_.\\-]*"
+#define ID_WORDS                                                               \
+    _("an id of at most 64 letters, digits, '_', '-' or '.', "                 \
+      "not beginning with '-' or '.'")
+
 /* What a pattern of the schema asks for, in words; NULL when we have none. */
 static const char *pattern_words(const char *pattern)
 {
@@ -230,9 +240,8 @@ static const char *pattern_words(const char *pattern)
         return NULL;
     if (!strcmp(pattern, "[0-9]{12}"))
         return _("12 digits (the statistical division code)");
-    if (!strcmp(pattern, "[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,63}"))
-        return _("an id of at most 64 letters, digits, '_', '-' or '.', "
-                 "not beginning with '-' or '.'");
+    if (!strcmp(pattern, ID_PATTERN))
+        return ID_WORDS;
     return NULL;
 }
 
@@ -413,6 +422,11 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
             buf_printf(&b, _(" (\"%s\" is the label of %s: write %s)"), e->str1,
                        label_of, label_of);
         break;
+    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
+        if (!d || !d->type || strcmp(d->type, ID_TYPE))
+            goto length;
+        /* an id too long is said as one of the wrong form */
+        /* fall through */
     case XML_SCHEMAV_CVC_PATTERN_VALID:
         if (!*s.attribute)
             goto fallback;
@@ -421,7 +435,10 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         put_named(&b, v, s.element, s.attribute, lang);
         buf_printf(&b, "%s", C_("schema error", " value "));
         put_value(&b, e->str1, s.personal);
-        if ((words = pattern_words(e->str2)))
+        if (e->code == XML_SCHEMAV_CVC_MAXLENGTH_VALID)
+            buf_printf(&b, _(" is not in the required form: write %s"),
+                       ID_WORDS);
+        else if ((words = pattern_words(e->str2)))
             buf_printf(&b, _(" is not in the required form: write %s"), words);
         else
             buf_printf(&b, _(" does not match the pattern %s"),
@@ -441,10 +458,10 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         buf_printf(&b, _(" is not valid: it must be %s"), words);
         break;
     case XML_SCHEMAV_CVC_MINLENGTH_VALID:
-    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
     case XML_SCHEMAV_CVC_LENGTH_VALID:
     case XML_SCHEMAV_CVC_MININCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID: {
+    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID:
+    length: {
         /* the limit is the last number of libxml2's sentence */
         const char *p = s.rest + strlen(s.rest), *q;
         unsigned long limit;
