@@ -96,8 +96,8 @@ static void test_text_form(void **state)
             "%1$s:%2$s:%3$u: %4$s: %5$s [%6$s]", "%s:%u:%u: %s: %s [%s] %s",
             "%s:%d:%u: %s: %s [%s]", "%1$s:%u:%u: %s: %s [%s]",
             /* more pieces than a frame keeps */
-            "%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%"
-            "%s:%u:%u: %s: %s [%s]"};
+            ("%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%"
+             "%s:%u:%u: %s: %s [%s]")};
         size_t i;
         for (i = 0; i < sizeof bad_at / sizeof *bad_at; i++) {
             diag_text_form g;
