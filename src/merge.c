@@ -496,21 +496,22 @@ static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
     for (i = 0; i < retdoc_nfindings(rd) && !m->nomem; i++) {
         retdoc_finding f;
         diag d;
-        retdoc_finding_at(rd, i, &f);
+        if (retdoc_finding_at(rd, i, &f)) {
+            m->nomem = 1;
+            break;
+        }
         memset(&d, 0, sizeof d);
         d.file = (char *)f.file;
         d.line = (unsigned)f.line;
         d.col = (unsigned)f.col;
         d.severity = strcmp(f.severity, "warning") ? DIAG_ERROR : DIAG_WARNING;
         d.rule = (char *)f.rule;
-        d.message = (char *)retdoc_text(rd, f.node);
-        d.community =
-            retdoc_attr(rd, f.node, "community") ? (char *)f.community : NULL;
-        d.household =
-            retdoc_attr(rd, f.node, "household") ? (char *)f.household : NULL;
-        d.visit = retdoc_attr(rd, f.node, "visit") ? (char *)f.visit : NULL;
-        d.item = retdoc_attr(rd, f.node, "item") ? (char *)f.item : NULL;
-        d.cadre = retdoc_attr(rd, f.node, "cadre") ? (char *)f.cadre : NULL;
+        d.message = (char *)f.message;
+        d.community = (char *)f.community;
+        d.household = (char *)f.household;
+        d.visit = (char *)f.visit;
+        d.item = (char *)f.item;
+        d.cadre = (char *)f.cadre;
         if (diag_list_add(&m->findings, &d) != ERR_OK)
             m->nomem = 1;
     }

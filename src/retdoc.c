@@ -32,6 +32,13 @@
  * file given by someone else — and the element names, the figure paths
  * and the safe-loading rules must agree; apart, they would drift.
  *
+ * A lean document (return_parse's, RETDOC_LEAN) keeps each listed
+ * finding as an element whose text is its markup: retdoc_finding_at
+ * parses that markup with one push parser, reset for each finding, whose
+ * SAX handler copies the attributes and the text into two buffers (the
+ * strings handed out until the next call). Other documents (retdoc_load,
+ * a test's) are read from their nodes.
+ *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is
  * copied into the retdoc_t's arena. A failed copy reads as absent and
@@ -40,6 +47,7 @@
 #include "retdoc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +68,23 @@
 #define PENDING_MAX (4u << 20) /* unparsed bytes of one construct */
 #define MAX_LOAD_DIAGS 1000    /* listed per file */
 
+/* The parser of a lean finding's markup (retdoc_finding_at): a push
+ * parser reset for each, whose SAX start handler copies the finding's
+ * attributes into VAL (NUL-terminated, at OFF[k] for the k-th of
+ * lean_names; 0 when absent) and whose characters go to MSG. */
+static const char *const lean_names[] = {
+    "file",  "rule", "severity", "community", "household",
+    "visit", "item", "cadre",    "line",      "col"};
+#define LEAN_N (sizeof lean_names / sizeof *lean_names)
+typedef struct {
+    xmlParserCtxtPtr ctxt;
+    buf_t val, msg;
+    size_t off[LEAN_N];
+    int depth, elements;
+} lean_reader;
+
+const char retdoc_lean_mark = 1;
+
 struct retdoc {
     const xmlNode *root;
     const xmlNode *sources_el, *findings_el;
@@ -76,6 +101,9 @@ struct retdoc {
     char **arena; /* attribute values copied out of the document */
     size_t narena, carena;
     int oom;
+    int lean;        /* the document is lean (RETDOC_LEAN): findings are... */
+    int bad;         /* ...parsed from their markup, and one could not be */
+    lean_reader *fr; /* that parser, made at the first finding read */
 };
 
 size_t retdoc_level_digits(const char *level)
@@ -280,6 +308,7 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
     if (!(rd = calloc(1, sizeof *rd)))
         return error_set(msg, ERR_NOMEM, _("out of memory"));
     rd->root = doc ? xmlDocGetRootElement(doc) : NULL;
+    rd->lean = doc && doc->_private == RETDOC_LEAN;
     if (!is_elem(rd->root, RETDOC_RETURN)) {
         retdoc_free(rd);
         return error_set(msg, ERR_INVALID, _("not a return document (%s)"),
@@ -337,12 +366,20 @@ void retdoc_free(retdoc_t *rd)
     free(rd->units);
     free(rd->order);
     free(rd->findings);
+    if (rd->fr) {
+        xmlFreeParserCtxt(rd->fr->ctxt);
+        buf_free(&rd->fr->val);
+        buf_free(&rd->fr->msg);
+        free(rd->fr);
+    }
     free(rd);
 }
 
 error_code retdoc_error(const retdoc_t *rd)
 {
-    return rd->oom ? ERR_NOMEM : ERR_OK;
+    if (rd->oom)
+        return ERR_NOMEM;
+    return rd->bad ? ERR_INTERNAL : ERR_OK;
 }
 
 const xmlNode *retdoc_root(const retdoc_t *rd)
@@ -417,21 +454,150 @@ size_t retdoc_nfindings(const retdoc_t *rd)
     return rd->nfindings;
 }
 
+#if LIBXML_VERSION >= 21200
+static void lean_quiet(void *arg, const xmlError *e)
+#else
+static void lean_quiet(void *arg, xmlError *e)
+#endif
+{
+    (void)arg;
+    (void)e;
+}
+
+static void lean_start(void *ud, const xmlChar *name, const xmlChar *prefix,
+                       const xmlChar *uri, int nns, const xmlChar **ns,
+                       int nattr, int ndef, const xmlChar **attrs)
+{
+    lean_reader *r = ud;
+    int a;
+    size_t k;
+    (void)prefix;
+    (void)uri;
+    (void)nns;
+    (void)ns;
+    (void)ndef;
+    if (r->depth++ || strcmp((const char *)name, RETDOC_FINDING))
+        return;
+    r->elements++;
+    /* five pointers an attribute: name, prefix, URI, value, its end */
+    for (a = 0; a < nattr; a++, attrs += 5)
+        for (k = 0; k < LEAN_N; k++)
+            if (!strcmp((const char *)attrs[0], lean_names[k])) {
+                r->off[k] = r->val.len + 1; /* 0 stays "absent" */
+                buf_add(&r->val, (const char *)attrs[3],
+                        (size_t)(attrs[4] - attrs[3]));
+                buf_add(&r->val, "", 1);
+                break;
+            }
+}
+
+static void lean_end(void *ud, const xmlChar *name, const xmlChar *prefix,
+                     const xmlChar *uri)
+{
+    (void)name;
+    (void)prefix;
+    (void)uri;
+    ((lean_reader *)ud)->depth--;
+}
+
+static void lean_chars(void *ud, const xmlChar *s, int n)
+{
+    lean_reader *r = ud;
+    if (r->depth == 1)
+        buf_add(&r->msg, (const char *)s, (size_t)n);
+}
+
+/* Attribute K of the finding just parsed: NULL when absent. */
+static const char *lean_value(const lean_reader *r, size_t k)
+{
+    return r->off[k] ? buf_str(&r->val) + r->off[k] - 1 : NULL;
+}
+
+/* F from N's markup (a lean finding). 0, or -1 with rd->oom or rd->bad
+ * set. */
+static int lean_finding(retdoc_t *rd, const xmlNode *n, retdoc_finding *f)
+{
+    lean_reader *r = rd->fr;
+    const xmlNode *t = n->children;
+    const char *v;
+    size_t len;
+
+    if (!t || t->type != XML_TEXT_NODE || t->next || !t->content ||
+        (len = strlen((const char *)t->content)) > INT_MAX) {
+        rd->bad = 1;
+        return -1;
+    }
+    if (!r) {
+        xmlSAXHandler sax;
+        memset(&sax, 0, sizeof sax);
+        sax.initialized = XML_SAX2_MAGIC;
+        sax.startElementNs = lean_start;
+        sax.endElementNs = lean_end;
+        sax.characters = lean_chars;
+        sax.serror = lean_quiet;
+        if (!(r = calloc(1, sizeof *r)) ||
+            !(r->ctxt = xmlCreatePushParserCtxt(&sax, r, NULL, 0, NULL))) {
+            free(r);
+            rd->oom = 1;
+            return -1;
+        }
+        /* NOENT: without it libxml2 hands a '&' of an attribute value
+         * (written &amp;) to SAX as "&#38;", for its tree builder to
+         * decode. No entity can be declared: the markup is one element,
+         * and a DOCTYPE inside one is not well-formed. */
+        xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_NOENT |
+                                       XML_PARSE_NOERROR |
+                                       XML_PARSE_NOWARNING);
+        rd->fr = r;
+    } else if (xmlCtxtResetPush(r->ctxt, NULL, 0, NULL, NULL)) {
+        rd->oom = 1;
+        return -1;
+    }
+    buf_truncate(&r->val, 0);
+    buf_truncate(&r->msg, 0);
+    memset(r->off, 0, sizeof r->off);
+    r->depth = r->elements = 0;
+    xmlParseChunk(r->ctxt, (const char *)t->content, (int)len, 1);
+    if (buf_error(&r->val) != ERR_OK || buf_error(&r->msg) != ERR_OK ||
+        r->ctxt->errNo == XML_ERR_NO_MEMORY) {
+        rd->oom = 1;
+        return -1;
+    }
+    if (!r->ctxt->wellFormed || r->elements != 1) {
+        rd->bad = 1;
+        return -1;
+    }
+    f->file = (v = lean_value(r, 0)) ? v : "";
+    f->rule = (v = lean_value(r, 1)) ? v : "";
+    f->severity = (v = lean_value(r, 2)) ? v : "";
+    f->community = lean_value(r, 3);
+    f->household = lean_value(r, 4);
+    f->visit = lean_value(r, 5);
+    f->item = lean_value(r, 6);
+    f->cadre = lean_value(r, 7);
+    f->line = (v = lean_value(r, 8)) ? strtoull(v, NULL, 10) : 0;
+    f->col = (v = lean_value(r, 9)) ? strtoull(v, NULL, 10) : 0;
+    f->message = buf_str(&r->msg);
+    return 0;
+}
+
 int retdoc_finding_at(retdoc_t *rd, size_t i, retdoc_finding *f)
 {
     const xmlNode *n;
     if (i >= rd->nfindings)
         return -1;
     n = rd->findings[i];
-    f->node = n;
+    if (rd->lean)
+        return lean_finding(rd, n, f);
     f->file = retdoc_attr0(rd, n, "file");
     f->rule = retdoc_attr0(rd, n, "rule");
     f->severity = retdoc_attr0(rd, n, "severity");
-    f->community = retdoc_attr0(rd, n, "community");
-    f->household = retdoc_attr0(rd, n, "household");
-    f->visit = retdoc_attr0(rd, n, "visit");
-    f->item = retdoc_attr0(rd, n, "item");
-    f->cadre = retdoc_attr0(rd, n, "cadre");
+    f->message = retdoc_text(rd, n);
+    f->community = retdoc_attr(rd, n, "community");
+    f->household = retdoc_attr(rd, n, "household");
+    f->visit = retdoc_attr(rd, n, "visit");
+    f->item = retdoc_attr(rd, n, "item");
+    f->cadre = retdoc_attr(rd, n, "cadre");
     f->line = retdoc_count(rd, n, "line");
     f->col = retdoc_count(rd, n, "col");
     return 0;

@@ -90,13 +90,23 @@ typedef struct {
     size_t index; /* its place in document order */
 } retdoc_unit;
 
-/* One <finding> (strings "" when absent); the message is its text. */
+/* One <finding>: FILE, RULE, SEVERITY and MESSAGE (its text) "" when
+ * absent, the ids it names NULL when absent. */
 typedef struct {
-    const xmlNode *node;
-    const char *file, *rule, *severity, *community, *household, *visit, *item,
-        *cadre;
+    const char *file, *rule, *severity, *message;
+    const char *community, *household, *visit, *item, *cadre;
     unsigned long long line, col;
 } retdoc_finding;
+
+/* The lean tree of a return (return_parse): each <finding> an element
+ * whose one text child is the finding's own markup as the return's bytes
+ * have it ("<finding file=...>message</finding>"), read only when
+ * retdoc_finding_at asks for it: a listed finding is then three
+ * allocations of the tree rather than some twenty (its attributes, their
+ * values, its text), a fifth of its memory. Such a document has
+ * RETDOC_LEAN in its _private. */
+extern const char retdoc_lean_mark;
+#define RETDOC_LEAN ((void *)&retdoc_lean_mark)
 
 /* Reads the return document DOC (borrowed). LEVELS (borrowed, may be
  * NULL) is the vocabulary whose "level" type ranks roll-ups. ERR_INVALID
@@ -109,7 +119,8 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
 void retdoc_free(retdoc_t *rd);
 
 /* ERR_NOMEM once a copy of an attribute value could not be made (that
- * value then read as absent), else ERR_OK. Check it after a walk. */
+ * value then read as absent), ERR_INTERNAL once a lean finding's markup
+ * could not be parsed, else ERR_OK. Check it after a walk. */
 error_code retdoc_error(const retdoc_t *rd);
 
 const xmlNode *retdoc_root(const retdoc_t *rd);
@@ -140,7 +151,9 @@ const retdoc_unit *retdoc_top(const retdoc_t *rd);
 int retdoc_covers(const retdoc_unit *u, const retdoc_unit *c);
 
 /* Findings, in document order; retdoc_findings_omitted is
- * findings/@omitted. F is filled; 0, or -1 past the last. */
+ * findings/@omitted. F is filled, its strings borrowed until the next
+ * call or retdoc_free; 0, or -1 past the last (and when a lean finding
+ * cannot be read: retdoc_error then says why). */
 size_t retdoc_nfindings(const retdoc_t *rd);
 int retdoc_finding_at(retdoc_t *rd, size_t i, retdoc_finding *f);
 unsigned long long retdoc_findings_omitted(retdoc_t *rd);

@@ -68,7 +68,6 @@ static void finding_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                         const retdoc_finding *f)
 {
     const char *ids[4] = {f->household, f->visit, f->item, f->cadre};
-    xmlChar *text;
     double w;
     size_t j;
 
@@ -83,10 +82,8 @@ static void finding_row(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
         xlsx_sheet_str(c, s, r, (lxw_col_t)(6 + j), ids[j], c->f.text, 0);
     if (c->rc != ERR_OK)
         return;
-    text = xmlNodeGetContent(f->node); /* libxml2's, freed here */
-    w = text ? xlsx_sheet_text_width((const char *)text) : 0;
-    xlsx_sheet_str(c, s, r, 4, text ? (const char *)text : "", c->f.wrap, 0);
-    xmlFree(text);
+    w = xlsx_sheet_text_width(f->message);
+    xlsx_sheet_str(c, s, r, 4, f->message, c->f.wrap, 0);
     /* not every reader grows a wrapped row by itself */
     if (w > XLSX_WIDTH_MAX)
         xlsx_sheet_height(c, s, r, 15 * (1 + (int)(w / XLSX_WIDTH_MAX)));

@@ -138,7 +138,8 @@ static void test_campaign_sources_findings(void **state)
     assert_int_equal(retdoc_finding_at(rd, 0, &f), 0);
     assert_string_equal(f.rule, "duplicate-id");
     assert_string_equal(f.household, "h1");
-    assert_string_equal(f.cadre, "");
+    assert_null(f.cadre);
+    assert_string_equal(f.message, "msg");
     assert_int_equal(f.line, 12);
     assert_int_equal(f.col, 5);
     assert_int_equal(retdoc_finding_at(rd, 1, &f), -1);

@@ -16,6 +16,7 @@
 
 #include "batch.h"
 #include "render.h"
+#include "retdoc.h"
 #include "return.h"
 
 static xmlSchemaPtr schema, rschema;
@@ -44,7 +45,7 @@ static int teardown(void **state)
 }
 
 /* Builds the return of PATHS as bytes (*XML, *LEN, when XML is not
- * NULL) and as the tree they parse into; the batch goes to *B. */
+ * NULL) and as the whole tree they parse into; the batch goes to *B. */
 static xmlDocPtr build_bytes(const char *const *paths, size_t n, batch_t **bp,
                              char **xml, size_t *len)
 {
@@ -64,8 +65,10 @@ static xmlDocPtr build_bytes(const char *const *paths, size_t n, batch_t **bp,
         fail_msg("return_build: %s", msg);
     if (return_validate(bytes, nbytes, rschema, &msg) != ERR_OK)
         fail_msg("return does not validate: %s", msg);
-    if (return_parse(bytes, nbytes, &doc, &msg) != ERR_OK)
-        fail_msg("return_parse: %s", msg);
+    /* the whole tree, for XPath: return_parse's is lean (test_parse_lean) */
+    if (!(doc = xmlReadMemory(bytes, (int)nbytes, NULL, "UTF-8",
+                              XML_PARSE_NONET | XML_PARSE_NOBLANKS)))
+        fail_msg("return.xml does not parse");
     if (bp)
         *bp = b;
     else
@@ -458,6 +461,151 @@ static void test_parse(void **state)
     xmlFreeDoc(d);
 }
 
+/* Hands out findings whose text and ids need every kind of XML care:
+ * text that looks like the markup of a finding, entities, both quotes,
+ * '>' in an attribute, a line break, Chinese, an empty message. */
+static const char *const xml_msgs[] = {
+    "<finding rule='x'>not a finding</finding> <finding/>",
+    "a & b < c > d \"q\" 'a' &amp;",
+    "two\nlines\tand a tab",
+    "住户 h1 没有包户干部：请添加 cadre=\"…\"",
+    ""};
+#define N_XML_MSGS (sizeof xml_msgs / sizeof *xml_msgs)
+
+static error_code xml_findings(const void *ctx, diag_fn fn, void *ud)
+{
+    size_t i;
+    (void)ctx;
+    for (i = 0; i < N_XML_MSGS; i++) {
+        diag d = {0};
+        error_code e;
+        d.file = (char *)(i == 1 ? "a&b <c>.xml" : "r.xml");
+        d.line = (unsigned)i + 3;
+        d.col = (unsigned)i + 1;
+        d.severity = i == 2 ? DIAG_ERROR : DIAG_WARNING;
+        d.rule = (char *)"overdue-item";
+        d.message = (char *)xml_msgs[i];
+        d.community = (char *)"620402003005";
+        d.household = (char *)(i == 3 ? "h\"1>" : "h1");
+        d.visit = i ? (char *)"v1" : NULL;
+        d.item = i == 4 ? (char *)"s'1" : NULL;
+        if ((e = fn(ud, &d)) != ERR_OK)
+            return e;
+    }
+    return ERR_OK;
+}
+
+static void same_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* The findings of the return XML (LEN bytes) as return_parse's lean tree
+ * gives them (read from their markup, last first: any order reads the
+ * same) and as the whole tree does: field by field the same, EXPECT of
+ * them, and no finding element of the lean tree has an attribute. The
+ * lean tree is handed back in *LEAN. */
+static void same_findings(const char *xml, size_t len, size_t expect,
+                          xmlDocPtr *lean)
+{
+    xmlDocPtr whole = xmlReadMemory(xml, (int)len, NULL, "UTF-8",
+                                    XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    retdoc_t *a = NULL, *b = NULL;
+    retdoc_finding x, y;
+    xmlNodePtr n;
+    char *msg = NULL;
+    size_t i, bare = 0;
+
+    assert_non_null(whole);
+    assert_int_equal(return_parse(xml, len, lean, &msg), ERR_OK);
+    assert_ptr_equal((*lean)->_private, RETDOC_LEAN);
+    assert_int_equal(retdoc_open(*lean, NULL, &a, NULL), ERR_OK);
+    assert_int_equal(retdoc_open(whole, NULL, &b, NULL), ERR_OK);
+    assert_int_equal(retdoc_nfindings(a), expect);
+    assert_int_equal(retdoc_nfindings(b), expect);
+    for (i = expect; i-- > 0;) {
+        assert_int_equal(retdoc_finding_at(a, i, &x), 0);
+        assert_int_equal(retdoc_finding_at(b, i, &y), 0);
+        same_str(x.file, y.file);
+        same_str(x.rule, y.rule);
+        same_str(x.severity, y.severity);
+        same_str(x.message, y.message);
+        same_str(x.community, y.community);
+        same_str(x.household, y.household);
+        same_str(x.visit, y.visit);
+        same_str(x.item, y.item);
+        same_str(x.cadre, y.cadre);
+        assert_int_equal(x.line, y.line);
+        assert_int_equal(x.col, y.col);
+    }
+    assert_int_equal(retdoc_finding_at(a, expect, &x), -1);
+    assert_int_equal(retdoc_error(a), ERR_OK);
+    for (n = xmlDocGetRootElement(*lean)->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "findings")) {
+            xmlNodePtr c;
+            for (c = n->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE &&
+                    !strcmp((const char *)c->name, "finding")) {
+                    assert_null(c->properties);
+                    bare++;
+                }
+        }
+    assert_int_equal(bare, expect);
+    retdoc_free(a);
+    retdoc_free(b);
+    xmlFreeDoc(whole);
+}
+
+/* return_parse's lean tree (retdoc.h): every listed finding of a real
+ * return, and made-up ones needing every kind of XML care, read back from
+ * their markup as the whole tree reads them; the made-up ones as they
+ * were given. */
+static void test_parse_lean(void **state)
+{
+    const char *paths[] = {"../examples/zz-untidy-2011.xml",
+                           "../examples/hongxing-2011.xml"};
+    const char *campaign[5] = {"c", "t", "2011-09-01", "2011-10-31",
+                               "2011-11-10"};
+    return_opts ro = {vocab, rvocab, &aopts, SIZE_MAX, "canvass test", NULL};
+    return_parts p;
+    retdoc_t *rd = NULL;
+    retdoc_finding f;
+    char *xml, *msg = NULL;
+    size_t len, i;
+    xmlDocPtr d = build_bytes(paths, 2, NULL, &xml, &len), lean = NULL;
+    (void)state;
+
+    same_findings(xml, len, (size_t)num(d, "count(//t:finding)"), &lean);
+    assert_true(num(d, "count(//t:finding)") >= 10);
+    xmlFreeDoc(lean);
+    xmlFreeDoc(d);
+    free(xml);
+
+    memset(&p, 0, sizeof p);
+    memcpy(p.campaign, campaign, sizeof campaign);
+    p.each_finding = xml_findings;
+    assert_int_equal(return_assemble(&p, &ro, &xml, &len, &msg), ERR_OK);
+    assert_int_equal(return_validate(xml, len, rschema, &msg), ERR_OK);
+    same_findings(xml, len, N_XML_MSGS, &lean);
+    assert_int_equal(retdoc_open(lean, NULL, &rd, NULL), ERR_OK);
+    for (i = 0; i < N_XML_MSGS; i++) {
+        assert_int_equal(retdoc_finding_at(rd, i, &f), 0);
+        assert_string_equal(f.message, xml_msgs[i]);
+        assert_string_equal(f.file, i == 1 ? "a&b <c>.xml" : "r.xml");
+        assert_int_equal(f.line, i + 3);
+        assert_string_equal(f.household, i == 3 ? "h\"1>" : "h1");
+        same_str(f.item, i == 4 ? "s'1" : NULL);
+        assert_null(f.cadre);
+    }
+    retdoc_free(rd);
+    xmlFreeDoc(lean);
+    free(xml);
+}
+
 /* Hands out three findings whose fields need every kind of CSV care. */
 static error_code tricky_findings(const void *ctx, diag_fn fn, void *ud)
 {
@@ -666,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_csv_fields),
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_parse_lean),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
