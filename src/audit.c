@@ -540,15 +540,18 @@ static int add_finding_n(diag_store *s, const audit_opts *o,
     return rc;
 }
 
-/* A finding of the register being streamed. */
-#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                     \
-    add_finding((a)->sink, (a)->o, (a)->community, (r), (line), (col), (hh),   \
-                (visit), (item), (cadre), __VA_ARGS__)
-
 static int on(const audit_reg *a, audit_rule r)
 {
     return a->o->severity[r] != AUDIT_OFF;
 }
+
+/* A finding of the register being streamed. A rule switched off makes
+ * nothing of its arguments (overdue-item's dates are formatted there). */
+#define FIND(a, r, line, col, hh, visit, item, cadre, ...)                     \
+    (on((a), (r)) ? add_finding((a)->sink, (a)->o, (a)->community, (r),        \
+                                (line), (col), (hh), (visit), (item),          \
+                                (cadre), __VA_ARGS__)                          \
+                  : 0)
 
 /* ---- lifetime ----------------------------------------------------------- */
 
