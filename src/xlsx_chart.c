@@ -103,16 +103,6 @@ static error_code insert_chart(xlsx_ctx *c, xlsx_sheet *s, double x_scale,
         "worksheet_insert_chart");
 }
 
-/* Height of row R of S in points (15, unless xlsx_sheet_height set it). */
-static double row_height(const xlsx_sheet *s, lxw_row_t r)
-{
-    size_t i;
-    for (i = 0; i < s->nheights; i++)
-        if (s->heights[i].row == r)
-            return s->heights[i].points;
-    return LXW_DEF_ROW_HEIGHT;
-}
-
 /* Pixels of a column W characters wide (Excel's 7-pixel digit, 5 of
  * padding); of the default chart, 480 x 288 at scale 1. */
 #define COL_PX(w) (7 * (w) + 5)
@@ -166,9 +156,9 @@ error_code xlsx_chart_place(xlsx_ctx *c, xlsx_sheet *s, const lxw_col_t *breaks,
     page = XLSX_PAGE_HEIGHT / scale;
     if (s->frozen)
         for (r = s->head_first; r <= s->head_last; r++)
-            heads += row_height(s, r);
+            heads += xlsx_sheet_row_height(s, r);
     for (r = 0; r < k->at_row; r++) {
-        double h = row_height(s, r);
+        double h = xlsx_sheet_row_height(s, r);
         if (y + h > page) /* a new page, the headings repeated on it */
             y = s->frozen && r > s->head_last ? heads : 0;
         y += h;

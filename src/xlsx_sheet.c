@@ -388,17 +388,43 @@ error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
                           "worksheet_merge_range");
 }
 
+/* Where row R is, or would go, in S's heights (kept by row: a findings
+ * list sets one for each of its thousands of rows, which a search from
+ * the first made quadratic). */
+static size_t height_at(const xlsx_sheet *s, lxw_row_t r)
+{
+    size_t lo = 0, hi = s->nheights;
+    if (hi && s->heights[hi - 1].row < r)
+        return hi; /* rows are mostly set in order */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->heights[mid].row < r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+double xlsx_sheet_row_height(const xlsx_sheet *s, lxw_row_t r)
+{
+    size_t i = height_at(s, r);
+    return i < s->nheights && s->heights[i].row == r ? s->heights[i].points
+                                                      : LXW_DEF_ROW_HEIGHT;
+}
+
 error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                              double height)
 {
     size_t i;
     if (c->rc != ERR_OK)
         return c->rc;
-    for (i = 0; i < s->nheights && s->heights[i].row != r; i++)
-        ;
-    if (i == s->nheights) {
+    i = height_at(s, r);
+    if (i == s->nheights || s->heights[i].row != r) {
         if (GROW(s->heights, s->nheights + 1, s->cheights) != ERR_OK)
             return xlsx_sheet_nomem(c);
+        memmove(&s->heights[i + 1], &s->heights[i],
+                (s->nheights - i) * sizeof *s->heights);
         s->nheights++;
     }
     s->heights[i].row = r;

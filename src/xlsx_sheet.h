@@ -174,8 +174,8 @@ typedef struct {
     int frozen;         /* head_first/head_last set */
     lxw_row_t wrap_row; /* the heading row last made taller */
     double wrap_lines;  /* and its number of lines */
-    /* rows given a height (xlsx_sheet_height), for the printed pages'
-     * estimate (owned) */
+    /* rows given a height (xlsx_sheet_height), by row, for the printed
+     * pages' estimate (owned) */
     struct xlsx_height {
         lxw_row_t row;
         double points;
@@ -248,6 +248,9 @@ error_code xlsx_sheet_merge(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r1,
 /* Row R is HEIGHT points high. */
 error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                              double height);
+/* The height of row R of S in points: LXW_DEF_ROW_HEIGHT unless
+ * xlsx_sheet_height set one. */
+double xlsx_sheet_row_height(const xlsx_sheet *s, lxw_row_t r);
 /* A wrapped column heading; a heading merged over R1..R2 x C1..C2. */
 error_code xlsx_sheet_head(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
                            lxw_col_t col, const char *text);

@@ -1005,6 +1005,48 @@ static void test_long_message_cut(void **state)
     xmlFreeDoc(d);
 }
 
+/* A findings row grows with its wrapped message: 15 points a line of
+ * XLSX_WIDTH_MAX characters (a Chinese one counting two); a short message
+ * leaves the row as it is. */
+static void test_row_heights(void **state)
+{
+    fixture *f = *state;
+    xmlDoc *d = xmlCopyDoc(f->doc, 1);
+    xmlNode *n = xmlDocGetRootElement(d)->children;
+    char *text = malloc(100 * 3 + 1), *sheet;
+    const size_t chars[2] = {100, 10}; /* Chinese: 4 lines, 1 */
+    size_t i, k;
+    xlsx_book *b;
+
+    assert_non_null(text);
+    for (; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "findings"))
+            break;
+    assert_non_null(n);
+    n = n->children;
+    for (k = 0; k < 2; k++, n = n->next) {
+        while (n && n->type != XML_ELEMENT_NODE)
+            n = n->next;
+        assert_non_null(n);
+        for (i = 0; i < chars[k]; i++)
+            memcpy(text + 3 * i, "\xE8\xAF\xB4", 3); /* 说 */
+        text[3 * chars[k]] = 0;
+        xmlNodeSetContent(n, BAD_CAST text);
+    }
+    free(text);
+    b = xlsx_read_open(render(f, d, "zh", CREATED, "heights.xlsx"));
+    assert_non_null(b);
+    sheet = xlsx_read_part(b, NULL, S_FINDINGS);
+    assert_non_null(sheet);
+    /* the two findings are on rows 6 and 7 */
+    assert_non_null(strstr(sheet, "<row r=\"6\" spans=\"1:10\" ht=\"60\""));
+    assert_non_null(strstr(sheet, "<row r=\"7\" spans=\"1:10\">"));
+    free(sheet);
+    xlsx_read_close(b);
+    xmlFreeDoc(d);
+}
+
 /* Expects RC != ERR_OK with a message and no file at PATH. */
 static void fails(fixture *f, const xmlDoc *doc, const char *path,
                   error_code want)
@@ -1134,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_byte_identical),
         cmocka_unit_test(test_partial_note),
         cmocka_unit_test(test_long_message_cut),
+        cmocka_unit_test(test_row_heights),
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_not_a_return),
         cmocka_unit_test(test_full_disk),
