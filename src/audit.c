@@ -548,10 +548,10 @@ static int on(const audit_reg *a, audit_rule r)
 /* A finding of the register being streamed. A rule switched off makes
  * nothing of its arguments (overdue-item's dates are formatted there). */
 #define FIND(a, r, line, col, hh, visit, item, cadre, ...)                     \
-    (on((a), (r)) ? add_finding((a)->sink, (a)->o, (a)->community, (r),        \
-                                (line), (col), (hh), (visit), (item),          \
-                                (cadre), __VA_ARGS__)                          \
-                  : 0)
+    (on((a), (r))                                                              \
+         ? add_finding((a)->sink, (a)->o, (a)->community, (r), (line), (col),  \
+                       (hh), (visit), (item), (cadre), __VA_ARGS__)            \
+         : 0)
 
 /* ---- lifetime ----------------------------------------------------------- */
 

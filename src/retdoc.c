@@ -546,8 +546,7 @@ static int lean_finding(retdoc_t *rd, const xmlNode *n, retdoc_finding *f)
          * decode. No entity can be declared: the markup is one element,
          * and a DOCTYPE inside one is not well-formed. */
         xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_NOENT |
-                                       XML_PARSE_NOERROR |
-                                       XML_PARSE_NOWARNING);
+                                       XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         rd->fr = r;
     } else if (xmlCtxtResetPush(r->ctxt, NULL, 0, NULL, NULL)) {
         rd->oom = 1;

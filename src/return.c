@@ -736,8 +736,9 @@ typedef struct {
     char *first; /* first: first_parse_error reads _private as char ** */
     const char *at, *end; /* the cursor in the bytes, and their end */
     int skip;             /* inside a finding: depth below it, from 1 */
-    error_code err; /* the parse was stopped: no memory, or no finding tag
-                     * where the parser met one (ERR_INTERNAL) */
+    /* the parse was stopped: no memory, or no finding tag where the
+     * parser met one (ERR_INTERNAL) */
+    error_code err;
 } lean_parse;
 
 /* The start of the next finding tag in [AT, END), or NULL. */

@@ -387,6 +387,7 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
     const char *m = e && e->message ? e->message : "";
     const char *words, *label_of = NULL;
     const vocab_decl *d;
+    int id_long;
     char *hold = NULL, xstype[MAX_NAME];
     subject s;
     buf_t b = {0};
@@ -404,8 +405,11 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
     if (!e || !*s.element)
         goto fallback;
     d = *s.attribute ? vocab_decl_find(v, s.element, s.attribute) : NULL;
+    /* an id too long is said as one of the wrong form */
+    id_long = e->code == XML_SCHEMAV_CVC_MAXLENGTH_VALID && d && d->type &&
+              !strcmp(d->type, ID_TYPE);
 
-    switch (e->code) {
+    switch (id_long ? XML_SCHEMAV_CVC_PATTERN_VALID : e->code) {
     case XML_SCHEMAV_CVC_ENUMERATION_VALID:
         if (!*s.attribute)
             goto fallback;
@@ -422,11 +426,6 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
             buf_printf(&b, _(" (\"%s\" is the label of %s: write %s)"), e->str1,
                        label_of, label_of);
         break;
-    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
-        if (!d || !d->type || strcmp(d->type, ID_TYPE))
-            goto length;
-        /* an id too long is said as one of the wrong form */
-        /* fall through */
     case XML_SCHEMAV_CVC_PATTERN_VALID:
         if (!*s.attribute)
             goto fallback;
@@ -435,7 +434,7 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         put_named(&b, v, s.element, s.attribute, lang);
         buf_printf(&b, "%s", C_("schema error", " value "));
         put_value(&b, e->str1, s.personal);
-        if (e->code == XML_SCHEMAV_CVC_MAXLENGTH_VALID)
+        if (id_long)
             buf_printf(&b, _(" is not in the required form: write %s"),
                        ID_WORDS);
         else if ((words = pattern_words(e->str2)))
@@ -458,10 +457,10 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         buf_printf(&b, _(" is not valid: it must be %s"), words);
         break;
     case XML_SCHEMAV_CVC_MINLENGTH_VALID:
+    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
     case XML_SCHEMAV_CVC_LENGTH_VALID:
     case XML_SCHEMAV_CVC_MININCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID:
-    length: {
+    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID: {
         /* the limit is the last number of libxml2's sentence */
         const char *p = s.rest + strlen(s.rest), *q;
         unsigned long limit;

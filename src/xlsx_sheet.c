@@ -21,6 +21,11 @@
  *
  * A sheet's chart is inserted by xlsx_sheet_end too, once the printed
  * pages are known (xlsx_chart.c places it).
+ *
+ * Why one file (about 900 lines): what a sheet writes cell by cell (the
+ * widths of its columns, the heights of its rows, its formats) is what
+ * its end reads to lay out the header block and the printed pages; split,
+ * that state would be every part's to change.
  */
 #include "xlsx_sheet.h"
 #include "i18n.h"
@@ -410,7 +415,7 @@ double xlsx_sheet_row_height(const xlsx_sheet *s, lxw_row_t r)
 {
     size_t i = height_at(s, r);
     return i < s->nheights && s->heights[i].row == r ? s->heights[i].points
-                                                      : LXW_DEF_ROW_HEIGHT;
+                                                     : LXW_DEF_ROW_HEIGHT;
 }
 
 error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,

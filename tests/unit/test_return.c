@@ -466,10 +466,8 @@ static void test_parse(void **state)
  * '>' in an attribute, a line break, Chinese, an empty message. */
 static const char *const xml_msgs[] = {
     "<finding rule='x'>not a finding</finding> <finding/>",
-    "a & b < c > d \"q\" 'a' &amp;",
-    "two\nlines\tand a tab",
-    "住户 h1 没有包户干部：请添加 cadre=\"…\"",
-    ""};
+    "a & b < c > d \"q\" 'a' &amp;", "two\nlines\tand a tab",
+    "住户 h1 没有包户干部：请添加 cadre=\"…\"", ""};
 #define N_XML_MSGS (sizeof xml_msgs / sizeof *xml_msgs)
 
 static error_code xml_findings(const void *ctx, diag_fn fn, void *ud)
