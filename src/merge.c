@@ -359,6 +359,12 @@ done:
 }
 
 /* Steps 3-5 for the valid return RD read from PATH as BYTES. */
+/* return_each_listed's FN: a finding of an input kept (copied). */
+static error_code take_finding(void *ud, const diag *d)
+{
+    return diag_list_add(&((merger *)ud)->findings, d);
+}
+
 static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
@@ -493,28 +499,8 @@ static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
         }
     }
     /* findings, as diagnostics to be sorted with everyone else's */
-    for (i = 0; i < retdoc_nfindings(rd) && !m->nomem; i++) {
-        retdoc_finding f;
-        diag d;
-        if (retdoc_finding_at(rd, i, &f)) {
-            m->nomem = 1;
-            break;
-        }
-        memset(&d, 0, sizeof d);
-        d.file = (char *)f.file;
-        d.line = (unsigned)f.line;
-        d.col = (unsigned)f.col;
-        d.severity = strcmp(f.severity, "warning") ? DIAG_ERROR : DIAG_WARNING;
-        d.rule = (char *)f.rule;
-        d.message = (char *)f.message;
-        d.community = (char *)f.community;
-        d.household = (char *)f.household;
-        d.visit = (char *)f.visit;
-        d.item = (char *)f.item;
-        d.cadre = (char *)f.cadre;
-        if (diag_list_add(&m->findings, &d) != ERR_OK)
-            m->nomem = 1;
-    }
+    if (!m->nomem && return_each_listed(rd, take_finding, m) != ERR_OK)
+        m->nomem = 1;
     /* what the input left out of its lists, per rule and community: the
      * merged return adds them to its own <notListed> counts */
     {

@@ -383,8 +383,14 @@ static void write_workbook(xlsx_ctx *c, const char *path, const char *dir)
     if (properties(c) != ERR_OK || xlsx_sheet_formats(c) != ERR_OK ||
         sheets_all(c) != ERR_OK)
         return;
-    if (retdoc_error(c->rd) != ERR_OK) {
+    if (retdoc_error(c->rd) == ERR_NOMEM) {
         xlsx_sheet_nomem(c);
+        return;
+    }
+    if (retdoc_error(c->rd) != ERR_OK) { /* a lean finding (retdoc.h) */
+        xlsx_sheet_fail(c, ERR_INTERNAL,
+                        _("internal error: a finding listed in the return "
+                          "cannot be read"));
         return;
     }
     errno = 0;
