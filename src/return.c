@@ -729,37 +729,46 @@ done:
  * cursor that moves with the parse: the next "<finding" tag after the
  * last one, to its end tag. In bytes return_assemble wrote, '<' opens a
  * tag and nothing else (text and attribute values escape it; there are
- * no comments, CDATA or processing instructions), so the Nth such tag is
- * the Nth finding the parser meets; the markup is parsed again, and so
- * checked, when read. */
+ * no comments, CDATA or processing instructions, and the cursor refuses
+ * bytes that have one), so the Nth such tag is the Nth finding the
+ * parser meets; the markup is parsed again, and so checked, when read. */
 typedef struct {
     char *first; /* first: first_parse_error reads _private as char ** */
-    const char *at, *end; /* the cursor in the bytes, and their end */
-    int skip;             /* inside a finding: depth below it, from 1 */
+    const char *xml, *at, *end; /* the bytes, the cursor, their end */
+    int skip;                   /* inside a finding: depth below it, from 1 */
     /* the parse was stopped: no memory, or no finding tag where the
      * parser met one (ERR_INTERNAL) */
     error_code err;
 } lean_parse;
 
-/* The start of the next finding tag in [AT, END), or NULL. */
-static const char *next_finding(const char *at, const char *end)
+/* The start of the next finding tag in [AT, END), or NULL: also when a
+ * '<' on the way opens anything but a tag or an end tag (a comment,
+ * CDATA, a processing instruction past the XML declaration at XML), which
+ * return_assemble never writes and which could hold a "<finding" the
+ * parser does not meet: the count would be off, and the parse refused. */
+static const char *next_finding(const char *xml, const char *at,
+                                const char *end)
 {
     static const char tag[] = "<" RETDOC_FINDING;
+    const size_t n = sizeof tag - 1;
     const char *p = at;
-    size_t n = sizeof tag - 1;
-    while ((p = memmem(p, (size_t)(end - p), tag, n)) && p + n < end) {
-        if (p[n] && strchr(" \t\r\n/>", p[n]))
+    while ((p = memchr(p, '<', (size_t)(end - p))) && p + n < end) {
+        if (p[1] == '!' || (p[1] == '?' && p != xml))
+            return NULL;
+        if (!memcmp(p, tag, n) && p[n] && strchr(" \t\r\n/>", p[n]))
             return p;
-        p += n;
+        p++;
     }
     return NULL;
 }
 
-/* The end of the element whose start tag begins at A (just past its end
- * tag, or past "/>"), or NULL. */
+/* The end of the finding whose start tag begins at A: just past its end
+ * tag, or past "/>"; NULL when its text holds a '<' before its end tag
+ * (text escapes it: that would be markup of another kind). */
 static const char *element_end(const char *a, const char *end)
 {
     static const char close[] = "</" RETDOC_FINDING ">";
+    const size_t n = sizeof close - 1;
     const char *p;
     char quote = 0;
     for (p = a + 1; p < end; p++) {
@@ -776,8 +785,8 @@ static const char *element_end(const char *a, const char *end)
         return NULL;
     if (p[-1] == '/')
         return p + 1;
-    p = memmem(p, (size_t)(end - p), close, sizeof close - 1);
-    return p ? p + sizeof close - 1 : NULL;
+    p = memchr(p, '<', (size_t)(end - p));
+    return p && (size_t)(end - p) >= n && !memcmp(p, close, n) ? p + n : NULL;
 }
 
 static int in_findings(const xmlParserCtxt *c, const xmlChar *name,
@@ -808,7 +817,7 @@ static void lean_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
                               attrs);
         return;
     }
-    if (!(a = next_finding(st->at, st->end)) ||
+    if (!(a = next_finding(st->xml, st->at, st->end)) ||
         !(z = element_end(a, st->end)) || z - a > INT_MAX) {
         st->err = ERR_INTERNAL;
         xmlStopParser(c);
@@ -871,7 +880,7 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
     if (!(c = xmlNewParserCtxt()))
         return error_set(msg, ERR_NOMEM, _("out of memory"));
     memset(&st, 0, sizeof st);
-    st.at = xml;
+    st.xml = st.at = xml;
     st.end = xml + len;
     c->_private = &st;
     c->sax->serror = first_parse_error;

@@ -604,6 +604,68 @@ static void test_parse_lean(void **state)
     free(xml);
 }
 
+/* XML with TEXT put before the first "<finding " (malloc'd, *LEN). */
+static char *put_before_finding(const char *xml, size_t len, const char *text,
+                                size_t *out)
+{
+    const char *at = memmem(xml, len, "<finding ", 9);
+    size_t k = strlen(text), pre;
+    char *b;
+    assert_non_null(at);
+    pre = (size_t)(at - xml);
+    b = malloc(len + k + 1);
+    assert_non_null(b);
+    memcpy(b, xml, pre);
+    memcpy(b + pre, text, k);
+    memcpy(b + pre + k, at, len - pre + 1);
+    *out = len + k;
+    return b;
+}
+
+/* Well-formed bytes return_assemble never writes: a comment holding a
+ * finding's markup before the first finding, or markup inside a finding's
+ * text. The lean tree would take the wrong markup for a finding; the parse
+ * is refused as a bug instead (ERR_INTERNAL, said). */
+static void test_parse_lean_refuses(void **state)
+{
+    const char *paths[] = {"../examples/zz-untidy-2011.xml",
+                           "../examples/hongxing-2011.xml"};
+    const char *bad[] = {
+        "<!-- <finding rule='x' line='1'>not one</finding> -->",
+        "<?pi <finding rule='x'>not one</finding> ?>"};
+    char *xml, *b, *msg = NULL, *at;
+    size_t len, n, i;
+    xmlDocPtr d = build_bytes(paths, 2, NULL, &xml, &len), e = NULL;
+    (void)state;
+
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        b = put_before_finding(xml, len, bad[i], &n);
+        assert_non_null(xmlReadMemory(b, (int)n, NULL, "UTF-8", 0) ? b : NULL);
+        assert_int_equal(return_parse(b, n, &e, &msg), ERR_INTERNAL);
+        assert_null(e);
+        assert_non_null(strstr(msg, "internal error"));
+        free(msg);
+        msg = NULL;
+        free(b);
+    }
+    /* a comment in a finding's text */
+    b = malloc(len + 32);
+    assert_non_null(b);
+    memcpy(b, xml, len + 1);
+    at = memmem(b, len, "</finding>", 10);
+    assert_non_null(at);
+    memmove(at + 11, at, (size_t)(b + len + 1 - at));
+    memcpy(at, "<!--x-->", 8);
+    memcpy(at + 8, "   ", 3);
+    n = len + 11;
+    assert_int_equal(return_parse(b, n, &e, &msg), ERR_INTERNAL);
+    assert_null(e);
+    free(msg);
+    free(b);
+    free(xml);
+    xmlFreeDoc(d);
+}
+
 /* Hands out three findings whose fields need every kind of CSV care. */
 static error_code tricky_findings(const void *ctx, diag_fn fn, void *ud)
 {
@@ -813,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_lean),
+        cmocka_unit_test(test_parse_lean_refuses),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
