@@ -43,15 +43,16 @@
  * first 16 bytes of the SHA-256 of the address in its NFKC form
  * (libunistring) with its whitespace collapsed, so that Unicode spellings
  * of one address (NFC or NFD, a CJK compatibility ideograph, full-width
- * digits, an ideographic space) are one address (an address of ASCII and CJK unified ideographs
- * only, nearly all, is its own NFKC and skips the normalizer). What only
+ * digits, an ideographic space) are one address (an address of ASCII and
+ * CJK unified ideographs only, nearly all, is its own NFKC and skips the
+ * normalizer). What only
  * the streaming pass needs is freed by audit_reg_finish; what the batch
  * needs stays.
  *
  * Hash tables (htab.c). Keys are kept as 64-bit fingerprints (XXH3-64;
  * SHA-256 stays for the provenance digest a return records, in reader.c,
- * and the address digests) in open-addressing tables that grow by half at 85%
- * full. The ids table holds the fingerprint alone, 8 bytes a slot: 9.4
+ * and the address digests) in open-addressing tables that grow by half at
+ * 85% full. The ids table holds the fingerprint alone, 8 bytes a slot: 9.4
  * to 14 bytes an id with the load between 57% and 85%. A register of 4 MiB
  * or more has its ids, addresses and household records sized at once
  * when a sixteenth of it is read (size_tables: what that part held, scaled
@@ -415,11 +416,12 @@ static int nfkc_stable(const char *s)
 
 /* The first ADDR_DIGEST bytes of the SHA-256 of S in NFKC with whitespace
  * collapsed (runs to one space, none at either end): 128 bits, so that two
- * of a million addresses share them with odds of 1 in 10^26. NFKC makes U+3000 and the other Unicode spaces U+0020,
- * full-width digits ASCII, and compatibility ideographs their unified
- * ones. The normalized copy lives only here and is wiped before it is
- * freed. Returns 0, or -1 on no memory. A string that is not UTF-8 (it
- * cannot be: the reader validates every byte) is hashed as it is. */
+ * of a million addresses share them with odds of 1 in 10^26. NFKC makes
+ * U+3000 and the other Unicode spaces U+0020, full-width digits ASCII,
+ * and compatibility ideographs their unified ones. The normalized copy
+ * lives only here and is wiped before it is freed. Returns 0, or -1 on no
+ * memory. A string that is not UTF-8 (it cannot be: the reader validates
+ * every byte) is hashed as it is. */
 static int address_digest(const char *s, uint8_t *out)
 {
     struct sha256_ctx ctx;

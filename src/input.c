@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-error_code input_open(const char *path, int *fd, input_why *why, int *err)
+error_code input_open(const char *path, int *fd, uint64_t *size, input_why *why,
+                      int *err)
 {
     struct stat st;
     int f, flags;
@@ -49,6 +50,8 @@ error_code input_open(const char *path, int *fd, input_why *why, int *err)
         return ERR_READ;
     }
     *fd = f;
+    if (size)
+        *size = (uint64_t)st.st_size;
     return ERR_OK;
 }
 

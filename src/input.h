@@ -10,6 +10,7 @@
 #ifndef CANVASS_INPUT_H
 #define CANVASS_INPUT_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "diag.h"
@@ -25,10 +26,12 @@ typedef enum {
 /* Opens PATH read-only (O_NONBLOCK for the open, so that a FIFO with no
  * writer cannot hang it; cleared once it is known to be a regular file),
  * close-on-exec, never a controlling terminal. ERR_OK with *FD set (the
- * caller closes it); else ERR_OPEN (it could not be opened), ERR_READ (it
- * was opened but not examined) or ERR_NOT_REGULAR, with *WHY and *ERR
- * (errno, 0 when none) saying why. */
-error_code input_open(const char *path, int *fd, input_why *why, int *err);
+ * caller closes it) and, when SIZE is not NULL, *SIZE the file's size as
+ * opened; else ERR_OPEN (it could not be opened), ERR_READ (it was opened
+ * but not examined) or ERR_NOT_REGULAR, with *WHY and *ERR (errno, 0 when
+ * none) saying why. */
+error_code input_open(const char *path, int *fd, uint64_t *size, input_why *why,
+                      int *err);
 
 /* Reads up to N bytes of FD into BUF: fewer only at the end of the file.
  * The count, or -1 with errno set. */

@@ -75,7 +75,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -1640,7 +1639,9 @@ error_code reader_read(reader_t *r, const char *path,
     r->ctxt = NULL;
     names_reset(r->names, NULL);
 
-    if ((rc = input_open(path, &fd, &not_input, &err)) != ERR_OK) {
+    /* the size is for the audit's sizing of its tables */
+    if ((rc = input_open(path, &fd, &r->head.file_size, &not_input, &err)) !=
+        ERR_OK) {
         io_diag(path, cb, ud,
                 rc == ERR_OPEN   ? _("cannot open the register")
                 : rc == ERR_READ ? _("cannot read the register")
@@ -1650,10 +1651,6 @@ error_code reader_read(reader_t *r, const char *path,
                         "copy the register to a file first"),
                 err);
         return rc;
-    }
-    {
-        struct stat st; /* for the audit's sizing of its tables */
-        r->head.file_size = fstat(fd, &st) ? 0 : (uint64_t)st.st_size;
     }
     if (!(buf = malloc(CHUNK)) || !(in = intake_new())) {
         free(buf);

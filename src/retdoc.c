@@ -1022,7 +1022,7 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
     memset(&l, 0, sizeof l);
     l.path = path;
     l.diags = diags;
-    if ((rc = input_open(path, &fd, &why, &err)) != ERR_OK) {
+    if ((rc = input_open(path, &fd, NULL, &why, &err)) != ERR_OK) {
         load_io(
             path, diags,
             rc == ERR_OPEN   ? _("cannot open the return")

@@ -41,13 +41,15 @@ static void test_regular_file(void **state)
     unsigned char buf[8];
     FILE *f;
     int fd, err;
+    uint64_t size = 0;
     input_why why;
     (void)state;
     snprintf(path, sizeof path, "%s/r.xml", dir);
     assert_non_null(f = fopen(path, "w"));
     fputs("0123456789", f);
     fclose(f);
-    assert_int_equal(input_open(path, &fd, &why, &err), ERR_OK);
+    assert_int_equal(input_open(path, &fd, &size, &why, &err), ERR_OK);
+    assert_int_equal(size, 10);
     assert_true(fd >= 0);
     assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
     assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
@@ -64,18 +66,19 @@ static void test_refused(void **state)
     int fd = 7, err;
     input_why why;
     (void)state;
-    assert_int_equal(input_open(dir, &fd, &why, &err), ERR_NOT_REGULAR);
+    assert_int_equal(input_open(dir, &fd, NULL, &why, &err), ERR_NOT_REGULAR);
     assert_int_equal(why, INPUT_DIRECTORY);
     assert_int_equal(fd, -1);
     snprintf(path, sizeof path, "%s/fifo", dir);
     assert_int_equal(mkfifo(path, 0600), 0);
     /* no writer: a plain open would wait for one */
-    assert_int_equal(input_open(path, &fd, &why, &err), ERR_NOT_REGULAR);
+    assert_int_equal(input_open(path, &fd, NULL, &why, &err), ERR_NOT_REGULAR);
     assert_int_equal(why, INPUT_NOT_REGULAR);
-    assert_int_equal(input_open("/dev/null", &fd, &why, &err), ERR_NOT_REGULAR);
+    assert_int_equal(input_open("/dev/null", &fd, NULL, &why, &err),
+                     ERR_NOT_REGULAR);
     assert_int_equal(why, INPUT_NOT_REGULAR);
     snprintf(path, sizeof path, "%s/missing.xml", dir);
-    assert_int_equal(input_open(path, &fd, &why, &err), ERR_OPEN);
+    assert_int_equal(input_open(path, &fd, NULL, &why, &err), ERR_OPEN);
     assert_int_equal(why, INPUT_FAULT);
     assert_int_equal(err, ENOENT);
 }
