@@ -19,7 +19,7 @@
  *      removes dead leftovers (below), and makes the private folder, locked
  *      too, with the marker .canvass-manifest.new in it;
  *   2. renderers write each file there (output_path; output_write_file for
- *      the plain ones: write, fsync);
+ *      the plain ones);
  *   3. output_commit fsyncs every file, writes the manifest (the names of
  *      the new set) as .canvass-manifest.new and renames it to
  *      .canvass-manifest, hard-links the user's own files of OUTDIR (every
@@ -251,8 +251,6 @@ error_code output_write_file(const char *path, const void *buf, size_t len,
         p += w;
         len -= (size_t)w;
     }
-    if (fsync(fd))
-        goto fail;
     if (close(fd)) {
         fd = -1;
         goto fail;

@@ -88,8 +88,11 @@ char *output_unstage(const output_t *o, const char *msg);
  * keeps the old set. Releases the locks. NULL is a no-op. */
 void output_free(output_t *o);
 
-/* Writes LEN bytes of BUF to PATH (created or truncated) and fsyncs it;
- * on failure PATH is removed, ERR_NOSPACE for a full disk. */
+/* Writes LEN bytes of BUF to PATH (created or truncated); on failure PATH
+ * is removed, ERR_NOSPACE for a full disk. Not synced: output_commit syncs
+ * every file of the set, when the system has written most of them back
+ * already (a sync here, the first after the batch's findings.csv, waited
+ * for the whole of it). */
 error_code output_write_file(const char *path, const void *buf, size_t len,
                              char **msg);
 

@@ -920,8 +920,9 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
  * last file name. A row is measured (its fields' lengths, quotes doubled
  * counted), then one reservation and copies. Every 8 MiB written, the
  * system is asked to start writing them to disk (sync_file_range, Linux;
- * a hint, whose failure changes nothing), so that the fsync at the end
- * waits for the last few MiB, not for a file of hundreds of MB. */
+ * a hint, whose failure changes nothing), so that the fsync (the
+ * caller's, or output_commit's) waits for the last few MiB, not for a
+ * file of hundreds of MB. */
 #define CSV_CHUNK ((size_t)64 << 10)
 #define CSV_WRITEBACK ((size_t)8 << 20)
 #define CSV_RULES 8
@@ -1225,8 +1226,7 @@ error_code return_csv_finish(return_csv *c)
 {
     if (c->err == ERR_OK)
         c->err = csv_flush(c);
-    if (c->err == ERR_OK &&
-        (fflush(c->f) || ferror(c->f) || fsync(fileno(c->f))))
+    if (c->err == ERR_OK && (fflush(c->f) || ferror(c->f)))
         c->err = errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
     return c->err;
 }

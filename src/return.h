@@ -139,7 +139,8 @@ error_code return_write_csv_of(
  * the terminal and findings.csv in one reading). return_csv_new writes
  * nothing yet (NULL on no memory); return_csv_add takes one diagnostic (an
  * "io" one is no finding of a return: left out); return_csv_finish writes
- * out the rest, flushes and fsyncs F. Both: ERR_OK, or ERR_WRITE,
+ * out the rest and flushes F (the fsync is the caller's: output_commit
+ * syncs every file of the set). Both: ERR_OK, or ERR_WRITE,
  * ERR_NOSPACE or ERR_NOMEM, after which the writer only fails. */
 typedef struct return_csv return_csv;
 return_csv *return_csv_new(const vocab_t *labels, const char *lang, FILE *f);
