@@ -18,12 +18,15 @@
  * read, an input an output could replace is refused (exit 2); the return
  * comes as the bytes of return.xml, validated as they stream
  * (check_written) and parsed into the tree the renderers read only when a
- * format other than xml is asked for; the
- * renderers write into a private folder beside OUTDIR, and the whole set
- * replaces the old one in one step only when every file is complete; on
- * any failure or
- * interrupt OUTDIR keeps the old set. libxlsxwriter's own stderr lines go
- * to a sink around the workbook (output_sink): one canvass message instead.
+ * format other than xml is asked for; the renderers write into a private
+ * folder beside OUTDIR, and the whole set replaces the old one in one step
+ * only when every file is complete; on any failure or interrupt OUTDIR
+ * keeps the old set. With --jobs other than 1 the summaries are rendered
+ * on a thread of their own beside the workbook (summaries: the names are
+ * added to the set, and failures said, on this thread, in the order of
+ * making them one by one, so the outputs and the messages are the same for
+ * any --jobs). libxlsxwriter's own stderr lines go to a sink around the
+ * workbook (output_sink): one canvass message instead.
  *
  * Failures travel as error_code up to the command, which says what went
  * wrong; exit_status() is the one place a code becomes an exit status.
@@ -1290,78 +1293,213 @@ static char *summary_name(const char *level, const char *code, const char *ext)
 
 #define NKINDS 3 /* summary formats: docx, html, md */
 
-static int render_summaries(xmlDocPtr ret, const options *o,
-                            const render_opts *ro, output_t *w)
+/* One unit's summaries: their names in the set, and the outputs to make. */
+typedef struct {
+    const char *level, *code;
+    char *names[NKINDS], *paths[NKINDS];
+    summary_out outs[NKINDS];
+    size_t n;
+} sum_unit;
+
+/* The summaries of an output set, made in three steps so that they can be
+ * rendered beside the workbook: summaries_plan (calling thread: the
+ * templates loaded, every name added to the set, in the order the outputs
+ * are listed), summaries_render (there, or on a thread of its own with
+ * --jobs other than 1: summaries_begin), summaries_end (calling thread:
+ * the thread joined, the first failure said, at the summaries' place
+ * among the outputs, in the words and order of making them one by one).
+ * The rendering thread prints nothing: summary.c captures what libxml2
+ * and libxslt say, and the failure is kept for summaries_end. */
+typedef struct {
+    const options *o;
+    const render_opts *ro;
+    xmlDocPtr ret;
+    char *dir;
+    summary_t *s;
+    retdoc_t *rd;
+    sum_unit *units;
+    size_t nunits; /* planned: their names are in the set */
+    /* the plan's failure, said when no unit before it failed */
+    int plan_failed;
+    char *plan_line;   /* a whole message (the templates), or NULL */
+    error_code plan_e; /* else output_path's for units[nunits] */
+    char *plan_msg, *plan_name;
+    /* the rendering's first failure */
+    int render_failed;
+    size_t failed_unit, failed_kind;
+    error_code render_e;
+    char *render_msg;
+    pthread_t th;
+    int threaded;
+} summaries;
+
+/* Plans the summaries of RET in W (see summaries). */
+static void summaries_plan(summaries *m, xmlDocPtr ret, const options *o,
+                           const render_opts *ro, output_t *w)
 {
     static const struct {
         int bit;
         const char *ext;
     } kinds[NKINDS] = {{FMT_DOCX, "docx"}, {FMT_HTML, "html"}, {FMT_MD, "md"}};
-    char *dir = o->templates ? strdup(o->templates) : NULL, *msg = NULL;
-    summary_t *s = NULL;
-    retdoc_t *rd = NULL;
-    size_t i, k;
-    int rc = EXIT_IO;
+    char *msg = NULL;
+    size_t i, k, nu;
 
-    if (!dir) {
+    memset(m, 0, sizeof *m);
+    m->o = o;
+    m->ro = ro;
+    m->ret = ret;
+    m->plan_failed = 1;
+    m->dir = o->templates ? strdup(o->templates) : NULL;
+    if (!m->dir) {
         char rel[64];
         snprintf(rel, sizeof rel, "output-templates/%s", /* i18n: not prose */
                  o->lang);
-        dir = find_data(rel);
+        m->dir = find_data(rel);
     }
-    if (!dir) {
-        fprintf(stderr,
-                _("canvass: cannot find the summary templates "
-                  "(output-templates/%s); pass --templates DIR\n"),
-                o->lang);
-        return EXIT_IO;
+    if (!m->dir) {
+        m->plan_line =
+            error_format(_("canvass: cannot find the summary templates "
+                           "(output-templates/%s); pass --templates DIR\n"),
+                         o->lang);
+        return;
     }
-    if (!(s = summary_load(dir, &msg))) {
-        fprintf(stderr, _("canvass: %s\n"),
-                msg ? msg : _("cannot load templates"));
-        goto done;
+    if (!(m->s = summary_load(m->dir, &msg))) {
+        m->plan_line = error_format(_("canvass: %s\n"),
+                                    msg ? msg : _("cannot load templates"));
+        free(msg);
+        return;
     }
-    if (retdoc_open(ret, NULL, &rd, &msg) != ERR_OK) {
-        fprintf(stderr, _("canvass: %s\n"), msg ? msg : _("out of memory"));
-        goto done;
+    if (retdoc_open(ret, NULL, &m->rd, &msg) != ERR_OK ||
+        !(m->units =
+              calloc((nu = retdoc_nunits(m->rd)) ? nu : 1, sizeof *m->units))) {
+        m->plan_line =
+            error_format(_("canvass: %s\n"), msg ? msg : _("out of memory"));
+        free(msg);
+        return;
     }
     /* each unit's formats as one set: its wording is made once */
-    for (i = 0; i < retdoc_nunits(rd); i++) {
-        const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
-        const char *level = u->level, *code = u->code;
-        char *names[NKINDS] = {NULL}, *paths[NKINDS] = {NULL};
-        summary_out outs[NKINDS];
-        size_t n = 0, failed = 0;
-        error_code e = ERR_OK;
-        for (k = 0; k < NKINDS && e == ERR_OK; k++) {
+    for (i = 0; i < nu; i++) {
+        const retdoc_unit *ru = retdoc_unit_in_doc(m->rd, i);
+        sum_unit *u = &m->units[i];
+        u->level = ru->level;
+        u->code = ru->code;
+        for (k = 0; k < NKINDS; k++) {
+            error_code e;
             if (!(o->formats & kinds[k].bit))
                 continue;
-            names[n] = summary_name(level, code, kinds[k].ext);
-            e = names[n] ? output_path(w, names[n], &paths[n], &msg)
-                         : ERR_NOMEM;
-            outs[n].format = kinds[k].ext;
-            outs[n].path = paths[n];
-            failed = n++;
+            u->names[u->n] = summary_name(u->level, u->code, kinds[k].ext);
+            e = u->names[u->n]
+                    ? output_path(w, u->names[u->n], &u->paths[u->n], &msg)
+                    : ERR_NOMEM;
+            u->outs[u->n].format = kinds[k].ext;
+            u->outs[u->n].path = u->paths[u->n];
+            if (e != ERR_OK) {
+                m->plan_e = e;
+                m->plan_msg = msg;
+                m->plan_name = u->names[u->n];
+                return; /* m->nunits: the units before this one */
+            }
+            u->n++;
         }
-        if (e == ERR_OK && n)
-            e = summary_render_set(s, ret, level, code, outs, n, ro, &failed,
-                                   &msg);
-        if (e != ERR_OK)
-            print_output_error(w, o, names[failed], e, msg);
-        for (k = 0; k < n; k++) {
-            free(names[k]);
-            free(paths[k]);
-        }
-        if (e != ERR_OK || interrupted)
-            goto done;
+        m->nunits = i + 1;
     }
-    rc = -1;
-done:
-    free(msg);
-    free(dir);
-    summary_free(s);
-    retdoc_free(rd);
-    return rc;
+    m->plan_failed = 0;
+}
+
+/* Renders the planned summaries, in order, until one fails or the build
+ * is interrupted. */
+static void summaries_render(summaries *m)
+{
+    size_t i;
+    for (i = 0; i < m->nunits && !interrupted; i++) {
+        const sum_unit *u = &m->units[i];
+        size_t failed = 0;
+        char *msg = NULL;
+        error_code e =
+            u->n ? summary_render_set(m->s, m->ret, u->level, u->code, u->outs,
+                                      u->n, m->ro, &failed, &msg)
+                 : ERR_OK;
+        if (e != ERR_OK) {
+            m->render_failed = 1;
+            m->render_e = e;
+            m->render_msg = msg;
+            m->failed_unit = i;
+            m->failed_kind = failed < u->n ? failed : 0;
+            return;
+        }
+        free(msg);
+    }
+}
+
+static void *summaries_main(void *arg)
+{
+    summaries_render(arg);
+    return NULL;
+}
+
+/* Renders them on a thread of their own when --jobs allows more than one
+ * (else summaries_end renders them). */
+static void summaries_begin(summaries *m)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int more = m->o->threads > 1 || (m->o->threads <= 0 && ncpu > 1);
+    m->threaded = more && !m->plan_line && m->nunits &&
+                  !pthread_create(&m->th, NULL, summaries_main, m);
+}
+
+/* Joins the rendering thread, if any (nothing said). */
+static void summaries_join(summaries *m)
+{
+    if (m->threaded)
+        pthread_join(m->th, NULL);
+    m->threaded = 0;
+}
+
+/* The summaries made (rendered here unless a thread did) and their first
+ * failure said: -1 when all went well, else EXIT_IO. */
+static int summaries_end(summaries *m, output_t *w)
+{
+    if (m->threaded)
+        summaries_join(m);
+    else if (!m->plan_line)
+        summaries_render(m);
+    if (m->render_failed) {
+        const sum_unit *u = &m->units[m->failed_unit];
+        print_output_error(w, m->o, u->names[m->failed_kind], m->render_e,
+                           m->render_msg);
+        return EXIT_IO;
+    }
+    if (interrupted)
+        return EXIT_IO;
+    if (m->plan_line) {
+        fputs(m->plan_line, stderr);
+        return EXIT_IO;
+    }
+    if (m->plan_failed) {
+        print_output_error(w, m->o, m->plan_name, m->plan_e, m->plan_msg);
+        return EXIT_IO;
+    }
+    return -1;
+}
+
+/* Frees M (joining its thread first: it writes into the private folder). */
+static void summaries_free(summaries *m)
+{
+    size_t i, k;
+    summaries_join(m);
+    for (i = 0; m->units && i < retdoc_nunits(m->rd); i++)
+        for (k = 0; k < NKINDS; k++) {
+            free(m->units[i].names[k]);
+            free(m->units[i].paths[k]);
+        }
+    free(m->units);
+    free(m->plan_line);
+    free(m->plan_msg);
+    free(m->render_msg);
+    free(m->dir);
+    summary_free(m->s);
+    retdoc_free(m->rd);
+    memset(m, 0, sizeof *m);
 }
 
 /* Writes every output of XML (and findings.csv from BT, or CSV when it
@@ -1392,12 +1530,15 @@ static int write_outputs(const char *xml, size_t len, const batch_t *bt,
     output_t *w = NULL;
     render_opts ro;
     xmlDocPtr ret = NULL;
-    char *msg = NULL, *path = NULL, *note = NULL;
+    char *msg = NULL, *path = NULL, *csv_path = NULL, *csv_msg = NULL,
+         *note = NULL;
     size_t i;
     int rc = EXIT_IO;
-    error_code e;
+    error_code e, csv_e = ERR_OK;
+    summaries sum;
 
     o->wrote = 0;
+    memset(&sum, 0, sizeof sum);
     if ((e = output_open(o->outdir, on_wait, NULL, &interrupted, &w, &msg)) !=
         ERR_OK) {
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
@@ -1428,13 +1569,27 @@ static int write_outputs(const char *xml, size_t len, const batch_t *bt,
             goto fail;
         }
     }
+    /* every name in the set first, in the order the outputs are listed;
+     * the summaries are rendered beside the workbook (summaries_begin),
+     * and a failure is said at its output's place, as before */
+    e = ERR_OK;
+    if (o->formats & FMT_XLSX)
+        e = output_path(w, "returns.xlsx", &path, &msg);
+    if (e == ERR_OK && (o->formats & FMT_CSV))
+        csv_e = output_path(w, "findings.csv", &csv_path, &csv_msg);
+    if (e == ERR_OK && csv_e == ERR_OK &&
+        (o->formats & (FMT_DOCX | FMT_HTML | FMT_MD))) {
+        summaries_plan(&sum, ret, o, &ro, w);
+        summaries_begin(&sum);
+    }
     if (o->formats & FMT_XLSX) {
-        if ((e = output_path(w, "returns.xlsx", &path, &msg)) == ERR_OK) {
+        if (e == ERR_OK) {
             /* libxlsxwriter prints its own [ERROR] lines, naming temporary
              * files, on stderr (no hook): a sink takes them, and the
              * failure is one canvass message. Safe: this is the only
-             * thread that writes (early_csv's only syncs), and sanitizer
-             * reports use descriptor 2 directly. */
+             * thread that prints (the summaries' says nothing, early_csv's
+             * only syncs), and sanitizer reports use descriptor 2
+             * directly. */
             FILE *saved = stderr, *sink = output_sink();
             if (sink)
                 stderr = sink;
@@ -1452,20 +1607,18 @@ static int write_outputs(const char *xml, size_t len, const batch_t *bt,
     if (interrupted)
         goto fail;
     if (o->formats & FMT_CSV) {
-        free(path);
-        path = NULL;
-        if ((e = output_path(w, "findings.csv", &path, &msg)) == ERR_OK &&
-            (!csv || !csv->f || early_csv_link(csv, path) < 0))
-            e = write_csv(ret, bt, s, o, path, &msg);
+        if ((e = csv_e) == ERR_OK &&
+            (!csv || !csv->f || early_csv_link(csv, csv_path) < 0))
+            e = write_csv(ret, bt, s, o, csv_path, &csv_msg);
         if (e != ERR_OK) {
-            print_output_error(w, o, "findings.csv", e, msg);
+            print_output_error(w, o, "findings.csv", e, csv_msg);
             goto fail;
         }
     }
     if (interrupted)
         goto fail;
     if ((o->formats & (FMT_DOCX | FMT_HTML | FMT_MD)) &&
-        render_summaries(ret, o, &ro, w) >= 0)
+        summaries_end(&sum, w) >= 0)
         goto fail;
     if (interrupted)
         goto fail;
@@ -1481,6 +1634,7 @@ static int write_outputs(const char *xml, size_t len, const batch_t *bt,
         printf("%s/%s\n", o->outdir, output_name(w, i));
     rc = -1;
 fail:
+    summaries_free(&sum); /* its thread joined before the folder goes */
     if (interrupted && rc != -1)
         fprintf(stderr, _("canvass: interrupted; nothing written\n"));
     output_free(w); /* without commit: removes the private folder */
@@ -1488,6 +1642,8 @@ fail:
     free(msg);
     free(note);
     free(path);
+    free(csv_path);
+    free(csv_msg);
     return rc;
 }
 

@@ -561,6 +561,48 @@ done
 [ "$(ls "$work/listing-j1" | wc -l)" -ge 9 ] || same="no: too few outputs"
 check "many findings, four registers: --jobs 1, 2, 3 and 8 give byte-identical outputs (every file) and diagnostics ($same)" \
     test "$same" = yes
+# unnamed NAME: NAME's stdout and stderr with $work/NAME put as OUT
+unnamed() {
+    sed "s#$work/$1#OUT#g" "$work/$1.out" >"$work/$1.out.n"
+    sed "s#$work/$1#OUT#g" "$work/$1.err" >"$work/$1.err.n"
+}
+same=yes
+unnamed listing-j1
+for j in 2 3 8; do
+    cmp -s "$work/listing-j1/.canvass-manifest" "$work/listing-j$j/.canvass-manifest" ||
+        same="no: the manifest with --jobs $j"
+    unnamed listing-j$j
+    cmp -s "$work/listing-j1.out.n" "$work/listing-j$j.out.n" ||
+        same="no: the outputs listed with --jobs $j"
+done
+check "--jobs 1, 2, 3 and 8: the same outputs listed, in the same order, and the same manifest ($same)" \
+    test "$same" = yes
+
+# the summaries are rendered beside the workbook with --jobs 2: a summary
+# that fails is said as with --jobs 1, and only when the outputs made
+# before it (the workbook, findings.csv) did not fail first
+cp -R output-templates/zh "$work/tpl-stop"
+sed 's#<xsl:template match="/s:summary">#&<xsl:message terminate="yes">测试：模板在此停止</xsl:message>#' \
+    output-templates/zh/md.xsl >"$work/tpl-stop/md.xsl"
+for j in 1 2; do
+    cv stop-j$j build --templates "$work/tpl-stop" --jobs $j -o "$work/stop-j$j" "$H" "$J"
+    expect_rc stop-j$j 3 "--jobs $j: a summary template that stops fails the build"
+    err_has stop-j$j "测试：模板在此停止" "--jobs $j: stderr gives the template's words"
+    check "--jobs $j: nothing was put in place" test -z "$(ls -A "$work/stop-j$j" 2>/dev/null)"
+    mkdir -p "$work/stop-csv-j$j/findings.csv"
+    cv stop-csv-j$j build --templates "$work/tpl-stop" --jobs $j -o "$work/stop-csv-j$j" "$H" "$J"
+    expect_rc stop-csv-j$j 3 "--jobs $j: a folder at findings.csv and a template that stops"
+    err_has stop-csv-j$j "findings.csv is a folder" "--jobs $j: stderr names findings.csv, made before the summaries"
+    check "--jobs $j: only that failure is said" test "$(grep -c '^canvass: ' "$work/stop-csv-j$j.err")" = 1
+done
+unnamed stop-j1
+unnamed stop-j2
+unnamed stop-csv-j1
+unnamed stop-csv-j2
+check "a failing summary: the same stderr with --jobs 1 and 2" \
+    cmp -s "$work/stop-j1.err.n" "$work/stop-j2.err.n"
+check "a folder at findings.csv: the same stderr with --jobs 1 and 2" \
+    cmp -s "$work/stop-csv-j1.err.n" "$work/stop-csv-j2.err.n"
 
 # build reads the findings once for the terminal and findings.csv: the
 # terminal in the locale's language (capped by --max-findings), the file
