@@ -45,9 +45,10 @@
  * are printed once the batch is read instead, so as not to cut into it.
  * Build reads the findings once for the terminal and findings.csv
  * (printer_reg): the CSV goes into an unnamed file made beside OUTDIR
- * (O_TMPFILE) and is synced and linked into the set when the outputs are
- * written, after the workbook; where that cannot be done (another file system, no O_TMPFILE, any
- * failure) findings.csv is written from the findings again, as merge
+ * (O_TMPFILE), is synced on a thread of its own from the end of the
+ * reading (early_csv) and is linked into the set when the outputs are
+ * written; where that cannot be done (another file system, no O_TMPFILE,
+ * any failure) findings.csv is written from the findings again, as merge
  * writes its own, and any failure is said there.
  *
  * Globals: only the interrupt flag, which the signal handler sets, and
@@ -905,9 +906,10 @@ static error_code print_final(void *ud, const batch_t *b, size_t i)
 }
 
 /* Ends the printing begun by printer_begin, E being how it went (ERR_OK,
- * or its failure, said here unless SAID). *CSV is finished (flushed;
- * early_csv_link syncs it) when KEEP_CSV and all went well; otherwise it is closed and set
- * to NULL (then findings.csv is written the usual way, or not at all). */
+ * or its failure, said here unless SAID). *CSV is finished (flushed; the
+ * caller syncs it: early_csv) when KEEP_CSV and all went well; otherwise
+ * it is closed and set to NULL (then findings.csv is written the usual
+ * way, or not at all). */
 static error_code printer_end(printer *p, error_code e, int said, FILE **csv,
                               int keep_csv)
 {
