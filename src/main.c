@@ -801,6 +801,23 @@ static FILE *early_csv_open(const char *outdir)
     return f;
 }
 
+/* pthread_create, the new thread blocking SIGINT, SIGTERM and SIGHUP:
+ * those go to this thread, whose waits (for a locked OUTDIR: output.c)
+ * they interrupt. */
+static int spawn(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+    sigset_t stop, old;
+    int rc;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    rc = pthread_create(th, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 /* findings.csv written in the reading (early_csv_open's, complete), being
  * synced by a thread of its own while the return and the other outputs
  * are made: syncing a batch's 370 MB took a fifth of a second however
@@ -824,8 +841,7 @@ static void *early_csv_fsync(void *arg)
 /* Begins syncing C's file (synced when asked for, if no thread can). */
 static void early_csv_sync_begin(early_csv *c)
 {
-    c->syncing =
-        c->f && !pthread_create(&c->th, NULL, early_csv_fsync, c) ? 1 : 0;
+    c->syncing = c->f && !spawn(&c->th, early_csv_fsync, c) ? 1 : 0;
 }
 
 /* C's file synced: 0, or -1 with errno set. */
@@ -1445,8 +1461,8 @@ static void summaries_begin(summaries *m)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int more = m->o->threads > 1 || (m->o->threads <= 0 && ncpu > 1);
-    m->threaded = more && !m->plan_line && m->nunits &&
-                  !pthread_create(&m->th, NULL, summaries_main, m);
+    m->threaded =
+        more && !m->plan_line && m->nunits && !spawn(&m->th, summaries_main, m);
 }
 
 /* Joins the rendering thread, if any (nothing said). */
