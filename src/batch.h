@@ -64,13 +64,13 @@ typedef struct {
      * none */
     void (*progress)(void *ud, uint64_t bytes, size_t done, size_t total);
     void *progress_ud;
-    /* NULL, or called with each register's index, in path order, as soon
-     * as its diagnostics are final (it is read and the batch rules have
-     * run over it), so that they can be written out while the registers
-     * after it are still being read: from the worker thread that
-     * completed that prefix of the batch, one call at a time, never after
-     * an interrupt or a failure. A result other than ERR_OK stops the
-     * batch, which then fails with it. */
+    /* NULL, or called with each register's index, in path order, once its
+     * diagnostics are final (it is read and the batch rules have run over
+     * it), so that they can be written out while the registers after it
+     * are still being read: from a worker thread, mostly the one that read
+     * it (batch.c says which), one call at a time, never after an
+     * interrupt or a failure. A result other than ERR_OK stops the batch,
+     * which then fails with it. */
     error_code (*on_final)(void *ud, const batch_t *b, size_t i);
     void *final_ud;
 } batch_opts;

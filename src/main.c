@@ -913,9 +913,9 @@ static error_code printer_reg(printer *p, const batch_t *b, size_t i)
                                print_want, print_both, p);
 }
 
-/* batch_opts.on_final: a register's diagnostics printed as soon as they
- * are final, while the registers after it are still being read (the
- * batch makes these calls one at a time, in path order). */
+/* batch_opts.on_final: a register's diagnostics printed once they are
+ * final, while the registers after it are still being read (the batch
+ * makes these calls one at a time, in path order). */
 static error_code print_final(void *ud, const batch_t *b, size_t i)
 {
     return printer_reg(ud, b, i);
