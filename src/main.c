@@ -38,8 +38,8 @@
  * --lang's, whatever the locale: for zh the Chinese catalogue is read by
  * catalog.c and handed to the writers as a diag_lang (options.doc_lang).
  *
- * Check and build print each register's findings as soon as they are
- * final, while the batch is still reading the registers after it
+ * Check and build print each register's findings once they are final,
+ * while the batch is still reading the registers after it
  * (batch_opts.on_final, called from a worker thread, one call at a time,
  * in path order: print_final); with the progress line on a terminal they
  * are printed once the batch is read instead, so as not to cut into it.
