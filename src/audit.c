@@ -45,9 +45,8 @@
  * of one address (NFC or NFD, a CJK compatibility ideograph, full-width
  * digits, an ideographic space) are one address (an address of ASCII and
  * CJK unified ideographs only, nearly all, is its own NFKC and skips the
- * normalizer). What only
- * the streaming pass needs is freed by audit_reg_finish; what the batch
- * needs stays.
+ * normalizer). What only the streaming pass needs is freed by
+ * audit_reg_finish; what the batch needs stays.
  *
  * Hash tables (htab.c). Keys are kept as 64-bit fingerprints (XXH3-64;
  * SHA-256 stays for the provenance digest a return records, in reader.c,

@@ -1338,12 +1338,10 @@ typedef struct {
     sum_unit *units;
     size_t nunits; /* planned: their names are in the set */
     /* the plan's failure, said when no unit before it failed */
-    int plan_failed;
     char *plan_line;   /* a whole message (the templates), or NULL */
     error_code plan_e; /* else output_path's for units[nunits] */
     char *plan_msg, *plan_name;
-    /* the rendering's first failure */
-    int render_failed;
+    /* the rendering's first failure (ERR_OK: none) */
     size_t failed_unit, failed_kind;
     error_code render_e;
     char *render_msg;
@@ -1366,7 +1364,6 @@ static void summaries_plan(summaries *m, xmlDocPtr ret, const options *o,
     m->o = o;
     m->ro = ro;
     m->ret = ret;
-    m->plan_failed = 1;
     m->dir = o->templates ? strdup(o->templates) : NULL;
     if (!m->dir) {
         char rel[64];
@@ -1421,7 +1418,6 @@ static void summaries_plan(summaries *m, xmlDocPtr ret, const options *o,
         }
         m->nunits = i + 1;
     }
-    m->plan_failed = 0;
 }
 
 /* Renders the planned summaries, in order, until one fails or the build
@@ -1438,7 +1434,6 @@ static void summaries_render(summaries *m)
                                       u->n, m->ro, &failed, &msg)
                  : ERR_OK;
         if (e != ERR_OK) {
-            m->render_failed = 1;
             m->render_e = e;
             m->render_msg = msg;
             m->failed_unit = i;
@@ -1461,8 +1456,7 @@ static void summaries_begin(summaries *m)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int more = m->o->threads > 1 || (m->o->threads <= 0 && ncpu > 1);
-    m->threaded =
-        more && !m->plan_line && m->nunits && !spawn(&m->th, summaries_main, m);
+    m->threaded = more && m->nunits && !spawn(&m->th, summaries_main, m);
 }
 
 /* Joins the rendering thread, if any (nothing said). */
@@ -1479,9 +1473,9 @@ static int summaries_end(summaries *m, output_t *w)
 {
     if (m->threaded)
         summaries_join(m);
-    else if (!m->plan_line)
+    else
         summaries_render(m);
-    if (m->render_failed) {
+    if (m->render_e != ERR_OK) {
         const sum_unit *u = &m->units[m->failed_unit];
         print_output_error(w, m->o, u->names[m->failed_kind], m->render_e,
                            m->render_msg);
@@ -1493,7 +1487,7 @@ static int summaries_end(summaries *m, output_t *w)
         fputs(m->plan_line, stderr);
         return EXIT_IO;
     }
-    if (m->plan_failed) {
+    if (m->plan_e != ERR_OK) {
         print_output_error(w, m->o, m->plan_name, m->plan_e, m->plan_msg);
         return EXIT_IO;
     }

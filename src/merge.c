@@ -358,13 +358,13 @@ done:
     xmlFreeDoc(doc);
 }
 
-/* Steps 3-5 for the valid return RD read from PATH as BYTES. */
 /* return_each_listed's FN: a finding of an input kept (copied). */
 static error_code take_finding(void *ud, const diag *d)
 {
     return diag_list_add(&((merger *)ud)->findings, d);
 }
 
+/* Steps 3-5 for the valid return RD read from PATH as BYTES. */
 static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);

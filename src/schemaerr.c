@@ -434,10 +434,7 @@ char *schemaerr_message_withheld(const xmlError *e, const vocab_t *v,
         put_named(&b, v, s.element, s.attribute, lang);
         buf_printf(&b, "%s", C_("schema error", " value "));
         put_value(&b, e->str1, s.personal);
-        if (id_long)
-            buf_printf(&b, _(" is not in the required form: write %s"),
-                       ID_WORDS);
-        else if ((words = pattern_words(e->str2)))
+        if ((words = id_long ? ID_WORDS : pattern_words(e->str2)))
             buf_printf(&b, _(" is not in the required form: write %s"), words);
         else
             buf_printf(&b, _(" does not match the pattern %s"),
