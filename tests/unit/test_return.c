@@ -604,6 +604,83 @@ static void test_parse_lean(void **state)
     free(xml);
 }
 
+/* The text node of the I-th finding element of the lean tree D. */
+static xmlNodePtr lean_text(xmlDocPtr d, size_t i)
+{
+    xmlNodePtr n, c;
+    for (n = xmlDocGetRootElement(d)->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE &&
+            !strcmp((const char *)n->name, "findings"))
+            for (c = n->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE &&
+                    !strcmp((const char *)c->name, "finding") && !i--)
+                    return c->children;
+    fail();
+    return NULL;
+}
+
+/* A lean finding whose markup is not one whole finding element (the
+ * markup of a lean tree is parsed when read, findings in order one after
+ * the other in one parse): it reads as -1 and makes the retdoc_t say
+ * ERR_INTERNAL, whether it comes first, in order after a good one or out
+ * of order; and the good findings after it, in order or not, still read
+ * as the whole tree reads them. */
+static void test_parse_lean_bad_markup(void **state)
+{
+    const char *paths[] = {"../examples/zz-untidy-2011.xml",
+                           "../examples/hongxing-2011.xml"};
+    const char *bad[] = {
+        "<finding rule='x' line='3'>cut short",       /* not closed */
+        "<finding rule='x' line='3'>a</finding> and", /* text beside */
+        "<finding rule='x'/><finding rule='y'/>",     /* two */
+        "<other rule='x'>not a finding</other>",      /* not a finding */
+        "<finding rule='x' line='3>a</finding>",      /* not well-formed */
+        "a</l><l><finding rule='x'/>",                /* the wrapper closed */
+        ""};
+    const size_t order[][3] = {{0, 1, 2}, {1, 2, 3}, {3, 1, 2}, {2, 1, 0}};
+    char *xml;
+    size_t len, i, k, j;
+    xmlDocPtr d = build_bytes(paths, 2, NULL, &xml, &len);
+    xmlDocPtr whole = xmlReadMemory(xml, (int)len, NULL, "UTF-8",
+                                    XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    (void)state;
+
+    assert_non_null(whole);
+    assert_true(num(d, "count(//t:finding)") >= 4);
+    for (k = 0; k < sizeof bad / sizeof *bad; k++)
+        for (j = 0; j < sizeof order / sizeof *order; j++) {
+            xmlDocPtr lean = NULL;
+            retdoc_t *a = NULL, *b = NULL;
+            retdoc_finding x, y;
+            char *msg = NULL;
+
+            assert_int_equal(return_parse(xml, len, &lean, &msg), ERR_OK);
+            xmlNodeSetContent(lean_text(lean, 1), (const xmlChar *)bad[k]);
+            assert_int_equal(retdoc_open(lean, NULL, &a, NULL), ERR_OK);
+            assert_int_equal(retdoc_open(whole, NULL, &b, NULL), ERR_OK);
+            for (i = 0; i < 3; i++) {
+                size_t at = order[j][i];
+                if (at == 1) {
+                    assert_int_equal(retdoc_finding_at(a, at, &x), -1);
+                    assert_int_equal(retdoc_error(a), ERR_INTERNAL);
+                    continue;
+                }
+                assert_int_equal(retdoc_finding_at(a, at, &x), 0);
+                assert_int_equal(retdoc_finding_at(b, at, &y), 0);
+                same_str(x.rule, y.rule);
+                same_str(x.message, y.message);
+                same_str(x.household, y.household);
+                assert_int_equal(x.line, y.line);
+            }
+            retdoc_free(a);
+            retdoc_free(b);
+            xmlFreeDoc(lean);
+        }
+    xmlFreeDoc(whole);
+    xmlFreeDoc(d);
+    free(xml);
+}
+
 /* XML with TEXT put before the first "<finding " (malloc'd, *LEN). */
 static char *put_before_finding(const char *xml, size_t len, const char *text,
                                 size_t *out)
@@ -878,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_lean),
+        cmocka_unit_test(test_parse_lean_bad_markup),
         cmocka_unit_test(test_parse_lean_refuses),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
