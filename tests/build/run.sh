@@ -604,6 +604,38 @@ check "a failing summary: the same stderr with --jobs 1 and 2" \
 check "a folder at findings.csv: the same stderr with --jobs 1 and 2" \
     cmp -s "$work/stop-csv-j1.err.n" "$work/stop-csv-j2.err.n"
 
+# the return is checked against return.xsd (a failure is a bug of
+# canvass) while it is parsed for the renderers with --jobs 2: a copy of
+# canvass whose return.xsd no return can match fails the build as an
+# internal error, with nothing put in place and the same stderr as with
+# --jobs 1
+mkdir -p "$work/strict/input-schema"
+cp "$bin" "$work/strict/canvass"
+cp input-schema/register.xsd "$work/strict/input-schema/"
+sed 's#<xs:attribute name="generator" type="xs:string" use="required"/>#<xs:attribute name="generator" use="required"><xs:simpleType><xs:restriction base="xs:string"><xs:maxLength value="1"/></xs:restriction></xs:simpleType></xs:attribute>#' \
+    input-schema/return.xsd >"$work/strict/input-schema/return.xsd"
+if cmp -s input-schema/return.xsd "$work/strict/input-schema/return.xsd"; then
+    notok "strict return.xsd: the generator attribute was not found to restrict"
+else
+    for j in 1 2; do
+        mkdir -p "$work/strict-j$j"
+        echo old >"$work/strict-j$j/return.xml"
+        "$work/strict/canvass" build --lang en --jobs $j -o "$work/strict-j$j" "$H" \
+            >"$work/strict-j$j.out" 2>"$work/strict-j$j.err"
+        rc=$?
+        check "--jobs $j: a return not matching return.xsd fails the build (exit 3, got $rc)" \
+            test $rc = 3
+        check "--jobs $j: stderr says it is an internal error and names return.xsd" \
+            sh -c "grep -q 'return.xsd' '$work/strict-j$j.err' && grep -q 'generator' '$work/strict-j$j.err'"
+        check "--jobs $j: the old set is kept" \
+            sh -c "[ \"\$(ls -A '$work/strict-j$j')\" = return.xml ] && grep -qx old '$work/strict-j$j/return.xml'"
+    done
+    unnamed strict-j1
+    unnamed strict-j2
+    check "a return not matching return.xsd: the same stderr with --jobs 1 and 2" \
+        cmp -s "$work/strict-j1.err.n" "$work/strict-j2.err.n"
+fi
+
 # build reads the findings once for the terminal and findings.csv: the
 # terminal in the locale's language (capped by --max-findings), the file
 # in --lang's (every finding), and the file the same bytes as the one
