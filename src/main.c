@@ -16,19 +16,19 @@
  *
  * Outputs of build and merge go through output.c: before any input is
  * read, an input an output could replace is refused (exit 2); the return
- * comes as the bytes of return.xml, validated as they stream
- * (check_written) and parsed into the tree the renderers read only when a
- * format other than xml is asked for (with --jobs other than 1 the two
- * read the bytes at once, on two threads: written_begin; the validation's
- * failure is said first either way); the renderers write into a private
- * folder beside OUTDIR, and the whole set replaces the old one in one step
- * only when every file is complete; on any failure or interrupt OUTDIR
- * keeps the old set. With --jobs other than 1 the summaries are rendered
- * on a thread of their own beside the workbook (summaries: the names are
- * added to the set, and failures said, on this thread, in the order of
- * making them one by one, so the outputs and the messages are the same for
- * any --jobs). libxlsxwriter's own stderr lines go to a sink around the
- * workbook (output_sink): one canvass message instead.
+ * comes as the bytes of return.xml, validated against return.xsd as they
+ * stream and parsed into the tree the renderers read only when a format
+ * other than xml is asked for (check_and_parse: with --jobs other than 1
+ * the two read the bytes at once, on two threads; the validation's
+ * failure, a bug, is said first either way); the renderers write into a
+ * private folder beside OUTDIR, and the whole set replaces the old one in
+ * one step only when every file is complete; on any failure or interrupt
+ * OUTDIR keeps the old set. With --jobs other than 1 the summaries are
+ * rendered on a thread of their own beside the workbook (summaries: the
+ * names are added to the set, and failures said, on this thread, in the
+ * order of making them one by one, so the outputs and the messages are
+ * the same for any --jobs). libxlsxwriter's own stderr lines go to a sink
+ * around the workbook (output_sink): one canvass message instead.
  *
  * Failures travel as error_code up to the command, which says what went
  * wrong; exit_status() is the one place a code becomes an exit status.

@@ -41,9 +41,10 @@
  * before xmlParseChunk returns (its last '>' is in the buffer); the
  * parser is reset, and the wrapper opened again, only for the first
  * finding, one read out of order or after markup that was not one whole
- * element. A reset costs a new input buffer: 3 us a finding, 0.05 s of
- * a batch's workbook. Other documents (retdoc_load, a test's) are read
- * from their nodes.
+ * element. A reset costs a new input buffer, 3 us a finding: reading the
+ * 16,000 findings a batch's workbook lists took 0.09 s of CPU, 0.03 s
+ * now (perf). Other documents (retdoc_load, a test's) are read from
+ * their nodes.
  *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is
