@@ -501,6 +501,22 @@ static void same_str(const char *a, const char *b)
         assert_string_equal(a, b);
 }
 
+/* X and Y field by field the same. */
+static void same_finding(const retdoc_finding *x, const retdoc_finding *y)
+{
+    same_str(x->file, y->file);
+    same_str(x->rule, y->rule);
+    same_str(x->severity, y->severity);
+    same_str(x->message, y->message);
+    same_str(x->community, y->community);
+    same_str(x->household, y->household);
+    same_str(x->visit, y->visit);
+    same_str(x->item, y->item);
+    same_str(x->cadre, y->cadre);
+    assert_int_equal(x->line, y->line);
+    assert_int_equal(x->col, y->col);
+}
+
 /* The findings of the return XML (LEN bytes) as return_parse's lean tree
  * gives them (read from their markup, last first: any order reads the
  * same) and as the whole tree does: field by field the same, EXPECT of
@@ -527,17 +543,7 @@ static void same_findings(const char *xml, size_t len, size_t expect,
     for (i = expect; i-- > 0;) {
         assert_int_equal(retdoc_finding_at(a, i, &x), 0);
         assert_int_equal(retdoc_finding_at(b, i, &y), 0);
-        same_str(x.file, y.file);
-        same_str(x.rule, y.rule);
-        same_str(x.severity, y.severity);
-        same_str(x.message, y.message);
-        same_str(x.community, y.community);
-        same_str(x.household, y.household);
-        same_str(x.visit, y.visit);
-        same_str(x.item, y.item);
-        same_str(x.cadre, y.cadre);
-        assert_int_equal(x.line, y.line);
-        assert_int_equal(x.col, y.col);
+        same_finding(&x, &y);
     }
     assert_int_equal(retdoc_finding_at(a, expect, &x), -1);
     assert_int_equal(retdoc_error(a), ERR_OK);
@@ -667,10 +673,7 @@ static void test_parse_lean_bad_markup(void **state)
                 }
                 assert_int_equal(retdoc_finding_at(a, at, &x), 0);
                 assert_int_equal(retdoc_finding_at(b, at, &y), 0);
-                same_str(x.rule, y.rule);
-                same_str(x.message, y.message);
-                same_str(x.household, y.household);
-                assert_int_equal(x.line, y.line);
+                same_finding(&x, &y);
             }
             retdoc_free(a);
             retdoc_free(b);
