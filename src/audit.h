@@ -86,11 +86,13 @@ int audit_head(audit_reg *a, const rd_head *h);
 int audit_household(audit_reg *a, const rd_household *h);
 
 /* After the first pass over a register: 1 when some id's fingerprint was
- * met twice (a duplicate id, or two ids sharing a fingerprint). Then the
+ * met twice (a duplicate id, or two ids sharing a fingerprint), 0 when
+ * none was, -1 on no memory (the register cannot be audited). The first
+ * call works it out (and frees the first pass's fingerprints). On 1 the
  * caller calls audit_reg_confirm and reads the register again through
  * audit_head/audit_household, which this time only compare those ids
  * exactly and report the real duplicates; then audit_reg_finish. */
-int audit_reg_suspects(const audit_reg *a);
+int audit_reg_suspects(audit_reg *a);
 void audit_reg_confirm(audit_reg *a);
 
 /* End-of-register rules (cadre-few-visits...). Then, when OUT is not NULL,

@@ -143,9 +143,10 @@ static error_code confirm(reader_t *rd, job *j)
     reader_result again;
     error_code rc;
     diag d = {0};
+    int suspects = audit_reg_suspects(j->a);
 
-    if (!audit_reg_suspects(j->a))
-        return ERR_OK;
+    if (suspects <= 0)
+        return suspects < 0 ? ERR_NOMEM : ERR_OK;
     audit_reg_confirm(j->a);
     memset(&again, 0, sizeof again);
     rc = reader_read(rd, r->path, &confirm_callbacks, j, &again);

@@ -11,8 +11,8 @@
  * between 57% and 85% full: 8 bytes a slot is 9.4 to 14 bytes an entry
  * (about 11 on average) in a table without values, 12 bytes a slot 14 to
  * 21 with them. A table whose size is known or can be estimated (the
- * batch's tables, for the first register's households; a register's ids,
- * once a sixteenth of it is read: audit.c) is sized by htab_reserve: every
+ * batch's tables, for the first register's households; a register's
+ * addresses, once a sixteenth of it is read: audit.c) is sized by htab_reserve: every
  * shard smaller than asked moves, with its entries, into one allocation
  * (buf_alloc_huge: from 1 MiB on, in 2 MiB huge pages, so that a look-up
  * is one memory access, not also a walk of the page tables, and filling
@@ -24,15 +24,16 @@
  * Fingerprints only. Keys are not kept: two keys share a fingerprint with
  * probability about n^2/2^65 for n keys. A caller that must tell them
  * apart passes an htab_key that compares the key an entry's value points
- * to; entries with one fingerprint then sit side by side. The ids table
- * (audit.c) passes none and treats a fingerprint met twice as a suspect to
- * be confirmed exactly. Tests narrow the fingerprints to a few bits
+ * to; entries with one fingerprint then sit side by side. The suspected
+ * ids' table (audit.c) passes none: a fingerprint alone. Tests narrow the fingerprints to a few bits
  * (htab_init's BITS) so that nearly every key collides.
  *
- * Prefetch. The ids of a household are looked up one after another in a
- * table far bigger than the caches; the caller fingerprints them all and
- * asks for their home slots (htab_prefetch) before it does other work,
- * and looks them up after, so memory is waited for once, not once per id.
+ * Prefetch. A household's address, and the batch's households, are
+ * looked up in tables far bigger than the caches; the caller fingerprints
+ * the key and asks for its home slot (htab_prefetch) before it does other
+ * work, and looks it up after, so that the memory is on its way meanwhile.
+ * (A register's ids are not looked up at all: they go into a bag,
+ * fpbag.c, that finds the ones met twice at the end.)
  *
  * libxml2's xmlHashTable, tried first, stops growing at 16,384 buckets
  * and mallocs every key (about 190 bytes an id).

@@ -1,5 +1,5 @@
 /* test_htab.c — the audit's hash tables: growth keeps 57-85% full (the
- * bytes an id of audit.c's design note), a reserved table never grows,
+ * bytes an entry of htab.c's design note), a reserved table never grows,
  * keys that share a fingerprint are told apart by the caller's htab_key,
  * and the first holder of a key stays. */
 #include <stdarg.h>
