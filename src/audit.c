@@ -40,7 +40,7 @@
  * hash from cadre id to its place in that list, a hash of the address
  * digests seen, and one small record per household (id, address digest,
  * position) kept for audit_batch. Addresses are never kept: only the
- * first 16 bytes of the SHA-256 of the address in its NFKC form
+ * XXH3-128 (16 bytes) of the address in its NFKC form
  * (libunistring) with its whitespace collapsed, so that Unicode spellings
  * of one address (NFC or NFD, a CJK compatibility ideograph, full-width
  * digits, an ideographic space) are one address (an address of ASCII and
@@ -48,9 +48,9 @@
  * normalizer). What only the streaming pass needs is freed by
  * audit_reg_finish; what the batch needs stays.
  *
- * Fingerprints. Keys are kept as 64-bit fingerprints (XXH3-64; SHA-256
- * stays for the provenance digest a return records, in reader.c, and the
- * address digests). The ids go into a bag (fpbag.c), not a table: each
+ * Fingerprints. Keys are kept as 64-bit fingerprints (XXH3-64, from
+ * libxxhash; the address digests are its XXH3-128, and SHA-256 is only
+ * the provenance digest a return records, in reader.c). The ids go into a bag (fpbag.c), not a table: each
  * is appended to one of 256 buckets whose tails stay in the caches, 8.06
  * bytes an id, and the fingerprints met twice are found at the end of the
  * register, bucket by bucket (the 720,546 ids of the 100,000-household
@@ -116,8 +116,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <nettle/sha2.h>
 #include <uninorm.h>
+#include <xxhash.h>
 
 #include "arena.h"
 #include "i18n.h"
@@ -421,30 +421,35 @@ static int nfkc_stable(const char *s)
     return 1;
 }
 
-/* The first ADDR_DIGEST bytes of the SHA-256 of S in NFKC with whitespace
+/* The first ADDR_DIGEST bytes of the XXH3-128 of S in NFKC with whitespace
  * collapsed (runs to one space, none at either end): 128 bits, so that two
  * of a million addresses share them with odds of 1 in 10^26. NFKC makes
  * U+3000 and the other Unicode spaces U+0020, full-width digits ASCII,
- * and compatibility ideographs their unified ones. The normalized copy
- * lives only here and is wiped before it is freed. Returns 0, or -1 on no
- * memory. A string that is not UTF-8 (it cannot be: the reader validates
- * every byte) is hashed as it is. */
+ * and compatibility ideographs their unified ones. A hash made to resist
+ * forged collisions (SHA-256, which this was, at 0.8% of a check) would
+ * buy nothing here: whoever could forge two addresses that collide could
+ * as well type one address twice. The normalized and collapsed copies
+ * live only here and are wiped before they are let go. Returns 0, or -1
+ * on no memory. A string that is not UTF-8 (it cannot be: the reader
+ * validates every byte) is hashed as it is. */
 static int address_digest(const char *s, uint8_t *out)
 {
-    struct sha256_ctx ctx;
-    size_t len = 0;
+    size_t len = 0, n = 0, i;
     int stable = nfkc_stable(s);
     uint8_t *norm = stable ? NULL
                            : u8_normalize(UNINORM_NFKC, (const uint8_t *)s,
                                           strlen(s), NULL, &len);
     const char *p, *b, *end;
-    int first = 1;
+    char small[256], *c = small;
+    volatile char *w;
+    XXH128_canonical_t h;
 
     if (!stable && !norm && errno == ENOMEM)
         return -1;
     p = norm ? (const char *)norm : s;
     end = norm ? p + len : s + strlen(s);
-    sha256_init(&ctx);
+    if ((size_t)(end - p) > sizeof small && !(c = malloc((size_t)(end - p))))
+        goto done;
     for (;;) {
         while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
             p++;
@@ -453,20 +458,24 @@ static int address_digest(const char *s, uint8_t *out)
         b = p;
         while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
             p++;
-        if (!first)
-            sha256_update(&ctx, 1, (const uint8_t *)" ");
-        sha256_update(&ctx, (size_t)(p - b), (const uint8_t *)b);
-        first = 0;
+        if (n)
+            c[n++] = ' ';
+        memcpy(c + n, b, (size_t)(p - b));
+        n += (size_t)(p - b);
     }
-    sha256_digest(&ctx, ADDR_DIGEST, out);
+    XXH128_canonicalFromHash(&h, XXH3_128bits(c, n));
+    memcpy(out, h.digest, ADDR_DIGEST);
+    for (w = c, i = 0; i < n; i++)
+        w[i] = 0;
+    if (c != small)
+        free(c);
+done:
     if (norm) {
-        volatile uint8_t *w = norm;
-        size_t i;
-        for (i = 0; i < len; i++)
+        for (w = (volatile char *)norm, i = 0; i < len; i++)
             w[i] = 0;
         free(norm);
     }
-    return 0;
+    return c ? 0 : -1;
 }
 
 static int blank(const char *s)
