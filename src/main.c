@@ -47,9 +47,10 @@
  * are printed once the batch is read instead, so as not to cut into it.
  * Build reads the findings once for the terminal and findings.csv
  * (printer_reg): the CSV goes into an unnamed file made beside OUTDIR
- * (O_TMPFILE), is synced on a thread of its own from the end of the
- * reading (early_csv) and is linked into the set when the outputs are
- * written; where that cannot be done (another file system, no O_TMPFILE,
+ * (O_TMPFILE), written straight to the disk, not through the page cache
+ * (output_unnamed_stream), is synced on a thread of its own from the end
+ * of the reading (early_csv) and is linked into the set when the outputs
+ * are written; where that cannot be done (another file system, no O_TMPFILE,
  * any failure) findings.csv is written from the findings again, as merge
  * writes its own, and any failure is said there.
  *
@@ -782,24 +783,23 @@ static error_code print_both(void *ud, const diag *d, const diag *d2)
 
 /* A file for findings.csv that no one can see until it is linked into the
  * set (early_csv_link): unnamed (O_TMPFILE), in the folder that holds
- * OUTDIR, where output.c makes its private folder. NULL when the system
- * or that file system cannot make one: then write_outputs writes
+ * OUTDIR, where output.c makes its private folder, written straight to
+ * the disk (output_unnamed_stream); *FD its descriptor. NULL when the
+ * system or that file system cannot make one: then write_outputs writes
  * findings.csv the usual way. */
-static FILE *early_csv_open(const char *outdir)
+static FILE *early_csv_open(const char *outdir, int *fd)
 {
     char *parent = strdup(outdir), *slash;
-    FILE *f = NULL;
-    int fd;
+    FILE *f;
+    *fd = -1;
     if (!parent)
         return NULL;
     while ((slash = strrchr(parent, '/')) && slash > parent && !slash[1])
         *slash = '\0'; /* "out/" is "out" */
     if ((slash = strrchr(parent, '/')))
         slash[slash == parent] = '\0'; /* "/out": "/" */
-    fd = open(slash ? parent : ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    f = output_unnamed_stream(slash ? parent : ".", fd);
     free(parent);
-    if (fd >= 0 && !(f = fdopen(fd, "wb")))
-        close(fd);
     return f;
 }
 
@@ -826,8 +826,9 @@ static int spawn(pthread_t *th, void *(*fn)(void *), void *arg)
  * long after writing it (the virtual disk writes it through then), all
  * of it wall time when it was done first. */
 typedef struct {
-    FILE *f;      /* NULL: none */
-    pthread_t th; /* syncing f, when syncing */
+    FILE *f;      /* written to until early_csv_sync_begin, or NULL */
+    int fd;       /* its descriptor, -1: none */
+    pthread_t th; /* syncing fd, when syncing */
     int syncing;
     int rc, err; /* fsync's result and errno */
 } early_csv;
@@ -835,22 +836,29 @@ typedef struct {
 static void *early_csv_fsync(void *arg)
 {
     early_csv *c = arg;
-    c->rc = fsync(fileno(c->f));
+    c->rc = fsync(c->fd);
     c->err = errno;
     return NULL;
 }
 
-/* Begins syncing C's file (synced when asked for, if no thread can). */
+/* Ends the writing of C's file (the rest of its last block written: a
+ * failure gives it up, to be written again the usual way) and begins
+ * syncing it (synced when asked for, if no thread can). */
 static void early_csv_sync_begin(early_csv *c)
 {
-    c->syncing = c->f && !spawn(&c->th, early_csv_fsync, c) ? 1 : 0;
+    if (c->f && fclose(c->f) && c->fd >= 0) {
+        close(c->fd);
+        c->fd = -1;
+    }
+    c->f = NULL;
+    c->syncing = c->fd >= 0 && !spawn(&c->th, early_csv_fsync, c) ? 1 : 0;
 }
 
 /* C's file synced: 0, or -1 with errno set. */
 static int early_csv_synced(early_csv *c)
 {
     if (!c->syncing)
-        return fsync(fileno(c->f));
+        return fsync(c->fd);
     pthread_join(c->th, NULL);
     c->syncing = 0;
     errno = c->err;
@@ -864,7 +872,10 @@ static void early_csv_close(early_csv *c)
         (void)early_csv_synced(c);
     if (c->f)
         fclose(c->f);
+    if (c->fd >= 0)
+        close(c->fd);
     c->f = NULL;
+    c->fd = -1;
 }
 
 /* Gives C's file the name PATH, once synced. 0, or -1 when it cannot (a
@@ -872,16 +883,15 @@ static void early_csv_close(early_csv *c)
  * written again. */
 static int early_csv_link(early_csv *c, const char *path)
 {
-    FILE *f = c->f;
     char proc[64];
     if (early_csv_synced(c))
         return -1;
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", /* i18n: not prose */
-             fileno(f));
+             c->fd);
     if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
         return 0;
     /* without /proc: allowed to privileged processes */
-    return linkat(fileno(f), "", AT_FDCWD, path, AT_EMPTY_PATH) ? -1 : 0;
+    return linkat(c->fd, "", AT_FDCWD, path, AT_EMPTY_PATH) ? -1 : 0;
 }
 
 /* Begins printing the diagnostics to OUT, at most max_findings per rule
@@ -1213,25 +1223,28 @@ static error_code check_and_parse(const char *xml, size_t len,
 /* What check and build share: begin, then the batch read and its
  * diagnostics printed to OUT (every failure said). ERR_OK with *S and *B
  * set (caller frees both) to go on, or with *B NULL when --help was
- * answered; else the failure. With CSV (build), *CSV is findings.csv
- * written in the same reading (early_csv_open), or NULL: when it is not
- * asked for, the batch writes nothing, or that could not be done. */
+ * answered; else the failure. With CSV (build), CSV gets findings.csv
+ * written in the same reading (early_csv_open), or none (f NULL, fd -1):
+ * when it is not asked for, the batch writes nothing, or that could not
+ * be done. */
 static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
-                        batch_t **b, FILE **csv)
+                        batch_t **b, early_csv *csv)
 {
     error_code e;
-    int answered = 0, streamed = 0;
+    int answered = 0, streamed = 0, early_fd = -1;
     printer p;
     FILE *early = NULL;
     size_t i;
 
     *b = NULL;
-    if (csv)
-        *csv = NULL;
+    if (csv) {
+        csv->f = NULL;
+        csv->fd = -1;
+    }
     if ((e = begin(argc, argv, o, s, &answered)) != ERR_OK || answered)
         return e;
     if (csv && (o->formats & FMT_CSV))
-        early = early_csv_open(o->outdir);
+        early = early_csv_open(o->outdir, &early_fd);
     printer_begin(&p, o, out, early, s->rvocab);
     if (!(*b = run_batch(s, o, argc, argv, &p, &streamed, &e)) ||
         (*b)->interrupted) {
@@ -1249,14 +1262,19 @@ static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
                             (status != EXIT_INVALID || o->allow_partial));
         print_summary(*b);
     }
-    if (e != ERR_OK) {
+    if (early_fd >= 0 && (!early || e != ERR_OK || !csv)) {
         if (early)
             fclose(early);
+        close(early_fd); /* given up on */
+        early = NULL;
+    }
+    if (e != ERR_OK) {
         batch_free(*b);
         *b = NULL;
         setup_free(s);
-    } else if (csv) {
-        *csv = early;
+    } else if (early) {
+        csv->f = early;
+        csv->fd = early_fd;
     }
     return e;
 }
@@ -1686,7 +1704,7 @@ static int write_outputs(const char *xml, size_t len, xmlDocPtr ret,
         goto fail;
     if (o->formats & FMT_CSV) {
         if ((e = csv_e) == ERR_OK &&
-            (!csv || !csv->f || early_csv_link(csv, csv_path) < 0))
+            (!csv || csv->fd < 0 || early_csv_link(csv, csv_path) < 0))
             e = write_csv(ret, bt, s, o, csv_path, &csv_msg);
         if (e != ERR_OK) {
             print_output_error(w, o, "findings.csv", e, csv_msg);
@@ -1731,9 +1749,9 @@ static int cmd_build(int argc, char **argv, options *o)
     return_opts ro;
     char *msg = NULL, gen[64], *xml = NULL;
     size_t i, len;
-    early_csv csv = {0};
+    early_csv csv = {.f = NULL, .fd = -1};
     xmlDocPtr ret = NULL;
-    error_code e = start(argc, argv, o, stderr, &s, &b, &csv.f);
+    error_code e = start(argc, argv, o, stderr, &s, &b, &csv);
     int rc, status;
 
     if (e != ERR_OK || !b)

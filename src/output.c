@@ -59,6 +59,15 @@
  * an output name is never replaced. The new OUTDIR keeps the old one's
  * permission bits (and owner, when running as root).
  *
+ * Streams: output_sink (libxlsxwriter's stderr, discarded) and
+ * output_unnamed_stream (build's findings.csv, hundreds of MB at a
+ * million households): a stdio stream whose bytes collect in a 1 MiB
+ * block written with O_DIRECT, so that the file takes no page cache. Its
+ * pages cost 0.3 to 0.9 s of system time there (taken fresh, filled,
+ * written back), a tenth of what the whole build costs; O_DIRECT writes
+ * wait for the disk instead (about 0.3 s for 470 MB here), which the
+ * fsync after them waited for anyway.
+ *
  * Invariants: no mutable global state; every path under OUTDIR or PARENT
  * is reached through a folder descriptor and a plain name (no '/'), so a
  * name in a manifest cannot point elsewhere; nothing is removed
@@ -278,6 +287,127 @@ FILE *output_sink(void)
 {
     cookie_io_functions_t io = {NULL, sink, NULL, NULL};
     return fopencookie(NULL, "w", io);
+}
+
+/* output_unnamed_stream's file: its descriptor, whether O_DIRECT is still
+ * on, the block being filled (aligned as O_DIRECT needs), and the errno
+ * of the write that failed (every later call fails at once), or 0. */
+#define STRAIGHT_ALIGN ((size_t)4096)
+#define STRAIGHT_BLOCK ((size_t)1 << 20)
+typedef struct {
+    int fd, direct, err;
+    unsigned char *buf;
+    size_t n;
+} straight;
+
+/* S's file made to write through the page cache from now on. 0 or -1. */
+static int straight_off(straight *s)
+{
+    int fl = fcntl(s->fd, F_GETFL);
+    if (fl < 0 || fcntl(s->fd, F_SETFL, fl & ~O_DIRECT) < 0)
+        return -1;
+    s->direct = 0;
+    return 0;
+}
+
+/* B[0..N) written to S's file whole: 0, or -1 with errno set (and kept
+ * in S->err). A write that O_DIRECT refuses (the device's blocks are
+ * bigger than 4 KiB, or a short write left the rest unaligned) is made
+ * again the usual way. */
+static int straight_out(straight *s, const unsigned char *b, size_t n)
+{
+    if (s->err) {
+        errno = s->err;
+        return -1;
+    }
+    while (n) {
+        ssize_t k = write(s->fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0 && errno == EINVAL && s->direct && straight_off(s) == 0)
+            continue;
+        if (k <= 0) {
+            s->err = k ? errno : EIO;
+            errno = s->err;
+            return -1;
+        }
+        b += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static ssize_t straight_write(void *c, const char *p, size_t n)
+{
+    straight *s = c;
+    size_t left = n, k;
+    if (s->err) {
+        errno = s->err;
+        return -1;
+    }
+    while (left) {
+        k = STRAIGHT_BLOCK - s->n < left ? STRAIGHT_BLOCK - s->n : left;
+        memcpy(s->buf + s->n, p, k);
+        s->n += k;
+        p += k;
+        left -= k;
+        if (s->n == STRAIGHT_BLOCK) {
+            if (straight_out(s, s->buf, s->n) < 0)
+                return -1;
+            s->n = 0;
+        }
+    }
+    return (ssize_t)n;
+}
+
+/* The rest: its whole 4 KiB blocks straight, the last part through the
+ * page cache (O_DIRECT writes whole blocks only). The descriptor stays
+ * open. */
+static int straight_close(void *c)
+{
+    straight *s = c;
+    size_t whole = s->n & ~(STRAIGHT_ALIGN - 1);
+    int rc = s->err ? -1 : 0; /* a write failed: it was said then */
+    if (!rc && whole && straight_out(s, s->buf, whole) < 0)
+        rc = -1;
+    else if (!rc && s->n > whole &&
+             ((s->direct && straight_off(s) < 0) ||
+              straight_out(s, s->buf + whole, s->n - whole) < 0))
+        rc = -1;
+    free(s->buf);
+    free(s);
+    return rc;
+}
+
+FILE *output_unnamed_stream(const char *dir, int *fd)
+{
+    cookie_io_functions_t io = {NULL, straight_write, NULL, straight_close};
+    straight *s = calloc(1, sizeof *s);
+    FILE *f = NULL;
+
+    *fd = -1;
+    if (!s)
+        return NULL;
+    s->fd = -1;
+    if (!(s->buf = aligned_alloc(STRAIGHT_ALIGN, STRAIGHT_BLOCK)))
+        goto fail;
+    s->direct = 1;
+    s->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC | O_DIRECT, 0666);
+    if (s->fd < 0 && errno == EINVAL) { /* no O_DIRECT here (or no file) */
+        s->direct = 0;
+        s->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    }
+    if (s->fd < 0 || !(f = fopencookie(s, "w", io)))
+        goto fail;
+    setvbuf(f, NULL, _IONBF, 0); /* the block is the buffer */
+    *fd = s->fd;
+    return f;
+fail:
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->buf);
+    free(s);
+    return NULL;
 }
 
 /* ---- the inputs --------------------------------------------------------- */

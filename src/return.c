@@ -922,7 +922,8 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
  * system is asked to start writing them to disk (sync_file_range, Linux;
  * a hint, whose failure changes nothing), so that the fsync (the
  * caller's, or output_commit's) waits for the last few MiB, not for a
- * file of hundreds of MB. */
+ * file of hundreds of MB; a stream with no descriptor (build's, written
+ * straight to the disk: output_unnamed_stream) has nothing to write back. */
 #define CSV_CHUNK ((size_t)64 << 10)
 #define CSV_WRITEBACK ((size_t)8 << 20)
 #define CSV_RULES 8
@@ -1021,7 +1022,7 @@ static error_code csv_flush(csv_writer *w)
     w->unsynced += w->row.len;
     buf_truncate(&w->row, 0);
 #ifdef SYNC_FILE_RANGE_WRITE
-    if (w->unsynced >= CSV_WRITEBACK) {
+    if (w->unsynced >= CSV_WRITEBACK && fileno(w->f) >= 0) {
         if (fflush(w->f))
             return errno == ENOSPC ? ERR_NOSPACE : ERR_WRITE;
         (void)sync_file_range(fileno(w->f), 0, 0, SYNC_FILE_RANGE_WRITE);

@@ -542,6 +542,21 @@ if [ "$(id -u)" = 0 ]; then
         check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/full1.err")" = 1
         check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
         check "no private folder left" test "$(leftovers "$work/full" out)" = 0
+        # findings.csv, written straight to the disk a MiB at a time while
+        # the findings are printed (output_unnamed_stream): its first block
+        # finds the disk full; so does the usual writing after it
+        python3 tools/gen-big.py --households 5000 --density 1 --seed 7 \
+            "$work/full-big.xml" >/dev/null
+        cv full2 build --formats csv -o "$work/full/out" "$work/full-big.xml"
+        expect_rc full2 3 "findings.csv of 2.5 MB on a full disk"
+        err_has full2 "no space left on device" "stderr says there is no space"
+        check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
+        check "no private folder left" test "$(leftovers "$work/full" out)" = 0
+        rm -f "$work/full/filler"
+        cv full3 build --formats csv -o "$work/full/out" "$J"
+        expect_rc full3 0 "findings.csv written once there is room"
+        check "it holds every finding" test "$(grep -c "^$J," "$work/full/out/findings.csv")" = \
+            "$(grep -c ': warning: \|: error: ' "$work/full3.err")"
         umount "$work/full" && mounted=$(echo "$mounted" | sed "s#$work/full##")
     else
         skip "full disk: cannot mount a tmpfs ($(head -n 1 "$work/full.mount.err"))"

@@ -1,8 +1,9 @@
 /* test_output.c — output.c: output names, whole files, a set replaced in
  * one step (stale outputs gone, the user's files kept), an uncommitted set
- * leaving OUTDIR as it was, inputs refused, the sink for libxlsxwriter. The kill -9 and
- * permission cases are in tests/fault/run.sh. Run from tests/ (scratch in
- * out/unit-output/). */
+ * leaving OUTDIR as it was, inputs refused, the sink for libxlsxwriter,
+ * the unnamed stream written straight to the disk (build's findings.csv).
+ * The kill -9 and permission cases are in tests/fault/run.sh. Run from
+ * tests/ (scratch in out/unit-output/). */
 #define _GNU_SOURCE 1
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,12 +210,84 @@ static void test_sink(void **state)
     assert_int_equal(fclose(sink), 0);
 }
 
+/* The byte at I of test_unnamed_stream's file. */
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)(i * 31 + i / 7);
+}
+
+/* output_unnamed_stream: what is written in pieces of every size, across
+ * its 1 MiB blocks and ending in a part of a 4 KiB block, reads back the
+ * same once fclose has written the rest; the descriptor stays open for
+ * the caller's fsync and link; an empty stream is an empty file. */
+static void test_unnamed_stream(void **state)
+{
+    static const size_t pieces[] = {1, 4095, 70000, 1048576, 3, 1500000};
+    size_t total = 0, i, k, got = 0;
+    unsigned char *want, *back;
+    char proc[64];
+    struct stat st;
+    int fd, rd;
+    FILE *f;
+    (void)state;
+
+    for (i = 0; i < sizeof pieces / sizeof *pieces; i++)
+        total += pieces[i];
+    want = malloc(total);
+    back = malloc(total);
+    assert_non_null(want);
+    assert_non_null(back);
+    for (i = 0; i < total; i++)
+        want[i] = pattern(i);
+    f = output_unnamed_stream(BASE, &fd);
+    assert_non_null(f);
+    assert_true(fd >= 0);
+    for (i = 0, k = 0; i < sizeof pieces / sizeof *pieces; k += pieces[i++])
+        assert_int_equal(fwrite(want + k, 1, pieces[i], f), pieces[i]);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(fstat(fd, &st), 0); /* still open */
+    assert_int_equal((size_t)st.st_size, total);
+    assert_int_equal(fsync(fd), 0);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    rd = open(proc, O_RDONLY);
+    assert_true(rd >= 0);
+    while (got < total) {
+        ssize_t n = read(rd, back + got, total - got);
+        assert_true(n > 0);
+        got += (size_t)n;
+    }
+    close(rd);
+    assert_memory_equal(back, want, total);
+    remove(BASE "/straight.bin");
+    assert_int_equal(linkat(AT_FDCWD, proc, AT_FDCWD, BASE "/straight.bin",
+                            AT_SYMLINK_FOLLOW),
+                     0);
+    assert_int_equal(stat(BASE "/straight.bin", &st), 0);
+    assert_int_equal((size_t)st.st_size, total);
+    close(fd);
+    remove(BASE "/straight.bin");
+
+    f = output_unnamed_stream(BASE, &fd);
+    assert_non_null(f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    close(fd);
+    assert_null(output_unnamed_stream(BASE "/no-such-folder", &fd));
+    assert_int_equal(fd, -1);
+    free(want);
+    free(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),        cmocka_unit_test(test_write_file),
-        cmocka_unit_test(test_set_replaced), cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_write_file),
+        cmocka_unit_test(test_set_replaced),
+        cmocka_unit_test(test_inputs),
         cmocka_unit_test(test_sink),
+        cmocka_unit_test(test_unnamed_stream),
     };
     return cmocka_run_group_tests(tests, S_setup, NULL);
 }
