@@ -240,7 +240,13 @@ static void test_unnamed_stream(void **state)
     for (i = 0; i < total; i++)
         want[i] = pattern(i);
     f = output_unnamed_stream(BASE, &fd);
-    assert_non_null(f);
+    if (!f) { /* only where the file system cannot make unnamed files */
+        int t = open(BASE, O_TMPFILE | O_WRONLY, 0600);
+        assert_true(t < 0);
+        free(want);
+        free(back);
+        skip();
+    }
     assert_true(fd >= 0);
     for (i = 0, k = 0; i < sizeof pieces / sizeof *pieces; k += pieces[i++])
         assert_int_equal(fwrite(want + k, 1, pieces[i], f), pieces[i]);
