@@ -50,13 +50,15 @@
  *
  * Fingerprints. Keys are kept as 64-bit fingerprints (XXH3-64, from
  * libxxhash; the address digests are its XXH3-128, and SHA-256 is only
- * the provenance digest a return records, in reader.c). The ids go into a bag (fpbag.c), not a table: each
- * is appended to one of 256 buckets whose tails stay in the caches, 8.06
- * bytes an id, and the fingerprints met twice are found at the end of the
- * register, bucket by bucket (the 720,546 ids of the 100,000-household
- * dense register take 5.8 MB). A table, looked up for every id, missed
- * the caches at every look-up once it outgrew them: 3.5% of a dense check
- * of 100,000 households. The cadres, the addresses and the batch's
+ * the provenance digest a return records, in reader.c). The ids go into
+ * a bag (fpbag.c), not a table: each is appended to one of 256 buckets
+ * whose tails stay in the caches, 8.06 bytes an id, and the fingerprints
+ * met twice are found at the end of the register, bucket by bucket (the
+ * 720,546 ids of the 100,000-household dense register take 5.8 MB). A
+ * table, looked up for every id, missed the caches at every look-up once
+ * it outgrew them: about 4% of a dense check of 100,000 households
+ * (perf), 8% of a check of a million with the dense rules off. The
+ * cadres, the addresses and the batch's
  * households are in open-addressing tables (htab.c) that grow by half at
  * 85% full. A register of 4 MiB or more has its ids' bag, addresses table
  * and household records sized at once when a sixteenth of it is read
@@ -745,9 +747,10 @@ static int cmp_use(const void *x, const void *y)
 
 /* The ids of household H in document order in a->uses, fingerprinted
  * (household_ids_check puts them in the bag, or, in the confirming pass,
- * compares the suspected ones). They come in document order already unless the household has two visits or
- * more (the reader lists members, visits, forms and items each in order,
- * and a visit holds its forms and items): sorted only when they are not. */
+ * compares the suspected ones). They come in document order already
+ * unless the household has two visits or more (the reader lists members,
+ * visits, forms and items each in order, and a visit holds its forms and
+ * items): sorted only when they are not. */
 static int household_ids(audit_reg *a, const rd_household *h)
 {
     size_t n = 1 + h->n_members + h->n_visits + h->n_forms + h->n_items, k = 0,
@@ -795,9 +798,8 @@ static int household_ids(audit_reg *a, const rd_household *h)
             u[j] = x;
         }
     for (i = 0; i < k; i++)
-        if (u[i].id) {
+        if (u[i].id)
             u[i].fp = htab_fingerprint(&a->suspects, u[i].id, NULL);
-        }
     a->n_uses = k;
     return 0;
 }

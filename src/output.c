@@ -64,9 +64,9 @@
  * million households): a stdio stream whose bytes collect in a 1 MiB
  * block written with O_DIRECT, so that the file takes no page cache. Its
  * pages cost 0.3 to 0.9 s of system time there (taken fresh, filled,
- * written back), a tenth of what the whole build costs; O_DIRECT writes
- * wait for the disk instead (about 0.3 s for 470 MB here), which the
- * fsync after them waited for anyway.
+ * written back), 2 to 7% of the whole build; O_DIRECT writes wait for the
+ * disk instead (about 0.3 s for 470 MB here), which the fsync after them
+ * waited for anyway.
  *
  * Invariants: no mutable global state; every path under OUTDIR or PARENT
  * is reached through a folder descriptor and a plain name (no '/'), so a

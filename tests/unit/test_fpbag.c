@@ -13,16 +13,7 @@
 #include <cmocka.h>
 
 #include "fpbag.h"
-
-/* A spread of fingerprints, never 0 (splitmix64). */
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15u;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    x ^= x >> 31;
-    return x ? x : 1;
-}
+#include "mix.h"
 
 /* What fpbag_dups told: the fingerprints, in the order told. */
 typedef struct {

@@ -11,16 +11,7 @@
 #include <cmocka.h>
 
 #include "htab.h"
-
-/* A spread of fingerprints, never 0 (splitmix64). */
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15u;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    x ^= x >> 31;
-    return x ? x : 1;
-}
+#include "mix.h"
 
 /* Growing by half at 85%: once past the first allocations every shard is
  * between 57% and 85% full, so the whole table is too, and a set of
