@@ -1272,7 +1272,7 @@ static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
         batch_free(*b);
         *b = NULL;
         setup_free(s);
-    } else if (early) {
+    } else if (early && csv) {
         csv->f = early;
         csv->fd = early_fd;
     }

@@ -368,11 +368,10 @@ static int straight_close(void *c)
     straight *s = c;
     size_t whole = s->n & ~(STRAIGHT_ALIGN - 1);
     int rc = s->err ? -1 : 0; /* a write failed: it was said then */
-    if (!rc && whole && straight_out(s, s->buf, whole) < 0)
-        rc = -1;
-    else if (!rc && s->n > whole &&
-             ((s->direct && straight_off(s) < 0) ||
-              straight_out(s, s->buf + whole, s->n - whole) < 0))
+    if (!rc &&
+        ((whole && straight_out(s, s->buf, whole) < 0) ||
+         (s->n > whole && ((s->direct && straight_off(s) < 0) ||
+                           straight_out(s, s->buf + whole, s->n - whole) < 0))))
         rc = -1;
     free(s->buf);
     free(s);
