@@ -1231,9 +1231,9 @@ static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
                         batch_t **b, early_csv *csv)
 {
     error_code e;
-    int answered = 0, streamed = 0, early_fd = -1;
+    int answered = 0, streamed = 0;
     printer p;
-    FILE *early = NULL;
+    early_csv early = {.f = NULL, .fd = -1};
     size_t i;
 
     *b = NULL;
@@ -1244,37 +1244,32 @@ static error_code start(int argc, char **argv, options *o, FILE *out, setup *s,
     if ((e = begin(argc, argv, o, s, &answered)) != ERR_OK || answered)
         return e;
     if (csv && (o->formats & FMT_CSV))
-        early = early_csv_open(o->outdir, &early_fd);
-    printer_begin(&p, o, out, early, s->rvocab);
+        early.f = early_csv_open(o->outdir, &early.fd);
+    printer_begin(&p, o, out, early.f, s->rvocab);
     if (!(*b = run_batch(s, o, argc, argv, &p, &streamed, &e)) ||
         (*b)->interrupted) {
         if (*b)
             e = ERR_INTERRUPTED;
-        printer_end(&p, e, 1, &early, 0); /* said by run_batch */
+        printer_end(&p, e, 1, &early.f, 0); /* said by run_batch */
     } else {
         int status = batch_status(*b);
         for (i = 0; !streamed && i < (*b)->n && e == ERR_OK; i++)
             e = printer_reg(&p, *b, i);
         /* findings.csv is kept only when a return will be written: build
          * stops otherwise */
-        e = printer_end(&p, e, 0, &early,
+        e = printer_end(&p, e, 0, &early.f,
                         status != EXIT_IO &&
                             (status != EXIT_INVALID || o->allow_partial));
         print_summary(*b);
     }
-    if (early_fd >= 0 && (!early || e != ERR_OK || !csv)) {
-        if (early)
-            fclose(early);
-        close(early_fd); /* given up on */
-        early = NULL;
-    }
+    if (!early.f || e != ERR_OK || !csv)
+        early_csv_close(&early); /* none, or given up on */
     if (e != ERR_OK) {
         batch_free(*b);
         *b = NULL;
         setup_free(s);
-    } else if (early && csv) {
-        csv->f = early;
-        csv->fd = early_fd;
+    } else if (csv) {
+        *csv = early;
     }
     return e;
 }
