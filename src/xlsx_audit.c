@@ -7,7 +7,9 @@
  * table label and the word "list", with the number of findings not
  * listed under it ("另有 N 条未列出": those the return left out, at most
  * --max-findings per rule and community, and those past the sheet's row
- * limit, render_opts.sheet_rows) and the return's cap.
+ * limit, render_opts.sheet_rows) and the return's cap. The list is
+ * streamed (xlsx_sheet_begin_stream): written row by row, in order, and
+ * not kept, however many findings the return lists (--max-findings all).
  */
 #include "xlsx_sheet.h"
 
@@ -128,7 +130,7 @@ static void list(xlsx_ctx *c, const char *table)
     lxw_row_t H, r, last;
     size_t i, cut = 0;
 
-    xlsx_sheet_begin(c, &s, table, W_LIST, 10);
+    xlsx_sheet_begin_stream(c, &s, table, W_LIST, 10);
     H = s.row;
     for (i = 0; i < 10; i++)
         xlsx_sheet_head(c, &s, H, (lxw_col_t)i, xlsx_sheet_word(c, heads[i]));

@@ -22,6 +22,15 @@
  * A sheet's chart is inserted by xlsx_sheet_end too, once the printed
  * pages are known (xlsx_chart.c places it).
  *
+ * A findings list is streamed instead (xlsx_sheet_begin_stream): its rows
+ * go to libxlsxwriter's temporary file as they are written, none kept, and
+ * its strings inline, not shared (a list of a million findings held as
+ * cells was about 1 KB a row). Its header block is written first, so it
+ * cannot wait for the widths: the 表号 block takes the last two columns, made
+ * wide enough for it at the start, and every other merge spans all the
+ * columns, which a sheet without blocks prints on one page across anyway.
+ * Writes then go row by row, the header block's too.
+ *
  * Why one file (about 900 lines): what a sheet writes cell by cell (the
  * widths of its columns, the heights of its rows, its formats) is what
  * its end reads to lay out the header block and the printed pages; split,
@@ -424,6 +433,9 @@ error_code xlsx_sheet_height(xlsx_ctx *c, xlsx_sheet *s, lxw_row_t r,
     size_t i;
     if (c->rc != ERR_OK)
         return c->rc;
+    if (s->stream) /* no chart: no page to estimate, and no row kept */
+        return xlsx_sheet_lxw(c, worksheet_set_row(s->ws, r, height, NULL),
+                              "worksheet_set_row");
     i = height_at(s, r);
     if (i == s->nheights || s->heights[i].row != r) {
         if (GROW(s->heights, s->nheights + 1, s->cheights) != ERR_OK)
@@ -641,8 +653,10 @@ static const char *sheet_name(xlsx_ctx *c, const char *label)
     return NULL;
 }
 
-error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
-                            int suffix, lxw_col_t ncols)
+/* xlsx_sheet_begin, and with STREAM xlsx_sheet_begin_stream without its
+ * header block. */
+static error_code begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
+                        int suffix, lxw_col_t ncols, int stream)
 {
     buf_t b = BUF_INIT;
     const char *label = xlsx_sheet_vlabel(c, "table", table), *name;
@@ -661,17 +675,30 @@ error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
     if (!(name = sheet_name(c, label)))
         return c->rc;
     s->name = name;
-    if (!(s->ws = workbook_add_worksheet(c->wb, name)))
+    /* libxlsxwriter reads the option as each sheet is added (1.1.4 to
+     * 1.2): this sheet alone streams its rows, the others keep theirs to
+     * the end, where their header blocks are written above them */
+    c->wb->options.constant_memory = stream ? LXW_TRUE : LXW_FALSE;
+    s->ws = workbook_add_worksheet(c->wb, name);
+    c->wb->options.constant_memory = LXW_FALSE;
+    if (!s->ws)
         return xlsx_sheet_fail(c, ERR_XLSX, _("cannot add worksheet \"%s\""),
                                name);
+    s->stream = stream;
     c->nsheets++;
     s->title = label;
     s->number = c->nsheets;
-    /* the header block itself is written by xlsx_sheet_end, over the
-     * columns of the first printed page (known once the widths are) */
     xlsx_sheet_height(c, s, 0, 30);
     s->row = 4; /* one blank row before the table */
     return c->rc;
+}
+
+error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
+                            int suffix, lxw_col_t ncols)
+{
+    /* the header block itself is written by xlsx_sheet_end, over the
+     * columns of the first printed page (known once the widths are) */
+    return begin(c, s, table, suffix, ncols, 0);
 }
 
 void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
@@ -789,6 +816,24 @@ static size_t page_breaks(const xlsx_sheet *s, lxw_col_t *breaks, size_t nmax)
     return n;
 }
 
+/* The 表号 of S (民访N表, arena; NULL on failure), and in *NEED the width
+ * its block needs: that of the number or of the issuer under it. */
+static const char *table_number(xlsx_ctx *c, const xlsx_sheet *s, double *need)
+{
+    buf_t b = BUF_INIT;
+    const char *number;
+    double w = xlsx_sheet_text_width(xlsx_sheet_word(c, W_ISSUER));
+
+    buf_printf(&b, "%s%zu%s", xlsx_sheet_word(c, W_TABLE_NO), s->number,
+               xlsx_sheet_word(c, W_TABLE_NO_AFTER));
+    if (!(number = xlsx_sheet_keep_buf(c, &b)))
+        return NULL;
+    *need = xlsx_sheet_text_width(number);
+    if (w > *need)
+        *need = w;
+    return number;
+}
+
 /* The header block of S (rows 0-2) over its first COLS columns: title;
  * campaign and period; reporting unit; at the top right the 表号 block
  * over as many of the last columns as its text needs (two at least; a
@@ -811,19 +856,15 @@ static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols,
         cols = 4;
     if (lead + 2 >= cols)
         lead = 0;
-    buf_printf(&b, "%s%zu%s", xlsx_sheet_word(c, W_TABLE_NO), s->number,
-               xlsx_sheet_word(c, W_TABLE_NO_AFTER));
-    if (!(number = xlsx_sheet_keep_buf(c, &b)))
+    if (!(number = table_number(c, s, &need)))
         return;
-    need = xlsx_sheet_text_width(number);
-    if (xlsx_sheet_text_width(issuer) > need)
-        need = xlsx_sheet_text_width(issuer);
     for (first = cols;
          first > lead + 2 && (first > cols - 2 || have < need + 1);)
         have += xlsx_sheet_col_width(s, --first);
+    /* row by row, as a streamed sheet must be written */
     xlsx_sheet_merge(c, s, 0, lead, 0, first - 1, s->title, c->f.title);
-    xlsx_sheet_merge(c, s, 1, lead, 1, first - 1, c->period, c->f.subtitle);
     xlsx_sheet_merge(c, s, 0, first, 0, cols - 1, number, c->f.meta_right);
+    xlsx_sheet_merge(c, s, 1, lead, 1, first - 1, c->period, c->f.subtitle);
     xlsx_sheet_merge(c, s, 1, first, 1, cols - 1, issuer, c->f.meta_right);
     buf_printf(&b, "%s%s", xlsx_sheet_word(c, W_REPORTING_UNIT), c->reporting);
     if (!(unit = xlsx_sheet_keep_buf(c, &b)))
@@ -842,6 +883,28 @@ static void header_block(xlsx_ctx *c, xlsx_sheet *s, lxw_col_t cols,
                    c->f.meta_right, -1);
 }
 
+error_code xlsx_sheet_begin_stream(xlsx_ctx *c, xlsx_sheet *s,
+                                   const char *table, int suffix,
+                                   lxw_col_t ncols)
+{
+    double need, w;
+    if (begin(c, s, table, suffix, ncols, 1) != ERR_OK)
+        return c->rc;
+    if (!table_number(c, s, &need))
+        return c->rc;
+    /* the last two columns hold the 表号 block between them, as
+     * header_block measures it (a column is its width + 2, 6 at least):
+     * widths only grow, so the block written now is the one the final
+     * widths would give */
+    w = (need + 1) / 2 - 2;
+    if (w < 4)
+        w = 4;
+    xlsx_sheet_track(c, s, s->ncols - 1, w);
+    xlsx_sheet_track(c, s, s->ncols - 2, w);
+    header_block(c, s, s->ncols, 0);
+    return c->rc;
+}
+
 error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
 {
     static const int foot[4] = {W_HEAD, W_STAT_HEAD, W_PREPARER, W_REPORT_DATE};
@@ -852,7 +915,8 @@ error_code xlsx_sheet_end(xlsx_ctx *c, xlsx_sheet *s)
     if (s->ws) {
         nb = page_breaks(s, breaks, XLSX_PAGES_MAX + 1);
         first = nb ? breaks[0] : s->ncols;
-        header_block(c, s, first, nb ? s->freeze_col : 0);
+        if (!s->stream) /* a streamed sheet's was written first */
+            header_block(c, s, first, nb ? s->freeze_col : 0);
         xlsx_chart_place(c, s, breaks, nb, &rows[0]);
         for (i = 0; i < 4 && c->rc == ERR_OK; i++) {
             buf_t b = BUF_INIT;

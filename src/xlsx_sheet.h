@@ -166,6 +166,7 @@ typedef struct {
     double head_width; /* headings wrap at this width */
     const char *table; /* table value, borrowed */
     lxw_col_t ncols;   /* width of the header block */
+    int stream;        /* xlsx_sheet_begin_stream's: header block written */
     double *width;     /* display width per column (owned) */
     size_t nwidth, cwidth;
     lxw_row_t row;                   /* next free row */
@@ -306,6 +307,15 @@ double xlsx_sheet_ratio(double num, double den);
  * cleared first, so xlsx_sheet_end may follow whatever happened. */
 error_code xlsx_sheet_begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
                             int suffix, lxw_col_t ncols);
+/* The same for a sheet whose rows are written out as they come and not
+ * kept (libxlsxwriter's constant_memory, for this sheet alone: a
+ * findings list may reach Excel's million rows): its header block is
+ * written at once, over its NCOLS columns, the 表号 block over the last
+ * two, which are made wide enough for it. From then on every cell, height
+ * and range written must be on the row last written or below it. */
+error_code xlsx_sheet_begin_stream(xlsx_ctx *c, xlsx_sheet *s,
+                                   const char *table, int suffix,
+                                   lxw_col_t ncols);
 /* Marks rows R1..R2 as the column headings: frozen, repeated on print. */
 void xlsx_sheet_heads(xlsx_sheet *s, lxw_row_t r1, lxw_row_t r2,
                       lxw_col_t freeze_col);
