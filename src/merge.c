@@ -353,9 +353,9 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
                d.n - MAX_DIFFS);
 done:
     free(msg);
-    free(xml);
     retdoc_free(re);
     xmlFreeDoc(doc);
+    free(xml); /* after the tree that borrows it */
 }
 
 /* return_each_listed's FN: a finding of an input kept (copied). */

@@ -32,11 +32,15 @@
  * file given by someone else — and the element names, the figure paths
  * and the safe-loading rules must agree; apart, they would drift.
  *
- * A lean document (return_parse's, RETDOC_LEAN) keeps each listed
- * finding as an element whose text is its markup: retdoc_finding_at
- * parses that markup with one push parser, whose SAX handler copies the
- * attributes and the text into two buffers (the strings handed out until
- * the next call). Findings read in order (the renderers' case) are pushed
+ * A lean document (return_parse's, RETDOC_LEAN) holds no listed finding:
+ * it borrows the return's bytes, where retdoc_open counts the list (the
+ * first finding's start in <findings>'s psvi, the bytes' end in the
+ * root's; one finding after the other) and retdoc_finding_at walks it,
+ * parsing each finding's markup with one push parser, whose SAX handler
+ * copies the attributes and the text into two buffers (the strings handed
+ * out until the next call): a list of any length costs the tree nothing.
+ * A finding read out of order is found by walking from the first.
+ * Findings read in order (the renderers' case) are pushed
  * one after the other into one open wrapper element, each parsed whole
  * before xmlParseChunk returns (its last '>' is in the buffer); the
  * parser is reset, and the wrapper opened again, only for the first
@@ -90,6 +94,7 @@ typedef struct {
     buf_t val, msg;
     size_t off[LEAN_N];
     size_t next;
+    const char *at; /* the markup of finding NEXT */
     int depth, elements, stray;
 } lean_reader;
 
@@ -106,8 +111,9 @@ struct retdoc {
     size_t nunits, cunits;
     const retdoc_unit **order; /* report order */
     const retdoc_unit *top;
-    const xmlNode **findings;
+    const xmlNode **findings; /* not lean */
     size_t nfindings, cfindings;
+    const char *lean_first, *lean_end; /* lean: the list's bytes */
     char **arena; /* attribute values copied out of the document */
     size_t narena, carena;
     int oom;
@@ -341,7 +347,15 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
         if (add_unit(rd, n, levels) != ERR_OK)
             goto nomem;
     rd->findings_el = retdoc_child(rd->root, RETDOC_FINDINGS);
-    for (n = retdoc_child(rd->findings_el, RETDOC_FINDING); n;
+    if (rd->lean) {
+        rd->lean_first = rd->findings_el ? rd->findings_el->psvi : NULL;
+        rd->lean_end = rd->root->psvi;
+        if ((rd->nfindings = retdoc_lean_count(doc)) == (size_t)-1) {
+            rd->nfindings = 0;
+            rd->bad = 1;
+        }
+    }
+    for (n = rd->lean ? NULL : retdoc_child(rd->findings_el, RETDOC_FINDING); n;
          n = retdoc_next(n->next, RETDOC_FINDING)) {
         if (GROW(rd->findings, rd->nfindings + 1, rd->cfindings) != ERR_OK)
             goto nomem;
@@ -459,6 +473,59 @@ int retdoc_covers(const retdoc_unit *u, const retdoc_unit *c)
 
 /* ------------------------------------------------------------- findings */
 
+const char *retdoc_finding_end(const char *a, const char *end)
+{
+    static const char close[] = "</" RETDOC_FINDING ">";
+    const size_t n = sizeof close - 1;
+    const char *p;
+    char quote = 0;
+    for (p = a + 1; p < end; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (*p == '>') {
+            break;
+        }
+    }
+    if (p == end)
+        return NULL;
+    if (p[-1] == '/')
+        return p + 1;
+    p = memchr(p, '<', (size_t)(end - p));
+    return p && (size_t)(end - p) >= n && !memcmp(p, close, n) ? p + n : NULL;
+}
+
+/* The finding after the one ending at Z, in bytes ending at END: the
+ * start of its tag past white space, or NULL when what follows is not a
+ * finding (the list's end). */
+static const char *lean_next(const char *z, const char *end)
+{
+    static const char tag[] = "<" RETDOC_FINDING;
+    const size_t n = sizeof tag - 1;
+    while (z < end && strchr(" \t\r\n", *z) && *z)
+        z++;
+    return (size_t)(end - z) > n && !memcmp(z, tag, n) &&
+                   strchr(" \t\r\n/>", z[n]) && z[n]
+               ? z
+               : NULL;
+}
+
+size_t retdoc_lean_count(const xmlDoc *doc)
+{
+    const xmlNode *root = xmlDocGetRootElement(doc),
+                  *f = retdoc_child(root, RETDOC_FINDINGS);
+    const char *p = f ? f->psvi : NULL, *end = root ? root->psvi : NULL, *z;
+    size_t n = 0;
+    if (p && !end)
+        return (size_t)-1;
+    for (; p; p = lean_next(z, end), n++)
+        if (!(z = retdoc_finding_end(p, end)))
+            return (size_t)-1;
+    return n;
+}
+
 size_t retdoc_nfindings(const retdoc_t *rd)
 {
     return rd->nfindings;
@@ -526,21 +593,14 @@ static const char *lean_value(const lean_reader *r, size_t k)
     return r->off[k] ? buf_str(&r->val) + r->off[k] - 1 : NULL;
 }
 
-/* F from N's markup, the I-th lean finding. 0, or -1 with rd->oom or
+/* F from the markup of the I-th lean finding. 0, or -1 with rd->oom or
  * rd->bad set. */
-static int lean_finding(retdoc_t *rd, size_t i, const xmlNode *n,
-                        retdoc_finding *f)
+static int lean_finding(retdoc_t *rd, size_t i, retdoc_finding *f)
 {
     lean_reader *r = rd->fr;
-    const xmlNode *t = n->children;
-    const char *v;
-    size_t len;
+    const char *v, *a, *z;
+    size_t k;
 
-    if (!t || t->type != XML_TEXT_NODE || t->next || !t->content ||
-        (len = strlen((const char *)t->content)) > INT_MAX) {
-        rd->bad = 1;
-        return -1;
-    }
     if (!r) {
         xmlSAXHandler sax;
         memset(&sax, 0, sizeof sax);
@@ -571,13 +631,24 @@ static int lean_finding(retdoc_t *rd, size_t i, const xmlNode *n,
         }
         r->depth = 0;
         xmlParseChunk(r->ctxt, LEAN_OPEN, (int)strlen(LEAN_OPEN), 0);
+        /* from the first (retdoc_open counted them: each has its end) */
+        for (a = rd->lean_first, k = 0; a && k < i; k++)
+            a = (z = retdoc_finding_end(a, rd->lean_end))
+                    ? lean_next(z, rd->lean_end)
+                    : NULL;
+        r->at = a;
+    }
+    if (!(a = r->at) || !(z = retdoc_finding_end(a, rd->lean_end)) ||
+        z - a > INT_MAX) {
+        rd->bad = 1;
+        return -1;
     }
     r->next = SIZE_MAX; /* until this one is whole */
     buf_truncate(&r->val, 0);
     buf_truncate(&r->msg, 0);
     memset(r->off, 0, sizeof r->off);
     r->elements = r->stray = 0;
-    xmlParseChunk(r->ctxt, (const char *)t->content, (int)len, 0);
+    xmlParseChunk(r->ctxt, a, (int)(z - a), 0);
     if (buf_error(&r->val) != ERR_OK || buf_error(&r->msg) != ERR_OK ||
         r->ctxt->errNo == XML_ERR_NO_MEMORY) {
         rd->oom = 1;
@@ -591,6 +662,7 @@ static int lean_finding(retdoc_t *rd, size_t i, const xmlNode *n,
         return -1;
     }
     r->next = i + 1;
+    r->at = lean_next(z, rd->lean_end);
     f->file = (v = lean_value(r, 0)) ? v : "";
     f->rule = (v = lean_value(r, 1)) ? v : "";
     f->severity = (v = lean_value(r, 2)) ? v : "";
@@ -610,9 +682,9 @@ int retdoc_finding_at(retdoc_t *rd, size_t i, retdoc_finding *f)
     const xmlNode *n;
     if (i >= rd->nfindings)
         return -1;
-    n = rd->findings[i];
     if (rd->lean)
-        return lean_finding(rd, i, n, f);
+        return lean_finding(rd, i, f);
+    n = rd->findings[i];
     f->file = retdoc_attr0(rd, n, "file");
     f->rule = retdoc_attr0(rd, n, "rule");
     f->severity = retdoc_attr0(rd, n, "severity");

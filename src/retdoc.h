@@ -98,15 +98,27 @@ typedef struct {
     unsigned long long line, col;
 } retdoc_finding;
 
-/* The lean tree of a return (return_parse): each <finding> an element
- * whose one text child is the finding's own markup as the return's bytes
- * have it ("<finding file=...>message</finding>"), read only when
- * retdoc_finding_at asks for it: a listed finding is then three
- * allocations of the tree rather than some twenty (its attributes, their
- * values, its text), a fifth of its memory. Such a document has
- * RETDOC_LEAN in its _private. */
+/* The lean tree of a return (return_parse): no <finding> element at all.
+ * It borrows the bytes it was parsed from, which must outlive it: the
+ * root's psvi is their end, <findings>'s psvi the start of the first
+ * finding's markup (NULL: none), and the list is that markup, one finding
+ * after the other with only white space between them; retdoc_finding_at
+ * parses a finding when asked for it. A listed finding then costs the
+ * tree nothing (it was an element and its markup copied, about 300 bytes
+ * a finding, and before that some twenty allocations). Such a document
+ * has RETDOC_LEAN in its _private. */
 extern const char retdoc_lean_mark;
 #define RETDOC_LEAN ((void *)&retdoc_lean_mark)
+
+/* Just past the end of the finding whose start tag begins at A, in bytes
+ * that end at END: past its end tag, or past "/>"; NULL when it has none,
+ * or its text holds a '<' before it (text escapes it: that would be
+ * markup of another kind). */
+const char *retdoc_finding_end(const char *a, const char *end);
+
+/* The number of findings listed in the lean tree DOC, walking its bytes;
+ * (size_t)-1 when a finding has no end. */
+size_t retdoc_lean_count(const xmlDoc *doc);
 
 /* Reads the return document DOC (borrowed). LEVELS (borrowed, may be
  * NULL) is the vocabulary whose "level" type ranks roll-ups. ERR_INVALID

@@ -724,18 +724,22 @@ done:
 }
 
 /* return_parse's lean tree (retdoc.h, RETDOC_LEAN): libxml2's own SAX2
- * tree builder, but a <finding> of <findings> is made an element with no
- * attribute whose one text child is its markup, found in the bytes by a
- * cursor that moves with the parse: the next "<finding" tag after the
- * last one, to its end tag. In bytes return_assemble wrote, '<' opens a
- * tag and nothing else (text and attribute values escape it; there are
- * no comments, CDATA or processing instructions, and the cursor refuses
- * bytes that have one), so the Nth such tag is the Nth finding the
- * parser meets; the markup is parsed again, and so checked, when read. */
+ * tree builder, but a <finding> of <findings> makes nothing: its markup is
+ * found in the bytes by a cursor that moves with the parse (the next
+ * "<finding" tag after the last one, to its end tag), and the first one's
+ * start is kept in <findings>'s psvi, the bytes' end in the root's. In
+ * bytes return_assemble wrote, '<' opens a tag and nothing else (text and
+ * attribute values escape it; there are no comments, CDATA or processing
+ * instructions, and the cursor refuses bytes that have one), so the Nth
+ * such tag is the Nth finding the parser meets. Once parsed, the list is
+ * walked as retdoc_open will walk it (one finding after the other, only
+ * white space between them), and must hold as many; the markup is parsed
+ * again, and so checked, when read. */
 typedef struct {
     char *first; /* first: first_parse_error reads _private as char ** */
     const char *xml, *at, *end; /* the bytes, the cursor, their end */
     int skip;                   /* inside a finding: depth below it, from 1 */
+    size_t nfound;              /* findings met */
     /* the parse was stopped: no memory, or no finding tag where the
      * parser met one (ERR_INTERNAL) */
     error_code err;
@@ -762,33 +766,6 @@ static const char *next_finding(const char *xml, const char *at,
     return NULL;
 }
 
-/* The end of the finding whose start tag begins at A: just past its end
- * tag, or past "/>"; NULL when its text holds a '<' before its end tag
- * (text escapes it: that would be markup of another kind). */
-static const char *element_end(const char *a, const char *end)
-{
-    static const char close[] = "</" RETDOC_FINDING ">";
-    const size_t n = sizeof close - 1;
-    const char *p;
-    char quote = 0;
-    for (p = a + 1; p < end; p++) {
-        if (quote) {
-            if (*p == quote)
-                quote = 0;
-        } else if (*p == '"' || *p == '\'') {
-            quote = *p;
-        } else if (*p == '>') {
-            break;
-        }
-    }
-    if (p == end)
-        return NULL;
-    if (p[-1] == '/')
-        return p + 1;
-    p = memchr(p, '<', (size_t)(end - p));
-    return p && (size_t)(end - p) >= n && !memcmp(p, close, n) ? p + n : NULL;
-}
-
 static int in_findings(const xmlParserCtxt *c, const xmlChar *name,
                        const xmlChar *uri)
 {
@@ -806,7 +783,6 @@ static void lean_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
     xmlParserCtxtPtr c = ctx;
     lean_parse *st = c->_private;
     const char *a, *z;
-    xmlNodePtr t;
 
     if (st->skip) {
         st->skip++;
@@ -818,21 +794,15 @@ static void lean_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
         return;
     }
     if (!(a = next_finding(st->xml, st->at, st->end)) ||
-        !(z = element_end(a, st->end)) || z - a > INT_MAX) {
+        !(z = retdoc_finding_end(a, st->end)) || z - a > INT_MAX) {
         st->err = ERR_INTERNAL;
         xmlStopParser(c);
         return;
     }
     st->at = z;
     st->skip = 1;
-    xmlSAX2StartElementNs(ctx, name, prefix, uri, 0, NULL, 0, 0, NULL);
-    if (!c->node || strcmp((const char *)c->node->name, RETDOC_FINDING) ||
-        !(t = xmlNewDocTextLen(c->myDoc, (const xmlChar *)a, (int)(z - a)))) {
-        st->err = ERR_NOMEM;
-        xmlStopParser(c);
-        return;
-    }
-    xmlAddChild(c->node, t);
+    if (!st->nfound++)
+        c->node->psvi = (void *)a; /* <findings>: where its list begins */
 }
 
 static void lean_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
@@ -840,11 +810,10 @@ static void lean_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
 {
     xmlParserCtxtPtr c = ctx;
     lean_parse *st = c->_private;
-    if (st->skip > 1) {
+    if (st->skip) { /* within a finding, or its end: nothing was made */
         st->skip--;
         return;
     }
-    st->skip = 0;
     xmlSAX2EndElementNs(ctx, name, prefix, uri);
 }
 
@@ -870,6 +839,7 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
     xmlParserCtxtPtr c;
     lean_parse st;
     error_code rc = ERR_OK;
+    size_t off = 0;
 
     *doc = NULL;
     if (len > INT_MAX)
@@ -877,19 +847,30 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
                          _("the return is too large to be read back (%zu "
                            "bytes)"),
                          len);
-    if (!(c = xmlNewParserCtxt()))
+    /* pushed a chunk at a time, as return_validate does: a parser given
+     * the whole of it (xmlCtxtReadMemory) made a copy of the bytes and,
+     * told their encoding, a converted second one (a return that lists
+     * every finding is hundreds of MB) */
+    if (!(c = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL)))
         return error_set(msg, ERR_NOMEM, _("out of memory"));
     memset(&st, 0, sizeof st);
     st.xml = st.at = xml;
     st.end = xml + len;
+    xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
     c->_private = &st;
     c->sax->serror = first_parse_error;
     c->sax->startElementNs = lean_start;
     c->sax->endElementNs = lean_end;
     c->sax->characters = lean_chars;
     c->sax->cdataBlock = lean_cdata;
-    *doc = xmlCtxtReadMemory(c, xml, (int)len, NULL, "UTF-8",
-                             XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    do {
+        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
+        if (xmlParseChunk(c, xml + off, (int)n, off + n == len))
+            break;
+        off += n;
+    } while (off < len);
+    *doc = c->myDoc;
+    c->myDoc = NULL;
     if (!*doc || !c->wellFormed || st.err != ERR_OK) {
         xmlFreeDoc(*doc);
         *doc = NULL;
@@ -905,6 +886,16 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
                      : error_set(msg, ERR_INTERNAL, "%s", st.first);
     } else {
         (*doc)->_private = RETDOC_LEAN;
+        xmlDocGetRootElement(*doc)->psvi = (void *)st.end;
+        /* the list as retdoc_open will walk it: one finding after the
+         * other, nothing between them */
+        if (retdoc_lean_count(*doc) != st.nfound) {
+            xmlFreeDoc(*doc);
+            *doc = NULL;
+            rc = error_set(msg, ERR_INTERNAL,
+                           _("internal error: a listed finding of the "
+                             "return was not found in its bytes"));
+        }
     }
     free(st.first);
     xmlFreeParserCtxt(c);

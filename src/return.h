@@ -109,11 +109,12 @@ error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
 
 /* Parses the return XML (LEN bytes, as return_assemble wrote them) into
  * *DOC (caller frees with xmlFreeDoc), the tree retdoc_open reads, without
- * blank text nodes: a lean tree (retdoc.h, RETDOC_LEAN), whose findings
- * keep their markup and are read through retdoc_finding_at only. The tree
- * does not borrow XML. ERR_OK; ERR_NOMEM, or ERR_INTERNAL when the bytes
- * are not well-formed or a finding's markup is not where the parser met
- * it (a bug), with *MSG set. */
+ * blank text nodes: a lean tree (retdoc.h, RETDOC_LEAN), which holds no
+ * finding: they are read from XML through retdoc_finding_at only. The
+ * tree borrows XML, which must outlive it. The bytes are pushed to the
+ * parser a chunk at a time, not copied. ERR_OK; ERR_NOMEM, or
+ * ERR_INTERNAL when the bytes are not well-formed or a finding's markup
+ * is not where the parser met it (a bug), with *MSG set. */
 error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc,
                         char **msg);
 

@@ -1252,6 +1252,46 @@ def cmd_listing(outdir, limit):
     report(want in text, "summary: says " + want)
 
 
+def cmd_listing_all(outdir):
+    """A build with --max-findings all of a register with many findings:
+    return.xml lists every finding and leaves none out; the workbook's
+    list has every one, in the order of findings.csv (file, line, rule),
+    its strings inline (the sheet written row by row, none kept); nothing
+    says that some are not listed."""
+    root = load_return(os.path.join(outdir, "return.xml"))
+    fs = root.find(RET + "findings")
+    listed = fs.findall(RET + "finding")
+    total = sum(int(r.get("count")) for u in units(root, "community")
+                for r in u.find(RET + "audit").findall(RET + "rule"))
+    report(fs.get("limit") is None and fs.get("omitted") == "0" and
+           not fs.findall(RET + "notListed") and len(listed) == total > 0,
+           "listing all: return.xml lists every finding (%d), none left out"
+           % total, ["%d listed, omitted=%s" % (len(listed),
+                                                  fs.get("omitted"))])
+    import csv
+    import io
+    raw = open(os.path.join(outdir, "findings.csv"), "rb").read()
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    wb = workbook(os.path.join(outdir, "returns.xlsx"), "zh")
+    sheet = wb["audit-list"]
+    got = []
+    for r in sheet.rows():
+        file, line, rule = (sheet.value(c, r) for c in (1, 2, 3))
+        if isinstance(file, str) and file.endswith(".xml") and \
+                isinstance(line, int):
+            got.append((file, str(line), rule))
+    want = [(os.path.basename(r[0]), r[1], r[2]) for r in rows[1:]]
+    report(got == want, "listing all: the workbook lists every finding of "
+           "findings.csv, in its order (%d)" % len(want),
+           ["%d rows, first %r against %r" % (len(got), got[:1], want[:1])])
+    inline = sum(1 for c in sheet.cells.values() if c.type == "inlineStr")
+    report(inline >= 4 * len(want),
+           "listing all: the list's strings are inline (%d): written as "
+           "they come, not kept" % inline)
+    report(not any("未列出" in v for v in sheet.strings()),
+           "listing all: the workbook says nothing is left out")
+
+
 COMMANDS = {
     "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
     "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
@@ -1259,6 +1299,7 @@ COMMANDS = {
     "xlsx-form": cmd_xlsx_form, "summary-md": cmd_summary_md,
     "summary-docx": cmd_summary_docx, "partial": cmd_partial,
     "whole": cmd_whole, "created": cmd_created, "listing": cmd_listing,
+    "listing-all": cmd_listing_all,
 }
 
 

@@ -538,6 +538,9 @@ python3 tools/gen-big.py --households 300 --density 1 --seed 7 "$work/dense.xml"
 cv listing build --max-findings 5 -o "$work/listing" "$work/dense.xml"
 expect_rc listing 0 "a register with 900 warnings builds"
 py listing "$work/listing" 5
+cv listing-all build --max-findings all -o "$work/listing-all" "$work/dense.xml"
+expect_rc listing-all 0 "--max-findings all: the same register builds"
+py listing-all "$work/listing-all"
 python3 tools/gen-big.py --households 200 --density 0.5 --seed 8 "$work/dense2.xml" 620402003011 乙社区
 # any --jobs gives the same bytes: every output (workbook and documents
 # too, their timestamps from SOURCE_DATE_EPOCH) and the diagnostics, for
