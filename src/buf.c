@@ -41,12 +41,15 @@ error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap)
     return ERR_OK;
 }
 
-void *buf_alloc_huge(size_t len)
+/* buf_alloc_huge's memory, zero-filled with ZERO (else as it comes: a
+ * reservation filled as it is used is not touched before, which on a
+ * virtual machine costs about 2 ms a MB, and it is rounded up to 2 MiB). */
+static void *alloc_huge(size_t len, int zero)
 {
     const size_t huge = (size_t)2 << 20;
     void *p;
     if (len < huge / 2)
-        return calloc(1, len ? len : 1);
+        return zero ? calloc(1, len ? len : 1) : malloc(len ? len : 1);
     if (len > SIZE_MAX - huge)
         return NULL;
     len = (len + huge - 1) & ~(huge - 1);
@@ -55,8 +58,14 @@ void *buf_alloc_huge(size_t len)
 #ifdef MADV_HUGEPAGE
     (void)madvise(p, len, MADV_HUGEPAGE); /* advice: fine if refused */
 #endif
-    memset(p, 0, len);
+    if (zero)
+        memset(p, 0, len);
     return p;
+}
+
+void *buf_alloc_huge(size_t len)
+{
+    return alloc_huge(len, 1);
 }
 
 error_code buf_reserve_huge(void *ptr, size_t elem, size_t n, size_t *cap)
@@ -64,7 +73,7 @@ error_code buf_reserve_huge(void *ptr, size_t elem, size_t n, size_t *cap)
     void *old, *p;
     if (n <= *cap)
         return ERR_OK;
-    if (!elem || n > SIZE_MAX / elem || !(p = buf_alloc_huge(n * elem)))
+    if (!elem || n > SIZE_MAX / elem || !(p = alloc_huge(n * elem, 0)))
         return ERR_NOMEM;
     memcpy(&old, ptr, sizeof old);
     if (*cap)

@@ -47,9 +47,10 @@ error_code buf_grow_array(void *ptr, size_t elem, size_t n, size_t *cap);
 void *buf_alloc_huge(size_t len);
 
 /* Makes room for N elements in the array PTR of capacity CAP at once, in
- * memory from buf_alloc_huge (the array keeps growing through GROW after
- * that). Use RESERVE_HUGE. ERR_OK, or ERR_NOMEM with PTR and CAP as they
- * were. */
+ * memory as buf_alloc_huge's but not zero-filled past the elements kept:
+ * its pages are touched as the array fills (the array keeps growing
+ * through GROW after that). Use RESERVE_HUGE. ERR_OK, or ERR_NOMEM with
+ * PTR and CAP as they were. */
 error_code buf_reserve_huge(void *ptr, size_t elem, size_t n, size_t *cap);
 
 #define RESERVE_HUGE(ptr, n, cap)                                              \
