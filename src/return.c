@@ -666,6 +666,20 @@ static void first_parse_error(void *ud, xmlErrorPtr e)
 
 #define PARSE_CHUNK (1 << 20) /* bytes handed to the parser at once */
 
+/* The LEN bytes XML pushed to the parser C, PARSE_CHUNK at a time (no
+ * copy of them all), the last push terminating; stops at the first
+ * error. */
+static void push_all(xmlParserCtxtPtr c, const char *xml, size_t len)
+{
+    size_t off = 0;
+    do {
+        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
+        if (xmlParseChunk(c, xml + off, (int)n, off + n == len))
+            break;
+        off += n;
+    } while (off < len);
+}
+
 error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
                            char **msg)
 {
@@ -676,7 +690,6 @@ error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
     xmlSchemaSAXPlugPtr plug = NULL;
     xmlParserCtxtPtr c = NULL;
     char *first = NULL;
-    size_t off = 0;
     int wf, valid;
     error_code rc;
 
@@ -694,12 +707,7 @@ error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
     c->_private = &first;
     c->sax->serror = first_parse_error;
     xmlCtxtUseOptions(c, XML_PARSE_NONET);
-    do {
-        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
-        if (xmlParseChunk(c, xml + off, (int)n, off + n == len))
-            break;
-        off += n;
-    } while (off < len);
+    push_all(c, xml, len);
     wf = c->wellFormed;
     valid = xmlSchemaIsValid(v);
     if (wf && valid) {
@@ -839,7 +847,6 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
     xmlParserCtxtPtr c;
     lean_parse st;
     error_code rc = ERR_OK;
-    size_t off = 0;
 
     *doc = NULL;
     if (len > INT_MAX)
@@ -863,12 +870,7 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
     c->sax->endElementNs = lean_end;
     c->sax->characters = lean_chars;
     c->sax->cdataBlock = lean_cdata;
-    do {
-        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
-        if (xmlParseChunk(c, xml + off, (int)n, off + n == len))
-            break;
-        off += n;
-    } while (off < len);
+    push_all(c, xml, len);
     *doc = c->myDoc;
     c->myDoc = NULL;
     if (!*doc || !c->wellFormed || st.err != ERR_OK) {
