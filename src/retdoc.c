@@ -504,10 +504,10 @@ static const char *lean_next(const char *z, const char *end)
 {
     static const char tag[] = "<" RETDOC_FINDING;
     const size_t n = sizeof tag - 1;
-    while (z < end && strchr(" \t\r\n", *z) && *z)
+    while (z < end && *z && strchr(" \t\r\n", *z))
         z++;
-    return (size_t)(end - z) > n && !memcmp(z, tag, n) &&
-                   strchr(" \t\r\n/>", z[n]) && z[n]
+    return (size_t)(end - z) > n && !memcmp(z, tag, n) && z[n] &&
+                   strchr(" \t\r\n/>", z[n])
                ? z
                : NULL;
 }

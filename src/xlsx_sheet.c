@@ -660,6 +660,7 @@ static error_code begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
 {
     buf_t b = BUF_INIT;
     const char *label = xlsx_sheet_vlabel(c, "table", table), *name;
+    uint8_t was;
 
     memset(s, 0, sizeof *s);
     if (c->rc != ERR_OK)
@@ -675,12 +676,14 @@ static error_code begin(xlsx_ctx *c, xlsx_sheet *s, const char *table,
     if (!(name = sheet_name(c, label)))
         return c->rc;
     s->name = name;
-    /* libxlsxwriter reads the option as each sheet is added (1.1.4 to
-     * 1.2): this sheet alone streams its rows, the others keep theirs to
-     * the end, where their header blocks are written above them */
-    c->wb->options.constant_memory = stream ? LXW_TRUE : LXW_FALSE;
+    /* libxlsxwriter reads the option as each sheet is added (1.1.4, and
+     * its later versions alike): this sheet alone streams its rows, the
+     * others keep theirs to the end, where their header blocks are
+     * written above them */
+    was = c->wb->options.constant_memory;
+    c->wb->options.constant_memory = stream ? LXW_TRUE : was;
     s->ws = workbook_add_worksheet(c->wb, name);
-    c->wb->options.constant_memory = LXW_FALSE;
+    c->wb->options.constant_memory = was;
     if (!s->ws)
         return xlsx_sheet_fail(c, ERR_XLSX, _("cannot add worksheet \"%s\""),
                                name);
