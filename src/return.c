@@ -863,7 +863,10 @@ error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc, char **msg)
     memset(&st, 0, sizeof st);
     st.xml = st.at = xml;
     st.end = xml + len;
-    xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    /* COMPACT: a value under 16 bytes (most of a return's: counts, codes)
+     * is kept in its text node, not malloc'd beside it */
+    xmlCtxtUseOptions(c,
+                      XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
     c->_private = &st;
     c->sax->serror = first_parse_error;
     c->sax->startElementNs = lean_start;

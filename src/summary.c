@@ -5,10 +5,12 @@
  * made once for the unit, whatever the number of formats asked for):
  *
  *   return (shared, read-only)
- *     └─ view: a private copy of its campaign, sources, the chosen unit
- *        and, for a roll-up, the community units under it; of the findings
- *        only their cap and counts not listed (<findings limit omitted>
- *        with its <notListed>), never the list itself
+ *     └─ view: a private copy of its campaign, sources and the chosen
+ *        unit alone (a roll-up names its communities in its <covers>; their
+ *        own units are not copied: at 500 communities the district's view
+ *        held all of them, 105 MB); of the findings only their cap and
+ *        counts not listed (<findings limit omitted> with its
+ *        <notListed>), never the list itself
  *          └─ summary.xsl (params level, code) ─▶ intermediate document,
  *             once (title, p, h, lead, signature; urn:canvass:summary:1)
  *               └─ docx.xsl | html.xsl | md.xsl ─▶ result, per format
@@ -22,7 +24,7 @@
  * view rather than the return itself: libxslt writes into its input (the
  * element order cache in node->content, and xsl:strip-space removes nodes),
  * so transforming the shared return from several threads would race. A
- * view is small (one unit, or the communities of one roll-up).
+ * view is small: one unit, whatever the size of the return.
  *
  * Sandbox. Templates may read only files inside their own folder (realpath
  * compare, so symlinks and ".." cannot leave it) and may not write files,
@@ -570,9 +572,8 @@ static error_code copy_findings(xmlDocPtr view, xmlNodePtr vroot,
 }
 
 /* The view of RET that summary.xsl sees (see the note at the top): root
- * attributes, campaign, sources, the unit (LEVEL, CODE), for a roll-up
- * the community units it covers, in document order, and <findings> with
- * its attributes and <notListed> counts only. */
+ * attributes, campaign, sources, the unit (LEVEL, CODE) alone, and
+ * <findings> with its attributes and <notListed> counts only. */
 static error_code make_view(const xmlDoc *ret, const char *level,
                             const char *code, xmlDocPtr *out, char **msg)
 {
@@ -582,7 +583,6 @@ static error_code make_view(const xmlDoc *ret, const char *level,
     xmlNodePtr vroot;
     xmlDocPtr view = NULL;
     error_code e;
-    size_t i;
 
     *out = NULL;
     if ((e = retdoc_open(ret, NULL, &rd, msg)) != ERR_OK)
@@ -605,12 +605,8 @@ static error_code make_view(const xmlDoc *ret, const char *level,
                        msg)) ||
         (e = copy_node(view, vroot, retdoc_child(root, RETDOC_SOURCES), msg)))
         goto fail;
-    for (i = 0; i < retdoc_nunits(rd); i++) {
-        const retdoc_unit *u = retdoc_unit_in_doc(rd, i);
-        if (retdoc_covers(unit, u) &&
-            (e = copy_node(view, vroot, u->node, msg)) != ERR_OK)
-            goto fail;
-    }
+    if ((e = copy_node(view, vroot, unit->node, msg)) != ERR_OK)
+        goto fail;
     if ((e = copy_findings(view, vroot, retdoc_child(root, RETDOC_FINDINGS),
                            msg)) != ERR_OK)
         goto fail;

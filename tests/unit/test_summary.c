@@ -1060,6 +1060,44 @@ static void test_document_self_allowed(void **state)
     free(msg);
 }
 
+/* A template sees the unit it is made for and no other: a roll-up's
+ * communities are named in its <covers>, their units are not copied into
+ * its view (at 500 communities the view of the district held them all).
+ * The sample's street covers two communities; the return has more units
+ * than the one the view holds. */
+static void test_view_one_unit(void **state)
+{
+    fixture *fx = *state;
+    char set[512], *msg = NULL, *t, want[128];
+    summary_t *s = hostile_set(
+        fx, "view",
+        "<xsl:template match=\"/\"><summary><title>"
+        "<xsl:value-of select=\"concat(count(/*/*[local-name()='unit']), ' ',"
+        " /*/*[local-name()='unit']/@code, ' ',"
+        " count(/*/*[local-name()='unit']/*[local-name()='covers']/*), ' ',"
+        " count(/*/*[local-name()='sources']/*))\"/>"
+        "</title></summary></xsl:template>",
+        set, sizeof set, &msg);
+    if (!s)
+        fail_msg("%s", msg);
+    assert_true(xpn(fx, "count(/r:return/r:unit)") > 2);
+    assert_true(xpn(fx,
+                    "count(/r:return/r:unit[@level='street' and @code='" STREET
+                    "']/r:covers/r:community)") == 2);
+    snprintf(want, sizeof want, "# 1 %s 2 %d\n\n", STREET,
+             (int)xpn(fx, "count(/r:return/r:sources/r:source)"));
+    t = slurp(render(fx, s, "street", STREET, "md", "view.md"), NULL);
+    assert_string_equal(t, want);
+    free(t);
+    snprintf(want, sizeof want, "# 1 %s 0 %d\n\n", JINSHAN,
+             (int)xpn(fx, "count(/r:return/r:sources/r:source)"));
+    t = slurp(render(fx, s, "community", JINSHAN, "md", "view-c.md"), NULL);
+    assert_string_equal(t, want);
+    free(t);
+    summary_free(s);
+    free(msg);
+}
+
 /* A summary set runs summary.xsl once per unit: a wording whose title
  * is math:random() gives the same title in every format of one set, and
  * different ones in two separate renders (so the check can tell). A set
@@ -1265,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_edited_template),
         cmocka_unit_test(test_forbidden_read),
         cmocka_unit_test(test_document_self_allowed),
+        cmocka_unit_test(test_view_one_unit),
         cmocka_unit_test(test_render_set_once),
         cmocka_unit_test(test_forbidden_write),
         cmocka_unit_test(test_forbidden_include),
