@@ -79,6 +79,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -781,24 +782,37 @@ static error_code print_both(void *ud, const diag *d, const diag *d2)
     return d ? print_one(ud, d) : ERR_OK;
 }
 
-/* A file for findings.csv that no one can see until it is linked into the
- * set (early_csv_link): unnamed (O_TMPFILE), in the folder that holds
- * OUTDIR, where output.c makes its private folder, written straight to
- * the disk (output_unnamed_stream); *FD its descriptor. NULL when the
- * system or that file system cannot make one: then write_outputs writes
- * findings.csv the usual way. */
-static FILE *early_csv_open(const char *outdir, int *fd)
+/* The folder that holds OUTDIR, where output.c makes its private folder
+ * and where unnamed files that are linked into the set are made
+ * (malloc'd; NULL on no memory). */
+static char *outdir_parent(const char *outdir)
 {
     char *parent = strdup(outdir), *slash;
-    FILE *f;
-    *fd = -1;
     if (!parent)
         return NULL;
     while ((slash = strrchr(parent, '/')) && slash > parent && !slash[1])
         *slash = '\0'; /* "out/" is "out" */
-    if ((slash = strrchr(parent, '/')))
+    if ((slash = strrchr(parent, '/'))) {
         slash[slash == parent] = '\0'; /* "/out": "/" */
-    f = output_unnamed_stream(slash ? parent : ".", fd);
+        return parent;
+    }
+    free(parent);
+    return strdup("."); /* i18n: not prose */
+}
+
+/* A file for findings.csv that no one can see until it is linked into the
+ * set (early_csv_link): unnamed (O_TMPFILE), in the folder that holds
+ * OUTDIR, written straight to the disk (output_unnamed_stream); *FD its
+ * descriptor. NULL when the system or that file system cannot make one:
+ * then write_outputs writes findings.csv the usual way. */
+static FILE *early_csv_open(const char *outdir, int *fd)
+{
+    char *parent = outdir_parent(outdir);
+    FILE *f;
+    *fd = -1;
+    if (!parent)
+        return NULL;
+    f = output_unnamed_stream(parent, fd);
     free(parent);
     return f;
 }
@@ -878,20 +892,27 @@ static void early_csv_close(early_csv *c)
     c->fd = -1;
 }
 
+/* Gives the unnamed file FD the name PATH. 0, or -1 when it cannot
+ * (another file system, no /proc). */
+static int link_unnamed(int fd, const char *path)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", /* i18n: not prose */
+             fd);
+    if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+        return 0;
+    /* without /proc: allowed to privileged processes */
+    return linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) ? -1 : 0;
+}
+
 /* Gives C's file the name PATH, once synced. 0, or -1 when it cannot (a
  * write that failed late, another file system, no /proc): then it is
  * written again. */
 static int early_csv_link(early_csv *c, const char *path)
 {
-    char proc[64];
     if (early_csv_synced(c))
         return -1;
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", /* i18n: not prose */
-             c->fd);
-    if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
-        return 0;
-    /* without /proc: allowed to privileged processes */
-    return linkat(c->fd, "", AT_FDCWD, path, AT_EMPTY_PATH) ? -1 : 0;
+    return link_unnamed(c->fd, path);
 }
 
 /* Begins printing the diagnostics to OUT, at most max_findings per rule
@@ -1145,6 +1166,7 @@ static int more_threads(const options *o)
 typedef struct {
     const char *xml;
     size_t len;
+    int mapped; /* xml is a file mapping (streamed) */
     xmlSchemaPtr schema;
     error_code e; /* return_validate's */
     char *msg;    /* its message */
@@ -1155,17 +1177,19 @@ typedef struct {
 static void *written_main(void *arg)
 {
     written *w = arg;
-    w->e = return_validate(w->xml, w->len, w->schema, &w->msg);
+    w->e = w->mapped
+               ? return_validate_mapped(w->xml, w->len, w->schema, &w->msg)
+               : return_validate(w->xml, w->len, w->schema, &w->msg);
     return NULL;
 }
 
 /* Begins validating the LEN bytes XML against S's return schema: on a
  * thread of its own when O allows more than one, else here and now. */
-static void written_begin(written *w, const char *xml, size_t len,
+static void written_begin(written *w, const char *xml, size_t len, int mapped,
                           const setup *s, const options *o)
 {
     memset(w, 0, sizeof *w);
-    w->xml = xml, w->len = len, w->schema = s->rschema;
+    w->xml = xml, w->len = len, w->mapped = mapped, w->schema = s->rschema;
     w->threaded = more_threads(o) && !spawn(&w->th, written_main, w);
     if (!w->threaded)
         written_main(w);
@@ -1192,8 +1216,9 @@ static error_code written_end(written *w)
  * written_end) and, when O asks for a format the renderers read from a
  * tree, parsed into *RET (NULL otherwise; the caller frees it). BT is the
  * batch (NULL for merge: then findings.csv is written from the tree).
- * ERR_OK, or the failure (said). */
-static error_code check_and_parse(const char *xml, size_t len,
+ * MAPPED: XML is the mapping of a streamed return (return_file). ERR_OK,
+ * or the failure (said). */
+static error_code check_and_parse(const char *xml, size_t len, int mapped,
                                   const batch_t *bt, const options *o,
                                   const setup *s, xmlDocPtr *ret)
 {
@@ -1202,12 +1227,13 @@ static error_code check_and_parse(const char *xml, size_t len,
     error_code e = ERR_OK;
 
     *ret = NULL;
-    written_begin(&w, xml, len, s, o);
+    written_begin(&w, xml, len, mapped, s, o);
     /* return.xml alone needs no tree (a merged return of 500 communities
      * is 150 MB of tree) */
     if ((o->formats & (FMT_XLSX | FMT_DOCX | FMT_HTML | FMT_MD)) ||
         ((o->formats & FMT_CSV) && !bt))
-        e = return_parse(xml, len, ret, &msg);
+        e = mapped ? return_parse_mapped(xml, len, ret, &msg)
+                   : return_parse(xml, len, ret, &msg);
     if (written_end(&w) != ERR_OK) {
         xmlFreeDoc(*ret);
         *ret = NULL;
@@ -1624,7 +1650,7 @@ static error_code write_csv(xmlDocPtr ret, const batch_t *bt, const setup *s,
     return e;
 }
 
-static int write_outputs(const char *xml, size_t len, xmlDocPtr ret,
+static int write_outputs(const char *xml, size_t len, int xml_fd, xmlDocPtr ret,
                          const batch_t *bt, early_csv *csv, options *o,
                          const setup *s)
 {
@@ -1653,7 +1679,17 @@ static int write_outputs(const char *xml, size_t len, xmlDocPtr ret,
     ro.templates = o->templates;
 
     if (o->formats & FMT_XML) {
-        if ((e = output_write(w, "return.xml", xml, len, &msg)) != ERR_OK) {
+        /* a streamed return is in its file already: linked, or, where it
+         * cannot be, written again (from the mapping, every page of which
+         * is then read in) */
+        if (xml_fd < 0)
+            e = output_write(w, "return.xml", xml, len, &msg);
+        else if ((e = output_path(w, "return.xml", &path, &msg)) == ERR_OK &&
+                 link_unnamed(xml_fd, path) < 0)
+            e = output_write_file(path, xml, len, &msg);
+        free(path);
+        path = NULL;
+        if (e != ERR_OK) {
             print_output_error(w, o, "return.xml", e, msg);
             goto fail;
         }
@@ -1737,14 +1773,100 @@ fail:
     return rc;
 }
 
+/* The return of a build that lists every finding (--max-findings all):
+ * 589 MB at a million dense households, which memory held whole. It is
+ * written to an unnamed file beside OUTDIR as it is made (return_build_to),
+ * read back through a mapping whose pages are let go behind every reader
+ * (return_parse_mapped, retdoc_let_go), and linked into the set as
+ * return.xml. FD -1: none (no unnamed file can be made there: the return
+ * is made in memory, as a capped one always is). */
+typedef struct {
+    int fd;
+    char *map;   /* the mapping: the bytes, then zeros to a page's end */
+    size_t span; /* its length */
+} return_file;
+
+/* Makes the return of B (options RO) into R's file and maps it: *XML and
+ * *LEN. ERR_OK; else the failure, said. R->fd -1 and ERR_OK when no file
+ * can be made (nothing said: the caller makes it in memory). */
+static error_code return_file_build(return_file *r, const batch_t *b,
+                                    const return_opts *ro, const options *o,
+                                    const char **xml, size_t *len)
+{
+    char *parent = outdir_parent(o->outdir), *msg = NULL;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    FILE *f = NULL;
+    void *base;
+    int fd2;
+    error_code e;
+
+    r->fd = parent ? output_unnamed_file(parent) : -1;
+    r->map = NULL;
+    free(parent);
+    if (r->fd < 0)
+        return ERR_OK;
+    if ((fd2 = dup(r->fd)) < 0 || !(f = fdopen(fd2, "w"))) {
+        e = error_set(&msg, ERR_WRITE, _("cannot write return.xml: %s"),
+                      strerror(errno));
+        if (fd2 >= 0)
+            close(fd2);
+    } else {
+        e = return_build_to(b, ro, f, len, &msg);
+        if (fclose(f) && e == ERR_OK)
+            e = error_set(&msg,
+                          errno == ENOSPC || errno == EDQUOT ? ERR_NOSPACE
+                                                             : ERR_WRITE,
+                          _("cannot write return.xml: %s"), strerror(errno));
+    }
+    if (e == ERR_NOSPACE)
+        fprintf(stderr,
+                _("canvass: %s: no space left on device for %s; nothing "
+                  "was replaced (the outputs there are as they were)\n"),
+                o->outdir, "return.xml");
+    else if (e != ERR_OK)
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
+    free(msg);
+    if (e != ERR_OK)
+        return e;
+    /* a zero page past the bytes, as a string in memory has its NUL */
+    r->span = (*len / pg + 1) * pg;
+    base = mmap(NULL, r->span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base != MAP_FAILED && *len &&
+        mmap(base, *len, PROT_READ, MAP_SHARED | MAP_FIXED, r->fd, 0) ==
+            MAP_FAILED) {
+        munmap(base, r->span);
+        base = MAP_FAILED;
+    }
+    if (base == MAP_FAILED) {
+        fprintf(stderr, _("canvass: cannot read return.xml back: %s\n"),
+                strerror(errno));
+        return ERR_READ;
+    }
+    r->map = base;
+    *xml = r->map;
+    return ERR_OK;
+}
+
+static void return_file_close(return_file *r)
+{
+    if (r->map)
+        munmap(r->map, r->span);
+    if (r->fd >= 0)
+        close(r->fd);
+    r->map = NULL;
+    r->fd = -1;
+}
+
 static int cmd_build(int argc, char **argv, options *o)
 {
     setup s;
     batch_t *b;
     return_opts ro;
     char *msg = NULL, gen[64], *xml = NULL;
+    const char *bytes;
     size_t i, len;
     early_csv csv = {.f = NULL, .fd = -1};
+    return_file rf = {.fd = -1, .map = NULL, .span = 0};
     xmlDocPtr ret = NULL;
     error_code e = start(argc, argv, o, stderr, &s, &b, &csv);
     int rc, status;
@@ -1771,23 +1893,31 @@ static int cmd_build(int argc, char **argv, options *o)
                     b->regs[i].path);
     return_opts_of(&s, o, o->max_findings, gen, &ro);
     ro.lang = o->doc_lang; /* the findings in --lang's language */
-    if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
+    if (o->max_findings == SIZE_MAX &&
+        (e = return_file_build(&rf, b, &ro, o, &bytes, &len)) != ERR_OK) {
+        rc = exit_status(e); /* said */
+        goto done;
+    }
+    if (rf.fd < 0 && (e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         rc = exit_status(e);
         goto done;
     }
-    if (check_and_parse(xml, len, b, o, &s, &ret) != ERR_OK) {
+    if (rf.fd < 0)
+        bytes = xml;
+    if (check_and_parse(bytes, len, rf.fd >= 0, b, o, &s, &ret) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(xml, len, ret, b, &csv, o, &s);
+    rc = write_outputs(bytes, len, rf.fd, ret, b, &csv, o, &s);
     if (rc < 0)
         rc = status;
 done:
-    xmlFreeDoc(ret);
+    xmlFreeDoc(ret); /* before the bytes it borrows */
     early_csv_close(&csv);
+    return_file_close(&rf);
     free(msg);
     free(xml);
     batch_free(b);
@@ -1898,11 +2028,11 @@ static int cmd_merge(int argc, char **argv, options *o)
                   "made with the same --max-findings for the list build "
                   "would give\n"),
                 res.not_relisted);
-    if (check_and_parse(res.xml, res.len, NULL, o, &s, &ret) != ERR_OK) {
+    if (check_and_parse(res.xml, res.len, 0, NULL, o, &s, &ret) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(res.xml, res.len, ret, NULL, NULL, o, &s);
+    rc = write_outputs(res.xml, res.len, -1, ret, NULL, NULL, o, &s);
     if (rc < 0)
         rc = EXIT_CLEAN;
 done:

@@ -66,7 +66,9 @@
  * pages cost 0.3 to 0.9 s of system time there (taken fresh, filled,
  * written back), 2 to 7% of the whole build; O_DIRECT writes wait for the
  * disk instead (about 0.3 s for 470 MB here), which the fsync after them
- * waited for anyway.
+ * waited for anyway. output_unnamed_file is the same unnamed file without
+ * O_DIRECT, for one that is read back at once (build's return.xml when it
+ * lists every finding: written as it is made, then mapped).
  *
  * Invariants: no mutable global state; every path under OUTDIR or PARENT
  * is reached through a folder descriptor and a plain name (no '/'), so a
@@ -407,6 +409,11 @@ fail:
     free(s->buf);
     free(s);
     return NULL;
+}
+
+int output_unnamed_file(const char *dir)
+{
+    return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
 }
 
 /* ---- the inputs --------------------------------------------------------- */

@@ -112,6 +112,13 @@ int output_nospace(const char *dir, int err);
  * *FD open. NULL when no unnamed file can be made in DIR. */
 FILE *output_unnamed_stream(const char *dir, int *fd);
 
+/* An unnamed file (O_TMPFILE) in DIR, open for reading and writing through
+ * the page cache, for a big file that is read back at once (build's
+ * return.xml when it lists every finding: written as it is made, then
+ * mapped). Its descriptor, the caller's to link and close; -1 (errno) when
+ * none can be made there. */
+int output_unnamed_file(const char *dir);
+
 /* A stream that discards everything written to it (fclose it), or NULL.
  * libxlsxwriter 1.1.4 prints "[ERROR]..." lines naming temporary files on
  * stdio's stderr and offers no hook: main.c points stderr at this sink

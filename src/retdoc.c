@@ -47,14 +47,20 @@
  * finding, one read out of order or after markup that was not one whole
  * element. A reset costs a new input buffer, 3 us a finding: reading the
  * 16,000 findings a batch's workbook lists took 0.09 s of CPU, 0.03 s
- * now (perf). Other documents (retdoc_load, a test's) are read from
- * their nodes.
+ * now (perf). A lean document over a file mapping (RETDOC_LEAN_MAPPED:
+ * build's return when it lists every finding, hundreds of MB) has its
+ * pages let go every 4 MiB behind a walk of the list (retdoc_let_go), and
+ * its length is taken from the count return_parse made (the doc's psvi)
+ * rather than walked again at each retdoc_open. Other documents
+ * (retdoc_load, a test's) are read from their nodes.
  *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is
  * copied into the retdoc_t's arena. A failed copy reads as absent and
  * makes retdoc_error say ERR_NOMEM.
  */
+#define _DEFAULT_SOURCE 1 /* madvise */
+
 #include "retdoc.h"
 
 #include <errno.h>
@@ -63,6 +69,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <libxml/hash.h>
@@ -94,11 +101,24 @@ typedef struct {
     buf_t val, msg;
     size_t off[LEAN_N];
     size_t next;
-    const char *at; /* the markup of finding NEXT */
+    const char *at;   /* the markup of finding NEXT */
+    const char *kept; /* mapped: what is before it has been let go */
     int depth, elements, stray;
 } lean_reader;
 
-const char retdoc_lean_mark = 1;
+const char retdoc_lean_mark[2] = {1, 2};
+
+/* What a walk of mapped bytes reads before it lets go of what it passed. */
+#define LET_GO_EVERY ((size_t)4 << 20)
+
+void retdoc_let_go(const char *from, const char *to)
+{
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)from + pg - 1) & ~(pg - 1),
+              z = (uintptr_t)to & ~(pg - 1);
+    if (pg && z > a)
+        (void)madvise((void *)a, z - a, MADV_DONTNEED); /* advice */
+}
 
 struct retdoc {
     const xmlNode *root;
@@ -118,6 +138,7 @@ struct retdoc {
     size_t narena, carena;
     int oom;
     int lean;        /* the document is lean (RETDOC_LEAN): findings are... */
+    int mapped;      /* ...(RETDOC_LEAN_MAPPED: in a mapping, let go of) */
     int bad;         /* ...parsed from their markup, and one could not be */
     lean_reader *fr; /* that parser, made at the first finding read */
 };
@@ -324,7 +345,8 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
     if (!(rd = calloc(1, sizeof *rd)))
         return error_set(msg, ERR_NOMEM, _("out of memory"));
     rd->root = doc ? xmlDocGetRootElement(doc) : NULL;
-    rd->lean = doc && doc->_private == RETDOC_LEAN;
+    rd->mapped = doc && doc->_private == RETDOC_LEAN_MAPPED;
+    rd->lean = doc && (doc->_private == RETDOC_LEAN || rd->mapped);
     if (!is_elem(rd->root, RETDOC_RETURN)) {
         retdoc_free(rd);
         return error_set(msg, ERR_INVALID, _("not a return document (%s)"),
@@ -517,12 +539,23 @@ size_t retdoc_lean_count(const xmlDoc *doc)
     const xmlNode *root = xmlDocGetRootElement(doc),
                   *f = retdoc_child(root, RETDOC_FINDINGS);
     const char *p = f ? f->psvi : NULL, *end = root ? root->psvi : NULL, *z;
+    const char *kept = p;
+    int mapped = doc && doc->_private == RETDOC_LEAN_MAPPED;
     size_t n = 0;
+    if (doc && doc->psvi) /* counted by return_parse already */
+        return (size_t)((uintptr_t)doc->psvi - 1);
     if (p && !end)
         return (size_t)-1;
-    for (; p; p = lean_next(z, end), n++)
+    for (; p; p = lean_next(z, end), n++) {
         if (!(z = retdoc_finding_end(p, end)))
             return (size_t)-1;
+        if (mapped && (size_t)(z - kept) >= LET_GO_EVERY) {
+            retdoc_let_go(kept, z);
+            kept = z;
+        }
+    }
+    if (mapped && kept)
+        retdoc_let_go(kept, end);
     return n;
 }
 
@@ -663,6 +696,14 @@ static int lean_finding(retdoc_t *rd, size_t i, retdoc_finding *f)
     }
     r->next = i + 1;
     r->at = lean_next(z, rd->lean_end);
+    if (rd->mapped) {
+        if (!r->kept || r->kept > a)
+            r->kept = a;
+        else if ((size_t)(a - r->kept) >= LET_GO_EVERY) {
+            retdoc_let_go(r->kept, a);
+            r->kept = a;
+        }
+    }
     f->file = (v = lean_value(r, 0)) ? v : "";
     f->rule = (v = lean_value(r, 1)) ? v : "";
     f->severity = (v = lean_value(r, 2)) ? v : "";

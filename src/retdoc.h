@@ -106,9 +106,21 @@ typedef struct {
  * parses a finding when asked for it. A listed finding then costs the
  * tree nothing (it was an element and its markup copied, about 300 bytes
  * a finding, and before that some twenty allocations). Such a document
- * has RETDOC_LEAN in its _private. */
-extern const char retdoc_lean_mark;
-#define RETDOC_LEAN ((void *)&retdoc_lean_mark)
+ * has RETDOC_LEAN in its _private, or RETDOC_LEAN_MAPPED when the bytes
+ * are a read-only mapping of a file (return_parse_mapped): then walks of
+ * the list let go of the pages they have passed (retdoc_let_go), so that
+ * a list of hundreds of MB is never all resident. Its psvi is the length
+ * of the list plus one, once return_parse has counted it (each
+ * retdoc_open walked the whole list again to count it). */
+extern const char retdoc_lean_mark[2];
+#define RETDOC_LEAN ((void *)&retdoc_lean_mark[0])
+#define RETDOC_LEAN_MAPPED ((void *)&retdoc_lean_mark[1])
+
+/* Lets go of the whole pages in [FROM, TO) of a read-only file mapping
+ * (madvise MADV_DONTNEED: they leave the process's memory, and are read
+ * from the file again if touched again). Never on other memory: that
+ * would be zeroed. */
+void retdoc_let_go(const char *from, const char *to);
 
 /* Just past the end of the finding whose start tag begins at A, in bytes
  * that end at END: past its end tag, or past "/>"; NULL when it has none,
@@ -116,8 +128,8 @@ extern const char retdoc_lean_mark;
  * markup of another kind). */
 const char *retdoc_finding_end(const char *a, const char *end);
 
-/* The number of findings listed in the lean tree DOC, walking its bytes;
- * (size_t)-1 when a finding has no end. */
+/* The number of findings listed in the lean tree DOC, walking its bytes
+ * unless DOC's psvi says it; (size_t)-1 when a finding has no end. */
 size_t retdoc_lean_count(const xmlDoc *doc);
 
 /* Reads the return document DOC (borrowed). LEVELS (borrowed, may be

@@ -5,8 +5,11 @@
  * The return is written once, as the bytes of return.xml (retwrite.h:
  * no tree is built to write it); the model the renderers, merge and
  * verify read is the tree parsed from those bytes (return_parse, read
- * through retdoc.h), so what they read is what return.xml says. It
- * carries no personal data.
+ * through retdoc.h), so what they read is what return.xml says. A build's
+ * return that lists every finding goes to a file as it is written
+ * (return_build_to) and is read back from a mapping of that file
+ * (return_validate_mapped, return_parse_mapped): memory never holds it.
+ * It carries no personal data.
  */
 #ifndef CANVASS_RETURN_H
 #define CANVASS_RETURN_H
@@ -100,12 +103,23 @@ char *return_campaign_clash(const char *file_a, const char *const a[5],
  * ERR_NOMEM; *XML is NULL and *MSG (malloc'd) says why. */
 error_code return_build(const batch_t *b, const return_opts *o, char **xml,
                         size_t *len, char **msg);
+/* The same written to OUT (borrowed, open for writing) as it is made, for
+ * a return that lists every finding (O->max_findings SIZE_MAX; else
+ * ERR_INTERNAL): hundreds of MB at a million households, which memory
+ * never holds. *LEN is its length; OUT is flushed. ERR_WRITE or
+ * ERR_NOSPACE (*MSG says why) when OUT cannot take it. */
+error_code return_build_to(const batch_t *b, const return_opts *o, FILE *out,
+                           size_t *len, char **msg);
 
 /* Validates the return XML (LEN bytes) against the compiled return
  * schema, streaming: no tree is built. ERR_OK, or ERR_INVALID (ERR_NOMEM)
  * with *MSG set to the first problem. */
 error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
                            char **msg);
+/* The same, of bytes that are a read-only mapping of a file: its pages are
+ * let go behind the parser (retdoc_let_go). */
+error_code return_validate_mapped(const char *xml, size_t len,
+                                  xmlSchemaPtr schema, char **msg);
 
 /* Parses the return XML (LEN bytes, as return_assemble wrote them) into
  * *DOC (caller frees with xmlFreeDoc), the tree retdoc_open reads, without
@@ -117,6 +131,12 @@ error_code return_validate(const char *xml, size_t len, xmlSchemaPtr schema,
  * is not where the parser met it (a bug), with *MSG set. */
 error_code return_parse(const char *xml, size_t len, xmlDocPtr *doc,
                         char **msg);
+/* The same, of bytes that are a read-only mapping of a file (return.xml
+ * written by return_build_to): its pages are let go behind the parser,
+ * and the tree is marked RETDOC_LEAN_MAPPED so that retdoc lets go behind
+ * its walks too. */
+error_code return_parse_mapped(const char *xml, size_t len, xmlDocPtr *doc,
+                               char **msg);
 
 /* Writes every diagnostic of B to PATH as CSV (UTF-8 with a BOM, CRLF
  * lines; columns as the workbook's findings list: file, line, rule,

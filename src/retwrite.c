@@ -30,10 +30,18 @@
  * has children or text yet. An attribute given after the start tag was
  * closed is inserted at that offset: the bytes after it move (the tail of
  * one element: findings/@omitted is known after the findings).
+ *
+ * Streamed (retwrite_stream): a return that lists every finding is
+ * hundreds of MB, so once its writer knows no open element takes another
+ * attribute it hands the bytes on to a file, a MiB at a time as elements
+ * close; the elements open then are sealed (a late attribute for one is a
+ * bug). Memory then holds at most a MiB and the element being written.
  */
 #include "retwrite.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +49,8 @@
 
 #define INDENT_MAX 30 /* levels libxml2 indents, 2 spaces each */
 #define FIRST_CAP ((size_t)64 << 10)
+#define STREAM_AT ((size_t)1 << 20) /* bytes held before they are handed on */
+#define SEALED SIZE_MAX             /* attr_end of a frame handed on */
 
 enum { EMPTY, CHILDREN, TEXT };
 
@@ -55,7 +65,10 @@ struct retwrite {
     buf_t scratch; /* an attribute inserted late */
     frame *stack;
     size_t depth, cap;
-    int bug; /* misuse: text and children mixed, unbalanced */
+    int bug;                   /* misuse: text and children mixed, unbalanced */
+    FILE *sink;                /* retwrite_stream's, or NULL */
+    unsigned long long handed; /* bytes written to the sink */
+    int sink_errno;            /* its write failed (out.oom is set too) */
 };
 
 /* Bytes that an attribute value (and, but for " tab and line feed, a
@@ -206,6 +219,10 @@ static void put_attr(retwrite_t *w, const char *name, const char *value,
         return;
     }
     f = &w->stack[w->depth - 1];
+    if (f->attr_end == SEALED) { /* its start tag was handed on */
+        w->bug = 1;
+        return;
+    }
     if (f->attr_end == w->out.len) { /* the start tag is still open */
         attr_bytes(&w->out, name, value, n);
         f->attr_end = w->out.len;
@@ -277,6 +294,24 @@ static void end(retwrite_t *w)
     w->depth--;
 }
 
+/* Hands the bytes held to the sink (all of them when ALL, else once they
+ * reach STREAM_AT) and seals the open elements. */
+static void hand_on(retwrite_t *w, int all)
+{
+    size_t i;
+    if (!w->sink || w->out.oom || (!all && w->out.len < STREAM_AT))
+        return;
+    if (w->out.len && fwrite(w->out.s, 1, w->out.len, w->sink) != w->out.len) {
+        w->sink_errno = errno ? errno : EIO;
+        w->out.oom = 1; /* every later call is a no-op */
+        return;
+    }
+    w->handed += w->out.len;
+    w->out.len = 0;
+    for (i = 0; i < w->depth; i++)
+        w->stack[i].attr_end = SEALED;
+}
+
 void retwrite_close(retwrite_t *w)
 {
     if (w->out.oom || w->bug)
@@ -286,6 +321,13 @@ void retwrite_close(retwrite_t *w)
         return;
     }
     end(w);
+    hand_on(w, 0);
+}
+
+void retwrite_stream(retwrite_t *w, FILE *f)
+{
+    if (w && !w->sink)
+        w->sink = f;
 }
 
 error_code retwrite_finish(retwrite_t *w, char **xml, size_t *len)
@@ -299,6 +341,20 @@ error_code retwrite_finish(retwrite_t *w, char **xml, size_t *len)
         end(w);
     else if (!w->out.oom)
         e = ERR_INTERNAL;
+    if (w->sink) { /* the rest handed on too: no bytes to hand back */
+        if (e == ERR_OK)
+            hand_on(w, 1);
+        if (e == ERR_OK && !w->sink_errno && fflush(w->sink))
+            w->sink_errno = errno ? errno : EIO;
+        if (w->sink_errno) {
+            errno = w->sink_errno;
+            e = ERR_WRITE;
+        } else if (e == ERR_OK && (e = buf_error(&w->out)) == ERR_OK) {
+            *len = (size_t)w->handed;
+        }
+        retwrite_free(w);
+        return e;
+    }
     if (e == ERR_OK && reserve(&w->out, 0) == 0)
         w->out.s[w->out.len] = '\0';
     if (e == ERR_OK && (e = buf_error(&w->out)) == ERR_OK) {

@@ -18,6 +18,7 @@
 #define CANVASS_RETWRITE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "error.h"
 
 typedef struct retwrite retwrite_t;
@@ -47,10 +48,17 @@ void retwrite_text(retwrite_t *w, const char *text);
 /* Closes the open element (not the root). */
 void retwrite_close(retwrite_t *w);
 
+/* From now on hands the bytes to F (borrowed, open for writing) as they
+ * are made, a MiB at a time as elements close: the elements open now, and
+ * those open at each hand-over, take no more attributes (one given is a
+ * bug: ERR_INTERNAL at the end). For a document too big to hold. */
+void retwrite_stream(retwrite_t *w, FILE *f);
 /* Closes the root and hands the document to the caller: *XML (malloc'd,
  * NUL-terminated, caller frees) and *LEN. ERR_OK; ERR_NOMEM once anything
  * failed, or ERR_INTERNAL when elements were left open (a bug). W is
- * freed either way. */
+ * freed either way. Streamed, the rest goes to the stream, which is
+ * flushed, *XML stays NULL and *LEN is the whole document's length; a
+ * failed write is ERR_WRITE, with errno set to its error. */
 error_code retwrite_finish(retwrite_t *w, char **xml, size_t *len);
 
 #endif

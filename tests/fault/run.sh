@@ -552,10 +552,23 @@ if [ "$(id -u)" = 0 ]; then
         err_has full2 "no space left on device" "stderr says there is no space"
         check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
         check "no private folder left" test "$(leftovers "$work/full" out)" = 0
+        # return.xml listing every finding, written to an unnamed file
+        # beside OUTDIR as it is made (return_build_to): its writes find
+        # the disk full
+        cv full2r build --max-findings all --formats xml -o "$work/full/out" "$work/full-big.xml"
+        expect_rc full2r 3 "return.xml of every finding (2.8 MB) on a full disk"
+        err_has full2r "no space left on device for return.xml" "stderr says there is no space, for return.xml"
+        check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/full2r.err")" = 1
+        check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
+        check "no private folder left" test "$(leftovers "$work/full" out)" = 0
         rm -f "$work/full/filler"
         cv full3 build --formats csv -o "$work/full/out" "$J"
         expect_rc full3 0 "findings.csv written once there is room"
         check "it holds every finding" test "$(grep -c "^$J," "$work/full/out/findings.csv")" = \
+            "$(grep -c ': warning: \|: error: ' "$work/full3.err")"
+        cv full3r build --max-findings all --formats xml -o "$work/full/out" "$J"
+        expect_rc full3r 0 "return.xml of every finding written once there is room"
+        check "it lists every finding" test "$(grep -c '<finding ' "$work/full/out/return.xml")" = \
             "$(grep -c ': warning: \|: error: ' "$work/full3.err")"
         umount "$work/full" && mounted=$(echo "$mounted" | sed "s#$work/full##")
     else

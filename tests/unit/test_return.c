@@ -669,6 +669,17 @@ static void test_parse_lean_bad_markup(void **state)
     close = strstr(f1, "</finding>");
     assert_non_null(close);
     close[1] = 'x'; /* <xfinding>: the end tag gone */
+    /* return_parse counted the list: retdoc_open takes its count, and the
+     * finding without an end reads as an error */
+    assert_true((uintptr_t)lean->psvi == retdoc_nfindings(b) + 1);
+    assert_int_equal(retdoc_open(lean, NULL, &a, NULL), ERR_OK);
+    assert_int_equal(retdoc_nfindings(a), retdoc_nfindings(b));
+    assert_int_equal(retdoc_finding_at(a, 0, &x), 0);
+    assert_int_equal(retdoc_finding_at(a, 1, &x), -1);
+    assert_int_equal(retdoc_error(a), ERR_INTERNAL);
+    retdoc_free(a);
+    /* uncounted, the walk that counts finds no list to walk */
+    lean->psvi = NULL;
     assert_int_equal(retdoc_open(lean, NULL, &a, NULL), ERR_OK);
     assert_int_equal(retdoc_nfindings(a), 0);
     assert_int_equal(retdoc_finding_at(a, 0, &x), -1);

@@ -4,6 +4,7 @@
  * elements, an empty text, indentation and its cap at 30 levels, an
  * attribute given after the children, the largest count; and misuse is a
  * bug said as such, not a document. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -209,12 +210,95 @@ static void test_misuse(void **state)
     retwrite_free(NULL);
 }
 
+/* Writes a document of N findings to W (streamed from after the
+ * findings' start tag when F), the findings' @omitted given first. */
+static void findings_doc(retwrite_t *w, FILE *f, size_t n)
+{
+    size_t i;
+    retwrite_attr(w, "version", "2");
+    retwrite_open(w, "campaign");
+    retwrite_attr(w, "id", "c");
+    retwrite_close(w);
+    retwrite_open(w, "findings");
+    retwrite_count(w, "omitted", 0);
+    if (f)
+        retwrite_stream(w, f);
+    for (i = 0; i < n; i++) {
+        char v[32];
+        retwrite_open(w, "finding");
+        snprintf(v, sizeof v, "h%zu", i);
+        retwrite_attr(w, "household", v);
+        retwrite_count(w, "line", i + 1);
+        retwrite_text(w, "住户没有包户干部 <&> \"引号\"");
+        retwrite_close(w);
+    }
+    retwrite_open(w, "notListed");
+    retwrite_count(w, "count", 0);
+    retwrite_close(w);
+    retwrite_close(w);
+}
+
+/* Streamed to a file, a document of over 3 MB (hand-overs) has the
+ * bytes it has in memory; an attribute for an element whose start tag was
+ * handed on is a bug (ERR_INTERNAL); a failed write is ERR_WRITE with
+ * errno saying why. */
+static void test_stream(void **state)
+{
+    const size_t n = 40000;
+    retwrite_t *w = retwrite_new("return", NS);
+    char *want, *got, *none = (char *)1;
+    size_t wlen, glen;
+    FILE *f;
+    (void)state;
+
+    assert_non_null(w);
+    findings_doc(w, NULL, n);
+    assert_int_equal(retwrite_finish(w, &want, &wlen), ERR_OK);
+    assert_true(wlen > 3u << 20); /* three hand-overs or more */
+
+    assert_non_null(f = tmpfile());
+    w = retwrite_new("return", NS);
+    assert_non_null(w);
+    findings_doc(w, f, n);
+    assert_int_equal(retwrite_finish(w, &none, &glen), ERR_OK);
+    assert_null(none);
+    assert_int_equal(glen, wlen);
+    assert_non_null(got = malloc(glen + 1));
+    rewind(f);
+    assert_int_equal(fread(got, 1, glen + 1, f), glen);
+    assert_memory_equal(got, want, wlen);
+    fclose(f);
+    free(got);
+    free(want);
+
+    /* a late attribute once the start tag is gone */
+    assert_non_null(f = tmpfile());
+    w = retwrite_new("return", NS);
+    assert_non_null(w);
+    findings_doc(w, f, n);
+    retwrite_count(w, "late", 1); /* on the root */
+    assert_int_equal(retwrite_finish(w, &none, &glen), ERR_INTERNAL);
+    fclose(f);
+
+    /* a full device */
+    if ((f = fopen("/dev/full", "w"))) {
+        w = retwrite_new("return", NS);
+        assert_non_null(w);
+        findings_doc(w, f, n);
+        errno = 0;
+        assert_int_equal(retwrite_finish(w, &none, &glen), ERR_WRITE);
+        assert_int_equal(errno, ENOSPC);
+        fclose(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_libxml2),
         cmocka_unit_test(test_root_alone),
         cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
