@@ -1800,6 +1800,7 @@ static error_code return_file_build(return_file *r, const batch_t *b,
     int fd2;
     error_code e;
 
+    *len = 0;
     r->fd = parent ? output_unnamed_file(parent) : -1;
     r->map = NULL;
     free(parent);
