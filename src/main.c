@@ -1773,67 +1773,75 @@ fail:
     return rc;
 }
 
-/* The return of a build that lists every finding (--max-findings all):
- * 589 MB at a million dense households, which memory held whole. It is
- * written to an unnamed file beside OUTDIR as it is made (return_build_to),
+/* A return written to a file as it is made, never held in memory: build's
+ * when it lists every finding (--max-findings all; 589 MB at a million
+ * dense households), merge's always (a merged list grows with the
+ * communities: 150 MB of return.xml for 200 dense ones). It goes to an
+ * unnamed file beside OUTDIR (return_build_to, return_assemble_to), is
  * read back through a mapping whose pages are let go behind every reader
- * (return_parse_mapped, retdoc_let_go), and linked into the set as
+ * (return_*_mapped, retdoc_let_go), and is linked into the set as
  * return.xml. FD -1: none (no unnamed file can be made there: the return
- * is made in memory, as a capped one always is). */
+ * is made in memory). */
 typedef struct {
     int fd;
+    FILE *f;     /* writing it, until return_file_map */
     char *map;   /* the mapping: the bytes, then zeros to a page's end */
     size_t span; /* its length */
 } return_file;
 
-/* Makes the return of B (options RO) into R's file and maps it: *XML and
- * *LEN. ERR_OK; else the failure, said. R->fd -1 and ERR_OK when no file
- * can be made (nothing said: the caller makes it in memory). */
-static error_code return_file_build(return_file *r, const batch_t *b,
-                                    const return_opts *ro, const options *o,
-                                    const char **xml, size_t *len)
+/* R's file and its stream, beside O's OUTDIR; R->f NULL (and R->fd -1)
+ * when none can be made. */
+static void return_file_open(return_file *r, const options *o)
 {
-    char *parent = outdir_parent(o->outdir), *msg = NULL;
-    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-    FILE *f = NULL;
-    void *base;
-    int fd2;
-    error_code e;
-
-    *len = 0;
-    r->fd = parent ? output_unnamed_file(parent) : -1;
+    char *parent = outdir_parent(o->outdir);
+    int fd2 = -1;
     r->map = NULL;
+    r->f = NULL;
+    r->fd = parent ? output_unnamed_file(parent) : -1;
     free(parent);
-    if (r->fd < 0)
-        return ERR_OK;
-    if ((fd2 = dup(r->fd)) < 0 || !(f = fdopen(fd2, "w"))) {
-        e = error_set(&msg, ERR_WRITE, _("cannot write return.xml: %s"),
-                      strerror(errno));
+    if (r->fd >= 0 && ((fd2 = dup(r->fd)) < 0 || !(r->f = fdopen(fd2, "w")))) {
         if (fd2 >= 0)
             close(fd2);
-    } else {
-        e = return_build_to(b, ro, f, len, &msg);
-        if (fclose(f) && e == ERR_OK)
-            e = error_set(&msg,
-                          errno == ENOSPC || errno == EDQUOT ? ERR_NOSPACE
-                                                             : ERR_WRITE,
-                          _("cannot write return.xml: %s"), strerror(errno));
+        close(r->fd);
+        r->fd = -1;
     }
+}
+
+/* Says why the return could not be written into its file (E, MSG). */
+static void return_file_said(const options *o, error_code e, const char *msg)
+{
     if (e == ERR_NOSPACE)
         fprintf(stderr,
                 _("canvass: %s: no space left on device for %s; nothing "
                   "was replaced (the outputs there are as they were)\n"),
                 o->outdir, "return.xml");
-    else if (e != ERR_OK)
+    else
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
-    free(msg);
-    if (e != ERR_OK)
+}
+
+/* Closes R's stream, the LEN bytes written, and maps them: *XML. ERR_OK,
+ * or the failure, said. */
+static error_code return_file_map(return_file *r, const options *o, size_t len,
+                                  const char **xml)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    void *base;
+    int failed = fclose(r->f);
+    r->f = NULL;
+    if (failed) {
+        char *msg = NULL;
+        error_code e = error_set(
+            &msg, errno == ENOSPC || errno == EDQUOT ? ERR_NOSPACE : ERR_WRITE,
+            _("cannot write return.xml: %s"), strerror(errno));
+        return_file_said(o, e, msg);
+        free(msg);
         return e;
+    }
     /* a zero page past the bytes, as a string in memory has its NUL */
-    r->span = (*len / pg + 1) * pg;
+    r->span = (len / pg + 1) * pg;
     base = mmap(NULL, r->span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base != MAP_FAILED && *len &&
-        mmap(base, *len, PROT_READ, MAP_SHARED | MAP_FIXED, r->fd, 0) ==
+    if (base != MAP_FAILED && len &&
+        mmap(base, len, PROT_READ, MAP_SHARED | MAP_FIXED, r->fd, 0) ==
             MAP_FAILED) {
         munmap(base, r->span);
         base = MAP_FAILED;
@@ -1850,10 +1858,13 @@ static error_code return_file_build(return_file *r, const batch_t *b,
 
 static void return_file_close(return_file *r)
 {
+    if (r->f)
+        fclose(r->f);
     if (r->map)
         munmap(r->map, r->span);
     if (r->fd >= 0)
         close(r->fd);
+    r->f = NULL;
     r->map = NULL;
     r->fd = -1;
 }
@@ -1864,10 +1875,10 @@ static int cmd_build(int argc, char **argv, options *o)
     batch_t *b;
     return_opts ro;
     char *msg = NULL, gen[64], *xml = NULL;
-    const char *bytes;
+    const char *bytes = NULL;
     size_t i, len;
     early_csv csv = {.f = NULL, .fd = -1};
-    return_file rf = {.fd = -1, .map = NULL, .span = 0};
+    return_file rf = {.fd = -1, .f = NULL, .map = NULL, .span = 0};
     xmlDocPtr ret = NULL;
     error_code e = start(argc, argv, o, stderr, &s, &b, &csv);
     int rc, status;
@@ -1894,12 +1905,19 @@ static int cmd_build(int argc, char **argv, options *o)
                     b->regs[i].path);
     return_opts_of(&s, o, o->max_findings, gen, &ro);
     ro.lang = o->doc_lang; /* the findings in --lang's language */
-    if (o->max_findings == SIZE_MAX &&
-        (e = return_file_build(&rf, b, &ro, o, &bytes, &len)) != ERR_OK) {
-        rc = exit_status(e); /* said */
-        goto done;
-    }
-    if (rf.fd < 0 && (e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
+    len = 0;
+    if (o->max_findings == SIZE_MAX)
+        return_file_open(&rf, o);
+    if (rf.f) {
+        if ((e = return_build_to(b, &ro, rf.f, &len, &msg)) != ERR_OK)
+            return_file_said(o, e, msg);
+        else
+            e = return_file_map(&rf, o, len, &bytes); /* said */
+        if (e != ERR_OK) {
+            rc = exit_status(e);
+            goto done;
+        }
+    } else if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
@@ -1974,8 +1992,10 @@ static int cmd_merge(int argc, char **argv, options *o)
     merge_opts mo;
     merge_result res;
     char gen[64], *msg = NULL;
+    const char *bytes = NULL;
     size_t i;
     xmlDocPtr ret = NULL;
+    return_file rf = {.fd = -1, .f = NULL, .map = NULL, .span = 0};
     error_code e;
     int rc;
 
@@ -1993,8 +2013,15 @@ static int cmd_merge(int argc, char **argv, options *o)
     mo.generator = gen;
     mo.version = CANVASS_VERSION;
     mo.stop = &interrupted;
+    return_file_open(&rf, o);
+    mo.out = rf.f;
     e = merge_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &mo, &res);
+    if ((e == ERR_WRITE || e == ERR_NOSPACE) && !interrupted) {
+        return_file_said(o, e, res.error);
+        rc = EXIT_IO;
+        goto done;
+    }
     if (e != ERR_OK || interrupted) {
         fprintf(stderr, _("canvass: %s\n"),
                 interrupted || e == ERR_INTERRUPTED
@@ -2013,7 +2040,7 @@ static int cmd_merge(int argc, char **argv, options *o)
         rc = EXIT_IO;
         goto done;
     }
-    if (!res.xml) {
+    if (!res.made) {
         fprintf(stderr, _("canvass: no return written\n"));
         rc = EXIT_INVALID;
         goto done;
@@ -2029,15 +2056,24 @@ static int cmd_merge(int argc, char **argv, options *o)
                   "made with the same --max-findings for the list build "
                   "would give\n"),
                 res.not_relisted);
-    if (check_and_parse(res.xml, res.len, 0, NULL, o, &s, &ret) != ERR_OK) {
+    if (rf.f && (e = return_file_map(&rf, o, res.len, &bytes)) != ERR_OK) {
+        rc = exit_status(e); /* said */
+        goto done;
+    }
+    if (!rf.map)
+        bytes = res.xml;
+    if (check_and_parse(bytes, res.len, rf.map != NULL, NULL, o, &s, &ret) !=
+        ERR_OK) {
         rc = EXIT_IO;
         goto done;
     }
-    rc = write_outputs(res.xml, res.len, -1, ret, NULL, NULL, o, &s);
+    rc = write_outputs(bytes, res.len, rf.map ? rf.fd : -1, ret, NULL, NULL, o,
+                       &s);
     if (rc < 0)
         rc = EXIT_CLEAN;
 done:
-    xmlFreeDoc(ret);
+    xmlFreeDoc(ret); /* before the bytes it borrows */
+    return_file_close(&rf);
     free(msg);
     merge_result_clear(&res);
     setup_free(&s);

@@ -28,8 +28,12 @@
  * If anything was refused nothing is assembled. Otherwise return_assemble
  * gets every community, source and finding: the same writer as build,
  * hence the same return, byte for byte. It writes the bytes of
- * return.xml as a stream, so what merge holds per unit is a community's
- * tally (counts in fixed arrays, its cadres) and the unit's bytes.
+ * return.xml as a stream, to o->out as they are made when the caller
+ * gives one (return_assemble_to: canvass merge does, and reads them back
+ * from that file), so what merge holds per unit is a community's tally
+ * (counts in fixed arrays, its cadres) and the findings its return lists,
+ * sorted here (about 0.7 KB each: at most --max-findings per rule and
+ * community).
  */
 #include "merge.h"
 
@@ -698,6 +702,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         return_parts p;
         return_opts ro;
         char *msg = NULL;
+        error_code e;
         memset(&p, 0, sizeof p);
         for (i = 0; i < 5; i++)
             p.campaign[i] = m.campaign[i];
@@ -717,11 +722,17 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         ro.max_findings = o->max_findings;
         ro.generator = o->generator;
         ro.lang = NULL; /* the findings are the inputs' text */
-        if (return_assemble(&p, &ro, &res->xml, &res->len, &msg) != ERR_OK) {
-            free(msg);
-            goto nomem;
+        e = o->out ? return_assemble_to(&p, &ro, o->out, &res->len, &msg)
+                   : return_assemble(&p, &ro, &res->xml, &res->len, &msg);
+        if (e == ERR_WRITE || e == ERR_NOSPACE) {
+            res->error = msg;
+            rc = e;
+            goto done;
         }
         free(msg);
+        if (e != ERR_OK)
+            goto nomem;
+        res->made = 1;
     }
     goto done;
 nomem:
@@ -758,6 +769,7 @@ void merge_result_clear(merge_result *res)
     if (!res)
         return;
     free(res->xml);
+    free(res->error);
     diag_list_clear(&res->diags);
     for (i = 0; i < res->nrefusals; i++) {
         free(res->refusals[i].file);

@@ -18,6 +18,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include "audit.h"
@@ -36,6 +37,9 @@ typedef struct {
     const char *generator; /* "canvass VERSION", written */
     const char *version;   /* VERSION: a newer generator is refused */
     const volatile sig_atomic_t *stop; /* non-zero: stop soon (or NULL) */
+    /* where the merged return goes as it is written (borrowed, open for
+     * writing; return_assemble_to), or NULL: into memory (xml) */
+    FILE *out;
 } merge_opts;
 
 /* Why the inputs cannot be merged: one sentence (naming both files where
@@ -48,8 +52,10 @@ typedef struct {
 
 typedef struct {
     char *xml; /* the merged return, the bytes of return.xml; NULL
-                      * when anything failed */
+                      * when anything failed, or written to o->out */
     size_t len;
+    int made;        /* a merged return was made (in xml, or to o->out) */
+    char *error;     /* it could not be written to o->out: why (malloc'd) */
     diag_list diags; /* inputs that are not valid returns, located */
     merge_refusal *refusals;
     size_t nrefusals, crefusals;
@@ -66,7 +72,8 @@ typedef struct {
 /* Merges the returns at PATHS (N of them; the order does not matter).
  * Fills *RES (caller frees with merge_result_clear). Returns ERR_OK when
  * RES says what happened (a doc, or diagnostics and refusals), ERR_NOMEM
- * or ERR_INTERRUPTED. */
+ * or ERR_INTERRUPTED; ERR_WRITE or ERR_NOSPACE, with RES->error, when the
+ * return could not be written to O->out. */
 error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
                      merge_result *res);
 

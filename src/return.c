@@ -37,13 +37,14 @@
  * batch of 8 dense registers lists 24,000: 80 MB of tree before, whose
  * first touch was most of the time of reading it back).
  *
- * A return with no cap on its list (--max-findings all) is written to a
- * file as it is made (return_build_to; write_findings gives <findings>
- * its @omitted before the list, which is then handed on a MiB at a time)
- * and read back from a mapping of that file whose pages are let go behind
- * the parsers (the *_mapped functions): at a million dense households it
- * is 589 MB, which memory held whole (638 MB peak; 139 MB now, as with a
- * capped list).
+ * A return may be written to a file as it is made (return_build_to,
+ * return_assemble_to; write_findings gives <findings> its @omitted before
+ * the list, counted in a first pass under a cap, and the list is then
+ * handed on a MiB at a time) and read back from a mapping of that file
+ * whose pages are let go behind the parsers (the *_mapped functions):
+ * build does so when nothing is capped (a million dense households list
+ * 589 MB, which memory held whole: 638 MB peak, 139 MB now, as with a
+ * capped list), merge always (200 dense communities: 150 MB of return).
  *
  * Why one file (about 1,100 lines): the return's assembly, its check
  * against the schema, its reading back and findings.csv (the same
@@ -203,6 +204,7 @@ typedef struct {
      * instructions a finding */
     listing *recent[LIST_RECENT];
     size_t next_recent;
+    int counting; /* count_over's: nothing is written */
 } lister;
 
 static void free_listing(void *p, const xmlChar *name)
@@ -276,6 +278,8 @@ static error_code list_add(void *ud, const diag *x)
 
     if (ls->oom)
         return ERR_NOMEM;
+    if (ls->counting)
+        return ERR_OK;
     retwrite_open(w, RETDOC_FINDING);
     retwrite_attr(w, "file", x->file);
     retwrite_count(w, "line", x->line);
@@ -299,6 +303,35 @@ static error_code list_one(void *ud, const diag *x)
     return list_want(ud, x) ? list_add(ud, x) : ERR_OK;
 }
 
+/* count_over's: X counted, never listed. */
+static int count_want(void *ud, const diag *x)
+{
+    (void)list_want(ud, x);
+    return 0;
+}
+
+/* The number of P's findings over O's cap, in a pass that writes
+ * nothing: *OVER. 0, or -1 (no memory, or P's source failed). */
+static int count_over(const return_parts *p, const return_opts *o,
+                      unsigned long long *over)
+{
+    lister ls;
+    error_code e = ERR_OK;
+    memset(&ls, 0, sizeof ls);
+    ls.o = o;
+    ls.tail = &ls.first;
+    ls.counting = 1;
+    if (!(ls.by_key = xmlHashCreate(64)))
+        return -1;
+    if (p->each_finding_if)
+        e = p->each_finding_if(p->findings, count_want, list_add, &ls);
+    else if (p->each_finding)
+        e = p->each_finding(p->findings, list_one, &ls);
+    *over = ls.omitted;
+    xmlHashFree(ls.by_key, free_listing);
+    return e == ERR_OK && !ls.oom ? 0 : -1;
+}
+
 /* The count of what P says was left out of its lists before, as
  * write_findings adds them up. */
 static unsigned long long not_listed_before(const return_parts *p,
@@ -316,17 +349,18 @@ static unsigned long long not_listed_before(const return_parts *p,
  * community, in (file, line) order, then one <notListed> per rule and
  * community with the count of those left out (those P says were left out
  * before, plus those over the cap). Memory holds only what is listed: the
- * findings stream out of P's source. With OUT (every finding listed: no
- * cap), nothing is left out but what was before, so @omitted is known
- * first and the list goes on to OUT as it is written (retwrite_stream):
- * memory does not hold it either. */
+ * findings stream out of P's source. With OUT, @omitted is known first
+ * (with no cap, nothing is left out but what was before; under a cap, a
+ * pass that writes nothing counts what is over it) and the list goes on
+ * to OUT as it is written (retwrite_stream): memory does not hold it
+ * either. */
 static int write_findings(retwrite_t *w, const return_parts *p,
                           const return_opts *o, FILE *out)
 {
     lister ls;
     listing *l;
     size_t i;
-    unsigned long long before = 0;
+    unsigned long long before = 0, over = 0;
     int rc = -1;
 
     memset(&ls, 0, sizeof ls);
@@ -337,7 +371,12 @@ static int write_findings(retwrite_t *w, const return_parts *p,
         goto fail;
     retwrite_open(w, RETDOC_FINDINGS);
     if (out) {
-        before = not_listed_before(p, o);
+        if (o->max_findings != SIZE_MAX) {
+            if (count_over(p, o, &over) < 0)
+                goto fail;
+            retwrite_count(w, "limit", o->max_findings);
+        }
+        before = not_listed_before(p, o) + over;
         retwrite_count(w, "omitted", before);
         retwrite_stream(w, out);
     }
@@ -375,7 +414,7 @@ static int write_findings(retwrite_t *w, const return_parts *p,
             retwrite_count(w, "limit", o->max_findings);
         retwrite_count(w, "omitted", ls.omitted);
     } else if (ls.omitted != before) {
-        goto fail; /* a bug: nothing is over no cap */
+        goto fail; /* a bug: the count before was not the count */
     }
     retwrite_close(w);
     rc = 0;
@@ -441,10 +480,6 @@ static error_code assemble(const return_parts *p, const return_opts *o,
 
     *xml = NULL;
     *len = 0;
-    if (out && o->max_findings != SIZE_MAX)
-        return error_set(msg, ERR_INTERNAL,
-                         _("internal error: a capped return was to be "
-                           "streamed"));
     vocab_enum(o->rvocab, "rule", &n_rules);
     if (!(cs = calloc(nc ? nc : 1, sizeof *cs)) ||
         !(src = calloc(p->nsources ? p->nsources : 1, sizeof *src)) ||
@@ -592,6 +627,15 @@ error_code return_assemble(const return_parts *p, const return_opts *o,
                            char **xml, size_t *len, char **msg)
 {
     return assemble(p, o, NULL, xml, len, msg);
+}
+
+error_code return_assemble_to(const return_parts *p, const return_opts *o,
+                              FILE *out, size_t *len, char **msg)
+{
+    char *none = NULL;
+    error_code e = assemble(p, o, out, &none, len, msg);
+    free(none); /* nothing: the bytes went to OUT */
+    return e;
 }
 
 /* return_build, to OUT as assemble. */

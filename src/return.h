@@ -83,6 +83,14 @@ typedef struct {
  * roll-up's tally at a time. ERR_NOMEM with *MSG set. */
 error_code return_assemble(const return_parts *p, const return_opts *o,
                            char **xml, size_t *len, char **msg);
+/* The same written to OUT (borrowed, open for writing) as it is made:
+ * memory holds neither the bytes nor the list (under a cap, a first pass
+ * over P's findings counts what is over it, for <findings>'s @omitted, so
+ * that its start tag is whole before the list). *LEN is its length; OUT
+ * is flushed. ERR_WRITE or ERR_NOSPACE (*MSG says why) when OUT cannot
+ * take it. */
+error_code return_assemble_to(const return_parts *p, const return_opts *o,
+                              FILE *out, size_t *len, char **msg);
 
 /* True when the campaigns A and B (id, title, start, end, reported) are
  * the same. */
@@ -103,11 +111,10 @@ char *return_campaign_clash(const char *file_a, const char *const a[5],
  * ERR_NOMEM; *XML is NULL and *MSG (malloc'd) says why. */
 error_code return_build(const batch_t *b, const return_opts *o, char **xml,
                         size_t *len, char **msg);
-/* The same written to OUT (borrowed, open for writing) as it is made, for
- * a return that lists every finding (O->max_findings SIZE_MAX; else
- * ERR_INTERNAL): hundreds of MB at a million households, which memory
- * never holds. *LEN is its length; OUT is flushed. ERR_WRITE or
- * ERR_NOSPACE (*MSG says why) when OUT cannot take it. */
+/* The same written to OUT as return_assemble_to (build does so for a
+ * return that lists every finding: hundreds of MB at a million
+ * households; under a cap the first pass would read the batch's findings
+ * twice for a list that is small). */
 error_code return_build_to(const batch_t *b, const return_opts *o, FILE *out,
                            size_t *len, char **msg);
 

@@ -561,11 +561,20 @@ if [ "$(id -u)" = 0 ]; then
         check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/full2r.err")" = 1
         check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
         check "no private folder left" test "$(leftovers "$work/full" out)" = 0
+        # merge writes its return to such a file always
+        cv full2m merge --formats xml -o "$work/full/out" "$work/refB/return.xml"
+        expect_rc full2m 3 "merge's return on a full disk"
+        err_has full2m "no space left on device for return.xml" "stderr says there is no space, for return.xml"
+        check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
+        check "no private folder left" test "$(leftovers "$work/full" out)" = 0
         rm -f "$work/full/filler"
         cv full3 build --formats csv -o "$work/full/out" "$J"
         expect_rc full3 0 "findings.csv written once there is room"
         check "it holds every finding" test "$(grep -c "^$J," "$work/full/out/findings.csv")" = \
             "$(grep -c ': warning: \|: error: ' "$work/full3.err")"
+        cv full3m merge --formats xml -o "$work/full/out" "$work/refB/return.xml"
+        expect_rc full3m 0 "merge's return written once there is room"
+        check "it is the return merged" cmp -s "$work/full/out/return.xml" "$work/refB/return.xml"
         cv full3r build --max-findings all --formats xml -o "$work/full/out" "$J"
         expect_rc full3r 0 "return.xml of every finding written once there is room"
         check "it lists every finding" test "$(grep -c '<finding ' "$work/full/out/return.xml")" = \
