@@ -83,9 +83,8 @@ static int cmp_opt(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "");
 }
 
-static int cmp(const void *a, const void *b)
+int diag_cmp(const diag *x, const diag *y)
 {
-    const diag *x = a, *y = b;
     int c = strcmp(x->file, y->file);
     if (c)
         return c;
@@ -106,6 +105,11 @@ static int cmp(const void *a, const void *b)
         (c = cmp_opt(x->cadre, y->cadre)))
         return c;
     return (int)x->severity - (int)y->severity;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    return diag_cmp(a, b);
 }
 
 void diag_list_sort(diag_list *l)

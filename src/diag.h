@@ -44,6 +44,9 @@ error_code diag_list_take(diag_list *to, diag_list *from);
  * total order, so the result never depends on the order given. */
 void diag_list_sort(diag_list *l);
 
+/* That order: <0, 0 or >0 as X comes before, with or after Y. */
+int diag_cmp(const diag *x, const diag *y);
+
 /* Frees the diagnostics (not L itself); L is left empty and reusable. */
 void diag_list_clear(diag_list *l);
 

@@ -3,7 +3,8 @@
  *
  * Each input is read, checked and reduced to what a return is made of,
  * then freed, so memory is the community tallies (fixed arrays and a few
- * cadres each), the sources and the findings — constant per unit:
+ * cadres each) and the sources — constant per unit — and the findings,
+ * sorted within a fixed budget (below):
  *
  *   1. retdoc_load: the file as a hostile register would be read; a
  *      register given instead is named as such (build takes it).
@@ -31,12 +32,15 @@
  * return.xml as a stream, to o->out as they are made when the caller
  * gives one (return_assemble_to: canvass merge does, and reads them back
  * from that file), so what merge holds per unit is a community's tally
- * (counts in fixed arrays, its cadres) and the findings its return lists,
- * sorted here (about 0.7 KB each: at most --max-findings per rule and
- * community).
+ * (counts in fixed arrays, its cadres) and its sources. The findings the
+ * inputs list (at most --max-findings per rule and community: 2,356 for a
+ * dense 10,000-household community) are sorted in bounded memory
+ * (findsort.c: runs in a temporary file in $TMPDIR, read back merged);
+ * held as a list they took 0.9 MB a dense community.
  */
 #include "merge.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +49,7 @@
 #include <libxml/hash.h>
 
 #include "buf.h"
+#include "findsort.h"
 #include "return.h"
 #include "tally.h"
 #include "i18n.h"
@@ -70,9 +75,10 @@ typedef struct {
     size_t nsrc, csrc;
     mcomm *cs;
     size_t ncs, ccs;
-    xmlHashTablePtr by_code; /* community code -> index + 1 in cs */
-    xmlHashTablePtr by_sha;  /* SHA-256 -> index + 1 in src */
-    diag_list findings;
+    xmlHashTablePtr by_code;       /* community code -> index + 1 in cs */
+    xmlHashTablePtr by_sha;        /* SHA-256 -> index + 1 in src */
+    findsort_t *findings;          /* what the inputs list, to be sorted */
+    error_code spill_e;            /* its temporary file could not be written */
     return_not_listed *not_listed; /* the inputs' <notListed>, strings
                                     * malloc'd */
     size_t nnot_listed, cnot_listed;
@@ -365,7 +371,11 @@ done:
 /* return_each_listed's FN: a finding of an input kept (copied). */
 static error_code take_finding(void *ud, const diag *d)
 {
-    return diag_list_add(&((merger *)ud)->findings, d);
+    merger *m = ud;
+    error_code e = findsort_add(m->findings, d);
+    if (e == ERR_WRITE || e == ERR_NOSPACE)
+        m->spill_e = e;
+    return e;
 }
 
 /* Steps 3-5 for the valid return RD read from PATH as BYTES. */
@@ -628,15 +638,10 @@ done:
     xmlFreeDoc(doc);
 }
 
-/* Hands FN each finding of the sorted list CTX: (file, line) order. */
+/* Hands FN each finding of the sort CTX: (file, line) order. */
 static error_code each_listed(const void *ctx, diag_fn fn, void *ud)
 {
-    const diag_list *l = ctx;
-    size_t i;
-    error_code e = ERR_OK;
-    for (i = 0; i < l->n && e == ERR_OK; i++)
-        e = fn(ud, &l->v[i]);
-    return e;
+    return findsort_each((findsort_t *)ctx, fn, ud);
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -660,6 +665,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
     m.res = res;
     audit_opts_default(&m.sev);
     if (!(m.by_code = xmlHashCreate(64)) || !(m.by_sha = xmlHashCreate(64)) ||
+        !(m.findings = findsort_new(o->sort_budget)) ||
         !(sorted = calloc(n ? n : 1, sizeof *sorted)))
         goto nomem;
     /* in name order: messages and the first campaign do not depend on
@@ -676,6 +682,17 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         read_one(&m, sorted[i]);
     }
     m.cur = NULL;
+    if (m.spill_e != ERR_OK) {
+        const char *tmp = getenv("TMPDIR");
+        res->error = error_format(
+            _("cannot write the findings to sort to a temporary file in %s: "
+              "%s"),
+            tmp && *tmp ? tmp : "/tmp", /* i18n: not prose */
+            strerror(m.spill_e == ERR_NOSPACE ? ENOSPC : EIO));
+        res->spill = 1;
+        rc = m.spill_e;
+        goto done;
+    }
     if (m.nomem)
         goto nomem;
     if (res->diags.n || res->nrefusals || res->io_failed)
@@ -711,8 +728,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         p.nsources = m.nsrc;
         p.communities = ts;
         p.ncommunities = m.ncs;
-        diag_list_sort(&m.findings);
-        p.findings = &m.findings;
+        p.findings = m.findings;
         p.each_finding = each_listed;
         p.not_listed = m.not_listed;
         p.nnot_listed = m.nnot_listed;
@@ -751,7 +767,7 @@ done:
         free(m.campaign[i]);
     xmlHashFree(m.by_code, NULL);
     xmlHashFree(m.by_sha, NULL);
-    diag_list_clear(&m.findings);
+    findsort_free(m.findings);
     for (i = 0; i < m.nnot_listed; i++) {
         free((char *)m.not_listed[i].rule);
         free((char *)m.not_listed[i].community);

@@ -40,6 +40,9 @@ typedef struct {
     /* where the merged return goes as it is written (borrowed, open for
      * writing; return_assemble_to), or NULL: into memory (xml) */
     FILE *out;
+    /* bytes of findings sorted in memory before a run of them goes to a
+     * temporary file (findsort.h); 0: the default, 16 MiB */
+    size_t sort_budget;
 } merge_opts;
 
 /* Why the inputs cannot be merged: one sentence (naming both files where
@@ -54,8 +57,10 @@ typedef struct {
     char *xml; /* the merged return, the bytes of return.xml; NULL
                       * when anything failed, or written to o->out */
     size_t len;
-    int made;        /* a merged return was made (in xml, or to o->out) */
-    char *error;     /* it could not be written to o->out: why (malloc'd) */
+    int made;    /* a merged return was made (in xml, or to o->out) */
+    char *error; /* it could not be written to o->out, or the findings
+                      * to their temporary file (spill): why (malloc'd) */
+    int spill;
     diag_list diags; /* inputs that are not valid returns, located */
     merge_refusal *refusals;
     size_t nrefusals, crefusals;

@@ -184,7 +184,7 @@ static int rollups(retwrite_t *w, const char *level, const char *field,
 /* The findings listed so far of one rule in one community, and those
  * left out. */
 typedef struct listing {
-    const char *rule; /* static */
+    const char *rule; /* the vocabulary's (lives as long as it) */
     char *community;  /* "" when none */
     size_t listed, omitted;
     struct listing *next; /* in order of first appearance */
@@ -198,10 +198,10 @@ typedef struct {
     listing *first, **tail;
     size_t omitted;
     int oom; /* list_want could not make a listing */
-    /* the listings asked for last, known by their rule's address: a
-     * dense register asks for the same two or three, a finding after a
-     * finding, and the rule check and the hash cost a thousand
-     * instructions a finding */
+    /* the listings asked for last, known by their rule (its address, or
+     * its few bytes): a dense register asks for the same two or three, a
+     * finding after a finding, and the rule check and the hash cost a
+     * thousand instructions a finding */
     listing *recent[LIST_RECENT];
     size_t next_recent;
     int counting; /* count_over's: nothing is written */
@@ -248,14 +248,20 @@ static int list_want(void *ud, const diag *x)
 
     if (ls->oom)
         return 1;
+    int r;
+
     for (i = 0; i < LIST_RECENT; i++) {
         l = ls->recent[i];
-        if (l && l->rule == x->rule && !strcmp(l->community, comm))
+        if (l && (l->rule == x->rule || !strcmp(l->rule, x->rule)) &&
+            !strcmp(l->community, comm))
             goto found;
     }
-    if (vocab_index(ls->o->rvocab, "rule", x->rule) < 0)
+    if ((r = vocab_index(ls->o->rvocab, "rule", x->rule)) < 0)
         return 0; /* I/O problems are not findings of a return */
-    if (!(l = listing_of(ls, x->rule, comm))) {
+    /* the rule by the vocabulary's string: X's may not outlive the call
+     * (merge's findings are read back from a file a window at a time) */
+    if (!(l = listing_of(ls, vocab_enum(ls->o->rvocab, "rule", NULL)[r].value,
+                         comm))) {
         ls->oom = 1;
         return 1;
     }
