@@ -471,8 +471,8 @@ char *return_campaign_clash(const char *file_a, const char *const a[5],
                         a[i] ? a[i] : "", b[i] ? b[i] : "");
 }
 
-/* return_assemble, and with OUT (when nothing is capped) the bytes
- * written to OUT as they are made, *XML left NULL. */
+/* return_assemble; with OUT, the bytes written to OUT as they are made
+ * and *XML left NULL. */
 static error_code assemble(const return_parts *p, const return_opts *o,
                            FILE *out, char **xml, size_t *len, char **msg)
 {
