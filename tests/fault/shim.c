@@ -10,6 +10,10 @@
  *   kill-after-manifest SIGKILL at the first unlinkat() after one that removed
  *                       a .canvass-manifest (a folder being emptied must say
  *                       what it is until its last file is gone)
+ *   notmpfile           open() of an unnamed file (O_TMPFILE) fails with
+ *                       EOPNOTSUPP, as on a file system that cannot make
+ *                       one; each refusal says "shim: no O_TMPFILE" on
+ *                       stderr, so that a test knows the refusal happened
  *
  * Anything else goes to the kernel unchanged.
  */
@@ -17,10 +21,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 static int S_mode(const char *m)
@@ -60,5 +66,40 @@ int unlinkat(int dirfd, const char *path, int flags)
     r = (int)syscall(SYS_unlinkat, dirfd, path, flags);
     if (r == 0 && n >= m && !strcmp(path + n - m, ".canvass-manifest"))
         manifest_gone = 1;
+    return r;
+}
+
+/* open and open64 (the same call on x86-64): notmpfile. */
+static int S_open(const char *path, int flags, va_list ap)
+{
+    mode_t mode = 0;
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+        mode = (mode_t)va_arg(ap, int);
+    if ((flags & O_TMPFILE) == O_TMPFILE && S_mode("notmpfile")) {
+        static const char said[] = "shim: no O_TMPFILE\n";
+        (void)!write(2, said, sizeof said - 1);
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    int r;
+    va_start(ap, flags);
+    r = S_open(path, flags, ap);
+    va_end(ap);
+    return r;
+}
+
+int open64(const char *path, int flags, ...)
+{
+    va_list ap;
+    int r;
+    va_start(ap, flags);
+    r = S_open(path, flags, ap);
+    va_end(ap);
     return r;
 }
