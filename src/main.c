@@ -1776,27 +1776,37 @@ fail:
 /* A return written to a file as it is made, never held in memory: build's
  * when it lists every finding (--max-findings all; 589 MB at a million
  * dense households), merge's always (a merged list grows with the
- * communities: 150 MB of return.xml for 200 dense ones). It goes to an
- * unnamed file beside OUTDIR (return_build_to, return_assemble_to), is
- * read back through a mapping whose pages are let go behind every reader
- * (return_*_mapped, retdoc_let_go), and is linked into the set as
- * return.xml. FD -1: none (no unnamed file can be made there: the return
- * is made in memory). */
+ * communities: 150 MB of return.xml for 200 dense ones), and verify's
+ * rebuilt return, which lists every finding whatever the cap of the one
+ * verified. It goes to an unnamed file beside OUTDIR, or in $TMPDIR for
+ * verify (return_build_to, return_assemble_to), is read back through a
+ * mapping whose pages are let go behind every reader (return_*_mapped,
+ * retdoc_let_go), and is linked into the set as return.xml. FD -1: none
+ * (no unnamed file can be made there: the return is made in memory). */
 typedef struct {
     int fd;
-    FILE *f;     /* writing it, until return_file_map */
-    char *map;   /* the mapping: the bytes, then zeros to a page's end */
-    size_t span; /* its length */
+    FILE *f;            /* writing it, until return_file_map */
+    char *map;          /* the mapping: the bytes, then zeros to a page's end */
+    size_t span;        /* its length */
+    const char *tmpdir; /* verify's: the file is in this temporary folder */
 } return_file;
 
-/* R's file and its stream, beside O's OUTDIR; R->f NULL (and R->fd -1)
- * when none can be made. */
+/* R's file and its stream, beside O's OUTDIR, or without one (verify) in
+ * $TMPDIR; R->f NULL (and R->fd -1) when none can be made. */
 static void return_file_open(return_file *r, const options *o)
 {
-    char *parent = outdir_parent(o->outdir);
+    char *parent = NULL;
     int fd2 = -1;
     r->map = NULL;
     r->f = NULL;
+    r->tmpdir = NULL;
+    if (o->outdir) {
+        parent = outdir_parent(o->outdir);
+    } else {
+        const char *t = getenv("TMPDIR");
+        r->tmpdir = t && *t ? t : "/tmp"; /* i18n: not prose */
+        parent = strdup(r->tmpdir);
+    }
     r->fd = parent ? output_unnamed_file(parent) : -1;
     free(parent);
     if (r->fd >= 0 && ((fd2 = dup(r->fd)) < 0 || !(r->f = fdopen(fd2, "w")))) {
@@ -1807,10 +1817,18 @@ static void return_file_open(return_file *r, const options *o)
     }
 }
 
-/* Says why the return could not be written into its file (E, MSG). */
-static void return_file_said(const options *o, error_code e, const char *msg)
+/* Says why the return could not be written into R's file (E, MSG). */
+static void return_file_said(const return_file *r, const options *o,
+                             error_code e, const char *msg)
 {
-    if (e == ERR_NOSPACE)
+    if (r->tmpdir && (e == ERR_WRITE || e == ERR_NOSPACE))
+        fprintf(stderr,
+                _("canvass: %s: the rebuilt return cannot be written there "
+                  "(%s); set TMPDIR to a folder with room\n"),
+                r->tmpdir,
+                e == ERR_NOSPACE ? strerror(ENOSPC)
+                                 : (msg ? msg : error_string(e)));
+    else if (e == ERR_NOSPACE)
         fprintf(stderr,
                 _("canvass: %s: no space left on device for %s; nothing "
                   "was replaced (the outputs there are as they were)\n"),
@@ -1833,7 +1851,7 @@ static error_code return_file_map(return_file *r, const options *o, size_t len,
         error_code e = error_set(
             &msg, errno == ENOSPC || errno == EDQUOT ? ERR_NOSPACE : ERR_WRITE,
             _("cannot write return.xml: %s"), strerror(errno));
-        return_file_said(o, e, msg);
+        return_file_said(r, o, e, msg);
         free(msg);
         return e;
     }
@@ -1878,7 +1896,8 @@ static int cmd_build(int argc, char **argv, options *o)
     const char *bytes = NULL;
     size_t i, len;
     early_csv csv = {.f = NULL, .fd = -1};
-    return_file rf = {.fd = -1, .f = NULL, .map = NULL, .span = 0};
+    return_file rf = {
+        .fd = -1, .f = NULL, .map = NULL, .span = 0, .tmpdir = NULL};
     xmlDocPtr ret = NULL;
     error_code e = start(argc, argv, o, stderr, &s, &b, &csv);
     int rc, status;
@@ -1910,7 +1929,7 @@ static int cmd_build(int argc, char **argv, options *o)
         return_file_open(&rf, o);
     if (rf.f) {
         if ((e = return_build_to(b, &ro, rf.f, &len, &msg)) != ERR_OK)
-            return_file_said(o, e, msg);
+            return_file_said(&rf, o, e, msg);
         else
             e = return_file_map(&rf, o, len, &bytes); /* said */
         if (e != ERR_OK) {
@@ -1995,7 +2014,8 @@ static int cmd_merge(int argc, char **argv, options *o)
     const char *bytes = NULL;
     size_t i;
     xmlDocPtr ret = NULL;
-    return_file rf = {.fd = -1, .f = NULL, .map = NULL, .span = 0};
+    return_file rf = {
+        .fd = -1, .f = NULL, .map = NULL, .span = 0, .tmpdir = NULL};
     error_code e;
     int rc;
 
@@ -2029,7 +2049,7 @@ static int cmd_merge(int argc, char **argv, options *o)
         if (res.spill) /* the findings' temporary file, not an output */
             fprintf(stderr, _("canvass: %s\n"), res.error);
         else
-            return_file_said(o, e, res.error);
+            return_file_said(&rf, o, e, res.error);
         rc = EXIT_IO;
         goto done;
     }
@@ -2187,8 +2207,10 @@ static int cmd_verify(int argc, char **argv, options *o)
     verify_register *given = NULL;
     retdoc_kind kind;
     return_opts ro;
+    return_file rf = {
+        .fd = -1, .f = NULL, .map = NULL, .span = 0, .tmpdir = NULL};
     char gen[64], *msg = NULL, *xml = NULL;
-    const char *path;
+    const char *path, *bytes = NULL;
     size_t i, len;
     long n;
     error_code e;
@@ -2248,14 +2270,30 @@ static int cmd_verify(int argc, char **argv, options *o)
         goto done;
     }
     return_opts_of(&s, o, SIZE_MAX, gen, &ro);
-    if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
+    /* every finding listed (the cap is the verified return's to apply):
+     * to a file, as build's return of every finding */
+    len = 0;
+    return_file_open(&rf, o);
+    if (rf.f) {
+        if ((e = return_build_to(b, &ro, rf.f, &len, &msg)) != ERR_OK)
+            return_file_said(&rf, o, e, msg);
+        else
+            e = return_file_map(&rf, o, len, &bytes); /* said */
+        if (e != ERR_OK) {
+            rc = exit_status(e);
+            goto done;
+        }
+    } else if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
         /* a batch that mixes campaigns is the inputs' fault (exit 1); no
          * memory is not */
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
         rc = exit_status(e);
         goto done;
     }
-    if (return_parse(xml, len, &rebuilt, &msg) != ERR_OK ||
+    if (!rf.map)
+        bytes = xml;
+    if ((rf.map ? return_parse_mapped(bytes, len, &rebuilt, &msg)
+                : return_parse(bytes, len, &rebuilt, &msg)) != ERR_OK ||
         retdoc_open(rebuilt, s.rvocab, &rb, &msg) != ERR_OK ||
         !(given = calloc(b->n + 1, sizeof *given)))
         goto nomem;
@@ -2288,7 +2326,8 @@ done:
     retdoc_free(rd);
     retdoc_free(rb);
     xmlFreeDoc(doc);
-    xmlFreeDoc(rebuilt);
+    xmlFreeDoc(rebuilt); /* before the bytes it borrows */
+    return_file_close(&rf);
     free(xml);
     diag_list_clear(&diags);
     batch_free(b);

@@ -561,6 +561,15 @@ if [ "$(id -u)" = 0 ]; then
         check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/full2r.err")" = 1
         check "OUTDIR still holds the old set" test "$(snapshot "$work/full/out")" = "$before"
         check "no private folder left" test "$(leftovers "$work/full" out)" = 0
+        # verify rebuilds the return, every finding listed, in an unnamed
+        # file in $TMPDIR: a full one
+        TMPDIR=$work/full "$bin" verify "$work/refB/return.xml" "$J" \
+            >"$work/fullv.out" 2>"$work/fullv.err"
+        rc=$?
+        sanitizer fullv
+        expect_rc fullv 3 "verify with TMPDIR on a full disk"
+        err_has fullv "the rebuilt return cannot be written there" "stderr says where and why"
+        check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/fullv.err")" = 1
         # merge writes its return to such a file always
         cv full2m merge --formats xml -o "$work/full/out" "$work/refB/return.xml"
         expect_rc full2m 3 "merge's return on a full disk"
