@@ -570,6 +570,18 @@ if [ "$(id -u)" = 0 ]; then
         expect_rc fullv 3 "verify with TMPDIR on a full disk"
         err_has fullv "the rebuilt return cannot be written there" "stderr says where and why"
         check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/fullv.err")" = 1
+        # merge sorts the findings it lists in runs in $TMPDIR past its
+        # budget (1 KiB here): a full one, for a return of 2.8 MB
+        cv fullms0 build --formats xml -o "$work/fullms-ret" "$work/full-big.xml"
+        TMPDIR=$work/full CANVASS_SORT_BUDGET=1024 "$bin" merge --formats xml \
+            -o "$work/fullm-out" "$work/fullms-ret/return.xml" \
+            >"$work/fullms.out" 2>"$work/fullms.err"
+        rc=$?
+        sanitizer fullms
+        expect_rc fullms 3 "merge with TMPDIR on a full disk, its findings past the sort's budget"
+        err_has fullms "cannot write the findings to sort to a temporary file in" "stderr says which file"
+        check "one canvass line about it, and nothing written" \
+            test "$(grep -c '^canvass: ' "$work/fullms.err")" = 1 -a ! -e "$work/fullm-out"
         # merge writes its return to such a file always
         cv full2m merge --formats xml -o "$work/full/out" "$work/refB/return.xml"
         expect_rc full2m 3 "merge's return on a full disk"
