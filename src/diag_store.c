@@ -64,6 +64,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "output.h"
 #include "i18n.h"
 
 /* ---- the store ---------------------------------------------------------- */
@@ -858,20 +859,8 @@ static error_code fail(diag_store *s, error_code e)
 static error_code flush_mem(diag_store *s)
 {
     size_t done = 0;
-    if (s->fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        char *path =
-            error_format("%s/canvass-findings-XXXXXX", /* i18n: not prose */
-                         dir && *dir ? dir : "/tmp");
-        if (!path)
-            return fail(s, ERR_NOMEM);
-        s->fd = mkstemp(path);
-        if (s->fd >= 0)
-            unlink(path); /* gone when closed, whatever happens */
-        free(path);
-        if (s->fd < 0)
-            return fail(s, ERR_WRITE);
-    }
+    if (s->fd < 0 && (s->fd = output_scratch_file("findings")) < 0)
+        return fail(s, errno == ENOMEM ? ERR_NOMEM : ERR_WRITE);
     if (s->last_in_mem) {
         /* the next group is compared with it */
         const unsigned char *r = s->mem.v + s->last_at;

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "output.h"
 
 #define BUDGET_DEFAULT ((size_t)16 << 20)
 #define WINDOW ((size_t)32 << 10)
@@ -261,21 +262,8 @@ static error_code spill(findsort_t *s)
 
     if (!s->n_mem)
         return ERR_OK;
-    if (s->fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        char *path = NULL;
-        buf_t b = BUF_INIT;
-        buf_printf(&b, "%s/canvass-merge-XXXXXX", /* i18n: not prose */
-                   dir && *dir ? dir : "/tmp");
-        if (!(path = buf_detach(&b)))
-            return s->err = ERR_NOMEM;
-        s->fd = mkstemp(path);
-        if (s->fd >= 0)
-            unlink(path); /* gone when closed, whatever happens */
-        free(path);
-        if (s->fd < 0)
-            return s->err = ERR_WRITE;
-    }
+    if (s->fd < 0 && (s->fd = output_scratch_file("merge")) < 0)
+        return s->err = errno == ENOMEM ? ERR_NOMEM : ERR_WRITE;
     if (GROW(s->starts, s->nruns + 1, s->cap_runs) != ERR_OK)
         return s->err = ERR_NOMEM;
     if (!(v = sorted_views(s, &n)))

@@ -1803,8 +1803,7 @@ static void return_file_open(return_file *r, const options *o)
     if (o->outdir) {
         parent = outdir_parent(o->outdir);
     } else {
-        const char *t = getenv("TMPDIR");
-        r->tmpdir = t && *t ? t : "/tmp"; /* i18n: not prose */
+        r->tmpdir = output_tmpdir();
         parent = strdup(r->tmpdir);
     }
     r->fd = parent ? output_unnamed_file(parent) : -1;
@@ -1887,6 +1886,35 @@ static void return_file_close(return_file *r)
     r->fd = -1;
 }
 
+/* The return of B (options RO), every failure said: into R's file, mapped
+ * (*BYTES), when STREAM and one can be made; else in memory (*XML, the
+ * caller's to free, and *BYTES the same). */
+static error_code return_make(return_file *r, int stream, const batch_t *b,
+                              const return_opts *ro, const options *o,
+                              char **xml, const char **bytes, size_t *len)
+{
+    char *msg = NULL;
+    error_code e;
+
+    *len = 0;
+    if (stream)
+        return_file_open(r, o);
+    if (r->f) {
+        if ((e = return_build_to(b, ro, r->f, len, &msg)) != ERR_OK)
+            return_file_said(r, o, e, msg);
+        else
+            e = return_file_map(r, o, *len, bytes); /* said */
+    } else if ((e = return_build(b, ro, xml, len, &msg)) != ERR_OK) {
+        /* a batch that mixes campaigns is the inputs' fault (exit 1); no
+         * memory is not */
+        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
+    } else {
+        *bytes = *xml;
+    }
+    free(msg);
+    return e;
+}
+
 static int cmd_build(int argc, char **argv, options *o)
 {
     setup s;
@@ -1924,27 +1952,11 @@ static int cmd_build(int argc, char **argv, options *o)
                     b->regs[i].path);
     return_opts_of(&s, o, o->max_findings, gen, &ro);
     ro.lang = o->doc_lang; /* the findings in --lang's language */
-    len = 0;
-    if (o->max_findings == SIZE_MAX)
-        return_file_open(&rf, o);
-    if (rf.f) {
-        if ((e = return_build_to(b, &ro, rf.f, &len, &msg)) != ERR_OK)
-            return_file_said(&rf, o, e, msg);
-        else
-            e = return_file_map(&rf, o, len, &bytes); /* said */
-        if (e != ERR_OK) {
-            rc = exit_status(e);
-            goto done;
-        }
-    } else if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
-        /* a batch that mixes campaigns is the inputs' fault (exit 1); no
-         * memory is not */
-        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
+    if ((e = return_make(&rf, o->max_findings == SIZE_MAX, b, &ro, o, &xml,
+                         &bytes, &len)) != ERR_OK) {
         rc = exit_status(e);
         goto done;
     }
-    if (rf.fd < 0)
-        bytes = xml;
     if (check_and_parse(bytes, len, rf.fd >= 0, b, o, &s, &ret) != ERR_OK) {
         rc = EXIT_IO;
         goto done;
@@ -2272,26 +2284,10 @@ static int cmd_verify(int argc, char **argv, options *o)
     return_opts_of(&s, o, SIZE_MAX, gen, &ro);
     /* every finding listed (the cap is the verified return's to apply):
      * to a file, as build's return of every finding */
-    len = 0;
-    return_file_open(&rf, o);
-    if (rf.f) {
-        if ((e = return_build_to(b, &ro, rf.f, &len, &msg)) != ERR_OK)
-            return_file_said(&rf, o, e, msg);
-        else
-            e = return_file_map(&rf, o, len, &bytes); /* said */
-        if (e != ERR_OK) {
-            rc = exit_status(e);
-            goto done;
-        }
-    } else if ((e = return_build(b, &ro, &xml, &len, &msg)) != ERR_OK) {
-        /* a batch that mixes campaigns is the inputs' fault (exit 1); no
-         * memory is not */
-        fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
+    if ((e = return_make(&rf, 1, b, &ro, o, &xml, &bytes, &len)) != ERR_OK) {
         rc = exit_status(e);
         goto done;
     }
-    if (!rf.map)
-        bytes = xml;
     if ((rf.map ? return_parse_mapped(bytes, len, &rebuilt, &msg)
                 : return_parse(bytes, len, &rebuilt, &msg)) != ERR_OK ||
         retdoc_open(rebuilt, s.rvocab, &rb, &msg) != ERR_OK ||

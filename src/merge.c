@@ -50,6 +50,7 @@
 
 #include "buf.h"
 #include "findsort.h"
+#include "output.h"
 #include "return.h"
 #include "tally.h"
 #include "i18n.h"
@@ -683,12 +684,10 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
     }
     m.cur = NULL;
     if (m.spill_e != ERR_OK) {
-        const char *tmp = getenv("TMPDIR");
         res->error = error_format(
             _("cannot write the findings to sort to a temporary file in %s: "
               "%s"),
-            tmp && *tmp ? tmp : "/tmp", /* i18n: not prose */
-            strerror(m.spill_e == ERR_NOSPACE ? ENOSPC : EIO));
+            output_tmpdir(), strerror(m.spill_e == ERR_NOSPACE ? ENOSPC : EIO));
         res->spill = 1;
         rc = m.spill_e;
         goto done;

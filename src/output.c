@@ -68,7 +68,8 @@
  * disk instead (about 0.3 s for 470 MB here), which the fsync after them
  * waited for anyway. output_unnamed_file is the same unnamed file without
  * O_DIRECT, for one that is read back at once (build's return.xml when it
- * lists every finding: written as it is made, then mapped).
+ * lists every finding: written as it is made, then mapped); scratch files
+ * (output_scratch_file) go to output_tmpdir(), the one place saying where.
  *
  * Invariants: no mutable global state; every path under OUTDIR or PARENT
  * is reached through a folder descriptor and a plain name (no '/'), so a
@@ -414,6 +415,27 @@ fail:
 int output_unnamed_file(const char *dir)
 {
     return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+}
+
+const char *output_tmpdir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp"; /* i18n: not prose */
+}
+
+int output_scratch_file(const char *name)
+{
+    char *path = error_format("%s/canvass-%s-XXXXXX", /* i18n: not prose */
+                              output_tmpdir(), name);
+    int fd;
+    if (!path) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if ((fd = mkstemp(path)) >= 0)
+        unlink(path); /* gone when closed, whatever happens */
+    free(path);
+    return fd;
 }
 
 /* ---- the inputs --------------------------------------------------------- */

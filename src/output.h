@@ -119,6 +119,17 @@ FILE *output_unnamed_stream(const char *dir, int *fd);
  * none can be made there. */
 int output_unnamed_file(const char *dir);
 
+/* Where canvass keeps its temporary files: $TMPDIR when set and not
+ * empty, else /tmp (borrowed). */
+const char *output_tmpdir(void);
+
+/* A scratch file in output_tmpdir(), named canvass-NAME-XXXXXX and
+ * unlinked at once (gone when closed, whatever happens), open for reading
+ * and writing: its descriptor, or -1 (errno). For what is spilled and
+ * read back by the same process: a register's findings (diag_store.c),
+ * merge's sort of findings (findsort.c). */
+int output_scratch_file(const char *name);
+
 /* A stream that discards everything written to it (fclose it), or NULL.
  * libxlsxwriter 1.1.4 prints "[ERROR]..." lines naming temporary files on
  * stdio's stderr and offers no hook: main.c points stderr at this sink
