@@ -1841,8 +1841,6 @@ static void return_file_said(const return_file *r, const options *o,
 static error_code return_file_map(return_file *r, const options *o, size_t len,
                                   const char **xml)
 {
-    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-    void *base;
     int failed = fclose(r->f);
     r->f = NULL;
     if (failed) {
@@ -1854,21 +1852,11 @@ static error_code return_file_map(return_file *r, const options *o, size_t len,
         free(msg);
         return e;
     }
-    /* a zero page past the bytes, as a string in memory has its NUL */
-    r->span = (len / pg + 1) * pg;
-    base = mmap(NULL, r->span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base != MAP_FAILED && len &&
-        mmap(base, len, PROT_READ, MAP_SHARED | MAP_FIXED, r->fd, 0) ==
-            MAP_FAILED) {
-        munmap(base, r->span);
-        base = MAP_FAILED;
-    }
-    if (base == MAP_FAILED) {
+    if (!(r->map = output_map(r->fd, len, &r->span))) {
         fprintf(stderr, _("canvass: cannot read return.xml back: %s\n"),
                 strerror(errno));
         return ERR_READ;
     }
-    r->map = base;
     *xml = r->map;
     return ERR_OK;
 }
@@ -2214,10 +2202,10 @@ static int cmd_verify(int argc, char **argv, options *o)
     setup s;
     batch_t *b = NULL;
     diag_list diags = {0};
-    xmlDocPtr doc = NULL, rebuilt = NULL;
+    xmlDocPtr rebuilt = NULL;
+    retdoc_file ret = {.fd = -1};
     retdoc_t *rd = NULL, *rb = NULL;
     verify_register *given = NULL;
-    retdoc_kind kind;
     return_opts ro;
     return_file rf = {
         .fd = -1, .f = NULL, .map = NULL, .span = 0, .tmpdir = NULL};
@@ -2233,12 +2221,14 @@ static int cmd_verify(int argc, char **argv, options *o)
     if ((e = begin(argc, argv, o, &s, &answered)) != ERR_OK || answered)
         return exit_status(e);
     path = argv[optind];
-    e = retdoc_load(path, &diags, &doc, &kind, NULL);
-    if (e == ERR_OK)
-        e = retdoc_validate(doc, path, s.rschema, &diags);
+    /* its list is not read: verify compares figures and provenance */
+    e = retdoc_load(path, s.rschema, 0, &diags, &ret);
+    if (e == ERR_OK && !ret.valid)
+        e = diag_list_take(&diags, &ret.invalid) != ERR_OK ? ERR_NOMEM
+                                                           : ERR_INVALID;
     print_diag_list(&diags, o, stderr);
-    if (kind == RETDOC_KIND_REGISTER || e != ERR_OK) {
-        char *m = kind == RETDOC_KIND_REGISTER
+    if (ret.kind == RETDOC_KIND_REGISTER || e != ERR_OK) {
+        char *m = ret.kind == RETDOC_KIND_REGISTER
                       ? error_format(_("%s is a register, not a return: "
                                        "verify takes the return first, then "
                                        "the registers"),
@@ -2247,12 +2237,12 @@ static int cmd_verify(int argc, char **argv, options *o)
                                      path);
         print_refusal(o, path, m ? m : error_string(ERR_NOMEM));
         free(m);
-        rc = kind == RETDOC_KIND_REGISTER ? EXIT_USAGE
-             : e == ERR_INVALID           ? EXIT_INVALID
-                                          : EXIT_IO;
+        rc = ret.kind == RETDOC_KIND_REGISTER ? EXIT_USAGE
+             : e == ERR_INVALID               ? EXIT_INVALID
+                                              : EXIT_IO;
         goto done;
     }
-    if (retdoc_open(doc, s.rvocab, &rd, &msg) != ERR_OK)
+    if (retdoc_open(ret.doc, s.rvocab, &rd, &msg) != ERR_OK)
         goto nomem;
     /* the rules as the return was made with them, but for those --rule
      * names, as build would take them; the thresholds are the defaults or
@@ -2321,7 +2311,7 @@ done:
     free(given);
     retdoc_free(rd);
     retdoc_free(rb);
-    xmlFreeDoc(doc);
+    retdoc_file_close(&ret);
     xmlFreeDoc(rebuilt); /* before the bytes it borrows */
     return_file_close(&rf);
     free(xml);

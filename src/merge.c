@@ -6,11 +6,15 @@
  * cadres each) and the sources — constant per unit — and the findings,
  * sorted within a fixed budget (below):
  *
- *   1. retdoc_load: the file as a hostile register would be read; a
- *      register given instead is named as such (build takes it).
- *   2. format version and generator before the schema, so that a newer
- *      return is refused for what it is rather than for its first
- *      unknown attribute; then retdoc_validate against return.xsd.
+ *   1. retdoc_load: the file as a hostile register would be read, and
+ *      validated against return.xsd in the same pass; a register given
+ *      instead is named as such (build takes it). The findings it lists
+ *      are copied to a scratch file in $TMPDIR as they are parsed, and
+ *      read from there: an input that lists every finding of a million
+ *      households costs no more memory than one that lists a thousand.
+ *   2. format version and generator before the schema's complaints, so
+ *      that a newer return is refused for what it is rather than for its
+ *      first unknown attribute.
  *   3. the campaign (all five fields) against the first input's;
  *      partial returns only with allow_partial; the rule severities it
  *      was made with against the first input's (a finding counted as an
@@ -38,6 +42,7 @@
  * (findsort.c: runs in a temporary file in $TMPDIR, read back merged);
  * held as a list they took 0.9 MB a dense community.
  */
+#define _GNU_SOURCE 1 /* fopencookie */
 #include "merge.h"
 
 #include <errno.h>
@@ -47,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/hash.h>
+#include <nettle/sha2.h>
 
 #include "buf.h"
 #include "findsort.h"
@@ -227,18 +233,33 @@ static void reported_check(merger *m, const char *path, retdoc_t *rd,
                path, unit_name(u), want, sum);
 }
 
-/* Whether BYTES, the input RD as read, are byte for byte the return
- * return_assemble writes from what merge read of it: its campaign,
- * sources, communities TS, findings and NL (its <notListed>), with its
- * cap, generator and severities SEV. Then every unit follows from its
- * communities (the units are written from them alone), which is what
- * self_check asks: a return canvass wrote, unedited, is checked at the
- * cost of writing it, not of a tree and a figure-by-figure walk. Any
- * other input (another layout, an older generator, an edit) is 0 and
- * gets that walk. -1 on no memory. */
+/* A stream's bytes into a SHA-256 (as_written). */
+typedef struct {
+    struct sha256_ctx sha;
+    uint64_t n;
+} digest_sink;
+
+static ssize_t digest_write(void *cookie, const char *b, size_t n)
+{
+    digest_sink *d = cookie;
+    sha256_update(&d->sha, n, (const uint8_t *)b);
+    d->n += n;
+    return (ssize_t)n;
+}
+
+/* Whether the input RD, read as F (the digest and length of its bytes),
+ * is byte for byte the return return_assemble writes from what merge read
+ * of it: its campaign, sources, communities TS, findings and NL (its
+ * <notListed>), with its cap, generator and severities SEV. Then every
+ * unit follows from its communities (the units are written from them
+ * alone), which is what self_check asks: a return canvass wrote, unedited,
+ * is checked at the cost of writing it (into a SHA-256, not memory: a
+ * return can list every finding), not of a tree and a figure-by-figure
+ * walk. Any other input (another layout, an older generator, an edit) is
+ * 0 and gets that walk. -1 on no memory. */
 static int as_written(merger *m, retdoc_t *rd, tally_t *const *ts, size_t nt,
                       const audit_opts *sev, const return_not_listed *nl,
-                      size_t nnl, const buf_t *bytes)
+                      size_t nnl, const retdoc_file *f)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
     const xmlNode *root = retdoc_root(rd);
@@ -246,8 +267,12 @@ static int as_written(merger *m, retdoc_t *rd, tally_t *const *ts, size_t nt,
     return_parts p;
     return_opts ro;
     unsigned long long cap;
-    char *msg = NULL, *xml = NULL, *gen;
+    cookie_io_functions_t io = {.write = digest_write};
+    digest_sink sink;
+    uint8_t sha[SHA256_DIGEST_SIZE];
+    char *msg = NULL, *gen;
     size_t i, len;
+    FILE *out;
     int same = -1;
 
     memset(&p, 0, sizeof p);
@@ -276,21 +301,27 @@ static int as_written(merger *m, retdoc_t *rd, tally_t *const *ts, size_t nt,
                           : SIZE_MAX;
     ro.generator = gen ? gen : "";
     ro.lang = NULL; /* the findings are its own text */
-    if (return_assemble(&p, &ro, &xml, &len, &msg) == ERR_OK)
-        same = len == bytes->len && !memcmp(xml, bytes->s, len);
+    sha256_init(&sink.sha);
+    sink.n = 0;
+    if ((out = fopencookie(&sink, "w", io))) {
+        error_code e = return_assemble_to(&p, &ro, out, &len, &msg);
+        if (!fclose(out) && e == ERR_OK) {
+            sha256_digest(&sink.sha, sizeof sha, sha);
+            same = sink.n == f->size && !memcmp(sha, f->sha256, sizeof sha);
+        }
+    }
     free(src);
-    free(xml);
     free(msg);
     return same;
 }
 
 /* Step 5: the input's units against those its communities make; and
  * where each unit's important opinions went against how many were
- * reported. BYTES: the input as read (as_written). */
+ * reported. F: the input as read (as_written). */
 static void self_check(merger *m, const char *path, retdoc_t *rd,
                        tally_t *const *ts, size_t nt, const audit_opts *sev,
                        const return_not_listed *nl, size_t nnl,
-                       const buf_t *bytes)
+                       const retdoc_file *f)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
     return_parts p;
@@ -302,7 +333,7 @@ static void self_check(merger *m, const char *path, retdoc_t *rd,
     size_t i, len;
     diffctx d;
 
-    switch (as_written(m, rd, ts, nt, sev, nl, nnl, bytes)) {
+    switch (as_written(m, rd, ts, nt, sev, nl, nnl, f)) {
     case 1: /* its units are its communities' */
         for (i = 0; i < retdoc_nunits(rd); i++)
             reported_check(m, path, rd, retdoc_unit_in_doc(rd, i));
@@ -379,8 +410,9 @@ static error_code take_finding(void *ud, const diag *d)
     return e;
 }
 
-/* Steps 3-5 for the valid return RD read from PATH as BYTES. */
-static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
+/* Steps 3-5 for the valid return RD read from PATH as F. */
+static void take(merger *m, const char *path, retdoc_t *rd,
+                 const retdoc_file *f)
 {
     const retdoc_campaign *c = retdoc_campaign_of(rd);
     const char *camp[5];
@@ -558,7 +590,7 @@ static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
     if (!m->nomem && m->res->nrefusals == refused)
         self_check(m, path, rd, mine, nmine, &sev,
                    m->nnot_listed > nl_first ? m->not_listed + nl_first : NULL,
-                   m->nnot_listed - nl_first, bytes);
+                   m->nnot_listed - nl_first, f);
     free(mine);
 }
 
@@ -566,16 +598,16 @@ static void take(merger *m, const char *path, retdoc_t *rd, const buf_t *bytes)
 static void read_one(merger *m, const char *path)
 {
     merge_result *r = m->res;
-    xmlDocPtr doc = NULL;
-    retdoc_kind kind;
+    retdoc_file rf;
     retdoc_t *rd = NULL;
     char *msg = NULL;
     const char *ver, *gen;
     long have[3], mine[3];
-    buf_t bytes = BUF_INIT;
-    error_code e = retdoc_load(path, &r->diags, &doc, &kind, &bytes);
+    error_code e =
+        retdoc_load(path, m->o->rschema, RETDOC_LOAD_LIST, &r->diags, &rf);
 
-    if (e == ERR_OPEN || e == ERR_NOT_REGULAR || e == ERR_READ) {
+    if (e == ERR_OPEN || e == ERR_NOT_REGULAR || e == ERR_READ ||
+        e == ERR_WRITE || e == ERR_NOSPACE) {
         r->io_failed = 1;
         goto done;
     }
@@ -583,7 +615,7 @@ static void read_one(merger *m, const char *path)
         m->nomem = 1;
         goto done;
     }
-    if (kind == RETDOC_KIND_REGISTER) {
+    if (rf.kind == RETDOC_KIND_REGISTER) {
         refuse(m,
                _("%s is a register, not a return: canvass build takes "
                  "registers (and writes return.xml); canvass merge takes "
@@ -594,9 +626,9 @@ static void read_one(merger *m, const char *path)
     if (e != ERR_OK)
         goto done; /* diagnostics given */
     {
-        xmlChar *v = xmlGetProp(xmlDocGetRootElement(doc), BAD_CAST "version");
-        xmlChar *g =
-            xmlGetProp(xmlDocGetRootElement(doc), BAD_CAST "generator");
+        xmlNodePtr root = xmlDocGetRootElement(rf.doc);
+        xmlChar *v = xmlGetProp(root, BAD_CAST "version");
+        xmlChar *g = xmlGetProp(root, BAD_CAST "generator");
         ver = v ? (const char *)v : "";
         gen = g ? (const char *)g : "";
         if (strcmp(ver, RETURN_FORMAT_VERSION))
@@ -622,21 +654,20 @@ static void read_one(merger *m, const char *path)
     }
     if (ver)
         goto done;
-    if ((e = retdoc_validate(doc, path, m->o->rschema, &r->diags)) != ERR_OK) {
-        if (e == ERR_NOMEM)
+    if (!rf.valid) { /* its version is ours: what the schema said */
+        if (diag_list_take(&r->diags, &rf.invalid) != ERR_OK)
             m->nomem = 1;
         goto done;
     }
-    if (retdoc_open(doc, m->o->rvocab, &rd, &msg) != ERR_OK) {
+    if (retdoc_open(rf.doc, m->o->rvocab, &rd, &msg) != ERR_OK) {
         m->nomem = 1;
         goto done;
     }
-    take(m, path, rd, &bytes);
+    take(m, path, rd, &rf);
 done:
-    buf_free(&bytes);
     free(msg);
     retdoc_free(rd);
-    xmlFreeDoc(doc);
+    retdoc_file_close(&rf);
 }
 
 /* Hands FN each finding of the sort CTX: (file, line) order. */

@@ -92,6 +92,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -436,6 +437,23 @@ int output_scratch_file(const char *name)
         unlink(path); /* gone when closed, whatever happens */
     free(path);
     return fd;
+}
+
+char *output_map(int fd, size_t len, size_t *span)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    void *base;
+    *span = (len / pg + 1) * pg;
+    base = mmap(NULL, *span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base != MAP_FAILED && len &&
+        mmap(base, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) ==
+            MAP_FAILED) {
+        int err = errno;
+        munmap(base, *span);
+        errno = err;
+        base = MAP_FAILED;
+    }
+    return base == MAP_FAILED ? NULL : base;
 }
 
 /* ---- the inputs --------------------------------------------------------- */

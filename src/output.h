@@ -130,6 +130,13 @@ const char *output_tmpdir(void);
  * merge's sort of findings (findsort.c). */
 int output_scratch_file(const char *name);
 
+/* The LEN bytes of the file FD mapped read-only, then zeros to the end of
+ * a page (as a string in memory has its NUL): the mapping, *SPAN long, to
+ * munmap; NULL (errno) when it cannot be made. For a file of our own
+ * that nobody else writes (build's return.xml, a loaded return's copy of
+ * its list). */
+char *output_map(int fd, size_t len, size_t *span);
+
 /* A stream that discards everything written to it (fclose it), or NULL.
  * libxlsxwriter 1.1.4 prints "[ERROR]..." lines naming temporary files on
  * stdio's stderr and offers no hook: main.c points stderr at this sink

@@ -25,7 +25,15 @@
  * internalSubset callback (before an entity could be declared, let alone
  * expanded), a 4 MB bound on one unparsed construct, a cut file named as
  * such. The tree is built by libxml2's own SAX2 handlers, without the
- * indentation (XML_PARSE_NOBLANKS).
+ * indentation (XML_PARSE_NOBLANKS), behind the return schema's SAX plug
+ * (validated in the same pass: no tree holds the whole return), and is
+ * lean: as each listed finding closes it leaves the tree, written by
+ * libxml2's serializer (without its namespace) to a scratch file in
+ * $TMPDIR, or dropped when the caller has no use for the list (verify).
+ * The scratch file is then mapped as build's own return is (output_map),
+ * so a return listing every finding of a million households is read in
+ * the memory of one listing a thousand (a 58 MB return: 607 MB for
+ * merge before, 40 MB). A root that is not a return stops the parse.
  *
  * Why one file: reading a return is one job whoever does it — the
  * renderers walking units, merge and verify comparing them, and loading a
@@ -51,8 +59,9 @@
  * build's return when it lists every finding, hundreds of MB) has its
  * pages let go every 4 MiB behind a walk of the list (retdoc_let_go), and
  * its length is taken from the count return_parse made (the doc's psvi)
- * rather than walked again at each retdoc_open. Other documents
- * (retdoc_load, a test's) are read from their nodes.
+ * rather than walked again at each retdoc_open; so is a loaded return's
+ * (retdoc_load), over the copy of its list. Other documents (a test's)
+ * are read from their nodes.
  *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is
@@ -76,10 +85,12 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <nettle/sha2.h>
 
 #include "buf.h"
 #include "i18n.h"
 #include "input.h"
+#include "output.h"
 
 #define REGISTER_NS "urn:canvass:register:1"
 #define LOAD_CHUNK 65536
@@ -1010,6 +1021,19 @@ typedef struct {
     unsigned held_line, held_col;
     char held[256];
     size_t n_held;
+    /* validation (the schema's SAX plug, in the same pass) */
+    diag_list *invalid;
+    size_t ninvalid;
+    /* the root, met: what it is (a root not a return stops the parse) */
+    int rooted;
+    retdoc_kind kind;
+    /* the list: each finding re-serialized into LIST (NULL: dropped) */
+    FILE *list;
+    xmlBufferPtr dump;
+    size_t nlisted;
+    uint64_t list_len;
+    int list_errno; /* a write to LIST failed */
+    int stray;      /* libxml2 raised an error outside the parser */
 } load_state;
 
 static void load_report(load_state *l, unsigned line, unsigned col,
@@ -1130,36 +1154,216 @@ static void load_io(const char *path, diag_list *diags, const char *what,
     diag_list_add(diags, &d);
 }
 
-static retdoc_kind root_kind(const xmlNode *root)
+static retdoc_kind root_kind(const xmlChar *name, const xmlChar *uri)
 {
-    const char *ns =
-        root && root->ns && root->ns->href ? (const char *)root->ns->href : "";
-    if (!root)
-        return RETDOC_KIND_NONE;
-    if (!strcmp((const char *)root->name, RETDOC_RETURN) &&
-        !strcmp(ns, RETURN_NS))
+    const char *ns = uri ? (const char *)uri : "";
+    if (!strcmp((const char *)name, RETDOC_RETURN) && !strcmp(ns, RETURN_NS))
         return RETDOC_KIND_RETURN;
-    if (!strcmp((const char *)root->name, "register") &&
-        !strcmp(ns, REGISTER_NS))
+    if (!strcmp((const char *)name, "register") && !strcmp(ns, REGISTER_NS))
         return RETDOC_KIND_REGISTER;
     return RETDOC_KIND_OTHER;
 }
 
-error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
-                       retdoc_kind *kind, buf_t *keep)
+/* The schema's complaints, kept apart (retdoc_file.invalid), located where
+ * the parser is: the plug validates as it parses. */
+static void load_invalid(void *ud, xmlErrorPtr e)
+{
+    load_state *l = ud;
+    char raw[400], msg[512];
+    diag d = {0};
+    if (!e || l->ninvalid++ >= MAX_LOAD_DIAGS)
+        return;
+    snprintf(raw, sizeof raw, "%s", e->message ? e->message : _("not valid"));
+    one_line(raw);
+    snprintf(msg, sizeof msg, _("%s (libxml2's words, not rewritten)"), raw);
+    d.file = (char *)l->path;
+    d.line = e->line > 0 ? (unsigned)e->line : load_line(l);
+    d.col = 1;
+    d.severity = DIAG_ERROR;
+    d.rule = "schema";
+    d.message = msg;
+    if (diag_list_add(l->invalid, &d) != ERR_OK)
+        l->nomem = 1;
+}
+
+/* Errors libxml2 raises outside the parser and the validator (its
+ * decoder; the validator's "Unimplemented block" at a cut file) go to
+ * per-thread handlers, by default to stderr: while a return is read they
+ * come here, printed nowhere, and the return is not accepted. */
+static void load_stray(void *ud, xmlErrorPtr e)
+{
+    if (!e || e->level != XML_ERR_WARNING)
+        ((load_state *)ud)->stray = 1;
+}
+
+static void load_stray_generic(void *ud, const char *fmt, ...)
+{
+    (void)fmt;
+    ((load_state *)ud)->stray = 1;
+}
+
+static void load_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
+                       const xmlChar *uri, int nns, const xmlChar **ns,
+                       int nattr, int ndef, const xmlChar **attrs)
+{
+    xmlParserCtxtPtr c = ctx;
+    load_state *l = c->_private;
+    if (!l->rooted) {
+        l->rooted = 1;
+        /* a register, or anything else: nothing more of it is read */
+        if ((l->kind = root_kind(name, uri)) != RETDOC_KIND_RETURN) {
+            xmlStopParser(c);
+            return;
+        }
+    }
+    xmlSAX2StartElementNs(ctx, name, prefix, uri, nns, ns, nattr, ndef, attrs);
+}
+
+/* N, just closed, is a <finding> of the root's <findings>. */
+static int is_listed(const xmlNode *n)
+{
+    const xmlNode *p = n ? n->parent : NULL;
+    return p && p->parent && p->parent->parent &&
+           p->parent->parent->type == XML_DOCUMENT_NODE && n->ns && p->ns &&
+           !strcmp((const char *)n->name, RETDOC_FINDING) &&
+           !strcmp((const char *)p->name, RETDOC_FINDINGS) &&
+           !strcmp((const char *)n->ns->href, RETURN_NS) &&
+           !strcmp((const char *)p->ns->href, RETURN_NS);
+}
+
+/* The finding N, whole, leaves the tree: written to the list's copy as
+ * markup of its own (no namespace: retdoc_finding_at reads its name, its
+ * attributes and its text), one after the other, or dropped. */
+static void load_finding(load_state *l, xmlNodePtr n)
+{
+    /* its text as one text node, as retdoc_text reads it (CDATA and text
+     * joined, comments left out): the copy's markup then holds no '<'
+     * but its tags' */
+    if (n->children &&
+        (n->children->next || n->children->type != XML_TEXT_NODE)) {
+        xmlChar *text = xmlNodeGetContent(n);
+        while (n->children) {
+            xmlNodePtr c = n->children;
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+        if (text && *text)
+            xmlNodeAddContent(n, text);
+        if (!text || (*text && !n->children)) {
+            l->nomem = 1;
+            xmlStopParser(l->ctxt);
+        }
+        xmlFree(text);
+    }
+    if (l->list && !l->list_errno && !l->nomem) {
+        xmlBufferEmpty(l->dump);
+        n->ns = NULL; /* its prefix, if the file gave it one */
+        if (xmlNodeDump(l->dump, n->doc, n, 0, 0) < 0 ||
+            xmlBufferAdd(l->dump, BAD_CAST "\n", 1) != 0) {
+            l->nomem = 1;
+            xmlStopParser(l->ctxt);
+        } else if (fwrite(xmlBufferContent(l->dump), 1,
+                          (size_t)xmlBufferLength(l->dump),
+                          l->list) != (size_t)xmlBufferLength(l->dump)) {
+            l->list_errno = errno ? errno : EIO;
+            xmlStopParser(l->ctxt);
+        } else {
+            l->list_len += (uint64_t)xmlBufferLength(l->dump);
+            l->nlisted++;
+        }
+    }
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+    /* the text last made was the finding's: no concatenation to it */
+    l->ctxt->nodelen = l->ctxt->nodemem = 0;
+}
+
+static void load_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
+                     const xmlChar *uri)
+{
+    xmlParserCtxtPtr c = ctx;
+    xmlNodePtr n = c->node;
+    int listed = is_listed(n);
+    xmlSAX2EndElementNs(ctx, name, prefix, uri);
+    if (listed && c->node == n->parent)
+        load_finding(c->_private, n);
+}
+
+/* The list's copy in F, from L's parse (written and closed), mapped, and
+ * the tree made lean over it (retdoc.h). Without one, a lean tree listing
+ * none. */
+static error_code load_lean(load_state *l, retdoc_file *f)
+{
+    xmlNodePtr root = xmlDocGetRootElement(f->doc);
+    xmlNodePtr fs = (xmlNodePtr)retdoc_child(root, RETDOC_FINDINGS);
+    f->doc->_private = RETDOC_LEAN;
+    f->doc->psvi = (void *)(uintptr_t)(l->nlisted + 1);
+    root->psvi = NULL;
+    if (fs)
+        fs->psvi = NULL;
+    if (f->fd < 0) /* dropped */
+        return ERR_OK;
+    if (l->list_len > SIZE_MAX / 2 ||
+        !(f->map = output_map(f->fd, (size_t)l->list_len, &f->span)))
+        return ERR_READ;
+    f->doc->_private = RETDOC_LEAN_MAPPED;
+    root->psvi = f->map + l->list_len;
+    if (fs && l->nlisted)
+        fs->psvi = f->map;
+    return ERR_OK;
+}
+
+/* Opens the list's copy: F->fd and L->list. */
+static error_code list_open(load_state *l, retdoc_file *f)
+{
+    int fd2 = -1;
+    if ((f->fd = output_scratch_file("return")) < 0 || (fd2 = dup(f->fd)) < 0 ||
+        !(l->list = fdopen(fd2, "w"))) {
+        l->list_errno = errno ? errno : EIO;
+        if (fd2 >= 0)
+            close(fd2);
+        return ERR_WRITE;
+    }
+    return (l->dump = xmlBufferCreate()) ? ERR_OK : ERR_NOMEM;
+}
+
+/* Says that the list's copy in output_tmpdir() failed (ERRNO): "io" at
+ * PATH; ERR_NOSPACE or ERR_WRITE. */
+static error_code list_failed(load_state *l, int err)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             _("cannot copy the findings the return lists into %s: %s; set "
+               "TMPDIR to a folder with room"),
+             output_tmpdir(), strerror(err));
+    load_io(l->path, l->diags, msg, 0);
+    return err == ENOSPC || err == EDQUOT ? ERR_NOSPACE : ERR_WRITE;
+}
+
+error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
+                       diag_list *diags, retdoc_file *f)
 {
     xmlSAXHandler sax;
+    xmlSchemaValidCtxtPtr vc = NULL;
+    xmlSchemaSAXPlugPtr plug = NULL;
+    xmlStructuredErrorFunc old_serror = xmlStructuredError;
+    void *old_sctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_gctx = xmlGenericErrorContext;
+    struct sha256_ctx sha;
     load_state l;
     input_why why;
     unsigned char *buf = NULL;
     error_code rc = ERR_OK;
     int fd, err, first = 1;
 
-    *doc = NULL;
-    *kind = RETDOC_KIND_NONE;
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
+    sha256_init(&sha);
     memset(&l, 0, sizeof l);
     l.path = path;
     l.diags = diags;
+    l.invalid = &f->invalid;
     if ((rc = input_open(path, &fd, NULL, &why, &err)) != ERR_OK) {
         load_io(
             path, diags,
@@ -1172,15 +1376,25 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
             err);
         return rc;
     }
-    if (!(buf = malloc(LOAD_CHUNK))) {
-        close(fd);
-        return ERR_NOMEM;
+    if (!(buf = malloc(LOAD_CHUNK)) || !(vc = xmlSchemaNewValidCtxt(schema))) {
+        rc = ERR_NOMEM;
+        goto done;
     }
+    if ((flags & RETDOC_LOAD_LIST) && (rc = list_open(&l, f)) != ERR_OK) {
+        if (rc == ERR_WRITE)
+            rc = list_failed(&l, l.list_errno);
+        goto done;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, load_invalid, &l);
+    xmlSetStructuredErrorFunc(&l, load_stray);
+    xmlSetGenericErrorFunc(&l, load_stray_generic);
     memset(&sax, 0, sizeof sax);
     xmlSAXVersion(&sax, 2);
     sax.internalSubset = load_internal_subset;
     sax.externalSubset = NULL;
     sax.serror = load_error;
+    sax.startElementNs = load_start;
+    sax.endElementNs = load_end;
     for (;;) {
         ssize_t n = input_read(fd, buf, LOAD_CHUNK);
         size_t got = n > 0 ? (size_t)n : 0;
@@ -1189,13 +1403,8 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
             rc = ERR_READ;
             goto done;
         }
-        if (keep && got) {
-            buf_add(keep, (const char *)buf, got);
-            if (buf_error(keep) != ERR_OK) {
-                rc = ERR_NOMEM;
-                goto done;
-            }
-        }
+        sha256_update(&sha, got, buf);
+        f->size += got;
         if (first) {
             first = 0;
             if (!got) {
@@ -1214,11 +1423,22 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
              * without it the tree is half the size */
             xmlCtxtUseOptions(l.ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
                                           XML_PARSE_NOBLANKS);
+            /* validated as it is read: the plug wraps the parser's own
+             * handler (its user data the parser, for the tree builder),
+             * and is taken off before the parser is freed */
+            if (!(plug =
+                      xmlSchemaSAXPlug(vc, &l.ctxt->sax, &l.ctxt->userData))) {
+                rc = ERR_NOMEM;
+                goto done;
+            }
+            l.ctxt->sax->serror = load_error; /* the plug's handler */
             if (got > 4)
                 xmlParseChunk(l.ctxt, (const char *)buf + 4, (int)got - 4, 0);
         } else if (got) {
             xmlParseChunk(l.ctxt, (const char *)buf, (int)got, 0);
         }
+        if (l.rooted && l.kind != RETDOC_KIND_RETURN)
+            break; /* a register, or another document */
         if (!l.fatal && l.ctxt->input &&
             (size_t)(l.ctxt->input->end - l.ctxt->input->cur) > PENDING_MAX)
             load_refuse(&l,
@@ -1229,7 +1449,9 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         if (l.fatal || got < LOAD_CHUNK)
             break;
     }
-    if (l.ctxt && !l.fatal) {
+    f->kind = l.rooted ? l.kind : RETDOC_KIND_NONE;
+    if (l.ctxt && !l.fatal && f->kind != RETDOC_KIND_REGISTER &&
+        f->kind != RETDOC_KIND_OTHER) {
         unsigned line = load_line(&l), col = load_col(&l);
         l.holding = 1;
         xmlParseChunk(l.ctxt, NULL, 0, 1);
@@ -1248,31 +1470,67 @@ error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
         rc = ERR_NOMEM;
         goto done;
     }
-    if (!l.ctxt || !l.ctxt->wellFormed || l.fatal || l.listed) {
+    if (l.list_errno) {
+        rc = list_failed(&l, l.list_errno);
+        goto done;
+    }
+    if (f->kind == RETDOC_KIND_REGISTER) {
+        rc = ERR_INVALID;
+        goto done;
+    }
+    if (f->kind == RETDOC_KIND_OTHER) {
+        load_report(&l, load_line(&l), 1,
+                    _("not a canvass return: the root element must be "
+                      "<return xmlns=\"urn:canvass:return:1\">"));
+        rc = ERR_INVALID;
+        goto done;
+    }
+    if (!l.ctxt || !l.ctxt->wellFormed || l.fatal || l.listed ||
+        !l.ctxt->myDoc) {
         if (!l.listed)
             load_report(&l, load_line(&l), load_col(&l), "not well-formed XML");
         rc = ERR_INVALID;
         goto done;
     }
-    *kind = root_kind(xmlDocGetRootElement(l.ctxt->myDoc));
-    if (*kind != RETDOC_KIND_RETURN) {
-        rc = ERR_INVALID;
-        if (*kind == RETDOC_KIND_OTHER)
-            load_report(
-                &l, (unsigned)xmlGetLineNo(xmlDocGetRootElement(l.ctxt->myDoc)),
-                1,
-                _("not a canvass return: the root element must be "
-                  "<return xmlns=\"urn:canvass:return:1\">"));
+    if (l.list && fclose(l.list) != 0) {
+        l.list = NULL;
+        rc = list_failed(&l, errno ? errno : EIO);
         goto done;
     }
-    *doc = l.ctxt->myDoc;
+    l.list = NULL;
+    f->doc = l.ctxt->myDoc;
     l.ctxt->myDoc = NULL;
+    f->valid = xmlSchemaIsValid(vc) == 1 && !l.stray;
+    if (!f->valid && !l.ninvalid) {
+        diag d = {0};
+        d.file = (char *)path;
+        d.line = 1;
+        d.col = 1;
+        d.rule = "schema";
+        d.message = _("the return is not valid against return.xsd");
+        if (diag_list_add(&f->invalid, &d) != ERR_OK) {
+            rc = ERR_NOMEM;
+            goto done;
+        }
+    }
+    if ((rc = load_lean(&l, f)) == ERR_READ)
+        load_io(path, diags, _("cannot read the copy of the return's findings"),
+                errno);
 done:
+    xmlSetStructuredErrorFunc(old_sctx, old_serror);
+    xmlSetGenericErrorFunc(old_gctx, old_generic);
+    sha256_digest(&sha, sizeof f->sha256, f->sha256);
+    if (plug)
+        xmlSchemaSAXUnplug(plug);
     if (l.ctxt) {
         xmlFreeDoc(l.ctxt->myDoc);
         l.ctxt->myDoc = NULL;
         xmlFreeParserCtxt(l.ctxt);
     }
+    if (l.list)
+        fclose(l.list);
+    xmlBufferFree(l.dump);
+    xmlSchemaFreeValidCtxt(vc);
     if (l.nomem && rc == ERR_OK)
         rc = ERR_NOMEM;
     free(buf);
@@ -1280,63 +1538,15 @@ done:
     return rc;
 }
 
-typedef struct {
-    const char *path;
-    diag_list *diags;
-    size_t listed;
-    int nomem;
-} valid_state;
-
-static void valid_error(void *ud, xmlErrorPtr e)
+void retdoc_file_close(retdoc_file *f)
 {
-    valid_state *v = ud;
-    char raw[400], msg[512];
-    diag d = {0};
-    if (!e || v->listed++ >= MAX_LOAD_DIAGS)
-        return;
-    snprintf(raw, sizeof raw, "%s", e->message ? e->message : _("not valid"));
-    one_line(raw);
-    snprintf(msg, sizeof msg, _("%s (libxml2's words, not rewritten)"), raw);
-    d.file = (char *)v->path;
-    d.line = e->node ? (unsigned)xmlGetLineNo(e->node)
-                     : (e->line > 0 ? (unsigned)e->line : 0);
-    d.col = 1;
-    d.severity = DIAG_ERROR;
-    d.rule = "schema";
-    d.message = msg;
-    if (diag_list_add(v->diags, &d) != ERR_OK)
-        v->nomem = 1;
-}
-
-error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
-                           diag_list *diags)
-{
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-    valid_state v;
-    int rc;
-
-    if (!vc)
-        return ERR_NOMEM;
-    memset(&v, 0, sizeof v);
-    v.path = path;
-    v.diags = diags;
-    xmlSchemaSetValidStructuredErrors(vc, valid_error, &v);
-    rc = xmlSchemaValidateDoc(vc, doc);
-    xmlSchemaFreeValidCtxt(vc);
-    if (v.nomem)
-        return ERR_NOMEM;
-    if (rc || v.listed) {
-        if (!v.listed) {
-            diag d = {0};
-            d.file = (char *)path;
-            d.line = 1;
-            d.col = 1;
-            d.rule = "schema";
-            d.message = _("the return is not valid against return.xsd");
-            if (diag_list_add(diags, &d) != ERR_OK)
-                return ERR_NOMEM;
-        }
-        return ERR_INVALID;
-    }
-    return ERR_OK;
+    xmlFreeDoc(f->doc); /* before the bytes it borrows */
+    f->doc = NULL;
+    if (f->map)
+        munmap(f->map, f->span);
+    f->map = NULL;
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+    diag_list_clear(&f->invalid);
 }

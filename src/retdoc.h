@@ -23,6 +23,7 @@
 #define CANVASS_RETDOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include "buf.h"
@@ -244,26 +245,46 @@ typedef enum {
     RETDOC_KIND_OTHER     /* anything else */
 } retdoc_kind;
 
-/* Reads the file PATH into *DOC (caller frees with xmlFreeDoc), as
- * carefully as a register is read: the file is opened by us (regular
- * files only), parsed in chunks with XML_PARSE_NONET only (no entity
- * substitution, no DTD loading, no XInclude, no XML_PARSE_HUGE), a
- * DOCTYPE is refused before anything in it is used, a single construct
- * larger than 4 MB stops the parse, and a file cut short says so. *KIND
- * says what the root is (a register is reported, not parsed further).
- * Problems go to DIAGS as located diagnostics (rule "schema", or "io"
- * when the file cannot be read). Returns ERR_OK with *DOC set when the
- * file is a well-formed return; ERR_INVALID when it is not (diagnostics
- * given); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ; ERR_NOMEM. Schema validity
- * is retdoc_validate's. KEEP (may be NULL) gets the bytes read appended
- * (merge compares them with the return it would write). */
-error_code retdoc_load(const char *path, diag_list *diags, xmlDocPtr *doc,
-                       retdoc_kind *kind, buf_t *keep);
+/* A return read by retdoc_load; retdoc_file_close releases it. */
+typedef struct {
+    /* the tree, lean (RETDOC_LEAN, or RETDOC_LEAN_MAPPED over the list's
+     * copy): NULL unless the file is a well-formed return */
+    xmlDocPtr doc;
+    retdoc_kind kind;   /* what the root is */
+    int valid;          /* against the schema given */
+    diag_list invalid;  /* why not, PATH:line:col, for the caller to give */
+    uint8_t sha256[32]; /* of the bytes read, and their number */
+    uint64_t size;
+    int fd;      /* the list's copy (RETDOC_LOAD_LIST): a scratch file... */
+    char *map;   /* ...mapped read-only, zeros to a page's end */
+    size_t span; /* the mapping's length */
+} retdoc_file;
 
-/* Validates DOC (read from PATH) against the return schema SCHEMA; every
- * problem goes to DIAGS as PATH:line:col. ERR_OK when valid, ERR_INVALID,
- * ERR_NOMEM. */
-error_code retdoc_validate(xmlDocPtr doc, const char *path, xmlSchemaPtr schema,
-                           diag_list *diags);
+#define RETDOC_LOAD_LIST 1u /* keep the listed findings (else dropped) */
+
+/* Reads the file PATH into F, as carefully as a register is read: the file
+ * is opened by us (regular files only), parsed in chunks with
+ * XML_PARSE_NONET only (no entity substitution, no DTD loading, no
+ * XInclude, no XML_PARSE_HUGE), a DOCTYPE is refused before anything in
+ * it is used, a single construct larger than 4 MB stops the parse, and a
+ * file cut short says so; a root that is not a return stops it (F->kind
+ * says what it is). The same pass validates it against SCHEMA (F->valid,
+ * its problems in F->invalid: merge says first that a return is of
+ * another version). Memory does not grow with the findings it lists: the
+ * tree is lean (RETDOC_LEAN), each finding dropped once parsed, or with
+ * RETDOC_LOAD_LIST in FLAGS written (re-serialized, one after the other)
+ * to an unlinked scratch file in output_tmpdir(), mapped when the file is
+ * read (RETDOC_LEAN_MAPPED); without it the document lists none.
+ * Problems go to DIAGS as located diagnostics (rule "schema", or "io"
+ * when the file cannot be read or the copy written). Returns ERR_OK with
+ * F->doc set when the file is a well-formed return; ERR_INVALID when it is
+ * not (diagnostics given); ERR_OPEN/ERR_NOT_REGULAR/ERR_READ; ERR_WRITE
+ * or ERR_NOSPACE (the copy; said); ERR_NOMEM. F is to be closed
+ * whatever is returned. */
+error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
+                       diag_list *diags, retdoc_file *f);
+
+/* Frees F's tree, then its list's copy and F->invalid; no-op when empty. */
+void retdoc_file_close(retdoc_file *f);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * fuzz_return.c — libFuzzer target: return.xml bytes → canvass merge, in
- * memory (retdoc_load, retdoc_validate, the add-up checks, tally_read_unit,
+ * memory (retdoc_load validating as it reads and copying the list to
+ * $TMPDIR, the add-up checks, tally_read_unit,
  * return_assemble), the path `canvass merge --allow-partial` takes up to
  * the merged return document.
  *
