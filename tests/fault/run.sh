@@ -570,11 +570,30 @@ if [ "$(id -u)" = 0 ]; then
         expect_rc fullv 3 "verify with TMPDIR on a full disk"
         err_has fullv "the rebuilt return cannot be written there" "stderr says where and why"
         check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/fullv.err")" = 1
-        # merge sorts the findings it lists in runs in $TMPDIR past its
-        # budget (1 KiB here): a full one, for a return of 2.8 MB
+        # merge copies the findings an input lists to a scratch file in
+        # $TMPDIR as it reads it (retdoc_load): a full one, for a list of
+        # 400 KB
         cv fullms0 build --formats xml -o "$work/fullms-ret" "$work/full-big.xml"
+        TMPDIR=$work/full "$bin" merge --formats xml -o "$work/fullm-out" \
+            "$work/fullms-ret/return.xml" >"$work/fullml.out" 2>"$work/fullml.err"
+        rc=$?
+        sanitizer fullml
+        expect_rc fullml 3 "merge with TMPDIR on a full disk, the list of its input to copy there"
+        err_has fullml "cannot copy the findings the return lists into $work/full: No space left on device; set TMPDIR" \
+            "stderr says which input, where, why and what to do"
+        check "one canvass line about it, and nothing written" \
+            test "$(grep -c '^canvass: ' "$work/fullml.err")" = 1 -a ! -e "$work/fullm-out"
+        # and sorts the findings it lists in runs in $TMPDIR past its
+        # budget (1 KiB here): room for the copy of a list of 30 a rule
+        # (a page over it), not for the runs
+        cv fullms1 build --formats xml --max-findings 30 -o "$work/fullms-30" "$work/full-big.xml"
+        copy=$(grep '<finding ' "$work/fullms-30/return.xml" | sed 's/^ *//' | wc -c)
+        rm -f "$work/full/filler"
+        free=$(df -k --output=avail "$work/full" | tail -n 1)
+        dd if=/dev/zero of="$work/full/filler" bs=1k \
+            count=$((free - (copy / 4096 + 2) * 4)) 2>/dev/null
         TMPDIR=$work/full CANVASS_SORT_BUDGET=1024 "$bin" merge --formats xml \
-            -o "$work/fullm-out" "$work/fullms-ret/return.xml" \
+            -o "$work/fullm-out" "$work/fullms-30/return.xml" \
             >"$work/fullms.out" 2>"$work/fullms.err"
         rc=$?
         sanitizer fullms
@@ -582,6 +601,9 @@ if [ "$(id -u)" = 0 ]; then
         err_has fullms "cannot write the findings to sort to a temporary file in" "stderr says which file"
         check "one canvass line about it, and nothing written" \
             test "$(grep -c '^canvass: ' "$work/fullms.err")" = 1 -a ! -e "$work/fullm-out"
+        rm -f "$work/full/filler"
+        free=$(df -k --output=avail "$work/full" | tail -n 1)
+        dd if=/dev/zero of="$work/full/filler" bs=1k count=$((free - 16)) 2>/dev/null
         # merge writes its return to such a file always
         cv full2m merge --formats xml -o "$work/full/out" "$work/refB/return.xml"
         expect_rc full2m 3 "merge's return on a full disk"
