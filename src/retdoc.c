@@ -117,7 +117,7 @@ typedef struct {
     int depth, elements, stray;
 } lean_reader;
 
-const char retdoc_lean_mark[2] = {1, 2};
+const char retdoc_lean_mark[3] = {1, 2, 3};
 
 /* What a walk of mapped bytes reads before it lets go of what it passed. */
 #define LET_GO_EVERY ((size_t)4 << 20)
@@ -150,6 +150,7 @@ struct retdoc {
     int oom;
     int lean;        /* the document is lean (RETDOC_LEAN): findings are... */
     int mapped;      /* ...(RETDOC_LEAN_MAPPED: in a mapping, let go of) */
+    int records;     /* ...records (RETDOC_LEAN_RECORDS, mapped too) */
     int bad;         /* ...parsed from their markup, and one could not be */
     lean_reader *fr; /* that parser, made at the first finding read */
 };
@@ -356,7 +357,8 @@ error_code retdoc_open(const xmlDoc *doc, const vocab_t *levels, retdoc_t **out,
     if (!(rd = calloc(1, sizeof *rd)))
         return error_set(msg, ERR_NOMEM, _("out of memory"));
     rd->root = doc ? xmlDocGetRootElement(doc) : NULL;
-    rd->mapped = doc && doc->_private == RETDOC_LEAN_MAPPED;
+    rd->records = doc && doc->_private == RETDOC_LEAN_RECORDS;
+    rd->mapped = doc && (doc->_private == RETDOC_LEAN_MAPPED || rd->records);
     rd->lean = doc && (doc->_private == RETDOC_LEAN || rd->mapped);
     if (!is_elem(rd->root, RETDOC_RETURN)) {
         retdoc_free(rd);
@@ -729,11 +731,92 @@ static int lean_finding(retdoc_t *rd, size_t i, retdoc_finding *f)
     return 0;
 }
 
+/* A record of the list of a loaded return (retdoc_load): its length (a
+ * uint32_t: the bytes after it), which of lean_names it has (a uint16_t,
+ * bit k for the k-th), then those values and the message, each ended by
+ * a NUL (an absent value as an empty one): read in place, no parse. */
+#define RECORD_HEAD (sizeof(uint32_t) + sizeof(uint16_t))
+
+/* F from the I-th record; as lean_finding. */
+static int record_finding(retdoc_t *rd, size_t i, retdoc_finding *f)
+{
+    lean_reader *r = rd->fr;
+    const char *v[LEAN_N + 1], *a, *p, *z;
+    uint32_t len;
+    uint16_t has;
+    size_t k;
+
+    if (!r) {
+        if (!(r = calloc(1, sizeof *r))) {
+            rd->oom = 1;
+            return -1;
+        }
+        r->next = SIZE_MAX;
+        rd->fr = r;
+    }
+    if (i != r->next) { /* from the first, by the lengths */
+        for (a = rd->lean_first, k = 0; a && k < i; k++) {
+            if ((size_t)(rd->lean_end - a) < RECORD_HEAD) {
+                a = NULL;
+                break;
+            }
+            memcpy(&len, a, sizeof len);
+            a += sizeof len + len;
+        }
+        r->at = a;
+    }
+    r->next = SIZE_MAX;
+    if (!(a = r->at) || a > rd->lean_end ||
+        (size_t)(rd->lean_end - a) < RECORD_HEAD) {
+        rd->bad = 1;
+        return -1;
+    }
+    memcpy(&len, a, sizeof len);
+    memcpy(&has, a + sizeof len, sizeof has);
+    p = a + RECORD_HEAD;
+    z = a + sizeof len + len;
+    if (len < sizeof has || z > rd->lean_end) {
+        rd->bad = 1;
+        return -1;
+    }
+    for (k = 0; k <= LEAN_N; k++) {
+        const char *e = p < z ? memchr(p, 0, (size_t)(z - p)) : NULL;
+        if (!e) {
+            rd->bad = 1;
+            return -1;
+        }
+        v[k] = k == LEAN_N || (has >> k & 1) ? p : NULL;
+        p = e + 1;
+    }
+    r->next = i + 1;
+    r->at = z;
+    if (!r->kept || r->kept > a)
+        r->kept = a;
+    else if ((size_t)(a - r->kept) >= LET_GO_EVERY) {
+        retdoc_let_go(r->kept, a);
+        r->kept = a;
+    }
+    f->file = v[0] ? v[0] : "";
+    f->rule = v[1] ? v[1] : "";
+    f->severity = v[2] ? v[2] : "";
+    f->community = v[3];
+    f->household = v[4];
+    f->visit = v[5];
+    f->item = v[6];
+    f->cadre = v[7];
+    f->line = v[8] ? strtoull(v[8], NULL, 10) : 0;
+    f->col = v[9] ? strtoull(v[9], NULL, 10) : 0;
+    f->message = v[LEAN_N];
+    return 0;
+}
+
 int retdoc_finding_at(retdoc_t *rd, size_t i, retdoc_finding *f)
 {
     const xmlNode *n;
     if (i >= rd->nfindings)
         return -1;
+    if (rd->records)
+        return record_finding(rd, i, f);
     if (rd->lean)
         return lean_finding(rd, i, f);
     n = rd->findings[i];
@@ -1029,7 +1112,7 @@ typedef struct {
     retdoc_kind kind;
     /* the list: each finding re-serialized into LIST (NULL: dropped) */
     FILE *list;
-    xmlBufferPtr dump;
+    buf_t dump;
     size_t nlisted;
     uint64_t list_len;
     int list_errno; /* a write to LIST failed */
@@ -1231,44 +1314,71 @@ static int is_listed(const xmlNode *n)
            !strcmp((const char *)p->ns->href, RETURN_NS);
 }
 
-/* The finding N, whole, leaves the tree: written to the list's copy as
- * markup of its own (no namespace: retdoc_finding_at reads its name, its
- * attributes and its text), one after the other, or dropped. */
+/* Appends the value V of the attribute or element N (its one text node,
+ * or its text joined: text and CDATA, not comments) and a NUL; -1 on no
+ * memory. */
+static int record_value(buf_t *b, const xmlNode *n)
+{
+    const xmlNode *t = n->children;
+    xmlChar *v;
+    if (!t || (t->type == XML_TEXT_NODE && !t->next)) {
+        buf_puts(b, t && t->content ? (const char *)t->content : "");
+        buf_add(b, "", 1);
+        return 0;
+    }
+    if (!(v = xmlNodeGetContent(n)))
+        return -1;
+    buf_puts(b, (const char *)v);
+    buf_add(b, "", 1);
+    xmlFree(v);
+    return 0;
+}
+
+/* N's record (see record_finding) into B, emptied first; -1 on no memory.
+ * An attribute of another namespace, or not one of lean_names, is left
+ * out: such a return is not valid, and is refused. */
+static int finding_record(buf_t *b, const xmlNode *n)
+{
+    const xmlAttr *at[LEAN_N] = {0}, *a;
+    uint32_t len;
+    uint16_t has = 0;
+    size_t k;
+
+    buf_truncate(b, 0);
+    for (a = n->properties; a; a = a->next)
+        for (k = 0; k < LEAN_N && !a->ns; k++)
+            if (!strcmp((const char *)a->name, lean_names[k])) {
+                at[k] = a;
+                has |= (uint16_t)(1u << k);
+                break;
+            }
+    buf_add(b, "\0\0\0\0", sizeof len);
+    buf_add(b, (const char *)&has, sizeof has);
+    for (k = 0; k < LEAN_N; k++)
+        if (at[k] ? record_value(b, (const xmlNode *)at[k]) < 0
+                  : (buf_add(b, "", 1), 0))
+            return -1;
+    if (record_value(b, n) < 0 || buf_error(b) != ERR_OK ||
+        b->len - sizeof len > UINT32_MAX)
+        return -1;
+    len = (uint32_t)(b->len - sizeof len);
+    memcpy(b->s, &len, sizeof len);
+    return 0;
+}
+
+/* The finding N, whole, leaves the tree: written to the list's copy as a
+ * record, one after the other, or dropped. */
 static void load_finding(load_state *l, xmlNodePtr n)
 {
-    /* its text as one text node, as retdoc_text reads it (CDATA and text
-     * joined, comments left out): the copy's markup then holds no '<'
-     * but its tags' */
-    if (n->children &&
-        (n->children->next || n->children->type != XML_TEXT_NODE)) {
-        xmlChar *text = xmlNodeGetContent(n);
-        while (n->children) {
-            xmlNodePtr c = n->children;
-            xmlUnlinkNode(c);
-            xmlFreeNode(c);
-        }
-        if (text && *text)
-            xmlNodeAddContent(n, text);
-        if (!text || (*text && !n->children)) {
+    if (l->list && !l->list_errno) {
+        if (finding_record(&l->dump, n) < 0) {
             l->nomem = 1;
             xmlStopParser(l->ctxt);
-        }
-        xmlFree(text);
-    }
-    if (l->list && !l->list_errno && !l->nomem) {
-        xmlBufferEmpty(l->dump);
-        n->ns = NULL; /* its prefix, if the file gave it one */
-        if (xmlNodeDump(l->dump, n->doc, n, 0, 0) < 0 ||
-            xmlBufferAdd(l->dump, BAD_CAST "\n", 1) != 0) {
-            l->nomem = 1;
-            xmlStopParser(l->ctxt);
-        } else if (fwrite(xmlBufferContent(l->dump), 1,
-                          (size_t)xmlBufferLength(l->dump),
-                          l->list) != (size_t)xmlBufferLength(l->dump)) {
+        } else if (fwrite(l->dump.s, 1, l->dump.len, l->list) != l->dump.len) {
             l->list_errno = errno ? errno : EIO;
             xmlStopParser(l->ctxt);
         } else {
-            l->list_len += (uint64_t)xmlBufferLength(l->dump);
+            l->list_len += l->dump.len;
             l->nlisted++;
         }
     }
@@ -1306,7 +1416,7 @@ static error_code load_lean(load_state *l, retdoc_file *f)
     if (l->list_len > SIZE_MAX / 2 ||
         !(f->map = output_map(f->fd, (size_t)l->list_len, &f->span)))
         return ERR_READ;
-    f->doc->_private = RETDOC_LEAN_MAPPED;
+    f->doc->_private = RETDOC_LEAN_RECORDS;
     root->psvi = f->map + l->list_len;
     if (fs && l->nlisted)
         fs->psvi = f->map;
@@ -1324,7 +1434,7 @@ static error_code list_open(load_state *l, retdoc_file *f)
             close(fd2);
         return ERR_WRITE;
     }
-    return (l->dump = xmlBufferCreate()) ? ERR_OK : ERR_NOMEM;
+    return ERR_OK;
 }
 
 /* Says that the list's copy in output_tmpdir() failed (ERRNO): "io" at
@@ -1560,7 +1670,7 @@ done:
     }
     if (l.list)
         fclose(l.list);
-    xmlBufferFree(l.dump);
+    buf_free(&l.dump);
     xmlSchemaFreeValidCtxt(vc);
     if (l.nomem && rc == ERR_OK)
         rc = ERR_NOMEM;

@@ -112,10 +112,13 @@ typedef struct {
  * the list let go of the pages they have passed (retdoc_let_go), so that
  * a list of hundreds of MB is never all resident. Its psvi is the length
  * of the list plus one, once return_parse has counted it (each
- * retdoc_open walked the whole list again to count it). */
-extern const char retdoc_lean_mark[2];
+ * retdoc_open walked the whole list again to count it). A return read
+ * by retdoc_load is RETDOC_LEAN_RECORDS: its list is records (retdoc.c),
+ * not markup, in a mapping; its psvi is the count, too. */
+extern const char retdoc_lean_mark[3];
 #define RETDOC_LEAN ((void *)&retdoc_lean_mark[0])
 #define RETDOC_LEAN_MAPPED ((void *)&retdoc_lean_mark[1])
+#define RETDOC_LEAN_RECORDS ((void *)&retdoc_lean_mark[2])
 
 /* Lets go of the whole pages in [FROM, TO) of a read-only file mapping
  * (madvise MADV_DONTNEED: they leave the process's memory, and are read
@@ -247,8 +250,8 @@ typedef enum {
 
 /* A return read by retdoc_load; retdoc_file_close releases it. */
 typedef struct {
-    /* the tree, lean (RETDOC_LEAN, or RETDOC_LEAN_MAPPED over the list's
-     * copy): NULL unless the file is a well-formed return */
+    /* the tree, lean (RETDOC_LEAN, or RETDOC_LEAN_RECORDS over the
+     * list's copy): NULL unless the file is a well-formed return */
     xmlDocPtr doc;
     retdoc_kind kind;   /* what the root is */
     int valid;          /* against the schema given */
@@ -272,9 +275,9 @@ typedef struct {
  * its problems in F->invalid: merge says first that a return is of
  * another version). Memory does not grow with the findings it lists: the
  * tree is lean (RETDOC_LEAN), each finding dropped once parsed, or with
- * RETDOC_LOAD_LIST in FLAGS written (re-serialized, one after the other)
- * to an unlinked scratch file in output_tmpdir(), mapped when the file is
- * read (RETDOC_LEAN_MAPPED); without it the document lists none.
+ * RETDOC_LOAD_LIST in FLAGS written as a record to an unlinked scratch
+ * file in output_tmpdir(), mapped when the file is read
+ * (RETDOC_LEAN_RECORDS); without it the document lists none.
  * Problems go to DIAGS as located diagnostics (rule "schema", or "io"
  * when the file cannot be read or the copy written). Returns ERR_OK with
  * F->doc set when the file is a well-formed return; ERR_INVALID when it is

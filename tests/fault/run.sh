@@ -572,7 +572,7 @@ if [ "$(id -u)" = 0 ]; then
         check "one canvass line about it" test "$(grep -c '^canvass: ' "$work/fullv.err")" = 1
         # merge copies the findings an input lists to a scratch file in
         # $TMPDIR as it reads it (retdoc_load): a full one, for a list of
-        # 400 KB
+        # 2,300 findings
         cv fullms0 build --formats xml -o "$work/fullms-ret" "$work/full-big.xml"
         TMPDIR=$work/full "$bin" merge --formats xml -o "$work/fullm-out" \
             "$work/fullms-ret/return.xml" >"$work/fullml.out" 2>"$work/fullml.err"
@@ -585,7 +585,8 @@ if [ "$(id -u)" = 0 ]; then
             test "$(grep -c '^canvass: ' "$work/fullml.err")" = 1 -a ! -e "$work/fullm-out"
         # and sorts the findings it lists in runs in $TMPDIR past its
         # budget (1 KiB here): room for the copy of a list of 30 a rule
-        # (a page over it), not for the runs
+        # (its markup's size and two pages; the copy's records take 18 KiB
+        # of it), not for the runs (20 KiB more)
         cv fullms1 build --formats xml --max-findings 30 -o "$work/fullms-30" "$work/full-big.xml"
         copy=$(grep '<finding ' "$work/fullms-30/return.xml" | sed 's/^ *//' | wc -c)
         rm -f "$work/full/filler"
