@@ -9,9 +9,10 @@
  *   1. retdoc_load: the file as a hostile register would be read, and
  *      validated against return.xsd in the same pass; a register given
  *      instead is named as such (build takes it). The findings it lists
- *      are copied to a scratch file in $TMPDIR as they are parsed, and
- *      read from there: an input that lists every finding of a million
- *      households costs no more memory than one that lists a thousand.
+ *      are copied to a scratch file in $TMPDIR as they are parsed, as
+ *      records read in place: an input that lists every finding of a
+ *      million households costs no more memory than one that lists a
+ *      thousand.
  *   2. format version and generator before the schema's complaints, so
  *      that a newer return is refused for what it is rather than for its
  *      first unknown attribute.

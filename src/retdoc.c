@@ -27,13 +27,19 @@
  * such. The tree is built by libxml2's own SAX2 handlers, without the
  * indentation (XML_PARSE_NOBLANKS), behind the return schema's SAX plug
  * (validated in the same pass: no tree holds the whole return), and is
- * lean: as each listed finding closes it leaves the tree, written by
- * libxml2's serializer (without its namespace) to a scratch file in
- * $TMPDIR, or dropped when the caller has no use for the list (verify).
- * The scratch file is then mapped as build's own return is (output_map),
- * so a return listing every finding of a million households is read in
- * the memory of one listing a thousand (a 58 MB return: 607 MB for
- * merge before, 40 MB). A root that is not a return stops the parse.
+ * lean: as each listed finding closes it leaves the tree, written as a
+ * record (its values NUL-ended, read in place: record_finding) to a
+ * scratch file in $TMPDIR, or dropped when the caller has no use for the
+ * list (verify). The scratch file is then mapped as build's own return
+ * is (output_map), so a return listing every finding of a million
+ * households is read in the memory of one listing a thousand (a 58 MB
+ * return: merge 607 MB before, 38 MB; verify 485 MB, 25 MB). A root that
+ * is not a return stops the parse. Markup was the first copy: libxml2's
+ * serializer, with no encoding, writes a Chinese character as a
+ * character reference, and parsing the copy again at each read made a
+ * merge of 200 listing returns half as slow again as the tree. libxml2
+ * 2.9.14 leaks the identity-constraint matchers of a validation left
+ * with elements open: load_unplugged frees them.
  *
  * Why one file: reading a return is one job whoever does it — the
  * renderers walking units, merge and verify comparing them, and loading a
@@ -60,8 +66,8 @@
  * pages let go every 4 MiB behind a walk of the list (retdoc_let_go), and
  * its length is taken from the count return_parse made (the doc's psvi)
  * rather than walked again at each retdoc_open; so is a loaded return's
- * (retdoc_load), over the copy of its list. Other documents (a test's)
- * are read from their nodes.
+ * (retdoc_load, RETDOC_LEAN_RECORDS), whose list is records. Other
+ * documents (a test's) are read from their nodes.
  *
  * Attribute values are borrowed from the document when they are a single
  * text node (always so for a return return.c built); any other value is

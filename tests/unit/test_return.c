@@ -952,6 +952,146 @@ static void test_csv_rows(void **state)
     }
 }
 
+/* ---- retdoc_load: a return read as an input (merge, verify) ---------- */
+
+/* The file's text: tests/sample-return.xml with a third finding whose
+ * text is cut by CDATA, a comment and references, and a comment and a
+ * processing instruction between findings. */
+static char *loaded_text(void)
+{
+    static const char third[] =
+        "<!-- x --><?pi y?><finding  file=\"t.xml\" line=\"7\" col=\"3\" "
+        "severity=\"warning\" rule=\"no-responsible-cadre\" "
+        "community=\"620402003005\" household=\"h018\">a<![CDATA[<b>]]>"
+        "<!-- c -->&#9;&amp;z</finding>";
+    FILE *f = fopen("sample-return.xml", "rb");
+    static char text[1 << 20];
+    size_t n;
+    char *end, *out;
+    assert_non_null(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    assert_non_null(end = strstr(text, "</findings>"));
+    out = malloc(n + sizeof third);
+    assert_non_null(out);
+    memcpy(out, text, (size_t)(end - text));
+    strcpy(out + (end - text), third);
+    strcat(out, end);
+    return out;
+}
+
+static char *loaded_file(const char *text)
+{
+    char *path = strdup("/tmp/canvass-test-load-XXXXXX");
+    int fd;
+    assert_non_null(path);
+    assert_true((fd = mkstemp(path)) >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+/* The list copied as records reads as the tree of the same file reads,
+ * in order and out of it: absent ids absent, the text joined (CDATA and
+ * references, no comment); without RETDOC_LOAD_LIST it is dropped; the
+ * digest and size are the file's. */
+static void test_load_records(void **state)
+{
+    char *text = loaded_text(), *path = loaded_file(text), *msg = NULL;
+    xmlDocPtr tree =
+        xmlReadMemory(text, (int)strlen(text), "t.xml", NULL, XML_PARSE_NONET);
+    retdoc_t *rt = NULL, *rl = NULL;
+    retdoc_file f;
+    diag_list diags = {0};
+    retdoc_finding a, b;
+    static const size_t order[] = {2, 0, 1, 2, 1};
+    size_t k;
+    (void)state;
+
+    assert_non_null(tree);
+    assert_int_equal(retdoc_load(path, rschema, RETDOC_LOAD_LIST, &diags, &f),
+                     ERR_OK);
+    assert_int_equal(diags.n, 0);
+    assert_true(f.valid);
+    assert_int_equal(f.kind, RETDOC_KIND_RETURN);
+    assert_true(f.doc->_private == RETDOC_LEAN_RECORDS);
+    assert_int_equal(f.size, strlen(text));
+    assert_int_equal(retdoc_open(tree, NULL, &rt, &msg), ERR_OK);
+    assert_int_equal(retdoc_open(f.doc, NULL, &rl, &msg), ERR_OK);
+    assert_int_equal(retdoc_nfindings(rl), 3);
+    assert_int_equal(retdoc_nfindings(rt), 3);
+    for (k = 0; k < sizeof order / sizeof *order; k++) {
+        assert_int_equal(retdoc_finding_at(rt, order[k], &a), 0);
+        assert_int_equal(retdoc_finding_at(rl, order[k], &b), 0);
+        same_finding(&a, &b);
+    }
+    assert_int_equal(retdoc_finding_at(rl, 2, &b), 0);
+    assert_string_equal(b.message, "a<b>\t&z");
+    assert_null(b.visit);
+    assert_int_equal(retdoc_finding_at(rl, 3, &b), -1);
+    assert_int_equal(retdoc_error(rl), ERR_OK);
+    retdoc_free(rl);
+    rl = NULL;
+    retdoc_file_close(&f);
+
+    assert_int_equal(retdoc_load(path, rschema, 0, &diags, &f), ERR_OK);
+    assert_int_equal(f.fd, -1);
+    assert_int_equal(retdoc_open(f.doc, NULL, &rl, &msg), ERR_OK);
+    assert_int_equal(retdoc_nfindings(rl), 0);
+    assert_non_null(retdoc_find(rl, "community", "620402003005"));
+    retdoc_free(rl);
+    retdoc_file_close(&f);
+    retdoc_free(rt);
+    xmlFreeDoc(tree);
+    unlink(path);
+    free(path);
+    free(text);
+}
+
+/* Validated in the same pass: a finding with an attribute return.xsd does
+ * not have is a return, not valid, its complaint at its line, kept apart
+ * from the diagnostics; a register is named, and not read further. */
+static void test_load_invalid(void **state)
+{
+    char *text = loaded_text(), *path, *bad = strstr(text, "<finding  ");
+    char *edited = malloc(strlen(text) + 8);
+    retdoc_file f;
+    diag_list diags = {0};
+    (void)state;
+
+    assert_non_null(bad);
+    assert_non_null(edited);
+    /* "<finding  x=\"1\" file=...": no such attribute */
+    memcpy(edited, text, (size_t)(bad - text) + 10);
+    strcpy(edited + (bad - text) + 10, "x=\"1\" ");
+    strcat(edited, bad + 10);
+    path = loaded_file(edited);
+    free(edited);
+    assert_int_equal(retdoc_load(path, rschema, RETDOC_LOAD_LIST, &diags, &f),
+                     ERR_OK);
+    assert_false(f.valid);
+    assert_int_equal(diags.n, 0);
+    assert_true(f.invalid.n >= 1);
+    assert_non_null(strstr(f.invalid.v[0].message, "attribute 'x'"));
+    assert_int_equal(f.invalid.v[0].line, 1393); /* the third finding */
+    retdoc_file_close(&f);
+    unlink(path);
+    free(path);
+
+    path = loaded_file("<?xml version='1.0'?>\n<register "
+                       "xmlns='urn:canvass:register:1'><x>");
+    assert_int_equal(retdoc_load(path, rschema, RETDOC_LOAD_LIST, &diags, &f),
+                     ERR_INVALID);
+    assert_int_equal(f.kind, RETDOC_KIND_REGISTER);
+    assert_null(f.doc);
+    assert_int_equal(diags.n, 0); /* named by the caller */
+    retdoc_file_close(&f);
+    unlink(path);
+    free(path);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -968,6 +1108,8 @@ int main(void)
         cmocka_unit_test(test_parse_lean),
         cmocka_unit_test(test_parse_lean_bad_markup),
         cmocka_unit_test(test_parse_lean_refuses),
+        cmocka_unit_test(test_load_records),
+        cmocka_unit_test(test_load_invalid),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
