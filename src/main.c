@@ -2045,7 +2045,8 @@ static int cmd_merge(int argc, char **argv, options *o)
     }
     e = merge_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &mo, &res);
-    if ((e == ERR_WRITE || e == ERR_NOSPACE) && !interrupted) {
+    if ((e == ERR_WRITE || e == ERR_NOSPACE || (e == ERR_READ && res.spill)) &&
+        !interrupted) {
         if (res.spill) /* the findings' temporary file, not an output */
             fprintf(stderr, _("canvass: %s\n"), res.error);
         else

@@ -87,6 +87,7 @@ typedef struct {
     xmlHashTablePtr by_sha;        /* SHA-256 -> index + 1 in src */
     findsort_t *findings;          /* what the inputs list, to be sorted */
     error_code spill_e;            /* its temporary file could not be written */
+    error_code sort_e;             /* ...nor, while listed, written or read */
     return_not_listed *not_listed; /* the inputs' <notListed>, strings
                                     * malloc'd */
     size_t nnot_listed, cnot_listed;
@@ -671,10 +672,30 @@ done:
     retdoc_file_close(&rf);
 }
 
-/* Hands FN each finding of the sort CTX: (file, line) order. */
+/* FN and its UD, and what FN last returned (each_listed). */
+typedef struct {
+    diag_fn fn;
+    void *ud;
+    error_code e;
+} listed_call;
+
+static error_code listed_fn(void *ud, const diag *d)
+{
+    listed_call *c = ud;
+    return c->e = c->fn(c->ud, d);
+}
+
+/* Hands FN each finding of the merger CTX's sort: (file, line) order. A
+ * failure of the sort itself (its last run written, its runs read back)
+ * is kept in sort_e, to be told as such, not as the return's. */
 static error_code each_listed(const void *ctx, diag_fn fn, void *ud)
 {
-    return findsort_each((findsort_t *)ctx, fn, ud);
+    merger *m = (merger *)ctx;
+    listed_call c = {fn, ud, ERR_OK};
+    error_code e = findsort_each(m->findings, listed_fn, &c);
+    if (e != ERR_OK && c.e == ERR_OK)
+        m->sort_e = e;
+    return e;
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -759,7 +780,7 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         p.nsources = m.nsrc;
         p.communities = ts;
         p.ncommunities = m.ncs;
-        p.findings = m.findings;
+        p.findings = &m;
         p.each_finding = each_listed;
         p.not_listed = m.not_listed;
         p.nnot_listed = m.nnot_listed;
@@ -771,6 +792,21 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         ro.lang = NULL; /* the findings are the inputs' text */
         e = o->out ? return_assemble_to(&p, &ro, o->out, &res->len, &msg)
                    : return_assemble(&p, &ro, &res->xml, &res->len, &msg);
+        if (m.sort_e == ERR_WRITE || m.sort_e == ERR_NOSPACE ||
+            m.sort_e == ERR_READ) {
+            free(msg);
+            res->error = error_format(
+                m.sort_e == ERR_READ
+                    ? _("cannot read back the findings sorted in a temporary "
+                        "file in %s: %s")
+                    : _("cannot write the findings to sort to a temporary "
+                        "file in %s: %s"),
+                output_tmpdir(),
+                strerror(m.sort_e == ERR_NOSPACE ? ENOSPC : EIO));
+            res->spill = 1;
+            rc = m.sort_e;
+            goto done;
+        }
         if (e == ERR_WRITE || e == ERR_NOSPACE) {
             res->error = msg;
             rc = e;

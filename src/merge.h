@@ -57,10 +57,10 @@ typedef struct {
     char *xml; /* the merged return, the bytes of return.xml; NULL
                       * when anything failed, or written to o->out */
     size_t len;
-    int made;    /* a merged return was made (in xml, or to o->out) */
-    char *error; /* it could not be written to o->out, or the findings
+    int made;        /* a merged return was made (in xml, or to o->out) */
+    char *error;     /* it could not be written to o->out, or the findings
                       * to their temporary file (spill): why (malloc'd) */
-    int spill;
+    int spill;       /* that file could not be written or (ERR_READ) read */
     diag_list diags; /* inputs that are not valid returns, located */
     merge_refusal *refusals;
     size_t nrefusals, crefusals;
