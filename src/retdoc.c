@@ -1594,9 +1594,7 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
         if (l.fatal || got < LOAD_CHUNK)
             break;
     }
-    f->kind = l.rooted ? l.kind : RETDOC_KIND_NONE;
-    if (l.ctxt && !l.fatal && f->kind != RETDOC_KIND_REGISTER &&
-        f->kind != RETDOC_KIND_OTHER) {
+    if (l.ctxt && !l.fatal && !(l.rooted && l.kind != RETDOC_KIND_RETURN)) {
         unsigned line = load_line(&l), col = load_col(&l);
         l.holding = 1;
         xmlParseChunk(l.ctxt, NULL, 0, 1);
@@ -1611,6 +1609,8 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
             load_report(&l, l.held_line, l.held_col, l.held);
         }
     }
+    /* the root may be met by the last push, as the file ends */
+    f->kind = l.rooted ? l.kind : RETDOC_KIND_NONE;
     if (l.nomem) {
         rc = ERR_NOMEM;
         goto done;
@@ -1630,8 +1630,10 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
         rc = ERR_INVALID;
         goto done;
     }
+    /* libxml2 can end a parse well-formed with no root met (a NUL byte
+     * in the prolog: the rest was never read) */
     if (!l.ctxt || !l.ctxt->wellFormed || l.fatal || l.listed ||
-        !l.ctxt->myDoc) {
+        !l.ctxt->myDoc || !l.rooted) {
         if (!l.listed)
             load_report(&l, load_line(&l), load_col(&l), "not well-formed XML");
         rc = ERR_INVALID;
