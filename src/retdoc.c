@@ -762,7 +762,7 @@ static int record_finding(retdoc_t *rd, size_t i, retdoc_finding *f)
     }
     if (i != r->next) { /* from the first, by the lengths */
         for (a = rd->lean_first, k = 0; a && k < i; k++) {
-            if ((size_t)(rd->lean_end - a) < RECORD_HEAD) {
+            if (a > rd->lean_end || (size_t)(rd->lean_end - a) < RECORD_HEAD) {
                 a = NULL;
                 break;
             }
@@ -1116,7 +1116,7 @@ typedef struct {
     /* the root, met: what it is (a root not a return stops the parse) */
     int rooted;
     retdoc_kind kind;
-    /* the list: each finding re-serialized into LIST (NULL: dropped) */
+    /* the list: each finding's record into LIST (NULL: dropped) */
     FILE *list;
     buf_t dump;
     size_t nlisted;
@@ -1456,16 +1456,6 @@ static error_code list_failed(load_state *l, int err)
     return err == ENOSPC || err == EDQUOT ? ERR_NOSPACE : ERR_WRITE;
 }
 
-#if LIBXML_VERSION >= 21200
-static void load_quiet(void *arg, const xmlError *e)
-#else
-static void load_quiet(void *arg, xmlError *e)
-#endif
-{
-    (void)arg;
-    (void)e;
-}
-
 /* libxml2 (2.9.14) can leak identity-constraint matchers after a SAX
  * validation: those of the elements left open (a file cut short or
  * refused half-way), and in some invalid returns (the fuzzer found one).
@@ -1479,7 +1469,7 @@ static void load_unplugged(xmlSchemaValidCtxtPtr vc)
     xmlNodePtr r = d ? xmlNewDocNode(d, NULL, BAD_CAST "x", NULL) : NULL;
     if (r) {
         xmlDocSetRootElement(d, r);
-        xmlSchemaSetValidStructuredErrors(vc, load_quiet, NULL);
+        xmlSchemaSetValidStructuredErrors(vc, lean_quiet, NULL);
         (void)xmlSchemaValidateDoc(vc, d); /* x is no return */
     }
     xmlFreeDoc(d);
