@@ -1116,7 +1116,10 @@ typedef struct {
     /* the root, met: what it is (a root not a return stops the parse) */
     int rooted;
     retdoc_kind kind;
-    /* the list: each finding's record into LIST (NULL: dropped) */
+    /* the list: each finding's record into LIST, opened at the first
+     * (KEEP: RETDOC_LOAD_LIST; else dropped), the file F's */
+    int keep;
+    retdoc_file *f;
     FILE *list;
     buf_t dump;
     size_t nlisted;
@@ -1372,10 +1375,28 @@ static int finding_record(buf_t *b, const xmlNode *n)
     return 0;
 }
 
+/* Opens the list's copy, at the first finding to copy: L->f's fd and
+ * L->list (a return that lists none never touches $TMPDIR). 0, or -1
+ * with L->list_errno set. */
+static int list_open(load_state *l)
+{
+    int fd2 = -1;
+    if ((l->f->fd = output_scratch_file("return")) < 0 ||
+        (fd2 = dup(l->f->fd)) < 0 || !(l->list = fdopen(fd2, "w"))) {
+        l->list_errno = errno ? errno : EIO;
+        if (fd2 >= 0)
+            close(fd2);
+        return -1;
+    }
+    return 0;
+}
+
 /* The finding N, whole, leaves the tree: written to the list's copy as a
  * record, one after the other, or dropped. */
 static void load_finding(load_state *l, xmlNodePtr n)
 {
+    if (l->keep && !l->list && !l->list_errno && list_open(l) < 0)
+        xmlStopParser(l->ctxt);
     if (l->list && !l->list_errno) {
         if (finding_record(&l->dump, n) < 0) {
             l->nomem = 1;
@@ -1417,7 +1438,7 @@ static error_code load_lean(load_state *l, retdoc_file *f)
     root->psvi = NULL;
     if (fs)
         fs->psvi = NULL;
-    if (f->fd < 0) /* dropped */
+    if (f->fd < 0) /* dropped, or none to copy */
         return ERR_OK;
     if (l->list_len > SIZE_MAX / 2 ||
         !(f->map = output_map(f->fd, (size_t)l->list_len, &f->span)))
@@ -1426,20 +1447,6 @@ static error_code load_lean(load_state *l, retdoc_file *f)
     root->psvi = f->map + l->list_len;
     if (fs && l->nlisted)
         fs->psvi = f->map;
-    return ERR_OK;
-}
-
-/* Opens the list's copy: F->fd and L->list. */
-static error_code list_open(load_state *l, retdoc_file *f)
-{
-    int fd2 = -1;
-    if ((f->fd = output_scratch_file("return")) < 0 || (fd2 = dup(f->fd)) < 0 ||
-        !(l->list = fdopen(fd2, "w"))) {
-        l->list_errno = errno ? errno : EIO;
-        if (fd2 >= 0)
-            close(fd2);
-        return ERR_WRITE;
-    }
     return ERR_OK;
 }
 
@@ -1499,6 +1506,8 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
     l.path = path;
     l.diags = diags;
     l.invalid = &f->invalid;
+    l.keep = (flags & RETDOC_LOAD_LIST) != 0;
+    l.f = f;
     if ((rc = input_open(path, &fd, NULL, &why, &err)) != ERR_OK) {
         load_io(
             path, diags,
@@ -1513,11 +1522,6 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
     }
     if (!(buf = malloc(LOAD_CHUNK)) || !(vc = xmlSchemaNewValidCtxt(schema))) {
         rc = ERR_NOMEM;
-        goto done;
-    }
-    if ((flags & RETDOC_LOAD_LIST) && (rc = list_open(&l, f)) != ERR_OK) {
-        if (rc == ERR_WRITE)
-            rc = list_failed(&l, l.list_errno);
         goto done;
     }
     xmlSchemaSetValidStructuredErrors(vc, load_invalid, &l);

@@ -258,8 +258,9 @@ typedef struct {
     diag_list invalid;  /* why not, PATH:line:col, for the caller to give */
     uint8_t sha256[32]; /* of the bytes read, and their number */
     uint64_t size;
-    int fd;      /* the list's copy (RETDOC_LOAD_LIST): a scratch file... */
-    char *map;   /* ...mapped read-only, zeros to a page's end */
+    int fd;      /* the list's copy (RETDOC_LOAD_LIST), a scratch file... */
+    char *map;   /* ...mapped read-only, zeros to a page's end; -1, NULL:
+                  * none (no finding listed, or the list dropped) */
     size_t span; /* the mapping's length */
 } retdoc_file;
 
@@ -276,7 +277,8 @@ typedef struct {
  * another version). Memory does not grow with the findings it lists: the
  * tree is lean (RETDOC_LEAN), each finding dropped once parsed, or with
  * RETDOC_LOAD_LIST in FLAGS written as a record to an unlinked scratch
- * file in output_tmpdir(), mapped when the file is read
+ * file in output_tmpdir() (made at the first finding: a return that lists
+ * none needs no temporary folder), mapped when the file is read
  * (RETDOC_LEAN_RECORDS); without it the document lists none.
  * Problems go to DIAGS as located diagnostics (rule "schema", or "io"
  * when the file cannot be read or the copy written). Returns ERR_OK with

@@ -351,10 +351,62 @@ static unsigned long long not_listed_before(const return_parts *p,
     return n;
 }
 
+/* A listing with findings left out, and its rule's place in the
+ * vocabulary (write_not_listed). */
+typedef struct {
+    const listing *l;
+    int rank;
+} left_out;
+
+static int cmp_left_out(const void *a, const void *b)
+{
+    const left_out *x = a, *y = b;
+    int c = strcmp(x->l->community, y->l->community);
+    return c ? c : (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* One <notListed> per rule and community of LS with findings left out,
+ * by community, then in the order of the vocabulary's rules: an order of
+ * the counts alone, so that merge, which may know them from the inputs'
+ * <notListed> and no finding (a cap of 0), writes build's. In the order
+ * the findings came, a list capped at 0 was in (file, line) order of
+ * each rule's first finding in build, and in the inputs' order in merge.
+ * 0, or -1 on no memory. */
+static int write_not_listed(retwrite_t *w, const lister *ls)
+{
+    const listing *l;
+    left_out *v = NULL;
+    size_t n = 0, cap = 0, i;
+
+    for (l = ls->first; l; l = l->next) {
+        if (!l->omitted)
+            continue;
+        if (GROW(v, n + 1, cap) != ERR_OK) {
+            free(v);
+            return -1;
+        }
+        v[n].l = l;
+        v[n++].rank = vocab_index(ls->o->rvocab, "rule", l->rule);
+    }
+    if (n)
+        qsort(v, n, sizeof *v, cmp_left_out);
+    for (i = 0; i < n; i++) {
+        retwrite_open(w, RETDOC_NOT_LISTED);
+        retwrite_attr(w, "rule", v[i].l->rule);
+        if (*v[i].l->community)
+            retwrite_attr(w, "community", v[i].l->community);
+        retwrite_count(w, "count", v[i].l->omitted);
+        retwrite_close(w);
+    }
+    free(v);
+    return 0;
+}
+
 /* <findings limit="N" omitted="M">: at most max_findings per rule and
  * community, in (file, line) order, then one <notListed> per rule and
  * community with the count of those left out (those P says were left out
- * before, plus those over the cap). Memory holds only what is listed: the
+ * before, plus those over the cap), by community and rule
+ * (write_not_listed). Memory holds only what is listed: the
  * findings stream out of P's source. With OUT, @omitted is known first
  * (with no cap, nothing is left out but what was before; under a cap, a
  * pass that writes nothing counts what is over it) and the list goes on
@@ -404,16 +456,8 @@ static int write_findings(retwrite_t *w, const return_parts *p,
         l->omitted += nl->count;
         ls.omitted += nl->count;
     }
-    for (l = ls.first; l; l = l->next) {
-        if (!l->omitted)
-            continue;
-        retwrite_open(w, RETDOC_NOT_LISTED);
-        retwrite_attr(w, "rule", l->rule);
-        if (*l->community)
-            retwrite_attr(w, "community", l->community);
-        retwrite_count(w, "count", l->omitted);
-        retwrite_close(w);
-    }
+    if (write_not_listed(w, &ls) < 0)
+        goto fail;
     /* known now that every finding went by: put in the start tag */
     if (!out) {
         if (o->max_findings != SIZE_MAX)

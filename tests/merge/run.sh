@@ -297,5 +297,36 @@ else
     diff "$(built abcdefg)" "$cap/mx/return.xml" | head -20
 fi
 
+# the findings an input lists are copied to $TMPDIR, made at the first:
+# returns that list none merge with no temporary folder at all; one that
+# lists some says where the copy failed and what to do
+capped none0 0 abcdefg
+capped ad0 0 ad
+capped rest0 0 bcefg
+TMPDIR=$cap/no-such-folder "$bin" merge --formats xml --max-findings 0 -o "$cap/m0" \
+    "$cap/ad0/return.xml" "$cap/rest0/return.xml" >/dev/null 2>"$cap/m0.err"
+rc0=$?
+TMPDIR=$cap/no-such-folder "$bin" merge --formats xml -o "$cap/m0x" \
+    "$cap/ad2/return.xml" >/dev/null 2>"$cap/m0x.err"
+rc1=$?
+# and with no finding listed, the counts of those left out (<notListed>)
+# come in build's order: by community, then rule (merge had them in the
+# inputs' order)
+if [ $rc0 = 0 ] && cmp -s "$cap/none0/return.xml" "$cap/m0/return.xml" &&
+    [ "$(grep -c '<notListed ' "$cap/m0/return.xml")" -gt 4 ]; then
+    ok "capped at 0: merge of returns listing no finding equals build, their not-listed counts in one order"
+else
+    notok "capped at 0: merge of returns listing no finding equals build, their not-listed counts in one order"
+    diff "$cap/none0/return.xml" "$cap/m0/return.xml" | head -10
+fi
+if [ $rc0 = 0 ] && [ $rc1 = 3 ] && [ ! -e "$cap/m0x" ] &&
+    grep -q "ad2/return.xml: error: cannot copy the findings the return lists into $cap/no-such-folder: No such file or directory; set TMPDIR to a folder with room \[io\]" "$cap/m0x.err"; then
+    ok "no temporary folder: returns listing no finding merge; one listing some is refused, saying where and why"
+else
+    notok "no temporary folder: returns listing no finding merge; one listing some is refused, saying where and why"
+    echo "# exit $rc0, $rc1"
+    cat "$cap/m0.err" "$cap/m0x.err"
+fi
+
 echo "merge: $pass passed, $fail failed"
 [ "$fail" = 0 ]
