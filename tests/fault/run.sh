@@ -698,6 +698,23 @@ if command -v cc >/dev/null 2>&1 &&
         skip "no unnamed files: the shim's open() does not reach canvass (a sanitizer's runtime has its own)"
     fi
 
+    # merge's findings, sorted in runs in $TMPDIR (a 1 KiB budget), cannot
+    # be read back as the return is written: said as the sort's, not as
+    # "out of memory" nor as return.xml's
+    mkdir -p "$work/sr"
+    CANVASS_SORT_BUDGET=1024
+    export CANVASS_SORT_BUDGET
+    shim sortread sr1 merge --formats xml -o "$work/sr/out" "$work/refB/return.xml"
+    unset CANVASS_SORT_BUDGET
+    if grep -q "shim: sort read refused" "$work/sr1.err"; then
+        expect_rc sr1 3 "merge whose sorted findings cannot be read back"
+        err_has sr1 "cannot read back the findings sorted in a temporary file in" "stderr says so, and where"
+        check "one canvass line about it, and nothing written" \
+            test "$(grep -c '^canvass: ' "$work/sr1.err")" = 1 -a ! -e "$work/sr/out"
+    else
+        skip "sorted findings not read back: the shim's pread() does not reach canvass (a sanitizer's runtime has its own)"
+    fi
+
     # SIGKILL at the instants that matter: OUTDIR holds set A, the user's
     # notes.txt and archive/; the killed build writes set B
     for mode in kill-before-swap kill-after-swap kill-at-unlinkat-1 \

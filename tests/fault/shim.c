@@ -14,6 +14,9 @@
  *                       EOPNOTSUPP, as on a file system that cannot make
  *                       one; each refusal says "shim: no O_TMPFILE" on
  *                       stderr, so that a test knows the refusal happened
+ *   sortread            pread() of merge's sort file (an unlinked
+ *                       canvass-merge-*: its runs read back) fails with
+ *                       EIO; each refusal says "shim: sort read refused"
  *
  * Anything else goes to the kernel unchanged.
  */
@@ -96,3 +99,28 @@ int open(const char *path, int flags, ...)
 
 /* the same function under the other name */
 int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+/* pread, and pread64 (its alias on x86-64): sortread. The file is known
+ * by its name, which /proc gives even once it is unlinked. */
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+    char link[64], path[4096];
+    ssize_t k;
+    if (S_mode("sortread")) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        k = readlink(link, path, sizeof path - 1);
+        if (k > 0) {
+            path[k] = 0;
+            if (strstr(path, "/canvass-merge-")) {
+                static const char said[] = "shim: sort read refused\n";
+                (void)!write(2, said, sizeof said - 1);
+                errno = EIO;
+                return -1;
+            }
+        }
+    }
+    return (ssize_t)syscall(SYS_pread64, fd, buf, n, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+    __attribute__((alias("pread")));
