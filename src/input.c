@@ -8,7 +8,8 @@
  * race with a rename), refuse anything but a regular file before a byte
  * is read, then clear O_NONBLOCK so reads of the file are plain blocking
  * reads. input_read loops over short reads and EINTR, so a chunk is full
- * unless the file ended.
+ * unless the file ended. Both also catch libxml2's stray errors the same
+ * way while they read (input_strays_catch).
  */
 #include "input.h"
 
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libxml/globals.h>
 
 error_code input_open(const char *path, int *fd, uint64_t *size, input_why *why,
                       int *err)
@@ -83,4 +85,32 @@ void input_diag(diag *d, char *msg, size_t size, const char *path,
     d->severity = DIAG_ERROR;
     d->rule = "io";
     d->message = msg;
+}
+
+static void stray_error(void *ud, xmlErrorPtr e)
+{
+    if (!e || e->level != XML_ERR_WARNING)
+        *(int *)ud = 1;
+}
+
+static void stray_generic(void *ud, const char *fmt, ...)
+{
+    (void)fmt;
+    *(int *)ud = 1;
+}
+
+void input_strays_catch(input_strays *s, int *stray)
+{
+    s->serror = xmlStructuredError;
+    s->sctx = xmlStructuredErrorContext;
+    s->generic = xmlGenericError;
+    s->gctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(stray, stray_error);
+    xmlSetGenericErrorFunc(stray, stray_generic);
+}
+
+void input_strays_release(const input_strays *s)
+{
+    xmlSetStructuredErrorFunc(s->sctx, s->serror);
+    xmlSetGenericErrorFunc(s->gctx, s->generic);
 }

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <libxml/xmlerror.h>
 
 #include "diag.h"
 #include "error.h"
@@ -42,5 +43,25 @@ ssize_t input_read(int fd, unsigned char *buf, size_t n);
  * which D's message points to. */
 void input_diag(diag *d, char *msg, size_t size, const char *path,
                 const char *what, int err);
+
+/* libxml2's per-thread error handlers, as they were before
+ * input_strays_catch. */
+typedef struct {
+    xmlStructuredErrorFunc serror;
+    void *sctx;
+    xmlGenericErrorFunc generic;
+    void *gctx;
+} input_strays;
+
+/* While an input is read: errors libxml2 raises outside the parser and
+ * the validator (its decoder, its I/O layer, the validator's
+ * "Unimplemented block" at a cut file) go to per-thread handlers, by
+ * default to stderr. They come here instead: none is printed (they may
+ * quote the file's bytes), and each but a warning sets *STRAY, for the
+ * caller to refuse the input. The handlers before are saved in S. */
+void input_strays_catch(input_strays *s, int *stray);
+
+/* Puts back the handlers S saved. */
+void input_strays_release(const input_strays *s);
 
 #endif

@@ -1517,25 +1517,6 @@ void reader_hex(char *out, const uint8_t *d, size_t n)
     out[2 * n] = 0;
 }
 
-/* Errors libxml2 raises outside the parser context (its decoder, its I/O
- * layer) go to per-thread handlers, by default to stderr. While a register
- * is read they come here instead: none is lost, none is printed (they may
- * quote the file's bytes), and the register is refused where the parser
- * stands. */
-static void stray_error(void *ud, xmlErrorPtr e)
-{
-    reader_t *r = ud;
-    if (!e || e->level != XML_ERR_WARNING)
-        r->stray = 1;
-}
-
-static void stray_generic(void *ud, const char *fmt, ...)
-{
-    reader_t *r = ud;
-    (void)fmt;
-    r->stray = 1;
-}
-
 /* After each piece handed to the parser: refuses what it cannot stop by
  * itself (a construct held unparsed beyond PENDING_MAX), and makes sure
  * that a parser which stopped, for whatever reason, left an error. */
@@ -1609,10 +1590,7 @@ error_code reader_read(reader_t *r, const char *path,
     void *pud = r;
     xmlSchemaValidCtxtPtr vctxt = NULL;
     xmlSchemaSAXPlugPtr plug = NULL;
-    xmlStructuredErrorFunc old_serror = xmlStructuredError;
-    void *old_sctx = xmlStructuredErrorContext;
-    xmlGenericErrorFunc old_generic = xmlGenericError;
-    void *old_gctx = xmlGenericErrorContext;
+    input_strays strays;
     struct sha256_ctx sha;
     uint8_t digest[SHA256_DIGEST_SIZE];
     unsigned char *buf = NULL;
@@ -1661,8 +1639,9 @@ error_code reader_read(reader_t *r, const char *path,
         XXH3_128bits_reset(r->xxh);
     else
         sha256_init(&sha);
-    xmlSetStructuredErrorFunc(r, stray_error);
-    xmlSetGenericErrorFunc(r, stray_generic);
+    /* libxml2's errors outside the parser: the register refused where
+     * the parser stands (after_parse) */
+    input_strays_catch(&strays, &r->stray);
 
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
@@ -1798,8 +1777,7 @@ error_code reader_read(reader_t *r, const char *path,
     if (r->cb_failed)
         rc = ERR_NOMEM;
 done:
-    xmlSetStructuredErrorFunc(old_sctx, old_serror);
-    xmlSetGenericErrorFunc(old_gctx, old_generic);
+    input_strays_release(&strays);
     if (plug)
         xmlSchemaSAXUnplug(plug);
     if (r->ctxt) {

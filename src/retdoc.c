@@ -1278,22 +1278,6 @@ static void load_invalid(void *ud, xmlErrorPtr e)
         l->nomem = 1;
 }
 
-/* Errors libxml2 raises outside the parser and the validator (its
- * decoder; the validator's "Unimplemented block" at a cut file) go to
- * per-thread handlers, by default to stderr: while a return is read they
- * come here, printed nowhere, and the return is not accepted. */
-static void load_stray(void *ud, xmlErrorPtr e)
-{
-    if (!e || e->level != XML_ERR_WARNING)
-        ((load_state *)ud)->stray = 1;
-}
-
-static void load_stray_generic(void *ud, const char *fmt, ...)
-{
-    (void)fmt;
-    ((load_state *)ud)->stray = 1;
-}
-
 static void load_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
                        const xmlChar *uri, int nns, const xmlChar **ns,
                        int nattr, int ndef, const xmlChar **attrs)
@@ -1488,10 +1472,7 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
     xmlSAXHandler sax;
     xmlSchemaValidCtxtPtr vc = NULL;
     xmlSchemaSAXPlugPtr plug = NULL;
-    xmlStructuredErrorFunc old_serror = xmlStructuredError;
-    void *old_sctx = xmlStructuredErrorContext;
-    xmlGenericErrorFunc old_generic = xmlGenericError;
-    void *old_gctx = xmlGenericErrorContext;
+    input_strays strays;
     struct sha256_ctx sha;
     load_state l;
     input_why why;
@@ -1520,13 +1501,12 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
             err);
         return rc;
     }
+    input_strays_catch(&strays, &l.stray); /* the return not accepted */
     if (!(buf = malloc(LOAD_CHUNK)) || !(vc = xmlSchemaNewValidCtxt(schema))) {
         rc = ERR_NOMEM;
         goto done;
     }
     xmlSchemaSetValidStructuredErrors(vc, load_invalid, &l);
-    xmlSetStructuredErrorFunc(&l, load_stray);
-    xmlSetGenericErrorFunc(&l, load_stray_generic);
     memset(&sax, 0, sizeof sax);
     xmlSAXVersion(&sax, 2);
     sax.internalSubset = load_internal_subset;
@@ -1658,8 +1638,7 @@ error_code retdoc_load(const char *path, xmlSchemaPtr schema, unsigned flags,
         load_io(path, diags, _("cannot read the copy of the return's findings"),
                 errno);
 done:
-    xmlSetStructuredErrorFunc(old_sctx, old_serror);
-    xmlSetGenericErrorFunc(old_gctx, old_generic);
+    input_strays_release(&strays);
     sha256_digest(&sha, sizeof f->sha256, f->sha256);
     if (plug) {
         xmlSchemaSAXUnplug(plug);
