@@ -1012,12 +1012,23 @@ static int batch_status(const batch_t *b)
 }
 
 /* The progress line: on a terminal only, one line rewritten in place at
- * most five times a second, erased at the end. The batch calls it from
- * its worker threads, one at a time (under its lock). */
+ * most five times a second, erased at the end. Three kinds: registers
+ * read (check, build, verify: the batch calls it from its worker threads,
+ * one at a time, under its lock), returns read (merge), and the units
+ * whose summaries are written (build and merge: from the rendering
+ * thread, beside the workbook on this one; the lock keeps the line and
+ * what this thread says apart, and progress_stop erases it for good
+ * before anything else is printed). */
+enum { PROGRESS_REGISTERS, PROGRESS_RETURNS, PROGRESS_SUMMARIES };
+
 typedef struct {
-    uint64_t total; /* bytes of all the registers */
+    int kind;       /* PROGRESS_* */
+    uint64_t total; /* bytes of all the inputs (not for summaries) */
     struct timespec start, last;
-    int shown;
+    int on;      /* the line may be shown: LOCK is made */
+    int shown;   /* it is on the terminal now */
+    int stopped; /* progress_stop was called: nothing more */
+    pthread_mutex_t lock;
 } progress_line;
 
 static double seconds_since(const struct timespec *t)
@@ -1028,32 +1039,126 @@ static double seconds_since(const struct timespec *t)
            (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
+/* Starts P, of KIND, when stderr is a terminal and O does not say
+ * --quiet (the caller then sets P->total). 1 when it is on. */
+static int progress_start(progress_line *p, int kind, const options *o)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    if (o->quiet || !isatty(STDERR_FILENO) ||
+        pthread_mutex_init(&p->lock, NULL) != 0)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    return p->on = 1;
+}
+
+/* The bytes of the regular files among ARGV[FROM..ARGC). */
+static uint64_t bytes_of(int argc, char **argv, int from)
+{
+    uint64_t total = 0;
+    int i;
+    for (i = from; i < argc; i++) {
+        struct stat st;
+        if (!stat(argv[i], &st) && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    }
+    return total;
+}
+
+/* Writes the N bytes at S to the terminal, by its descriptor: the
+ * rendering thread's line must not go through stdio's stderr, which this
+ * thread points at a sink around the workbook. */
+static void progress_put(const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(STDERR_FILENO, s, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return; /* a progress line is not worth a failure */
+        s += k;
+        n -= (size_t)k;
+    }
+}
+
 static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
 {
     progress_line *p = ud;
-    double el, rate, left;
-    char eta[32];
-    if (done < total && p->shown && seconds_since(&p->last) < 0.2)
+    double el, rate, left = 0;
+    char eta[32], line[256];
+    int n;
+    pthread_mutex_lock(&p->lock);
+    if (p->stopped ||
+        (done < total && p->shown && seconds_since(&p->last) < 0.2)) {
+        pthread_mutex_unlock(&p->lock);
         return;
+    }
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     el = seconds_since(&p->start);
     rate = el > 0 ? (double)bytes / 1e6 / el : 0;
-    left = rate > 0 && p->total > bytes
-               ? (double)(p->total - bytes) / 1e6 / rate
-               : 0;
-    if (rate > 0 && done < total)
+    if (p->kind == PROGRESS_SUMMARIES)
+        /* from the pace so far, once there is one (the first unit also
+         * loads what every later one shares) */
+        left = done > 0 && done < total && el >= 1
+                   ? el / (double)done * (double)(total - done)
+                   : 0;
+    else if (rate > 0 && p->total > bytes)
+        left = (double)(p->total - bytes) / 1e6 / rate;
+    if (left > 0 && done < total)
         /* TRANSLATORS: minutes:seconds left, after the rate */
         snprintf(eta, sizeof eta, _(", %d:%02d left"), (int)left / 60,
                  (int)left % 60);
     else
         eta[0] = 0;
-    fputs("\r\033[K", stderr); /* back to the start of the line, erased */
-    /* TRANSLATORS: the progress line: registers read of all, megabytes
-     * read, the rate, and the time left (", 1:05 left") */
-    fprintf(stderr, _("canvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s"), done,
-            total, (double)bytes / 1e6, rate, eta);
-    fflush(stderr);
-    p->shown = 1;
+    if (p->kind == PROGRESS_REGISTERS)
+        /* TRANSLATORS: the progress line: registers read of all, megabytes
+         * read, the rate, and the time left (", 1:05 left") */
+        n = snprintf(line, sizeof line,
+                     _("canvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s"),
+                     done, total, (double)bytes / 1e6, rate, eta);
+    else if (p->kind == PROGRESS_RETURNS)
+        /* TRANSLATORS: merge's progress line: returns read of all,
+         * megabytes read, the rate, and the time left (", 1:05 left") */
+        n = snprintf(line, sizeof line,
+                     _("canvass: %zu/%zu returns, %.1f MB, %.1f MB/s%s"), done,
+                     total, (double)bytes / 1e6, rate, eta);
+    else
+        /* TRANSLATORS: the progress line while the summaries are written:
+         * units whose summaries are done, of all, and the time left */
+        n = snprintf(line, sizeof line,
+                     _("canvass: summaries of %zu/%zu units written%s"), done,
+                     total, eta);
+    if (n > 0) {
+        progress_put("\r\033[K", 4); /* to the start of the line, erased */
+        progress_put(line, (size_t)n < sizeof line ? (size_t)n
+                                                    : sizeof line - 1);
+        p->shown = 1;
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Ends P: its line erased, and no more of it (a thread that still
+ * reports is heard no more). */
+static void progress_stop(progress_line *p)
+{
+    if (!p->on)
+        return;
+    pthread_mutex_lock(&p->lock);
+    if (p->shown) {
+        progress_put("\r\033[K", 4);
+        p->shown = 0;
+    }
+    p->stopped = 1;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Frees P, stopped, once no thread reports to it. */
+static void progress_free(progress_line *p)
+{
+    progress_stop(p);
+    if (p->on)
+        pthread_mutex_destroy(&p->lock);
+    p->on = 0;
 }
 
 /* Reads the batch; the diagnostics go to P (when not NULL) as each
@@ -1066,9 +1171,7 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv,
     batch_opts bo;
     batch_t *b;
     progress_line pl;
-    int i;
     memset(&bo, 0, sizeof bo);
-    memset(&pl, 0, sizeof pl);
     bo.schema = s->schema;
     bo.vocab = s->vocab;
     bo.rvocab = s->rvocab;
@@ -1076,13 +1179,8 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv,
     bo.threads = o->threads;
     bo.stop = &interrupted;
     bo.digest = o->digest;
-    if (!o->quiet && isatty(STDERR_FILENO)) {
-        for (i = optind; i < argc; i++) {
-            struct stat st;
-            if (!stat(argv[i], &st) && S_ISREG(st.st_mode))
-                pl.total += (uint64_t)st.st_size;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &pl.start);
+    if (progress_start(&pl, PROGRESS_REGISTERS, o)) {
+        pl.total = bytes_of(argc, argv, optind);
         bo.progress = show_progress;
         bo.progress_ud = &pl;
     } else if (p) {
@@ -1092,10 +1190,7 @@ static batch_t *run_batch(const setup *s, options *o, int argc, char **argv,
     *streamed = bo.on_final != NULL;
     b = batch_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &bo, rc);
-    if (pl.shown) { /* erase the line */
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-    }
+    progress_free(&pl);
     if (p && *streamed)
         print_flush(p); /* what was printed comes before what is said */
     if (!b)
@@ -1441,8 +1536,9 @@ typedef struct {
  * --jobs other than 1: summaries_begin), summaries_end (calling thread:
  * the thread joined, the first failure said, at the summaries' place
  * among the outputs, in the words and order of making them one by one).
- * The rendering thread prints nothing: summary.c captures what libxml2
- * and libxslt say, and the failure is kept for summaries_end. */
+ * The rendering thread prints nothing but the progress line (on a
+ * terminal, under its lock): summary.c captures what libxml2 and libxslt
+ * say, and the failure is kept for summaries_end. */
 typedef struct {
     const options *o;
     const render_opts *ro;
@@ -1462,6 +1558,7 @@ typedef struct {
     char *render_msg;
     pthread_t th;
     int threaded;
+    progress_line *pl; /* the line to report to, or NULL */
 } summaries;
 
 /* Plans the summaries of RET in W (see summaries). */
@@ -1556,6 +1653,8 @@ static void summaries_render(summaries *m)
             return;
         }
         free(msg);
+        if (m->pl)
+            show_progress(m->pl, 0, i + 1, m->nunits);
     }
 }
 
@@ -1589,6 +1688,8 @@ static int summaries_end(summaries *m, output_t *w)
         summaries_join(m);
     else
         summaries_render(m);
+    if (m->pl) /* its line erased before anything is said */
+        progress_stop(m->pl);
     if (m->render_e != ERR_OK) {
         const sum_unit *u = &m->units[m->failed_unit];
         print_output_error(w, m->o, u->names[m->failed_kind], m->render_e,
@@ -1662,9 +1763,11 @@ static int write_outputs(const char *xml, size_t len, int xml_fd, xmlDocPtr ret,
     int rc = EXIT_IO;
     error_code e, csv_e = ERR_OK;
     summaries sum;
+    progress_line pl;
 
     o->wrote = 0;
     memset(&sum, 0, sizeof sum);
+    memset(&pl, 0, sizeof pl);
     if ((e = output_open(o->outdir, on_wait, NULL, &interrupted, &w, &msg)) !=
         ERR_OK) {
         fprintf(stderr, _("canvass: %s\n"), msg ? msg : error_string(e));
@@ -1707,6 +1810,8 @@ static int write_outputs(const char *xml, size_t len, int xml_fd, xmlDocPtr ret,
     if (e == ERR_OK && csv_e == ERR_OK &&
         (o->formats & (FMT_DOCX | FMT_HTML | FMT_MD))) {
         summaries_plan(&sum, ret, o, &ro, w);
+        if (sum.nunits && progress_start(&pl, PROGRESS_SUMMARIES, o))
+            sum.pl = &pl;
         summaries_begin(&sum);
     }
     if (o->formats & FMT_XLSX) {
@@ -1727,6 +1832,7 @@ static int write_outputs(const char *xml, size_t len, int xml_fd, xmlDocPtr ret,
             }
         }
         if (e != ERR_OK) {
+            progress_stop(&pl);
             print_output_error(w, o, "returns.xlsx", e, msg);
             goto fail;
         }
@@ -1738,6 +1844,7 @@ static int write_outputs(const char *xml, size_t len, int xml_fd, xmlDocPtr ret,
             (!csv || csv->fd < 0 || early_csv_link(csv, csv_path) < 0))
             e = write_csv(ret, bt, s, o, csv_path, &csv_msg);
         if (e != ERR_OK) {
+            progress_stop(&pl);
             print_output_error(w, o, "findings.csv", e, csv_msg);
             goto fail;
         }
@@ -1762,6 +1869,7 @@ static int write_outputs(const char *xml, size_t len, int xml_fd, xmlDocPtr ret,
     rc = -1;
 fail:
     summaries_free(&sum); /* its thread joined before the folder goes */
+    progress_free(&pl);
     if (interrupted && rc != -1)
         fprintf(stderr, _("canvass: interrupted; nothing written\n"));
     output_free(w); /* without commit: removes the private folder */
@@ -2010,6 +2118,7 @@ static int cmd_merge(int argc, char **argv, options *o)
     setup s;
     merge_opts mo;
     merge_result res;
+    progress_line pl;
     char gen[64], *msg = NULL;
     const char *bytes = NULL;
     size_t i;
@@ -2043,8 +2152,14 @@ static int cmd_merge(int argc, char **argv, options *o)
         if (sb && !parse_count(sb, LONG_MAX, &v))
             mo.sort_budget = (size_t)v;
     }
+    if (progress_start(&pl, PROGRESS_RETURNS, o)) {
+        pl.total = bytes_of(argc, argv, optind);
+        mo.progress = show_progress;
+        mo.progress_ud = &pl;
+    }
     e = merge_run((const char *const *)argv + optind, (size_t)(argc - optind),
                   &mo, &res);
+    progress_free(&pl); /* erased before anything is said */
     if ((e == ERR_WRITE || e == ERR_NOSPACE || (e == ERR_READ && res.spill)) &&
         !interrupted) {
         if (res.spill) /* the findings' temporary file, not an output */

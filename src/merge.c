@@ -98,6 +98,7 @@ typedef struct {
     const char *sev_from;
     int partial;
     int nomem;
+    uint64_t bytes; /* of the inputs read so far (o->progress) */
 } merger;
 
 __attribute__((format(printf, 2, 3))) static void refuse(merger *m,
@@ -667,6 +668,7 @@ static void read_one(merger *m, const char *path)
     }
     take(m, path, rd, &rf);
 done:
+    m->bytes += rf.size;
     free(msg);
     retdoc_free(rd);
     retdoc_file_close(&rf);
@@ -734,6 +736,8 @@ error_code merge_run(const char *const *paths, size_t n, const merge_opts *o,
         }
         m.cur = sorted[i];
         read_one(&m, sorted[i]);
+        if (o->progress)
+            o->progress(o->progress_ud, m.bytes, i + 1, n);
     }
     m.cur = NULL;
     if (m.spill_e != ERR_OK) {

@@ -18,6 +18,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
@@ -43,6 +44,10 @@ typedef struct {
     /* bytes of findings sorted in memory before a run of them goes to a
      * temporary file (findsort.h); 0: the default, 16 MiB */
     size_t sort_budget;
+    /* called after each input is read, in the calling thread (or NULL):
+     * the bytes read so far, the inputs read, of TOTAL */
+    void (*progress)(void *ud, uint64_t bytes, size_t done, size_t total);
+    void *progress_ud;
 } merge_opts;
 
 /* Why the inputs cannot be merged: one sentence (naming both files where

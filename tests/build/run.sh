@@ -697,6 +697,31 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
     script -qec "'$bin' check --quiet $regs >/dev/null" /dev/null >"$work/quiet.err" 2>&1
     check "progress: none with --quiet" \
         sh -c "! grep -q 'MB/s' '$work/quiet.err' && grep -q '3 registers, 3 valid' '$work/quiet.err'"
+    # build and merge: then the units whose summaries are written (the
+    # longest part of a merge with every output), from the thread that
+    # renders them beside the workbook (--jobs 2) or from this one
+    for j in 1 2; do
+        rm -rf "$work/prog-b$j"
+        script -qec "'$bin' build --jobs $j -o '$work/prog-b$j' $regs" /dev/null >"$work/prog-b$j.tty" 2>&1
+        check "progress: build --jobs $j on a terminal: the units whose summaries are written, of all (3 communities, the street)" \
+            sh -c "tr '\r' '\n' <'$work/prog-b$j.tty' | grep -q '^.\[Kcanvass: summaries of 4/4 units written\$'"
+        check "progress: build --jobs $j: the line erased before the outputs are named" \
+            sh -c "tr '\r' '\n' <'$work/prog-b$j.tty' | grep -q '^.\[K$work/prog-b$j/return.xml'"
+    done
+    rm -rf "$work/prog-r1" "$work/prog-r2" "$work/prog-m"
+    cv prog-r1 build --formats xml -o "$work/prog-r1" examples/dongfeng-2011.xml
+    cv prog-r2 build --formats xml -o "$work/prog-r2" examples/hongxing-2011.xml
+    script -qec "'$bin' merge -o '$work/prog-m' '$work/prog-r1/return.xml' '$work/prog-r2/return.xml'" /dev/null >"$work/prog-m.tty" 2>&1
+    check "progress: merge on a terminal, returns read of all, MB read, MB/s" \
+        grep -q 'canvass: 2/2 returns, [0-9.]* MB, [0-9.]* MB/s' "$work/prog-m.tty"
+    check "progress: merge, then the units whose summaries are written, erased before the outputs are named" \
+        sh -c "tr '\r' '\n' <'$work/prog-m.tty' | grep -q '^.\[Kcanvass: summaries of 3/3 units written\$' && tr '\r' '\n' <'$work/prog-m.tty' | grep -q '^.\[K$work/prog-m/return.xml'"
+    script -qec "'$bin' merge --quiet -o '$work/prog-m' '$work/prog-r1/return.xml' '$work/prog-r2/return.xml'" /dev/null >"$work/prog-mq.tty" 2>&1
+    check "progress: merge --quiet draws none" \
+        sh -c "! grep -q -e 'returns, ' -e 'units written' '$work/prog-mq.tty' && grep -q '$work/prog-m/return.xml' '$work/prog-mq.tty'"
+    cv prog-mn merge -o "$work/prog-m" "$work/prog-r1/return.xml" "$work/prog-r2/return.xml"
+    check "progress: merge draws none when stderr is not a terminal" \
+        sh -c "[ $rc = 0 ] && ! grep -q -e 'returns, ' -e 'units written' -e \"\$(printf '\\r')\" '$work/prog-mn.err'"
 else
     skip "progress on a terminal: script(1) cannot make one here"
 fi
