@@ -715,6 +715,29 @@ if command -v cc >/dev/null 2>&1 &&
         skip "sorted findings not read back: the shim's pread() does not reach canvass (a sanitizer's runtime has its own)"
     fi
 
+    # ...nor can its last run be written, the one left in memory once
+    # every input is read, written as the return is assembled: the same
+    # message (the Nth write, N counted by a first run that only logs)
+    CANVASS_SORT_BUDGET=1024
+    export CANVASS_SORT_BUDGET
+    shim sortwrite-log sw0 merge --formats xml -o "$work/sr/log" "$work/refB/return.xml"
+    rc0=$rc
+    nw=$(grep -c "shim: sort write$" "$work/sw0.err")
+    if [ "$nw" -ge 2 ]; then
+        shim "sortwrite-$nw" sw1 merge --formats xml -o "$work/sr/out" "$work/refB/return.xml"
+    fi
+    unset CANVASS_SORT_BUDGET
+    if [ "$nw" -ge 2 ] && grep -q "shim: sort write refused" "$work/sw1.err"; then
+        check "merge with its findings sorted in $nw runs (exit 0)" test "$rc0" = 0
+        expect_rc sw1 3 "merge whose last run of sorted findings cannot be written"
+        err_has sw1 "cannot write the findings to sort to a temporary file in" "stderr says so, and where"
+        err_has sw1 "No space left on device" "and why"
+        check "one canvass line about it, and nothing written" \
+            test "$(grep -c '^canvass: ' "$work/sw1.err")" = 1 -a ! -e "$work/sr/out"
+    else
+        skip "last run of sorted findings not written: the shim's pwrite() does not reach canvass (a sanitizer's runtime has its own)"
+    fi
+
     # SIGKILL at the instants that matter: OUTDIR holds set A, the user's
     # notes.txt and archive/; the killed build writes set B
     for mode in kill-before-swap kill-after-swap kill-at-unlinkat-1 \

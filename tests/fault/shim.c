@@ -17,6 +17,12 @@
  *   sortread            pread() of merge's sort file (an unlinked
  *                       canvass-merge-*: its runs read back) fails with
  *                       EIO; each refusal says "shim: sort read refused"
+ *   sortwrite-log       each pwrite() to merge's sort file (its runs
+ *                       written) says "shim: sort write" on stderr
+ *   sortwrite-N         the Nth pwrite() to it fails with ENOSPC, and says
+ *                       "shim: sort write refused" (with N the count that
+ *                       sortwrite-log gave, the last run's: the one written
+ *                       as the return is, after every input was read)
  *
  * Anything else goes to the kernel unchanged.
  */
@@ -100,27 +106,55 @@ int open(const char *path, int flags, ...)
 /* the same function under the other name */
 int open64(const char *path, int flags, ...) __attribute__((alias("open")));
 
-/* pread, and pread64 (its alias on x86-64): sortread. The file is known
- * by its name, which /proc gives even once it is unlinked. */
-ssize_t pread(int fd, void *buf, size_t n, off_t off)
+/* Whether FD is merge's sort file, known by its name, which /proc gives
+ * even once it is unlinked. */
+static int S_sort_file(int fd)
 {
     char link[64], path[4096];
     ssize_t k;
-    if (S_mode("sortread")) {
-        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-        k = readlink(link, path, sizeof path - 1);
-        if (k > 0) {
-            path[k] = 0;
-            if (strstr(path, "/canvass-merge-")) {
-                static const char said[] = "shim: sort read refused\n";
-                (void)!write(2, said, sizeof said - 1);
-                errno = EIO;
-                return -1;
-            }
-        }
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    k = readlink(link, path, sizeof path - 1);
+    if (k <= 0)
+        return 0;
+    path[k] = 0;
+    return strstr(path, "/canvass-merge-") != NULL;
+}
+
+/* pread, and pread64 (its alias on x86-64): sortread. */
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+    if (S_mode("sortread") && S_sort_file(fd)) {
+        static const char said[] = "shim: sort read refused\n";
+        (void)!write(2, said, sizeof said - 1);
+        errno = EIO;
+        return -1;
     }
     return (ssize_t)syscall(SYS_pread64, fd, buf, n, off);
 }
 
+/* pwrite, and pwrite64: sortwrite-log, sortwrite-N. */
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+    static int calls;
+    const char *e = getenv("CANVASS_FAULT");
+    const char *tag = "sortwrite-";
+    if (e && !strncmp(e, tag, strlen(tag)) && S_sort_file(fd)) {
+        calls++;
+        if (!strcmp(e + strlen(tag), "log")) {
+            static const char said[] = "shim: sort write\n";
+            (void)!write(2, said, sizeof said - 1);
+        } else if (calls == atoi(e + strlen(tag))) {
+            static const char said[] = "shim: sort write refused\n";
+            (void)!write(2, said, sizeof said - 1);
+            errno = ENOSPC;
+            return -1;
+        }
+    }
+    return (ssize_t)syscall(SYS_pwrite64, fd, buf, n, off);
+}
+
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)
     __attribute__((alias("pread")));
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+    __attribute__((alias("pwrite")));
