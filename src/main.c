@@ -1130,8 +1130,8 @@ static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
                      total, eta);
     if (n > 0) {
         progress_put("\r\033[K", 4); /* to the start of the line, erased */
-        progress_put(line, (size_t)n < sizeof line ? (size_t)n
-                                                    : sizeof line - 1);
+        progress_put(line,
+                     (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
         p->shown = 1;
     }
     pthread_mutex_unlock(&p->lock);

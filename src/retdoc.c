@@ -5,7 +5,9 @@
  * (typed), the units (typed, in document order, then an index array
  * sorted into report order) and the finding elements. Nothing else is
  * copied: the rows of a unit's tables are read on demand from the
- * document with retdoc_child/retdoc_row/retdoc_count.
+ * document with retdoc_child/retdoc_row/retdoc_count, their labels with
+ * retdoc_label (return_parse's tree has them in its first unit only: a
+ * later unit's row gives those of the first unit's row at its place).
  *
  * Report order sorts by the code with "~" appended for a roll-up (so a
  * street 620402003 sorts after its communities 620402003xxx, its district
@@ -14,8 +16,8 @@
  *
  * Figures (retdoc_figures) are every attribute of a unit's tables but the
  * labels and keys (value, zh, en, id, name, team); retdoc_diff first
- * compares the two units node by node (alike: no difference, the usual
- * case),
+ * compares the two units node by node, labels aside (alike: no
+ * difference, the usual case),
  * else lists B's figures in a libxml2 hash by path, then walks A's.
  *
  * Loading (retdoc_load) treats a return like a hostile register, with the
@@ -224,6 +226,38 @@ const char *retdoc_attr0(retdoc_t *rd, const xmlNode *n, const char *name)
 {
     const char *s = retdoc_attr(rd, n, name);
     return s ? s : "";
+}
+
+const char *retdoc_label(retdoc_t *rd, const xmlNode *row, const char *lang)
+{
+    const xmlNode *up[8], *n, *at;
+    const char *s = retdoc_attr(rd, row, lang), *v;
+    size_t k = 0;
+
+    if (s || !rd->nunits || !retdoc_attr(rd, row, "value"))
+        return s;
+    /* the rows from ROW up to its unit, which is a child of the root */
+    for (n = row; n && n->parent != rd->root; n = n->parent) {
+        if (k == sizeof up / sizeof *up || n->type != XML_ELEMENT_NODE)
+            return NULL;
+        up[k++] = n;
+    }
+    if (!n || n == rd->units[0].node)
+        return NULL; /* not in a unit, or in the first, which has them all */
+    /* down the first unit along them */
+    at = rd->units[0].node;
+    while (k-- > 0) {
+        v = retdoc_attr(rd, up[k], "value");
+        for (n = retdoc_child(at, (const char *)up[k]->name); n;
+             n = retdoc_next(n->next, (const char *)up[k]->name)) {
+            const char *w = retdoc_attr(rd, n, "value");
+            if (v ? w && !strcmp(v, w) : !w)
+                break;
+        }
+        if (!(at = n))
+            return NULL;
+    }
+    return retdoc_attr(rd, at, lang);
 }
 
 unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,
@@ -1041,11 +1075,24 @@ static const xmlChar *attr_text(const xmlAttr *a)
 
 static int same_list(const xmlNode *a, const xmlNode *b);
 
-/* True when the nodes A and B are alike: same element, attributes in the
- * same order with the same values, same children, same text. The common
- * case of merge's and verify's comparisons, found without naming any
- * figure; anything unusual (an attribute of several nodes) says "not
- * alike", and the walk by figures decides. No allocation. */
+/* X, or the first attribute after it, that is not a row's label (zh,
+ * en): labels are no figures, and return_parse's tree has them in its
+ * first unit only. */
+static const xmlAttr *unlabelled(const xmlAttr *x)
+{
+    while (x && x->name[0] && x->name[1] && !x->name[2] &&
+           (!strcmp((const char *)x->name, "zh") ||
+            !strcmp((const char *)x->name, "en")))
+        x = x->next;
+    return x;
+}
+
+/* True when the nodes A and B are alike: same element, attributes other
+ * than labels in the same order with the same values, same children,
+ * same text. The common case of merge's and verify's comparisons, found
+ * without naming any figure; anything unusual (an attribute of several
+ * nodes) says "not alike", and the walk by figures decides. No
+ * allocation. */
 static int same_node(const xmlNode *a, const xmlNode *b)
 {
     const xmlAttr *x, *y;
@@ -1055,8 +1102,8 @@ static int same_node(const xmlNode *a, const xmlNode *b)
         return xmlStrEqual(a->content, b->content);
     if (a->type != XML_ELEMENT_NODE || !xmlStrEqual(a->name, b->name))
         return 0;
-    for (x = a->properties, y = b->properties; x && y;
-         x = x->next, y = y->next) {
+    for (x = unlabelled(a->properties), y = unlabelled(b->properties); x && y;
+         x = unlabelled(x->next), y = unlabelled(y->next)) {
         const xmlChar *vx = attr_text(x), *vy = attr_text(y);
         if (!vx || !vy || !xmlStrEqual(x->name, y->name) ||
             !xmlStrEqual(vx, vy))

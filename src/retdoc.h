@@ -202,6 +202,13 @@ const xmlNode *retdoc_next(const xmlNode *n, const char *el);
 const char *retdoc_attr(retdoc_t *rd, const xmlNode *n, const char *name);
 const char *retdoc_attr0(retdoc_t *rd, const xmlNode *n, const char *name);
 
+/* The label LANG ("zh" or "en") of the enumerated row ROW, a row of a
+ * unit: its own attribute, or, for a row that return_parse made without
+ * its labels (a unit after the first: return.c, lean_parse), the label of
+ * the first unit's row at the same place (the same element and @value,
+ * and the same above it). NULL when there is none. */
+const char *retdoc_label(retdoc_t *rd, const xmlNode *row, const char *lang);
+
 /* Count attribute NAME of N; 0 when N or the attribute is absent. */
 unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,
                                 const char *name);

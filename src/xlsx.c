@@ -44,7 +44,9 @@
  *
  * Where the data comes from: the return document only (borrowed, read-only)
  * and opts->labels (return.xsd). Row labels are the zh/en attributes of the
- * return's enumerated rows; the rows of a table, and their order, are those
+ * return's enumerated rows (retdoc_label: a unit after the first is read
+ * without them, and gives the first unit's); the rows of a table, and
+ * their order, are those
  * of the first unit of the return (every unit carries every enumerated row,
  * return.xsd). The fixed words of the header/footer block and the column
  * headings are the type "word" of the label schema, by the keys in

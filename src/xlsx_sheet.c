@@ -232,7 +232,7 @@ const char *xlsx_sheet_vlabel(const xlsx_ctx *c, const char *type,
 
 const char *xlsx_sheet_label(xlsx_ctx *c, const xmlNode *row)
 {
-    const char *s = retdoc_attr(c->rd, row, c->en ? "en" : "zh");
+    const char *s = retdoc_label(c->rd, row, c->en ? "en" : "zh");
     return s ? s : retdoc_attr0(c->rd, row, "value");
 }
 

@@ -912,6 +912,27 @@ def cmd_xlsx_labels(xlsx, lang):
     report(not bad, "%s: every formula cell has a cached value" % lang, bad)
 
 
+def cmd_xlsx_cadre_roles(xlsx, lang):
+    """The cadres' detail sheet: every cadre's role is a label of LANG, in
+    every community, not only the first one of the return (whose rows the
+    workbook takes its labels from)."""
+    order, sheets = ooxml.read_workbook(xlsx)
+    sh = sheets[sheet_names(lang)[6]]
+    roles = [l for _, l in labels("role", lang)]
+    bad, seen, codes = [], 0, set()
+    for r in sh.rows():
+        role, code = sh.value(5, r), sh.value(2, r)
+        if r <= 6 or role is None or not str(code or "").isdigit():
+            continue
+        seen += 1
+        codes.add(code)
+        if role not in roles:
+            bad.append("row %d (%s): role %r is not one of %s" % (r, code, role, roles))
+    report(not bad and seen > 0 and len(codes) >= 2,
+           "%s: the cadres' roles are %s labels in every community's rows "
+           "(%d cadres of %d communities)" % (lang, lang, seen, len(codes)), bad)
+
+
 def cmd_xlsx_rollup(xlsx, lang, *fig_paths):
     """Summary sheet: community rows are the communities' figures; the
     street/district subtotal and grand-total rows equal the sums of the
@@ -1393,7 +1414,8 @@ COMMANDS = {
     "figures": cmd_figures, "reference": cmd_reference, "rollup": cmd_rollup,
     "xlsx-unit": cmd_xlsx_unit, "xlsx-labels": cmd_xlsx_labels,
     "xlsx-rollup": cmd_xlsx_rollup, "xlsx-filer": cmd_xlsx_filer,
-    "xlsx-form": cmd_xlsx_form, "summary-md": cmd_summary_md,
+    "xlsx-form": cmd_xlsx_form, "xlsx-cadre-roles": cmd_xlsx_cadre_roles,
+    "summary-md": cmd_summary_md,
     "summary-docx": cmd_summary_docx, "partial": cmd_partial,
     "whole": cmd_whole, "created": cmd_created, "listing": cmd_listing,
     "listing-all": cmd_listing_all,

@@ -229,11 +229,13 @@ done
 # shellcheck disable=SC2086
 py xlsx-rollup "$work/batch/returns.xlsx" zh $FIGS
 py xlsx-form "$work/batch/returns.xlsx" zh
+py xlsx-cadre-roles "$work/batch/returns.xlsx" zh
 cv batch-en build --lang en --formats xlsx -o "$work/batch-en" "$H" "$J" "$D"
 expect_rc batch-en 0 "build --lang en of three communities"
 # shellcheck disable=SC2086
 py xlsx-rollup "$work/batch-en/returns.xlsx" en $FIGS
 py xlsx-form "$work/batch-en/returns.xlsx" en
+py xlsx-cadre-roles "$work/batch-en/returns.xlsx" en
 check "batch: 东风社区 (GB18030 register) is named in return.xml, in UTF-8" \
     grep -q 'name="东风社区"' "$work/batch/return.xml"
 check "batch: the 东风社区 summary is titled 东风社区" \

@@ -517,6 +517,121 @@ static void same_finding(const retdoc_finding *x, const retdoc_finding *y)
     assert_int_equal(x->col, y->col);
 }
 
+/* Walks W (the whole tree's unit or row) and L (the lean tree's copy of
+ * it) in step: every row's labels read through retdoc_label are W's;
+ * in the first unit (FIRST) L keeps them as attributes, in a later one
+ * it has none where W's are those of the first unit's row at the same
+ * place. Counts the rows made without them in *BARE. */
+static void same_labels(retdoc_t *rl, const xmlNode *w, const xmlNode *l,
+                        int first, size_t *bare)
+{
+    static const char *const langs[2] = {"zh", "en"};
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        xmlChar *ww = xmlGetProp(w, BAD_CAST langs[i]);
+        xmlChar *ll = xmlGetProp(l, BAD_CAST langs[i]);
+        const char *got = retdoc_label(rl, l, langs[i]);
+        if (ww)
+            assert_non_null(got), assert_string_equal(got, (char *)ww);
+        if (first)
+            same_str((char *)ll, (char *)ww);
+        else if (ww && !ll && i == 0)
+            (*bare)++;
+        xmlFree(ww);
+        xmlFree(ll);
+    }
+    for (w = w->children, l = l->children; w && l; w = w->next, l = l->next) {
+        assert_int_equal(w->type, l->type);
+        if (w->type == XML_ELEMENT_NODE)
+            same_labels(rl, w, l, first, bare);
+    }
+    assert_null(w);
+    assert_null(l);
+}
+
+/* The byte string AT in XML (LEN bytes) after byte FROM replaced by TO,
+ * of the same length: 0, or -1 when it is not there. */
+static int swap_after(char *xml, size_t len, size_t from, const char *at,
+                      const char *to)
+{
+    char *p = memmem(xml + from, len - from, at, strlen(at));
+    if (!p || strlen(to) != strlen(at))
+        return -1;
+    memcpy(p, to, strlen(to));
+    return 0;
+}
+
+/* return_parse makes the rows of every unit after the first without
+ * their labels (zh, en: the same in every unit, two of a row's five or
+ * six attributes) and retdoc_label finds them in the first unit's row at
+ * the same place; a row whose labels are not the first unit's there (an
+ * edited return), or whose place the first unit lacks, keeps its own. */
+static void test_parse_labels(void **state)
+{
+    const char *paths[] = {"../examples/jinshan-2011.xml",
+                           "../examples/hongxing-2011.xml"};
+    char *xml, *msg = NULL, *end1;
+    size_t len, i, bare = 0, bare2 = 0;
+    xmlDocPtr w = build_bytes(paths, 2, NULL, &xml, &len), l = NULL;
+    retdoc_t *rw = NULL, *rl = NULL;
+    const xmlNode *r;
+    (void)state;
+
+    assert_int_equal(return_parse(xml, len, &l, &msg), ERR_OK);
+    assert_int_equal(retdoc_open(w, NULL, &rw, NULL), ERR_OK);
+    assert_int_equal(retdoc_open(l, NULL, &rl, NULL), ERR_OK);
+    assert_int_equal(retdoc_nunits(rl), 3);
+    for (i = 0; i < retdoc_nunits(rl); i++)
+        same_labels(rl, retdoc_unit_in_doc(rw, i)->node,
+                    retdoc_unit_in_doc(rl, i)->node, i == 0, &bare);
+    /* the two later units' rows: dwellings, kinds, roles, categories and
+     * their statuses, groups, rules... some 200 each */
+    assert_true(bare > 300);
+    /* in the lean tree, a later unit's dwelling has value and counts */
+    r = retdoc_row(rl,
+                   retdoc_child(retdoc_unit_in_doc(rl, 1)->node, "households"),
+                   "dwelling", "building");
+    assert_non_null(r);
+    assert_null(xmlHasProp(r, BAD_CAST "zh"));
+    assert_null(xmlHasProp(r, BAD_CAST "en"));
+    assert_string_equal(retdoc_label(rl, r, "zh"), "楼房");
+    assert_string_equal(retdoc_label(rl, r, "en"), "building");
+    retdoc_free(rl);
+    xmlFreeDoc(l);
+
+    /* edited: a later unit's building is 高楼, its bungalow a hut */
+    end1 = memmem(xml, len, "</unit>", 7);
+    assert_non_null(end1);
+    assert_int_equal(swap_after(xml, len, (size_t)(end1 - xml), "zh=\"楼房\"",
+                                "zh=\"高楼\""),
+                     0);
+    assert_int_equal(swap_after(xml, len, (size_t)(end1 - xml),
+                                "value=\"bungalow\"", "value=\"hut-hut-\""),
+                     0);
+    assert_int_equal(return_parse(xml, len, &l, &msg), ERR_OK);
+    assert_int_equal(retdoc_open(l, NULL, &rl, NULL), ERR_OK);
+    r = retdoc_child(retdoc_unit_in_doc(rl, 1)->node, "households");
+    r = retdoc_child(r, "dwelling");
+    assert_string_equal(retdoc_attr(rl, r, "value"), "building");
+    assert_string_equal(retdoc_attr(rl, r, "zh"), "高楼");
+    assert_string_equal(retdoc_label(rl, r, "zh"), "高楼");
+    assert_non_null(xmlHasProp(r, BAD_CAST "en"));
+    r = retdoc_next(r->next, "dwelling");
+    assert_string_equal(retdoc_attr(rl, r, "value"), "hut-hut-");
+    assert_string_equal(retdoc_label(rl, r, "zh"), "平房");
+    assert_string_equal(retdoc_label(rl, r, "en"), "bungalow");
+    /* the rest of that unit, and the first, as before */
+    for (i = 0; i < retdoc_nunits(rl); i++)
+        if (i != 1)
+            same_labels(rl, retdoc_unit_in_doc(rw, i)->node,
+                        retdoc_unit_in_doc(rl, i)->node, i == 0, &bare2);
+    retdoc_free(rl);
+    xmlFreeDoc(l);
+    retdoc_free(rw);
+    xmlFreeDoc(w);
+    free(xml);
+}
+
 /* The findings of the return XML (LEN bytes) as return_parse's lean tree
  * gives them (read from their markup, last first: any order reads the
  * same) and as the whole tree does: field by field the same, EXPECT of
@@ -1106,6 +1221,7 @@ int main(void)
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_lean),
+        cmocka_unit_test(test_parse_labels),
         cmocka_unit_test(test_parse_lean_bad_markup),
         cmocka_unit_test(test_parse_lean_refuses),
         cmocka_unit_test(test_load_records),
