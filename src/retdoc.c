@@ -7,7 +7,8 @@
  * copied: the rows of a unit's tables are read on demand from the
  * document with retdoc_child/retdoc_row/retdoc_count, their labels with
  * retdoc_label (return_parse's tree has them in its first unit only: a
- * later unit's row gives those of the first unit's row at its place).
+ * later unit's row gives those of the first unit's row at its place;
+ * retdoc_relabel puts them back on a copy, a summary's view).
  *
  * Report order sorts by the code with "~" appended for a roll-up (so a
  * street 620402003 sorts after its communities 620402003xxx, its district
@@ -251,13 +252,45 @@ const char *retdoc_label(retdoc_t *rd, const xmlNode *row, const char *lang)
         for (n = retdoc_child(at, (const char *)up[k]->name); n;
              n = retdoc_next(n->next, (const char *)up[k]->name)) {
             const char *w = retdoc_attr(rd, n, "value");
-            if (v ? w && !strcmp(v, w) : !w)
+            if ((!v && !w) || (v && w && !strcmp(v, w)))
                 break;
         }
         if (!(at = n))
             return NULL;
     }
     return retdoc_attr(rd, at, lang);
+}
+
+/* See retdoc.h: the labels after @value, as the return has them. */
+error_code retdoc_relabel(retdoc_t *rd, const xmlNode *orig, xmlNodePtr copy)
+{
+    static const char *const langs[2] = {"zh", "en"};
+    xmlAttrPtr after = xmlHasProp(copy, BAD_CAST "value"), a;
+    const xmlNode *o;
+    xmlNodePtr k;
+    size_t i;
+
+    for (i = 0; after && i < 2; i++) {
+        const char *l;
+        if (xmlHasProp(copy, BAD_CAST langs[i]) ||
+            !(l = retdoc_label(rd, orig, langs[i])))
+            continue;
+        if (!(a = xmlNewNsProp(copy, NULL, BAD_CAST langs[i], BAD_CAST l)))
+            return ERR_NOMEM;
+        if (after->next != a) { /* made last: moved after AFTER */
+            a->prev->next = NULL;
+            a->next = after->next;
+            a->prev = after;
+            after->next->prev = a;
+            after->next = a;
+        }
+        after = a;
+    }
+    for (o = orig->children, k = copy->children; o && k;
+         o = o->next, k = k->next)
+        if (o->type == XML_ELEMENT_NODE && retdoc_relabel(rd, o, k) != ERR_OK)
+            return ERR_NOMEM;
+    return ERR_OK;
 }
 
 unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,

@@ -209,6 +209,12 @@ const char *retdoc_attr0(retdoc_t *rd, const xmlNode *n, const char *name);
  * and the same above it). NULL when there is none. */
 const char *retdoc_label(retdoc_t *rd, const xmlNode *row, const char *lang);
 
+/* Gives the rows of COPY, a copy (in another document) of ORIG, a unit
+ * of RD or a row of one, the labels that return_parse made ORIG without
+ * (retdoc_label), after their @value as the return has them: a summary's
+ * view, whose templates read @zh and @en. ERR_OK or ERR_NOMEM. */
+error_code retdoc_relabel(retdoc_t *rd, const xmlNode *orig, xmlNodePtr copy);
+
 /* Count attribute NAME of N; 0 when N or the attribute is absent. */
 unsigned long long retdoc_count(retdoc_t *rd, const xmlNode *n,
                                 const char *name);

@@ -952,11 +952,11 @@ typedef struct {
 static const char *sax_attr(int nattr, const xmlChar **attrs, const char *name,
                             size_t *len)
 {
-    int i;
-    for (i = 0; i < nattr; i++)
-        if (!attrs[5 * i + 2] && !strcmp((const char *)attrs[5 * i], name)) {
-            *len = (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]);
-            return (const char *)attrs[5 * i + 3];
+    const xmlChar **a;
+    for (a = attrs; a < attrs + 5 * (size_t)nattr; a += 5)
+        if (!a[2] && !strcmp((const char *)a[0], name)) {
+            *len = (size_t)(a[4] - a[3]);
+            return (const char *)a[3];
         }
     return NULL;
 }
@@ -968,10 +968,10 @@ static void unit_start(xmlParserCtxtPtr c, lean_parse *st, const xmlChar *name,
                        const xmlChar **ns, int nattr, int ndef,
                        const xmlChar **attrs)
 {
-    const xmlChar *kept[5 * 16];
+    const xmlChar *kept[5 * 16], **a;
     const char *v, *zh, *en;
-    size_t nv = 0, nzh = 0, nen = 0;
-    int d = ++st->depth, i, k;
+    size_t nv = 0, nzh = 0, nen = 0, k;
+    int d = ++st->depth;
 
     if (d == 1) { /* the unit */
         st->units++;
@@ -1013,14 +1013,12 @@ static void unit_start(xmlParserCtxtPtr c, lean_parse *st, const xmlChar *name,
                        !memcmp(have, zh, nzh) &&
                        strlen(have + nzh + 1) == nen &&
                        !memcmp(have + nzh + 1, en, nen)) {
-                for (i = k = 0; i < nattr; i++)
-                    if (attrs[5 * i + 2] ||
-                        (strcmp((const char *)attrs[5 * i], "zh") &&
-                         strcmp((const char *)attrs[5 * i], "en")))
-                        memcpy(kept + 5 * k++, attrs + 5 * i,
-                               5 * sizeof *attrs);
-                xmlSAX2StartElementNs(c, name, prefix, uri, nns, ns, k,
-                                      ndef < k ? ndef : k, kept);
+                for (a = attrs, k = 0; a < attrs + 5 * (size_t)nattr; a += 5)
+                    if (a[2] || (strcmp((const char *)a[0], "zh") &&
+                                 strcmp((const char *)a[0], "en")))
+                        memcpy(kept + 5 * k++, a, 5 * sizeof *a);
+                xmlSAX2StartElementNs(c, name, prefix, uri, nns, ns, (int)k,
+                                      ndef < (int)k ? ndef : (int)k, kept);
                 return;
             }
         }

@@ -9,8 +9,8 @@
  *        unit alone (a roll-up names its communities in its <covers>; their
  *        own units are not copied: at 500 communities the district's view
  *        held all of them, 105 MB), its rows with their labels (@zh,
- *        @en: return_parse keeps them in the first unit only, relabel
- *        gives them back); of the findings only their cap and counts not
+ *        @en: return_parse keeps them in the first unit only,
+ *        retdoc_relabel gives them back); of the findings only their cap and counts not
  *        listed (<findings limit omitted> with its <notListed>), never
  *        the list itself
  *          └─ summary.xsl (params level, code) ─▶ intermediate document,
@@ -573,41 +573,6 @@ static error_code copy_findings(xmlDocPtr view, xmlNodePtr vroot,
     return ERR_OK;
 }
 
-/* Gives the rows of COPY, the view's copy of ORIG (a unit of RD, or a
- * row of one), the labels that return_parse made ORIG without
- * (retdoc_label), after their @value as the return has them: templates
- * read @zh and @en. ERR_OK or ERR_NOMEM. */
-static error_code relabel(retdoc_t *rd, const xmlNode *orig, xmlNodePtr copy)
-{
-    static const char *const langs[2] = {"zh", "en"};
-    xmlAttrPtr after = xmlHasProp(copy, BAD_CAST "value"), a;
-    const xmlNode *o;
-    xmlNodePtr k;
-    size_t i;
-
-    for (i = 0; after && i < 2; i++) {
-        const char *l;
-        if (xmlHasProp(copy, BAD_CAST langs[i]) ||
-            !(l = retdoc_label(rd, orig, langs[i])))
-            continue;
-        if (!(a = xmlNewNsProp(copy, NULL, BAD_CAST langs[i], BAD_CAST l)))
-            return ERR_NOMEM;
-        if (after->next != a) { /* made last: moved after AFTER */
-            a->prev->next = NULL;
-            a->next = after->next;
-            a->prev = after;
-            after->next->prev = a;
-            after->next = a;
-        }
-        after = a;
-    }
-    for (o = orig->children, k = copy->children; o && k;
-         o = o->next, k = k->next)
-        if (o->type == XML_ELEMENT_NODE && relabel(rd, o, k) != ERR_OK)
-            return ERR_NOMEM;
-    return ERR_OK;
-}
-
 /* The view of RET that summary.xsl sees (see the note at the top): root
  * attributes, campaign, sources, the unit (LEVEL, CODE) alone, and
  * <findings> with its attributes and <notListed> counts only. */
@@ -644,7 +609,7 @@ static error_code make_view(const xmlDoc *ret, const char *level,
         goto fail;
     if ((e = copy_node(view, vroot, unit->node, msg)) != ERR_OK)
         goto fail;
-    if (relabel(rd, unit->node, xmlGetLastChild(vroot)) != ERR_OK) {
+    if (retdoc_relabel(rd, unit->node, xmlGetLastChild(vroot)) != ERR_OK) {
         e = error_set(msg, ERR_NOMEM, _("out of memory"));
         goto fail;
     }
