@@ -1113,9 +1113,8 @@ static int same_list(const xmlNode *a, const xmlNode *b);
  * first unit only. */
 static const xmlAttr *unlabelled(const xmlAttr *x)
 {
-    while (x && x->name[0] && x->name[1] && !x->name[2] &&
-           (!strcmp((const char *)x->name, "zh") ||
-            !strcmp((const char *)x->name, "en")))
+    while (x && (!strcmp((const char *)x->name, "zh") ||
+                 !strcmp((const char *)x->name, "en")))
         x = x->next;
     return x;
 }

@@ -981,8 +981,11 @@ static void unit_start(xmlParserCtxtPtr c, lean_parse *st, const xmlChar *name,
     if (d > 1 && d <= LABEL_DEPTH) {
         buf_truncate(&st->place, st->at_depth[d - 2]);
         v = sax_attr(nattr, attrs, "value", &nv);
-        buf_printf(&st->place, "%s%s %.*s", d > 2 ? "/" : "",
-                   (const char *)name, v ? (int)nv : 0, v ? v : "");
+        if (d > 2)
+            buf_add(&st->place, "/", 1);
+        buf_puts(&st->place, (const char *)name);
+        buf_add(&st->place, " ", 1);
+        buf_add(&st->place, v ? v : "", v ? nv : 0);
         st->at_depth[d - 1] = st->place.len;
         zh = sax_attr(nattr, attrs, "zh", &nzh);
         en = sax_attr(nattr, attrs, "en", &nen);

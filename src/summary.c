@@ -10,9 +10,9 @@
  *        own units are not copied: at 500 communities the district's view
  *        held all of them, 105 MB), its rows with their labels (@zh,
  *        @en: return_parse keeps them in the first unit only,
- *        retdoc_relabel gives them back); of the findings only their cap and counts not
- *        listed (<findings limit omitted> with its <notListed>), never
- *        the list itself
+ *        retdoc_relabel gives them back); of the findings only their cap
+ *        and counts not listed (<findings limit omitted> with its
+ *        <notListed>), never the list itself
  *          └─ summary.xsl (params level, code) ─▶ intermediate document,
  *             once (title, p, h, lead, signature; urn:canvass:summary:1)
  *               └─ docx.xsl | html.xsl | md.xsl ─▶ result, per format
