@@ -1111,21 +1111,24 @@ static void show_progress(void *ud, uint64_t bytes, size_t done, size_t total)
     else
         eta[0] = 0;
     if (p->kind == PROGRESS_REGISTERS)
-        /* TRANSLATORS: the progress line: registers read of all, megabytes
-         * read, the rate, and the time left (", 1:05 left") */
         n = snprintf(line, sizeof line,
+                     /* TRANSLATORS: the progress line: registers read of
+                      * all, megabytes read, the rate, and the time left
+                      * (", 1:05 left") */
                      _("canvass: %zu/%zu registers, %.1f MB, %.1f MB/s%s"),
                      done, total, (double)bytes / 1e6, rate, eta);
     else if (p->kind == PROGRESS_RETURNS)
-        /* TRANSLATORS: merge's progress line: returns read of all,
-         * megabytes read, the rate, and the time left (", 1:05 left") */
         n = snprintf(line, sizeof line,
+                     /* TRANSLATORS: merge's progress line: returns read of
+                      * all, megabytes read, the rate, and the time left
+                      * (", 1:05 left") */
                      _("canvass: %zu/%zu returns, %.1f MB, %.1f MB/s%s"), done,
                      total, (double)bytes / 1e6, rate, eta);
     else
-        /* TRANSLATORS: the progress line while the summaries are written:
-         * units whose summaries are done, of all, and the time left */
         n = snprintf(line, sizeof line,
+                     /* TRANSLATORS: the progress line while the summaries
+                      * are written: units whose summaries are done, of
+                      * all, and the time left (", 1:05 left") */
                      _("canvass: summaries of %zu/%zu units written%s"), done,
                      total, eta);
     if (n > 0) {
