@@ -231,7 +231,7 @@ const char *retdoc_attr0(retdoc_t *rd, const xmlNode *n, const char *name)
 
 const char *retdoc_label(retdoc_t *rd, const xmlNode *row, const char *lang)
 {
-    const xmlNode *up[8], *n, *at;
+    const xmlNode *up[RETDOC_LABEL_DEPTH], *n, *at;
     const char *s = retdoc_attr(rd, row, lang), *v;
     size_t k = 0;
 

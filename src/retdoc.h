@@ -202,6 +202,11 @@ const xmlNode *retdoc_next(const xmlNode *n, const char *el);
 const char *retdoc_attr(retdoc_t *rd, const xmlNode *n, const char *name);
 const char *retdoc_attr0(retdoc_t *rd, const xmlNode *n, const char *name);
 
+/* The depth, from a unit (1), down to which return_parse may make a row
+ * without its labels, and retdoc_label finds them (a unit's rows go three
+ * deep: table, row, sub-row). */
+#define RETDOC_LABEL_DEPTH 8
+
 /* The label LANG ("zh" or "en") of the enumerated row ROW, a row of a
  * unit: its own attribute, or, for a row that return_parse made without
  * its labels (a unit after the first: return.c, lean_parse), the label of

@@ -923,8 +923,6 @@ error_code return_validate_mapped(const char *xml, size_t len,
  * walked as retdoc_open will walk it (one finding after the other, only
  * white space between them), and must hold as many; the markup is parsed
  * again, and so checked, when read. */
-#define LABEL_DEPTH 8 /* rows below a unit: table, row, sub-row (3) */
-
 typedef struct {
     char *first; /* first: first_parse_error reads _private as char ** */
     const char *xml, *at, *end; /* the bytes, the cursor, their end */
@@ -940,10 +938,10 @@ typedef struct {
      * is made without them (retdoc_label finds them in the first unit).
      * A return's rows are most of its tree, and their labels two of their
      * five or six attributes: 137 -> 84 MB for a return of 556 units. */
-    int units;                        /* <unit>s met */
-    int depth;                        /* of the element in its unit (0: none) */
-    buf_t place;                      /* the current element's place */
-    size_t at_depth[LABEL_DEPTH + 1]; /* place's length at each depth */
+    int units;   /* <unit>s met */
+    int depth;   /* of the element in its unit (0: none) */
+    buf_t place; /* the current element's place */
+    size_t at_depth[RETDOC_LABEL_DEPTH + 1]; /* place's length at each depth */
     xmlHashTablePtr labels;
 } lean_parse;
 
@@ -978,7 +976,7 @@ static void unit_start(xmlParserCtxtPtr c, lean_parse *st, const xmlChar *name,
         buf_truncate(&st->place, 0);
         st->at_depth[0] = 0;
     }
-    if (d > 1 && d <= LABEL_DEPTH) {
+    if (d > 1 && d <= RETDOC_LABEL_DEPTH) {
         buf_truncate(&st->place, st->at_depth[d - 2]);
         v = sax_attr(nattr, attrs, "value", &nv);
         if (d > 2)
