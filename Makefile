@@ -20,6 +20,8 @@ RENDER_PKGS := libreoffice-writer-nogui libreoffice-calc-nogui \
 FUZZ_PKGS := clang libclang-rt-14-dev llvm
 # make coverage: gcov comes with gcc
 COVERAGE_PKGS := lcov
+# make bench's instruction counts
+BENCH_PKGS := valgrind
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -49,7 +51,7 @@ LINGUAS := $(shell cat po/LINGUAS 2>/dev/null)
 MO := $(foreach l,$(LINGUAS),$(BUILD)/locale/$(l)/LC_MESSAGES/canvass.mo)
 
 .PHONY: all check check-unit check-golden check-build check-fault check-merge check-asan check-render demo bench \
-        install uninstall clean asan deps deps-render deps-fuzz deps-coverage format lint \
+        install uninstall clean asan deps deps-render deps-fuzz deps-coverage deps-bench format lint \
         fuzz fuzz-build coverage check-oom pot check-i18n
 
 all: canvass
@@ -113,10 +115,12 @@ deps-render:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else echo "deps-render: run as root:  apt-get install -y$$missing"; exit 1; fi
 
-# deps-fuzz, deps-coverage: the same for the lists of make fuzz and coverage
+# deps-fuzz, deps-coverage, deps-bench: the same for the lists of make
+# fuzz, coverage and bench
 deps-fuzz: DEPS_LIST = $(FUZZ_PKGS)
 deps-coverage: DEPS_LIST = $(COVERAGE_PKGS)
-deps-fuzz deps-coverage:
+deps-bench: DEPS_LIST = $(BENCH_PKGS)
+deps-fuzz deps-coverage deps-bench:
 	@missing=""; for p in $(DEPS_LIST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
@@ -253,10 +257,10 @@ demo: deps
 	@echo "== the outputs are in $(DEMO_OUT)/; the reference community's summary:"
 	@cat $(DEMO_OUT)/summary-620402003005.md
 
-# BENCH: sizes in households and/or "batch", or "merge" alone (default
-# 10k 100k 1M batch);
+# BENCH: sizes in households and/or "batch" and "instr" (instruction
+# counts, valgrind), or "merge" alone (default 10k 100k 1M batch instr);
 # BENCH_RUNS: runs of each command (default 3, medians reported)
-bench: canvass
+bench: deps deps-bench canvass
 	$(Q)sh tests/bench.sh ./canvass $(BENCH)
 
 # ---- install ------------------------------------------------------------

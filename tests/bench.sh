@@ -9,8 +9,9 @@
 # SIZE is a number of households (10k, 100k, 1M, or a plain number), or
 # "batch" for a batch of 8 registers of 100,000 households each (8
 # communities); "merge" alone for the merge rows only (100 and 500
-# returns). Default: 10k 100k 1M batch; `make bench BENCH="10k 100k"`
-# picks fewer (the 1M case takes a quarter of an hour on 2 cores).
+# returns); "instr" for instruction counts (below, valgrind). Default:
+# 10k 100k 1M batch instr; `make bench BENCH="10k 100k"` picks fewer (the
+# 1M case takes a quarter of an hour on 2 cores, instr twenty minutes).
 # BENCH_RUNS (default 3) runs of each command; the figures are medians.
 # BENCH_BATCH (default 100k) households in each register of the batch.
 #
@@ -36,7 +37,7 @@ set -eu
 [ $# -ge 1 ] || { echo "usage: $0 CANVASS_BINARY [SIZE...]" >&2; exit 2; }
 bin=$1
 shift
-[ $# -ge 1 ] || set -- 10k 100k 1M batch
+[ $# -ge 1 ] || set -- 10k 100k 1M batch instr
 runs=${BENCH_RUNS:-3}
 top=$(cd "$(dirname "$0")/.." && pwd)
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -97,7 +98,7 @@ header() {
 
 off="--rule no-responsible-cadre=off --rule overdue-item=off"
 for size in "$@"; do
-    case $size in batch | merge) continue ;; esac
+    case $size in batch | merge | instr) continue ;; esac
     n=$(households "$size")
     for kind in sparse dense; do
         d=0
@@ -162,6 +163,79 @@ for size in "$@"; do
     rm -rf "$out/b1" "$out/b2"
     break
 done
+# "instr": instructions, which do not depend on the machine's load the
+# way seconds do (on a shared machine the same command's CPU seconds vary
+# by a fifth from one run to the next): valgrind's callgrind counts every
+# instruction of xmllint, check and build on the registers of
+# BENCH_INSTR_SIZE (default 100k), dense and sparse (BENCH_INSTR_KINDS),
+# and on the dense one check and build with the two rules off; one run
+# each (a count is the same every run). Under valgrind nettle cannot use
+# the CPU's SHA instructions, so build's SHA-256 of the register, in
+# software there, is shown apart and the ratios of build are given
+# without it (natively it takes about 1 ms per MB here). About five
+# minutes a command at 100k.
+for size in "$@"; do
+    [ "$size" = instr ] || continue
+    if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
+        echo
+        echo "instructions: not counted (valgrind is not installed: apt-get install valgrind)"
+        break
+    fi
+    isize=${BENCH_INSTR_SIZE:-100k}
+    # ir KIND COMMAND...: sets $ir_all and $ir_sha, millions of
+    # instructions in all and in SHA-256 (nettle_sha256_update with what
+    # it calls); files by KIND, so that two kinds may be counted at once
+    ir() {
+        k=$1
+        shift
+        rm -rf "$out/o-$k"
+        valgrind --tool=callgrind --callgrind-out-file="$out/callgrind-$k.out" \
+            "$@" >/dev/null 2>"$out/stderr-$k.txt" || true
+        callgrind_annotate --inclusive=yes "$out/callgrind-$k.out" >"$out/callgrind-$k.txt"
+        ir_all=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / 1e6; exit }' "$out/callgrind-$k.txt")
+        ir_sha=$(awk '/:nettle_sha256_update / { gsub(",", "", $1); printf "%.0f", $1 / 1e6; exit }' "$out/callgrind-$k.txt")
+        ir_sha=${ir_sha:-0}
+        rm -rf "$out/o-$k" "$out/callgrind-$k.out" "$out/callgrind-$k.txt"
+    }
+    # irow LABEL MILLIONS [REFERENCE_MILLIONS]
+    irow() {
+        awk -v l="$1" -v n="$2" -v x="${3:-0}" 'BEGIN {
+            printf "%-48s %10s %9s\n", l, (n > 0 ? sprintf("%.0f", n) : ""),
+                (x > 0 ? sprintf("%.3f", n / x) : "") }'
+    }
+    for kind in ${BENCH_INSTR_KINDS:-dense sparse}; do
+        d=0
+        [ $kind = dense ] && d=1
+        reg=$out/reg-$isize-$kind.xml
+        gen "$reg" "$(households "$isize")" "$d" 1
+        ir $kind xmllint --stream --noout --schema "$xsd" "$reg"
+        x=$ir_all
+        ir $kind "$bin" check --quiet "$reg"
+        c=$ir_all
+        ir $kind "$bin" build --quiet -o "$out/o-$kind" "$reg"
+        b=$ir_all bsha=$ir_sha
+        echo
+        printf '%-48s %10s %9s\n' "instructions, $isize households, $kind" "millions" "/xmllint"
+        irow "xmllint --stream --schema" "$x"
+        irow "canvass check" "$c" "$x"
+        irow "canvass build" "$b"
+        irow "  of which SHA-256 of the register (software)" "$bsha"
+        irow "canvass build, SHA-256 aside" "$((b - bsha))" "$x"
+        [ $kind = dense ] || continue
+        # shellcheck disable=SC2086 # $off is two options
+        ir $kind "$bin" check --quiet $off "$reg"
+        co=$ir_all
+        # shellcheck disable=SC2086
+        ir $kind "$bin" build --quiet $off -o "$out/o-$kind" "$reg"
+        bo=$((ir_all - ir_sha))
+        irow "canvass check, rules off" "$co" "$x"
+        irow "canvass build, rules off, SHA-256 aside" "$bo" "$x"
+        awk -v c="$c" -v co="$co" -v b="$((b - bsha))" -v bo="$bo" 'BEGIN {
+            printf "%-48s %10s %9.3f\n", "check / check with the rules off", "", c / co
+            printf "%-48s %10s %9.3f\n", "build / build with the rules off", "", b / bo }'
+    done
+done
+[ "$*" = instr ] && exit 0
 # "merge" alone: the merge rows only (below)
 if [ "$*" != merge ]; then
 echo
