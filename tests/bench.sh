@@ -11,7 +11,7 @@
 # communities); "merge" alone for the merge rows only (100 and 500
 # returns); "instr" for instruction counts (below, valgrind). Default:
 # 10k 100k 1M batch instr; `make bench BENCH="10k 100k"` picks fewer (the
-# 1M case takes a quarter of an hour on 2 cores, instr twenty minutes).
+# 1M case takes a quarter of an hour on 2 cores, instr half an hour).
 # BENCH_RUNS (default 3) runs of each command; the figures are medians.
 # BENCH_BATCH (default 100k) households in each register of the batch.
 #
@@ -172,7 +172,7 @@ done
 # each (a count is the same every run). Under valgrind nettle cannot use
 # the CPU's SHA instructions, so build's SHA-256 of the register, in
 # software there, is shown apart and the ratios of build are given
-# without it (natively it takes about 1 ms per MB here). About five
+# without it (natively it takes about 1 ms per MB here). About four
 # minutes a command at 100k.
 for size in "$@"; do
     [ "$size" = instr ] || continue
@@ -195,7 +195,8 @@ for size in "$@"; do
         ir_all=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / 1e6; exit }' "$out/callgrind-$k.txt")
         ir_sha=$(awk '/:nettle_sha256_update / { gsub(",", "", $1); printf "%.0f", $1 / 1e6; exit }' "$out/callgrind-$k.txt")
         ir_sha=${ir_sha:-0}
-        rm -rf "$out/o-$k" "$out/callgrind-$k.out" "$out/callgrind-$k.txt"
+        rm -rf "$out/o-$k" "$out/callgrind-$k.out" "$out/callgrind-$k.txt" \
+            "$out/stderr-$k.txt"
     }
     # irow LABEL MILLIONS [REFERENCE_MILLIONS]
     irow() {
@@ -205,14 +206,14 @@ for size in "$@"; do
     }
     for kind in ${BENCH_INSTR_KINDS:-dense sparse}; do
         d=0
-        [ $kind = dense ] && d=1
+        [ "$kind" = dense ] && d=1
         reg=$out/reg-$isize-$kind.xml
         gen "$reg" "$(households "$isize")" "$d" 1
-        ir $kind xmllint --stream --noout --schema "$xsd" "$reg"
+        ir "$kind" xmllint --stream --noout --schema "$xsd" "$reg"
         x=$ir_all
-        ir $kind "$bin" check --quiet "$reg"
+        ir "$kind" "$bin" check --quiet "$reg"
         c=$ir_all
-        ir $kind "$bin" build --quiet -o "$out/o-$kind" "$reg"
+        ir "$kind" "$bin" build --quiet -o "$out/o-$kind" "$reg"
         b=$ir_all bsha=$ir_sha
         echo
         printf '%-48s %10s %9s\n' "instructions, $isize households, $kind" "millions" "/xmllint"
@@ -221,12 +222,12 @@ for size in "$@"; do
         irow "canvass build" "$b"
         irow "  of which SHA-256 of the register (software)" "$bsha"
         irow "canvass build, SHA-256 aside" "$((b - bsha))" "$x"
-        [ $kind = dense ] || continue
+        [ "$kind" = dense ] || continue
         # shellcheck disable=SC2086 # $off is two options
-        ir $kind "$bin" check --quiet $off "$reg"
+        ir "$kind" "$bin" check --quiet $off "$reg"
         co=$ir_all
         # shellcheck disable=SC2086
-        ir $kind "$bin" build --quiet $off -o "$out/o-$kind" "$reg"
+        ir "$kind" "$bin" build --quiet $off -o "$out/o-$kind" "$reg"
         bo=$((ir_all - ir_sha))
         irow "canvass check, rules off" "$co" "$x"
         irow "canvass build, rules off, SHA-256 aside" "$bo" "$x"
