@@ -169,10 +169,10 @@ done
 # instruction of xmllint, check and build on the registers of
 # BENCH_INSTR_SIZE (default 100k), dense and sparse (BENCH_INSTR_KINDS),
 # and on the dense one check and build with the two rules off; one run
-# each (a count is the same every run). Under valgrind nettle cannot use
-# the CPU's SHA instructions, so build's SHA-256 of the register, in
-# software there, is shown apart and the ratios of build are given
-# without it (natively it takes about 1 ms per MB here). About four
+# each (a count moves by a thousandth at most). Under valgrind nettle
+# cannot use the CPU's SHA instructions, so build's SHA-256 of the
+# register, in software there, is shown apart and the ratios of build are
+# given without it (natively it takes about 1 ms per MB here). About four
 # minutes a command at 100k.
 for size in "$@"; do
     [ "$size" = instr ] || continue
