@@ -686,6 +686,15 @@ fi
 
 # =====================================================================
 echo "# 8. the progress line: on a terminal only, erased at the end"
+# drawn FILE REGEX...: what a terminal was sent (FILE, script(1)'s copy),
+# its carriage returns taken as line ends, has a line matching each REGEX
+drawn() {
+    f=$1
+    shift
+    for re in "$@"; do
+        tr '\r' '\n' <"$f" | grep -q "$re" || return 1
+    done
+}
 regs="examples/dongfeng-2011.xml examples/hongxing-2011.xml examples/jinshan-2011.xml"
 cv noprog check $regs
 check "progress: nothing when stderr is not a terminal" \
@@ -695,7 +704,7 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
     check "progress: on a terminal, registers done/total, MB read, MB/s" \
         grep -q 'canvass: 3/3 registers, [0-9.]* MB, [0-9.]* MB/s' "$work/tty.err"
     check "progress: erased before the summary line" \
-        sh -c "tr '\r' '\n' <'$work/tty.err' | grep -q '^.\[K3 registers, 3 valid'"
+        drawn "$work/tty.err" '^.\[K3 registers, 3 valid'
     script -qec "'$bin' check --quiet $regs >/dev/null" /dev/null >"$work/quiet.err" 2>&1
     check "progress: none with --quiet" \
         sh -c "! grep -q 'MB/s' '$work/quiet.err' && grep -q '3 registers, 3 valid' '$work/quiet.err'"
@@ -706,9 +715,9 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
         rm -rf "$work/prog-b$j"
         script -qec "'$bin' build --jobs $j -o '$work/prog-b$j' $regs" /dev/null >"$work/prog-b$j.tty" 2>&1
         check "progress: build --jobs $j on a terminal: the units whose summaries are written, of all (3 communities, the street)" \
-            sh -c "tr '\r' '\n' <'$work/prog-b$j.tty' | grep -q '^.\[Kcanvass: summaries of 4/4 units written\$'"
+            drawn "$work/prog-b$j.tty" '^.\[Kcanvass: summaries of 4/4 units written$'
         check "progress: build --jobs $j: the line erased before the outputs are named" \
-            sh -c "tr '\r' '\n' <'$work/prog-b$j.tty' | grep -q '^.\[K$work/prog-b$j/return.xml'"
+            drawn "$work/prog-b$j.tty" "^.\[K$work/prog-b$j/return.xml"
     done
     rm -rf "$work/prog-r1" "$work/prog-r2" "$work/prog-m"
     cv prog-r1 build --formats xml -o "$work/prog-r1" examples/dongfeng-2011.xml
@@ -717,7 +726,8 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
     check "progress: merge on a terminal, returns read of all, MB read, MB/s" \
         grep -q 'canvass: 2/2 returns, [0-9.]* MB, [0-9.]* MB/s' "$work/prog-m.tty"
     check "progress: merge, then the units whose summaries are written, erased before the outputs are named" \
-        sh -c "tr '\r' '\n' <'$work/prog-m.tty' | grep -q '^.\[Kcanvass: summaries of 3/3 units written\$' && tr '\r' '\n' <'$work/prog-m.tty' | grep -q '^.\[K$work/prog-m/return.xml'"
+        drawn "$work/prog-m.tty" '^.\[Kcanvass: summaries of 3/3 units written$' \
+            "^.\[K$work/prog-m/return.xml"
     script -qec "'$bin' merge --quiet -o '$work/prog-m' '$work/prog-r1/return.xml' '$work/prog-r2/return.xml'" /dev/null >"$work/prog-mq.tty" 2>&1
     check "progress: merge --quiet draws none" \
         sh -c "! grep -q -e 'returns, ' -e 'units written' '$work/prog-mq.tty' && grep -q '$work/prog-m/return.xml' '$work/prog-mq.tty'"
